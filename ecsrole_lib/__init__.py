@@ -1,0 +1,64 @@
+"""ecsrole_lib: the Amazon ECS container instance IAM role, as the documentation sets it up.
+
+One plan of the documented steps drives everything: the console clicks and
+AWS CLI commands a person reads, and ``apply``, ``audit`` and ``teardown``.
+
+>>> from ecsrole_lib import RoleSpec, plan
+>>> spec = RoleSpec(features=["ecr", "cloudwatch_logs"])
+>>> plan(spec).ids[:2]
+['create_role', 'create_instance_profile']
+"""
+
+from .aws import connect, is_sandbox
+from .converge import apply, audit, teardown
+from .errata import Erratum, errata
+from .errors import (
+    AccessDeniedError,
+    AwsError,
+    ConflictError,
+    CredentialsError,
+    EcsRoleError,
+    Problem,
+    PropagationError,
+    QuotaError,
+    ValidationError,
+)
+from .plan import Plan, plan
+from .report import Report, Row
+from .sandbox import SandboxSession, sandbox
+from .spec import FEATURES, INSTANCE_KINDS, RoleSpec
+from .steps import Step
+from .userdata import ecs_config, user_data
+
+__all__ = [
+    "FEATURES",
+    "INSTANCE_KINDS",
+    "AccessDeniedError",
+    "AwsError",
+    "ConflictError",
+    "CredentialsError",
+    "EcsRoleError",
+    "Erratum",
+    "Plan",
+    "Problem",
+    "PropagationError",
+    "QuotaError",
+    "Report",
+    "RoleSpec",
+    "Row",
+    "SandboxSession",
+    "Step",
+    "ValidationError",
+    "apply",
+    "audit",
+    "connect",
+    "ecs_config",
+    "errata",
+    "is_sandbox",
+    "plan",
+    "sandbox",
+    "teardown",
+    "user_data",
+]
+
+__version__ = "0.1.0"

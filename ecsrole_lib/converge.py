@@ -1,0 +1,265 @@
+"""``apply``, ``audit`` and ``teardown``: loops over the plan's steps.
+
+``apply`` checks everything first (read-only preflight), raises
+:class:`~ecsrole_lib.errors.ConflictError` listing every problem before its
+first write, then writes only what differs. A second ``apply`` of the same
+spec writes nothing.
+
+>>> from ecsrole_lib import RoleSpec, apply, sandbox
+>>> with sandbox() as session:                      # doctest: +SKIP
+...     apply(RoleSpec(), session).writes
+4
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import boto3
+
+from . import policies
+from .aws import Context
+from .errors import ConflictError, Problem
+from .plan import Plan, plan
+from .report import Report
+from .sandbox import LIMITS
+from .spec import RoleSpec
+from .steps import (
+    CONFLICT,
+    CREATED,
+    DRIFT,
+    INFO,
+    MISSING,
+    OK,
+    PLANNED,
+    SKIPPED,
+    UNCHANGED,
+    UPDATED,
+    attached_policies,
+    get_policy,
+    get_role,
+    inline_policies,
+)
+
+__all__ = ["apply", "audit", "teardown"]
+
+Progress = Callable[[str], None]
+
+
+def _start(spec: RoleSpec, session: boto3.Session | None, action: str,
+           progress: Progress | None, propagation_timeout: float = 20.0) -> tuple[Context, Plan, Report]:
+    if not isinstance(spec, RoleSpec):
+        raise TypeError(f"spec must be a RoleSpec, got {type(spec).__name__}")
+    ctx = Context(session, spec.region, progress, propagation_timeout)
+    identity = ctx.call("sts", "get_caller_identity", "identifying the caller")
+    ctx.account = identity["Account"]
+    ctx.caller_arn = identity["Arn"]
+    ctx.partition = identity["Arn"].split(":")[1]
+    report = Report(action, target="sandbox" if ctx.sandbox else "AWS", account=ctx.account)
+    return ctx, plan(spec), report
+
+
+def _finish(ctx: Context, report: Report) -> Report:
+    report.reads, report.writes, report.retries = (ctx.calls.reads, ctx.calls.writes,
+                                                   ctx.calls.retries)
+    return report
+
+
+def _sandbox_notes(ctx: Context, spec: RoleSpec, report: Report) -> None:
+    if not ctx.sandbox:
+        return
+    report.note("Sandbox: " + LIMITS["iam_names"] + ".")
+    if spec.instance_kind == "ec2":
+        report.note("Sandbox: " + LIMITS["propagation"] + ".")
+    if spec.trunking:
+        report.note("Sandbox: " + LIMITS["account_setting_principal"] + ".")
+    if spec.instance_kind == "external":
+        report.note("Sandbox: " + LIMITS["ssm_activation"] + ".")
+    if "ecr" in spec.features:
+        report.note("Sandbox: " + LIMITS["policy_simulator"] + ".")
+
+
+def _preflight(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list:
+    """Read what exists; raise ConflictError listing every problem; return the checks."""
+    problems: list[Problem] = []
+    if ctx.partition != spec.partition:
+        problems.append(Problem("region", spec.region,
+                                f"is in partition {spec.partition}, but the credentials belong "
+                                f"to partition {ctx.partition}"))
+    if spec.permissions_boundary and get_policy(ctx, spec.permissions_boundary) is None:
+        problems.append(Problem("permissions_boundary", spec.permissions_boundary,
+                                "no such policy in this account"))
+    checks = []
+    for step in the_plan:
+        found = step.action.check(ctx)
+        checks.append(found)
+        if found.state == CONFLICT:
+            problems.append(Problem(step.spec_field, _value(spec, step.spec_field), found.reason))
+    if get_role(ctx, spec.role_name) is not None:
+        wanted = {s.action.arn(ctx) for s in the_plan if s.id.startswith("attach_")}
+        held = set(attached_policies(ctx, spec.role_name)) | wanted
+        quota = ctx.call("iam", "get_account_summary")["SummaryMap"].get(
+            "AttachedPoliciesPerRoleQuota", 10)
+        if len(held) > quota:
+            problems.append(Problem("extra_policy_arns", list(spec.extra_policy_arns),
+                                    f"role {spec.role_name} would hold {len(held)} managed "
+                                    f"policies; this account allows {quota} per role"))
+    if problems:
+        raise ConflictError(problems)
+    return checks
+
+
+def _value(spec: RoleSpec, spec_field: str):
+    if spec_field.startswith("extra_policy_arns["):
+        return spec.extra_policy_arns[int(spec_field[len("extra_policy_arns["):-1])]
+    return getattr(spec, spec_field)
+
+
+def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = False,
+          progress: Progress | None = None, propagation_timeout: float = 20.0) -> Report:
+    """Converge AWS to the plan for ``spec``; write only what differs.
+
+    Parameters
+    ----------
+    spec
+        The user's choices (already validated when it was made).
+    session
+        Where to run; ``None`` is the sandbox. Use :func:`ecsrole_lib.connect`.
+    dry_run
+        Read and report ``planned`` for each step that would write; write nothing.
+    progress
+        Called with a line of text during long waits.
+    propagation_timeout
+        Seconds to keep retrying IAM's ``NoSuchEntity`` right after a create.
+
+    Returns
+    -------
+    Report
+        One row per step: ``created``, ``updated``, ``unchanged``, ``planned`` or ``skipped``.
+
+    Raises
+    ------
+    ConflictError
+        AWS holds something the spec cannot live with; nothing was written.
+    """
+    ctx, the_plan, report = _start(spec, session, "apply", progress, propagation_timeout)
+    checks = _preflight(ctx, spec, the_plan)
+    made = {"instance_profile", "instance_profile_role"}
+    for step, found in zip(the_plan, checks):
+        kind = step.action.kind
+        title = step.title()
+        if dry_run and (kind != "info"):
+            outcome = UNCHANGED if found.state == OK and kind == "write" else PLANNED
+            reason = found.reason if outcome == UNCHANGED else f"would run: {step.cli[0].splitlines()[0]}"
+            report.add(step.id, title, outcome, found.arn or step.action.arn(ctx), reason)
+            continue
+        if kind == "wait" and not (ctx.created & made):
+            report.add(step.id, title, UNCHANGED, step.action.arn(ctx),
+                       "the instance profile already existed with the role; nothing to wait for")
+            continue
+        if kind == "write" and found.state == OK:
+            report.add(step.id, title, UNCHANGED, found.arn or step.action.arn(ctx), found.reason)
+            continue
+        if kind == "read" and found.state == OK and step.id == "check_ecr_permissions":
+            report.add(step.id, title, UNCHANGED, found.arn, found.reason)
+            continue
+        ctx.progress(f"{step.id}: {title} ...")
+        outcome, reason = step.action.do(ctx, found)
+        report.add(step.id, title, outcome, step.action.arn(ctx), reason)
+    if not dry_run and any(r.outcome in (CREATED, UPDATED) for r in report.rows):
+        report.note("Run apply again at any time: it writes only what differs.")
+    _notes(ctx, spec, the_plan, report)
+    return _finish(ctx, report)
+
+
+def _notes(ctx: Context, spec: RoleSpec, the_plan: Plan, report: Report) -> None:
+    for step in the_plan:
+        if spec.least_privilege and step.id in ("put_s3_config_policy", "create_logs_policy"):
+            report.note(f"Least privilege ({step.id}): {step.note}")
+        if step.id == "create_activation":
+            report.note("Next (not run): " + step.cli[0].replace(" \\\n    ", " "))
+    _sandbox_notes(ctx, spec, report)
+
+
+_AUDIT_OUTCOME = {OK: "ok", MISSING: "missing", DRIFT: "drift", CONFLICT: "conflict", INFO: "info"}
+
+_WRONG_PRINCIPALS = {
+    "ecs.amazonaws.com": "ecs.amazonaws.com is the Amazon ECS service itself, not the instance: "
+                         "Amazon EC2 cannot assume this role, so the container agent gets no "
+                         "credentials and the instance never joins the cluster",
+    "ecs-tasks.amazonaws.com": "ecs-tasks.amazonaws.com is for task roles, not container "
+                               "instances: the agent on the instance gets no credentials",
+}
+
+
+def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
+    """Read-only check of what exists against ``spec``, explaining each finding.
+
+    Outcomes: ``ok``, ``missing``, ``drift`` (changed since the guide made
+    it), ``conflict`` (incompatible, made by someone else), ``extra`` (the
+    role holds more than the spec names) and ``info``.
+    """
+    ctx, the_plan, report = _start(spec, session, "audit", None)
+    role = get_role(ctx, spec.role_name)
+    for step in the_plan:
+        found = step.action.check(ctx)
+        reason = found.reason
+        outcome = _AUDIT_OUTCOME[found.state]
+        if step.id == "create_role" and role is not None and found.state != OK:
+            reason += _principal_hint(role)
+        if step.id == "check_ecr_permissions" and found.arn not in attached_policies(ctx, spec.role_name):
+            outcome = "missing"
+            reason = (f"the role does not hold {policies.CONTAINER_INSTANCE_POLICY[1]}, which is "
+                      "where the ECR permissions come from; image pulls from Amazon ECR fail")
+        if step.id == "wait_instance_profile":
+            outcome, reason = "info", "IAM propagation: nothing to check after the fact"
+        if step.id == "find_logs_policy":
+            outcome, reason = "info", "the ARN is looked up by name when needed"
+        report.add(step.id, step.title(), outcome, found.arn or step.action.arn(ctx), reason)
+    if role is not None:
+        wanted = {s.action.arn(ctx) for s in the_plan if s.id.startswith("attach_")}
+        for arn in attached_policies(ctx, spec.role_name):
+            if arn not in wanted:
+                report.add("extra_policy", arn.rsplit("/", 1)[-1], "extra", arn,
+                           "attached, but the spec does not name it: review whether the "
+                           "instances need it (apply keeps it; teardown keeps the role for it)")
+        inline_wanted = {s.action.policy_name for s in the_plan if hasattr(s.action, "policy_name")}
+        for name in inline_policies(ctx, spec.role_name):
+            if name not in inline_wanted:
+                report.add("extra_inline_policy", name, "extra", role["Arn"],
+                           "inline policy the spec does not name: review what it grants")
+    findings = len(report.findings)
+    report.note(f"{findings} finding(s)." if findings else "No findings: AWS matches the spec.")
+    _sandbox_notes(ctx, spec, report)
+    return _finish(ctx, report)
+
+
+def _principal_hint(role: dict) -> str:
+    document = policies.parse(role["AssumeRolePolicyDocument"])
+    hints = []
+    for statement in document.get("Statement", []):
+        services = statement.get("Principal", {}).get("Service", [])
+        for service in [services] if isinstance(services, str) else services:
+            if service in _WRONG_PRINCIPALS:
+                hints.append(_WRONG_PRINCIPALS[service])
+    return ("; " + "; ".join(hints)) if hints else ""
+
+
+def teardown(spec: RoleSpec, session: boto3.Session | None = None, force: bool = False,
+             progress: Progress | None = None) -> Report:
+    """Undo the plan in reverse order; remove only what the guide created.
+
+    Works from any partial state. What the guide did not create (a role that
+    existed before, a policy someone else attached) is ``kept``, with the
+    reason, unless ``force=True``.
+    """
+    ctx, the_plan, report = _start(spec, session, "teardown", progress)
+    for step in reversed(the_plan.steps):
+        ctx.progress(f"undo {step.id} ...")
+        outcome, reason = step.action.undo(ctx, force)
+        report.add(step.id, step.title(), outcome, step.action.arn(ctx) if outcome != SKIPPED else "",
+                   reason)
+    kept = [r for r in report.rows if r.outcome == "kept"]
+    if kept:
+        report.note(f"{len(kept)} step(s) kept what the guide did not create; force=True removes them.")
+    return _finish(ctx, report)

@@ -1,0 +1,72 @@
+"""The page's own errors, E1 to E6: what it says, what is right, and why.
+
+>>> [e.id for e in errata()]
+['E1', 'E2', 'E3', 'E4', 'E5', 'E6']
+>>> errata()[2].step
+'attach_s3_read_only'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Erratum", "errata"]
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """One error on the page, and the step of the plan it belongs to."""
+
+    id: str
+    where: str
+    as_written: str
+    corrected: str
+    why: str
+    step: str
+
+
+_ERRATA = (
+    Erratum("E1", "AWS CLI step 4, the sentence above the command",
+            "ecsInstanceRole 인스턴스 프로파일에 ecsInstanceRole-profile 역할을 추가합니다. "
+            "(add role ecsInstanceRole-profile to instance profile ecsInstanceRole)",
+            "Add role ecsInstanceRole to instance profile ecsInstanceRole-profile",
+            "The sentence swaps the two names; the command below it is right.",
+            "add_role_to_instance_profile"),
+    Erratum("E2", "AWS CLI step 5, the sentence above the command",
+            "AmazonEC2ContainerServiceRoleForEC2Role",
+            "AmazonEC2ContainerServiceforEC2Role",
+            "No managed policy has the name in the sentence; the command's ARN is right.",
+            "attach_managed_policy"),
+    Erratum("E3", "Amazon S3 read-only access, the AWS CLI command",
+            "aws iam attach-role-policy --role-name ecsInstanceRole "
+            "--policy-arn arn:aws::iam::aws:policy/AmazonS3ReadOnlyAccess",
+            "aws iam attach-role-policy --role-name ecsInstanceRole "
+            "--policy-arn arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+            "An extra ':' after 'aws' empties the service field, so IAM rejects the ARN.",
+            "attach_s3_read_only"),
+    Erratum("E4", "Container instance monitoring, AWS CLI step 3",
+            "aws iam list-policies --scope Local --query 'Policies[?PolicyName==`cwlogsppolicy`].Arn'",
+            "aws iam list-policies --scope Local --query 'Policies[?PolicyName==`cwlogspolicy`].Arn'",
+            "The doubled 'p' names no policy, so the query prints an empty list without any error.",
+            "find_logs_policy"),
+    Erratum("E5", "Container instance monitoring, AWS CLI step 4",
+            "aws iam attach-role-policy --role-name ecsInstanceRole "
+            "--policy-arn arn:aws:iam:111122223333:aws:policy/cwlogspolicy",
+            "aws iam attach-role-policy --role-name ecsInstanceRole "
+            "--policy-arn arn:aws:iam::111122223333:policy/cwlogspolicy",
+            "The account id sits in the region field and a stray 'aws:' precedes 'policy/'; "
+            "a customer managed policy's ARN is arn:aws:iam::<account>:policy/<name>.",
+            "attach_logs_policy"),
+    Erratum("E6", "Amazon ECR permissions",
+            "역할이 Amazon ECR을 지원하는지 확인하려면 ... Amazon ECS 컨테이너 인스턴스 IAM 역할을 "
+            "참조하세요. (to check the role supports ECR, see this same page)",
+            "Read the attached policies' documents and look for the four ECR actions.",
+            "The page links to itself, so the question is left open; the guide answers it "
+            "from AmazonEC2ContainerServiceforEC2Role's document.",
+            "check_ecr_permissions"),
+)
+
+
+def errata() -> list[Erratum]:
+    """The page's errors, in page order."""
+    return list(_ERRATA)

@@ -1,0 +1,900 @@
+"""The page's steps as data, each with ``check``, ``do`` and ``undo``.
+
+A :class:`Step` carries what a person reads (titles and console clicks in
+English and Korean, the AWS CLI command as typed, the files the page writes)
+and an action that knows the API calls. ``apply``, ``audit`` and
+``teardown`` in :mod:`ecsrole_lib.converge` loop over steps and know none of
+their details.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError, WaiterError
+
+from . import policies
+from .errors import ConflictError, Problem, PropagationError
+from .spec import OWNER_TAG, RoleSpec
+from .userdata import ecs_config
+
+# Outcomes a report can show.
+CREATED, UPDATED, UNCHANGED, PLANNED, SKIPPED, REMOVED, KEPT = (
+    "created", "updated", "unchanged", "planned", "skipped", "removed", "kept")
+# States a check can find.
+OK, MISSING, DRIFT, CONFLICT, INFO = "ok", "missing", "drift", "conflict", "info"
+
+ACCOUNT = "${ACCOUNT_ID}"
+LOGS_INLINE_NAME = "ecs-cloudwatch-logs"
+S3_INLINE_NAME = "ecs-config-read"
+ECR_INLINE_NAME = "ecr-pull"
+FORCE_HINT = "use force=True to remove it anyway"
+
+
+@dataclass
+class Check:
+    """What a step found in AWS: ``ok``, ``missing``, ``drift``, ``conflict`` or ``info``."""
+
+    state: str
+    reason: str
+    arn: str = ""
+    owned: bool = False
+
+
+def owned(tags: list[dict[str, str]] | None) -> bool:
+    """Whether a resource carries the guide's own tag."""
+    return any(t.get("Key") == OWNER_TAG[0] and t.get("Value") == OWNER_TAG[1] for t in tags or [])
+
+
+def _code(err: ClientError) -> str:
+    return err.response.get("Error", {}).get("Code", "")
+
+
+def _tags(spec: RoleSpec) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in spec.tags.items()] + [
+        {"Key": OWNER_TAG[0], "Value": OWNER_TAG[1]}]
+
+
+# ---------------------------------------------------------------------------------------
+# Reads shared by several steps, cached for one run so each resource is read once.
+# ---------------------------------------------------------------------------------------
+def _cached(ctx, key, read):
+    if key not in ctx.cache:
+        ctx.cache[key] = read()
+    return ctx.cache[key]
+
+
+def get_role(ctx, name: str) -> dict | None:
+    def read():
+        try:
+            return ctx.call("iam", "get_role", ok_codes=("NoSuchEntity",), RoleName=name)["Role"]
+        except ClientError:
+            return None
+    return _cached(ctx, ("role", name), read)
+
+
+def attached_policies(ctx, role_name: str) -> list[str]:
+    if get_role(ctx, role_name) is None:
+        return []
+    return _cached(ctx, ("attached", role_name), lambda: [
+        p["PolicyArn"] for p in ctx.pages("iam", "list_attached_role_policies",
+                                           "AttachedPolicies", RoleName=role_name)])
+
+
+def inline_policies(ctx, role_name: str) -> list[str]:
+    if get_role(ctx, role_name) is None:
+        return []
+    return _cached(ctx, ("inline", role_name), lambda: ctx.pages(
+        "iam", "list_role_policies", "PolicyNames", RoleName=role_name))
+
+
+def get_instance_profile(ctx, name: str) -> dict | None:
+    def read():
+        try:
+            return ctx.call("iam", "get_instance_profile", ok_codes=("NoSuchEntity",),
+                            InstanceProfileName=name)["InstanceProfile"]
+        except ClientError:
+            return None
+    return _cached(ctx, ("profile", name), read)
+
+
+def get_policy(ctx, arn: str) -> dict | None:
+    def read():
+        try:
+            return ctx.call("iam", "get_policy", ok_codes=("NoSuchEntity",), PolicyArn=arn)["Policy"]
+        except ClientError:
+            return None
+    return _cached(ctx, ("policy", arn), read)
+
+
+def policy_document(ctx, arn: str) -> dict | None:
+    policy = get_policy(ctx, arn)
+    if policy is None:
+        return None
+    return _cached(ctx, ("document", arn), lambda: policies.parse(ctx.call(
+        "iam", "get_policy_version", PolicyArn=arn,
+        VersionId=policy["DefaultVersionId"])["PolicyVersion"]["Document"]))
+
+
+def forget(ctx, *keys) -> None:
+    """Drop cached reads a write has made stale."""
+    for key in keys:
+        ctx.cache.pop(key, None)
+
+
+# ---------------------------------------------------------------------------------------
+# Actions: the API side of a step.
+# ---------------------------------------------------------------------------------------
+class Action:
+    """What a step does in AWS. Subclasses override the three verbs."""
+
+    #: "write" changes AWS; "wait" only waits; "read" only reads; "info" shows a next step.
+    kind = "write"
+
+    def check(self, ctx) -> Check:
+        raise NotImplementedError
+
+    def do(self, ctx, found: Check) -> tuple[str, str]:
+        raise NotImplementedError
+
+    def undo(self, ctx, force: bool) -> tuple[str, str]:
+        return SKIPPED, "nothing to undo"
+
+    def arn(self, ctx) -> str:
+        return ""
+
+
+@dataclass
+class CreateRole(Action):
+    spec: RoleSpec
+
+    def arn(self, ctx) -> str:
+        return f"arn:{ctx.partition}:iam::{ctx.account}:role{self.spec.path}{self.spec.role_name}"
+
+    def trust(self, ctx) -> dict:
+        return policies.trust_policy(self.spec.instance_kind, ctx.partition, ctx.account,
+                                     self.spec.region)
+
+    def _differences(self, ctx, role: dict) -> tuple[list[str], list[str]]:
+        """What differs from the spec: (fixable on a role the guide owns, never fixable)."""
+        spec = self.spec
+        fixable, fixed_forever = [], []
+        current = policies.parse(role["AssumeRolePolicyDocument"])
+        if not policies.same_policy(current, self.trust(ctx)):
+            principals = sorted({json.dumps(s.get("Principal")) for s in current.get("Statement", [])})
+            fixable.append(f"the trust policy differs (trusts {', '.join(principals)}; "
+                           f"the spec trusts {self.trust(ctx)['Statement'][0]['Principal']})")
+        if role.get("Path", "/") != spec.path:
+            fixed_forever.append(f"its path is {role.get('Path')!r}, the spec says {spec.path!r} "
+                                 "(IAM cannot change a role's path)")
+        boundary = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+        if boundary != spec.permissions_boundary:
+            fixable.append(f"its permissions boundary is {boundary}, the spec says "
+                           f"{spec.permissions_boundary}")
+        tags = {t["Key"]: t["Value"] for t in role.get("Tags", [])}
+        wrong = sorted(k for k, v in spec.tags.items() if tags.get(k) != v)
+        if wrong:
+            fixable.append(f"tags {', '.join(wrong)} are missing or differ")
+        if spec.description is not None and role.get("Description") != spec.description:
+            fixable.append("its description differs")
+        return fixable, fixed_forever
+
+    def check(self, ctx) -> Check:
+        role = get_role(ctx, self.spec.role_name)
+        if role is None:
+            return Check(MISSING, f"role {self.spec.role_name} does not exist yet")
+        mine = owned(role.get("Tags"))
+        fixable, forever = self._differences(ctx, role)
+        if forever or (fixable and not mine):
+            return Check(CONFLICT, f"role {self.spec.role_name} exists and was not created "
+                         f"by the guide, but {'; '.join(forever + fixable)}"
+                         if not mine else f"role {self.spec.role_name}: {'; '.join(forever)}",
+                         role["Arn"], mine)
+        if fixable:
+            return Check(DRIFT, f"role {self.spec.role_name} has drifted: {'; '.join(fixable)}",
+                         role["Arn"], mine)
+        who = "created by the guide" if mine else "existed before the guide; teardown keeps it"
+        return Check(OK, f"role exists with the documented trust policy ({who})", role["Arn"], mine)
+
+    def do(self, ctx, found: Check) -> tuple[str, str]:
+        spec = self.spec
+        if found.state == MISSING:
+            params: dict[str, Any] = dict(
+                RoleName=spec.role_name, Path=spec.path, Tags=_tags(spec),
+                AssumeRolePolicyDocument=json.dumps(self.trust(ctx)))
+            if spec.description is not None:
+                params["Description"] = spec.description
+            if spec.permissions_boundary:
+                params["PermissionsBoundary"] = spec.permissions_boundary
+            try:
+                ctx.call("iam", "create_role", "creating the role", ok_codes=("EntityAlreadyExists",),
+                         **params)
+            except ClientError:
+                return _raced(ctx, self, ("role", spec.role_name))
+            ctx.created.add("role")
+            forget(ctx, ("role", spec.role_name))
+            principal = self.trust(ctx)["Statement"][0]["Principal"]["Service"]
+            return CREATED, f"role created; {principal} may assume it"
+        role = get_role(ctx, spec.role_name)
+        done = []
+        if not policies.same_policy(role["AssumeRolePolicyDocument"], self.trust(ctx)):
+            ctx.call("iam", "update_assume_role_policy", "restoring the trust policy",
+                     RoleName=spec.role_name, PolicyDocument=json.dumps(self.trust(ctx)))
+            done.append("trust policy restored")
+        boundary = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+        if boundary != spec.permissions_boundary:
+            if spec.permissions_boundary:
+                ctx.call("iam", "put_role_permissions_boundary", RoleName=spec.role_name,
+                         PermissionsBoundary=spec.permissions_boundary)
+            else:
+                ctx.call("iam", "delete_role_permissions_boundary", RoleName=spec.role_name)
+            done.append("permissions boundary set")
+        tags = {t["Key"]: t["Value"] for t in role.get("Tags", [])}
+        wrong = [{"Key": k, "Value": v} for k, v in spec.tags.items() if tags.get(k) != v]
+        if wrong:
+            ctx.call("iam", "tag_role", RoleName=spec.role_name, Tags=wrong)
+            done.append("tags restored")
+        if spec.description is not None and role.get("Description") != spec.description:
+            ctx.call("iam", "update_role", RoleName=spec.role_name, Description=spec.description)
+            done.append("description restored")
+        forget(ctx, ("role", spec.role_name))
+        return UPDATED, "; ".join(done) + " (tags and policies the spec does not name are kept)"
+
+    def undo(self, ctx, force: bool) -> tuple[str, str]:
+        name = self.spec.role_name
+        role = get_role(ctx, name)
+        if role is None:
+            return SKIPPED, "the role does not exist"
+        if not owned(role.get("Tags")) and not force:
+            return KEPT, f"role {name} existed before the guide; {FORCE_HINT}"
+        forget(ctx, ("attached", name), ("inline", name))
+        left = attached_policies(ctx, name) + inline_policies(ctx, name)
+        profiles = [p["InstanceProfileName"] for p in ctx.pages(
+            "iam", "list_instance_profiles_for_role", "InstanceProfiles", RoleName=name)]
+        if (left or profiles) and not force:
+            return KEPT, (f"role {name} still holds {', '.join(left + profiles)}, which the "
+                          f"guide did not add; {FORCE_HINT}")
+        for arn in attached_policies(ctx, name):
+            ctx.call("iam", "detach_role_policy", RoleName=name, PolicyArn=arn)
+        for policy_name in inline_policies(ctx, name):
+            ctx.call("iam", "delete_role_policy", RoleName=name, PolicyName=policy_name)
+        for profile in profiles:
+            ctx.call("iam", "remove_role_from_instance_profile", InstanceProfileName=profile,
+                     RoleName=name)
+        ctx.call("iam", "delete_role", "deleting the role", RoleName=name)
+        forget(ctx, ("role", name))
+        return REMOVED, "role deleted" + (" (forced)" if left or profiles else "")
+
+
+@dataclass
+class CreateInstanceProfile(Action):
+    spec: RoleSpec
+
+    def arn(self, ctx) -> str:
+        return (f"arn:{ctx.partition}:iam::{ctx.account}:instance-profile{self.spec.path}"
+                f"{self.spec.instance_profile_name}")
+
+    def check(self, ctx) -> Check:
+        profile = get_instance_profile(ctx, self.spec.instance_profile_name)
+        if profile is None:
+            return Check(MISSING, f"instance profile {self.spec.instance_profile_name} does not exist yet")
+        mine = owned(profile.get("Tags"))
+        who = "created by the guide" if mine else "existed before the guide; teardown keeps it"
+        return Check(OK, f"instance profile exists ({who})", profile["Arn"], mine)
+
+    def do(self, ctx, found: Check) -> tuple[str, str]:
+        name = self.spec.instance_profile_name
+        try:
+            ctx.call("iam", "create_instance_profile", "creating the instance profile",
+                     ok_codes=("EntityAlreadyExists",), InstanceProfileName=name,
+                     Path=self.spec.path, Tags=_tags(self.spec))
+        except ClientError:
+            return _raced(ctx, self, ("profile", name))
+        ctx.created.add("instance_profile")
+        forget(ctx, ("profile", name))
+        return CREATED, "instance profile created, empty until the role is added"
+
+    def undo(self, ctx, force: bool) -> tuple[str, str]:
+        name = self.spec.instance_profile_name
+        forget(ctx, ("profile", name))
+        profile = get_instance_profile(ctx, name)
+        if profile is None:
+            return SKIPPED, "the instance profile does not exist"
+        if not owned(profile.get("Tags")) and not force:
+            return KEPT, f"instance profile {name} existed before the guide; {FORCE_HINT}"
+        roles = [r["RoleName"] for r in profile.get("Roles", [])]
+        if roles and not force:
+            return KEPT, f"instance profile {name} holds role {', '.join(roles)}; {FORCE_HINT}"
+        for role in roles:
+            ctx.call("iam", "remove_role_from_instance_profile", InstanceProfileName=name,
+                     RoleName=role)
+        ctx.call("iam", "delete_instance_profile", "deleting the instance profile",
+                 InstanceProfileName=name)
+        forget(ctx, ("profile", name))
+        return REMOVED, "instance profile deleted"
+
+
+@dataclass
+class AddRoleToInstanceProfile(Action):
+    spec: RoleSpec
+
+    def arn(self, ctx) -> str:
+        return CreateInstanceProfile(self.spec).arn(ctx)
+
+    def check(self, ctx) -> Check:
+        profile = get_instance_profile(ctx, self.spec.instance_profile_name)
+        if profile is None:
+            return Check(MISSING, "the instance profile is made in the step before")
+        roles = [r["RoleName"] for r in profile.get("Roles", [])]
+        if self.spec.role_name in roles:
+            return Check(OK, f"instance profile holds role {self.spec.role_name}", profile["Arn"])
+        if roles:
+            return Check(CONFLICT, f"instance profile {self.spec.instance_profile_name} already "
+                         f"holds role {roles[0]}, and an instance profile holds only one role",
+                         profile["Arn"])
+        return Check(MISSING, "instance profile is empty", profile["Arn"])
+
+    def do(self, ctx, found: Check) -> tuple[str, str]:
+        name = self.spec.instance_profile_name
+        try:
+            ctx.call("iam", "add_role_to_instance_profile", "adding the role to the instance profile",
+                     ok_codes=("LimitExceeded",), InstanceProfileName=name,
+                     RoleName=self.spec.role_name)
+        except ClientError:
+            return _raced(ctx, self, ("profile", name))
+        ctx.created.add("instance_profile_role")
+        forget(ctx, ("profile", name))
+        return CREATED, f"role {self.spec.role_name} added to instance profile {name}"
+
+    def undo(self, ctx, force: bool) -> tuple[str, str]:
+        spec = self.spec
+        forget(ctx, ("profile", spec.instance_profile_name))
+        profile = get_instance_profile(ctx, spec.instance_profile_name)
+        role = get_role(ctx, spec.role_name)
+        if profile is None or spec.role_name not in [r["RoleName"] for r in profile.get("Roles", [])]:
+            return SKIPPED, "the instance profile does not hold the role"
+        ours = owned(profile.get("Tags")) or (role is not None and owned(role.get("Tags")))
+        if not ours and not force:
+            return KEPT, f"both role and instance profile existed before the guide; {FORCE_HINT}"
+        ctx.call("iam", "remove_role_from_instance_profile",
+                 InstanceProfileName=spec.instance_profile_name, RoleName=spec.role_name)
+        forget(ctx, ("profile", spec.instance_profile_name))
+        return REMOVED, "role removed from the instance profile"
+
+
+@dataclass
+class WaitInstanceProfile(Action):
+    spec: RoleSpec
+    kind = "wait"
+
+    def arn(self, ctx) -> str:
+        return CreateInstanceProfile(self.spec).arn(ctx)
+
+    def check(self, ctx) -> Check:
+        return Check(OK, "nothing to wait for unless this run makes the instance profile")
+
+    def do(self, ctx, found: Check) -> tuple[str, str]:
+        ctx.progress(f"Waiting for instance profile {self.spec.instance_profile_name} "
+                     "to be visible in IAM ...")
+        started = time.monotonic()
+        try:
+            ctx.client("iam").get_waiter("instance_profile_exists").wait(
+                InstanceProfileName=self.spec.instance_profile_name,
+                WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+        except WaiterError as err:
+            raise PropagationError(
+                f"instance profile {self.spec.instance_profile_name} was not visible after 30 s; "
+                "wait a minute and run again (apply is safe to re-run)",
+                code="WaiterTimeout", operation="GetInstanceProfile") from err
+        seconds = time.monotonic() - started
+        ctx.progress(f"Instance profile visible after {seconds:.1f} s.")
+        return UNCHANGED, (f"instance profile visible in IAM after {seconds:.1f} s; Amazon EC2 "
+                           "may need about ten more seconds before an instance can launch with it")
+
+
+@dataclass
+class AttachPolicy(Action):
+    spec: RoleSpec
+    policy_arn: str  # may hold ${ACCOUNT_ID}
+    made_by_step: str = ""  # set when an earlier step of the plan creates the policy
+
+    def arn(self, ctx) -> str:
+        return self.policy_arn.replace(ACCOUNT, ctx.account)
+
+    def check(self, ctx) -> Check:
+        arn = self.arn(ctx)
+        if not self.made_by_step and get_policy(ctx, arn) is None:
+            return Check(CONFLICT, f"policy {arn} does not exist in this account", arn)
+        if arn in attached_policies(ctx, self.spec.role_name):
+            return Check(OK, "attached", arn)
+        return Check(MISSING, "not attached yet", arn)
+
+    def do(self, ctx, found: Check) -> tuple[str, str]:
+        ctx.call("iam", "attach_role_policy", f"attaching {self.arn(ctx)}",
+                 RoleName=self.spec.role_name, PolicyArn=self.arn(ctx))
+        forget(ctx, ("attached", self.spec.role_name))
+        return CREATED, f"attached to {self.spec.role_name}"
+
+    def undo(self, ctx, force: bool) -> tuple[str, str]:
+        name = self.spec.role_name
+        forget(ctx, ("attached", name))
+        role = get_role(ctx, name)
+        if self.arn(ctx) not in attached_policies(ctx, name):
+            return SKIPPED, "not attached"
+        if not owned(role.get("Tags")) and not force:
+            return KEPT, f"role {name} existed before the guide, so its policies stay; {FORCE_HINT}"
+        ctx.call("iam", "detach_role_policy", RoleName=name, PolicyArn=self.arn(ctx))
+        forget(ctx, ("attached", name))
+        return REMOVED, f"detached from {name}"
+
+
+@dataclass
+class CheckEcrPermissions(Action):
+    """The page's ECR section asks whether the role can pull images (erratum E6)."""
+
+    spec: RoleSpec
+    kind = "read"
+
+    def arn(self, ctx) -> str:
+        return policies.managed_policy_arn(ctx.partition, policies.CONTAINER_INSTANCE_POLICY)
+
+    def check(self, ctx) -> Check:
+        arn = self.arn(ctx)
+        document = policy_document(ctx, arn)
+        if document is None:
+            return Check(CONFLICT, f"policy {arn} does not exist in this account", arn)
+        granted = policies.allowed_actions(document, policies.ECR_ACTIONS)
+        version = get_policy(ctx, arn)["DefaultVersionId"]
+        if len(granted) == len(policies.ECR_ACTIONS):
+            return Check(OK, f"{policies.CONTAINER_INSTANCE_POLICY[1]} ({version}) already allows "
+                         f"all four ECR actions on *, so nothing is added (erratum E6)", arn)
+        lacking = [a for a in policies.ECR_ACTIONS if a not in granted]
+        return Check(MISSING, f"{policies.CONTAINER_INSTANCE_POLICY[1]} ({version}) lacks "
+                     f"{', '.join(lacking)}; an inline policy {ECR_INLINE_NAME} adds them", arn)
+
+    def do(self, ctx, found: Check) -> tuple[str, str]:
+        ctx.call("iam", "put_role_policy", RoleName=self.spec.role_name,
+                 PolicyName=ECR_INLINE_NAME, PolicyDocument=json.dumps(policies.ecr_policy()))
+        return CREATED, f"inline policy {ECR_INLINE_NAME} grants the four ECR actions"
+
+    def undo(self, ctx, force: bool) -> tuple[str, str]:
+        return InlinePolicy(self.spec, ECR_INLINE_NAME, policies.ecr_policy()).undo(ctx, force)
+
+
+@dataclass
+class InlinePolicy(Action):
+    spec: RoleSpec
+    policy_name: str
+    document: dict
+
+    def arn(self, ctx) -> str:
+        return f"{CreateRole(self.spec).arn(ctx)} (inline {self.policy_name})"
+
+    def _document(self, ctx) -> dict:
+        return json.loads(json.dumps(self.document).replace(ACCOUNT, ctx.account))
+
+    def _current(self, ctx) -> dict | None:
+        if self.policy_name not in inline_policies(ctx, self.spec.role_name):
+            return None
+        return policies.parse(ctx.call("iam", "get_role_policy", RoleName=self.spec.role_name,
+                                       PolicyName=self.policy_name)["PolicyDocument"])
+
+    def check(self, ctx) -> Check:
+        current = self._current(ctx)
+        if current is None:
+            return Check(MISSING, f"inline policy {self.policy_name} not there yet")
+        if policies.same_policy(current, self._document(ctx)):
+            return Check(OK, f"inline policy {self.policy_name} grants what the spec says")
+        role = get_role(ctx, self.spec.role_name)
+        if owned(role.get("Tags")):
+            return Check(DRIFT, f"inline policy {self.policy_name} was changed", owned=True)
+        return Check(CONFLICT, f"role {self.spec.role_name} (not the guide's) has an inline "
+                     f"policy {self.policy_name} that differs from the spec")
+
+    def do(self, ctx, found: Check) -> tuple[str, str]:
+        ctx.call("iam", "put_role_policy", f"writing inline policy {self.policy_name}",
+                 RoleName=self.spec.role_name, PolicyName=self.policy_name,
+                 PolicyDocument=json.dumps(self._document(ctx)))
+        forget(ctx, ("inline", self.spec.role_name))
+        return (CREATED if found.state == MISSING else UPDATED), f"inline policy {self.policy_name} written"
+
+    def undo(self, ctx, force: bool) -> tuple[str, str]:
+        name = self.spec.role_name
+        forget(ctx, ("inline", name))
+        if self.policy_name not in inline_policies(ctx, name):
+            return SKIPPED, f"no inline policy {self.policy_name}"
+        if not owned(get_role(ctx, name).get("Tags")) and not force:
+            return KEPT, f"role {name} existed before the guide; {FORCE_HINT}"
+        ctx.call("iam", "delete_role_policy", RoleName=name, PolicyName=self.policy_name)
+        forget(ctx, ("inline", name))
+        return REMOVED, f"inline policy {self.policy_name} deleted"
+
+
+@dataclass
+class CreateConfigBucket(Action):
+    spec: RoleSpec
+
+    def arn(self, ctx) -> str:
+        return f"arn:{ctx.partition}:s3:::{self.spec.config_bucket}"
+
+    def _state(self, ctx) -> tuple[str, bool, bool]:
+        """(exists: "yes"/"no"/"foreign", owned, private)."""
+        bucket = self.spec.config_bucket
+
+        def read():
+            try:
+                ctx.call("s3", "head_bucket", ok_codes=("404", "NoSuchBucket", "403"), Bucket=bucket)
+            except ClientError as err:
+                return ("no" if _code(err) in ("404", "NoSuchBucket") else "foreign", False, False)
+            try:
+                tags = ctx.call("s3", "get_bucket_tagging", ok_codes=("NoSuchTagSet",),
+                                Bucket=bucket)["TagSet"]
+            except ClientError:
+                tags = []
+            try:
+                block = ctx.call("s3", "get_public_access_block",
+                                 ok_codes=("NoSuchPublicAccessBlockConfiguration",),
+                                 Bucket=bucket)["PublicAccessBlockConfiguration"]
+            except ClientError:
+                block = {}
+            return ("yes", owned(tags), all(block.get(k) for k in _PRIVATE))
+        return _cached(ctx, ("bucket", bucket), read)
+
+    def check(self, ctx) -> Check:
+        exists, mine, private = self._state(ctx)
+        bucket = self.spec.config_bucket
+        if exists == "no":
+            return Check(MISSING, f"bucket {bucket} does not exist yet")
+        if exists == "foreign":
+            return Check(CONFLICT, f"bucket {bucket} belongs to another account (403); "
+                         "bucket names are global, choose another config_bucket", self.arn(ctx))
+        if not private:
+            if mine:
+                return Check(DRIFT, f"bucket {bucket} no longer blocks public access",
+                             self.arn(ctx), True)
+            return Check(CONFLICT, f"bucket {bucket} does not block all public access; the page "
+                         "asks for a private bucket", self.arn(ctx))
+        who = "created by the guide" if mine else "existed before the guide; teardown keeps it"
+        return Check(OK, f"private bucket exists ({who})", self.arn(ctx), mine)
+
+    def do(self, ctx, found: Check) -> tuple[str, str]:
+        bucket = self.spec.config_bucket
+        if found.state == MISSING:
+            params: dict[str, Any] = {"Bucket": bucket}
+            if self.spec.region != "us-east-1":
+                params["CreateBucketConfiguration"] = {"LocationConstraint": self.spec.region}
+            try:
+                ctx.call("s3", "create_bucket", "creating the config bucket",
+                         ok_codes=("BucketAlreadyOwnedByYou",), **params)
+            except ClientError:
+                forget(ctx, ("bucket", bucket))
+                return _raced(ctx, self, ("bucket", bucket))
+            ctx.created.add("bucket")
+            ctx.call("s3", "put_bucket_tagging", Bucket=bucket,
+                     Tagging={"TagSet": _tags(self.spec)})
+        ctx.call("s3", "put_public_access_block", Bucket=bucket,
+                 PublicAccessBlockConfiguration={k: True for k in _PRIVATE})
+        forget(ctx, ("bucket", bucket))
+        if found.state == MISSING:
+            return CREATED, "bucket created with all public access blocked"
+        return UPDATED, "public access blocked again"
+
+    def undo(self, ctx, force: bool) -> tuple[str, str]:
+        bucket = self.spec.config_bucket
+        forget(ctx, ("bucket", bucket))
+        exists, mine, _ = self._state(ctx)
+        if exists != "yes":
+            return SKIPPED, "the bucket does not exist" if exists == "no" else "not this account's bucket"
+        if not mine and not force:
+            return KEPT, f"bucket {bucket} existed before the guide; {FORCE_HINT}"
+        keys = [o["Key"] for o in ctx.pages("s3", "list_objects_v2", "Contents", Bucket=bucket)]
+        if keys and not force:
+            return KEPT, f"bucket {bucket} still holds {len(keys)} object(s) the guide did not put there; {FORCE_HINT}"
+        for key in keys:
+            ctx.call("s3", "delete_object", Bucket=bucket, Key=key)
+        ctx.call("s3", "delete_bucket", "deleting the config bucket", Bucket=bucket)
+        forget(ctx, ("bucket", bucket))
+        return REMOVED, "bucket deleted"
+
+
+_PRIVATE = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+
+
+@dataclass
+class UploadEcsConfig(Action):
+    spec: RoleSpec
+
+    def arn(self, ctx) -> str:
+        return f"arn:{ctx.partition}:s3:::{self.spec.config_bucket}/{self.spec.config_key}"
+
+    def _object(self, ctx) -> tuple[str | None, bool]:
+        spec = self.spec
+        if CreateConfigBucket(spec)._state(ctx)[0] != "yes":
+            return None, False
+        try:
+            body = ctx.call("s3", "get_object", ok_codes=("NoSuchKey", "404"),
+                            Bucket=spec.config_bucket, Key=spec.config_key)["Body"].read().decode()
+        except ClientError:
+            return None, False
+        tags = ctx.call("s3", "get_object_tagging", Bucket=spec.config_bucket,
+                        Key=spec.config_key)["TagSet"]
+        return body, owned(tags)
+
+    def check(self, ctx) -> Check:
+        body, mine = self._object(ctx)
+        if body is None:
+            return Check(MISSING, f"{self.spec.config_key} is not in the bucket yet")
+        if body == ecs_config(self.spec):
+            return Check(OK, f"{self.spec.config_key} holds ECS_CLUSTER={self.spec.cluster_name}",
+                         self.arn(ctx), mine)
+        if mine:
+            return Check(DRIFT, f"{self.spec.config_key} was changed", self.arn(ctx), True)
+        return Check(CONFLICT, f"s3://{self.spec.config_bucket}/{self.spec.config_key} exists with "
+                     "other content that the guide did not write; it is not overwritten",
+                     self.arn(ctx))
+
+    def do(self, ctx, found: Check) -> tuple[str, str]:
+        spec = self.spec
+        ctx.call("s3", "put_object", "uploading ecs.config", Bucket=spec.config_bucket,
+                 Key=spec.config_key, Body=ecs_config(spec).encode(),
+                 Tagging=f"{OWNER_TAG[0]}={OWNER_TAG[1]}")
+        return (CREATED if found.state == MISSING else UPDATED), (
+            f"s3://{spec.config_bucket}/{spec.config_key} holds ECS_CLUSTER={spec.cluster_name}")
+
+    def undo(self, ctx, force: bool) -> tuple[str, str]:
+        body, mine = self._object(ctx)
+        if body is None:
+            return SKIPPED, "no config object"
+        if not mine and not force:
+            return KEPT, f"{self.spec.config_key} was not put there by the guide; {FORCE_HINT}"
+        ctx.call("s3", "delete_object", Bucket=self.spec.config_bucket, Key=self.spec.config_key)
+        return REMOVED, "config object deleted"
+
+
+@dataclass
+class CreateLogsPolicy(Action):
+    spec: RoleSpec
+
+    def arn(self, ctx) -> str:
+        return f"arn:{ctx.partition}:iam::{ctx.account}:policy{self.spec.path}{self.spec.log_policy_name}"
+
+    def document(self, ctx) -> dict:
+        return policies.logs_policy(self.spec.least_privilege, ctx.partition, self.spec.region,
+                                    ctx.account)
+
+    def check(self, ctx) -> Check:
+        arn = self.arn(ctx)
+        policy = get_policy(ctx, arn)
+        if policy is None:
+            return Check(MISSING, f"policy {self.spec.log_policy_name} does not exist yet")
+        mine = owned(policy.get("Tags"))
+        if policies.same_policy(policy_document(ctx, arn), self.document(ctx)):
+            who = "created by the guide" if mine else "existed before the guide; teardown keeps it"
+            return Check(OK, f"policy exists with the documented permissions ({who})", arn, mine)
+        if mine:
+            return Check(DRIFT, f"policy {self.spec.log_policy_name} grants something else now", arn, True)
+        return Check(CONFLICT, f"policy {self.spec.log_policy_name} exists, was not created by the "
+                     "guide, and grants something else; choose another log_policy_name", arn)
+
+    def do(self, ctx, found: Check) -> tuple[str, str]:
+        spec, arn = self.spec, self.arn(ctx)
+        document = json.dumps(self.document(ctx))
+        if found.state == MISSING:
+            try:
+                ctx.call("iam", "create_policy", "creating the CloudWatch Logs policy",
+                         ok_codes=("EntityAlreadyExists",), PolicyName=spec.log_policy_name,
+                         Path=spec.path, PolicyDocument=document, Tags=_tags(spec))
+            except ClientError:
+                return _raced(ctx, self, ("policy", arn), ("document", arn))
+            ctx.created.add("logs_policy")
+            forget(ctx, ("policy", arn), ("document", arn))
+            return CREATED, "customer managed policy created"
+        versions = ctx.call("iam", "list_policy_versions", PolicyArn=arn)["Versions"]
+        if len(versions) >= 5:  # IAM keeps five versions; drop the oldest spare one
+            oldest = min((v for v in versions if not v["IsDefaultVersion"]),
+                         key=lambda v: v["CreateDate"])
+            ctx.call("iam", "delete_policy_version", PolicyArn=arn, VersionId=oldest["VersionId"])
+        ctx.call("iam", "create_policy_version", PolicyArn=arn, PolicyDocument=document,
+                 SetAsDefault=True)
+        forget(ctx, ("policy", arn), ("document", arn))
+        return UPDATED, "a new default version restores the documented permissions"
+
+    def undo(self, ctx, force: bool) -> tuple[str, str]:
+        arn = self.arn(ctx)
+        forget(ctx, ("policy", arn))
+        policy = get_policy(ctx, arn)
+        if policy is None:
+            return SKIPPED, "the policy does not exist"
+        if not owned(policy.get("Tags")) and not force:
+            return KEPT, f"policy {self.spec.log_policy_name} existed before the guide; {FORCE_HINT}"
+        if policy.get("AttachmentCount", 0) and not force:
+            return KEPT, (f"policy {self.spec.log_policy_name} is still attached to "
+                          f"{policy['AttachmentCount']} other role(s), user(s) or group(s); {FORCE_HINT}")
+        if policy.get("AttachmentCount", 0):
+            entities = ctx.call("iam", "list_entities_for_policy", PolicyArn=arn)
+            for role in entities.get("PolicyRoles", []):
+                ctx.call("iam", "detach_role_policy", RoleName=role["RoleName"], PolicyArn=arn)
+            for user in entities.get("PolicyUsers", []):
+                ctx.call("iam", "detach_user_policy", UserName=user["UserName"], PolicyArn=arn)
+            for group in entities.get("PolicyGroups", []):
+                ctx.call("iam", "detach_group_policy", GroupName=group["GroupName"], PolicyArn=arn)
+        for version in ctx.call("iam", "list_policy_versions", PolicyArn=arn)["Versions"]:
+            if not version["IsDefaultVersion"]:
+                ctx.call("iam", "delete_policy_version", PolicyArn=arn, VersionId=version["VersionId"])
+        ctx.call("iam", "delete_policy", "deleting the CloudWatch Logs policy", PolicyArn=arn)
+        forget(ctx, ("policy", arn))
+        return REMOVED, "customer managed policy deleted"
+
+
+@dataclass
+class FindLogsPolicy(Action):
+    """The page's ``list-policies --scope Local --query`` (erratum E4)."""
+
+    spec: RoleSpec
+    kind = "read"
+
+    def _find(self, ctx) -> list[str]:
+        return [p["Arn"] for p in ctx.pages("iam", "list_policies", "Policies", Scope="Local")
+                if p["PolicyName"] == self.spec.log_policy_name]
+
+    def arn(self, ctx) -> str:
+        return CreateLogsPolicy(self.spec).arn(ctx)
+
+    def check(self, ctx) -> Check:
+        return Check(OK, "read only: looks the ARN up by name")
+
+    def do(self, ctx, found: Check) -> tuple[str, str]:
+        arns = self._find(ctx)
+        if not arns:
+            return UNCHANGED, f"no customer managed policy named {self.spec.log_policy_name} found yet"
+        return UNCHANGED, (f"found {arns[0]} by name (the page's query spells 'cwlogsppolicy' and "
+                           "finds nothing, erratum E4)")
+
+
+@dataclass
+class EnableTrunking(Action):
+    spec: RoleSpec
+
+    def arn(self, ctx) -> str:
+        return CreateRole(self.spec).arn(ctx)
+
+    def _enabled(self, ctx) -> bool:
+        settings = ctx.call("ecs", "list_account_settings", name="awsvpcTrunking",
+                            principalArn=self.arn(ctx))["settings"]
+        return any(s.get("value") == "enabled" for s in settings)
+
+    def check(self, ctx) -> Check:
+        if get_role(ctx, self.spec.role_name) is None:
+            return Check(MISSING, "the role is made first")
+        if self._enabled(ctx):
+            return Check(OK, "awsvpcTrunking is enabled for this role", self.arn(ctx))
+        return Check(MISSING, "awsvpcTrunking is not enabled for this role yet", self.arn(ctx))
+
+    def do(self, ctx, found: Check) -> tuple[str, str]:
+        ctx.call("ecs", "put_account_setting", "enabling awsvpcTrunking", name="awsvpcTrunking",
+                 value="enabled", principalArn=self.arn(ctx))
+        return CREATED, "awsvpcTrunking enabled for this role's principal only"
+
+    def undo(self, ctx, force: bool) -> tuple[str, str]:
+        role = get_role(ctx, self.spec.role_name)
+        if role is None or not self._enabled(ctx):
+            return SKIPPED, "awsvpcTrunking is not set for this role"
+        if not owned(role.get("Tags")) and not force:
+            return KEPT, f"role {self.spec.role_name} existed before the guide; {FORCE_HINT}"
+        ctx.call("ecs", "delete_account_setting", name="awsvpcTrunking", principalArn=self.arn(ctx))
+        return REMOVED, "the role's awsvpcTrunking setting deleted"
+
+
+@dataclass
+class ShowActivation(Action):
+    spec: RoleSpec
+    kind = "info"
+
+    def check(self, ctx) -> Check:
+        return Check(INFO, "shown, not run: an activation registers real machines")
+
+    def do(self, ctx, found: Check) -> tuple[str, str]:
+        return SKIPPED, "shown, not run: run it when a machine is ready to register"
+
+
+def _raced(ctx, action: Action, *stale) -> tuple[str, str]:
+    """Another run made the resource between our check and our write: check again."""
+    forget(ctx, *stale)
+    again = action.check(ctx)
+    if again.state == OK:
+        return UNCHANGED, "made by a concurrent run at the same moment; it matches the spec"
+    if again.state == CONFLICT:
+        raise ConflictError(Problem("role_name", action.spec.role_name, again.reason))
+    return action.do(ctx, again)
+
+
+# ---------------------------------------------------------------------------------------
+# Steps: what a person reads.
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Step:
+    """One documented step of the page.
+
+    Attributes
+    ----------
+    id
+        Stable name, after the page (``create_role``, ``attach_logs_policy`` ...).
+    section
+        The page section it belongs to.
+    page_ref
+        Where on the page: console and CLI step numbers.
+    titles, console
+        English and Korean title and console click path.
+    cli
+        AWS CLI commands as typed, corrected where the page is wrong.
+    files
+        Files the CLI commands read, by name.
+    api
+        The API operations it may call (``iam:CreateRole`` ...).
+    errata
+        Ids of the page's errors at this step (see :func:`ecsrole_lib.errata`).
+    note
+        What to know; for a least-privilege choice, what the narrowing costs.
+    """
+
+    id: str
+    section: str
+    page_ref: str
+    titles: dict[str, str]
+    console: dict[str, list[str]]
+    cli: tuple[str, ...]
+    action: Action = field(repr=False, compare=False)
+    api: tuple[str, ...] = ()
+    files: dict[str, str] = field(default_factory=dict)
+    errata: tuple[str, ...] = ()
+    note: str = ""
+    check_cli: str = ""
+    spec_field: str = "role_name"
+
+    def title(self, lang: str = "en") -> str:
+        return self.titles.get(lang, self.titles["en"])
+
+    def console_path(self, lang: str = "en") -> list[str]:
+        return self.console.get(lang, self.console["en"])
+
+    @property
+    def command(self) -> str:
+        """The CLI commands as one block of text."""
+        return "\n".join(self.cli)
+
+
+def command(*words: str, **options: Any) -> str:
+    """Render an AWS CLI command the way the page does (one option a line).
+
+    >>> print(command("aws", "iam", "create-instance-profile", instance_profile_name="p"))
+    aws iam create-instance-profile --instance-profile-name p
+    """
+    def quote(value: Any) -> str:
+        text = str(value)
+        if "$" in text:  # a shell variable the reader's shell must expand
+            return '"' + text.replace('"', '\\"') + '"'
+        return shlex.quote(text)
+
+    parts = []
+    for key, value in options.items():
+        if value is None or value is False:
+            continue
+        flag = "--" + key.replace("_", "-")
+        if value is True:
+            parts.append(flag)
+        elif isinstance(value, (list, tuple)):
+            parts.append(" ".join([flag] + [quote(v) for v in value]))
+        else:
+            parts.append(f"{flag} {quote(value)}")
+    head = " ".join(words)
+    if len(parts) <= 1:
+        return " ".join([head] + parts)
+    return " \\\n    ".join([head] + parts)
+
+
+def cli_tags(spec: RoleSpec) -> list[str]:
+    return [f"Key={k},Value={v}" for k, v in list(spec.tags.items()) + [OWNER_TAG]]

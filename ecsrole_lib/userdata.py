@@ -1,0 +1,37 @@
+"""``ecs.config`` and the Amazon EC2 user data that copies it at launch.
+
+>>> from ecsrole_lib import RoleSpec
+>>> spec = RoleSpec(features=["s3_config"], config_bucket="my-ecs-config", cluster_name="prod")
+>>> ecs_config(spec)
+'ECS_CLUSTER=prod\\n'
+>>> print(user_data(spec))
+#!/bin/bash
+# Installs the AWS CLI, then copies the container agent's configuration from the private bucket.
+yum install -y aws-cli
+aws s3 cp s3://my-ecs-config/ecs.config /etc/ecs/ecs.config
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .spec import RoleSpec
+
+__all__ = ["ecs_config", "user_data"]
+
+
+def ecs_config(spec: RoleSpec) -> str:
+    """The container agent's configuration file: which cluster to join."""
+    return f"ECS_CLUSTER={spec.cluster_name}\n"
+
+
+def user_data(spec: RoleSpec) -> str:
+    """EC2 user data that installs the AWS CLI and copies ``ecs.config`` into place."""
+    return (
+        "#!/bin/bash\n"
+        "# Installs the AWS CLI, then copies the container agent's configuration from the "
+        "private bucket.\n"
+        "yum install -y aws-cli\n"
+        f"aws s3 cp s3://{spec.config_bucket}/{spec.config_key} /etc/ecs/ecs.config"
+    )
