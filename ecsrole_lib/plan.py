@@ -114,7 +114,6 @@ def _role_steps(spec: RoleSpec, partition: str) -> list[Step]:
                      description=spec.description,
                      permissions_boundary=spec.permissions_boundary,
                      tags=cli_tags(spec)),),
-        check_cli=command("aws", "iam", "get-role", role_name=role),
         files={trust_file: policies.as_json(trust)},
         api=("iam:GetRole", "iam:CreateRole", "iam:UpdateAssumeRolePolicy"),
         note=("Amazon EC2 (ec2.amazonaws.com) assumes the role for the instance." if ec2 else
@@ -135,8 +134,6 @@ def _role_steps(spec: RoleSpec, partition: str) -> list[Step]:
                               instance_profile_name=profile,
                               path=spec.path if spec.path != "/" else None,
                               tags=cli_tags(spec)),),
-                 check_cli=command("aws", "iam", "get-instance-profile",
-                                   instance_profile_name=profile),
                  api=("iam:GetInstanceProfile", "iam:CreateInstanceProfile"),
                  note="An instance profile is the container that hands the role to an EC2 instance.",
                  spec_field="instance_profile_name", action=CreateInstanceProfile(spec)),
@@ -280,7 +277,6 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
                               public_access_block_configuration=(
                                   "BlockPublicAcls=true,IgnorePublicAcls=true,"
                                   "BlockPublicPolicy=true,RestrictPublicBuckets=true"))),
-                 check_cli=command("aws", "s3api", "head-bucket", bucket=bucket),
                  api=("s3:HeadBucket", "s3:CreateBucket", "s3:PutBucketTagging",
                       "s3:PutPublicAccessBlock"),
                  note="Private: all public access is blocked, only the role reads the file.",
@@ -330,7 +326,6 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
                               policy_document=f"file://{logs_file}",
                               path=spec.path if spec.path != "/" else None,
                               tags=cli_tags(spec)),),
-                 check_cli=command("aws", "iam", "get-policy", policy_arn=logs_arn),
                  files={logs_file: policies.as_json(document)},
                  api=("iam:GetPolicy", "iam:GetPolicyVersion", "iam:CreatePolicy"),
                  note=("Narrowed to this account and Region: instances in other Regions or "

@@ -852,7 +852,6 @@ class Step:
     files: dict[str, str] = field(default_factory=dict)
     errata: tuple[str, ...] = ()
     note: str = ""
-    check_cli: str = ""
     spec_field: str = "role_name"
 
     def title(self, lang: str = "en") -> str:
