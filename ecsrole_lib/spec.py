@@ -288,12 +288,14 @@ class RoleSpec:
                 if feature not in FEATURES:
                     found.append(Problem("features", feature,
                                          f"unknown feature; choose from {', '.join(FEATURES)}"))
-        found += check_iam_name("CreateRole", "RoleName", "role_name", self.role_name)
+        role_problems = check_iam_name("CreateRole", "RoleName", "role_name", self.role_name)
+        found += role_problems
         if self.instance_kind == "external" and profile_given:
             found.append(Problem("instance_profile_name", self.instance_profile_name,
                                  "external instances (ECS Anywhere) use no instance profile; "
                                  "leave it None"))
-        elif self.instance_profile_name is not None:
+        elif self.instance_profile_name is not None and (profile_given or not role_problems):
+            # A name derived from a bad role name is reported once, as the role name.
             found += check_iam_name("CreateInstanceProfile", "InstanceProfileName",
                                     "instance_profile_name", self.instance_profile_name)
         found += check_iam_name("CreateRole", "Path", "path", self.path)
