@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import boto3
+import botocore.exceptions
 import botocore.session
 import regex
 
@@ -165,6 +166,15 @@ def _is_ip(name: str) -> bool:
     return True
 
 
+def _known_partition(region: str) -> bool:
+    try:
+        partition_of(region)
+    except botocore.exceptions.UnknownRegionError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=64)  # a new boto3 Session per call costs ~30 ms
 def partition_of(region: str) -> str:
     """The AWS partition a region belongs to (botocore's endpoint data).
 
@@ -329,6 +339,10 @@ class RoleSpec:
         if not region_ok:
             found.append(Problem("region", self.region,
                                  "must be an AWS Region code such as 'us-east-1'"))
+        elif not _known_partition(self.region):
+            found.append(Problem("region", self.region,
+                                 "belongs to no AWS partition botocore knows (aws, aws-cn, "
+                                 "aws-us-gov, ...); check the spelling"))
         if not found:
             found += self._quota_problems()
         return found
