@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 # The AWS CLI the guide runs is the one installed in the venv.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup guide test lab notebooks lint clean
+.PHONY: setup guide test lab notebooks lint clean bench
 
 setup: $(STAMP)
 
@@ -27,6 +27,10 @@ test: $(STAMP)
 ## lab: open JupyterLab on the notebooks
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+## bench: API calls per operation, sandbox start, headless notebook runs (build/bench.json)
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
 
 lint: $(STAMP)
 	$(BIN)/ruff check ecsrole_lib tests

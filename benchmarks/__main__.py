@@ -1,0 +1,70 @@
+"""``make bench``: run the benchmarks, print their tables, write ``build/bench.json``.
+
+    python -m benchmarks                      # everything
+    python -m benchmarks --only calls,sandbox  # some of: calls, sandbox, notebooks
+    python -m benchmarks --repeat 5 --no-guide
+
+Every timed figure is the median of ``--repeat`` runs (sandbox start: at least 5).
+Nothing here asserts a time; the goals are reported as met or missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+
+from . import calls, notebooks, sandbox_start
+from .common import BUILD
+
+SECTIONS = ("calls", "sandbox", "notebooks")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help="comma-separated sections: " + ", ".join(SECTIONS))
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timed figure (default 3)")
+    parser.add_argument("--no-guide", action="store_true", help="skip timing `make guide`")
+    parser.add_argument("--json", default=str(BUILD / "bench.json"), help="where to write results")
+    args = parser.parse_args(argv)
+    wanted = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(wanted) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+
+    # The benchmarks make their own sandboxes; a shared one from the caller would skew them.
+    os.environ.pop("ECSROLE_SANDBOX_ENDPOINT", None)
+    started = time.perf_counter()
+    results: dict = {"meta": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                              "repeat": args.repeat, "started": time.strftime("%Y-%m-%dT%H:%M:%S")}}
+    texts = []
+    if "calls" in wanted:
+        results["calls"] = calls.run(args.repeat)
+        texts.append(calls.render(results["calls"]))
+        print(texts[-1] + "\n", flush=True)
+    if "sandbox" in wanted:
+        results["sandbox"] = sandbox_start.run(max(args.repeat, 5))
+        texts.append(sandbox_start.render(results["sandbox"]))
+        print(texts[-1] + "\n", flush=True)
+    if "notebooks" in wanted:
+        results["notebooks"] = notebooks.run(args.repeat, guide=not args.no_guide)
+        texts.append(notebooks.render(results["notebooks"]))
+        print(texts[-1] + "\n", flush=True)
+    results["meta"]["seconds"] = round(time.perf_counter() - started, 1)
+    BUILD.mkdir(exist_ok=True)
+    path = args.json
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as out:
+        json.dump(results, out, indent=2, sort_keys=False)
+    with open(os.path.splitext(path)[0] + ".txt", "w") as out:
+        out.write("\n\n".join(texts) + "\n")
+    print(f"wrote {os.path.relpath(path)} ({results['meta']['seconds']} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
