@@ -82,7 +82,7 @@ def logs_policy(least_privilege: bool = False, partition: str = "aws", region: s
                 account: str = "${ACCOUNT_ID}") -> dict[str, Any]:
     """The page's CloudWatch Logs policy; narrowed to one account and region on request."""
     resource = (f"arn:{partition}:logs:{region}:{account}:*" if least_privilege
-                else "arn:aws:logs:*:*:*")
+                else f"arn:{partition}:logs:*:*:*")  # the page's, in the role's partition
     return {"Version": VERSION, "Statement": [
         {"Effect": "Allow", "Action": list(LOGS_ACTIONS), "Resource": [resource]}]}
 

@@ -874,9 +874,14 @@ def command(*words: str, **options: Any) -> str:
     """
     def quote(value: Any) -> str:
         text = str(value)
-        if "$" in text:  # a shell variable the reader's shell must expand
-            return '"' + text.replace('"', '\\"') + '"'
-        return shlex.quote(text)
+        if text.startswith("$(aws ") and text.endswith(")"):  # a read the shell runs first
+            return f'"{text}"'
+        if ACCOUNT not in text:
+            return shlex.quote(text)
+        # ${ACCOUNT_ID} is for the reader's shell to fill in; a '$', '`', '"' or '\\' from
+        # the spec (a description, a path) stays literal.
+        return '"' + ACCOUNT.join("".join("\\" + c if c in '\\"`$' else c for c in piece)
+                                  for piece in text.split(ACCOUNT)) + '"'
 
     parts = []
     for key, value in options.items():

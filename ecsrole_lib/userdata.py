@@ -13,6 +13,7 @@ aws s3 cp s3://my-ecs-config/ecs.config /etc/ecs/ecs.config
 
 from __future__ import annotations
 
+import shlex
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,5 +34,5 @@ def user_data(spec: RoleSpec) -> str:
         "# Installs the AWS CLI, then copies the container agent's configuration from the "
         "private bucket.\n"
         "yum install -y aws-cli\n"
-        f"aws s3 cp s3://{spec.config_bucket}/{spec.config_key} /etc/ecs/ecs.config"
+        f"aws s3 cp {shlex.quote(f's3://{spec.config_bucket}/{spec.config_key}')} /etc/ecs/ecs.config"
     )
