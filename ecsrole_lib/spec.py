@@ -308,7 +308,11 @@ class RoleSpec:
             # A name derived from a bad role name is reported once, as the role name.
             found += check_iam_name("CreateInstanceProfile", "InstanceProfileName",
                                     "instance_profile_name", self.instance_profile_name)
-        found += check_iam_name("CreateRole", "Path", "path", self.path)
+        path_problems = check_iam_name("CreateRole", "Path", "path", self.path)
+        if not path_problems and "cloudwatch_logs" in self.features:
+            # The logs policy gets the same path, and policy paths allow fewer characters.
+            path_problems = check_iam_name("CreatePolicy", "Path", "path", self.path)
+        found += path_problems
         if self.description is not None:
             found += check_iam_name("CreateRole", "Description", "description", self.description)
         found += self._tag_problems()
