@@ -277,7 +277,7 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
                               public_access_block_configuration=(
                                   "BlockPublicAcls=true,IgnorePublicAcls=true,"
                                   "BlockPublicPolicy=true,RestrictPublicBuckets=true"))),
-                 api=("s3:HeadBucket", "s3:CreateBucket", "s3:PutBucketTagging",
+                 api=("s3:HeadBucket", "s3:CreateBucket", "s3:TagResource", "s3:PutBucketTagging",
                       "s3:PutPublicAccessBlock"),
                  note="Private: all public access is blocked, only the role reads the file.",
                  spec_field="config_bucket", action=CreateConfigBucket(spec)),

@@ -564,9 +564,12 @@ class CreateConfigBucket(Action):
     def do(self, ctx, found: Check) -> tuple[str, str]:
         bucket = self.spec.config_bucket
         if found.state == MISSING:
-            params: dict[str, Any] = {"Bucket": bucket}
+            # Tagged in the same call (AWS supports it; needs s3:TagResource), so a crash
+            # right after CreateBucket cannot leave a bucket that is not marked as the guide's.
+            params: dict[str, Any] = {"Bucket": bucket,
+                                      "CreateBucketConfiguration": {"Tags": _tags(self.spec)}}
             if self.spec.region != "us-east-1":
-                params["CreateBucketConfiguration"] = {"LocationConstraint": self.spec.region}
+                params["CreateBucketConfiguration"]["LocationConstraint"] = self.spec.region
             try:
                 ctx.call("s3", "create_bucket", "creating the config bucket",
                          ok_codes=("BucketAlreadyOwnedByYou",), **params)
