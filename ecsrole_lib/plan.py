@@ -455,6 +455,10 @@ class Plan:
         """Every console instruction in order, in the plan's language."""
         return [line for s in self.steps for line in s.console_path(self.lang)]
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        """IPython's text form (text/plain in a notebook) is the readable one."""
+        printer.text(str(self))
+
     def __str__(self) -> str:
         lines = [f"Plan for role {self.spec.role_name} ({self.spec.instance_kind}, "
                  f"{len(self.steps)} steps)"]

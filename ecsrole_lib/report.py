@@ -82,6 +82,10 @@ class Report:
         return (f"{self.action} on {self.target or 'AWS'}: {parts or 'no steps'}; "
                 f"{self.reads} read and {self.writes} write API calls, {self.retries} retries")
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        """IPython's text form (text/plain in a notebook) is the readable one."""
+        printer.text(str(self))
+
     def __str__(self) -> str:
         widths = [max([len(h)] + [len(getattr(r, a)) for r in self.rows])
                   for h, a in (("step", "step"), ("outcome", "outcome"))]
