@@ -23,7 +23,7 @@ from .errors import ConflictError, Problem
 from .plan import Plan, plan
 from .report import Report
 from .sandbox import LIMITS
-from .spec import RoleSpec
+from .spec import DEFAULT_ATTACHED_POLICIES_QUOTA, RoleSpec
 from .steps import (
     CONFLICT,
     CREATED,
@@ -98,8 +98,12 @@ def _preflight(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list:
     if get_role(ctx, spec.role_name) is not None:
         wanted = {s.action.arn(ctx) for s in the_plan if s.id.startswith("attach_")}
         held = set(attached_policies(ctx, spec.role_name)) | wanted
-        quota = ctx.call("iam", "get_account_summary")["SummaryMap"].get(
-            "AttachedPoliciesPerRoleQuota", 10)
+        # IAM's default quota is also its floor (it can only be raised), so the account's
+        # own figure is read only when the default could be exceeded: one read less per run.
+        quota = DEFAULT_ATTACHED_POLICIES_QUOTA
+        if len(held) > quota:
+            quota = ctx.call("iam", "get_account_summary")["SummaryMap"].get(
+                "AttachedPoliciesPerRoleQuota", quota)
         if len(held) > quota:
             problems.append(Problem("extra_policy_arns", list(spec.extra_policy_arns),
                                     f"role {spec.role_name} would hold {len(held)} managed "

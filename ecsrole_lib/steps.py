@@ -126,6 +126,12 @@ def forget(ctx, *keys) -> None:
         ctx.cache.pop(key, None)
 
 
+def dropped(ctx, key, item) -> None:
+    """A cached list after this run removed ``item`` itself (no need to read it again)."""
+    if ctx.cache.get(key) is not None:
+        ctx.cache[key] = [x for x in ctx.cache[key] if x != item]
+
+
 # ---------------------------------------------------------------------------------------
 # Actions: the API side of a step.
 # ---------------------------------------------------------------------------------------
@@ -251,7 +257,7 @@ class CreateRole(Action):
             return SKIPPED, "the role does not exist"
         if not owned(role.get("Tags")) and not force:
             return KEPT, f"role {name} existed before the guide; {FORCE_HINT}"
-        forget(ctx, ("attached", name), ("inline", name))
+        # The undos before this one kept the attached and inline lists in step (dropped()).
         left = attached_policies(ctx, name) + inline_policies(ctx, name)
         profiles = [p["InstanceProfileName"] for p in ctx.pages(
             "iam", "list_instance_profiles_for_role", "InstanceProfiles", RoleName=name)]
@@ -300,7 +306,6 @@ class CreateInstanceProfile(Action):
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         name = self.spec.instance_profile_name
-        forget(ctx, ("profile", name))
         profile = get_instance_profile(ctx, name)
         if profile is None:
             return SKIPPED, "the instance profile does not exist"
@@ -352,7 +357,6 @@ class AddRoleToInstanceProfile(Action):
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         spec = self.spec
-        forget(ctx, ("profile", spec.instance_profile_name))
         profile = get_instance_profile(ctx, spec.instance_profile_name)
         role = get_role(ctx, spec.role_name)
         if profile is None or spec.role_name not in [r["RoleName"] for r in profile.get("Roles", [])]:
@@ -362,7 +366,8 @@ class AddRoleToInstanceProfile(Action):
             return KEPT, f"both role and instance profile existed before the guide; {FORCE_HINT}"
         ctx.call("iam", "remove_role_from_instance_profile",
                  InstanceProfileName=spec.instance_profile_name, RoleName=spec.role_name)
-        forget(ctx, ("profile", spec.instance_profile_name))
+        ctx.cache[("profile", spec.instance_profile_name)] = dict(
+            profile, Roles=[r for r in profile.get("Roles", []) if r["RoleName"] != spec.role_name])
         return REMOVED, "role removed from the instance profile"
 
 
@@ -421,14 +426,13 @@ class AttachPolicy(Action):
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         name = self.spec.role_name
-        forget(ctx, ("attached", name))
         role = get_role(ctx, name)
         if self.arn(ctx) not in attached_policies(ctx, name):
             return SKIPPED, "not attached"
         if not owned(role.get("Tags")) and not force:
             return KEPT, f"role {name} existed before the guide, so its policies stay; {FORCE_HINT}"
         ctx.call("iam", "detach_role_policy", RoleName=name, PolicyArn=self.arn(ctx))
-        forget(ctx, ("attached", name))
+        dropped(ctx, ("attached", name), self.arn(ctx))
         return REMOVED, f"detached from {name}"
 
 
@@ -504,13 +508,12 @@ class InlinePolicy(Action):
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         name = self.spec.role_name
-        forget(ctx, ("inline", name))
         if self.policy_name not in inline_policies(ctx, name):
             return SKIPPED, f"no inline policy {self.policy_name}"
         if not owned(get_role(ctx, name).get("Tags")) and not force:
             return KEPT, f"role {name} existed before the guide; {FORCE_HINT}"
         ctx.call("iam", "delete_role_policy", RoleName=name, PolicyName=self.policy_name)
-        forget(ctx, ("inline", name))
+        dropped(ctx, ("inline", name), self.policy_name)
         return REMOVED, f"inline policy {self.policy_name} deleted"
 
 
@@ -588,7 +591,6 @@ class CreateConfigBucket(Action):
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         bucket = self.spec.config_bucket
-        forget(ctx, ("bucket", bucket))
         exists, mine, _ = self._state(ctx)
         if exists != "yes":
             return SKIPPED, "the bucket does not exist" if exists == "no" else "not this account's bucket"
@@ -721,6 +723,7 @@ class CreateLogsPolicy(Action):
             entities = ctx.call("iam", "list_entities_for_policy", PolicyArn=arn)
             for role in entities.get("PolicyRoles", []):
                 ctx.call("iam", "detach_role_policy", RoleName=role["RoleName"], PolicyArn=arn)
+                dropped(ctx, ("attached", role["RoleName"]), arn)
             for user in entities.get("PolicyUsers", []):
                 ctx.call("iam", "detach_user_policy", UserName=user["UserName"], PolicyArn=arn)
             for group in entities.get("PolicyGroups", []):
