@@ -191,7 +191,9 @@ def read_state(session: boto3.Session, region: str = "us-east-1") -> dict:
         profiles[name] = {
             "path": profile["Path"],
             "roles": sorted(r["RoleName"] for r in profile["Roles"]),
-            "tags": _tags(iam.list_instance_profile_tags(InstanceProfileName=name)["Tags"]),
+            # moto's server has no ListInstanceProfileTags; GetInstanceProfile carries the tags.
+            "tags": _tags(iam.get_instance_profile(InstanceProfileName=name)["InstanceProfile"]
+                          .get("Tags")),
         }
     local = {}
     for policy in iam.list_policies(Scope="Local")["Policies"]:
@@ -242,3 +244,82 @@ def state():
 def empty_state():
     """What an untouched sandbox holds."""
     return EMPTY_STATE
+
+
+_SHARED_LOADER = None
+
+
+def share_models(session: boto3.Session) -> boto3.Session:
+    """Give ``session`` the process's botocore loader, so service models are parsed once."""
+    global _SHARED_LOADER
+    core = session._session
+    if _SHARED_LOADER is None:
+        _SHARED_LOADER = core.get_component("data_loader")
+    else:
+        core.register_component("data_loader", _SHARED_LOADER)
+    return session
+
+
+@pytest.fixture(name="share_models")
+def share_models_fixture():
+    """``share_models(session)``: the session, with service models parsed once per run."""
+    return share_models
+
+
+_CLEANER: dict[str, SandboxSession] = {}
+
+
+def _delete_everything(endpoint: str) -> None:
+    """Delete what the guide (or a test) can make: roles, profiles, policies, buckets, settings."""
+    session = _CLEANER.setdefault(endpoint, share_models(SandboxSession(endpoint, "us-east-1")))
+    iam = session.client("iam")
+    for role in iam.get_paginator("list_roles").paginate().build_full_result()["Roles"]:
+        name = role["RoleName"]
+        for policy in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
+            iam.detach_role_policy(RoleName=name, PolicyArn=policy["PolicyArn"])
+        for policy_name in iam.list_role_policies(RoleName=name)["PolicyNames"]:
+            iam.delete_role_policy(RoleName=name, PolicyName=policy_name)
+        for profile in iam.list_instance_profiles_for_role(RoleName=name)["InstanceProfiles"]:
+            iam.remove_role_from_instance_profile(
+                InstanceProfileName=profile["InstanceProfileName"], RoleName=name)
+        iam.delete_role(RoleName=name)
+    for profile in iam.list_instance_profiles()["InstanceProfiles"]:
+        iam.delete_instance_profile(InstanceProfileName=profile["InstanceProfileName"])
+    for policy in iam.list_policies(Scope="Local")["Policies"]:
+        arn = policy["Arn"]
+        for version in iam.list_policy_versions(PolicyArn=arn)["Versions"]:
+            if not version["IsDefaultVersion"]:
+                iam.delete_policy_version(PolicyArn=arn, VersionId=version["VersionId"])
+        iam.delete_policy(PolicyArn=arn)
+    s3 = session.client("s3")
+    for bucket in s3.list_buckets()["Buckets"]:
+        name = bucket["Name"]
+        for obj in s3.list_objects_v2(Bucket=name).get("Contents", []):
+            # moto keeps tags by ARN: a new object or bucket of the same name would inherit them.
+            s3.delete_object_tagging(Bucket=name, Key=obj["Key"])
+            s3.delete_object(Bucket=name, Key=obj["Key"])
+        s3.delete_bucket_tagging(Bucket=name)
+        s3.delete_bucket(Bucket=name)
+    for region in ("us-east-1", "eu-west-1"):
+        ecs = session.client("ecs", region_name=region)
+        for setting in ecs.list_account_settings(name="awsvpcTrunking")["settings"]:
+            ecs.delete_account_setting(name=setting["name"])
+
+
+@pytest.fixture
+def clean_endpoint(moto_server):
+    """The moto server, emptied by deleting what the last test made.
+
+    A full reset makes moto load every AWS managed policy again (about two seconds a
+    test); deleting is quicker. If anything is left, it falls back to the reset.
+    A test module opts in by overriding ``endpoint`` with this fixture.
+    """
+    try:
+        _delete_everything(moto_server)
+        empty = read_state(_CLEANER[moto_server]) == EMPTY_STATE
+    except Exception:  # noqa: BLE001 - anything odd: start from a real reset
+        empty = False
+    if not empty:
+        request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
+        urllib.request.urlopen(request, timeout=60).close()
+    return moto_server
