@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 # The AWS CLI the guide runs is the one installed in the venv.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup guide test lab notebooks lint clean bench
+.PHONY: setup guide test lab notebooks lint clean bench app
 
 setup: $(STAMP)
 
@@ -16,21 +16,30 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## guide: run the whole guide headlessly on the embedded sandbox
+## guide: run the whole guide headlessly on one embedded sandbox (build/guide/: notebooks and HTML)
 guide: $(STAMP)
-	$(BIN)/python -m ecsrole_lib
+	$(BIN)/python -m ecsrole_lib.guide
 
-## test: run every test
+## test: run every test, and nbval (strict) on every committed notebook
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-## lab: open JupyterLab on the notebooks
+## lab: open JupyterLab on the notebooks, widgets on, all notebooks sharing one sandbox
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/python -m ecsrole_lib.guide --lab
+
+## notebooks: write notebooks/ from tools/notebook_src/ and execute them on the sandbox
+notebooks: $(STAMP)
+	$(BIN)/python tools/build_notebooks.py
 
 ## bench: API calls per operation, sandbox start, headless notebook runs (build/bench.json)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+## app: serve the guide as one web page with Voila (form and reports, no code) on 127.0.0.1
+APP_PORT ?= 8866
+app: $(STAMP)
+	$(BIN)/voila app/guide.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(APP_PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ecsrole_lib tests

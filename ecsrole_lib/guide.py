@@ -1,0 +1,436 @@
+"""The guide as a whole: the roles its notebooks make, the audit demo, and ``make guide``.
+
+``python -m ecsrole_lib.guide`` starts ONE shared sandbox (``python -m
+ecsrole_lib.sandbox`` in a subprocess), exports ``ECSROLE_SANDBOX_ENDPOINT``
+so every notebook kernel joins it, runs the notebooks in order with papermill
+into ``build/guide/``, renders each as HTML beside it, prints one line per
+notebook, checks that ``99_cleanup`` left the sandbox empty, and exits
+non-zero if anything failed.
+
+The notebooks call the small functions here: :func:`guide_roles` (the roles
+notebooks 01-04 make), :func:`ensure_on_sandbox` (a notebook run alone makes
+what it builds on), :func:`broken_demo` (a deliberately broken role for the
+audit, sandbox only) and :func:`leftovers` (what is left after teardown).
+
+>>> [spec.role_name for spec in guide_roles(RoleSpec())]
+['ecsInstanceRole', 'ecsAnywhereRole', 'ecsInstanceRoleTrunking']
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .aws import is_sandbox
+from .converge import apply
+from .forms import Table
+from .spec import OWNER_TAG, RoleSpec
+
+__all__ = [
+    "ANYWHERE_ROLE",
+    "DEFAULT_CONFIG_BUCKET",
+    "DEMO_ROLE",
+    "NOTEBOOKS",
+    "TRUNKING_ROLE",
+    "BrokenDemo",
+    "GuideRoles",
+    "Leftovers",
+    "broken_demo",
+    "demo_spec",
+    "ensure_on_sandbox",
+    "guide_roles",
+    "leftovers",
+    "main",
+]
+
+#: The notebooks, in the order the guide runs them.
+NOTEBOOKS = ("01_container_instance_role", "02_feature_permissions", "03_ecs_anywhere",
+             "04_eni_trunking", "05_audit", "99_cleanup")
+#: The role notebook 03 makes (the name the documentation uses).
+ANYWHERE_ROLE = "ecsAnywhereRole"
+#: The second container instance role notebook 04 makes, with awsvpcTrunking.
+TRUNKING_ROLE = "ecsInstanceRoleTrunking"
+#: The deliberately broken role notebook 05 builds on the sandbox to show findings.
+DEMO_ROLE = "ecsAuditDemoRole"
+#: The private bucket for ecs.config on the sandbox (bucket names are global: choose yours on AWS).
+DEFAULT_CONFIG_BUCKET = "ecsrole-guide-config-123456789012"
+_DEMO_EXTRA_POLICY = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+
+
+@dataclass
+class GuideRoles:
+    """The roles the guide makes, with the notebooks that make them."""
+
+    entries: list[tuple[str, RoleSpec]]
+
+    def __iter__(self):
+        return iter(spec for _, spec in self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, role_name: str) -> RoleSpec:
+        for _, spec in self.entries:
+            if spec.role_name == role_name:
+                return spec
+        raise KeyError(role_name)
+
+    def table(self) -> Table:
+        rows = [(spec.role_name, notebooks, spec.instance_kind, ", ".join(spec.features) or "-",
+                 "yes" if spec.least_privilege else "no", "yes" if spec.trunking else "no")
+                for notebooks, spec in self.entries]
+        return Table("The roles the guide makes", ("role", "notebooks", "kind", "features",
+                                                   "least privilege", "trunking"), rows)
+
+    def __str__(self) -> str:
+        return str(self.table())
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
+
+
+def guide_roles(main: RoleSpec) -> GuideRoles:
+    """The roles notebooks 01-04 make: ``main`` (01 and 02), the ECS Anywhere role (03)
+    and the trunking role (04), in the region of ``main``."""
+    entries = [("01, 02", main),
+               ("03", RoleSpec(instance_kind="external", region=main.region)),
+               ("04", RoleSpec(role_name=TRUNKING_ROLE, trunking=True, region=main.region))]
+    seen: set[str] = set()
+    unique = []
+    for notebooks, spec in entries:
+        if spec.role_name not in seen:
+            seen.add(spec.role_name)
+            unique.append((notebooks, spec))
+    return GuideRoles(unique)
+
+
+def ensure_on_sandbox(session, roles: GuideRoles, dry_run: bool = False) -> Table:
+    """On the sandbox, apply each of ``roles`` (idempotent); on AWS, do nothing.
+
+    A notebook run alone on the sandbox makes what it builds on; after the
+    notebooks before it ran, this writes nothing. On AWS the audit and the
+    cleanup work on what is really there, so nothing is created.
+    """
+    if not is_sandbox(session):
+        return Table("Nothing created: on AWS this notebook works on what is there",
+                     ("role", "apply"), [(spec.role_name, "not run") for spec in roles])
+    rows = [(spec.role_name, apply(spec, session, dry_run=dry_run).summary()) for spec in roles]
+    return Table("On the sandbox, what the earlier notebooks make (idempotent)",
+                 ("role", "apply"), rows)
+
+
+def demo_spec(region: str = "us-east-1") -> RoleSpec:
+    """What the audit demo role should be: an EC2 container instance role with Amazon ECR."""
+    return RoleSpec(role_name=DEMO_ROLE, features=["ecr"], region=region)
+
+
+@dataclass
+class BrokenDemo:
+    """The deliberately broken demo role (sandbox only) and how it is broken."""
+
+    spec: RoleSpec
+    built: bool
+    defects: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def table(self) -> Table:
+        if not self.built:
+            return Table(f"Demo role {self.spec.role_name}: not built (it is built on the sandbox "
+                         "only, never in an AWS account, and not in a dry run)",
+                         ("defect", "as built", "why it is wrong"), [])
+        return Table(f"Demo role {self.spec.role_name}, broken on purpose",
+                     ("defect", "as built", "why it is wrong"), self.defects)
+
+    def __str__(self) -> str:
+        return str(self.table())
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
+
+
+def broken_demo(session, region: str = "us-east-1", dry_run: bool = False) -> BrokenDemo:
+    """Build a deliberately broken container instance role on the sandbox, for the audit.
+
+    Its trust policy names ``ecs.amazonaws.com`` (the service, not the
+    instance), it has no instance profile, it lacks
+    ``AmazonEC2ContainerServiceforEC2Role`` (so Amazon ECR pulls fail) and
+    holds ``AmazonS3FullAccess`` that nobody asked for. It carries the guide's
+    tag, so ``99_cleanup`` removes it. On AWS (or with ``dry_run``) nothing is built.
+    """
+    spec = demo_spec(region)
+    if not is_sandbox(session) or dry_run:
+        return BrokenDemo(spec, False)
+    iam = session.client("iam", region_name=region)
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "ecs.amazonaws.com"},
+        "Action": "sts:AssumeRole"}]}
+    try:
+        iam.get_role(RoleName=spec.role_name)
+        iam.update_assume_role_policy(RoleName=spec.role_name, PolicyDocument=json.dumps(trust))
+    except iam.exceptions.NoSuchEntityException:
+        iam.create_role(RoleName=spec.role_name, AssumeRolePolicyDocument=json.dumps(trust),
+                        Tags=[{"Key": OWNER_TAG[0], "Value": OWNER_TAG[1]}])
+    iam.attach_role_policy(RoleName=spec.role_name, PolicyArn=_DEMO_EXTRA_POLICY)
+    return BrokenDemo(spec, True, [
+        ("trust principal", "ecs.amazonaws.com",
+         "Amazon ECS is the service; Amazon EC2 (ec2.amazonaws.com) assumes the role for the instance"),
+        ("instance profile", "none", "without one, Amazon EC2 cannot give the role to an instance"),
+        ("feature permission", "AmazonEC2ContainerServiceforEC2Role not attached",
+         "the agent cannot register, and Amazon ECR pulls fail"),
+        ("extra policy", "AmazonS3FullAccess attached",
+         "write access to every bucket, which no container instance needs"),
+    ])
+
+
+@dataclass
+class Leftovers:
+    """What is left on the target after teardown."""
+
+    where: str
+    rows: list[tuple[str, str, str]]
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+    def table(self) -> Table:
+        title = (f"Nothing the guide made is left on {self.where}." if self.empty
+                 else f"{len(self.rows)} thing(s) left on {self.where}")
+        return Table(title, ("kind", "name", "why it is there"), self.rows)
+
+    def __str__(self) -> str:
+        return str(self.table())
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
+
+
+def _owned(tags: list[dict]) -> bool:
+    return {"Key": OWNER_TAG[0], "Value": OWNER_TAG[1]} in tags
+
+
+def leftovers(session, roles: GuideRoles | None = None, region: str = "us-east-1") -> Leftovers:
+    """What is left (read only). On the sandbox: everything there is. On AWS: the guide's
+    roles, instance profiles, CloudWatch Logs policies, buckets and trunking settings, by name."""
+    iam = session.client("iam", region_name=region)
+    s3 = session.client("s3", region_name=region)
+    ecs = session.client("ecs", region_name=region)
+    rows: list[tuple[str, str, str]] = []
+
+    def why(tags: list[dict]) -> str:
+        return "made by the guide (tagged)" if _owned(tags) else "not made by the guide: kept"
+
+    if is_sandbox(session):
+        for role in [r for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"]]:
+            rows.append(("role", role["RoleName"],
+                         why(iam.list_role_tags(RoleName=role["RoleName"])["Tags"])))
+        for profile in [p for page in iam.get_paginator("list_instance_profiles").paginate()
+                        for p in page["InstanceProfiles"]]:
+            rows.append(("instance profile", profile["InstanceProfileName"],
+                         why(profile.get("Tags", []))))
+        for policy in [p for page in iam.get_paginator("list_policies").paginate(Scope="Local")
+                       for p in page["Policies"]]:
+            rows.append(("policy", policy["PolicyName"], why(
+                iam.list_policy_tags(PolicyArn=policy["Arn"])["Tags"])))
+        for bucket in s3.list_buckets().get("Buckets", []):
+            rows.append(("bucket", bucket["Name"], "a bucket"))
+        for setting in ecs.list_account_settings(name="awsvpcTrunking")["settings"]:
+            if setting.get("value") == "enabled":
+                rows.append(("ECS account setting", "awsvpcTrunking=enabled",
+                             setting.get("principalArn", "the account")))
+        return Leftovers("the sandbox", rows)
+    account = session.client("sts", region_name=region).get_caller_identity()
+    partition = account["Arn"].split(":")[1]
+    specs = list(roles or []) + [demo_spec(region)]
+    for spec in specs:
+        try:
+            role = iam.get_role(RoleName=spec.role_name)["Role"]
+            rows.append(("role", spec.role_name, why(role.get("Tags", []))))
+        except iam.exceptions.NoSuchEntityException:
+            pass
+        if spec.instance_profile_name:
+            try:
+                profile = iam.get_instance_profile(
+                    InstanceProfileName=spec.instance_profile_name)["InstanceProfile"]
+                rows.append(("instance profile", spec.instance_profile_name,
+                             why(profile.get("Tags", []))))
+            except iam.exceptions.NoSuchEntityException:
+                pass
+        if "cloudwatch_logs" in spec.features:
+            arn = f"arn:{partition}:iam::{account['Account']}:policy{spec.path}{spec.log_policy_name}"
+            try:
+                iam.get_policy(PolicyArn=arn)
+                rows.append(("policy", spec.log_policy_name,
+                             why(iam.list_policy_tags(PolicyArn=arn)["Tags"])))
+            except iam.exceptions.NoSuchEntityException:
+                pass
+        if "s3_config" in spec.features and spec.config_bucket:
+            try:
+                s3.head_bucket(Bucket=spec.config_bucket)
+                rows.append(("bucket", spec.config_bucket, "the config bucket"))
+            except s3.exceptions.ClientError:
+                pass
+        if spec.trunking:
+            arn = f"arn:{partition}:iam::{account['Account']}:role{spec.path}{spec.role_name}"
+            settings = ecs.list_account_settings(name="awsvpcTrunking", principalArn=arn)["settings"]
+            if any(s.get("value") == "enabled" and s.get("principalArn") == arn for s in settings):
+                rows.append(("ECS account setting", "awsvpcTrunking=enabled", arn))
+    return Leftovers("AWS", sorted(set(rows)))
+
+
+# ---------------------------------------------------------------------------------------
+# make guide
+# ---------------------------------------------------------------------------------------
+@dataclass
+class NotebookRun:
+    name: str
+    ok: bool
+    seconds: float
+    summary: str
+
+
+def _summary(notebook) -> str:
+    """The first line of the output of the cell tagged ``summary``."""
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or "summary" not in cell.metadata.get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/plain") or output.get("text") or ""
+            if isinstance(text, list):
+                text = "".join(text)
+            if text.strip():
+                return text.strip().splitlines()[0]
+    return ""
+
+
+def _error(notebook) -> str:
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                value = output.get("evalue", "").strip().splitlines()
+                return f"{output.get('ename')}: {value[0] if value else ''}"
+    return "failed"
+
+
+def _start_sandbox() -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen([sys.executable, "-m", "ecsrole_lib.sandbox"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    endpoint = process.stdout.readline().strip() if process.stdout else ""
+    if not endpoint.startswith("http://"):
+        process.terminate()
+        raise RuntimeError("the sandbox did not start (python -m ecsrole_lib.sandbox)")
+    return process, endpoint
+
+
+def run_guide(notebooks_dir: Path, out_dir: Path, kernel: str = "python3",
+              names: tuple[str, ...] = NOTEBOOKS) -> int:
+    """Run the notebooks in order on one shared sandbox; print one line each; 0 if all ran."""
+    import nbformat
+    import papermill
+    from nbconvert import HTMLExporter
+
+    from .sandbox import ENDPOINT_VARIABLE, SandboxSession
+
+    started = time.monotonic()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    process, endpoint = _start_sandbox()
+    saved = os.environ.get(ENDPOINT_VARIABLE)
+    os.environ[ENDPOINT_VARIABLE] = endpoint
+    runs: list[NotebookRun] = []
+    left = None
+    exporter = HTMLExporter()
+    print(f"make guide: {len(names)} notebooks on one sandbox, output in {out_dir}/", flush=True)
+    try:
+        for name in names:
+            source, target = notebooks_dir / f"{name}.ipynb", out_dir / f"{name}.ipynb"
+            began = time.monotonic()
+            ok = True
+            try:
+                papermill.execute_notebook(str(source), str(target), kernel_name=kernel,
+                                           progress_bar=False, cwd=str(notebooks_dir),
+                                           request_save_on_cell_execute=False,
+                                           extra_arguments=["--IPKernelApp.log_level=ERROR"])
+            except Exception:  # noqa: BLE001 - papermill wrote the notebook with the error in it
+                ok = False
+            seconds = time.monotonic() - began
+            if target.exists():
+                executed = nbformat.read(str(target), as_version=4)
+                body, _ = exporter.from_notebook_node(executed)
+                (out_dir / f"{name}.html").write_text(body, encoding="utf-8")
+                summary = _summary(executed) if ok else _error(executed)
+            else:
+                summary = "not run"
+            runs.append(NotebookRun(name, ok, seconds, summary))
+            print(f"{name:<28} {'ok' if ok else 'FAILED':<6} {seconds:5.1f} s  {summary}",
+                  flush=True)
+        left = leftovers(SandboxSession(endpoint))
+        state = "empty" if left.empty else "; ".join(f"{kind} {name}" for kind, name, _ in left.rows)
+        print(f"{'sandbox after the guide':<28} {'ok' if left.empty else 'FAILED':<6} "
+              f"{'':>7}  {state}", flush=True)
+        index = "".join(f"<li><a href='{r.name}.html'>{r.name}</a>: {'ok' if r.ok else 'FAILED'}, "
+                        f"{r.seconds:.1f} s, {r.summary}</li>" for r in runs)
+        (out_dir / "index.html").write_text(
+            f"<html><body><h1>ecsrole-guide</h1><ol>{index}</ol></body></html>", encoding="utf-8")
+    finally:
+        if saved is None:
+            os.environ.pop(ENDPOINT_VARIABLE, None)
+        else:
+            os.environ[ENDPOINT_VARIABLE] = saved
+        process.terminate()
+        process.wait(timeout=30)
+    failed = [r.name for r in runs if not r.ok] + ([] if left and left.empty else ["sandbox not empty"])
+    print(f"{len(runs) - len([r for r in runs if not r.ok])}/{len(runs)} notebooks ran in "
+          f"{time.monotonic() - started:.0f} s" + (f"; failed: {', '.join(failed)}" if failed else ""),
+          flush=True)
+    return 1 if failed else 0
+
+
+def run_lab(notebooks_dir: Path) -> int:
+    """JupyterLab on the notebooks, every kernel joining one sandbox (``make lab``)."""
+    from .sandbox import ENDPOINT_VARIABLE
+
+    process, endpoint = _start_sandbox()
+    env = dict(os.environ, **{ENDPOINT_VARIABLE: endpoint})
+    print(f"One sandbox for every notebook: {endpoint} (stops with JupyterLab)", flush=True)
+    jupyter = str(Path(sys.executable).parent / "jupyter")
+    try:
+        return subprocess.call([jupyter, "lab", "--ServerApp.ip=127.0.0.1",
+                                f"--ServerApp.root_dir={notebooks_dir}"], env=env)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the whole guide headlessly on one sandbox.")
+    parser.add_argument("--notebooks", default="notebooks", help="folder of the notebooks")
+    parser.add_argument("--out", default="build/guide", help="folder for executed notebooks and HTML")
+    parser.add_argument("--kernel", default="python3", help="Jupyter kernel name")
+    parser.add_argument("--lab", action="store_true",
+                        help="open JupyterLab on the notebooks instead, on one shared sandbox")
+    parser.add_argument("names", nargs="*", help="notebooks to run (default: all, in order)")
+    args = parser.parse_args(argv)
+    if args.lab:
+        return run_lab(Path(args.notebooks).resolve())
+    names = tuple(args.names) or NOTEBOOKS
+    return run_guide(Path(args.notebooks).resolve(), Path(args.out).resolve(), args.kernel, names)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

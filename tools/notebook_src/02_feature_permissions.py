@@ -1,0 +1,196 @@
+# ruff: noqa: B018 - the last expression of a cell is what the notebook displays
+# The source of a notebook: tools/build_notebooks.py writes and executes it (make notebooks).
+# %% [markdown]
+# # 02 · Feature permissions: Amazon ECR, Amazon S3, Amazon CloudWatch Logs
+#
+# After the role exists, the page adds permissions for the features your container instances
+# use:
+#
+# | feature | extra permission | on the page |
+# | --- | --- | --- |
+# | container images in Amazon Elastic Container Registry (Amazon ECR) | Amazon ECR permissions | `ecr` |
+# | configuration file hosted in an Amazon Simple Storage Service (Amazon S3) bucket | Amazon S3 read-only access | `s3_config` |
+# | container instance monitoring in Amazon CloudWatch Logs | monitoring permissions | `cloudwatch_logs` |
+#
+# Each broad grant of the page has a least-privilege alternative beside it; the parameter
+# `least_privilege` chooses which one runs. The page's errors E3 to E6 are in this part of it;
+# each is shown where it occurs, as written and corrected, with the reason.
+#
+# This notebook builds on the role of `01_container_instance_role`: its plan starts with the
+# role's own steps, which write nothing when the role is already there. Run alone, it makes the
+# role too.
+
+# %% tags=["parameters"]
+target: str = "sandbox"  # "sandbox" (embedded moto server, no account) or "aws" (standard credential chain)
+region: str = "us-east-1"  # AWS Region of the session, the bucket and the ARNs
+role_name: str = "ecsInstanceRole"  # the container instance role that gets the permissions
+instance_profile_name: str = ""  # "" means <role_name>-profile, as the AWS CLI steps name it
+features: list[str] = ["ecr", "s3_config", "cloudwatch_logs"]  # any of "ecr", "s3_config", "cloudwatch_logs"
+least_privilege: bool = False  # True: scoped grants instead of AmazonS3ReadOnlyAccess and arn:aws:logs:*:*:*
+config_bucket: str = "ecsrole-guide-config-123456789012"  # private bucket for ecs.config (names are global: choose yours on AWS)
+cluster_name: str = "default"  # the cluster ecs.config names (ECS_CLUSTER)
+method: str = "console"  # "console" applies through the library; "cli" runs the AWS CLI commands with the real aws
+dry_run: bool = False  # True: read only; shows the caller, the plan and what apply would do
+lang: str = "en"  # "en" or "ko": language of step titles and console click paths
+
+# %%
+from ecsrole_lib import ecs_config, user_data
+from ecsrole_lib.forms import RoleForm, least_privilege_table, sandbox_limits
+
+form = RoleForm(target=target, region=region, role_name=role_name,
+                instance_profile_name=instance_profile_name, features=features,
+                least_privilege=least_privilege, config_bucket=config_bucket,
+                cluster_name=cluster_name, method=method, dry_run=dry_run, lang=lang)
+form
+
+# %% [markdown]
+# ## Who and where, and the plan
+
+# %%
+form.whoami()
+
+# %%
+form.plan()
+
+# %% [markdown]
+# ## Amazon ECR permissions
+#
+# To pull images from Amazon ECR, the role must allow four actions on `*`:
+# `ecr:BatchCheckLayerAvailability`, `ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer` and
+# `ecr:GetAuthorizationToken`. With `AmazonEC2ContainerServiceforEC2Role` attached, the role
+# already has them, so nothing is added.
+#
+# **Erratum E6.** To check that the role supports Amazon ECR, the page refers to "Amazon ECS
+# container instance IAM role", which is the page itself: the question is left open. The guide
+# answers it from the policy documents: it reads the managed policy's default version and looks
+# for the four actions. Were one missing, apply would add an inline policy `ecr-pull` with them.
+#
+# **Least privilege.** `ecr:GetAuthorizationToken` supports no resource-level permissions and
+# stays on `*`; the other three can be scoped to repository ARNs. The guide keeps the managed
+# policy, as the page recommends, so that AWS can add permissions for future features.
+
+# %%
+form.step("check_ecr_permissions")
+
+# %% [markdown]
+# ## Amazon S3 read-only access for `ecs.config`
+#
+# The container agent reads its configuration from `/etc/ecs/ecs.config`. The page keeps a copy
+# of that file in a **private** bucket and gives the role read-only access, so an instance is
+# configured at launch: its Amazon EC2 user data installs the AWS CLI and copies the file into
+# place. The page attaches `AmazonS3ReadOnlyAccess`.
+#
+# **Erratum E3.** The page's command writes the policy ARN as
+# `arn:aws::iam::aws:policy/AmazonS3ReadOnlyAccess`: the extra colon empties the service field,
+# and IAM rejects the ARN. The plan runs the corrected ARN; the guide's own ARN check catches the
+# as-written one before any call, as shown in the step.
+#
+# **Least privilege.** `AmazonS3ReadOnlyAccess` lets every instance read every object of every
+# bucket in the account. The alternative is an inline policy that allows `s3:GetObject` on the
+# one config object. Both steps are shown: the one this run uses, and its alternative.
+
+# %%
+form.step("attach_s3_read_only")
+
+# %%
+form.step("put_s3_config_policy")
+
+# %% [markdown]
+# The bucket blocks all public access, and the config file names the cluster to join:
+
+# %%
+form.step("create_config_bucket")
+
+# %%
+form.step("upload_ecs_config")
+
+# %% [markdown]
+# The file and the user data that copies it at launch:
+
+# %%
+print(ecs_config(form.spec))
+
+# %%
+print(user_data(form.spec))
+
+# %% [markdown]
+# ## Amazon CloudWatch Logs: container instance monitoring
+#
+# For an instance to send its logs to CloudWatch Logs, the page creates a customer managed policy
+# that allows the CloudWatch Logs API, then attaches it to the role.
+#
+# **Console (JSON policy editor), eight steps:** 1 sign in and open the IAM console;
+# 2 **Policies** (정책) in the navigation pane (the first time, **Get Started**, 시작하기);
+# 3 **Create policy** (정책 생성); 4 in **Policy editor** (정책 편집기) choose **JSON**; 5 enter the
+# document; 6 **Next** (switching between the visual and JSON editors may restructure the policy);
+# 7 on **Review and create** (검토 및 생성) enter the **Policy name** (정책 이름) and a
+# **Description (optional)** (설명(선택 사항)); 8 **Create policy**. Then attach the policy to the
+# role.
+#
+# **AWS CLI, four steps:** save `instance-cw-logs.json`; `aws iam create-policy`; find the
+# policy's ARN with `aws iam list-policies`; `aws iam attach-role-policy`.
+#
+# **Least privilege.** The page's `Resource` is `arn:aws:logs:*:*:*`: any log group in any
+# account and Region. `least_privilege=True` narrows it to this account and Region.
+
+# %%
+form.step("create_logs_policy")
+
+# %% [markdown]
+# **Erratum E4.** The page's query looks for `cwlogsppolicy` (a doubled `p`). It names no
+# policy, so the command prints `[]` and no error: the mistake is silent. The plan queries the
+# right name.
+
+# %%
+form.step("find_logs_policy")
+
+# %% [markdown]
+# **Erratum E5.** The page's ARN `arn:aws:iam:111122223333:aws:policy/cwlogspolicy` puts the
+# account in the Region field and a stray `aws:` before `policy/`. A customer managed policy's
+# ARN is `arn:aws:iam::<account>:policy/<name>`.
+
+# %%
+form.step("attach_logs_policy")
+
+# %% [markdown]
+# ## Each broad grant beside its least-privilege alternative
+
+# %%
+least_privilege_table(form.spec)
+
+# %% [markdown]
+# ## Apply
+#
+# The button in the form applies the plan; the next cell does exactly what the button does, from
+# the form's values. The role's own steps write nothing when `01_container_instance_role` ran
+# before.
+
+# %% tags=["summary"]
+form.run()
+
+# %% [markdown]
+# ## The errata, checked on the target
+#
+# E4 runs both queries against the target's customer managed policies; E6 reads the managed
+# policy's document and finds the four Amazon ECR actions.
+
+# %%
+form.erratum("E4")
+
+# %%
+form.erratum("E6")
+
+# %% [markdown]
+# ## What the target holds now
+
+# %%
+form.picture()
+
+# %% [markdown]
+# ## What the sandbox cannot show
+#
+# The sandbox has no IAM policy simulator: the Amazon ECR check reads the policy documents, as
+# the guide does on AWS too. It validates no IAM names; the guide validates them itself.
+
+# %%
+sandbox_limits()

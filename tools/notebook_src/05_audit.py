@@ -1,0 +1,139 @@
+# ruff: noqa: B018 - the last expression of a cell is what the notebook displays
+# The source of a notebook: tools/build_notebooks.py writes and executes it (make notebooks).
+# %% [markdown]
+# # 05 · Audit an existing container instance role
+#
+# An audit reads what AWS holds and compares it with the plan, step by step, without writing
+# anything. Each step reports one of:
+#
+# | outcome | meaning |
+# | --- | --- |
+# | `ok` | the target holds what the step asks for |
+# | `missing` | the step's resource or permission is not there |
+# | `drift` | something the guide made was changed since |
+# | `conflict` | something not made by the guide stands in the way |
+# | `extra` | the role holds a policy the plan does not name |
+# | `info` | nothing to check after the fact (a wait, a lookup) |
+#
+# Anything but `ok` and `info` is a *finding*, and each finding is explained: what it breaks, and
+# how to fix it. The picture shows the role, who may assume it, its instance profile and its
+# policies, coloured by what the audit found.
+#
+# In `make guide` this notebook audits what `01` to `04` made. Run alone on the sandbox, it first
+# makes the same (idempotently). To show real findings, it also builds, on the sandbox only, a
+# role that is broken on purpose.
+
+# %% tags=["parameters"]
+target: str = "sandbox"  # "sandbox" (embedded moto server, no account) or "aws" (standard credential chain)
+region: str = "us-east-1"  # AWS Region of the session and of the ARNs
+role_name: str = "ecsInstanceRole"  # the container instance role to audit
+instance_profile_name: str = ""  # "" means <role_name>-profile, as the AWS CLI steps name it
+instance_kind: str = "ec2"  # "ec2" (Amazon EC2 instances) or "external" (Amazon ECS Anywhere)
+features: list[str] = ["ecr", "s3_config", "cloudwatch_logs"]  # the features the role should serve
+least_privilege: bool = False  # whether the role should hold the least-privilege grants
+config_bucket: str = "ecsrole-guide-config-123456789012"  # private bucket for ecs.config (s3_config)
+cluster_name: str = "default"  # the cluster ecs.config should name
+trunking: bool = False  # whether awsvpcTrunking should be enabled for the role
+lang: str = "en"  # "en" or "ko": language of step titles
+
+# %%
+from ecsrole_lib.forms import RoleForm, explain, sandbox_limits
+from ecsrole_lib.guide import (
+    ANYWHERE_ROLE,
+    TRUNKING_ROLE,
+    broken_demo,
+    ensure_on_sandbox,
+    guide_roles,
+)
+
+form = RoleForm(target=target, region=region, role_name=role_name,
+                instance_profile_name=instance_profile_name, instance_kind=instance_kind,
+                features=features, least_privilege=least_privilege, config_bucket=config_bucket,
+                cluster_name=cluster_name, trunking=trunking, lang=lang, action="audit")
+form
+
+# %% [markdown]
+# ## Who and where
+
+# %%
+form.whoami()
+
+# %% [markdown]
+# ## The roles the guide makes
+#
+# On the sandbox, a run alone makes them first; after `01` to `04` this writes nothing. On AWS
+# nothing is created: the audit reads what is there.
+
+# %%
+roles = guide_roles(form.spec)
+roles
+
+# %%
+ensure_on_sandbox(form.session, roles)
+
+# %% [markdown]
+# ## Audit the container instance role
+#
+# The form's button runs the audit; the next cell does exactly the same from the form's values.
+
+# %% tags=["summary"]
+form.run()
+
+# %%
+form.picture()
+
+# %% [markdown]
+# ## The other roles of the guide
+
+# %%
+form.audit(roles[ANYWHERE_ROLE])
+
+# %%
+form.audit(roles[TRUNKING_ROLE])
+
+# %% [markdown]
+# ## A role with problems
+#
+# A role that is broken in the four ways the audit explains most often. It is built on the
+# sandbox only (never in an AWS account) and carries the guide's tag, so `99_cleanup` removes it:
+#
+# - its trust policy names `ecs.amazonaws.com`, the Amazon ECS service, instead of Amazon EC2;
+# - it has no instance profile;
+# - it lacks the feature permission for Amazon ECR (`AmazonEC2ContainerServiceforEC2Role`);
+# - it holds an extra policy, `AmazonS3FullAccess`, that no container instance needs.
+#
+# The audit checks it against what it should be: an Amazon EC2 container instance role that
+# pulls images from Amazon ECR.
+
+# %%
+demo = broken_demo(form.session, region)
+demo
+
+# %%
+findings = form.audit(demo.spec)
+findings
+
+# %% [markdown]
+# ### Each finding explained
+
+# %%
+explain(findings)
+
+# %% [markdown]
+# ### The picture
+#
+# Red is wrong or missing (dashed), amber is extra. Apply would fix the trust policy (the role is
+# the guide's), make the instance profile and attach the managed policy; it never removes the
+# extra policy: that is for a person to decide.
+
+# %%
+form.picture(demo.spec)
+
+# %% [markdown]
+# ## What an audit cannot see
+#
+# The audit reads documents: it does not evaluate service control policies, permissions
+# boundaries set by others, or session policies, and the sandbox has no IAM policy simulator.
+
+# %%
+sandbox_limits()

@@ -1,0 +1,119 @@
+# ruff: noqa: B018 - the last expression of a cell is what the notebook displays
+# The source of a notebook: tools/build_notebooks.py writes and executes it (make notebooks).
+# %% [markdown]
+# # 99 · Clean up: remove what the guide made, keep the rest
+#
+# Teardown undoes the plan in reverse order, and removes only what the guide created: every
+# resource it makes carries the tag `created-by=ecsrole-guide`. Anything else is **kept**, with
+# the reason, unless you ask for `force=True`:
+#
+# - a role, instance profile, policy or bucket that existed before the guide (no tag);
+# - a role that still holds a policy the guide did not attach;
+# - AWS managed policies such as `AmazonEC2ContainerServiceforEC2Role`: they belong to AWS and
+#   are only detached, never deleted;
+# - the account default of `awsvpcTrunking`: only the role's own setting is deleted.
+#
+# With `dry_run=True` nothing is removed: each teardown cell shows an audit of what exists.
+
+# %% tags=["parameters"]
+target: str = "sandbox"  # "sandbox" (embedded moto server, no account) or "aws" (standard credential chain)
+region: str = "us-east-1"  # AWS Region of the session and of the ARNs
+role_name: str = "ecsInstanceRole"  # the container instance role of 01 and 02
+instance_profile_name: str = ""  # "" means <role_name>-profile, as the AWS CLI steps name it
+features: list[str] = ["ecr", "s3_config", "cloudwatch_logs"]  # the features 02 added (their resources are removed)
+least_privilege: bool = False  # as 02 ran: which S3 and CloudWatch Logs grants to remove
+config_bucket: str = "ecsrole-guide-config-123456789012"  # the private bucket of ecs.config
+cluster_name: str = "default"  # the cluster ecs.config names
+dry_run: bool = False  # True: remove nothing; show what exists instead
+lang: str = "en"  # "en" or "ko": language of step titles
+
+# %%
+from ecsrole_lib.forms import RoleForm
+from ecsrole_lib.guide import (
+    ANYWHERE_ROLE,
+    TRUNKING_ROLE,
+    broken_demo,
+    ensure_on_sandbox,
+    guide_roles,
+    leftovers,
+)
+
+form = RoleForm(target=target, region=region, role_name=role_name,
+                instance_profile_name=instance_profile_name, features=features,
+                least_privilege=least_privilege, config_bucket=config_bucket,
+                cluster_name=cluster_name, dry_run=dry_run, lang=lang, action="teardown")
+form
+
+# %% [markdown]
+# ## Who and where
+
+# %%
+form.whoami()
+
+# %% [markdown]
+# ## What the guide made
+#
+# On the sandbox, a run alone first makes it all, the broken demo role of `05_audit` included;
+# after the other notebooks this writes nothing. On AWS nothing is created here.
+
+# %%
+roles = guide_roles(form.spec)
+roles
+
+# %%
+ensure_on_sandbox(form.session, roles, dry_run=dry_run)
+
+# %%
+demo = broken_demo(form.session, region, dry_run=dry_run)
+demo
+
+# %% [markdown]
+# ## The demo role of 05: kept, and why
+#
+# The demo role carries the guide's tag, but it holds `AmazonS3FullAccess`, which its plan does
+# not attach. Teardown does not delete a role that still holds something it did not add: it
+# keeps the role and says why.
+
+# %%
+form.teardown(demo.spec)
+
+# %% [markdown]
+# The whole demo role, extra policy included, was made by the guide (`05_audit` built it broken
+# on purpose), so here `force=True` is right: it detaches everything and deletes the role. On
+# AWS the demo role was never built, and there is nothing to do.
+
+# %%
+form.teardown(demo.spec, force=True)
+
+# %% [markdown]
+# ## The trunking role of 04
+#
+# Its `awsvpcTrunking` setting goes first, then its policy, its instance profile and the role.
+
+# %%
+form.teardown(roles[TRUNKING_ROLE])
+
+# %% [markdown]
+# ## The ECS Anywhere role of 03
+
+# %%
+form.teardown(roles[ANYWHERE_ROLE])
+
+# %% [markdown]
+# ## The container instance role of 01 and 02
+#
+# The form's button tears it down; the next cell does exactly the same from the form's values:
+# the CloudWatch Logs policy, the config object and bucket, the managed policies, the instance
+# profile and the role, in reverse order.
+
+# %%
+form.run()
+
+# %% [markdown]
+# ## What is left
+#
+# On the sandbox: everything there is (nothing, after a full run). On AWS: the guide's resources,
+# by name; anything listed as *kept* was not made by the guide.
+
+# %% tags=["summary"]
+leftovers(form.session, roles, region)
