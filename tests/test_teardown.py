@@ -1,0 +1,216 @@
+"""teardown(spec): removes only what the guide created, from any state, in reverse order."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ecsrole_lib import AwsError, RoleSpec, SandboxSession, apply, plan, teardown
+
+CONTAINER_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+AGENT_POLICY = "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"
+BUCKET = "ecs-config-teardown-test"
+ALL = ["ecr", "s3_config", "cloudwatch_logs"]
+OWNER_TAG = [{"Key": "created-by", "Value": "ecsrole-guide"}]  # the guide's record (issue 2)
+
+
+@pytest.fixture
+def endpoint(clean_endpoint):
+    return clean_endpoint
+
+
+@pytest.fixture
+def session(endpoint, share_models):
+    return share_models(SandboxSession(endpoint, "us-east-1"))
+
+
+def trust(service: str = "ec2.amazonaws.com") -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})
+
+
+def account_of(session) -> str:
+    return session.client("sts").get_caller_identity()["Account"]
+
+
+@pytest.mark.parametrize("spec", [
+    pytest.param(RoleSpec(features=ALL, config_bucket=BUCKET, trunking=True,
+                          extra_policy_arns=[AGENT_POLICY], tags={"team": "blue"}), id="ec2-full"),
+    pytest.param(RoleSpec(features=ALL, config_bucket=BUCKET, least_privilege=True, trunking=True,
+                          path="/ecs/"), id="ec2-full-least-privilege"),
+    pytest.param(RoleSpec(instance_kind="external", features=["ecr", "cloudwatch_logs"],
+                          extra_policy_arns=[AGENT_POLICY]), id="external-full"),
+])
+def test_teardown_of_a_full_setup_leaves_nothing(spec, session, state, empty_state, record_calls):
+    apply(spec, session)
+    report = teardown(spec, session)
+    assert state(session) == empty_state
+    assert [r.step for r in report.rows] == list(reversed(plan(spec).ids))
+    assert set(report.outcomes.values()) <= {"removed", "skipped"}
+    assert "kept" not in report.outcomes.values()
+    # Again: nothing left to do, nothing written.
+    calls = record_calls(session)
+    again = teardown(spec, session)
+    assert set(again.outcomes.values()) == {"skipped"}
+    assert calls.writes() == [] and again.writes == 0
+
+
+def test_teardown_keeps_a_role_that_existed_before(session, iam, state):
+    iam.create_role(RoleName="ecsInstanceRole", AssumeRolePolicyDocument=trust(),
+                    Description="made by hand")
+    apply(RoleSpec(), session)
+    report = teardown(RoleSpec(), session)
+    assert report["create_role"].outcome == "kept"
+    assert "before" in report["create_role"].reason or "force" in report["create_role"].reason
+    role = iam.get_role(RoleName="ecsInstanceRole")["Role"]
+    assert role["Description"] == "made by hand"
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
+        "Service": "ec2.amazonaws.com"}
+    # What the guide made beside it is gone.
+    assert state(session)["instance_profiles"] == {}
+
+
+def test_teardown_of_only_a_foreign_role_writes_nothing(session, iam, record_calls):
+    iam.create_role(RoleName="ecsInstanceRole", AssumeRolePolicyDocument=trust())
+    calls = record_calls(session)
+    report = teardown(RoleSpec(), session)
+    assert report["create_role"].outcome == "kept"
+    assert calls.writes() == []
+    iam.get_role(RoleName="ecsInstanceRole")
+
+
+def test_force_removes_a_role_that_existed_before(session, iam, state, empty_state):
+    iam.create_role(RoleName="ecsInstanceRole", AssumeRolePolicyDocument=trust())
+    apply(RoleSpec(), session)
+    report = teardown(RoleSpec(), session, force=True)
+    assert report["create_role"].outcome == "removed"
+    assert state(session) == empty_state
+
+
+def test_a_policy_someone_else_attached_keeps_the_role(session, iam):
+    apply(RoleSpec(), session)
+    iam.attach_role_policy(RoleName="ecsInstanceRole", PolicyArn=ADMIN)
+    report = teardown(RoleSpec(), session)
+    assert report["create_role"].outcome == "kept"
+    assert "AdministratorAccess" in report["create_role"].reason
+    attached = [p["PolicyArn"] for p in
+                iam.list_attached_role_policies(RoleName="ecsInstanceRole")["AttachedPolicies"]]
+    assert attached == [ADMIN]  # the guide's own policy is detached, the other one stays
+
+    forced = teardown(RoleSpec(), session, force=True)
+    assert forced["create_role"].outcome == "removed"
+    assert iam.list_roles()["Roles"] == []
+
+
+def test_an_inline_policy_someone_else_added_keeps_the_role(session, iam):
+    apply(RoleSpec(), session)
+    iam.put_role_policy(RoleName="ecsInstanceRole", PolicyName="team-extra", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17",
+         "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]}))
+    report = teardown(RoleSpec(), session)
+    assert report["create_role"].outcome == "kept"
+    assert "team-extra" in report["create_role"].reason
+    assert iam.list_role_policies(RoleName="ecsInstanceRole")["PolicyNames"] == ["team-extra"]
+
+
+def test_an_extra_customer_policy_is_detached_but_kept(session, iam, state):
+    arn = iam.create_policy(PolicyName="team-policy", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17",
+         "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]}))[
+        "Policy"]["Arn"]
+    spec = RoleSpec(extra_policy_arns=[arn])
+    apply(spec, session)
+    report = teardown(spec, session)
+    assert report["attach_extra_policy_1"].outcome == "removed"
+    after = state(session)
+    assert after["roles"] == {} and list(after["local_policies"]) == [arn]
+
+
+def test_bucket_holding_someone_elses_object_is_kept(session):
+    spec = RoleSpec(features=["s3_config"], config_bucket=BUCKET)
+    apply(spec, session)
+    s3 = session.client("s3")
+    s3.put_object(Bucket=BUCKET, Key="other/notes.txt", Body=b"not the guide's")
+    report = teardown(spec, session)
+    assert report["upload_ecs_config"].outcome == "removed"
+    assert report["create_config_bucket"].outcome == "kept"
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]] == ["other/notes.txt"]
+
+
+# ---------------------------------------------------------------------------------------
+# Partial states: what a stopped run, or a person, left behind.
+# ---------------------------------------------------------------------------------------
+FULL = RoleSpec(features=ALL, config_bucket=BUCKET, trunking=True)
+
+
+def only_the_role(session, iam):
+    iam.create_role(RoleName="ecsInstanceRole", AssumeRolePolicyDocument=trust(), Tags=OWNER_TAG)
+
+
+def role_with_policy_no_profile(session, iam):
+    only_the_role(session, iam)
+    iam.attach_role_policy(RoleName="ecsInstanceRole", PolicyArn=CONTAINER_POLICY)
+
+
+def only_the_profile(session, iam):
+    iam.create_instance_profile(InstanceProfileName="ecsInstanceRole-profile", Tags=OWNER_TAG)
+
+
+def profile_with_role_no_policies(session, iam):
+    only_the_role(session, iam)
+    only_the_profile(session, iam)
+    iam.add_role_to_instance_profile(InstanceProfileName="ecsInstanceRole-profile",
+                                     RoleName="ecsInstanceRole")
+
+
+def only_the_logs_policy(session, iam):
+    apply(RoleSpec(features=["cloudwatch_logs"]), session)
+    iam.detach_role_policy(RoleName="ecsInstanceRole", PolicyArn=CONTAINER_POLICY)
+    iam.detach_role_policy(RoleName="ecsInstanceRole",
+                           PolicyArn=f"arn:aws:iam::{account_of(session)}:policy/cwlogspolicy")
+    iam.remove_role_from_instance_profile(InstanceProfileName="ecsInstanceRole-profile",
+                                          RoleName="ecsInstanceRole")
+    iam.delete_instance_profile(InstanceProfileName="ecsInstanceRole-profile")
+    iam.delete_role(RoleName="ecsInstanceRole")
+
+
+def only_the_bucket_and_config(session, iam):
+    apply(RoleSpec(features=["s3_config"], config_bucket=BUCKET), session)
+    teardown(RoleSpec(), session, force=True)  # the role part only
+    assert iam.list_roles()["Roles"] == []
+
+
+def full_setup_without_the_profile(session, iam):
+    apply(FULL, session)
+    iam.remove_role_from_instance_profile(InstanceProfileName="ecsInstanceRole-profile",
+                                          RoleName="ecsInstanceRole")
+    iam.delete_instance_profile(InstanceProfileName="ecsInstanceRole-profile")
+
+
+def run_stopped_at_create_policy(session, iam):
+    """An apply that stopped half-way: IAM refused CreatePolicy."""
+    def refuse(**_):
+        response = {"Error": {"Code": "ServiceFailure", "Message": "injected"},
+                    "ResponseMetadata": {"HTTPStatusCode": 500}}
+        return type("Http", (), {"status_code": 500, "headers": {}})(), response
+
+    stopping = SandboxSession(session.endpoint_url, "us-east-1")
+    stopping.events.register("before-call.iam.CreatePolicy", refuse)
+    with pytest.raises(AwsError):
+        apply(FULL, stopping)
+    assert iam.get_role(RoleName="ecsInstanceRole")  # the run got this far
+
+
+@pytest.mark.parametrize("make_state", [
+    only_the_role, role_with_policy_no_profile, only_the_profile, profile_with_role_no_policies,
+    only_the_logs_policy, only_the_bucket_and_config, full_setup_without_the_profile,
+    run_stopped_at_create_policy,
+], ids=lambda f: f.__name__)
+def test_teardown_from_a_partial_state(make_state, session, iam, state, empty_state):
+    make_state(session, iam)
+    assert state(session) != empty_state
+    report = teardown(FULL, session)
+    assert "kept" not in report.outcomes.values(), str(report)
+    assert state(session) == empty_state
