@@ -10,6 +10,7 @@ AWS CLI commands a person reads, and ``apply``, ``audit`` and ``teardown``.
 """
 
 from .aws import connect, is_sandbox
+from .cloudformation import export_cloudformation
 from .converge import apply, audit, teardown
 from .errata import Erratum, errata
 from .errors import (
@@ -54,6 +55,7 @@ __all__ = [
     "connect",
     "ecs_config",
     "errata",
+    "export_cloudformation",
     "is_sandbox",
     "plan",
     "sandbox",

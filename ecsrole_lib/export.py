@@ -13,15 +13,18 @@ writes the JSON documents beside itself, as the page does.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import boto3
 
+from .errata import errata
 from .errors import EcsRoleError
 from .plan import Plan, plan
 from .spec import RoleSpec
@@ -42,93 +45,226 @@ from .steps import (
     WaitInstanceProfile,
 )
 
-__all__ = ["CliRun", "export_cli", "run_cli"]
+__all__ = ["CliError", "CliRun", "export_cli", "heredoc", "in_double_quotes", "rollout_commands",
+           "run_cli", "write_exports"]
+
+#: The one shell variable the plan's commands and documents use.
+SHELL_VARIABLE = "${ACCOUNT_ID}"
+SCRIPT_NAME = "ecsrole-setup.sh"
+TEMPLATE_NAME = "ecsrole-role.cfn.yaml"
+FOLLOW_UP_NAME = "ecsrole-cfn-follow-up.sh"
+ROLLOUT_NAME = "ecsrole-rollout.sh"
 
 
-def _count_is_zero(cmd: str) -> str:
-    return f'[ "$({cmd} --output text)" = "0" ]'
+# ---------------------------------------------------------------------------------------
+# Shell quoting: only the variables we mean expand; everything from the spec is literal.
+# ---------------------------------------------------------------------------------------
+def _escape(text: str, expand: tuple[str, ...], chars: str) -> str:
+    escaped = "".join("\\" + c if c in chars else c for c in text)
+    for variable in expand:  # un-escape the variables the shell is meant to fill in
+        escaped = escaped.replace("\\" + variable, variable)
+    return escaped
 
 
-def _needed_if(step: Step) -> str | None:
-    """A shell condition that is true when the step still has to run (None: always run)."""
+def in_double_quotes(text: str, expand: tuple[str, ...] = (SHELL_VARIABLE,)) -> str:
+    r"""``text`` for use inside a double-quoted shell word: only ``expand`` expands.
+
+    >>> in_double_quotes('cost $5 for "${ACCOUNT_ID}"')
+    'cost \\$5 for \\"${ACCOUNT_ID}\\"'
+    """
+    return _escape(text, expand, '\\"`$')
+
+
+def heredoc(name: str, text: str, expand: tuple[str, ...] = (SHELL_VARIABLE,)) -> str:
+    r"""A ``cat > name`` of ``text`` exactly as it is, except the variables in ``expand``.
+
+    >>> print(heredoc("a.json", '{"Resource": "arn:aws:s3:::b/$HOME"}'))
+    cat > a.json <<'EOF'
+    {"Resource": "arn:aws:s3:::b/$HOME"}
+    EOF
+    """
+    body = text.rstrip("\n")
+    delimiter = "EOF"
+    while delimiter in body.splitlines():
+        delimiter += "_"
+    if not any(variable in body for variable in expand):  # nothing to fill in: quoted, literal
+        return f"cat > {shlex.quote(name)} <<'{delimiter}'\n{body}\n{delimiter}"
+    body = _escape(body, expand, "\\`$")
+    return f"cat > {shlex.quote(name)} <<{delimiter}\n{body}\n{delimiter}"
+
+
+def _jmespath_literal(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _query(expression: str) -> str:
+    return '--query "' + in_double_quotes(expression) + '"'
+
+
+# ---------------------------------------------------------------------------------------
+# The guards: a read before each write, so a second run changes nothing.
+# ---------------------------------------------------------------------------------------
+def _needed_if(step: Step) -> tuple[str, str] | None:
+    """(prelude, condition): the condition is true while the step still has to run.
+
+    A read whose answer is compared is assigned in the prelude first, so a
+    failing read stops the script (``set -e``) instead of passing for "done".
+    None: the step only reads or waits and always runs.
+    """
     action = step.action
     spec = action.spec
-    role, profile = spec.role_name, spec.instance_profile_name
+    role = shlex.quote(spec.role_name)
+    profile = shlex.quote(spec.instance_profile_name or "")
+    path = in_double_quotes(spec.path)
     if isinstance(action, CreateRole):
-        return f"! aws iam get-role --role-name {role} >/dev/null 2>&1"
+        return "", f"! aws iam get-role --role-name {role} >/dev/null 2>&1"
     if isinstance(action, CreateInstanceProfile):
-        return f"! aws iam get-instance-profile --instance-profile-name {profile} >/dev/null 2>&1"
+        return "", f"! aws iam get-instance-profile --instance-profile-name {profile} >/dev/null 2>&1"
     if isinstance(action, AddRoleToInstanceProfile):
-        return _count_is_zero(f"aws iam get-instance-profile --instance-profile-name {profile} "
-                              f"--query \"length(InstanceProfile.Roles[?RoleName=='{role}'])\"")
+        query = f"length(InstanceProfile.Roles[?RoleName=={_jmespath_literal(spec.role_name)}])"
+        return (f"held=$(aws iam get-instance-profile --instance-profile-name {profile} "
+                f"{_query(query)} --output text)"), '[ "$held" = "0" ]'
     if isinstance(action, AttachPolicy):
-        return _count_is_zero(f"aws iam list-attached-role-policies --role-name {role} --query "
-                              f"\"length(AttachedPolicies[?PolicyArn=='{action.policy_arn}'])\"")
+        query = f"length(AttachedPolicies[?PolicyArn=={_jmespath_literal(action.policy_arn)}])"
+        return (f"attached=$(aws iam list-attached-role-policies --role-name {role} "
+                f"{_query(query)} --output text)"), '[ "$attached" = "0" ]'
     if isinstance(action, InlinePolicy):
-        return (f"! aws iam get-role-policy --role-name {role} --policy-name {action.policy_name} "
-                ">/dev/null 2>&1")
+        return "", (f"! aws iam get-role-policy --role-name {role} --policy-name "
+                    f"{shlex.quote(action.policy_name)} >/dev/null 2>&1")
     if isinstance(action, CreateConfigBucket):
-        return f"! aws s3api head-bucket --bucket {spec.config_bucket} >/dev/null 2>&1"
+        return "", (f"! aws s3api head-bucket --bucket {shlex.quote(spec.config_bucket)} "
+                    ">/dev/null 2>&1")
     if isinstance(action, UploadEcsConfig):
-        return (f"! aws s3api head-object --bucket {spec.config_bucket} --key {spec.config_key} "
-                ">/dev/null 2>&1")
+        return "", (f"! aws s3api head-object --bucket {shlex.quote(spec.config_bucket)} --key "
+                    f"{shlex.quote(spec.config_key)} >/dev/null 2>&1")
     if isinstance(action, CreateLogsPolicy):
-        arn = f"arn:{spec.partition}:iam::${{ACCOUNT_ID}}:policy{spec.path}{spec.log_policy_name}"
-        return f'! aws iam get-policy --policy-arn "{arn}" >/dev/null 2>&1'
+        name = in_double_quotes(spec.log_policy_name)
+        arn = f"arn:{spec.partition}:iam::${{ACCOUNT_ID}}:policy{path}{name}"
+        return "", f'! aws iam get-policy --policy-arn "{arn}" >/dev/null 2>&1'
     if isinstance(action, EnableTrunking):
-        arn = f"arn:{spec.partition}:iam::${{ACCOUNT_ID}}:role{spec.path}{role}"
-        return _count_is_zero(f"aws ecs list-account-settings --name awsvpcTrunking --principal-arn "
-                              f"\"{arn}\" --query \"length(settings[?value=='enabled'])\"")
+        arn = f"arn:{spec.partition}:iam::${{ACCOUNT_ID}}:role{path}{in_double_quotes(spec.role_name)}"
+        query = _query("length(settings[?value=='enabled'])")
+        return (f'enabled=$(aws ecs list-account-settings --name awsvpcTrunking --principal-arn '
+                f'"{arn}" {query} --output text)'), '[ "$enabled" = "0" ]'
     if isinstance(action, (WaitInstanceProfile, FindLogsPolicy, CheckEcrPermissions)):
         return None  # reads: always safe to run
     raise TypeError(f"no guard for step {step.id}")
 
 
-def _heredoc(name: str, text: str) -> str:
-    # Unquoted delimiter: ${ACCOUNT_ID} in a document is filled in by the shell.
-    return f"cat > {name} <<EOF\n{text.rstrip()}\nEOF"
+def _check_spec(spec) -> RoleSpec:
+    if not isinstance(spec, RoleSpec):
+        raise TypeError(f"spec must be a RoleSpec, got {type(spec).__name__}")
+    return spec
 
 
 def export_cli(spec: RoleSpec, the_plan: Plan | None = None) -> str:
     """A bash script of the plan's AWS CLI commands, each guarded so a re-run is safe.
+
+    The commands are the plan's own (as corrected), in the page's order; each
+    write runs only when its read (``get-*``, ``head-*``, ``list-*``) says
+    it is still needed, and prints ``<step>: already done`` otherwise. The
+    JSON documents are written beside the script, as the page does. The
+    script creates what is missing; drift in what exists is ``apply``'s to
+    repair (``audit`` shows it).
 
     Parameters
     ----------
     spec
         The user's choices; invalid specs never get here (``RoleSpec`` raises).
     the_plan
-        The plan to export; ``plan(spec)`` by default.
+        The plan to export; ``plan(spec)`` by default. Its language sets the
+        language of the step titles in the comments.
     """
+    spec = _check_spec(spec)
     the_plan = the_plan or plan(spec)
+    by_id = {e.id: e for e in errata()}
     lines = [
         "#!/usr/bin/env bash",
         "set -euo pipefail",
         f"# Amazon ECS container instance IAM role {spec.role_name} ({spec.instance_kind}), "
         "as the documentation creates it.",
-        "# Made by ecsrole-guide from its plan. Every command is guarded: running this script",
-        "# again changes nothing. The JSON documents are written beside it, as the page does.",
+        "# Source: the AWS documentation page \"Amazon ECS container instance IAM role\".",
+        "# Made by ecsrole-guide from its plan: the page's commands in the page's order, as",
+        "# corrected where the page is wrong. Every write is guarded by a read, so running this",
+        "# script again changes nothing. The JSON documents are written beside it, as the page does.",
         'cd "$(dirname "$0")"',
-        "",
+        f"export AWS_DEFAULT_REGION={shlex.quote(spec.region)}  # the spec's Region: S3 and ECS are "
+        "regional; IAM is global",
+        'export AWS_PAGER=""',
         *the_plan.preamble,
     ]
+    section = None
     for number, step in enumerate(the_plan, 1):
-        errata = f"; corrects erratum {', '.join(step.errata)}" if step.errata else ""
-        lines += ["", f"# {number}. {step.id}: {step.title()} ({step.page_ref}{errata})"]
-        lines += [_heredoc(name, text) for name, text in step.files.items()]
+        if step.section != section:
+            section = step.section
+            lines += ["", f"# === {section} ==="]
+        lines += ["", f"# {number}/{len(the_plan)} {step.id}: {step.title(the_plan.lang)}",
+                  f"# The page: {step.page_ref}."]
+        for erratum in step.errata:
+            known = by_id.get(erratum)
+            lines.append(f"# Erratum {erratum}: {known.why}" if known else f"# Erratum {erratum}.")
+        lines += [heredoc(name, text) for name, text in step.files.items()]
         if isinstance(step.action, ShowActivation):
             lines += ["# Next, not run here: an activation registers a real machine."]
             lines += ["# " + line for line in step.command.splitlines()]
             continue
-        condition = _needed_if(step)
+        guard = _needed_if(step)
         body = step.command
-        if condition is None:
+        if guard is None:
             lines.append(body)
-        else:
-            indented = "\n".join("    " + line for line in body.splitlines())
-            lines += [f"if {condition}; then", indented, "else",
-                      f'    echo "{step.id}: already done"', "fi"]
-    lines += ["", f'echo "Role {spec.role_name}: all {len(the_plan)} steps done."', ""]
+            continue
+        prelude, condition = guard
+        if prelude:
+            lines.append(prelude)
+        indented = "\n".join("    " + line for line in body.splitlines())
+        lines += [f"if {condition}; then", indented, f'    echo "{step.id}: done"', "else",
+                  f'    echo "{step.id}: already done"', "fi"]
+    lines += ["", f'echo "Role {in_double_quotes(spec.role_name)}: all {len(the_plan)} steps '
+              'done."', ""]
     return "\n".join(lines)
+
+
+def write_exports(spec: RoleSpec, folder: str | os.PathLike, **rollout: Any) -> dict[str, Path]:
+    """Write every export of ``spec`` into ``folder`` (made if missing); their paths.
+
+    Keys: ``script`` (the guarded AWS CLI script, executable), ``template``
+    (the CloudFormation template), ``follow_up`` (what the template cannot
+    express), ``rollout`` (the StackSets recipe; ``rollout`` keyword
+    arguments go to :func:`rollout_commands`), and one key per document the
+    page writes beside its commands (``instance-role-trust-policy.json``,
+    ``instance-cw-logs.json`` ...). Documents that name the account hold
+    ``${ACCOUNT_ID}`` until the script, run, writes them again with it.
+    """
+    spec = _check_spec(spec)
+    from .cloudformation import cloudformation_follow_up, export_cloudformation
+
+    the_plan = plan(spec)
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for key, name, text, mode in (
+        ("script", SCRIPT_NAME, export_cli(spec, the_plan), 0o755),
+        ("template", TEMPLATE_NAME, export_cloudformation(spec, the_plan), 0o644),
+        ("follow_up", FOLLOW_UP_NAME, cloudformation_follow_up(spec, the_plan), 0o755),
+        ("rollout", ROLLOUT_NAME, rollout_commands(spec, template_file=TEMPLATE_NAME, **rollout)
+         + "\n", 0o644),
+    ):
+        path = out / name
+        path.write_text(text, encoding="utf-8")
+        path.chmod(mode)
+        written[key] = path
+    for name, text in the_plan.files().items():
+        path = out / name
+        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        written[name] = path
+    return written
+
+
+def rollout_commands(spec: RoleSpec, **options: Any) -> str:
+    """The StackSets rollout recipe; see :func:`ecsrole_lib.cloudformation.rollout_commands`."""
+    from .cloudformation import rollout_commands as recipe
+
+    return recipe(spec, **options)
 
 
 @dataclass

@@ -1,0 +1,667 @@
+"""The plan as infrastructure as code: a CloudFormation template, its follow-up, the rollout.
+
+``export_cloudformation(spec)`` turns the same plan that ``apply`` runs into a
+YAML template: the role (trust policy, managed policies in the stack's
+partition, inline least-privilege policies, path, tags, permissions
+boundary), the instance profile (``ec2``), the customer managed CloudWatch
+Logs policy and the private config bucket. Every plan step is accounted for
+in the template's ``Metadata``: the resource it became, or the follow-up
+command that does what CloudFormation cannot express (``awsvpcTrunking`` for
+one principal, uploading ``ecs.config``, tags on the instance profile and on
+the managed policy). ``cloudformation_follow_up(spec)`` is that follow-up as
+a guarded bash script; ``rollout_commands(spec, ...)`` is the StackSets recipe.
+
+>>> from ecsrole_lib import RoleSpec
+>>> template = export_cloudformation(RoleSpec())
+>>> template.splitlines()[0]
+"AWSTemplateFormatVersion: '2010-09-09'"
+>>> print(rollout_commands(RoleSpec(), accounts=["111122223333"]).splitlines()[-4])
+    --regions us-east-1
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from . import policies
+from .errors import Problem, ValidationError
+from .export import heredoc, in_double_quotes
+from .plan import Plan, plan
+from .spec import OWNER_TAG, RoleSpec
+from .steps import (
+    ACCOUNT,
+    AddRoleToInstanceProfile,
+    AttachPolicy,
+    CheckEcrPermissions,
+    CreateConfigBucket,
+    CreateInstanceProfile,
+    CreateLogsPolicy,
+    CreateRole,
+    EnableTrunking,
+    FindLogsPolicy,
+    InlinePolicy,
+    S3_INLINE_NAME,
+    ShowActivation,
+    Step,
+    UploadEcsConfig,
+    WaitInstanceProfile,
+)
+
+__all__ = [
+    "RESOURCES",
+    "cloudformation_follow_up",
+    "export_cloudformation",
+    "follow_up_steps",
+    "rollout_commands",
+]
+
+#: Logical ids of the template's resources.
+RESOURCES = {
+    "role": "ContainerInstanceRole",
+    "instance_profile": "ContainerInstanceProfile",
+    "logs_policy": "CloudWatchLogsPolicy",
+    "bucket": "ConfigBucket",
+}
+METADATA_KEY = "ecsrole-guide"
+#: The CloudFormation ``Description`` quota, in bytes.
+DESCRIPTION_QUOTA = 1024
+#: IAM names as the CloudFormation resource specifications allow them.
+_IAM_NAME_PATTERN = r"[\w+=,.@-]+"
+_BUCKET_PATTERN = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+
+
+# ---------------------------------------------------------------------------------------
+# Short-form intrinsic functions (!Ref, !Sub, !GetAtt), emitted as YAML tags.
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Intrinsic:
+    """A CloudFormation intrinsic function in short form: ``!Ref x``, ``!Sub '...'``."""
+
+    tag: str
+    value: Any
+
+
+def Ref(name: str) -> Intrinsic:  # noqa: N802 - named after the intrinsic
+    return Intrinsic("!Ref", name)
+
+
+def Sub(text: str) -> Intrinsic:  # noqa: N802
+    return Intrinsic("!Sub", text)
+
+
+def GetAtt(resource: str, attribute: str) -> Intrinsic:  # noqa: N802
+    return Intrinsic("!GetAtt", f"{resource}.{attribute}")
+
+
+def literal(text: str) -> str:
+    """``text`` made safe inside ``!Sub``: ``${`` is written ``${!`` there."""
+    return text.replace("${", "${!")
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:  # every repeat written out, no &anchors
+        return True
+
+    def choose_scalar_style(self) -> str:
+        # PyYAML quotes every explicitly tagged scalar; write !Ref x, not !Ref 'x', when a
+        # plain scalar reads back the same.
+        if self.analysis is None:
+            self.analysis = self.analyze_scalar(self.event.value)
+        tagged = (self.event.tag or "").startswith("!") and not self.event.style
+        if tagged and not self.analysis.empty and not self.analysis.multiline and (
+                self.analysis.allow_flow_plain if self.flow_level
+                else self.analysis.allow_block_plain):
+            return ""
+        return super().choose_scalar_style()
+
+
+def _represent_intrinsic(dumper: yaml.SafeDumper, data: Intrinsic):
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value, flow_style=True)
+    return dumper.represent_scalar(data.tag, data.value)
+
+
+_Dumper.add_representer(Intrinsic, _represent_intrinsic)
+
+
+def dump(template: dict[str, Any]) -> str:
+    """A template as YAML, intrinsics in short form."""
+    return yaml.dump(template, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+                     default_flow_style=False)
+
+
+# Placeholders the plan's documents use, and what CloudFormation calls them.
+_PARTITION, _ACCOUNT, _REGION = "${AWS::Partition}", "${AWS::AccountId}", "${AWS::Region}"
+
+
+def _value(obj: Any) -> Any:
+    """A policy document with placeholders, as template values (!Sub where needed)."""
+    if isinstance(obj, dict):
+        return {k: _value(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_value(v) for v in obj]
+    if isinstance(obj, str) and "${" in obj:
+        if obj == _ACCOUNT:
+            return Ref("AWS::AccountId")
+        return Sub(obj)
+    return obj
+
+
+def _arn(arn: str, partition: str) -> Any:
+    """An ARN from the spec, in the stack's partition (and account, for ``${ACCOUNT_ID}``)."""
+    prefix = f"arn:{partition}:"
+    if not arn.startswith(prefix):
+        return arn
+    rest = literal(arn[len(prefix):]).replace(literal(ACCOUNT), _ACCOUNT)
+    return Sub(f"arn:{_PARTITION}:{rest}")
+
+
+# ---------------------------------------------------------------------------------------
+# Where each plan step goes.
+# ---------------------------------------------------------------------------------------
+#: Steps CloudFormation cannot express; ``cloudformation_follow_up`` does them.
+_FOLLOW_UP_TYPES = (UploadEcsConfig, EnableTrunking, ShowActivation)
+
+
+def follow_up_steps(the_plan: Plan) -> list[Step]:
+    """The plan's steps that the template leaves to follow-up commands, in order."""
+    return [s for s in the_plan if isinstance(s.action, _FOLLOW_UP_TYPES)]
+
+
+def _home(step: Step) -> tuple[str, str]:
+    """(``resource``/``covered``/``follow-up``, where or why) for one plan step."""
+    action = step.action
+    if isinstance(action, (CreateRole, InlinePolicy)):
+        return "resource", RESOURCES["role"]
+    if isinstance(action, AttachPolicy):
+        return "resource", RESOURCES["role"]  # ManagedPolicyArns
+    if isinstance(action, (CreateInstanceProfile, AddRoleToInstanceProfile)):
+        return "resource", RESOURCES["instance_profile"]
+    if isinstance(action, WaitInstanceProfile):
+        return "covered", ("CloudFormation waits until the instance profile exists before "
+                           "CREATE_COMPLETE")
+    if isinstance(action, CheckEcrPermissions):
+        return "covered", (f"{policies.CONTAINER_INSTANCE_POLICY[1]} (in ManagedPolicyArns) grants "
+                           "the four ECR actions; nothing to add (erratum E6)")
+    if isinstance(action, CreateLogsPolicy):
+        return "resource", RESOURCES["logs_policy"]
+    if isinstance(action, FindLogsPolicy):
+        return "covered", (f"!Ref {RESOURCES['logs_policy']} is the policy's ARN; no lookup "
+                           "by name (erratum E4)")
+    if isinstance(action, CreateConfigBucket):
+        return "resource", RESOURCES["bucket"]
+    if isinstance(action, UploadEcsConfig):
+        return "follow-up", ("CloudFormation creates no S3 objects: upload ecs.config after "
+                             "the stack (cloudformation_follow_up)")
+    if isinstance(action, EnableTrunking):
+        return "follow-up", ("no resource type sets an ECS account setting for one principal: "
+                             "aws ecs put-account-setting after the stack")
+    if isinstance(action, ShowActivation):
+        return "follow-up", "next step, shown, not run: an activation registers one machine"
+    raise TypeError(f"the template has no place for step {step.id}")
+
+
+def _step_entry(step: Step) -> dict[str, Any]:
+    entry = {"Step": step.id, "Title": step.title(), "PageRef": step.page_ref}
+    if step.errata:
+        entry["Errata"] = list(step.errata)
+    return entry
+
+
+# ---------------------------------------------------------------------------------------
+# The template.
+# ---------------------------------------------------------------------------------------
+def _tags(spec: RoleSpec) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in spec.tags.items()] + [
+        {"Key": OWNER_TAG[0], "Value": OWNER_TAG[1]}]
+
+
+def _not_expressible(spec: RoleSpec) -> list[str]:
+    items = []
+    if spec.trunking:
+        items.append("awsvpcTrunking for the role's principal (aws ecs put-account-setting)")
+    if "s3_config" in spec.features:
+        items.append(f"uploading {spec.config_key} to the bucket (aws s3api put-object)")
+    if spec.instance_kind == "ec2":
+        items.append("tags on the instance profile (aws iam tag-instance-profile)")
+    if "cloudwatch_logs" in spec.features:
+        items.append("tags on the logs policy (aws iam tag-policy)")
+    return items
+
+
+def _description(spec: RoleSpec) -> str:
+    features = ", ".join(spec.features) or "no extra features"
+    text = (f"Amazon ECS container instance IAM role {spec.role_name} ({spec.instance_kind}; "
+            f"{features}{'; least privilege' if spec.least_privilege else ''}), as the AWS "
+            "documentation creates it; made by ecsrole-guide from its plan. IAM is global: deploy "
+            "one stack per account (StackSets: one Region per account).")
+    missing = _not_expressible(spec)
+    if missing:
+        text += (" Not expressible in CloudFormation, done by the follow-up commands in "
+                 f"Metadata: {'; '.join(missing)}.")
+    if len(text.encode()) > DESCRIPTION_QUOTA:  # long role names: keep the essential part
+        text = text.encode()[:DESCRIPTION_QUOTA - 3].decode(errors="ignore") + "..."
+    return text
+
+
+def _parameters(spec: RoleSpec) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "RoleName": {
+            "Type": "String", "Default": spec.role_name, "MinLength": 1, "MaxLength": 64,
+            "AllowedPattern": _IAM_NAME_PATTERN,
+            "Description": "The container instance role (console step 8: Role name)."},
+    }
+    if spec.instance_kind == "ec2":
+        params["InstanceProfileName"] = {
+            "Type": "String", "Default": spec.instance_profile_name, "MinLength": 1,
+            "MaxLength": 128, "AllowedPattern": _IAM_NAME_PATTERN,
+            "Description": "The instance profile that hands the role to Amazon EC2 (CLI step 3)."}
+    if "cloudwatch_logs" in spec.features:
+        params["LogsPolicyName"] = {
+            "Type": "String", "Default": spec.log_policy_name, "MinLength": 1, "MaxLength": 128,
+            "AllowedPattern": _IAM_NAME_PATTERN,
+            "Description": "The customer managed CloudWatch Logs policy (CLI step 2: "
+                           "create-policy --policy-name)."}
+    if "s3_config" in spec.features:
+        params["ConfigBucketName"] = {
+            "Type": "String", "Default": spec.config_bucket, "MinLength": 3, "MaxLength": 63,
+            "AllowedPattern": _BUCKET_PATTERN,
+            "Description": "The private bucket for ecs.config. Bucket names are global: with "
+                           "StackSets, override it for each account."}
+    return params
+
+
+def _role(spec: RoleSpec, the_plan: Plan, partition: str) -> dict[str, Any]:
+    managed: list[Any] = []
+    inline: list[dict[str, Any]] = []
+    steps: list[Step] = []
+    for step in the_plan:
+        action = step.action
+        if isinstance(action, AttachPolicy):
+            steps.append(step)
+            managed.append(Ref(RESOURCES["logs_policy"]) if action.made_by_step
+                           else _arn(action.policy_arn, partition))
+        elif isinstance(action, InlinePolicy):
+            steps.append(step)
+            if action.policy_name != S3_INLINE_NAME:
+                raise TypeError(f"no template for inline policy {action.policy_name}")
+            document = policies.config_read_policy(
+                _PARTITION, "${" + RESOURCES["bucket"] + "}", literal(spec.config_key))
+            inline.append({"PolicyName": action.policy_name, "PolicyDocument": _value(document)})
+        elif isinstance(action, (CreateRole, CheckEcrPermissions)):
+            steps.append(step)
+    trust = policies.trust_policy(spec.instance_kind, _PARTITION, _ACCOUNT, _REGION)
+    props: dict[str, Any] = {
+        "RoleName": Ref("RoleName"),
+        "Path": spec.path,
+        "AssumeRolePolicyDocument": _value(trust),
+    }
+    if spec.description is not None:
+        props["Description"] = spec.description
+    props["ManagedPolicyArns"] = managed
+    if inline:
+        props["Policies"] = inline
+    if spec.permissions_boundary:
+        props["PermissionsBoundary"] = _arn(spec.permissions_boundary, partition)
+    props["Tags"] = _tags(spec)
+    return {"Type": "AWS::IAM::Role",
+            "Metadata": {METADATA_KEY: {"Steps": [_step_entry(s) for s in steps]}},
+            "Properties": props}
+
+
+def _resources(spec: RoleSpec, the_plan: Plan) -> dict[str, Any]:
+    partition = spec.partition
+    resources: dict[str, Any] = {RESOURCES["role"]: _role(spec, the_plan, partition)}
+
+    def steps_of(*types) -> list[dict[str, Any]]:
+        return [_step_entry(s) for s in the_plan if isinstance(s.action, types)]
+
+    if spec.instance_kind == "ec2":
+        resources[RESOURCES["instance_profile"]] = {
+            "Type": "AWS::IAM::InstanceProfile",
+            "Metadata": {METADATA_KEY: {"Steps": steps_of(
+                CreateInstanceProfile, AddRoleToInstanceProfile, WaitInstanceProfile)}},
+            "Properties": {"InstanceProfileName": Ref("InstanceProfileName"), "Path": spec.path,
+                           "Roles": [Ref(RESOURCES["role"])]}}
+    if "cloudwatch_logs" in spec.features:
+        document = policies.logs_policy(spec.least_privilege, _PARTITION, _REGION, _ACCOUNT)
+        resources[RESOURCES["logs_policy"]] = {
+            "Type": "AWS::IAM::ManagedPolicy",
+            "Metadata": {METADATA_KEY: {"Steps": steps_of(CreateLogsPolicy, FindLogsPolicy)}},
+            "Properties": {"ManagedPolicyName": Ref("LogsPolicyName"), "Path": spec.path,
+                           "PolicyDocument": _value(document)}}
+    if "s3_config" in spec.features:
+        resources[RESOURCES["bucket"]] = {
+            "Type": "AWS::S3::Bucket",
+            # It will hold ecs.config, and CloudFormation cannot delete a bucket with objects.
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Metadata": {METADATA_KEY: {"Steps": steps_of(CreateConfigBucket)}},
+            "Properties": {
+                "BucketName": Ref("ConfigBucketName"),
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True, "IgnorePublicAcls": True,
+                    "BlockPublicPolicy": True, "RestrictPublicBuckets": True},
+                "Tags": _tags(spec)}}
+    return resources
+
+
+def _outputs(spec: RoleSpec) -> dict[str, Any]:
+    role = RESOURCES["role"]
+    outputs: dict[str, Any] = {
+        "RoleArn": {"Description": "The container instance role", "Value": GetAtt(role, "Arn")},
+        "RoleName": {"Description": "Its name", "Value": Ref(role)},
+    }
+    if spec.instance_kind == "ec2":
+        profile = RESOURCES["instance_profile"]
+        outputs["InstanceProfileArn"] = {
+            "Description": "The instance profile to launch container instances with",
+            "Value": GetAtt(profile, "Arn")}
+        outputs["InstanceProfileName"] = {"Description": "Its name", "Value": Ref(profile)}
+    if "cloudwatch_logs" in spec.features:
+        outputs["LogsPolicyArn"] = {"Description": "The CloudWatch Logs policy (the ARN the page "
+                                                   "looks up in CLI step 3)",
+                                    "Value": Ref(RESOURCES["logs_policy"])}
+    if "s3_config" in spec.features:
+        outputs["ConfigBucketName"] = {"Description": "The private bucket for ecs.config",
+                                       "Value": Ref(RESOURCES["bucket"])}
+        outputs["ConfigBucketArn"] = {"Description": "Its ARN",
+                                      "Value": GetAtt(RESOURCES["bucket"], "Arn")}
+    return outputs
+
+
+def _template(spec: RoleSpec, the_plan: Plan) -> dict[str, Any]:
+    placed = []
+    for step in the_plan:
+        kind, where = _home(step)
+        entry = _step_entry(step)
+        entry[{"resource": "Resource", "covered": "Covered", "follow-up": "FollowUp"}[kind]] = where
+        placed.append(entry)
+    metadata = {METADATA_KEY: {
+        "Source": "AWS documentation: Amazon ECS container instance IAM role",
+        "Spec": {"instance_kind": spec.instance_kind, "features": list(spec.features),
+                 "least_privilege": spec.least_privilege, "trunking": spec.trunking,
+                 "region": spec.region},
+        "Steps": placed,
+        "FollowUp": follow_up_commands(spec, the_plan),
+    }}
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": _description(spec),
+        "Metadata": metadata,
+        "Parameters": _parameters(spec),
+        "Resources": _resources(spec, the_plan),
+        "Outputs": _outputs(spec),
+    }
+
+
+def _check(spec: Any) -> RoleSpec:
+    if not isinstance(spec, RoleSpec):
+        raise TypeError(f"spec must be a RoleSpec, got {type(spec).__name__}")
+    return spec
+
+
+def export_cloudformation(spec: RoleSpec, the_plan: Plan | None = None) -> str:
+    """A CloudFormation template (YAML) of ``spec``'s plan.
+
+    Deploy it with ``CAPABILITY_NAMED_IAM`` (it names its IAM resources), in
+    one Region per account: IAM is global. What it cannot express is listed in
+    its ``Description`` and done by :func:`cloudformation_follow_up`.
+
+    Parameters
+    ----------
+    spec
+        The user's choices; invalid specs never get here (``RoleSpec`` raises).
+    the_plan
+        The plan to export; ``plan(spec)`` by default.
+    """
+    spec = _check(spec)
+    return dump(_template(spec, the_plan or plan(spec)))
+
+
+# ---------------------------------------------------------------------------------------
+# The follow-up: what CloudFormation cannot express, as a guarded script.
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FollowUp:
+    """One follow-up command: why, the command, and the guard that skips it when done."""
+
+    step: str
+    comment: str
+    command: str
+    guard: str | None = None  # a shell condition, true while the command still has to run
+    files: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, text, variables to expand)
+    prelude: str = ""  # runs before the guard (an assignment: a failing read stops the script)
+
+
+def _tag_args(spec: RoleSpec) -> str:
+    return " ".join(shlex.quote(f"Key={k},Value={v}") for k, v in
+                    list(spec.tags.items()) + [OWNER_TAG])
+
+
+def _follow_ups(spec: RoleSpec, the_plan: Plan) -> list[FollowUp]:
+    path = in_double_quotes(spec.path)
+    key = shlex.quote(spec.config_key)
+    items = []
+    if spec.instance_kind == "ec2":
+        items.append(FollowUp(
+            "tag_instance_profile", "Tags on the instance profile (AWS::IAM::InstanceProfile "
+            "has no Tags property)",
+            'aws iam tag-instance-profile --instance-profile-name "$INSTANCE_PROFILE_NAME" '
+            f"--tags {_tag_args(spec)}"))
+    if "cloudwatch_logs" in spec.features:
+        items.append(FollowUp(
+            "tag_logs_policy", "Tags on the logs policy (AWS::IAM::ManagedPolicy has no Tags "
+            "property)",
+            'aws iam tag-policy --policy-arn '
+            f'"arn:${{PARTITION}}:iam::${{ACCOUNT_ID}}:policy{path}${{LOGS_POLICY_NAME}}" '
+            f"--tags {_tag_args(spec)}"))
+    for step in follow_up_steps(the_plan):
+        title = f"{step.id}: {step.title(the_plan.lang)} ({step.page_ref})"
+        if isinstance(step.action, UploadEcsConfig):
+            files = tuple(
+                (name, text.replace(f"s3://{spec.config_bucket}/", "s3://${CONFIG_BUCKET}/"),
+                 ("${CONFIG_BUCKET}",)) if name == "user-data.sh" else (name, text, ())
+                for name, text in step.files.items())
+            items.append(FollowUp(
+                step.id, title,
+                f'aws s3api put-object --bucket "$CONFIG_BUCKET" --key {key} --body ecs.config '
+                f"--tagging {OWNER_TAG[0]}={OWNER_TAG[1]}",
+                f'! aws s3api head-object --bucket "$CONFIG_BUCKET" --key {key} >/dev/null 2>&1',
+                files))
+        elif isinstance(step.action, EnableTrunking):
+            arn = f'"arn:${{PARTITION}}:iam::${{ACCOUNT_ID}}:role{path}${{ROLE_NAME}}"'
+            items.append(FollowUp(
+                step.id, title,
+                f"aws ecs put-account-setting --name awsvpcTrunking --value enabled "
+                f"--principal-arn {arn}",
+                '[ "$enabled" = "0" ]',
+                prelude=(f"enabled=$(aws ecs list-account-settings --name awsvpcTrunking "
+                         f"--principal-arn {arn} --query \"length(settings[?value=='enabled'])\" "
+                         "--output text)")))
+        elif isinstance(step.action, ShowActivation):
+            items.append(FollowUp(
+                step.id, title + "; shown, not run: an activation registers one machine",
+                '# aws ssm create-activation --iam-role "$ROLE_NAME" --registration-limit 1'))
+    return items
+
+
+def follow_up_commands(spec: RoleSpec, the_plan: Plan | None = None) -> list[str]:
+    """The follow-up's commands, one string each (with the script's shell variables)."""
+    return [item.command for item in _follow_ups(_check(spec), the_plan or plan(spec))]
+
+
+def cloudformation_follow_up(spec: RoleSpec, the_plan: Plan | None = None) -> str:
+    """A bash script that does what the template cannot, after the stack is created.
+
+    Run it in each account where the stack (instance) is ``CREATE_COMPLETE``,
+    with that account's credentials. Every write is guarded or idempotent, so
+    running it again changes nothing. Names default to the template's
+    parameter defaults; set ``ROLE_NAME``, ``CONFIG_BUCKET`` ... to what the
+    stack was given.
+    """
+    spec = _check(spec)
+    the_plan = the_plan or plan(spec)
+    lines = [
+        "#!/usr/bin/env bash",
+        "set -euo pipefail",
+        f"# Follow-up to the CloudFormation stack of role {spec.role_name}: what CloudFormation",
+        "# cannot express. Run it in each account after its stack is CREATE_COMPLETE.",
+        "# Made by ecsrole-guide from its plan; running it again changes nothing.",
+        'cd "$(dirname "$0")"',
+        f"export AWS_DEFAULT_REGION={shlex.quote(spec.region)}  # S3 and ECS are regional",
+        'export AWS_PAGER=""',
+        "CALLER=$(aws sts get-caller-identity --query '[Account,Arn]' --output text)",
+        'read -r ACCOUNT_ID CALLER_ARN <<<"$CALLER"',
+        'PARTITION=$(cut -d: -f2 <<<"$CALLER_ARN")',
+        "# The stack's parameters; override them as the stack was given them:",
+        f'ROLE_NAME="${{ROLE_NAME:-{spec.role_name}}}"',
+    ]
+    if spec.instance_kind == "ec2":
+        lines.append(f'INSTANCE_PROFILE_NAME="${{INSTANCE_PROFILE_NAME:-'
+                     f'{spec.instance_profile_name}}}"')
+    if "cloudwatch_logs" in spec.features:
+        lines.append(f'LOGS_POLICY_NAME="${{LOGS_POLICY_NAME:-{spec.log_policy_name}}}"')
+    if "s3_config" in spec.features:
+        lines.append(f'CONFIG_BUCKET="${{CONFIG_BUCKET:-{spec.config_bucket}}}"')
+    for item in _follow_ups(spec, the_plan):
+        lines += ["", f"# {item.comment}"]
+        lines += [heredoc(name, text, expand) for name, text, expand in item.files]
+        if item.prelude:
+            lines.append(item.prelude)
+        if item.guard is None:
+            lines.append(item.command)
+            if not item.command.startswith("#"):
+                lines.append(f'echo "{item.step}: done"')
+        else:
+            lines += [f"if {item.guard}; then", f"    {item.command}", "else",
+                      f'    echo "{item.step}: already done"', "fi"]
+    lines += ["", 'echo "Follow-up for role $ROLE_NAME done."', ""]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------
+# The rollout recipe: StackSets.
+# ---------------------------------------------------------------------------------------
+_STACK_SET_NAME = re.compile(r"[a-zA-Z][-a-zA-Z0-9]{0,127}")
+_ACCOUNT_ID = re.compile(r"\d{12}")
+_OU_ID = re.compile(r"ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}")
+EXAMPLE_ACCOUNTS = ("111122223333",)
+EXAMPLE_OUS = ("ou-examplerootid111-exampleouid111",)
+
+
+def rollout_commands(spec: RoleSpec, stack_set_name: str | None = None,
+                     accounts: list[str] | tuple[str, ...] | None = None,
+                     regions: list[str] | tuple[str, ...] | None = None,
+                     organization: bool = False,
+                     organizational_unit_ids: list[str] | tuple[str, ...] | None = None,
+                     template_file: str = "ecsrole-role.cfn.yaml") -> str:
+    """The AWS CLI commands that roll the template out with CloudFormation StackSets.
+
+    Parameters
+    ----------
+    spec
+        The user's choices (the template is ``export_cloudformation(spec)``).
+    stack_set_name
+        Default: ``ecsrole-<role name>`` (dots and the like become hyphens).
+    accounts
+        Target accounts (self-managed permissions). Default: the documentation's
+        example account, to replace.
+    regions
+        Exactly one Region: IAM is global, so a second Region in the same
+        account would create the same named role again and fail. Default: the
+        spec's Region.
+    organization
+        The service-managed, organisation-wide variant: deploys to the
+        organizational units and, automatically, to accounts that join them later.
+    organizational_unit_ids
+        Targets of the organisation-wide variant. Default: an example OU id.
+    template_file
+        Where the template is saved.
+
+    Raises
+    ------
+    ValidationError
+        A name, account, OU id or the Region list is not valid.
+    """
+    spec = _check(spec)
+    if stack_set_name is None:
+        stack_set_name = re.sub(r"[^-a-zA-Z0-9]", "-", f"ecsrole-{spec.role_name}")[:128]
+    regions = list(regions) if regions is not None else [spec.region]
+    accounts = list(accounts) if accounts is not None else list(EXAMPLE_ACCOUNTS)
+    ous = (list(organizational_unit_ids) if organizational_unit_ids is not None
+           else list(EXAMPLE_OUS))
+    problems = []
+    if not isinstance(stack_set_name, str) or not _STACK_SET_NAME.fullmatch(stack_set_name):
+        problems.append(Problem("stack_set_name", stack_set_name,
+                                "must start with a letter and hold only letters, digits and "
+                                "hyphens, at most 128 characters"))
+    if len(regions) != 1:
+        problems.append(Problem("regions", regions,
+                                "must name exactly one Region: IAM is global, so stack instances "
+                                "in a second Region of the same account would create the same "
+                                "named role, instance profile and policy again and fail"))
+    if organization:
+        problems += [Problem("organizational_unit_ids", ou, "must be an OU id (ou-xxxx-xxxxxxxx) "
+                             "or a root id (r-xxxx)") for ou in ous if not _OU_ID.fullmatch(str(ou))]
+        if not ous:
+            problems.append(Problem("organizational_unit_ids", ous, "name at least one OU"))
+    else:
+        problems += [Problem("accounts", a, "must be a 12-digit AWS account id")
+                     for a in accounts if not _ACCOUNT_ID.fullmatch(str(a))]
+        if not accounts:
+            problems.append(Problem("accounts", accounts, "name at least one account"))
+    if problems:
+        raise ValidationError(problems)
+
+    name = shlex.quote(stack_set_name)
+    region = shlex.quote(regions[0])
+    body = f"file://{template_file}"
+    lines = [
+        "# Roll the container instance role out with CloudFormation StackSets.",
+        f"# The template: {template_file} (export_cloudformation). It names IAM resources, hence",
+        "# CAPABILITY_NAMED_IAM. IAM is global: one Region per account, or the second stack",
+        "# instance in an account fails on the names the first one created.",
+    ]
+    if "s3_config" in spec.features:
+        lines += ["# S3 bucket names are global: give each account its own ConfigBucketName",
+                  "# (create-stack-instances --parameter-overrides, one call per account)."]
+    if organization:
+        lines += [
+            "# Service-managed: run in the organization's management account (or a delegated",
+            "# administrator, adding --call-as DELEGATED_ADMIN) with trusted access for",
+            "# StackSets enabled. New accounts in the OUs get the role automatically; the",
+            "# management account itself is never a target.",
+            f"aws cloudformation create-stack-set \\\n    --stack-set-name {name} \\\n"
+            f"    --template-body {body} \\\n    --capabilities CAPABILITY_NAMED_IAM \\\n"
+            "    --permission-model SERVICE_MANAGED \\\n"
+            "    --auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false \\\n"
+            f"    --region {region}",
+            f"aws cloudformation create-stack-instances \\\n    --stack-set-name {name} \\\n"
+            f"    --deployment-targets OrganizationalUnitIds={','.join(ous)} \\\n"
+            f"    --regions {region}",
+        ]
+    else:
+        lines += [
+            "# Self-managed: the administrator account needs AWSCloudFormationStackSetAdministrationRole,",
+            "# each target account AWSCloudFormationStackSetExecutionRole trusting it.",
+            f"aws cloudformation create-stack-set \\\n    --stack-set-name {name} \\\n"
+            f"    --template-body {body} \\\n    --capabilities CAPABILITY_NAMED_IAM \\\n"
+            f"    --region {region}",
+            f"aws cloudformation create-stack-instances \\\n    --stack-set-name {name} \\\n"
+            f"    --accounts {' '.join(accounts)} \\\n    --regions {region}",
+        ]
+    lines += [
+        "# Watch the operation; every instance should reach CURRENT:",
+        f"aws cloudformation list-stack-instances --stack-set-name {name} --region {region}",
+    ]
+    follow = _not_expressible(spec)
+    if follow:
+        lines.append("# Then, in each account, run the follow-up script (cloudformation_follow_up) "
+                     f"for what CloudFormation cannot express: {'; '.join(follow)}.")
+    return "\n".join(lines)
