@@ -35,6 +35,7 @@ from .plan import Plan, plan
 from .spec import OWNER_TAG, RoleSpec
 from .steps import (
     ACCOUNT,
+    S3_INLINE_NAME,
     AddRoleToInstanceProfile,
     AttachPolicy,
     CheckEcrPermissions,
@@ -45,7 +46,6 @@ from .steps import (
     EnableTrunking,
     FindLogsPolicy,
     InlinePolicy,
-    S3_INLINE_NAME,
     ShowActivation,
     Step,
     UploadEcsConfig,
@@ -86,15 +86,15 @@ class Intrinsic:
     value: Any
 
 
-def Ref(name: str) -> Intrinsic:  # noqa: N802 - named after the intrinsic
+def Ref(name: str) -> Intrinsic:
     return Intrinsic("!Ref", name)
 
 
-def Sub(text: str) -> Intrinsic:  # noqa: N802
+def Sub(text: str) -> Intrinsic:
     return Intrinsic("!Sub", text)
 
 
-def GetAtt(resource: str, attribute: str) -> Intrinsic:  # noqa: N802
+def GetAtt(resource: str, attribute: str) -> Intrinsic:
     return Intrinsic("!GetAtt", f"{resource}.{attribute}")
 
 
@@ -637,24 +637,24 @@ def rollout_commands(spec: RoleSpec, stack_set_name: str | None = None,
             "# administrator, adding --call-as DELEGATED_ADMIN) with trusted access for",
             "# StackSets enabled. New accounts in the OUs get the role automatically; the",
             "# management account itself is never a target.",
-            f"aws cloudformation create-stack-set \\\n    --stack-set-name {name} \\\n"
+            (f"aws cloudformation create-stack-set \\\n    --stack-set-name {name} \\\n"
             f"    --template-body {body} \\\n    --capabilities CAPABILITY_NAMED_IAM \\\n"
             "    --permission-model SERVICE_MANAGED \\\n"
             "    --auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false \\\n"
-            f"    --region {region}",
-            f"aws cloudformation create-stack-instances \\\n    --stack-set-name {name} \\\n"
+            f"    --region {region}"),
+            (f"aws cloudformation create-stack-instances \\\n    --stack-set-name {name} \\\n"
             f"    --deployment-targets OrganizationalUnitIds={','.join(ous)} \\\n"
-            f"    --regions {region}",
+            f"    --regions {region}"),
         ]
     else:
         lines += [
             "# Self-managed: the administrator account needs AWSCloudFormationStackSetAdministrationRole,",
             "# each target account AWSCloudFormationStackSetExecutionRole trusting it.",
-            f"aws cloudformation create-stack-set \\\n    --stack-set-name {name} \\\n"
+            (f"aws cloudformation create-stack-set \\\n    --stack-set-name {name} \\\n"
             f"    --template-body {body} \\\n    --capabilities CAPABILITY_NAMED_IAM \\\n"
-            f"    --region {region}",
-            f"aws cloudformation create-stack-instances \\\n    --stack-set-name {name} \\\n"
-            f"    --accounts {' '.join(accounts)} \\\n    --regions {region}",
+            f"    --region {region}"),
+            (f"aws cloudformation create-stack-instances \\\n    --stack-set-name {name} \\\n"
+            f"    --accounts {' '.join(accounts)} \\\n    --regions {region}"),
         ]
     lines += [
         "# Watch the operation; every instance should reach CURRENT:",

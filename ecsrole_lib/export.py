@@ -181,15 +181,15 @@ def export_cli(spec: RoleSpec, the_plan: Plan | None = None) -> str:
     lines = [
         "#!/usr/bin/env bash",
         "set -euo pipefail",
-        f"# Amazon ECS container instance IAM role {spec.role_name} ({spec.instance_kind}), "
-        "as the documentation creates it.",
+        (f"# Amazon ECS container instance IAM role {spec.role_name} ({spec.instance_kind}), "
+        "as the documentation creates it."),
         "# Source: the AWS documentation page \"Amazon ECS container instance IAM role\".",
         "# Made by ecsrole-guide from its plan: the page's commands in the page's order, as",
         "# corrected where the page is wrong. Every write is guarded by a read, so running this",
         "# script again changes nothing. The JSON documents are written beside it, as the page does.",
         'cd "$(dirname "$0")"',
-        f"export AWS_DEFAULT_REGION={shlex.quote(spec.region)}  # the spec's Region: S3 and ECS are "
-        "regional; IAM is global",
+        (f"export AWS_DEFAULT_REGION={shlex.quote(spec.region)}  # the spec's Region: S3 and ECS are "
+        "regional; IAM is global"),
         'export AWS_PAGER=""',
         *the_plan.preamble,
     ]
@@ -219,8 +219,8 @@ def export_cli(spec: RoleSpec, the_plan: Plan | None = None) -> str:
         indented = "\n".join("    " + line for line in body.splitlines())
         lines += [f"if {condition}; then", indented, f'    echo "{step.id}: done"', "else",
                   f'    echo "{step.id}: already done"', "fi"]
-    lines += ["", f'echo "Role {in_double_quotes(spec.role_name)}: all {len(the_plan)} steps '
-              'done."', ""]
+    lines += ["", (f'echo "Role {in_double_quotes(spec.role_name)}: all {len(the_plan)} steps '
+              'done."'), ""]
     return "\n".join(lines)
 
 
@@ -324,7 +324,7 @@ def run_cli(spec: RoleSpec, session: boto3.Session | None = None,
     folder.mkdir(parents=True, exist_ok=True)
     script = folder / "ecsrole-setup.sh"
     script.write_text(export_cli(spec))
-    done = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True,
+    done = subprocess.run(["bash", str(script)], check=False, env=env, capture_output=True, text=True,
                           timeout=600)
     run = CliRun(done.returncode, done.stdout, done.stderr, script)
     if done.returncode:

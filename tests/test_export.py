@@ -38,31 +38,31 @@ PAGE_LOGS_POLICY = {"Version": "2012-10-17", "Statement": [
 # off, trunking, and the values a shell could misread (quotes, '$', backquotes, spaces,
 # non-ASCII letters in tags, an S3 key with spaces and '$').
 COMBOS = {
-    "ec2-base": dict(),
-    "ec2-s3-broad": dict(features=["s3_config"], config_bucket="ecsrole-cfg-broad",
-                         cluster_name="prod"),
-    "ec2-all-least-privilege-eu": dict(
-        features=["ecr", "s3_config", "cloudwatch_logs"], least_privilege=True,
-        config_bucket="ecsrole-cfg-lp", config_key="conf dir/ecs $HOME.config",
-        region="eu-west-1", path="/ecs/"),
-    "ec2-logs-broad-path": dict(features=["cloudwatch_logs"], path="/ecs/team-a/",
-                                log_policy_name="ecs-logs"),
-    "ec2-all-broad-trunking": dict(
-        features=["ecr", "s3_config", "cloudwatch_logs"], config_bucket="ecsrole-cfg-all",
-        trunking=True, tags={"team": "a b", "cost:center": "x=y/z+1@q.r_s-t", "팀": "컨테이너"},
-        description='Costs $5 "per" `day` \\ said the page',
-        permissions_boundary="arn:aws:iam::aws:policy/PowerUserAccess",
-        extra_policy_arns=["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"]),
-    "ec2-ecr-trunking-named": dict(role_name="ecsTrunkRole",
-                                   instance_profile_name="ecsTrunkProfile", features=["ecr"],
-                                   trunking=True),
-    "external-base": dict(instance_kind="external"),
-    "external-ecr-logs-least-privilege": dict(
-        instance_kind="external", features=["ecr", "cloudwatch_logs"], least_privilege=True,
-        tags={"env": "lab"}),
-    "external-logs-extra": dict(
-        instance_kind="external", features=["cloudwatch_logs"],
-        extra_policy_arns=["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"]),
+    "ec2-base": {},
+    "ec2-s3-broad": {"features": ["s3_config"], "config_bucket": "ecsrole-cfg-broad",
+                         "cluster_name": "prod"},
+    "ec2-all-least-privilege-eu": {
+        "features": ["ecr", "s3_config", "cloudwatch_logs"], "least_privilege": True,
+        "config_bucket": "ecsrole-cfg-lp", "config_key": "conf dir/ecs $HOME.config",
+        "region": "eu-west-1", "path": "/ecs/"},
+    "ec2-logs-broad-path": {"features": ["cloudwatch_logs"], "path": "/ecs/team-a/",
+                                "log_policy_name": "ecs-logs"},
+    "ec2-all-broad-trunking": {
+        "features": ["ecr", "s3_config", "cloudwatch_logs"], "config_bucket": "ecsrole-cfg-all",
+        "trunking": True, "tags": {"team": "a b", "cost:center": "x=y/z+1@q.r_s-t", "팀": "컨테이너"},
+        "description": 'Costs $5 "per" `day` \\ said the page',
+        "permissions_boundary": "arn:aws:iam::aws:policy/PowerUserAccess",
+        "extra_policy_arns": ["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"]},
+    "ec2-ecr-trunking-named": {"role_name": "ecsTrunkRole",
+                                   "instance_profile_name": "ecsTrunkProfile", "features": ["ecr"],
+                                   "trunking": True},
+    "external-base": {"instance_kind": "external"},
+    "external-ecr-logs-least-privilege": {
+        "instance_kind": "external", "features": ["ecr", "cloudwatch_logs"], "least_privilege": True,
+        "tags": {"env": "lab"}},
+    "external-logs-extra": {
+        "instance_kind": "external", "features": ["cloudwatch_logs"],
+        "extra_policy_arns": ["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"]},
 }
 #: Combinations run a second time (between them, every kind of guard).
 TWICE = {"ec2-all-least-privilege-eu", "ec2-all-broad-trunking",
@@ -184,7 +184,7 @@ def applied_state(name: str, endpoint: str, session) -> dict:
 def run_script(script: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     """Run a script with the real aws executable (the venv's) first on PATH."""
     env = dict(env, PATH=os.pathsep.join([BIN, env.get("PATH", "")]), AWS_PAGER="")
-    return subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True,
+    return subprocess.run(["bash", str(script)], check=False, env=env, capture_output=True, text=True,
                           timeout=300)
 
 
@@ -247,7 +247,7 @@ def test_a_failing_read_stops_the_script_instead_of_passing_for_done(endpoint, c
     script = tmp_path / "ecsrole-setup.sh"
     script.write_text(export_cli(RoleSpec()))
     env = dict(cli_env, PATH=os.pathsep.join([str(shim), BIN, cli_env["PATH"]]))
-    done = subprocess.run(["bash", str(script)], env=env, capture_output=True, text=True,
+    done = subprocess.run(["bash", str(script)], check=False, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode != 0
     assert "AccessDenied" in done.stderr
@@ -273,15 +273,15 @@ def test_commands_follow_the_pages_order():
     # page's order; trunking last.
     order = ["aws iam create-role", "aws iam create-instance-profile",
              "aws iam add-role-to-instance-profile",
-             "aws iam attach-role-policy --policy-arn arn:aws:iam::aws:policy/service-role/"
-             "AmazonEC2ContainerServiceforEC2Role",
+             ("aws iam attach-role-policy --policy-arn arn:aws:iam::aws:policy/service-role/"
+             "AmazonEC2ContainerServiceforEC2Role"),
              "aws iam get-policy-version",
-             "aws iam attach-role-policy --role-name ecsInstanceRole --policy-arn "
-             "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+             ("aws iam attach-role-policy --role-name ecsInstanceRole --policy-arn "
+             "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"),
              "aws iam create-policy --policy-name cwlogspolicy",
              "aws iam list-policies",
-             'aws iam attach-role-policy --role-name ecsInstanceRole --policy-arn '
-             '"arn:aws:iam::${ACCOUNT_ID}:policy/cwlogspolicy"',
+             ('aws iam attach-role-policy --role-name ecsInstanceRole --policy-arn '
+             '"arn:aws:iam::${ACCOUNT_ID}:policy/cwlogspolicy"'),
              "aws ecs put-account-setting"]
     positions = [next(i for i, c in enumerate(commands) if c.startswith(o)) for o in order]
     assert positions == sorted(positions)
@@ -319,17 +319,17 @@ def test_spec_values_stay_literal_in_the_script():
     script = export_cli(RoleSpec(description=description, features=["s3_config"],
                                  config_bucket="ecsrole-cfg", config_key="a $b.config"))
     # bash -n: the script parses; echoing the description's word gives the value back.
-    assert subprocess.run(["bash", "-n"], input=script, text=True).returncode == 0
+    assert subprocess.run(["bash", "-n"], check=False, input=script, text=True).returncode == 0
     word = next(line for line in script.splitlines() if "--description" in line)
     word = word.split("--description ", 1)[1].rstrip(" \\")
-    echoed = subprocess.run(["bash", "-c", f"printf %s {word}"], capture_output=True, text=True)
+    echoed = subprocess.run(["bash", "-c", f"printf %s {word}"], check=False, capture_output=True, text=True)
     assert echoed.stdout == description
 
 
 def test_bad_specs_never_reach_an_export(tmp_path):
-    bad = [dict(role_name="bad name"), dict(features=["s3_config"]),
-           dict(instance_kind="external", trunking=True), dict(features=["teleport"]),
-           dict(extra_policy_arns=["arn:aws::iam::aws:policy/AmazonS3ReadOnlyAccess"])]
+    bad = [{"role_name": "bad name"}, {"features": ["s3_config"]},
+           {"instance_kind": "external", "trunking": True}, {"features": ["teleport"]},
+           {"extra_policy_arns": ["arn:aws::iam::aws:policy/AmazonS3ReadOnlyAccess"]}]
     for kwargs in bad:
         with pytest.raises(ValidationError):
             RoleSpec(**kwargs)
