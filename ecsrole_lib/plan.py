@@ -405,13 +405,18 @@ def _closing_steps(spec: RoleSpec, partition: str) -> list[Step]:
     return steps
 
 
+def _fill_account(name: str) -> str:
+    """A shell command that writes the preamble's account id into file ``name``."""
+    return f'sed "s/\\${{ACCOUNT_ID}}/$ACCOUNT_ID/g" {name} > {name}.tmp && mv {name}.tmp {name}'
+
+
 @dataclass
 class Plan:
     """The ordered steps for a spec, and how to read them.
 
     ``str(plan)`` is a plain-text rendering; in Jupyter the plan shows as HTML.
-    ``account_id`` is filled in when a run knows it; until then documents and
-    commands say ``${ACCOUNT_ID}``, which the CLI preamble sets.
+    Documents and commands say ``${ACCOUNT_ID}``, which the CLI preamble sets;
+    :meth:`commands` fills it into the files that need it.
     """
 
     spec: RoleSpec
@@ -448,8 +453,14 @@ class Plan:
         return found
 
     def commands(self) -> list[str]:
-        """The AWS CLI commands in order, the preamble first."""
-        return list(self.preamble) + [c for s in self.steps for c in s.cli]
+        """The AWS CLI commands in order, the preamble first.
+
+        The shell expands ``${ACCOUNT_ID}`` in a command but not in a file read with
+        ``file://``, so each file that names the account is filled in right after
+        the preamble.
+        """
+        fill = [_fill_account(name) for name, text in self.files().items() if ACCOUNT in text]
+        return list(self.preamble) + fill + [c for s in self.steps for c in s.cli]
 
     def console(self) -> list[str]:
         """Every console instruction in order, in the plan's language."""

@@ -306,6 +306,17 @@ def _delete_everything(endpoint: str) -> None:
             ecs.delete_account_setting(name=setting["name"])
 
 
+def _wipe(endpoint: str) -> None:
+    try:
+        _delete_everything(endpoint)
+        empty = read_state(_CLEANER[endpoint]) == EMPTY_STATE
+    except Exception:  # noqa: BLE001 - anything odd: start from a real reset
+        empty = False
+    if not empty:
+        request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+        urllib.request.urlopen(request, timeout=60).close()
+
+
 @pytest.fixture
 def clean_endpoint(moto_server):
     """The moto server, emptied by deleting what the last test made.
@@ -314,12 +325,11 @@ def clean_endpoint(moto_server):
     test); deleting is quicker. If anything is left, it falls back to the reset.
     A test module opts in by overriding ``endpoint`` with this fixture.
     """
-    try:
-        _delete_everything(moto_server)
-        empty = read_state(_CLEANER[moto_server]) == EMPTY_STATE
-    except Exception:  # noqa: BLE001 - anything odd: start from a real reset
-        empty = False
-    if not empty:
-        request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
-        urllib.request.urlopen(request, timeout=60).close()
+    _wipe(moto_server)
     return moto_server
+
+
+@pytest.fixture
+def wipe(moto_server):
+    """``wipe()`` empties the moto server in the middle of a test."""
+    return lambda: _wipe(moto_server)
