@@ -18,9 +18,11 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from .errors import CredentialsError, Problem, PropagationError, ValidationError, translate
+from .errors import (CredentialsError, Problem, PropagationError, ValidationError, translate,
+                     unreachable)
 from .sandbox import SandboxSession, shared_sandbox_session
 
 __all__ = ["connect", "is_sandbox"]
@@ -175,6 +177,8 @@ class Context:
                         code=code, operation=operation,
                     ) from err
                 raise translate(err, doing) from err
+            except (BotoConnectionError, HTTPClientError) as err:  # retries spent, no answer
+                raise unreachable(err, self._api_name(service, operation), doing) from err
 
     def pages(self, service: str, operation: str, key: str, **params: Any) -> list[Any]:
         """All items of a paginated read."""
@@ -185,4 +189,10 @@ class Context:
                 items.extend(page.get(key, []))
         except ClientError as err:
             raise translate(err, f"listing {key}") from err
+        except (BotoConnectionError, HTTPClientError) as err:
+            raise unreachable(err, self._api_name(service, operation), f"listing {key}") from err
         return items
+
+    def _api_name(self, service: str, operation: str) -> str:
+        """``create_role`` -> ``CreateRole``, as AWS and its error messages name it."""
+        return self.client(service).meta.method_to_api_mapping.get(operation, operation)

@@ -35,6 +35,7 @@ from .steps import (
     SKIPPED,
     UNCHANGED,
     UPDATED,
+    ECR_INLINE_NAME,
     attached_policies,
     get_policy,
     get_role,
@@ -148,6 +149,7 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
     """
     ctx, the_plan, report = _start(spec, session, "apply", progress, propagation_timeout)
     checks = _preflight(ctx, spec, the_plan)
+    foreign = _not_in_spec(ctx, spec, the_plan)
     made = {"instance_profile", "instance_profile_role"}
     for step, found in zip(the_plan, checks):
         kind = step.action.kind
@@ -172,8 +174,25 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
         report.add(step.id, title, outcome, step.action.arn(ctx), reason)
     if not dry_run and any(r.outcome in (CREATED, UPDATED) for r in report.rows):
         report.note("Run apply again at any time: it writes only what differs.")
+    for what in foreign:
+        report.note(f"Kept {what}: the spec does not name it, so apply leaves it as it is "
+                    "(audit lists it as extra; teardown keeps the role for it).")
     _notes(ctx, spec, the_plan, report)
     return _finish(ctx, report)
+
+
+def _not_in_spec(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list[str]:
+    """Policies someone else gave the role (read in preflight; inline ones read once more)."""
+    if get_role(ctx, spec.role_name) is None:
+        return []
+    wanted = {s.action.arn(ctx) for s in the_plan if s.id.startswith("attach_")}
+    inline_wanted = {s.action.policy_name for s in the_plan if hasattr(s.action, "policy_name")}
+    if "ecr" in spec.features:
+        inline_wanted.add(ECR_INLINE_NAME)  # check_ecr_permissions adds it when needed
+    return ([f"managed policy {arn} (attached to {spec.role_name})"
+             for arn in attached_policies(ctx, spec.role_name) if arn not in wanted]
+            + [f"inline policy {name} of {spec.role_name}"
+               for name in inline_policies(ctx, spec.role_name) if name not in inline_wanted])
 
 
 def _notes(ctx: Context, spec: RoleSpec, the_plan: Plan, report: Report) -> None:

@@ -142,3 +142,19 @@ def translate(err: ClientError, doing: str = "") -> AwsError:
     if hint:
         text += f" ({hint.format(op=operation)})"
     return cls(text, code=code, operation=operation)
+
+
+def unreachable(err: Exception, operation: str, doing: str = "") -> AwsError:
+    """The guide's error for a call that got no answer: botocore's connection errors and
+    timeouts, raised once its standard-mode retries are spent.
+
+    >>> from botocore.exceptions import EndpointConnectionError
+    >>> e = unreachable(EndpointConnectionError(endpoint_url="https://iam.amazonaws.com/"), "CreateRole")
+    >>> e.code, "run again" in str(e)
+    ('EndpointConnectionError', True)
+    """
+    what = f" while {doing}" if doing else ""
+    return AwsError(f"{operation} failed{what}: no answer from AWS after every retry ({err}). "
+                    "Check the network, the endpoint and any proxy, then run again; apply is "
+                    "safe to re-run and continues where it stopped.",
+                    code=type(err).__name__, operation=operation)

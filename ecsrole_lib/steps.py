@@ -15,10 +15,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError, WaiterError
+from botocore.exceptions import ClientError, HTTPClientError, WaiterError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from . import policies
-from .errors import ConflictError, Problem, PropagationError
+from .errors import ConflictError, Problem, PropagationError, unreachable
 from .spec import OWNER_TAG, RoleSpec
 from .userdata import ecs_config
 
@@ -386,15 +387,19 @@ class WaitInstanceProfile(Action):
         ctx.progress(f"Waiting for instance profile {self.spec.instance_profile_name} "
                      "to be visible in IAM ...")
         started = time.monotonic()
+        # One look a second, within the run's propagation_timeout like every other wait.
+        attempts = max(1, int(ctx.propagation_timeout)) + 1
         try:
             ctx.client("iam").get_waiter("instance_profile_exists").wait(
                 InstanceProfileName=self.spec.instance_profile_name,
-                WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+                WaiterConfig={"Delay": 1, "MaxAttempts": attempts})
         except WaiterError as err:
             raise PropagationError(
-                f"instance profile {self.spec.instance_profile_name} was not visible after 30 s; "
-                "wait a minute and run again (apply is safe to re-run)",
+                f"instance profile {self.spec.instance_profile_name} was not visible after "
+                f"{attempts - 1} s; wait a minute and run again (apply is safe to re-run)",
                 code="WaiterTimeout", operation="GetInstanceProfile") from err
+        except (BotoConnectionError, HTTPClientError) as err:
+            raise unreachable(err, "GetInstanceProfile", "waiting for the instance profile") from err
         seconds = time.monotonic() - started
         ctx.progress(f"Instance profile visible after {seconds:.1f} s.")
         return UNCHANGED, (f"instance profile visible in IAM after {seconds:.1f} s; Amazon EC2 "
@@ -808,9 +813,28 @@ class ShowActivation(Action):
 
 
 def _raced(ctx, action: Action, *stale) -> tuple[str, str]:
-    """Another run made the resource between our check and our write: check again."""
-    forget(ctx, *stale)
-    again = action.check(ctx)
+    """Another run made the resource between our check and our write: check again.
+
+    AWS has just said the resource exists; a check that still finds it missing is
+    IAM's eventual consistency, so look again within ``ctx.propagation_timeout``
+    instead of writing again (which would only meet the same answer).
+    """
+    waited, delay = 0.0, 0.25
+    while True:
+        forget(ctx, *stale)
+        again = action.check(ctx)
+        if again.state != MISSING:
+            break
+        if waited >= ctx.propagation_timeout:
+            raise PropagationError(
+                f"AWS says {action.arn(ctx)} already exists, but IAM still does not show it "
+                f"after {waited:.0f} s. Wait a minute and run again; apply is safe to re-run "
+                "and continues where it stopped.", code="NoSuchEntity")
+        ctx.progress(f"IAM has not caught up yet (exists, but not visible); retrying in {delay:.1f} s")
+        time.sleep(delay)
+        waited += delay
+        delay = min(delay * 2, 4.0)
+        ctx.created.add(f"seen:{action.arn(ctx)}")  # so later NoSuchEntity is waited for too
     if again.state == OK:
         return UNCHANGED, "made by a concurrent run at the same moment; it matches the spec"
     if again.state == CONFLICT:

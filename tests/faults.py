@@ -33,6 +33,7 @@ them; register before the run starts):
 from __future__ import annotations
 
 import json
+import random
 import socket
 import threading
 import time
@@ -47,9 +48,10 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from botocore.httpsession import URLLib3Session
 
+from ecsrole_lib import SandboxSession
 from ecsrole_lib.aws import is_read
 
-__all__ = ["Crash", "FaultInjector", "FIGURES", "snapshot", "empty_state"]
+__all__ = ["Crash", "FaultInjector", "FIGURES", "nothing", "fresh", "snapshot"]
 
 
 class Crash(BaseException):
@@ -205,6 +207,7 @@ class FaultInjector:
         self._invisible_ops: set[str] | None = None
         self._lock = threading.RLock()
         self._hole: _BlackHole | None = None
+        self._jitter = 0.0
         self.active = True
         events = self.session.events
         events.register("before-parameter-build", self._params)
@@ -236,6 +239,10 @@ class FaultInjector:
     def hang(self, operation: str, timeout: float = 0.2, times: int = 1, nth: int | None = None) -> None:
         """Make ``operation`` hang until a read timeout of ``timeout`` seconds fires."""
         self._rules.append(_Rule("timeout", nth, operation, False, times, timeout=timeout))
+
+    def jitter(self, most: float = 0.02) -> None:
+        """Sleep a random 0 to ``most`` seconds before every call (more interleavings)."""
+        self._jitter = most
 
     def not_yet_visible(self, k: int, operations: set[str] | None = None) -> None:
         """``NoSuchEntity`` for the first ``k`` IAM calls naming each resource made here."""
@@ -277,6 +284,8 @@ class FaultInjector:
                 if invisible:
                     plan.append({"no_such_entity": invisible, "left": 1})
             context["fault_plan"] = plan
+        if self._jitter:
+            time.sleep(random.uniform(0, self._jitter))
         for item in plan:
             rule = item.get("rule")
             if rule is not None and rule.kind == "crash" and rule.when == "before":
@@ -363,6 +372,23 @@ class FaultInjector:
 # Event names use the hyphenized service id; map them to protocol and to ERRORS' keys.
 _PROTOCOLS = {"iam": "query", "sts": "query", "s3": "rest-xml", "ecs": "json"}
 _SERVICE = {"iam": "iam", "sts": "sts", "s3": "s3", "ecs": "ecs"}
+
+
+_LOADER: list[Any] = []
+
+
+def fresh(endpoint: str, region: str = "us-east-1") -> SandboxSession:
+    """A new session on the sandbox, as a new process would make (no hooks, no clients).
+
+    Only botocore's read-only data loader (service models) is shared, to save
+    parsing the same JSON files for every session the tests make.
+    """
+    session = SandboxSession(endpoint, region)
+    if _LOADER:
+        session._session.register_component("data_loader", _LOADER[0])
+    else:
+        _LOADER.append(session._session.get_component("data_loader"))
+    return session
 
 
 @pytest.fixture
@@ -517,7 +543,7 @@ def _all(client, operation: str, key: str, **params: Any) -> list[Any]:
     return items
 
 
-def empty_state() -> dict[str, Any]:
+def nothing() -> dict[str, Any]:
     """The snapshot of an account the guide has not touched."""
     return {"roles": {}, "instance_profiles": {}, "policies": {}, "buckets": {},
             "account_settings": {}}

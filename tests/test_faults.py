@@ -1,7 +1,18 @@
-"""Issue 4: crashes, throttling, propagation delay and concurrent runs leave nothing half-made."""
+"""Issue 4: crashes, throttling, propagation delay and concurrent runs leave nothing half-made.
+
+Every fault is injected by the harness in ``tests/faults.py`` into a real boto3
+session talking to the moto server (botocore event hooks), so botocore's own
+retry handler, parsers and waiters do the work they do against AWS. Figures
+(write positions crashed and survived, faults per kind, retries counted, drift
+cases) are printed at the end of the run.
+"""
 
 from __future__ import annotations
 
+import itertools
+import json
+import threading
+import time
 import urllib.request
 
 import pytest
@@ -9,24 +20,63 @@ import pytest
 pytest.register_assert_rewrite("faults")
 pytest_plugins = ["faults"]
 
-from ecsrole_lib import RoleSpec, SandboxSession, apply, teardown  # noqa: E402
-from faults import FIGURES, Crash, empty_state, snapshot  # noqa: E402
+from ecsrole_lib import (  # noqa: E402
+    AwsError,
+    EcsRoleError,
+    PropagationError,
+    RoleSpec,
+    apply,
+    audit,
+    teardown,
+)
+from ecsrole_lib.aws import _CONFIG  # noqa: E402
+from faults import FIGURES, Crash, fresh, nothing, snapshot  # noqa: E402
 
+FULL_EC2 = RoleSpec(features=["ecr", "s3_config", "cloudwatch_logs"],
+                    config_bucket="ecsrole-faults-config", trunking=True)
+EXTERNAL = RoleSpec(instance_kind="external", features=["ecr", "cloudwatch_logs"])
 SPECS = {
-    "ec2 (ecr, s3_config, cloudwatch_logs, trunking)": RoleSpec(
-        features=["ecr", "s3_config", "cloudwatch_logs"], config_bucket="ecsrole-faults-config",
-        trunking=True),
-    "external (ecr, cloudwatch_logs)": RoleSpec(
-        instance_kind="external", features=["ecr", "cloudwatch_logs"]),
+    "ec2 (ecr, s3_config, cloudwatch_logs, trunking)": FULL_EC2,
+    "external (ecr, cloudwatch_logs)": EXTERNAL,
 }
+_names = itertools.count(1)
 
 
+@pytest.fixture
+def endpoint(clean_endpoint):
+    """An empty sandbox, emptied by deleting (conftest); a reset makes moto reload every
+    AWS managed policy and its ECS backend, seconds a test."""
+    return clean_endpoint
+
+
+# --------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------
 def _reset(endpoint: str) -> None:
     request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
     urllib.request.urlopen(request, timeout=60).close()
 
 
-def differences(got: dict, want: dict, where: str = "") -> list[str]:
+def _case(spec: RoleSpec, case: str = "") -> RoleSpec:
+    """The spec with a bucket name of its own.
+
+    moto keeps a deleted bucket's tags and hands them to the next bucket of the
+    same name, which would hide an untagged bucket; a new name per case avoids it.
+    """
+    if spec.config_bucket is None:
+        return spec
+    return spec.replace(config_bucket=f"ecsrole-faults-{case or next(_names)}-{next(_names)}")
+
+
+def _normalised(state: dict, spec: RoleSpec) -> dict:
+    """The snapshot with the case's own bucket name replaced by a placeholder."""
+    if spec.config_bucket and spec.config_bucket in state["buckets"]:
+        state = dict(state, buckets=dict(state["buckets"]))
+        state["buckets"]["<config_bucket>"] = state["buckets"].pop(spec.config_bucket)
+    return state
+
+
+def differences(got, want, where: str = "") -> list[str]:
     """Readable differences between two snapshots."""
     if isinstance(got, dict) and isinstance(want, dict):
         found = []
@@ -42,22 +92,37 @@ def differences(got: dict, want: dict, where: str = "") -> list[str]:
     return [] if got == want else [f"{where}: {got!r} != {want!r}"[:300]]
 
 
-def _case(spec: RoleSpec, case: str) -> RoleSpec:
-    if spec.config_bucket is None:
-        return spec
-    return spec.replace(config_bucket=f"{spec.config_bucket}-{case}")
+_REFERENCE: dict[str, dict] = {}
 
 
-def _normalised(state: dict, spec: RoleSpec) -> dict:
-    """The snapshot with the case's own bucket name replaced by a placeholder."""
-    if spec.config_bucket and spec.config_bucket in state["buckets"]:
-        state = dict(state, buckets=dict(state["buckets"]))
-        state["buckets"]["<config_bucket>"] = state["buckets"].pop(spec.config_bucket)
-    return state
+def reference(base: RoleSpec, endpoint: str) -> dict:
+    """The (normalised) state a clean run of ``base`` makes; the server is left empty."""
+    if repr(base) not in _REFERENCE:
+        spec = _case(base)
+        session = fresh(endpoint)
+        apply(spec, session)
+        _REFERENCE[repr(base)] = _normalised(snapshot(session), spec)
+        teardown(spec, fresh(endpoint))
+        if snapshot(session) != nothing():
+            _reset(endpoint)
+    return _REFERENCE[repr(base)]
 
 
+def assert_state(endpoint: str, spec: RoleSpec, want: dict) -> None:
+    got = _normalised(snapshot(fresh(endpoint)), spec)
+    assert got == want, "state differs from a clean run's:\n" + "\n".join(differences(got, want))
+
+
+def count_retries(report) -> int:
+    FIGURES["retries_counted"] += report.retries
+    return report.retries
+
+
+# --------------------------------------------------------------------------------------
+# 1. Crash at every write
+# --------------------------------------------------------------------------------------
 def _crash(spec, endpoint, faults, n, when):
-    session = SandboxSession(endpoint)
+    session = fresh(endpoint)
     injector = faults(session)
     injector.crash(nth=n, when=when)
     with pytest.raises(Crash):
@@ -66,57 +131,58 @@ def _crash(spec, endpoint, faults, n, when):
 
 
 @pytest.mark.parametrize("label", list(SPECS))
-def test_crash_at_every_write_then_rerun_and_teardown(label, endpoint, faults,
-                                                      s3_tags_at_creation):
+def test_crash_at_every_write_then_rerun_and_teardown(label, endpoint, faults, s3_tags_at_creation):
+    """Crash at each write N (before it is sent; and after the last one reached AWS).
+
+    From the crashed state: ``teardown`` leaves nothing. From the same crashed
+    state made again: ``apply`` with a clean session gives exactly the state of
+    a clean run, and a further ``apply`` writes nothing.
+    """
     base = SPECS[label]
-    spec = _case(base, "clean")
-    clean = SandboxSession(endpoint)
-    recorder = faults(clean)
-    apply(spec, clean)
-    reference = _normalised(snapshot(clean), spec)
+    want = reference(base, endpoint)
+    spec = _case(base)
+    recorder = faults(fresh(endpoint))
+    apply(spec, recorder.session)
     writes = list(recorder.writes)
-    assert writes and reference != empty_state()
-    teardown(spec, SandboxSession(endpoint))
-    assert snapshot(clean) == empty_state(), "teardown after a clean run left something"
+    teardown(spec, fresh(endpoint))
+    assert snapshot(fresh(endpoint)) == nothing(), "teardown after a clean run left something"
 
     figures = FIGURES["crash_positions"].setdefault(label, {"crashed": 0, "survived": 0, "failed": []})
+    # A crash after write N leaves what a crash before write N+1 leaves (apply's reads
+    # change nothing), so "before" at every N plus "after" at the last covers every prefix.
     cases = [(n, "before") for n in range(1, len(writes) + 1)] + [(len(writes), "after")]
     failed: list[str] = []
     for n, when in cases:
-        # moto keeps a deleted bucket's tags and gives them to the next bucket of that
-        # name, which would hide an untagged bucket: every case gets its own bucket.
         spec = _case(base, f"{n}{when[0]}")
         name = f"write #{n} {writes[n - 1]} ({when})"
         problems: list[str] = []
-        # 1. Crash, then teardown from the crashed state.
-        _crash(spec, endpoint, faults, n, when)
+        injector = _crash(spec, endpoint, faults, n, when)
+        assert injector.writes[-1] == writes[n - 1], "the crash hit another write than planned"
         try:
-            teardown(spec, SandboxSession(endpoint))
-            left = snapshot(clean)
-            if left != empty_state():
-                problems.append("teardown left " + "; ".join(differences(left, empty_state())))
-        except Exception as err:  # noqa: BLE001 - recorded as a failure of this position
+            teardown(spec, fresh(endpoint))
+            left = snapshot(fresh(endpoint))
+            if left != nothing():
+                problems.append("teardown left " + "; ".join(differences(left, nothing())))
+        except Exception as err:  # noqa: BLE001 - recorded as this position's failure
             problems.append(f"teardown raised {type(err).__name__}: {err}")
         if problems:
             _reset(endpoint)
-        # 2. Crash again, then apply with a clean session: the state of a clean run.
         _crash(spec, endpoint, faults, n, when)
         try:
-            report = apply(spec, SandboxSession(endpoint))
-            got = _normalised(snapshot(clean), spec)
-            if got != reference:
-                problems.append("re-run state differs: " + "; ".join(differences(got, reference)))
-            again = apply(spec, SandboxSession(endpoint))
+            apply(spec, fresh(endpoint))
+            got = _normalised(snapshot(fresh(endpoint)), spec)
+            if got != want:
+                problems.append("re-run state differs: " + "; ".join(differences(got, want)))
+            again = apply(spec, fresh(endpoint))
             if again.writes:
-                problems.append(f"a third apply wrote {again.writes} time(s)")
-            assert report.rows
+                problems.append(f"a further apply wrote {again.writes} time(s)")
         except Exception as err:  # noqa: BLE001
             problems.append(f"re-run raised {type(err).__name__}: {err}")
         try:
-            teardown(spec, SandboxSession(endpoint))
+            teardown(spec, fresh(endpoint))
         except Exception as err:  # noqa: BLE001
             problems.append(f"final teardown raised {type(err).__name__}: {err}")
-        if snapshot(clean) != empty_state():
+        if snapshot(fresh(endpoint)) != nothing():
             _reset(endpoint)
         figures["crashed"] += 1
         if problems:
@@ -125,3 +191,344 @@ def test_crash_at_every_write_then_rerun_and_teardown(label, endpoint, faults,
         else:
             figures["survived"] += 1
     assert not failed, "\n".join(failed)
+
+
+# --------------------------------------------------------------------------------------
+# 2. Throttling, 5xx, connection errors, hangs: retried by botocore's standard mode
+# --------------------------------------------------------------------------------------
+def test_the_library_configures_standard_retries():
+    assert _CONFIG.retries["mode"] == "standard"
+    assert _total_attempts() >= 3
+
+
+def _total_attempts() -> int:
+    # botocore turns the client config's max_attempts (retries) into total_max_attempts.
+    retries = _CONFIG.retries
+    return retries.get("total_max_attempts") or retries["max_attempts"] + 1
+
+
+@pytest.mark.parametrize("kind", ["throttling", "5xx"])
+def test_every_call_fails_once_and_the_run_succeeds(kind, endpoint, faults, fast_backoff,
+                                                    s3_tags_at_creation):
+    """Every API call of a full run (reads, writes, the waiter, pagination) fails once."""
+    want = reference(FULL_EC2, endpoint)
+    spec = _case(FULL_EC2)
+    injector = faults(fresh(endpoint))
+    injector.fail(error=kind, writes_only=False)
+    report = apply(spec, injector.session)
+    calls = report.reads + report.writes
+    assert injector.injected[kind] == calls == len(injector.log)
+    assert count_retries(report) == injector.total == calls
+    assert f"{calls} retries" in report.summary()
+    assert_state(endpoint, spec, want)
+
+
+def test_connection_errors_and_hangs_are_retried(endpoint, faults, fast_backoff,
+                                                 s3_tags_at_creation):
+    """A connection error on every write; two named calls hang past a read timeout."""
+    want = reference(FULL_EC2, endpoint)
+    spec = _case(FULL_EC2)
+    injector = faults(fresh(endpoint))
+    injector.fail(error="connection")
+    injector.hang("GetCallerIdentity", timeout=0.2)
+    injector.hang("PutAccountSetting", timeout=0.2)
+    started = time.monotonic()
+    report = apply(spec, injector.session)
+    assert time.monotonic() - started >= 0.4  # the hangs did wait for their timeouts
+    assert injector.injected["timeout"] == 2
+    assert injector.injected["connection"] == report.writes
+    assert count_retries(report) == injector.total
+    assert_state(endpoint, spec, want)
+
+
+@pytest.mark.parametrize("label", list(SPECS))
+def test_lost_answer_at_every_write_is_retried_safely(label, endpoint, faults,
+                                                      s3_tags_at_creation):
+    """AWS applies write N, its answer is lost (read timeout), botocore sends it again.
+
+    The repeated write meets what the first one made (EntityAlreadyExists,
+    LimitExceeded, an idempotent S3 or ECS write): the run still succeeds
+    with exactly a clean run's state.
+    """
+    base = SPECS[label]
+    want = reference(base, endpoint)
+    positions = len([op for op in _writes_of(base, endpoint, faults)])
+    failed = []
+    for n in range(1, positions + 1):
+        spec = _case(base, f"lost{n}")
+        injector = faults(fresh(endpoint))
+        injector.fail(nth=n, error="lost")
+        try:
+            report = apply(spec, injector.session)
+            assert count_retries(report) == 1
+            got = _normalised(snapshot(fresh(endpoint)), spec)
+            if got != want:
+                failed.append(f"lost #{n} {injector.writes[n - 1]}: "
+                              + "; ".join(differences(got, want)))
+        except Exception as err:  # noqa: BLE001 - collected
+            failed.append(f"lost #{n} {injector.writes[n - 1]}: {type(err).__name__}: {err}")
+        _reset(endpoint) if _leftovers(spec, endpoint) else None
+    assert not failed, "\n".join(failed)
+
+
+def _writes_of(base: RoleSpec, endpoint: str, faults) -> list[str]:
+    spec = _case(base)
+    injector = faults(fresh(endpoint))
+    apply(spec, injector.session)
+    teardown(spec, fresh(endpoint))
+    if snapshot(fresh(endpoint)) != nothing():
+        _reset(endpoint)
+    return list(injector.writes)
+
+
+def _leftovers(spec: RoleSpec, endpoint: str) -> bool:
+    """Tear down; whether anything is left.
+
+    moto counts a repeated AttachRolePolicy twice in the policy's AttachmentCount (AWS
+    does not), so after a lost-and-repeated attachment of the logs policy teardown
+    keeps that policy as "still attached elsewhere"; force=True clears it.
+    """
+    teardown(spec, fresh(endpoint))
+    if snapshot(fresh(endpoint)) == nothing():
+        return False
+    teardown(spec, fresh(endpoint), force=True)
+    return snapshot(fresh(endpoint)) != nothing()
+
+
+@pytest.mark.parametrize("kind", ["throttling", "5xx", "connection", "timeout"])
+def test_a_fault_that_outlasts_the_retries_is_a_clear_error_and_a_rerun_converges(
+        kind, endpoint, faults, fast_backoff, s3_tags_at_creation):
+    want = reference(FULL_EC2, endpoint)
+    spec = _case(FULL_EC2)
+    injector = faults(fresh(endpoint))
+    attempts = _total_attempts()
+    if kind == "timeout":
+        injector.hang("CreatePolicy", timeout=0.1, times=attempts)
+    else:
+        injector.fail(operation="CreatePolicy", error=kind, times=attempts)
+    with pytest.raises(EcsRoleError) as caught:
+        apply(spec, injector.session)
+    err = caught.value
+    assert isinstance(err, AwsError)
+    assert "CreatePolicy" in str(err), str(err)
+    assert err.__cause__ is not None  # botocore's own error stays chained
+    assert injector.injected[kind] == attempts
+    report = apply(spec, fresh(endpoint))
+    assert report.outcomes["create_logs_policy"] == "created"
+    assert_state(endpoint, spec, want)
+
+
+# --------------------------------------------------------------------------------------
+# 3. IAM propagation delay
+# --------------------------------------------------------------------------------------
+def test_propagation_delay_within_the_bound_is_waited_out(endpoint, faults, s3_tags_at_creation):
+    """NoSuchEntity for the first call naming each resource this run created."""
+    want = reference(FULL_EC2, endpoint)
+    spec = _case(FULL_EC2)
+    injector = faults(fresh(endpoint))
+    injector.not_yet_visible(k=1)
+    lines: list[str] = []
+    report = apply(spec, injector.session, propagation_timeout=10, progress=lines.append)
+    assert injector.injected["no_such_entity"] >= 3, injector.injected
+    assert any("IAM has not caught up" in line for line in lines), lines
+    assert report.outcomes["add_role_to_instance_profile"] == "created"
+    assert report.outcomes["attach_logs_policy"] == "created"
+    assert_state(endpoint, spec, want)
+
+
+def test_propagation_delay_past_the_bound_says_wait_and_run_again(endpoint, faults,
+                                                                  s3_tags_at_creation):
+    want = reference(FULL_EC2, endpoint)
+    spec = _case(FULL_EC2)
+    injector = faults(fresh(endpoint))
+    injector.not_yet_visible(k=10**6)
+    started = time.monotonic()
+    with pytest.raises(PropagationError) as caught:
+        apply(spec, injector.session, propagation_timeout=1)
+    assert time.monotonic() - started < 1 + 4 + 3  # the bound, one last back-off, the run
+    message = str(caught.value).lower()
+    assert "wait" in message and "run again" in message, message
+    assert caught.value.code == "NoSuchEntity"
+    report = apply(spec, fresh(endpoint))  # IAM has caught up: the re-run converges
+    assert "created" in report.outcomes.values()
+    assert_state(endpoint, spec, want)
+
+
+def test_the_instance_profile_wait_keeps_to_the_bound(endpoint, faults):
+    """The waiter for a new instance profile gives up at ``propagation_timeout``, not later."""
+    spec = RoleSpec()
+    injector = faults(fresh(endpoint))
+    injector.not_yet_visible(k=10**6, operations={"GetInstanceProfile"})
+    started = time.monotonic()
+    with pytest.raises(PropagationError) as caught:
+        apply(spec, injector.session, propagation_timeout=2)
+    assert time.monotonic() - started < 2 + 3, "the wait ran past propagation_timeout"
+    assert "run again" in str(caught.value).lower()
+    apply(spec, fresh(endpoint))
+    assert snapshot(fresh(endpoint))["instance_profiles"]["ecsInstanceRole-profile"]["roles"] == [
+        "ecsInstanceRole"]
+
+
+@pytest.mark.parametrize("k", [3, 10**6])
+def test_a_rerun_right_after_a_crash_waits_for_what_the_crashed_run_made(k, endpoint, faults):
+    """Run 1 dies right after CreateRole; run 2 starts while IAM does not show the role yet.
+
+    Run 2's GetRole says NoSuchEntity, CreateRole says EntityAlreadyExists:
+    within the bound it waits for IAM and converges; past it, PropagationError.
+    """
+    spec = RoleSpec(features=["cloudwatch_logs"])
+    _crash(spec, endpoint, faults, 1, "after")
+    injector = faults(fresh(endpoint))
+    injector.created.add(spec.role_name)  # made a moment ago, by the crashed run
+    injector.not_yet_visible(k=k)
+    if k < 100:
+        report = apply(spec, injector.session, propagation_timeout=10)
+        assert report.outcomes["create_role"] in ("unchanged", "created")
+    else:
+        started = time.monotonic()
+        with pytest.raises(PropagationError) as caught:
+            apply(spec, injector.session, propagation_timeout=1)
+        assert time.monotonic() - started < 1 + 4 + 3
+        assert "run again" in str(caught.value).lower()
+        apply(spec, fresh(endpoint))
+    assert injector.writes.count("CreateRole") <= 5, injector.writes
+    state = snapshot(fresh(endpoint))
+    assert set(state["roles"]) == {spec.role_name}
+    assert len(state["roles"][spec.role_name]["attached"]) == 2
+
+
+# --------------------------------------------------------------------------------------
+# 4. Two runs at once
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("round_", range(3))
+def test_two_runs_at_once_make_what_one_run_makes(round_, endpoint, faults, s3_tags_at_creation):
+    want = reference(FULL_EC2, endpoint)
+    spec = _case(FULL_EC2, f"twins{round_}")
+    barrier = threading.Barrier(2)
+    results: dict[str, object] = {}
+
+    def run(name: str) -> None:
+        injector = faults(fresh(endpoint))
+        injector.jitter(0.01)
+        barrier.wait()
+        try:
+            results[name] = apply(spec, injector.session)
+        except BaseException as err:  # noqa: BLE001 - inspected below
+            results[name] = err
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    errors = {name: r for name, r in results.items() if isinstance(r, BaseException)}
+    assert not errors, {name: f"{type(e).__name__}: {e}" for name, e in errors.items()}
+    assert len(results) == 2
+    assert_state(endpoint, spec, want)
+    role = snapshot(fresh(endpoint))["roles"][spec.role_name]
+    assert role["attached_count"] == len(set(role["attached"]))  # no duplicate attachment
+    assert apply(spec, fresh(endpoint)).writes == 0
+
+
+# --------------------------------------------------------------------------------------
+# 5. Drift is named by audit; apply restores only what the spec owns
+# --------------------------------------------------------------------------------------
+FOREIGN_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "sqs:ListQueues", "Resource": "*"}]}
+
+
+def test_drift_is_named_and_apply_restores_only_what_the_spec_owns(endpoint):
+    spec = _case(FULL_EC2.replace(trunking=False, tags={"team": "platform"}))
+    session = fresh(endpoint)
+    apply(spec, session)
+    before = snapshot(session)
+    role = spec.role_name
+    iam, s3 = session.client("iam"), session.client("s3")
+    account = session.client("sts").get_caller_identity()["Account"]
+    logs_arn = f"arn:aws:iam::{account}:policy/{spec.log_policy_name}"
+    s3_read_only = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+
+    # Someone else edits what the guide made.
+    foreign_arn = iam.create_policy(PolicyName="someone-elses-policy",
+                                    PolicyDocument=json.dumps(FOREIGN_POLICY))["Policy"]["Arn"]
+    cases = {
+        "trust policy changed": lambda: iam.update_assume_role_policy(
+            RoleName=role, PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]})),
+        "spec policy detached": lambda: iam.detach_role_policy(RoleName=role,
+                                                               PolicyArn=s3_read_only),
+        "unknown policy attached": lambda: iam.attach_role_policy(RoleName=role,
+                                                                  PolicyArn=foreign_arn),
+        "unknown inline policy added": lambda: iam.put_role_policy(
+            RoleName=role, PolicyName="someone-elses-inline", PolicyDocument=json.dumps(FOREIGN_POLICY)),
+        "spec tag changed": lambda: iam.tag_role(RoleName=role, Tags=[{"Key": "team", "Value": "x"}]),
+        "logs policy document changed": lambda: iam.create_policy_version(
+            PolicyArn=logs_arn, PolicyDocument=json.dumps(FOREIGN_POLICY), SetAsDefault=True),
+        "role removed from the instance profile": lambda: iam.remove_role_from_instance_profile(
+            InstanceProfileName=spec.instance_profile_name, RoleName=role),
+        "ecs.config edited": lambda: s3.put_object(
+            Bucket=spec.config_bucket, Key=spec.config_key, Body=b"ECS_CLUSTER=other\n",
+            Tagging="created-by=ecsrole-guide"),
+        "bucket made public-capable": lambda: s3.delete_public_access_block(Bucket=spec.config_bucket),
+    }
+    for edit in cases.values():
+        edit()
+    FIGURES["drift_cases"] += list(cases)
+
+    found = audit(spec, fresh(endpoint))
+    rows = {row.step: row for row in found.rows}
+    named = {
+        "trust policy changed": rows["create_role"].outcome == "drift"
+        and "trust policy" in rows["create_role"].reason
+        and "ecs-tasks.amazonaws.com" in rows["create_role"].reason,
+        "spec tag changed": "team" in rows["create_role"].reason,
+        "spec policy detached": rows["attach_s3_read_only"].outcome == "missing",
+        "unknown policy attached": any(r.step == "extra_policy" and r.arn == foreign_arn
+                                       for r in found.rows),
+        "unknown inline policy added": any(r.step == "extra_inline_policy"
+                                           and r.title == "someone-elses-inline" for r in found.rows),
+        "logs policy document changed": rows["create_logs_policy"].outcome == "drift",
+        "role removed from the instance profile":
+            rows["add_role_to_instance_profile"].outcome == "missing",
+        "ecs.config edited": rows["upload_ecs_config"].outcome == "drift",
+        "bucket made public-capable": rows["create_config_bucket"].outcome == "drift",
+    }
+    assert all(named.values()), ("audit does not name: "
+                                 + ", ".join(k for k, ok in named.items() if not ok) + "\n" + str(found))
+
+    report = apply(spec, fresh(endpoint))
+    outcomes = report.outcomes
+    assert outcomes["create_role"] == "updated"
+    assert "trust policy restored" in report["create_role"].reason
+    assert "tags restored" in report["create_role"].reason
+    assert outcomes["attach_s3_read_only"] == "created"
+    assert outcomes["create_logs_policy"] == "updated"
+    assert outcomes["add_role_to_instance_profile"] == "created"
+    assert outcomes["upload_ecs_config"] == "updated"
+    assert outcomes["create_config_bucket"] == "updated"
+    assert outcomes["attach_managed_policy"] == "unchanged"
+    # The foreign attachment and inline policy are kept, and the report says so.
+    text = str(report)
+    assert "someone-elses-policy" in text and "someone-elses-inline" in text, text
+
+    after = snapshot(fresh(endpoint))
+    want = json.loads(json.dumps(before))
+    want["roles"][role]["attached"] = sorted(want["roles"][role]["attached"] + [foreign_arn])
+    want["roles"][role]["attached_count"] += 1
+    want["roles"][role]["inline"]["someone-elses-inline"] = after["roles"][role]["inline"].get(
+        "someone-elses-inline")
+    want["policies"][foreign_arn] = after["policies"][foreign_arn]
+    want["policies"][logs_arn]["versions"] = after["policies"][logs_arn]["versions"]
+    assert after["roles"][role]["inline"]["someone-elses-inline"]["Statement"][0]["Action"] == \
+        "sqs:ListQueues"
+    assert after == want, "\n".join(differences(after, want))
+    left = audit(spec, fresh(endpoint))
+    assert {r.outcome for r in left.findings} == {"extra"}
+
+    # Teardown removes what the guide made around the role, keeps the role for the foreign policies.
+    gone = teardown(spec, fresh(endpoint))
+    assert gone.outcomes["create_role"] == "kept"
+    state = snapshot(fresh(endpoint))
+    assert state["roles"][role]["attached"] == [foreign_arn]
+    assert list(state["roles"][role]["inline"]) == ["someone-elses-inline"]
