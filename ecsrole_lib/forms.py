@@ -93,6 +93,8 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 _GREEN, _RED, _AMBER, _GREY = "#1a7f37", "#cf222e", "#9a6700", "#57606a"
+#: Notebook style sheets right-align table cells; the guide's tables read left to right.
+_CELL = "text-align:left;vertical-align:top"
 
 
 def _esc(value: Any) -> str:
@@ -143,8 +145,8 @@ class Table:
         return str(self)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{_esc(h)}</th>" for h in self.header)
-        body = "".join("<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in row) + "</tr>"
+        head = "".join(f"<th style='{_CELL}'>{_esc(h)}</th>" for h in self.header)
+        body = "".join("<tr>" + "".join(f"<td style='{_CELL}'>{_esc(c)}</td>" for c in row) + "</tr>"
                        for row in self.rows)
         table = (f"<table style='text-align:left'><tr>{head}</tr>{body}</table>"
                  if self.rows else "")
@@ -208,9 +210,11 @@ class ErratumView:
         return (f"<div style='border-left:4px solid {_AMBER};padding-left:8px'>"
                 f"<p><b>Erratum {_esc(e.id)}</b> &middot; {_esc(e.where)} &middot; "
                 f"step <code>{_esc(e.step)}</code></p><table style='text-align:left'>"
-                f"<tr><th>as written</th><td style='color:{_RED}'><s>{_esc(e.as_written)}</s></td></tr>"
-                f"<tr><th>corrected</th><td style='color:{_GREEN}'>{_esc(e.corrected)}</td></tr>"
-                f"<tr><th>why</th><td>{_esc(e.why)}</td></tr></table>"
+                f"<tr><th style='{_CELL}'>as written</th><td style='{_CELL};color:{_RED}'>"
+                f"<s>{_esc(e.as_written)}</s></td></tr>"
+                f"<tr><th style='{_CELL}'>corrected</th><td style='{_CELL};color:{_GREEN}'>"
+                f"{_esc(e.corrected)}</td></tr>"
+                f"<tr><th style='{_CELL}'>why</th><td style='{_CELL}'>{_esc(e.why)}</td></tr></table>"
                 + (f"<p>Shown here:</p><ul>{evidence}</ul>" if evidence else "") + "</div>")
 
 
@@ -254,9 +258,9 @@ class StepView:
                   if self.alternative else f"{self.number}.")
         return (f"<div class='ecsrole-step'><h4>{number} {_esc(s.title(self.lang))} "
                 f"<small><code>{_esc(s.id)}</code> &middot; {_esc(s.page_ref)}</small></h4>"
-                f"<table style='text-align:left;vertical-align:top'><tr><th>{labels['console']}</th>"
-                f"<th>{labels['cli']}</th></tr><tr><td style='vertical-align:top'><ul>{console}</ul>"
-                f"</td><td style='vertical-align:top'>{files}<pre>{_esc(s.command)}</pre></td></tr>"
+                f"<table><tr><th style='{_CELL}'>{labels['console']}</th>"
+                f"<th style='{_CELL}'>{labels['cli']}</th></tr><tr><td style='{_CELL}'><ul>{console}</ul>"
+                f"</td><td style='{_CELL}'>{files}<pre>{_esc(s.command)}</pre></td></tr>"
                 f"</table>{note}{errata_html}</div>")
 
 
@@ -680,6 +684,10 @@ class RoleForm(widgets.VBox):
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = str(self)
+        # Where widgets cannot run (a code host, a static page): a snapshot of the values.
+        values = ", ".join(f"<code>{_esc(k)}={_esc(repr(v))}</code>" for k, v in self.values.items())
+        bundle["text/html"] = (f"<div><p><b>RoleForm</b> (button: {_esc(self.action)}), a snapshot: "
+                               f"the live form needs a running kernel.</p><p>{values}</p></div>")
         return bundle
 
     def __str__(self) -> str:
@@ -738,14 +746,18 @@ class RoleForm(widgets.VBox):
         Raises what the library raises (``ValidationError``, ``ConflictError`` ...),
         so a headless run stops at the first problem with its message.
         """
-        result = self._execute()
+        result = self._execute(echo=True)
         self._show(result)
         return result
 
-    def apply(self, spec: RoleSpec | None = None) -> Report:
-        """``apply`` of ``spec`` (default: the form's) on the form's target, honouring dry run."""
+    def apply(self, spec: RoleSpec | None = None, echo: bool = True) -> Report:
+        """``apply`` of ``spec`` (default: the form's) on the form's target, honouring dry run.
+
+        Long waits show in the form's progress line and, with ``echo``, are printed.
+        """
         spec = spec or self.spec
-        report = apply(spec, self.session, dry_run=self.dry_run, progress=self._progress(spec))
+        report = apply(spec, self.session, dry_run=self.dry_run,
+                       progress=self._progress(spec, echo))
         return localize(report, self.lang, spec)
 
     def audit(self, spec: RoleSpec | None = None) -> Report:
@@ -753,18 +765,20 @@ class RoleForm(widgets.VBox):
         spec = spec or self.spec
         return localize(audit(spec, self.session), self.lang, spec)
 
-    def teardown(self, spec: RoleSpec | None = None, force: bool = False) -> Report:
+    def teardown(self, spec: RoleSpec | None = None, force: bool = False,
+                 echo: bool = True) -> Report:
         """``teardown`` of ``spec`` (default: the form's); with dry run, an audit instead."""
         spec = spec or self.spec
         if self.dry_run:
             report = self.audit(spec)
             report.note("Dry run: nothing was removed; this audit shows what exists.")
             return report
-        report = teardown(spec, self.session, force=force, progress=self._progress(spec))
+        report = teardown(spec, self.session, force=force, progress=self._progress(spec, echo))
         return localize(report, self.lang, spec)
 
     # -- the button's path --------------------------------------------------------------
-    def _progress(self, spec: RoleSpec) -> Callable[[str], None]:
+    def _progress(self, spec: RoleSpec, echo: bool = False) -> Callable[[str], None]:
+        """Progress into the form; with ``echo``, waits are printed too (a headless run)."""
         ids = plan(spec).ids
         self.progress.max, self.progress.value = max(len(ids), 1), 0
 
@@ -774,19 +788,21 @@ class RoleForm(widgets.VBox):
                 position = ids.index(match.group(1)) + 1
                 self.progress.value = (len(ids) - position + 1 if message.startswith("undo ")
                                        else position)
+            elif echo:  # not a step starting: a wait, or IAM catching up
+                print(message, flush=True)
             self.status.value = _esc(message)
         return show
 
-    def _execute(self) -> RunResult:
+    def _execute(self, echo: bool = False) -> RunResult:
         spec = self.spec
         if self.action == "audit":
             result = RunResult("audit", self.method, self.dry_run, self.audit(spec))
         elif self.action == "teardown":
-            result = RunResult("teardown", self.method, self.dry_run, self.teardown(spec))
+            result = RunResult("teardown", self.method, self.dry_run, self.teardown(spec, echo=echo))
         elif self.method == "console":
-            result = RunResult("apply", "console", self.dry_run, self.apply(spec))
+            result = RunResult("apply", "console", self.dry_run, self.apply(spec, echo))
         elif self.dry_run:
-            result = RunResult("apply", "cli", True, self.apply(spec), script=export_cli(spec))
+            result = RunResult("apply", "cli", True, self.apply(spec, echo), script=export_cli(spec))
         else:
             self.status.value = _esc("Running the AWS CLI script with the real aws executable ...")
             cli = run_cli(spec, self.session)
