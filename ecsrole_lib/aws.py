@@ -18,7 +18,8 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import (ClientError, HTTPClientError, PartialCredentialsError,
+                                 ProfileNotFound)
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from .errors import (CredentialsError, Problem, PropagationError, ValidationError, translate,
@@ -61,8 +62,17 @@ def connect(target: str = "sandbox", region: str | None = None) -> boto3.Session
         raise ValidationError(Problem("target", target, "must be one of 'sandbox', 'aws'"))
     if target == "sandbox":
         return shared_sandbox_session(region or "us-east-1")
-    session = boto3.Session(region_name=region) if region else boto3.Session()
-    if session.get_credentials() is None:
+    try:
+        session = boto3.Session(region_name=region) if region else boto3.Session()
+        credentials = session.get_credentials()
+    except (ProfileNotFound, PartialCredentialsError) as err:  # a near miss: say which
+        raise CredentialsError(
+            f"target='aws' found no usable AWS credentials: {err}. Fix AWS_PROFILE or the "
+            "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY pair, or run `aws configure`; use "
+            "target='sandbox' to try the guide without an account. Nothing was called.",
+            code=type(err).__name__,
+        ) from err
+    if credentials is None:
         raise CredentialsError(
             "target='aws' needs AWS credentials and the standard chain found none: set "
             "AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run `aws configure`; "

@@ -96,6 +96,11 @@ class AccessDeniedError(AwsError):
 class CredentialsError(AwsError):
     """No usable credentials for the chosen target."""
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: the message says what to do, and a
+        # wall of library frames above it would only hide that.
+        return [f"{type(self).__name__}: {self}"]
+
 
 class QuotaError(AwsError):
     """An IAM quota would be exceeded."""
