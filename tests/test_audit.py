@@ -145,8 +145,9 @@ def test_extra_attached_policy(session, iam):
 
 def test_extra_inline_policy(session, iam):
     apply(RoleSpec(), session)
-    iam.put_role_policy(RoleName="ecsInstanceRole", PolicyName="wide-open", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    iam.put_role_policy(RoleName="ecsInstanceRole", PolicyName="wide-open",
+                        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                            {"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
     (row,) = audit(RoleSpec(), session).findings
     assert row.outcome == "extra" and "wide-open" in row.title + row.reason
 

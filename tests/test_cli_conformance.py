@@ -49,8 +49,8 @@ def aws(cli_env, tmp_path):
     def run(script: str, files: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         for name, text in (files or {}).items():
             (work / name).write_text(text)
-        return subprocess.run(["bash", "-c", "set -e\n" + script], cwd=work, env=env,
-                              capture_output=True, text=True, timeout=300)
+        return subprocess.run(["bash", "-c", "set -e\n" + script], check=False, cwd=work,
+                              env=env, capture_output=True, text=True, timeout=300)
     return run
 
 

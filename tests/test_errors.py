@@ -1,4 +1,4 @@
-"""Errors a user sees: one base class, AWS errors translated and chained, clear credential errors."""
+"""Errors a user sees: one base class, AWS errors translated and chained, clear credentials."""
 
 from __future__ import annotations
 

@@ -23,7 +23,8 @@ def lower_bound(specifier) -> str | None:
 
 def pyproject_requirements() -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]]
+    listed = project["dependencies"] + project["optional-dependencies"]["dev"]
+    return [Requirement(r) for r in listed]
 
 
 def conda_requirements() -> dict[str, str | None]:

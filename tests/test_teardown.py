@@ -106,9 +106,9 @@ def test_a_policy_someone_else_attached_keeps_the_role(session, iam):
 
 def test_an_inline_policy_someone_else_added_keeps_the_role(session, iam):
     apply(RoleSpec(), session)
-    iam.put_role_policy(RoleName="ecsInstanceRole", PolicyName="team-extra", PolicyDocument=json.dumps(
-        {"Version": "2012-10-17",
-         "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]}))
+    iam.put_role_policy(RoleName="ecsInstanceRole", PolicyName="team-extra",
+                        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                            {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]}))
     report = teardown(RoleSpec(), session)
     assert report["create_role"].outcome == "kept"
     assert "team-extra" in report["create_role"].reason
