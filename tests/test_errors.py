@@ -166,3 +166,42 @@ def test_credentials_never_appear_in_reports_or_errors(endpoint, monkeypatch, sh
     texts.append(str(caught.value))
     for text in texts:
         assert key not in text and secret not in text
+
+
+# ---------------------------------------------------------------------------------------
+# IAM's eventual consistency: a short, bounded retry.
+# ---------------------------------------------------------------------------------------
+def fail_first(session, operation: str, code: str, times: int) -> list[int]:
+    """The first ``times`` calls of ``operation`` fail with ``code``; the rest go through."""
+    seen = [0]
+
+    def maybe_fail(**_):
+        seen[0] += 1
+        if seen[0] <= times:
+            http = type("Http", (), {"status_code": 400, "headers": {}})()
+            return http, {"Error": {"Code": code, "Message": "not yet"},
+                          "ResponseMetadata": {"HTTPStatusCode": 400}}
+        return None
+    session.events.register(f"before-call.{operation}", maybe_fail)
+    return seen
+
+
+@pytest.mark.parametrize("code", ["NoSuchEntity", "ConcurrentModification"])
+def test_eventual_consistency_right_after_a_create_is_retried(code, session, iam):
+    seen = fail_first(session, "iam.AddRoleToInstanceProfile", code, times=2)
+    report = apply(RoleSpec(), session)
+    assert seen[0] == 3
+    assert report["add_role_to_instance_profile"].outcome == "created"
+    profile = iam.get_instance_profile(InstanceProfileName="ecsInstanceRole-profile")
+    assert [r["RoleName"] for r in profile["InstanceProfile"]["Roles"]] == ["ecsInstanceRole"]
+
+
+def test_eventual_consistency_retry_is_bounded(session):
+    seen = fail_first(session, "iam.AttachRolePolicy", "NoSuchEntity", times=10_000)
+    with pytest.raises(PropagationError) as caught:
+        apply(RoleSpec(), session, propagation_timeout=1.0)
+    assert 1 < seen[0] < 20
+    assert caught.value.code == "NoSuchEntity"
+    assert isinstance(caught.value.__cause__, ClientError)
+    # Running again is the advice: the rest is already there and apply continues.
+    assert "again" in str(caught.value)
