@@ -224,6 +224,14 @@ def export_cli(spec: RoleSpec, the_plan: Plan | None = None) -> str:
     return "\n".join(lines)
 
 
+_ROLLOUT_HEAD = (
+    "#!/usr/bin/env bash\n"
+    "set -euo pipefail\n"
+    "# A recipe: check the accounts (or organizational units) and the Region first.\n"
+    'cd "$(dirname "$0")"  # the template is beside this file\n'
+)
+
+
 def write_exports(spec: RoleSpec, folder: str | os.PathLike, **rollout: Any) -> dict[str, Path]:
     """Write every export of ``spec`` into ``folder`` (made if missing); their paths.
 
@@ -246,8 +254,8 @@ def write_exports(spec: RoleSpec, folder: str | os.PathLike, **rollout: Any) -> 
         ("script", SCRIPT_NAME, export_cli(spec, the_plan), 0o755),
         ("template", TEMPLATE_NAME, export_cloudformation(spec, the_plan), 0o644),
         ("follow_up", FOLLOW_UP_NAME, cloudformation_follow_up(spec, the_plan), 0o755),
-        ("rollout", ROLLOUT_NAME, rollout_commands(spec, template_file=TEMPLATE_NAME, **rollout)
-         + "\n", 0o644),
+        ("rollout", ROLLOUT_NAME, _ROLLOUT_HEAD
+         + rollout_commands(spec, template_file=TEMPLATE_NAME, **rollout) + "\n", 0o755),
     ):
         path = out / name
         path.write_text(text, encoding="utf-8")
