@@ -512,4 +512,11 @@ def plan(spec: RoleSpec, lang: str = "en") -> Plan:
     """
     partition = spec.partition
     steps = _role_steps(spec, partition) + _feature_steps(spec, partition) + _closing_steps(spec, partition)
+    # An extra policy that a documented step already attaches is attached once, by that step.
+    attached: set[str] = set()
+    for step in list(steps):
+        if isinstance(step.action, AttachPolicy):
+            if step.action.policy_arn in attached:
+                steps.remove(step)
+            attached.add(step.action.policy_arn)
     return Plan(spec, steps, lang if lang in LANGS else "en")

@@ -274,9 +274,18 @@ class RoleSpec:
     def replace(self, **changes: Any) -> RoleSpec:
         """A copy with ``changes``, validated again.
 
-        Defaults derived from the role name are derived again unless given.
+        Names derived from a default (the role name from the kind, the
+        instance profile name from the role name) are derived again unless given.
+
+        >>> RoleSpec().replace(instance_kind="external").role_name
+        'ecsAnywhereRole'
         """
-        if "role_name" in changes and "instance_profile_name" not in changes:
+        kind = changes.get("instance_kind", self.instance_kind)
+        if ("role_name" not in changes and kind != self.instance_kind
+                and self.role_name == DEFAULT_ROLE_NAMES.get(self.instance_kind)):
+            changes["role_name"] = None
+        derived = (self.instance_profile_name == f"{self.role_name}-profile")
+        if "instance_profile_name" not in changes and (derived or kind != self.instance_kind):
             changes["instance_profile_name"] = None
         return replace(self, **changes)
 
