@@ -2,7 +2,9 @@
 
 The script is the plan's own CLI commands (as corrected), in the page's
 order, each behind a read-only guard so a second run changes nothing. It
-writes the JSON documents beside itself, as the page does.
+writes the JSON documents beside itself, as the page does. ``write_exports``
+writes it with the CloudFormation template, its follow-up and the StackSets
+recipe (:mod:`ecsrole_lib.cloudformation`) into one folder.
 
 >>> from ecsrole_lib import RoleSpec
 >>> script = export_cli(RoleSpec())
