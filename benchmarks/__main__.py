@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.pop("ECSROLE_SANDBOX_ENDPOINT", None)
     started = time.perf_counter()
     results: dict = {"meta": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                              "repeat": args.repeat, "started": time.strftime("%Y-%m-%dT%H:%M:%S")}}
+                              "repeat": args.repeat, "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                              "load_average_start": [round(x, 2) for x in os.getloadavg()]}}
     texts = []
     if "calls" in wanted:
         results["calls"] = calls.run(args.repeat)
@@ -55,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         texts.append(notebooks.render(results["notebooks"]))
         print(texts[-1] + "\n", flush=True)
     results["meta"]["seconds"] = round(time.perf_counter() - started, 1)
+    # Timings are only comparable on an otherwise idle machine: say how busy it was.
+    results["meta"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     BUILD.mkdir(exist_ok=True)
     path = args.json
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -62,7 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         json.dump(results, out, indent=2, sort_keys=False)
     with open(os.path.splitext(path)[0] + ".txt", "w") as out:
         out.write("\n\n".join(texts) + "\n")
-    print(f"wrote {os.path.relpath(path)} ({results['meta']['seconds']} s)")
+    meta = results["meta"]
+    print(f"wrote {os.path.relpath(path)} ({meta['seconds']} s; load average "
+          f"{meta['load_average_start'][0]} at start, {meta['load_average_end'][0]} at end, "
+          f"on {meta['cpus']} CPUs: timings are comparable only on an idle machine)")
     return 0
 
 

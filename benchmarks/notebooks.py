@@ -35,6 +35,14 @@ FLOOR_SOURCE = {
               "session.client(\"iam\").get_account_summary()[\"SummaryMap\"][\"Policies\"]"),
     "bare floor": ("import ecsrole_lib\n"
                    "session = ecsrole_lib.connect(\"sandbox\")"),
+    # Not the issue's floor: also the first call to S3 and to ECS, where moto imports and
+    # builds those backends (ECS pulls in moto's EC2). Shows how much of a notebook's
+    # excess over the floor is moto's one-time cost rather than the guide's own work.
+    "services floor": ("import ecsrole_lib\n"
+                       "session = ecsrole_lib.connect(\"sandbox\")\n"
+                       "session.client(\"iam\").get_account_summary()\n"
+                       "session.client(\"s3\").list_buckets()\n"
+                       "session.client(\"ecs\").list_account_settings()"),
 }
 
 
@@ -54,6 +62,7 @@ def _floor_notebook(source: str):
 
 
 def _execute(notebook, workdir: Path, timeout: int = 600) -> float:
+    """Seconds for nbclient to run ``notebook`` (kernel start to shutdown); it gets outputs."""
     from nbclient import NotebookClient
 
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
@@ -92,11 +101,12 @@ def run(repeat: int = 3, guide: bool = True) -> dict[str, Any]:
                              "median_seconds": round(median(seconds), 3)}
         floor = results["floor"]["median_seconds"]
         for path in guide_notebooks():
-            seconds, errors = [], []
+            seconds, errors, runs = [], [], []
             for _ in range(repeat):
                 notebook = nbformat.read(path, as_version=4)
                 try:
                     seconds.append(_execute(notebook, workdir))
+                    runs.append(notebook)
                 except Exception as err:  # noqa: BLE001 - a failing notebook is reported, not fatal
                     errors.append(f"{type(err).__name__}: {str(err).strip().splitlines()[-1][:200]}")
                     break
@@ -104,7 +114,12 @@ def run(repeat: int = 3, guide: bool = True) -> dict[str, Any]:
             if seconds:
                 entry["median_seconds"] = round(median(seconds), 3)
                 entry["ratio"] = round(entry["median_seconds"] / floor, 2)
+                entry["ratio_services_floor"] = round(
+                    entry["median_seconds"] / results["services floor"]["median_seconds"], 2)
                 entry["within_goal"] = entry["ratio"] <= GOAL
+                middle = sorted(range(len(seconds)), key=seconds.__getitem__)[len(seconds) // 2]
+                entry["cells"] = cell_seconds(runs[middle])
+                entry["cells_total_seconds"] = round(sum(c[0] for c in entry["cells"]), 3)
             if errors:
                 entry["error"] = errors[0]
             results["notebooks"][path.name] = entry
@@ -113,6 +128,21 @@ def run(repeat: int = 3, guide: bool = True) -> dict[str, Any]:
     finally:
         _restore(saved)
     return results
+
+
+def cell_seconds(notebook) -> list[tuple[float, str]]:
+    """(seconds, first line) of each code cell, from nbclient's timing metadata."""
+    from datetime import datetime
+
+    found = []
+    for cell in notebook.cells:
+        timing = cell.metadata.get("execution", {})
+        started, ended = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        if cell.cell_type == "code" and started and ended:
+            took = (datetime.fromisoformat(ended)
+                    - datetime.fromisoformat(started)).total_seconds()
+            found.append((round(took, 3), (cell.source.splitlines() or [""])[0][:80]))
+    return found
 
 
 def _make_guide(repeat: int, floor: float, count: int) -> dict[str, Any]:
@@ -142,9 +172,11 @@ def _make_guide(repeat: int, floor: float, count: int) -> dict[str, Any]:
 
 def render(results: dict[str, Any]) -> str:
     floor = results["floor"]["median_seconds"]
-    rows = [["floor (kernel, import, sandbox, first IAM read)", floor, "", "1.00x", ""],
-            ["bare floor (kernel, import, sandbox)", results["bare floor"]["median_seconds"], "",
-             f"{results['bare floor']['median_seconds'] / floor:.2f}x", ""]]
+    rows = [["floor (kernel, import, sandbox, first IAM read)", floor, "", "1.00x", "", ""]]
+    for name, what in (("bare floor", "bare floor (no IAM read)"),
+                       ("services floor", "services floor (+ first S3 and ECS call)")):
+        rows.append([what, results[name]["median_seconds"], "",
+                     f"{results[name]['median_seconds'] / floor:.2f}x", "", ""])
     for name, entry in results["notebooks"].items():
         rows.append(_row(name, entry, floor))
     if "make guide" in results:
@@ -152,15 +184,26 @@ def render(results: dict[str, Any]) -> str:
         rows.append(_row(f"make guide ({guide['notebooks']} notebooks)", guide,
                          guide["floor_seconds"]))
     if not results["notebooks"]:
-        rows.append(["(no notebooks/NN_*.ipynb yet)", "", "", "", ""])
-    return table(["run", "median s", "floor s", "ratio", f"goal {GOAL}x"], rows,
-                 f"Headless runs (median of {results['repeat']}; each notebook alone with its own "
-                 "sandbox; fresh kernel each run)")
+        rows.append(["(no notebooks/NN_*.ipynb yet)", "", "", "", "", ""])
+    text = table(["run", "median s", "floor s", "ratio", "vs services floor", f"goal {GOAL}x"],
+                 rows, f"Headless runs (median of {results['repeat']}; each notebook alone with "
+                 "its own sandbox; fresh kernel each run)")
+    slow = []
+    for name, entry in results["notebooks"].items():
+        if entry.get("cells"):
+            top = sorted(entry["cells"], reverse=True)[:3]
+            slow.append(f"  {name}: cells {entry['cells_total_seconds']:.1f} s; slowest: "
+                        + "; ".join(f"{t:.2f} s {src!r}" for t, src in top))
+    if slow:
+        text += "\nwhere the time goes (median run):\n" + "\n".join(slow)
+    return text
 
 
 def _row(name: str, entry: dict[str, Any], floor: float) -> list[Any]:
     if "median_seconds" not in entry:
-        return [name, "", floor, "", entry.get("error", "failed")]
-    return [name, entry["median_seconds"], floor, f"{entry['ratio']:.2f}x",
+        return [name, "", floor, "", "", entry.get("error", "failed")]
+    services = (f"{entry['ratio_services_floor']:.2f}x" if "ratio_services_floor" in entry
+                else "")
+    return [name, entry["median_seconds"], floor, f"{entry['ratio']:.2f}x", services,
             "met" if entry["within_goal"] else "MISSED"
             + (f" ({entry['error']})" if entry.get("error") else "")]
