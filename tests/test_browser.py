@@ -40,6 +40,9 @@ from pathlib import Path
 import pytest
 
 from ecsrole_lib import RoleSpec, SandboxSession, plan
+from ecsrole_lib.forms import LABELS
+
+EN = LABELS["en"]  # the form's own words, so a rewording does not break the test
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,8 +183,8 @@ def _checkbox(scope, label: str):
 
 
 def _form(page):
-    """The RoleForm: the outermost widget box that holds the "Role name" field."""
-    return page.locator(".widget-vbox").filter(has=_field(page, "Role name")).first
+    """The RoleForm: the outermost widget box that holds the role name field."""
+    return page.locator(".widget-vbox").filter(has=_field(page, EN["role_name"])).first
 
 
 def _row(report, step: str):
@@ -240,14 +243,14 @@ def test_jupyterlab_runs_notebook_01_and_applies_a_new_role_name(browser, lab, e
         assert not tracebacks, tracebacks[0][:2000]
 
         form = _form(page)
-        role = _field(form, "Role name")
+        role = _field(form, EN["role_name"])
         role.fill(new_name)
         role.press("Tab")
         steps = len(plan(RoleSpec(role_name=new_name)))
-        form.get_by_text(f"Ready: {steps} steps for role {new_name}.").wait_for()
+        form.get_by_text(EN["ready"].format(n=steps, role=new_name)).wait_for()
         form.screenshot(path=str(SCREENSHOTS / "lab_form.png"))
 
-        form.get_by_role("button", name="Apply").click()
+        form.get_by_role("button", name=EN["apply"]).click()
         report = form.locator(".ecsrole-report").filter(has_text=f"role/{new_name}")
         report.wait_for(timeout=60_000)
         report.scroll_into_view_if_needed()
@@ -317,18 +320,18 @@ def test_make_app_serves_the_guide_for_a_full_setup_and_a_cleanup(browser, app, 
         assert "RoleForm(" not in page.content(), "the app shows the notebook's code"
         assert page.get_by_role("heading", name="The Amazon ECS container instance role").count()
 
-        _field(form, "Role name").fill(name)
-        for feature in ("Amazon ECR", "ecs.config in Amazon S3", "CloudWatch Logs"):
-            _checkbox(form, feature).check()
-        _field(form, "Config bucket").fill(bucket)
-        _checkbox(form, "ENI trunking").check()
-        _field(form, "Cluster").press("Tab")
+        _field(form, EN["role_name"]).fill(name)
+        for feature in full.features:
+            _checkbox(form, EN[feature]).check()
+        _field(form, EN["config_bucket"]).fill(bucket)
+        _checkbox(form, EN["trunking"]).check()
+        _field(form, EN["cluster_name"]).press("Tab")
         # The kernel has every value once the plan has the full spec's steps and no problem.
-        form.get_by_text(f"Ready: {len(plan(full))} steps for role {name}.").wait_for()
-        form.get_by_text("Fix the form first").wait_for(state="detached")
+        form.get_by_text(EN["ready"].format(n=len(plan(full)), role=name)).wait_for()
+        form.get_by_text(EN["invalid"]).wait_for(state="detached")
         page.screenshot(path=str(SCREENSHOTS / "app_form.png"))
 
-        form.get_by_role("button", name="Apply").click()
+        form.get_by_role("button", name=EN["apply"]).click()
         setup = form.locator(".ecsrole-report").filter(has_text=f"role/{name}")
         setup.wait_for(timeout=90_000)
         setup.scroll_into_view_if_needed()
