@@ -483,18 +483,20 @@ class Plan:
 
     def _repr_html_(self) -> str:
         esc = html.escape
+        left = "text-align:left;vertical-align:top"  # notebook style sheets right-align cells
         rows = []
         for number, step in enumerate(self.steps, 1):
             console = "".join(f"<li>{esc(line)}</li>" for line in step.console_path(self.lang))
             cli = esc(step.command)
             errata = f"<br><small>errata: {esc(', '.join(step.errata))}</small>" if step.errata else ""
             rows.append(
-                f"<tr><td>{number}</td><td><b>{esc(step.title(self.lang))}</b><br>"
+                f"<tr><td style='{left}'>{number}</td><td style='{left}'>"
+                f"<b>{esc(step.title(self.lang))}</b><br>"
                 f"<code>{esc(step.id)}</code><br><small>{esc(step.page_ref)}</small>{errata}</td>"
-                f"<td><ul style='margin:0'>{console}</ul></td>"
-                f"<td><pre style='margin:0;white-space:pre-wrap'>{cli}</pre></td></tr>")
-        head = ("<tr><th>#</th><th>step</th><th>console</th><th>AWS CLI</th></tr>" if self.lang == "en"
-                else "<tr><th>#</th><th>단계</th><th>콘솔</th><th>AWS CLI</th></tr>")
+                f"<td style='{left}'><ul style='margin:0'>{console}</ul></td>"
+                f"<td style='{left}'><pre style='margin:0;white-space:pre-wrap'>{cli}</pre></td></tr>")
+        names = ("#", "step", "console", "AWS CLI") if self.lang == "en" else ("#", "단계", "콘솔", "AWS CLI")
+        head = "<tr>" + "".join(f"<th style='{left}'>{n}</th>" for n in names) + "</tr>"
         return (f"<div class='ecsrole-plan'><p>Plan for role <code>{esc(self.spec.role_name)}</code> "
                 f"({esc(self.spec.instance_kind)}, {len(self.steps)} steps)</p>"
                 f"<table style='text-align:left'>{head}{''.join(rows)}</table></div>")

@@ -105,12 +105,14 @@ class Report:
         colour = {"created": "#1a7f37", "updated": "#9a6700", "removed": "#cf222e",
                   "kept": "#0969da", "missing": "#cf222e", "drift": "#9a6700",
                   "conflict": "#cf222e", "extra": "#9a6700"}
+        left = "text-align:left;vertical-align:top"  # notebook style sheets right-align cells
         rows = "".join(
-            f"<tr><td><code>{esc(r.step)}</code><br>{esc(r.title)}</td>"
-            f"<td style='color:{colour.get(r.outcome, 'inherit')}'><b>{esc(r.outcome)}</b></td>"
-            f"<td>{esc(r.reason)}<br><small><code>{esc(r.arn)}</code></small></td></tr>"
+            f"<tr><td style='{left}'><code>{esc(r.step)}</code><br>{esc(r.title)}</td>"
+            f"<td style='{left};color:{colour.get(r.outcome, 'inherit')}'><b>{esc(r.outcome)}</b></td>"
+            f"<td style='{left}'>{esc(r.reason)}<br><small><code>{esc(r.arn)}</code></small></td></tr>"
             for r in self.rows)
         notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
+        head = "".join(f"<th style='{left}'>{h}</th>" for h in ("step", "outcome", "reason"))
         return (f"<div class='ecsrole-report'><p><b>{esc(self.summary())}</b></p>"
-                f"<table style='text-align:left'><tr><th>step</th><th>outcome</th><th>reason</th></tr>"
+                f"<table style='text-align:left'><tr>{head}</tr>"
                 f"{rows}</table>" + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
