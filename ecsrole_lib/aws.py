@@ -18,12 +18,22 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import (ClientError, HTTPClientError, PartialCredentialsError,
-                                 ProfileNotFound)
+from botocore.exceptions import (
+    ClientError,
+    HTTPClientError,
+    PartialCredentialsError,
+    ProfileNotFound,
+)
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from .errors import (CredentialsError, Problem, PropagationError, ValidationError, translate,
-                     unreachable)
+from .errors import (
+    CredentialsError,
+    Problem,
+    PropagationError,
+    ValidationError,
+    translate,
+    unreachable,
+)
 from .sandbox import SandboxSession, shared_sandbox_session
 
 __all__ = ["connect", "is_sandbox"]

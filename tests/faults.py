@@ -51,7 +51,7 @@ from botocore.httpsession import URLLib3Session
 from ecsrole_lib import SandboxSession
 from ecsrole_lib.aws import is_read
 
-__all__ = ["Crash", "FaultInjector", "FIGURES", "nothing", "fresh", "snapshot"]
+__all__ = ["FIGURES", "Crash", "FaultInjector", "fresh", "nothing", "snapshot"]
 
 
 class Crash(BaseException):
@@ -307,7 +307,7 @@ class FaultInjector:
     def _before_send(self, request=None, event_name: str = "", **_: Any):
         context = getattr(request, "context", None) or {}
         plan = context.get("fault_plan") or []
-        _, service, operation = event_name.split(".", 2)
+        service = event_name.split(".")[1]
         for item in plan:
             if item["left"] <= 0:
                 continue

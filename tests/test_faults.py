@@ -20,7 +20,9 @@ import pytest
 pytest.register_assert_rewrite("faults")
 pytest_plugins = ["faults"]
 
-from ecsrole_lib import (  # noqa: E402
+from faults import FIGURES, Crash, fresh, nothing, snapshot
+
+from ecsrole_lib import (
     AwsError,
     EcsRoleError,
     PropagationError,
@@ -29,8 +31,7 @@ from ecsrole_lib import (  # noqa: E402
     audit,
     teardown,
 )
-from ecsrole_lib.aws import _CONFIG  # noqa: E402
-from faults import FIGURES, Crash, fresh, nothing, snapshot  # noqa: E402
+from ecsrole_lib.aws import _CONFIG
 
 FULL_EC2 = RoleSpec(features=["ecr", "s3_config", "cloudwatch_logs"],
                     config_bucket="ecsrole-faults-config", trunking=True)

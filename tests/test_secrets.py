@@ -21,7 +21,7 @@ import pytest
 pytest.register_assert_rewrite("faults")
 pytest_plugins = ["faults"]
 
-from ecsrole_lib import (  # noqa: E402
+from ecsrole_lib import (
     ConflictError,
     EcsRoleError,
     PropagationError,
