@@ -328,6 +328,13 @@ def _error(notebook) -> str:
     return "failed"
 
 
+def _stop_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so the sandbox subprocess is stopped on the way out."""
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 def _start_sandbox() -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen([sys.executable, "-m", "ecsrole_lib.sandbox"],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -349,6 +356,7 @@ def run_guide(notebooks_dir: Path, out_dir: Path, kernel: str = "python3",
 
     started = time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)
+    _stop_on_sigterm()
     process, endpoint = _start_sandbox()
     saved = os.environ.get(ENDPOINT_VARIABLE)
     os.environ[ENDPOINT_VARIABLE] = endpoint
@@ -413,13 +421,16 @@ def run_lab(notebooks_dir: Path) -> int:
     """JupyterLab on the notebooks, every kernel joining one sandbox (``make lab``)."""
     from .sandbox import ENDPOINT_VARIABLE
 
+    _stop_on_sigterm()
     process, endpoint = _start_sandbox()
     env = dict(os.environ, **{ENDPOINT_VARIABLE: endpoint})
     print(f"One sandbox for every notebook: {endpoint} (stops with JupyterLab)", flush=True)
-    jupyter = str(Path(sys.executable).parent / "jupyter")
+    command = [str(Path(sys.executable).parent / "jupyter"), "lab", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.root_dir={notebooks_dir}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # a container: Jupyter refuses root otherwise
+        command.append("--allow-root")
     try:
-        return subprocess.call([jupyter, "lab", "--ServerApp.ip=127.0.0.1",
-                                f"--ServerApp.root_dir={notebooks_dir}"], env=env)
+        return subprocess.call(command, env=env)
     except KeyboardInterrupt:
         return 0
     finally:

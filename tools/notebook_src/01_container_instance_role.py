@@ -216,8 +216,8 @@ sandbox_limits()
 # %% [markdown]
 # ## Next
 #
-# - `02_feature_permissions`: Amazon ECR, `ecs.config` in a private Amazon S3 bucket, and
-#   Amazon CloudWatch Logs, each with its least-privilege alternative.
+# - `02_feature_permissions`: Amazon Elastic Container Registry (Amazon ECR), `ecs.config` in a
+#   private Amazon Simple Storage Service (Amazon S3) bucket, and Amazon CloudWatch Logs, each with its least-privilege alternative.
 # - `03_ecs_anywhere`: the role for external instances.
 # - `04_eni_trunking`: a second role with `awsvpcTrunking`.
 # - `05_audit`: check an existing role; `99_cleanup`: remove what the guide made.

@@ -3,8 +3,9 @@
 # %% [markdown]
 # # 02 · Feature permissions: Amazon ECR, Amazon S3, Amazon CloudWatch Logs
 #
-# After the role exists, the page adds permissions for the features your container instances
-# use:
+# After the AWS Identity and Access Management (IAM) role for Amazon Elastic Container Service
+# (Amazon ECS) container instances exists, the page adds permissions for the features your
+# container instances use:
 #
 # | feature | extra permission | on the page |
 # | --- | --- | --- |
@@ -77,8 +78,8 @@ form.step("check_ecr_permissions")
 #
 # The container agent reads its configuration from `/etc/ecs/ecs.config`. The page keeps a copy
 # of that file in a **private** bucket and gives the role read-only access, so an instance is
-# configured at launch: its Amazon EC2 user data installs the AWS CLI and copies the file into
-# place. The page attaches `AmazonS3ReadOnlyAccess`.
+# configured at launch: its Amazon Elastic Compute Cloud (Amazon EC2) user data installs the AWS
+# Command Line Interface (AWS CLI) and copies the file into place. The page attaches `AmazonS3ReadOnlyAccess`.
 #
 # **Erratum E3.** The page's command writes the policy ARN as
 # `arn:aws::iam::aws:policy/AmazonS3ReadOnlyAccess`: the extra colon empties the service field,

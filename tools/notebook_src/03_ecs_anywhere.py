@@ -3,12 +3,13 @@
 # %% [markdown]
 # # 03 · External instances: the Amazon ECS Anywhere role
 #
-# With Amazon ECS Anywhere, Amazon Elastic Container Service (Amazon ECS) runs tasks on your own
+# Amazon Elastic Container Service (Amazon ECS) Anywhere runs Amazon ECS tasks on your own
 # servers and virtual machines: *external instances*. The page's IMPORTANT note applies: an
 # external instance's role needs AWS Systems Manager permissions too, because Systems Manager
 # registers the machine and hands it credentials.
 #
-# The differences from the Amazon EC2 role of `01_container_instance_role`:
+# The differences from the Amazon Elastic Compute Cloud (Amazon EC2) role of
+# `01_container_instance_role`:
 #
 # - **Who assumes the role.** Systems Manager (`ssm.amazonaws.com`), not Amazon EC2. The trust
 #   policy carries two conditions, `aws:SourceAccount` and `aws:SourceArn`, so that only this
@@ -49,7 +50,7 @@ form.plan()
 # ## Create the role, trusted by Systems Manager
 #
 # The console's use case is *Systems Manager*; the two conditions are added afterwards on the
-# role's **Trust relationships** tab. The AWS CLI writes them in the trust policy file from the
+# role's **Trust relationships** tab. The AWS Command Line Interface (AWS CLI) writes them in the trust policy file from the
 # start.
 
 # %%

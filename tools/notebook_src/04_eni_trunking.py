@@ -64,7 +64,7 @@ form.plan()
 #
 # The Amazon ECS console's **Account settings** change the setting for the signed-in principal
 # or the account default, not for another role, so the page's recommendation is carried out with
-# the AWS CLI: `aws ecs put-account-setting --name awsvpcTrunking --value enabled
+# the AWS Command Line Interface (AWS CLI): `aws ecs put-account-setting --name awsvpcTrunking --value enabled
 # --principal-arn <the role's ARN>`.
 
 # %%

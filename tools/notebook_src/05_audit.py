@@ -3,8 +3,9 @@
 # %% [markdown]
 # # 05 · Audit an existing container instance role
 #
-# An audit reads what AWS holds and compares it with the plan, step by step, without writing
-# anything. Each step reports one of:
+# An audit reads what AWS holds for an Amazon Elastic Container Service (Amazon ECS) container
+# instance role in AWS Identity and Access Management (IAM), and compares it with the plan, step
+# by step, without writing anything. Each step reports one of:
 #
 # | outcome | meaning |
 # | --- | --- |
@@ -97,9 +98,11 @@ form.audit(roles[TRUNKING_ROLE])
 # A role that is broken in the four ways the audit explains most often. It is built on the
 # sandbox only (never in an AWS account) and carries the guide's tag, so `99_cleanup` removes it:
 #
-# - its trust policy names `ecs.amazonaws.com`, the Amazon ECS service, instead of Amazon EC2;
+# - its trust policy names `ecs.amazonaws.com`, the Amazon ECS service, instead of Amazon Elastic
+#   Compute Cloud (Amazon EC2);
 # - it has no instance profile;
-# - it lacks the feature permission for Amazon ECR (`AmazonEC2ContainerServiceforEC2Role`);
+# - it lacks the feature permission for Amazon Elastic Container Registry (Amazon ECR)
+#   (`AmazonEC2ContainerServiceforEC2Role`);
 # - it holds an extra policy, `AmazonS3FullAccess`, that no container instance needs.
 #
 # The audit checks it against what it should be: an Amazon EC2 container instance role that

@@ -103,7 +103,7 @@ form.teardown(roles[ANYWHERE_ROLE])
 # ## The container instance role of 01 and 02
 #
 # The form's button tears it down; the next cell does exactly the same from the form's values:
-# the CloudWatch Logs policy, the config object and bucket, the managed policies, the instance
+# the Amazon CloudWatch Logs policy, the config object and bucket, the managed policies, the instance
 # profile and the role, in reverse order.
 
 # %%
