@@ -148,6 +148,8 @@ LAB_SETTINGS = {
 def browser(tmp_path_factory) -> Iterator:
     """Headless Debian Chromium with a fresh user data directory."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for stale in SCREENSHOTS.glob("*-failure.png"):  # only this run's failures stay
+        stale.unlink()
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
