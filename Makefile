@@ -42,7 +42,7 @@ app: $(STAMP)
 	$(BIN)/voila app/guide.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(APP_PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check ecsrole_lib tests
+	$(BIN)/ruff check ecsrole_lib tests benchmarks tools notebooks app
 
 clean:
 	rm -rf $(VENV) build

@@ -18,8 +18,9 @@ from . import policies
 from .spec import RoleSpec
 from .steps import (
     ACCOUNT,
-    AttachPolicy,
+    S3_INLINE_NAME,
     AddRoleToInstanceProfile,
+    AttachPolicy,
     CheckEcrPermissions,
     CreateConfigBucket,
     CreateInstanceProfile,
@@ -28,7 +29,6 @@ from .steps import (
     EnableTrunking,
     FindLogsPolicy,
     InlinePolicy,
-    S3_INLINE_NAME,
     ShowActivation,
     Step,
     UploadEcsConfig,
@@ -122,10 +122,10 @@ def _role_steps(spec: RoleSpec, partition: str) -> list[Step]:
         action=CreateRole(spec))]
     if ec2:
         profile = spec.instance_profile_name
-        auto = {"en": [f"Nothing to click: with console step 9 the IAM console creates an instance "
-                       f"profile named after the role ({role}) and adds the role to it."],
-                "ko": [f"클릭할 것이 없습니다. 9단계에서 IAM 콘솔이 역할과 같은 이름({role})의 "
-                       "인스턴스 프로파일을 만들고 역할을 추가합니다."]}
+        auto = {"en": [(f"Nothing to click: with console step 9 the IAM console creates an instance "
+                       f"profile named after the role ({role}) and adds the role to it.")],
+                "ko": [(f"클릭할 것이 없습니다. 9단계에서 IAM 콘솔이 역할과 같은 이름({role})의 "
+                       "인스턴스 프로파일을 만들고 역할을 추가합니다.")]}
         steps += [
             Step(id="create_instance_profile", section=SECTIONS["role"], page_ref="AWS CLI step 3",
                  titles={"en": "Create the instance profile", "ko": "인스턴스 프로파일 생성"},
@@ -180,11 +180,11 @@ def _role_steps(spec: RoleSpec, partition: str) -> list[Step]:
         titles={"en": "Attach AmazonEC2ContainerServiceforEC2Role",
                 "ko": "AmazonEC2ContainerServiceforEC2Role 관리형 정책 연결"},
         console={"en": ["5. Choose Next.",
-                        "6. In Permissions policies, make sure AmazonEC2ContainerServiceforEC2Role "
-                        "is selected.", "7. Choose Next."],
+                        ("6. In Permissions policies, make sure AmazonEC2ContainerServiceforEC2Role "
+                        "is selected."), "7. Choose Next."],
                  "ko": ["5. 다음을 선택합니다.",
-                        "6. 권한 정책 섹션에서 AmazonEC2ContainerServiceforEC2Role 정책을 선택했는지 "
-                        "확인합니다.", "7. 다음을 선택합니다."]},
+                        ("6. 권한 정책 섹션에서 AmazonEC2ContainerServiceforEC2Role 정책을 선택했는지 "
+                        "확인합니다."), "7. 다음을 선택합니다."]},
         cli=(command("aws", "iam", "attach-role-policy", policy_arn=managed, role_name=role),),
         api=("iam:GetPolicy", "iam:ListAttachedRolePolicies", "iam:AttachRolePolicy"),
         errata=("E2",),
@@ -204,8 +204,8 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
             titles={"en": "Check the Amazon ECR permissions", "ko": "Amazon ECR 권한 확인"},
             console={"en": [_SIGN_IN["en"], "Choose Policies, then AmazonEC2ContainerServiceforEC2Role.",
                             "On Permissions, choose JSON and look for the four ecr: actions."],
-                     "ko": [_SIGN_IN["ko"], "정책을 선택한 다음 AmazonEC2ContainerServiceforEC2Role을 "
-                            "선택합니다.", "권한에서 JSON을 선택하고 네 가지 ecr: 작업을 찾습니다."]},
+                     "ko": [_SIGN_IN["ko"], ("정책을 선택한 다음 AmazonEC2ContainerServiceforEC2Role을 "
+                            "선택합니다."), "권한에서 JSON을 선택하고 네 가지 ecr: 작업을 찾습니다."]},
             cli=(command("aws", "iam", "get-policy-version", policy_arn=policies.managed_policy_arn(
                 partition, policies.CONTAINER_INSTANCE_POLICY), version_id="$(aws iam get-policy "
                 "--policy-arn " + policies.managed_policy_arn(partition, policies.CONTAINER_INSTANCE_POLICY)
@@ -304,14 +304,14 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
                  page_ref="Console steps 1-8; AWS CLI steps 1-2",
                  titles={"en": "Create the CloudWatch Logs policy", "ko": "CloudWatch Logs 정책 생성"},
                  console={"en": [f"1. {_SIGN_IN['en']}",
-                                 "2. In the navigation pane, choose Policies (the first time, "
-                                 "choose Get Started).",
+                                 ("2. In the navigation pane, choose Policies (the first time, "
+                                 "choose Get Started)."),
                                  "3. At the top of the page, choose Create policy.",
                                  "4. In the Policy editor section, choose JSON.",
                                  f"5. Enter the JSON policy document ({logs_file}).",
                                  "6. Choose Next.",
-                                 f"7. On Review and create, enter Policy name {name} and a "
-                                 "Description (optional).",
+                                 (f"7. On Review and create, enter Policy name {name} and a "
+                                 "Description (optional)."),
                                  "8. Choose Create policy."],
                           "ko": [f"1. {_SIGN_IN['ko']}",
                                  "2. 왼쪽의 탐색 창에서 정책을 선택합니다(처음이면 시작하기를 선택).",
@@ -319,8 +319,8 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
                                  "4. 정책 편집기 섹션에서 JSON 옵션을 선택합니다.",
                                  f"5. JSON 정책 문서({logs_file})를 입력합니다.",
                                  "6. 다음을 선택합니다.",
-                                 f"7. 검토 및 생성 페이지에서 정책 이름 {name}과(와) 설명(선택 사항)을 "
-                                 "입력합니다.",
+                                 (f"7. 검토 및 생성 페이지에서 정책 이름 {name}과(와) 설명(선택 사항)을 "
+                                 "입력합니다."),
                                  "8. 정책 생성을 선택합니다."]},
                  cli=(command("aws", "iam", "create-policy", policy_name=name,
                               policy_document=f"file://{logs_file}",
@@ -377,10 +377,10 @@ def _closing_steps(spec: RoleSpec, partition: str) -> list[Step]:
             page_ref="Introduction: ENI trunking (two container instance roles)",
             titles={"en": "Enable awsvpcTrunking for this role",
                     "ko": "이 역할에 awsvpcTrunking 계정 설정 활성화"},
-            console={"en": ["The Amazon ECS console's Account settings change the signed-in "
-                            "principal or the account default only; for this role, use the AWS CLI."],
-                     "ko": ["Amazon ECS 콘솔의 계정 설정은 로그인한 보안 주체나 계정 기본값만 "
-                            "바꿉니다. 이 역할에는 AWS CLI를 사용합니다."]},
+            console={"en": [("The Amazon ECS console's Account settings change the signed-in "
+                            "principal or the account default only; for this role, use the AWS CLI.")],
+                     "ko": [("Amazon ECS 콘솔의 계정 설정은 로그인한 보안 주체나 계정 기본값만 "
+                            "바꿉니다. 이 역할에는 AWS CLI를 사용합니다.")]},
             cli=(command("aws", "ecs", "put-account-setting", name="awsvpcTrunking", value="enabled",
                          principal_arn=role_arn, region=spec.region),),
             api=("ecs:ListAccountSettings", "ecs:PutAccountSetting"),
@@ -393,10 +393,10 @@ def _closing_steps(spec: RoleSpec, partition: str) -> list[Step]:
             page_ref="Amazon ECS Anywhere IAM role (next: register an external instance)",
             titles={"en": "Next: create a Systems Manager activation",
                     "ko": "다음 단계: Systems Manager 활성화 생성"},
-            console={"en": ["Systems Manager console: Hybrid Activations, Create activation, "
-                            f"IAM role {role}."],
-                     "ko": ["Systems Manager 콘솔: 하이브리드 활성화, 활성화 생성, "
-                            f"IAM 역할 {role}."]},
+            console={"en": [("Systems Manager console: Hybrid Activations, Create activation, "
+                            f"IAM role {role}.")],
+                     "ko": [("Systems Manager 콘솔: 하이브리드 활성화, 활성화 생성, "
+                            f"IAM 역할 {role}.")]},
             cli=(command("aws", "ssm", "create-activation", iam_role=role,
                          registration_limit=1, region=spec.region),),
             api=("ssm:CreateActivation",),
@@ -471,8 +471,8 @@ class Plan:
         printer.text(str(self))
 
     def __str__(self) -> str:
-        lines = [f"Plan for role {self.spec.role_name} ({self.spec.instance_kind}, "
-                 f"{len(self.steps)} steps)"]
+        lines = [(f"Plan for role {self.spec.role_name} ({self.spec.instance_kind}, "
+                 f"{len(self.steps)} steps)")]
         for number, step in enumerate(self.steps, 1):
             lines.append(f"\n{number}. [{step.id}] {step.title(self.lang)}  ({step.page_ref})")
             lines += [f"   console: {line}" for line in step.console_path(self.lang)]

@@ -65,11 +65,11 @@ class SandboxSession(boto3.Session):
         super().__init__(region_name=region_name, **_DUMMY)
         self.endpoint_url = endpoint_url
 
-    def client(self, *args: Any, **kwargs: Any):  # noqa: D102 - same as boto3's
+    def client(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("endpoint_url", self.endpoint_url)
         return super().client(*args, **kwargs)
 
-    def resource(self, *args: Any, **kwargs: Any):  # noqa: D102 - same as boto3's
+    def resource(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("endpoint_url", self.endpoint_url)
         return super().resource(*args, **kwargs)
 

@@ -44,13 +44,13 @@ _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
 _CLUSTER = re.compile(r"[A-Za-z0-9_-]{1,255}")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _iam_member(operation: str, member: str):
     model = botocore.session.get_session().get_service_model("iam")
     return model.operation_model(operation).input_shape.members[member]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _compiled(pattern: str):
     # The model's patterns are Java-style: \w means ASCII word characters there,
     # while \p{L} means any Unicode letter; the regex module reads \p{...}.
@@ -143,8 +143,8 @@ def check_bucket_name(field_name: str, name: str) -> list[Problem]:
     rules = [
         (3 <= len(name) <= 63, f"must be 3 to 63 characters long, is {len(name)}"),
         (re.fullmatch(r"[a-z0-9.-]*", name) is not None,
-         "must use only lowercase letters, digits, dots and hyphens; "
-         "found uppercase or other characters"),
+         ("must use only lowercase letters, digits, dots and hyphens; "
+         "found uppercase or other characters")),
         (re.fullmatch(r"[a-z0-9].*[a-z0-9]|[a-z0-9]", name) is not None,
          "must begin and end with a lowercase letter or digit"),
         (".." not in name, "must not contain two adjacent dots"),
@@ -152,8 +152,8 @@ def check_bucket_name(field_name: str, name: str) -> list[Problem]:
         (not name.startswith(("xn--", "sthree-", "amzn-s3-demo-")),
          "must not start with 'xn--', 'sthree-' or 'amzn-s3-demo-' (reserved by S3)"),
         (not name.endswith(("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")),
-         "must not end with '-s3alias', '--ol-s3', '.mrap', '--x-s3' or '--table-s3' "
-         "(reserved by S3)"),
+         ("must not end with '-s3alias', '--ol-s3', '.mrap', '--x-s3' or '--table-s3' "
+         "(reserved by S3)")),
     ]
     return [Problem(field_name, name, rule) for ok, rule in rules if not ok][:1]
 

@@ -210,9 +210,9 @@ class CreateRole(Action):
     def do(self, ctx, found: Check) -> tuple[str, str]:
         spec = self.spec
         if found.state == MISSING:
-            params: dict[str, Any] = dict(
-                RoleName=spec.role_name, Path=spec.path, Tags=_tags(spec),
-                AssumeRolePolicyDocument=json.dumps(self.trust(ctx)))
+            params: dict[str, Any] = {
+                "RoleName": spec.role_name, "Path": spec.path, "Tags": _tags(spec),
+                "AssumeRolePolicyDocument": json.dumps(self.trust(ctx))}
             if spec.description is not None:
                 params["Description"] = spec.description
             if spec.permissions_boundary:

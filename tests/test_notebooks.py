@@ -127,8 +127,8 @@ def test_notebooks_pass_ruff():
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent))
     if ruff is None:
         pytest.skip("ruff is not installed")
-    done = subprocess.run([ruff, "check", "--no-cache", str(NOTEBOOK_DIR)], capture_output=True,
-                          text=True, cwd=ROOT)
+    done = subprocess.run([ruff, "check", "--no-cache", str(NOTEBOOK_DIR)], check=False,
+                          capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -240,7 +240,7 @@ def test_a_bad_parameter_fails_with_the_librarys_message_and_writes_nothing(
     with pytest.raises(papermill.PapermillExecutionError) as raised:
         run("01_container_instance_role", tmp_path, role_name="bad name!")
     assert raised.value.ename == "ValidationError"
-    out = sorted(tmp_path.glob("*.ipynb"))[-1]
+    out = max(tmp_path.glob("*.ipynb"))
     errors = [o for c in nbformat.read(str(out), as_version=4).cells
               for o in c.get("outputs", []) if o.output_type == "error"]
     assert len(errors) == 1 and errors[0].ename == "ValidationError"
