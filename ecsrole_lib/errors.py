@@ -48,6 +48,11 @@ class Problem:
 class EcsRoleError(Exception):
     """Base class of every error raised by ``ecsrole_lib``."""
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: the message names the field or the
+        # AWS error and says what to do; a wall of library frames above it would hide that.
+        return [f"{type(self).__name__}: {self}"]
+
 
 class _ProblemsError(EcsRoleError):
     """An error that lists every problem found, not just the first."""
@@ -95,11 +100,6 @@ class AccessDeniedError(AwsError):
 
 class CredentialsError(AwsError):
     """No usable credentials for the chosen target."""
-
-    def _render_traceback_(self) -> list[str]:
-        # IPython shows this instead of a traceback: the message says what to do, and a
-        # wall of library frames above it would only hide that.
-        return [f"{type(self).__name__}: {self}"]
 
 
 class QuotaError(AwsError):
