@@ -27,6 +27,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
@@ -37,7 +38,7 @@ from .aws import connect, is_sandbox
 from .converge import apply, audit, teardown
 from .errata import Erratum, errata
 from .errors import EcsRoleError, Problem, ValidationError
-from .export import CliRun, export_cli, run_cli
+from .export import CliRun, export_cli, rollout_commands, run_cli, write_exports
 from .plan import LANGS, Plan, plan
 from .report import Report
 from .sandbox import LIMITS
@@ -47,6 +48,7 @@ __all__ = [
     "ACTIONS",
     "METHODS",
     "ErratumView",
+    "ExportView",
     "Findings",
     "Identity",
     "RoleForm",
@@ -77,6 +79,7 @@ LABELS: dict[str, dict[str, str]] = {
         "ecr": "Amazon ECR", "s3_config": "ecs.config in Amazon S3",
         "cloudwatch_logs": "CloudWatch Logs",
         "ready": "Ready: {n} steps for role {role}.", "invalid": "Fix the form first:",
+        "export": "Export",
     },
     "ko": {
         "target": "대상", "region": "리전", "role_name": "역할 이름",
@@ -89,6 +92,7 @@ LABELS: dict[str, dict[str, str]] = {
         "ecr": "Amazon ECR 권한", "s3_config": "Amazon S3 읽기 전용 액세스",
         "cloudwatch_logs": "컨테이너 인스턴스 모니터링 권한",
         "ready": "준비됨: 역할 {role}의 {n}단계.", "invalid": "먼저 양식을 고치십시오:",
+        "export": "내보내기",
     },
 }
 
@@ -501,6 +505,38 @@ def sandbox_limits() -> Table:
 # ---------------------------------------------------------------------------------------
 # The form.
 # ---------------------------------------------------------------------------------------
+@dataclass
+class ExportView:
+    """The exports written for a spec: links to each file, and the StackSets rollout recipe."""
+
+    folder: Path
+    files: dict[str, Path]
+    rollout: str
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(path)
+
+    def __str__(self) -> str:
+        lines = [f"Exports written to {self._relative(self.folder)}/:"]
+        lines += [f"  {key:<34} {self._relative(path)}" for key, path in self.files.items()]
+        return "\n".join(lines + ["", "Roll it out to many accounts (CloudFormation StackSets):",
+                                  self.rollout])
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        links = "".join(f"<li><a href='{_esc(self._relative(p))}' download>{_esc(p.name)}</a> "
+                        f"<small>({_esc(key)})</small></li>" for key, p in self.files.items())
+        return (f"<div class='ecsrole-export'><p><b>Exports</b>, written next to this notebook "
+                f"in <code>{_esc(self._relative(self.folder))}/</code>:</p><ul>{links}</ul>"
+                f"<p><b>Roll it out to many accounts</b> (CloudFormation StackSets):</p>"
+                f"<pre>{_esc(self.rollout)}</pre></div>")
+
+
 class RoleForm(widgets.VBox):
     """The form: pre-filled from the parameters, plan re-rendered on change, apply button.
 
@@ -558,6 +594,7 @@ class RoleForm(widgets.VBox):
         self.w_lang = widgets.ToggleButtons(options=list(LANGS), value=lang, style=style)
         self.features_label = widgets.Label()
         self.button = widgets.Button(button_style="primary", icon="play")
+        self.export_button = widgets.Button(icon="download")
         self.progress = widgets.IntProgress(value=0, min=0, max=1)
         self.status = widgets.HTML()
         self.problems = widgets.HTML()
@@ -570,10 +607,12 @@ class RoleForm(widgets.VBox):
                   self.w_least_privilege, self.w_config_bucket, self.w_cluster_name,
                   self.w_trunking, self.w_method, self.w_dry_run, self.w_lang]
         super().__init__([*fields, self.problems, self.tabs,
-                          widgets.HBox([self.button, self.progress, self.status]), self.output])
+                          widgets.HBox([self.button, self.export_button, self.progress,
+                                        self.status]), self.output])
         for w in self._value_widgets():
             w.observe(self._changed, names="value")
         self.button.on_click(self._clicked)
+        self.export_button.on_click(self._export_clicked)
         self._refresh()
 
     # -- values -------------------------------------------------------------------------
@@ -655,6 +694,7 @@ class RoleForm(widgets.VBox):
         role = self.w_role_name.value.strip() or ("ecsAnywhereRole" if external else "ecsInstanceRole")
         self.w_instance_profile_name.placeholder = "" if external else f"{role}-profile"
         self.button.description = labels[self.action]
+        self.export_button.description = labels["export"]
         for index, title in enumerate((labels["plan"], labels["console"], labels["cli"])):
             self.tabs.set_title(index, title)
         self.tabs.selected_index = 1 if self.method == "console" else 2
@@ -664,12 +704,12 @@ class RoleForm(widgets.VBox):
             self.problems.value = (f"<div style='color:{_RED}'><b>{_esc(labels['invalid'])}</b>"
                                    "<ul>" + "".join(f"<li>{_esc(p)}</li>" for p in err.problems)
                                    + "</ul></div>")
-            self.button.disabled = True
+            self.button.disabled = self.export_button.disabled = True
             for tab in (self.tab_plan, self.tab_console, self.tab_cli):
                 tab.value = ""
             return
         self.problems.value = ""
-        self.button.disabled = False
+        self.button.disabled = self.export_button.disabled = False
         self.status.value = _esc(labels["ready"].format(n=len(the_plan), role=the_plan.spec.role_name))
         self.progress.max, self.progress.value = max(len(the_plan), 1), 0
         self.tab_plan.value = the_plan._repr_html_()
@@ -775,6 +815,29 @@ class RoleForm(widgets.VBox):
             return report
         report = teardown(spec, self.session, force=force, progress=self._progress(spec, echo))
         return localize(report, self.lang, spec)
+
+    def export(self, folder: str | Path = "exports", **rollout: Any) -> ExportView:
+        """Write the exports of the form's spec into ``folder`` (next to the notebook).
+
+        The guarded AWS CLI script, the CloudFormation template and its follow-up
+        script, the StackSets rollout recipe, and the JSON documents the page
+        writes; ``rollout`` keywords (``accounts``, ``regions``, ``organization``
+        ...) go to :func:`ecsrole_lib.export.rollout_commands`.
+        """
+        spec = self.spec
+        return ExportView(Path(folder), write_exports(spec, folder, **rollout),
+                          rollout_commands(spec, **rollout))
+
+    def _export_clicked(self, _button: widgets.Button) -> None:
+        try:
+            view = self.export()
+        except Exception as err:  # noqa: BLE001 - shown in the form, like the main button
+            self.status.value = _esc(f"{type(err).__name__}: {err}")
+            return
+        self.status.value = _esc(f"Exports written to {view._relative(view.folder)}/")
+        self.output.outputs = ({"output_type": "display_data", "metadata": {},
+                                "data": {"text/plain": str(view),
+                                         "text/html": view._repr_html_()}},)
 
     # -- the button's path --------------------------------------------------------------
     def _progress(self, spec: RoleSpec, echo: bool = False) -> Callable[[str], None]:

@@ -52,8 +52,14 @@ def moto_server(aws_credentials):
 
 
 @pytest.fixture
-def endpoint(moto_server):
-    """The moto server's endpoint, emptied before the test."""
+def endpoint(clean_endpoint):
+    """The moto server's endpoint, emptied before the test (see ``clean_endpoint``)."""
+    return clean_endpoint
+
+
+@pytest.fixture
+def reset_endpoint(moto_server):
+    """The moto server after a full reset (slower: moto reloads every AWS managed policy)."""
     request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
     urllib.request.urlopen(request, timeout=60).close()
     return moto_server
@@ -62,14 +68,14 @@ def endpoint(moto_server):
 @pytest.fixture
 def session(endpoint) -> SandboxSession:
     """A sandbox session on the (empty) moto server."""
-    return SandboxSession(endpoint, "us-east-1")
+    return share_models(SandboxSession(endpoint, "us-east-1"))
 
 
 @pytest.fixture
 def aws_session(endpoint, monkeypatch) -> boto3.Session:
     """The real-AWS path: ``connect("aws")`` with ``AWS_ENDPOINT_URL`` at the moto server."""
     monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    return connect("aws", "us-east-1")
+    return share_models(connect("aws", "us-east-1"))
 
 
 @pytest.fixture
@@ -323,7 +329,7 @@ def clean_endpoint(moto_server):
 
     A full reset makes moto load every AWS managed policy again (about two seconds a
     test); deleting is quicker. If anything is left, it falls back to the reset.
-    A test module opts in by overriding ``endpoint`` with this fixture.
+    Every test gets it through ``endpoint``; ``reset_endpoint`` is the full reset.
     """
     _wipe(moto_server)
     return moto_server

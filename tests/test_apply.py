@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from ecsrole_lib import ConflictError, RoleSpec, SandboxSession, apply, connect, plan, teardown
+from ecsrole_lib import ConflictError, RoleSpec, apply, plan, teardown
 
 CONTAINER_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
 S3_READ_ONLY = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
@@ -32,24 +32,6 @@ WRITE_STEPS = {"create_role", "create_instance_profile", "add_role_to_instance_p
                "enable_awsvpc_trunking"}
 ALL = ["ecr", "s3_config", "cloudwatch_logs"]
 BUCKET = "ecs-config-guide-test"
-
-
-# Each test starts from an empty sandbox, emptied by deletion rather than a full reset,
-# and sessions share parsed service models (see conftest): the same state, much quicker.
-@pytest.fixture
-def endpoint(clean_endpoint):
-    return clean_endpoint
-
-
-@pytest.fixture
-def session(endpoint, share_models):
-    return share_models(SandboxSession(endpoint, "us-east-1"))
-
-
-@pytest.fixture
-def aws_session(endpoint, monkeypatch, share_models):
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    return share_models(connect("aws", "us-east-1"))
 
 
 def as_list(value):

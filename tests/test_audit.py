@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ecsrole_lib import RoleSpec, SandboxSession, apply, audit
+from ecsrole_lib import RoleSpec, apply, audit
 
 CONTAINER_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
 S3_READ_ONLY = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
@@ -14,16 +14,6 @@ ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 BUCKET = "ecs-config-audit-test"
 ALL = ["ecr", "s3_config", "cloudwatch_logs"]
 FULL = RoleSpec(features=ALL, config_bucket=BUCKET, trunking=True)
-
-
-@pytest.fixture
-def endpoint(clean_endpoint):
-    return clean_endpoint
-
-
-@pytest.fixture
-def session(endpoint, share_models):
-    return share_models(SandboxSession(endpoint, "us-east-1"))
 
 
 def trust(service: str) -> str:

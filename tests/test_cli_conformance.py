@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ecsrole_lib import RoleSpec, SandboxSession, apply, errata, plan
+from ecsrole_lib import RoleSpec, apply, errata, plan
 
 pytestmark = pytest.mark.cli
 
@@ -23,16 +23,6 @@ S3_READ_ONLY = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
 PAGE_ACCOUNT = "111122223333"  # the example account in the page's E5 command
 BUCKET = "ecs-config-cli-test"
 ALL = ["ecr", "s3_config", "cloudwatch_logs"]
-
-
-@pytest.fixture
-def endpoint(clean_endpoint):
-    return clean_endpoint
-
-
-@pytest.fixture
-def session(endpoint, share_models):
-    return share_models(SandboxSession(endpoint, "us-east-1"))
 
 
 @pytest.fixture

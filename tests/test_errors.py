@@ -16,7 +16,6 @@ from ecsrole_lib import (
     PropagationError,
     QuotaError,
     RoleSpec,
-    SandboxSession,
     ValidationError,
     apply,
     audit,
@@ -24,16 +23,6 @@ from ecsrole_lib import (
     teardown,
 )
 from ecsrole_lib.errors import translate
-
-
-@pytest.fixture
-def endpoint(clean_endpoint):
-    return clean_endpoint
-
-
-@pytest.fixture
-def session(endpoint, share_models):
-    return share_models(SandboxSession(endpoint, "us-east-1"))
 
 
 def client_error(code: str, message: str = "it went wrong", operation: str = "CreateRole"):

@@ -43,13 +43,6 @@ SPECS = {
 _names = itertools.count(1)
 
 
-@pytest.fixture
-def endpoint(clean_endpoint):
-    """An empty sandbox, emptied by deleting (conftest); a reset makes moto reload every
-    AWS managed policy and its ECS backend, seconds a test."""
-    return clean_endpoint
-
-
 # --------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------

@@ -45,12 +45,6 @@ PARAMETER_NAMES = {"target", "region", "role_name", "instance_profile_name", "in
                    "method", "dry_run", "lang"}
 
 
-@pytest.fixture
-def endpoint(clean_endpoint):
-    """The moto server, emptied before each test (quicker than a reset)."""
-    return clean_endpoint
-
-
 def run(name: str, tmp_path: Path, **parameters) -> nbformat.NotebookNode:
     """Execute notebook ``name`` with papermill, target="aws"; the executed notebook."""
     out = tmp_path / f"{name}-{len(list(tmp_path.iterdir()))}.ipynb"
@@ -167,6 +161,24 @@ def test_form_shows_an_error_from_a_click_instead_of_raising(aws_session, state,
     assert state(aws_session) == empty_state
 
 
+def test_form_export_button_writes_the_script_and_template_next_to_the_notebook(
+        aws_session, tmp_path, monkeypatch, state, empty_state):
+    monkeypatch.chdir(tmp_path)  # the notebook's folder
+    form = RoleForm(target="aws", role_name="ecsExportRole", features=["cloudwatch_logs"])
+    form.export_button.click()
+    folder = tmp_path / "exports"
+    script = (folder / "ecsrole-setup.sh").read_text()
+    assert script.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in script
+    assert "--role-name ecsExportRole" in script and "instance-cw-logs.json" in script
+    template = (folder / "ecsrole-role.cfn.yaml").read_text()
+    assert "AWS::IAM::Role" in template and "AWS::IAM::InstanceProfile" in template
+    assert (folder / "instance-role-trust-policy.json").exists()
+    shown = form.output.outputs[0]["data"]
+    assert "create-stack-set" in shown["text/plain"] and "CAPABILITY_NAMED_IAM" in shown["text/plain"]
+    assert "href='exports/ecsrole-setup.sh'" in shown["text/html"]
+    assert state(aws_session) == empty_state  # exporting writes files, never AWS
+
+
 # ---------------------------------------------------------------------------------------
 # The papermill matrix, target="aws" on the moto server.
 # ---------------------------------------------------------------------------------------
@@ -268,6 +280,8 @@ def test_the_guide_on_aws_then_cleanup_leaves_nothing(aws_session, tmp_path, sta
     audited = text(run("05_audit", tmp_path))
     assert "No findings: AWS matches the spec." in audited
     assert "not built" in audited  # the broken demo role is for the sandbox only
+    assert "create-stack-set" in audited  # the export section's rollout recipe
+    assert (NOTEBOOK_DIR / "exports" / "ecsrole-setup.sh").exists()
     assert state(aws_session) == held  # the audit wrote nothing
 
     cleaned = text(run("99_cleanup", tmp_path))

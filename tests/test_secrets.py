@@ -52,11 +52,6 @@ def leaked(text: str) -> list[str]:
 
 
 @pytest.fixture
-def endpoint(clean_endpoint):
-    return clean_endpoint
-
-
-@pytest.fixture
 def fake_keys(endpoint, monkeypatch, tmp_path):
     """Only the fake credentials in the environment, and the endpoint at the moto server."""
     for name in list(os.environ):

@@ -16,16 +16,6 @@ ALL = ["ecr", "s3_config", "cloudwatch_logs"]
 OWNER_TAG = [{"Key": "created-by", "Value": "ecsrole-guide"}]  # the guide's record (issue 2)
 
 
-@pytest.fixture
-def endpoint(clean_endpoint):
-    return clean_endpoint
-
-
-@pytest.fixture
-def session(endpoint, share_models):
-    return share_models(SandboxSession(endpoint, "us-east-1"))
-
-
 def trust(service: str = "ec2.amazonaws.com") -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})

@@ -134,6 +134,27 @@ explain(findings)
 form.picture(demo.spec)
 
 # %% [markdown]
+# ## Keep the result: export it
+#
+# The same plan exports two ways, both written next to this notebook in `exports/` (the
+# form's **Export** button does the same):
+#
+# - `ecsrole-setup.sh`, the AWS CLI commands of the page, as corrected, in its order, each
+#   guarded by a read so that running the script again changes nothing, with the JSON
+#   documents written beside it as the page does;
+# - `ecsrole-role.cfn.yaml`, an AWS CloudFormation template of the role, its instance profile,
+#   the customer managed policy and the private bucket, and the follow-up script for what
+#   CloudFormation cannot express (the per-role `awsvpcTrunking` setting, uploading `ecs.config`).
+#
+# To roll the role out to many accounts, AWS CloudFormation StackSets deploys the template to
+# each account, in one Region per account (IAM is global: a second Region would collide on the
+# role's name). The recipe below is the self-managed form; `organization=True` gives the
+# service-managed, organisation-wide one.
+
+# %%
+form.export("exports")
+
+# %% [markdown]
 # ## What an audit cannot see
 #
 # The audit reads documents: it does not evaluate service control policies, permissions
