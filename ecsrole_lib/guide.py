@@ -63,8 +63,24 @@ DEFAULT_CONFIG_BUCKET = "ecsrole-guide-config-123456789012"
 _DEMO_EXTRA_POLICY = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
 
 
-@dataclass
-class GuideRoles:
+class _ShownAsTable:
+    """Shows as its ``table()``: text for papermill logs, HTML in Jupyter."""
+
+    def table(self) -> Table:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return str(self.table())
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        return self.table()._repr_html_()
+
+
+@dataclass(repr=False)  # shown as its table
+class GuideRoles(_ShownAsTable):
     """The roles the guide makes, with the notebooks that make them."""
 
     entries: list[tuple[str, RoleSpec]]
@@ -87,15 +103,6 @@ class GuideRoles:
                 for notebooks, spec in self.entries]
         return Table("The roles the guide makes", ("role", "notebooks", "kind", "features",
                                                    "least privilege", "trunking"), rows)
-
-    def __str__(self) -> str:
-        return str(self.table())
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_html_(self) -> str:
-        return self.table()._repr_html_()
 
 
 def guide_roles(main: RoleSpec) -> GuideRoles:
@@ -133,8 +140,8 @@ def demo_spec(region: str = "us-east-1") -> RoleSpec:
     return RoleSpec(role_name=DEMO_ROLE, features=["ecr"], region=region)
 
 
-@dataclass
-class BrokenDemo:
+@dataclass(repr=False)  # shown as its table
+class BrokenDemo(_ShownAsTable):
     """The deliberately broken demo role (sandbox only) and how it is broken."""
 
     spec: RoleSpec
@@ -148,15 +155,6 @@ class BrokenDemo:
                          ("defect", "as built", "why it is wrong"), [])
         return Table(f"Demo role {self.spec.role_name}, broken on purpose",
                      ("defect", "as built", "why it is wrong"), self.defects)
-
-    def __str__(self) -> str:
-        return str(self.table())
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_html_(self) -> str:
-        return self.table()._repr_html_()
 
 
 def broken_demo(session, region: str = "us-east-1", dry_run: bool = False) -> BrokenDemo:
@@ -193,8 +191,8 @@ def broken_demo(session, region: str = "us-east-1", dry_run: bool = False) -> Br
     ])
 
 
-@dataclass
-class Leftovers:
+@dataclass(repr=False)  # shown as its table
+class Leftovers(_ShownAsTable):
     """What is left on the target after teardown."""
 
     where: str
@@ -208,15 +206,6 @@ class Leftovers:
         title = (f"Nothing the guide made is left on {self.where}." if self.empty
                  else f"{len(self.rows)} thing(s) left on {self.where}")
         return Table(title, ("kind", "name", "why it is there"), self.rows)
-
-    def __str__(self) -> str:
-        return str(self.table())
-
-    def __repr__(self) -> str:
-        return str(self)
-
-    def _repr_html_(self) -> str:
-        return self.table()._repr_html_()
 
 
 def _owned(tags: list[dict]) -> bool:

@@ -14,6 +14,7 @@ import urllib.request
 
 import boto3
 import pytest
+from readback import bucket_state, tags
 
 from ecsrole_lib import SandboxSession, connect
 from ecsrole_lib.sandbox import _Server
@@ -130,8 +131,7 @@ def record_calls():
     return CallRecorder
 
 
-def _tags(items) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in items or []}
+_tags = tags
 
 
 def _statement_meaning(statement: dict) -> str:
@@ -212,24 +212,8 @@ def read_state(session: boto3.Session, region: str = "us-east-1") -> dict:
     buckets = {}
     for bucket in s3.list_buckets()["Buckets"]:
         name = bucket["Name"]
-        try:
-            tags = _tags(s3.get_bucket_tagging(Bucket=name)["TagSet"])
-        except s3.exceptions.ClientError:
-            tags = {}
-        try:
-            block = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
-        except s3.exceptions.ClientError:
-            block = {}
-        objects = {}
-        for obj in s3.list_objects_v2(Bucket=name).get("Contents", []):
-            key = obj["Key"]
-            objects[key] = {
-                "body": s3.get_object(Bucket=name, Key=key)["Body"].read().decode(),
-                "tags": _tags(s3.get_object_tagging(Bucket=name, Key=key)["TagSet"]),
-            }
         location = s3.get_bucket_location(Bucket=name).get("LocationConstraint") or "us-east-1"
-        buckets[name] = {"tags": tags, "public_access_block": block, "objects": objects,
-                         "location": location}
+        buckets[name] = {**bucket_state(s3, name), "location": location}
     settings = sorted(s["value"] for s in ecs.list_account_settings(
         name="awsvpcTrunking")["settings"])
     return {"roles": roles, "instance_profiles": profiles, "local_policies": local,

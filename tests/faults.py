@@ -47,6 +47,7 @@ import pytest
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from botocore.httpsession import URLLib3Session
+from readback import bucket_state, tags
 
 from ecsrole_lib import SandboxSession
 from ecsrole_lib.aws import is_read
@@ -455,8 +456,7 @@ def _doc(document: Any) -> Any:
     return json.loads(json.dumps(document, sort_keys=True))
 
 
-def _tags(tags: list[dict[str, str]] | None) -> dict[str, str]:
-    return {t["Key"]: t["Value"] for t in tags or []}
+_tags = tags
 
 
 def snapshot(session: boto3.Session, region: str = "us-east-1") -> dict[str, Any]:
@@ -514,23 +514,7 @@ def snapshot(session: boto3.Session, region: str = "us-east-1") -> dict[str, Any
             "groups": sorted(g["GroupName"] for g in entities.get("PolicyGroups", [])),
         }
     for bucket in s3.list_buckets().get("Buckets", []):
-        name = bucket["Name"]
-        try:
-            tags = _tags(s3.get_bucket_tagging(Bucket=name)["TagSet"])
-        except s3.exceptions.ClientError:
-            tags = {}
-        try:
-            block = s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
-        except s3.exceptions.ClientError:
-            block = {}
-        objects = {}
-        for obj in s3.list_objects_v2(Bucket=name).get("Contents", []):
-            key = obj["Key"]
-            objects[key] = {
-                "body": s3.get_object(Bucket=name, Key=key)["Body"].read().decode(),
-                "tags": _tags(s3.get_object_tagging(Bucket=name, Key=key)["TagSet"]),
-            }
-        state["buckets"][name] = {"tags": tags, "public_access_block": block, "objects": objects}
+        state["buckets"][bucket["Name"]] = bucket_state(s3, bucket["Name"])
     for setting in ecs.list_account_settings(name="awsvpcTrunking")["settings"]:
         state["account_settings"][setting["name"]] = setting["value"]
     return state

@@ -19,20 +19,13 @@ from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
+from page import PAGE_LOGS_POLICY, PAGE_TRUST_POLICY
 
 from ecsrole_lib import RoleSpec, ValidationError, apply, plan
 from ecsrole_lib.export import export_cli, run_cli, write_exports
 
 BIN = str(Path(sys.executable).parent)  # the venv's bin: the aws executable the guide runs
 
-# procedure.md, "Create the role: AWS CLI", step 1 and "CloudWatch Logs monitoring".
-PAGE_TRUST_POLICY = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-PAGE_LOGS_POLICY = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow",
-     "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
-                "logs:DescribeLogStreams"],
-     "Resource": ["arn:aws:logs:*:*:*"]}]}
 
 # A covering set, kept small because every aws command costs a CLI start-up: both kinds;
 # no feature, ECR alone, all three features (with least privilege on and off), ECR with

@@ -10,18 +10,10 @@ import re
 import shlex
 
 import pytest
+from page import PAGE_LOGS_POLICY, PAGE_TRUST_POLICY
 
 from ecsrole_lib import RoleSpec, errata, plan
 
-# procedure.md, "Create the role: AWS CLI", step 1.
-PAGE_TRUST_POLICY = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-# procedure.md, "CloudWatch Logs monitoring".
-PAGE_LOGS_POLICY = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow",
-     "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
-                "logs:DescribeLogStreams"],
-     "Resource": ["arn:aws:logs:*:*:*"]}]}
 CONTAINER_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
 S3_READ_ONLY = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
 SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
