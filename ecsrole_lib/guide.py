@@ -364,8 +364,10 @@ def run_guide(notebooks_dir: Path, out_dir: Path, kernel: str = "python3",
             began = time.monotonic()
             ok = True
             try:
+                # Run beside the executed notebook, so what a notebook writes (05's exports)
+                # lands next to it in build/guide/, not in the source folder.
                 papermill.execute_notebook(str(source), str(target), kernel_name=kernel,
-                                           progress_bar=False, cwd=str(notebooks_dir),
+                                           progress_bar=False, cwd=str(out_dir),
                                            request_save_on_cell_execute=False,
                                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
             except Exception:  # noqa: BLE001 - papermill wrote the notebook with the error in it
