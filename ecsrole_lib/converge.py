@@ -97,8 +97,7 @@ def _preflight(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list:
         if found.state == CONFLICT:
             problems.append(Problem(step.spec_field, _value(spec, step.spec_field), found.reason))
     if get_role(ctx, spec.role_name) is not None:
-        wanted = {s.action.arn(ctx) for s in the_plan if s.id.startswith("attach_")}
-        held = set(attached_policies(ctx, spec.role_name)) | wanted
+        held = set(attached_policies(ctx, spec.role_name)) | _planned(ctx, spec, the_plan)[0]
         # IAM's default quota is also its floor (it can only be raised), so the account's
         # own figure is read only when the default could be exceeded: one read less per run.
         quota = DEFAULT_ATTACHED_POLICIES_QUOTA
@@ -174,25 +173,31 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
         report.add(step.id, title, outcome, step.action.arn(ctx), reason)
     if not dry_run and any(r.outcome in (CREATED, UPDATED) for r in report.rows):
         report.note("Run apply again at any time: it writes only what differs.")
-    for what in foreign:
+    managed, inline = foreign
+    for what in ([f"managed policy {arn} (attached to {spec.role_name})" for arn in managed]
+                 + [f"inline policy {name} of {spec.role_name}" for name in inline]):
         report.note(f"Kept {what}: the spec does not name it, so apply leaves it as it is "
                     "(audit lists it as extra; teardown keeps the role for it).")
     _notes(ctx, spec, the_plan, report)
     return _finish(ctx, report)
 
 
-def _not_in_spec(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list[str]:
-    """Policies someone else gave the role (read in preflight; inline ones read once more)."""
-    if get_role(ctx, spec.role_name) is None:
-        return []
-    wanted = {s.action.arn(ctx) for s in the_plan if s.id.startswith("attach_")}
-    inline_wanted = {s.action.policy_name for s in the_plan if hasattr(s.action, "policy_name")}
+def _planned(ctx: Context, spec: RoleSpec, the_plan: Plan) -> tuple[set[str], set[str]]:
+    """The managed policy ARNs and inline policy names the plan gives the role."""
+    managed = {s.action.arn(ctx) for s in the_plan if s.id.startswith("attach_")}
+    inline = {s.action.policy_name for s in the_plan if hasattr(s.action, "policy_name")}
     if "ecr" in spec.features:
-        inline_wanted.add(ECR_INLINE_NAME)  # check_ecr_permissions adds it when needed
-    return ([f"managed policy {arn} (attached to {spec.role_name})"
-             for arn in attached_policies(ctx, spec.role_name) if arn not in wanted]
-            + [f"inline policy {name} of {spec.role_name}"
-               for name in inline_policies(ctx, spec.role_name) if name not in inline_wanted])
+        inline.add(ECR_INLINE_NAME)  # check_ecr_permissions adds it when needed
+    return managed, inline
+
+
+def _not_in_spec(ctx: Context, spec: RoleSpec, the_plan: Plan) -> tuple[list[str], list[str]]:
+    """Managed policy ARNs and inline policy names someone else gave the role."""
+    if get_role(ctx, spec.role_name) is None:
+        return [], []
+    managed, inline = _planned(ctx, spec, the_plan)
+    return ([arn for arn in attached_policies(ctx, spec.role_name) if arn not in managed],
+            [name for name in inline_policies(ctx, spec.role_name) if name not in inline])
 
 
 def _notes(ctx: Context, spec: RoleSpec, the_plan: Plan, report: Report) -> None:
@@ -239,18 +244,14 @@ def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
         if step.id == "find_logs_policy":
             outcome, reason = "info", "the ARN is looked up by name when needed"
         report.add(step.id, step.title(), outcome, found.arn or step.action.arn(ctx), reason)
-    if role is not None:
-        wanted = {s.action.arn(ctx) for s in the_plan if s.id.startswith("attach_")}
-        for arn in attached_policies(ctx, spec.role_name):
-            if arn not in wanted:
-                report.add("extra_policy", arn.rsplit("/", 1)[-1], "extra", arn,
-                           "attached, but the spec does not name it: review whether the "
-                           "instances need it (apply keeps it; teardown keeps the role for it)")
-        inline_wanted = {s.action.policy_name for s in the_plan if hasattr(s.action, "policy_name")}
-        for name in inline_policies(ctx, spec.role_name):
-            if name not in inline_wanted:
-                report.add("extra_inline_policy", name, "extra", role["Arn"],
-                           "inline policy the spec does not name: review what it grants")
+    managed, inline = _not_in_spec(ctx, spec, the_plan)
+    for arn in managed:
+        report.add("extra_policy", arn.rsplit("/", 1)[-1], "extra", arn,
+                   "attached, but the spec does not name it: review whether the "
+                   "instances need it (apply keeps it; teardown keeps the role for it)")
+    for name in inline:
+        report.add("extra_inline_policy", name, "extra", role["Arn"],
+                   "inline policy the spec does not name: review what it grants")
     findings = len(report.findings)
     report.note(f"{findings} finding(s)." if findings else "No findings: AWS matches the spec.")
     _sandbox_notes(ctx, spec, report)
