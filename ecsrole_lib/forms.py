@@ -40,7 +40,7 @@ from .errata import Erratum, errata
 from .errors import EcsRoleError, Problem, ValidationError
 from .export import CliRun, export_cli, rollout_commands, run_cli, write_exports
 from .plan import LANGS, Plan, plan
-from .report import Report
+from .report import CELL_STYLE, Report
 from .sandbox import LIMITS
 from .spec import FEATURES, INSTANCE_KINDS, RoleSpec
 
@@ -97,8 +97,7 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 _GREEN, _RED, _AMBER, _GREY = "#1a7f37", "#cf222e", "#9a6700", "#57606a"
-#: Notebook style sheets right-align table cells; the guide's tables read left to right.
-_CELL = "text-align:left;vertical-align:top"
+_CELL = CELL_STYLE
 
 
 def _esc(value: Any) -> str:

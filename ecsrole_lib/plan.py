@@ -15,6 +15,7 @@ import html
 from dataclasses import dataclass, field
 
 from . import policies
+from .report import CELL_STYLE
 from .spec import RoleSpec
 from .steps import (
     ACCOUNT,
@@ -483,7 +484,7 @@ class Plan:
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        left = "text-align:left;vertical-align:top"  # notebook style sheets right-align cells
+        left = CELL_STYLE
         rows = []
         for number, step in enumerate(self.steps, 1):
             console = "".join(f"<li>{esc(line)}</li>" for line in step.console_path(self.lang))

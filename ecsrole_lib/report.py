@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 __all__ = ["Report", "Row"]
 
+#: Notebook style sheets right-align table cells; the guide's tables read left to right.
+CELL_STYLE = "text-align:left;vertical-align:top"
+
 
 @dataclass(frozen=True)
 class Row:
@@ -105,7 +108,7 @@ class Report:
         colour = {"created": "#1a7f37", "updated": "#9a6700", "removed": "#cf222e",
                   "kept": "#0969da", "missing": "#cf222e", "drift": "#9a6700",
                   "conflict": "#cf222e", "extra": "#9a6700"}
-        left = "text-align:left;vertical-align:top"  # notebook style sheets right-align cells
+        left = CELL_STYLE
         rows = "".join(
             f"<tr><td style='{left}'><code>{esc(r.step)}</code><br>{esc(r.title)}</td>"
             f"<td style='{left};color:{colour.get(r.outcome, 'inherit')}'><b>{esc(r.outcome)}</b></td>"
