@@ -11,8 +11,12 @@ means the sandbox, so nothing reaches a real account unless asked for with
 
 from __future__ import annotations
 
+import io
+import json
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +29,7 @@ from botocore.exceptions import (
     ProfileNotFound,
 )
 from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.response import StreamingBody
 
 from .errors import (
     CredentialsError,
@@ -36,14 +41,17 @@ from .errors import (
 )
 from .sandbox import SandboxSession, shared_sandbox_session
 
-__all__ = ["connect", "is_sandbox"]
+__all__ = ["Read", "connect", "is_sandbox"]
 
 TARGETS = ("sandbox", "aws")
+
+#: Reads made at once by one run (a bounded pool; botocore clients are thread-safe).
+WORKERS = 8
 
 # One configuration for every client: standard retry mode retries throttling and
 # 5xx with backoff, which is what a run against a busy account needs.
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5},
-                 user_agent_extra="ecsrole-guide/0.1")
+                 user_agent_extra="ecsrole-guide/0.1", max_pool_connections=WORKERS + 2)
 
 _READ_PREFIXES = ("Get", "List", "Describe", "Head", "Simulate")
 
@@ -108,24 +116,62 @@ def is_read(operation: str) -> bool:
 
 @dataclass
 class Calls:
-    """API calls one run made: reads, writes, and retries botocore made for them."""
+    """API calls one run made: reads, writes, and retries botocore made for them.
+
+    Counted by botocore's hooks on every request, from whichever thread makes it.
+    """
 
     reads: int = 0
     writes: int = 0
     retries: int = 0
     log: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def _before(self, model: Any = None, **_: Any) -> None:
         name = f"{model.service_model.service_id}:{model.name}"
-        self.log.append(name)
-        if is_read(model.name):
-            self.reads += 1
-        else:
-            self.writes += 1
+        with self._lock:
+            self.log.append(name)
+            if is_read(model.name):
+                self.reads += 1
+            else:
+                self.writes += 1
 
     def _after(self, parsed: Any = None, **_: Any) -> None:
         if isinstance(parsed, dict):
-            self.retries += parsed.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+            with self._lock:
+                self.retries += parsed.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+
+
+@dataclass(frozen=True)
+class Read:
+    """One read to make ahead of the step that needs it (see :meth:`Context.read_ahead`).
+
+    ``items`` names the list a paginated read gathers (as :meth:`Context.pages`
+    does); empty for a plain call.
+    """
+
+    service: str
+    operation: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
+    items: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.service, self.operation, self.items,
+                json.dumps(self.params, sort_keys=True, default=str))
+
+
+#: Parameters that name the resource a call is about. A write makes a read made ahead
+#: stale when they name a resource in common, or when either names none (a listing).
+_RESOURCE_PARAMS = ("RoleName", "InstanceProfileName", "PolicyArn", "Bucket", "Key",
+                    "principalArn")
+
+
+def _resources(params: dict[str, Any]) -> frozenset[str]:
+    return frozenset(str(params[k]) for k in _RESOURCE_PARAMS if k in params)
+
+
+_NOTHING = object()
 
 
 # IAM is eventually consistent: a role made a moment ago may still be unknown
@@ -152,19 +198,76 @@ class Context:
         self.partition = ""
         self.caller_arn = ""
         self.created: set[str] = set()
+        # Filled and read by the run's own thread; reads made ahead go to _ahead instead.
         self.cache: dict[Any, Any] = {}
+        self._ahead: dict[tuple, tuple[str, frozenset[str], Any]] = {}
+        self._lock = threading.Lock()
 
     @property
     def sandbox(self) -> bool:
         return is_sandbox(self.session)
 
     def client(self, service: str):
-        if service not in self._clients:
-            client = _client(self.session, service, self.region)
-            client.meta.events.register("before-call.*.*", self.calls._before)
-            client.meta.events.register("after-call.*.*", self.calls._after)
-            self._clients[service] = client
-        return self._clients[service]
+        with self._lock:  # a boto3 Session must not make clients from two threads at once
+            if service not in self._clients:
+                client = _client(self.session, service, self.region)
+                client.meta.events.register("before-call.*.*", self.calls._before)
+                client.meta.events.register("after-call.*.*", self.calls._after)
+                self._clients[service] = client
+            return self._clients[service]
+
+    def read_ahead(self, reads: Sequence[Read]) -> list[Any]:
+        """Make independent reads at once, each kept for the one call that asks for it.
+
+        The reads run on a bounded pool of :data:`WORKERS` threads, through the
+        same clients (same retries). Each answer, or the error it met, waits for
+        the first :meth:`call` or :meth:`pages` with the same operation and
+        parameters, which takes it instead of asking AWS again and handles an
+        error exactly as if it had just met it (``ok_codes``, translation). A
+        write drops the answers it could have changed. Returns the answers (or
+        errors) in order, so the caller can decide what to read next.
+        """
+        for service in {r.service for r in reads}:
+            self.client(service)
+        if len(reads) <= 1:
+            answers = [self._read(r) for r in reads]
+        else:
+            with ThreadPoolExecutor(min(WORKERS, len(reads))) as pool:
+                answers = list(pool.map(self._read, reads))
+        with self._lock:
+            for read, answer in zip(reads, answers):
+                self._ahead[read.key] = (read.service, _resources(read.params), answer)
+        return answers
+
+    def _read(self, read: Read) -> Any:
+        try:
+            if read.items:
+                return self._all_pages(read.service, read.operation, read.items, read.params)
+            answer = getattr(self.client(read.service), read.operation)(**read.params)
+            if isinstance(answer.get("Body"), StreamingBody):  # S3 GetObject: free the connection
+                body = answer["Body"].read()
+                answer["Body"] = StreamingBody(io.BytesIO(body), len(body))
+            return answer
+        except Exception as err:  # kept, and raised where the step makes this call
+            return err
+
+    def _take(self, service: str, operation: str, items: str, params: dict[str, Any]) -> Any:
+        key = Read(service, operation, params, items).key
+        with self._lock:
+            found = self._ahead.pop(key, None)
+        if found is None:
+            return _NOTHING
+        if isinstance(found[2], Exception):
+            raise found[2]
+        return found[2]
+
+    def _stale(self, service: str, params: dict[str, Any]) -> None:
+        """Drop reads made ahead that this write to ``service`` could change."""
+        names = _resources(params)
+        with self._lock:
+            for key, (where, about, _) in list(self._ahead.items()):
+                if where == service and (not names or not about or names & about):
+                    del self._ahead[key]
 
     def call(self, service: str, operation: str, doing: str = "", ok_codes: tuple[str, ...] = (),
              **params: Any) -> Any:
@@ -174,11 +277,14 @@ class Context:
         ``ClientError`` is raised unchanged for them.
         """
         method = getattr(self.client(service), operation)
+        if not is_read(self._api_name(service, operation)):
+            self._stale(service, params)
         waited = 0.0
         delay = 0.25
         while True:
             try:
-                return method(**params)
+                ahead = self._take(service, operation, "", params)
+                return method(**params) if ahead is _NOTHING else ahead
             except ClientError as err:
                 code = err.response.get("Error", {}).get("Code", "")
                 if code in ok_codes:
@@ -202,15 +308,20 @@ class Context:
 
     def pages(self, service: str, operation: str, key: str, **params: Any) -> list[Any]:
         """All items of a paginated read."""
-        paginator = self.client(service).get_paginator(operation)
-        items: list[Any] = []
         try:
-            for page in paginator.paginate(**params):
-                items.extend(page.get(key, []))
+            ahead = self._take(service, operation, key, params)
+            if ahead is not _NOTHING:
+                return list(ahead)
+            return self._all_pages(service, operation, key, params)
         except ClientError as err:
             raise translate(err, f"listing {key}") from err
         except (BotoConnectionError, HTTPClientError) as err:
             raise unreachable(err, self._api_name(service, operation), f"listing {key}") from err
+
+    def _all_pages(self, service: str, operation: str, key: str, params: dict[str, Any]) -> list[Any]:
+        items: list[Any] = []
+        for page in self.client(service).get_paginator(operation).paginate(**params):
+            items.extend(page.get(key, []))
         return items
 
     def _api_name(self, service: str, operation: str) -> str:

@@ -21,6 +21,7 @@ from . import policies
 from .aws import Context
 from .errors import ConflictError, Problem
 from .plan import Plan, plan
+from .prefetch import prefetch
 from .report import Report
 from .sandbox import LIMITS
 from .spec import DEFAULT_ATTACHED_POLICIES_QUOTA, RoleSpec
@@ -52,12 +53,14 @@ def _start(spec: RoleSpec, session: boto3.Session | None, action: str,
     if not isinstance(spec, RoleSpec):
         raise TypeError(f"spec must be a RoleSpec, got {type(spec).__name__}")
     ctx = Context(session, spec.region, progress, propagation_timeout)
+    the_plan = plan(spec)
+    prefetch(ctx, spec, the_plan, action)  # the steps' independent reads, at once
     identity = ctx.call("sts", "get_caller_identity", "identifying the caller")
     ctx.account = identity["Account"]
     ctx.caller_arn = identity["Arn"]
     ctx.partition = identity["Arn"].split(":")[1]
     report = Report(action, target="sandbox" if ctx.sandbox else "AWS", account=ctx.account)
-    return ctx, plan(spec), report
+    return ctx, the_plan, report
 
 
 def _finish(ctx: Context, report: Report) -> Report:
