@@ -11,8 +11,10 @@ means the sandbox, so nothing reaches a real account unless asked for with
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -21,6 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.model
+import botocore.regions
 from botocore.config import Config
 from botocore.exceptions import (
     ClientError,
@@ -109,6 +114,44 @@ def _client(session: boto3.Session, service: str, region: str):
     return session.client(service, region_name=region, config=_CONFIG)
 
 
+@functools.cache
+def _loader() -> botocore.loaders.Loader:
+    """One botocore data loader for the process, with boto3's data path as boto3 adds it.
+
+    A loader parses each service model once and keeps it; every new session would
+    otherwise scan botocore's data folder and parse IAM's model (about 30 ms) again.
+    """
+    loader = botocore.loaders.create_loader(os.environ.get("AWS_DATA_PATH"))
+    loader.search_paths.append(os.path.join(os.path.dirname(boto3.__file__), "data"))
+    return loader
+
+
+def service_model(service: str) -> botocore.model.ServiceModel:
+    """botocore's model of ``service`` (parsed once per process).
+
+    >>> service_model("iam").operation_model("CreateRole").input_shape.members["RoleName"].metadata["max"]
+    64
+    """
+    return botocore.model.ServiceModel(_loader().load_service_model(service, "service-2"), service)
+
+
+@functools.cache
+def partition_of(region: str) -> str:
+    """The AWS partition a region belongs to, from botocore's endpoint data.
+
+    >>> partition_of("cn-north-1"), partition_of("eu-west-1")
+    ('aws-cn', 'aws')
+    """
+    return botocore.regions.EndpointResolver(_loader().load_data("endpoints")).get_partition_for_region(region)
+
+
+def _share_models(session: boto3.Session) -> None:
+    """Let ``session``'s clients use the process's loader (models parsed once)."""
+    core = getattr(session, "_session", None)  # the botocore session under boto3's
+    if core is not None and core.get_config_variable("data_path") == os.environ.get("AWS_DATA_PATH"):
+        core.register_component("data_loader", _loader())
+
+
 def is_read(operation: str) -> bool:
     """Whether an API operation only reads (by AWS's naming convention)."""
     return operation.startswith(_READ_PREFIXES)
@@ -189,6 +232,7 @@ class Context:
                  progress: Callable[[str], None] | None = None,
                  propagation_timeout: float = 20.0):
         self.session = session if session is not None else connect("sandbox", region)
+        _share_models(self.session)
         self.region = region
         self.calls = Calls()
         self.progress = progress or (lambda message: None)
@@ -248,7 +292,7 @@ class Context:
                 body = answer["Body"].read()
                 answer["Body"] = StreamingBody(io.BytesIO(body), len(body))
             return answer
-        except Exception as err:  # kept, and raised where the step makes this call
+        except Exception as err:  # noqa: BLE001 - kept, raised where the step makes this call
             return err
 
     def _take(self, service: str, operation: str, items: str, params: dict[str, Any]) -> Any:

@@ -18,12 +18,12 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-import boto3
 import botocore.exceptions
-import botocore.session
 import regex
 
 from . import policies
+from .aws import partition_of as aws_partition_of
+from .aws import service_model
 from .errors import Problem, ValidationError
 
 __all__ = ["FEATURES", "INSTANCE_KINDS", "OWNER_TAG", "RoleSpec"]
@@ -46,8 +46,7 @@ _CLUSTER = re.compile(r"[A-Za-z0-9_-]{1,255}")
 
 @functools.cache
 def _iam_member(operation: str, member: str):
-    model = botocore.session.get_session().get_service_model("iam")
-    return model.operation_model(operation).input_shape.members[member]
+    return service_model("iam").operation_model(operation).input_shape.members[member]
 
 
 @functools.cache
@@ -174,14 +173,14 @@ def _known_partition(region: str) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=64)  # a new boto3 Session per call costs ~30 ms
+@functools.lru_cache(maxsize=64)
 def partition_of(region: str) -> str:
     """The AWS partition a region belongs to (botocore's endpoint data).
 
     >>> partition_of("cn-north-1"), partition_of("eu-west-1")
     ('aws-cn', 'aws')
     """
-    return boto3.Session().get_partition_for_region(region)
+    return aws_partition_of(region)
 
 
 @dataclass(frozen=True)
