@@ -46,7 +46,7 @@ from .errors import (
 )
 from .sandbox import SandboxSession, shared_sandbox_session
 
-__all__ = ["Read", "connect", "is_sandbox"]
+__all__ = ["Read", "assumed", "connect", "is_sandbox"]
 
 TARGETS = ("sandbox", "aws")
 
@@ -105,13 +105,37 @@ def connect(target: str = "sandbox", region: str | None = None) -> boto3.Session
     return session
 
 
+def assumed(ctx: Context, role_arn: str, session_name: str) -> boto3.Session:
+    """A session holding the credentials of ``role_arn``, assumed with ``ctx``'s session.
+
+    On the sandbox the session stays on the same server: moto keys each account by
+    the credentials' access key id, so the assumed credentials reach the role's account.
+    """
+    found = ctx.call("sts", "assume_role", f"assuming {role_arn}", RoleArn=role_arn,
+                     RoleSessionName=session_name)["Credentials"]
+    keys = {"aws_access_key_id": found["AccessKeyId"], "aws_secret_access_key": found["SecretAccessKey"],
+            "aws_session_token": found["SessionToken"]}
+    if is_sandbox(ctx.session):
+        session = SandboxSession(ctx.session.endpoint_url, ctx.region)
+        session._session.set_credentials(keys["aws_access_key_id"], keys["aws_secret_access_key"],
+                                         keys["aws_session_token"])
+        return session
+    return boto3.Session(region_name=ctx.region, **keys)
+
+
 def is_sandbox(session: boto3.Session) -> bool:
     """Whether ``session`` talks to the embedded sandbox."""
     return isinstance(session, SandboxSession)
 
 
+# A boto3 Session is not thread-safe: several runs at once on one session (a survey
+# audits many roles at a time) make their clients one after another.
+_CLIENT_LOCK = threading.Lock()
+
+
 def _client(session: boto3.Session, service: str, region: str):
-    return session.client(service, region_name=region, config=_CONFIG)
+    with _CLIENT_LOCK:
+        return session.client(service, region_name=region, config=_CONFIG)
 
 
 @functools.cache
@@ -271,17 +295,37 @@ class Context:
         write drops the answers it could have changed. Returns the answers (or
         errors) in order, so the caller can decide what to read next.
         """
-        for service in {r.service for r in reads}:
-            self.client(service)
-        if len(reads) <= 1:
-            answers = [self._read(r) for r in reads]
-        else:
-            with ThreadPoolExecutor(min(WORKERS, len(reads))) as pool:
-                answers = list(pool.map(self._read, reads))
+        answers = self._read_all(reads)
         with self._lock:
             for read, answer in zip(reads, answers):
                 self._ahead[read.key] = (read.service, _resources(read.params), answer)
         return answers
+
+    def read_concurrently(self, reads: Sequence[Read]) -> list[Any]:
+        """Make independent reads at once; their answers in order, none kept.
+
+        An answer is the response (for a paginated read, all its items) or the
+        error the read met, translated as :meth:`call` would raise it (an
+        :class:`~ecsrole_lib.errors.EcsRoleError` with AWS's ``code``), for the
+        caller to raise or to handle (a resource deleted since it was listed).
+        """
+        answers = self._read_all(reads)
+        for i, (read, answer) in enumerate(zip(reads, answers)):
+            if isinstance(answer, ClientError):
+                answers[i] = translate(answer, f"reading {read.operation}")
+                answers[i].__cause__ = answer
+            elif isinstance(answer, (BotoConnectionError, HTTPClientError)):
+                answers[i] = unreachable(answer, self._api_name(read.service, read.operation), "")
+                answers[i].__cause__ = answer
+        return answers
+
+    def _read_all(self, reads: Sequence[Read]) -> list[Any]:
+        for service in {r.service for r in reads}:
+            self.client(service)
+        if len(reads) <= 1:
+            return [self._read(r) for r in reads]
+        with ThreadPoolExecutor(min(WORKERS, len(reads))) as pool:
+            return list(pool.map(self._read, reads))
 
     def _read(self, read: Read) -> Any:
         try:

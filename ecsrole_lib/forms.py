@@ -479,10 +479,9 @@ def least_privilege_table(spec: RoleSpec) -> Table:
 def trunking_settings(session, specs: Iterable[RoleSpec]) -> Table:
     """The effective ``awsvpcTrunking`` setting for each role's principal (read only)."""
     rows = []
-    sts = None
+    identity = None
     for spec in specs:
-        sts = sts or session.client("sts", region_name=spec.region)
-        identity = sts.get_caller_identity()
+        identity = identity or session.client("sts", region_name=spec.region).get_caller_identity()
         partition = identity["Arn"].split(":")[1]
         arn = f"arn:{partition}:iam::{identity['Account']}:role{spec.path}{spec.role_name}"
         settings = session.client("ecs", region_name=spec.region).list_account_settings(
@@ -571,6 +570,7 @@ class RoleForm(widgets.VBox):
             _choice("features", feature, FEATURES)
         self.action = action
         self._sessions: dict[tuple[str, str], Any] = {}
+        self._identities: dict[tuple[str, str], dict[str, Any]] = {}
         self.last_result: RunResult | None = None
         self.last_error: BaseException | None = None
         style = {"description_width": "9em"}
@@ -764,7 +764,11 @@ class RoleForm(widgets.VBox):
         """The caller's account and ARN on the current target (read only)."""
         import os
 
-        identity = self.session.client("sts").get_caller_identity()
+        # The caller does not change within a session: asked once, not at every cell.
+        key = (self.target, self.w_region.value.strip())
+        if key not in self._identities:
+            self._identities[key] = self.session.client("sts").get_caller_identity()
+        identity = self._identities[key]
         endpoint = "" if self.target == "sandbox" else os.environ.get("AWS_ENDPOINT_URL", "")
         return Identity(self.target, self.w_region.value.strip(), identity["Account"],
                         identity["Arn"], endpoint, self.dry_run)

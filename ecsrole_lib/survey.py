@@ -1,0 +1,368 @@
+"""Every role an instance could use with Amazon ECS in an account, each with a verdict.
+
+:func:`survey` finds the roles a container instance could hold:
+
+* roles holding ``AmazonEC2ContainerServiceforEC2Role`` (whatever trusts them);
+* roles trusted by ``ec2.amazonaws.com`` or ``ssm.amazonaws.com`` whose own
+  policies allow ``ecs:RegisterContainerInstance``;
+
+with the instance profiles holding them, and gives each the audit's verdict
+(:func:`ecsrole_lib.audit` of the documented setup for that role, its kind and
+its instance profile), and the doctor's where that exists.
+
+It stays fast as the account grows. The account is listed once, paginated
+(roles with their trust policies, instance profiles with their roles, the
+holders of the managed policy), and a role is read on its own only when it
+is a candidate: at most 2 reads plus one per inline policy to decide whether
+a trusted role's policies allow the action (each customer managed policy's
+document read once for the account, 2 reads), then the audit's reads (6 for a
+role with an instance profile). Reads run concurrently: the listings at once,
+the candidates' reads on a bounded pool, the audits :data:`~ecsrole_lib.aws.WORKERS`
+at a time.
+
+Across many accounts, :func:`survey_organization` assumes a role in each
+account of an AWS Organizations organization (or the accounts given) and
+merges the surveys.
+
+>>> row = SurveyRow("123456789012", "ecsInstanceRole", "arn:aws:iam::123456789012:role/ecsInstanceRole",
+...                 "holds AmazonEC2ContainerServiceforEC2Role", ("ec2.amazonaws.com",),
+...                 ("ecsInstanceRole-profile",), "ok")
+>>> print(Survey(("123456789012",), [row], roles_listed=3))  # doctest: +NORMALIZE_WHITESPACE
+Survey of 1 account(s): 1 of 3 roles an instance could use with Amazon ECS; 1 ok; 0 reads
+account       role             found because                             instance profiles        audit
+123456789012  ecsInstanceRole  holds AmazonEC2ContainerServiceforEC2Role  ecsInstanceRole-profile  ok
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+from . import policies
+from .aws import WORKERS, Context, Read, assumed, partition_of
+from .converge import audit
+from .errors import EcsRoleError, ValidationError
+from .report import CELL_STYLE
+from .spec import RoleSpec
+
+__all__ = ["Survey", "SurveyRow", "survey", "survey_organization"]
+
+#: The action the Amazon ECS container agent needs first, to join a cluster.
+REGISTER = "ecs:RegisterContainerInstance"
+#: The principals an instance's role is trusted by, and the guide's instance kind for each.
+INSTANCE_PRINCIPALS = {"ec2.amazonaws.com": "ec2", "ssm.amazonaws.com": "external"}
+#: What an organization's member accounts let the management account assume by default.
+ORGANIZATION_ROLE = "OrganizationAccountAccessRole"
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    """One role an instance could use with Amazon ECS, and what the audit says of it."""
+
+    account: str
+    role_name: str
+    arn: str
+    found_because: str
+    trusted_by: tuple[str, ...]
+    instance_profiles: tuple[str, ...]
+    verdict: str
+    findings: tuple[str, ...] = ()
+    doctor: str = ""
+    reads: int = 0
+
+
+@dataclass
+class Survey:
+    """The roles an instance could use with Amazon ECS, in one or more accounts."""
+
+    accounts: tuple[str, ...]
+    rows: list[SurveyRow] = field(default_factory=list)
+    roles_listed: int = 0
+    reads: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def __getitem__(self, role_name: str) -> SurveyRow:
+        for row in self.rows:
+            if row.role_name == role_name:
+                return row
+        raise KeyError(role_name)
+
+    @property
+    def verdicts(self) -> dict[tuple[str, str], str]:
+        """(account, role name) to the audit's verdict."""
+        return {(r.account, r.role_name): r.verdict for r in self.rows}
+
+    @classmethod
+    def merge(cls, surveys: Iterable[Survey]) -> Survey:
+        """One survey of several accounts."""
+        surveys = list(surveys)
+        merged = cls(tuple(a for s in surveys for a in s.accounts))
+        for one in surveys:
+            merged.rows += one.rows
+            merged.roles_listed += one.roles_listed
+            merged.reads += one.reads
+            merged.seconds = max(merged.seconds, one.seconds)
+            merged.notes += [n for n in one.notes if n not in merged.notes]
+        return merged
+
+    def summary(self) -> str:
+        ok = sum(r.verdict == "ok" for r in self.rows)
+        return (f"Survey of {len(self.accounts)} account(s): {len(self.rows)} of "
+                f"{self.roles_listed} roles an instance could use with Amazon ECS; {ok} ok; "
+                f"{self.reads} reads")
+
+    def _columns(self) -> list[tuple[str, list[str]]]:
+        columns = [("account", [r.account for r in self.rows]),
+                   ("role", [r.role_name for r in self.rows]),
+                   ("found because", [r.found_because for r in self.rows]),
+                   ("instance profiles", [", ".join(r.instance_profiles) or "none" for r in self.rows]),
+                   ("audit", [r.verdict for r in self.rows])]
+        if any(r.doctor for r in self.rows):
+            columns.append(("doctor", [r.doctor for r in self.rows]))
+        return columns
+
+    def __str__(self) -> str:
+        columns = self._columns()
+        widths = [max([len(h)] + [len(v) for v in values]) for h, values in columns]
+        lines = [self.summary(), "  ".join(h.ljust(w) for (h, _), w in zip(columns, widths)).rstrip()]
+        for i, row in enumerate(self.rows):
+            lines.append("  ".join(values[i].ljust(w) for (_, values), w in zip(columns, widths)).rstrip())
+            lines += [" " * 4 + finding for finding in row.findings]
+        lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        columns = self._columns()
+        head = "".join(f"<th style='{CELL_STYLE}'>{esc(h)}</th>" for h, _ in columns)
+        body = ""
+        for i, row in enumerate(self.rows):
+            cells = [esc(values[i]) for _, values in columns]
+            cells[1] = f"<code>{cells[1]}</code>"
+            audit_cell = [h for h, _ in columns].index("audit")
+            colour = "#1a7f37" if row.verdict == "ok" else "#cf222e"
+            cells[audit_cell] = (f"<b style='color:{colour}'>{cells[audit_cell]}</b>"
+                                 + "".join(f"<br><small>{esc(f)}</small>" for f in row.findings))
+            body += "<tr>" + "".join(f"<td style='{CELL_STYLE}'>{c}</td>" for c in cells) + "</tr>"
+        notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
+        return (f"<div class='ecsrole-survey'><p><b>{esc(self.summary())}</b></p>"
+                f"<table style='text-align:left'><tr>{head}</tr>{body}</table>"
+                + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+
+
+# ---------------------------------------------------------------------------------------
+# What a role's policies allow. Isolated on purpose: the guide's policy evaluation
+# (ecsrole_lib.access.evaluate) replaces it when it lands.
+# ---------------------------------------------------------------------------------------
+def allows(documents: Sequence[Any], action: str = REGISTER) -> bool:
+    """Whether policy documents, taken together, allow ``action`` (an explicit Deny wins).
+
+    >>> allows([{"Statement": [{"Effect": "Allow", "Action": "ecs:*", "Resource": "*"}]},
+    ...         {"Statement": [{"Effect": "Deny", "Action": "ecs:Register*", "Resource": "*"}]}])
+    False
+    """
+    statements: list[Any] = []
+    for document in documents:
+        found = policies.parse(document).get("Statement", [])
+        statements += [found] if isinstance(found, dict) else list(found)
+    return action in policies.allowed_actions({"Statement": statements}, (action,))
+
+
+def _instance_principals(trust: Any) -> tuple[str, ...]:
+    """The instance principals (ec2, ssm) a trust policy lets assume the role."""
+    found = []
+    for statement in _statements(trust):
+        if statement.get("Effect") != "Allow":
+            continue
+        services = statement.get("Principal", {})
+        services = services.get("Service", []) if isinstance(services, dict) else []
+        for service in [services] if isinstance(services, str) else services:
+            if service in INSTANCE_PRINCIPALS and service not in found:
+                found.append(service)
+    return tuple(found)
+
+
+def _statements(document: Any) -> list[dict]:
+    found = policies.parse(document).get("Statement", [])
+    return [found] if isinstance(found, dict) else list(found)
+
+
+def _doctor(spec: RoleSpec, session: boto3.Session) -> str:
+    """The doctor's verdict on the role, where the doctor exists in this build."""
+    try:
+        from . import doctor  # noqa: F401 - on its own branch until it lands
+    except ImportError:
+        return ""
+    return ""
+
+
+# ---------------------------------------------------------------------------------------
+# The survey.
+# ---------------------------------------------------------------------------------------
+def survey(session: boto3.Session | None = None, region: str = "us-east-1",
+           progress: Callable[[str], None] | None = None) -> Survey:
+    """Every role an instance could use with Amazon ECS in the account, each with a verdict.
+
+    Parameters
+    ----------
+    session
+        Where to look; ``None`` is the sandbox. Read only: nothing is written.
+    region
+        The Region for the audits (IAM is global; the partition follows the Region).
+    progress
+        Called with a line of text as the survey goes.
+
+    Returns
+    -------
+    Survey
+        One row per role, in name order: why it was found, the instance
+        profiles holding it, the audit's verdict and its findings.
+    """
+    started = time.perf_counter()
+    ctx = Context(session, region, progress)
+    say = ctx.progress
+    partition = partition_of(region)
+    container_policy = policies.managed_policy_arn(partition, policies.CONTAINER_INSTANCE_POLICY)
+    identity, roles, profiles, holders = _raise_first(ctx.read_concurrently([
+        Read("sts", "get_caller_identity"),
+        Read("iam", "list_roles", {}, "Roles"),
+        Read("iam", "list_instance_profiles", {}, "InstanceProfiles"),
+        Read("iam", "list_entities_for_policy", {"PolicyArn": container_policy,
+                                                 "EntityFilter": "Role"}, "PolicyRoles")]))
+    account = identity["Account"]
+    say(f"{len(roles)} roles, {len(profiles)} instance profiles in account {account}")
+    profiles_of: dict[str, list[str]] = {}
+    for profile in profiles:
+        for role in profile.get("Roles", []):
+            profiles_of.setdefault(role["RoleName"], []).append(profile["InstanceProfileName"])
+    holding = {r["RoleName"] for r in holders}
+    trusted = {r["RoleName"]: _instance_principals(r.get("AssumeRolePolicyDocument", {})) for r in roles}
+    by_name = {r["RoleName"]: r for r in roles}
+
+    found: dict[str, str] = {n: f"holds {policies.CONTAINER_INSTANCE_POLICY[1]}" for n in holding
+                             if n in by_name}
+    undecided = sorted(n for n, principals in trusted.items() if principals and n not in found)
+    for name in _allowing(ctx, undecided):
+        found[name] = f"trusted by {', '.join(trusted[name])}; its policies allow {REGISTER}"
+    say(f"{len(found)} roles an instance could use with Amazon ECS; auditing them")
+
+    def verdict(name: str) -> SurveyRow:
+        role = by_name[name]
+        principals = trusted[name]
+        kind = INSTANCE_PRINCIPALS[principals[0]] if principals else "ec2"
+        held = tuple(sorted(profiles_of.get(name, [])))
+        try:
+            spec = RoleSpec(role_name=name, instance_kind=kind, path=role.get("Path", "/"),
+                            region=region, **({"instance_profile_name": held[0]}
+                                              if held and kind == "ec2" else {}))
+        except ValidationError as err:
+            return SurveyRow(account, name, role["Arn"], found[name], principals, held,
+                             "not audited", (str(err).splitlines()[-1].strip(),))
+        report = audit(spec, ctx.session)
+        findings = tuple(f"{r.step}: {r.outcome}: {r.reason}" for r in report.findings)
+        return SurveyRow(account, name, role["Arn"], found[name], principals, held,
+                         "ok" if not findings else f"{len(findings)} finding(s)", findings,
+                         _doctor(spec, ctx.session), report.reads)
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        rows = list(pool.map(verdict, sorted(found)))
+    result = Survey((account,), rows, roles_listed=len(roles),
+                    reads=ctx.calls.reads + sum(r.reads for r in rows),
+                    seconds=round(time.perf_counter() - started, 3))
+    if ctx.sandbox:
+        result.notes.append("Sandbox: moto has no IAM policy simulator; whether a role's policies "
+                            f"allow {REGISTER} is decided from the policy documents.")
+    return result
+
+
+def _raise_first(answers: list[Any]) -> list[Any]:
+    for answer in answers:
+        if isinstance(answer, Exception):
+            raise answer
+    return answers
+
+
+def _value(answer: Any) -> Any:
+    """An answer of read_concurrently; ``None`` for a role or policy deleted since it was
+    listed (skipped); any other error is raised."""
+    if isinstance(answer, EcsRoleError) and getattr(answer, "code", "") == "NoSuchEntity":
+        return None
+    return _raise_first([answer])[0]
+
+
+def _allowing(ctx: Context, names: list[str]) -> list[str]:
+    """The roles among ``names`` whose own policies allow ecs:RegisterContainerInstance.
+
+    Three rounds of concurrent reads: each role's attached and inline policy lists;
+    its inline documents and each distinct managed policy; those policies' default
+    versions (one per policy for the whole account, however many roles hold it).
+    """
+    if not names:
+        return []
+    lists = [_value(a) for a in ctx.read_concurrently(
+        [Read("iam", "list_attached_role_policies", {"RoleName": n}, "AttachedPolicies") for n in names]
+        + [Read("iam", "list_role_policies", {"RoleName": n}, "PolicyNames") for n in names])]
+    attached = dict(zip(names, lists[:len(names)]))
+    inline = dict(zip(names, lists[len(names):]))
+    arns = sorted({p["PolicyArn"] for listed in attached.values() for p in listed or []})
+    inline_reads = [Read("iam", "get_role_policy", {"RoleName": n, "PolicyName": p})
+                    for n in names for p in inline[n] or []]
+    answers = [_value(a) for a in ctx.read_concurrently(
+        inline_reads + [Read("iam", "get_policy", {"PolicyArn": a}) for a in arns])]
+    documents: dict[str, list[Any]] = {}
+    for read, answer in zip(inline_reads, answers):
+        if answer is not None:
+            documents.setdefault(read.params["RoleName"], []).append(answer["PolicyDocument"])
+    versions = [Read("iam", "get_policy_version", {"PolicyArn": a,
+                                                   "VersionId": p["Policy"]["DefaultVersionId"]})
+                for a, p in zip(arns, answers[len(inline_reads):]) if p is not None]
+    managed = {r.params["PolicyArn"]: v["PolicyVersion"]["Document"]
+               for r, v in zip(versions, map(_value, ctx.read_concurrently(versions))) if v is not None}
+    return [n for n in names if attached[n] is not None and allows(
+        [managed[p["PolicyArn"]] for p in attached[n] if p["PolicyArn"] in managed]
+        + documents.get(n, []))]
+
+
+def survey_organization(session: boto3.Session | None = None, role_name: str = ORGANIZATION_ROLE,
+                        accounts: Sequence[str] | None = None, region: str = "us-east-1",
+                        progress: Callable[[str], None] | None = None) -> Survey:
+    """The same survey in every account of an organization, merged.
+
+    From the management account (or a delegated administrator), ``role_name``
+    is assumed in each member account (``OrganizationAccountAccessRole`` is
+    what AWS Organizations creates in the accounts it creates); the caller's
+    own account is surveyed with the caller's own credentials.
+
+    Parameters
+    ----------
+    accounts
+        The account ids to survey; ``None`` lists the organization's ``ACTIVE`` accounts.
+    """
+    ctx = Context(session, region, progress)
+    caller = ctx.call("sts", "get_caller_identity", "identifying the caller")
+    partition = caller["Arn"].split(":")[1]
+    if accounts is None:
+        accounts = [a["Id"] for a in ctx.pages("organizations", "list_accounts", "Accounts")
+                    if a.get("Status", "ACTIVE") == "ACTIVE"]
+
+    def one(account: str) -> Survey:
+        if account == caller["Account"]:
+            return survey(ctx.session, region, progress)
+        member = assumed(ctx, f"arn:{partition}:iam::{account}:role/{role_name}", "ecsrole-survey")
+        return survey(member, region, progress)
+
+    # Each account's survey is concurrent inside; accounts go one after another so the
+    # bounded pools do not multiply.
+    merged = Survey.merge(one(account) for account in sorted(accounts))
+    merged.reads += ctx.calls.reads
+    return merged
