@@ -1,0 +1,150 @@
+"""``survey``: every role an instance could use with Amazon ECS, each with the audit's verdict.
+
+The account is seeded with boto3, as people make roles by hand (``benchmarks/seed.py``):
+30 roles, half of them container instance roles with a fault each (or none), half
+other roles. The expected verdict of each kind is written here from the fault itself.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from benchmarks.seed import KINDS, document, plan_roles, seed
+from ecsrole_lib import SandboxSession, survey
+from ecsrole_lib.aws import Context, assumed
+from ecsrole_lib.survey import allows, survey_organization
+
+survey_module = sys.modules["ecsrole_lib.survey"]
+
+HOLDS = "holds AmazonEC2ContainerServiceforEC2Role"
+ALLOWED = "trusted by ec2.amazonaws.com; its policies allow ecs:RegisterContainerInstance"
+
+#: kind -> (found because, (step, outcome) findings of the audit); None: not an ECS role.
+EXPECTED = {
+    "documented": (HOLDS, set()),
+    "no instance profile": (HOLDS, {("create_instance_profile", "missing"),
+                                    ("add_role_to_instance_profile", "missing")}),
+    "empty instance profile": (HOLDS, {("add_role_to_instance_profile", "missing")}),
+    "trusted by ecs-tasks": (HOLDS, {("create_role", "conflict")}),
+    "inline policy instead": (ALLOWED, {("attach_managed_policy", "missing"),
+                                        ("extra_inline_policy", "extra")}),
+    "customer managed policy instead": (ALLOWED, {("attach_managed_policy", "missing"),
+                                                  ("extra_policy", "extra")}),
+    "extra managed policy": (HOLDS, {("extra_policy", "extra")}),
+    "ecs anywhere": (HOLDS, set()),
+    "ecs anywhere without ssm core": (HOLDS, {("attach_ssm_managed_instance_core", "missing")}),
+    # Systems Manager of any account could assume it (no aws:SourceAccount condition).
+    "ecs anywhere without conditions": (HOLDS, {("create_role", "conflict")}),
+    "register denied": None,
+    "ec2 without ecs": None,
+    "lambda": None,
+    "lambda allowed ecs": None,
+}
+
+
+def _findings(row) -> set[tuple[str, str]]:
+    return {tuple(f.split(": ")[:2]) for f in row.findings}
+
+
+def test_every_kind_has_an_expected_verdict():
+    assert set(EXPECTED) == set(KINDS)
+
+
+def test_survey_of_a_seeded_account_of_30_roles(session, record_calls):
+    roles = plan_roles(30)
+    seed(session, roles)
+    calls = record_calls(session)
+    result = survey(session)
+
+    ecs_roles = {name: kind for name, kind in roles.items() if EXPECTED[kind] is not None}
+    assert len(ecs_roles) == 15 and result.roles_listed == 30
+    assert [row.role_name for row in result.rows] == sorted(ecs_roles)
+    for row in result.rows:
+        found_because, findings = EXPECTED[ecs_roles[row.role_name]]
+        assert (row.found_because, _findings(row)) == (found_because, findings), row
+        assert row.verdict == ("ok" if not findings else f"{len(findings)} finding(s)")
+        assert row.account == "123456789012"
+    profiles = {row.role_name: row.instance_profiles for row in result.rows}
+    documented = next(n for n, k in ecs_roles.items() if k == "documented")
+    assert profiles[documented] == (f"{documented}-profile",)
+    assert all(profiles[n] == () for n, k in ecs_roles.items()
+               if k in ("no instance profile", "empty instance profile", "ecs anywhere"))
+    assert "task roles" in " ".join(result[next(
+        n for n, k in ecs_roles.items() if k == "trusted by ecs-tasks")].findings)
+    # The counts are the requests made, and nothing was written.
+    assert result.reads == len(calls.since()) and calls.writes() == []
+
+
+def test_reads_per_role_are_bounded(session, record_calls):
+    """Listings for the account, then per candidate role only: the README's bound."""
+    roles = plan_roles(30)
+    seed(session, roles)
+    calls = record_calls(session)
+    result = survey(session)
+    kinds = list(roles.values())
+    undecided = sum(k in ("inline policy instead", "customer managed policy instead",
+                          "register denied", "ec2 without ecs") for k in kinds)
+    inline = sum(k in ("inline policy instead", "register denied") for k in kinds)
+    customer_policies = sum(k == "customer managed policy instead" for k in kinds)
+    bound = (4                              # caller, roles, instance profiles, holders: one page each
+             + 2 * undecided + inline       # the trusted roles' policy lists, inline documents
+             + 2 * (customer_policies + 1)  # each managed policy's document, once (+ S3 read only)
+             + 6 * len(result.rows))        # the audit of each container instance role
+    assert len(calls.since()) == result.reads <= bound
+
+
+def test_the_survey_table_in_text_and_html(session):
+    seed(session, {"ecsInstanceRole": "documented", "broken": "no instance profile"})
+    result = survey(session)
+    text, page = str(result), result._repr_html_()
+    assert "2 of 2 roles" in text and "broken" in text and "ecsInstanceRole-profile" in text
+    assert "create_instance_profile: missing" in text
+    assert page.count("<tr>") == 3 and "<code>broken</code>" in page
+
+
+def test_a_deny_in_another_policy_wins():
+    allow = json.loads(document({"Effect": "Allow", "Action": "ecs:*", "Resource": "*"}))
+    deny = json.loads(document({"Effect": "Deny", "Action": "ecs:RegisterContainerInstance",
+                                "Resource": "*"}))
+    assert allows([allow]) and not allows([allow, deny]) and not allows([])
+
+
+def test_survey_across_two_accounts_of_an_organization(reset_endpoint):
+    """The management account and a member account, the role assumed in the member."""
+    session = SandboxSession(reset_endpoint)
+    organizations = session.client("organizations")
+    organizations.create_organization(FeatureSet="ALL")
+    member = organizations.create_account(Email="member@example.com", AccountName="member")[
+        "CreateAccountStatus"]["AccountId"]
+    ctx = Context(session, "us-east-1")
+    in_member = assumed(ctx, f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole", "seed")
+    assert in_member.client("sts").get_caller_identity()["Account"] == member
+    # AWS Organizations makes the role in each account it creates (so does moto).
+    in_member.client("iam").get_role(RoleName="OrganizationAccountAccessRole")
+    seed(session, {"ecsInstanceRole": "documented"})
+    seed(in_member, {"ecsInstanceRole": "no instance profile", "member-lambda": "lambda"})
+
+    result = survey_organization(session)
+    assert sorted(result.accounts) == sorted(["123456789012", member])
+    assert result.verdicts == {("123456789012", "ecsInstanceRole"): "ok",
+                               (member, "ecsInstanceRole"): "2 finding(s)"}
+    assert result.roles_listed == 1 + 3  # each account's OrganizationAccountAccessRole too
+    only = survey_organization(session, accounts=[member])
+    assert only.accounts == (member,) and [r.account for r in only.rows] == [member]
+
+
+def test_a_role_deleted_during_the_survey_is_skipped_not_fatal(session, monkeypatch):
+    seed(session, {"keep": "documented", "gone": "inline policy instead"})
+    iam = session.client("iam")
+    real = survey_module._allowing
+
+    def deleted_first(ctx, names):  # the role goes between the listing and its own reads
+        iam.delete_role_policy(RoleName="gone", PolicyName="instance")
+        iam.remove_role_from_instance_profile(InstanceProfileName="gone-profile", RoleName="gone")
+        iam.delete_role(RoleName="gone")
+        return real(ctx, names)
+
+    monkeypatch.setattr(survey_module, "_allowing", deleted_first)
+    result = survey(session)
+    assert [r.role_name for r in result.rows] == ["keep"] and result.roles_listed == 2
