@@ -45,7 +45,7 @@ from typing import Any
 import boto3
 
 from . import policies
-from .aws import WORKERS, Context, Read, assumed, partition_of
+from .aws import WORKERS, Context, Read, assumed, keep_clients, partition_of
 from .converge import audit
 from .errors import EcsRoleError, ValidationError
 from .report import CELL_STYLE
@@ -274,7 +274,7 @@ def survey(session: boto3.Session | None = None, region: str = "us-east-1",
                          "ok" if not findings else f"{len(findings)} finding(s)", findings,
                          _doctor(spec, ctx.session), report.reads)
 
-    with ThreadPoolExecutor(WORKERS) as pool:
+    with ThreadPoolExecutor(WORKERS, initializer=keep_clients) as pool:
         rows = list(pool.map(verdict, sorted(found)))
     result = Survey((account,), rows, roles_listed=len(roles),
                     reads=ctx.calls.reads + sum(r.reads for r in rows),
