@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 ECS_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
@@ -106,9 +105,13 @@ def plan_roles(count: int, prefix: str = "r") -> dict[str, str]:
     return names
 
 
-def seed(session, roles: dict[str, str], workers: int = 8) -> None:
-    """Make each role of ``roles`` (name -> kind) in the account of ``session``."""
+def seed(session, roles: dict[str, str]) -> None:
+    """Make each role of ``roles`` (name -> kind) in the account of ``session``.
+
+    One after another: moto's IAM is not safe for concurrent writes (a role created
+    while another request looks roles up fails with "dictionary changed size").
+    """
     iam = session.client("iam")
     account = session.client("sts").get_caller_identity()["Account"]
-    with ThreadPoolExecutor(workers) as pool:
-        list(pool.map(lambda item: KINDS[item[1]](iam, item[0], account), roles.items()))
+    for name, kind in roles.items():
+        KINDS[kind](iam, name, account)

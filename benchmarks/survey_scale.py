@@ -23,14 +23,14 @@ SIZES = (10, 100, 1000)
 def run(repeat: int = 3, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
     from ecsrole_lib import sandbox, survey
 
-    from .calls import _reset
+    from .calls import _reset, warm
     from .seed import plan_roles, seed
 
     results: dict[str, Any] = {"sizes": {}}
     with sandbox() as session:
         for size in sizes:
             _reset(session.endpoint_url)
-            session.client("iam").get_account_summary()  # moto builds IAM: not the survey's
+            warm(session)
             roles = plan_roles(size)
             seed(session, roles)
             samples = []

@@ -10,15 +10,16 @@ with the instance profiles holding them, and gives each the audit's verdict
 (:func:`ecsrole_lib.audit` of the documented setup for that role, its kind and
 its instance profile), and the doctor's where that exists.
 
-It stays fast as the account grows. The account is listed once, paginated
-(roles with their trust policies, instance profiles with their roles, the
-holders of the managed policy), and a role is read on its own only when it
-is a candidate: at most 2 reads plus one per inline policy to decide whether
-a trusted role's policies allow the action (each customer managed policy's
-document read once for the account, 2 reads), then the audit's reads (6 for a
-role with an instance profile). Reads run concurrently: the listings at once,
-the candidates' reads on a bounded pool, the audits :data:`~ecsrole_lib.aws.WORKERS`
-at a time.
+It stays fast as the account grows. One paginated listing
+(``GetAccountAuthorizationDetails``) gives each role's trust policy, instance
+profiles, attached managed policies and inline documents, and the customer
+managed policies' documents: about one read per 100 roles. A role is read on
+its own only when it is found: the audit's 6 reads (the caller, the role, its
+instance profile, the managed policy, its attached and inline lists). An AWS
+managed policy that a trusted role attaches, other than the container instance
+one, is read once for the whole account (2 reads). The listings run at once,
+the audits :data:`~ecsrole_lib.aws.WORKERS` at a time on threads that keep
+their clients.
 
 Across many accounts, :func:`survey_organization` assumes a role in each
 account of an AWS Organizations organization (or the accounts given) and
@@ -57,6 +58,7 @@ __all__ = ["Survey", "SurveyRow", "survey", "survey_organization"]
 REGISTER = "ecs:RegisterContainerInstance"
 #: The principals an instance's role is trusted by, and the guide's instance kind for each.
 INSTANCE_PRINCIPALS = {"ec2.amazonaws.com": "ec2", "ssm.amazonaws.com": "external"}
+_GONE = "deleted since it was listed"
 #: What an organization's member accounts let the management account assume by default.
 ORGANIZATION_ROLE = "OrganizationAccountAccessRole"
 
@@ -231,28 +233,25 @@ def survey(session: boto3.Session | None = None, region: str = "us-east-1",
     started = time.perf_counter()
     ctx = Context(session, region, progress)
     say = ctx.progress
-    partition = partition_of(region)
-    container_policy = policies.managed_policy_arn(partition, policies.CONTAINER_INSTANCE_POLICY)
-    identity, roles, profiles, holders = _raise_first(ctx.read_concurrently([
+    container_policy = policies.managed_policy_arn(partition_of(region),
+                                                   policies.CONTAINER_INSTANCE_POLICY)
+    # One listing has it all for each role: its trust policy, instance profiles, attached
+    # managed policies and inline documents; and the customer managed policies' documents.
+    identity, roles, local = _raise_first(ctx.read_concurrently([
         Read("sts", "get_caller_identity"),
-        Read("iam", "list_roles", {}, "Roles"),
-        Read("iam", "list_instance_profiles", {}, "InstanceProfiles"),
-        Read("iam", "list_entities_for_policy", {"PolicyArn": container_policy,
-                                                 "EntityFilter": "Role"}, "PolicyRoles")]))
+        Read("iam", "get_account_authorization_details", {"Filter": ["Role"]}, "RoleDetailList"),
+        Read("iam", "get_account_authorization_details", {"Filter": ["LocalManagedPolicy"]},
+             "Policies")]))
     account = identity["Account"]
-    say(f"{len(roles)} roles, {len(profiles)} instance profiles in account {account}")
-    profiles_of: dict[str, list[str]] = {}
-    for profile in profiles:
-        for role in profile.get("Roles", []):
-            profiles_of.setdefault(role["RoleName"], []).append(profile["InstanceProfileName"])
-    holding = {r["RoleName"] for r in holders}
-    trusted = {r["RoleName"]: _instance_principals(r.get("AssumeRolePolicyDocument", {})) for r in roles}
+    say(f"{len(roles)} roles in account {account}")
     by_name = {r["RoleName"]: r for r in roles}
-
-    found: dict[str, str] = {n: f"holds {policies.CONTAINER_INSTANCE_POLICY[1]}" for n in holding
-                             if n in by_name}
-    undecided = sorted(n for n, principals in trusted.items() if principals and n not in found)
-    for name in _allowing(ctx, undecided):
+    trusted = {r["RoleName"]: _instance_principals(r.get("AssumeRolePolicyDocument", {})) for r in roles}
+    found: dict[str, str] = {}
+    for role in roles:
+        if any(p["PolicyArn"] == container_policy for p in role.get("AttachedManagedPolicies", [])):
+            found[role["RoleName"]] = f"holds {policies.CONTAINER_INSTANCE_POLICY[1]}"
+    undecided = [by_name[n] for n in sorted(trusted) if trusted[n] and n not in found]
+    for name in _allowing(ctx, undecided, _default_documents(local)):
         found[name] = f"trusted by {', '.join(trusted[name])}; its policies allow {REGISTER}"
     say(f"{len(found)} roles an instance could use with Amazon ECS; auditing them")
 
@@ -260,7 +259,7 @@ def survey(session: boto3.Session | None = None, region: str = "us-east-1",
         role = by_name[name]
         principals = trusted[name]
         kind = INSTANCE_PRINCIPALS[principals[0]] if principals else "ec2"
-        held = tuple(sorted(profiles_of.get(name, [])))
+        held = tuple(sorted(p["InstanceProfileName"] for p in role.get("InstanceProfileList", [])))
         try:
             spec = RoleSpec(role_name=name, instance_kind=kind, path=role.get("Path", "/"),
                             region=region, **({"instance_profile_name": held[0]}
@@ -269,15 +268,19 @@ def survey(session: boto3.Session | None = None, region: str = "us-east-1",
             return SurveyRow(account, name, role["Arn"], found[name], principals, held,
                              "not audited", (str(err).splitlines()[-1].strip(),))
         report = audit(spec, ctx.session)
+        if report.outcomes.get("create_role") == "missing":  # deleted since the listing
+            return SurveyRow(account, name, role["Arn"], found[name], principals, held, _GONE,
+                             reads=report.reads)
         findings = tuple(f"{r.step}: {r.outcome}: {r.reason}" for r in report.findings)
         return SurveyRow(account, name, role["Arn"], found[name], principals, held,
                          "ok" if not findings else f"{len(findings)} finding(s)", findings,
                          _doctor(spec, ctx.session), report.reads)
 
     with ThreadPoolExecutor(WORKERS, initializer=keep_clients) as pool:
-        rows = list(pool.map(verdict, sorted(found)))
+        audited = list(pool.map(verdict, sorted(found)))
+    rows = [row for row in audited if row.verdict != _GONE]
     result = Survey((account,), rows, roles_listed=len(roles),
-                    reads=ctx.calls.reads + sum(r.reads for r in rows),
+                    reads=ctx.calls.reads + sum(r.reads for r in audited),
                     seconds=round(time.perf_counter() - started, 3))
     if ctx.sandbox:
         result.notes.append("Sandbox: moto has no IAM policy simulator; whether a role's policies "
@@ -300,37 +303,33 @@ def _value(answer: Any) -> Any:
     return _raise_first([answer])[0]
 
 
-def _allowing(ctx: Context, names: list[str]) -> list[str]:
-    """The roles among ``names`` whose own policies allow ecs:RegisterContainerInstance.
+def _default_documents(local: list[dict]) -> dict[str, Any]:
+    """Customer managed policy ARN to the document of its default version."""
+    return {p["Arn"]: v["Document"] for p in local for v in p.get("PolicyVersionList", [])
+            if v.get("IsDefaultVersion")}
 
-    Three rounds of concurrent reads: each role's attached and inline policy lists;
-    its inline documents and each distinct managed policy; those policies' default
-    versions (one per policy for the whole account, however many roles hold it).
+
+def _allowing(ctx: Context, roles: list[dict], documents: dict[str, Any]) -> list[str]:
+    """The names of the ``roles`` whose own policies allow ecs:RegisterContainerInstance.
+
+    Inline and customer managed documents come with the listing; an AWS managed policy
+    they attach is read once for the whole account (its default version: 2 reads).
     """
-    if not names:
-        return []
-    lists = [_value(a) for a in ctx.read_concurrently(
-        [Read("iam", "list_attached_role_policies", {"RoleName": n}, "AttachedPolicies") for n in names]
-        + [Read("iam", "list_role_policies", {"RoleName": n}, "PolicyNames") for n in names])]
-    attached = dict(zip(names, lists[:len(names)]))
-    inline = dict(zip(names, lists[len(names):]))
-    arns = sorted({p["PolicyArn"] for listed in attached.values() for p in listed or []})
-    inline_reads = [Read("iam", "get_role_policy", {"RoleName": n, "PolicyName": p})
-                    for n in names for p in inline[n] or []]
-    answers = [_value(a) for a in ctx.read_concurrently(
-        inline_reads + [Read("iam", "get_policy", {"PolicyArn": a}) for a in arns])]
-    documents: dict[str, list[Any]] = {}
-    for read, answer in zip(inline_reads, answers):
-        if answer is not None:
-            documents.setdefault(read.params["RoleName"], []).append(answer["PolicyDocument"])
-    versions = [Read("iam", "get_policy_version", {"PolicyArn": a,
+    aws_managed = sorted({p["PolicyArn"] for r in roles for p in r.get("AttachedManagedPolicies", [])
+                          if p["PolicyArn"] not in documents})
+    found = [_value(a) for a in ctx.read_concurrently(
+        [Read("iam", "get_policy", {"PolicyArn": arn}) for arn in aws_managed])]
+    versions = [Read("iam", "get_policy_version", {"PolicyArn": arn,
                                                    "VersionId": p["Policy"]["DefaultVersionId"]})
-                for a, p in zip(arns, answers[len(inline_reads):]) if p is not None]
-    managed = {r.params["PolicyArn"]: v["PolicyVersion"]["Document"]
-               for r, v in zip(versions, map(_value, ctx.read_concurrently(versions))) if v is not None}
-    return [n for n in names if attached[n] is not None and allows(
-        [managed[p["PolicyArn"]] for p in attached[n] if p["PolicyArn"] in managed]
-        + documents.get(n, []))]
+                for arn, p in zip(aws_managed, found) if p is not None]
+    documents = dict(documents)
+    for read, answer in zip(versions, ctx.read_concurrently(versions)):
+        if _value(answer) is not None:
+            documents[read.params["PolicyArn"]] = answer["PolicyVersion"]["Document"]
+    return [role["RoleName"] for role in roles if allows(
+        [documents[p["PolicyArn"]] for p in role.get("AttachedManagedPolicies", [])
+         if p["PolicyArn"] in documents]
+        + [p["PolicyDocument"] for p in role.get("RolePolicyList", [])])]
 
 
 def survey_organization(session: boto3.Session | None = None, role_name: str = ORGANIZATION_ROLE,

@@ -162,3 +162,20 @@ form.export("exports")
 
 # %%
 sandbox_limits()
+
+# %% [markdown]
+# ## Every container instance role in the account
+#
+# A survey finds every role an instance could use with Amazon ECS: the roles that hold
+# `AmazonEC2ContainerServiceforEC2Role`, and the roles trusted by Amazon EC2
+# (`ec2.amazonaws.com`) or AWS Systems Manager (`ssm.amazonaws.com`) whose own policies allow
+# `ecs:RegisterContainerInstance`, with the instance profiles that hold them. Each gets the
+# audit's verdict against the documented setup for its kind. It only reads: the account is
+# listed once, page by page, and each role found is read concurrently with the others, so a
+# survey of a thousand roles takes seconds. For many accounts, `survey_organization` assumes a
+# role in each account of an AWS Organizations organization and merges the surveys.
+
+# %%
+from ecsrole_lib import survey
+
+survey(form.session, region)
