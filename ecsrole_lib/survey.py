@@ -271,7 +271,8 @@ def survey(session: boto3.Session | None = None, region: str = "us-east-1",
         if report.outcomes.get("create_role") == "missing":  # deleted since the listing
             return SurveyRow(account, name, role["Arn"], found[name], principals, held, _GONE,
                              reads=report.reads)
-        findings = tuple(f"{r.step}: {r.outcome}: {r.reason}" for r in report.findings)
+        findings = tuple(f"{r.step}: {r.outcome}: " + (f"{r.title}: " if r.step.startswith("extra") else "")
+                         + r.reason for r in report.findings)
         return SurveyRow(account, name, role["Arn"], found[name], principals, held,
                          "ok" if not findings else f"{len(findings)} finding(s)", findings,
                          _doctor(spec, ctx.session), report.reads)
