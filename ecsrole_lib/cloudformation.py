@@ -300,7 +300,7 @@ def _role(spec: RoleSpec, the_plan: Plan, partition: str) -> dict[str, Any]:
             if action.policy_name != S3_INLINE_NAME:
                 raise TypeError(f"no template for inline policy {action.policy_name}")
             document = policies.config_read_policy(
-                _PARTITION, "${" + RESOURCES["bucket"] + "}", literal(spec.config_key))
+                _PARTITION, "${" + RESOURCES["bucket"] + "}", spec.config_key, escape=literal)
             inline.append({"PolicyName": action.policy_name, "PolicyDocument": _value(document)})
         elif isinstance(action, (CreateRole, CheckEcrPermissions)):
             steps.append(step)
