@@ -249,6 +249,12 @@ def test_a_star_inside_a_segment_stays_inside_it():
                 f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:a:b-app") == "implicit_deny"
 
 
+def test_a_question_mark_stays_inside_its_segment():
+    policy = [doc(allow("s3:GetObject", "arn:aws:s3:::bucket/a?b"))]
+    assert kind(policy, "s3:GetObject", "arn:aws:s3:::bucket/a-b") == "allow"
+    assert kind(policy, "s3:GetObject", "arn:aws:s3:::bucket/a:b") == "implicit_deny"
+
+
 def test_resource_list_is_ored():
     policy = [doc(allow("ecs:Poll", [CLUSTER, INSTANCE]))]
     assert kind(policy, "ecs:Poll", INSTANCE) == "allow"

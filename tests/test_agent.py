@@ -109,6 +109,12 @@ def test_instance_tags_register_with_tag_resource_on_creation():
     assert "ecs:TagResource" not in actions(AgentConfig())
 
 
+def test_registration_with_tags_carries_them_in_its_context():
+    c = call(AgentConfig(instance_tags={"team": "ecs"}), "ecs:RegisterContainerInstance")
+    assert c.context_dict == {"aws:TagKeys": ["team"], "aws:RequestTag/team": "ecs"}
+    assert call(AgentConfig(), "ecs:RegisterContainerInstance").context == ()
+
+
 def test_propagated_ec2_tags_need_describe_tags_before_registering():
     got = actions(AgentConfig(propagate_ec2_tags=True))
     assert got.index("ec2:DescribeTags") < got.index("ecs:RegisterContainerInstance")
