@@ -596,6 +596,32 @@ def test_decision_is_frozen_and_reads_well():
     assert str(d) == f"allow: ecs:Poll on {INSTANCE}: allowed by policy #1, statement #1"
 
 
+ROLE_SESSION = f"arn:aws:sts::{ACCOUNT}:assumed-role/ecsInstanceRole/i-0123456789abcdef0"
+
+
+def test_access_denied_messages_in_aws_words():
+    """'Access denied error messages': the message names the principal, the action, the
+    resource, and the policy type that denied (explicitly) or allowed nothing (implicitly)."""
+    start = f"User: {ROLE_SESSION} is not authorized to perform: ecs:Poll on resource: {INSTANCE} "
+    nothing = evaluate([], "ecs:Poll", INSTANCE)
+    assert nothing.access_denied(ROLE_SESSION) == (
+        start + "because no identity-based policy allows the ecs:Poll action")
+    denied = evaluate([doc(allow("ecs:*"), deny("ecs:Poll"))], "ecs:Poll", INSTANCE)
+    assert denied.access_denied(ROLE_SESSION) == start + "with an explicit deny in an identity-based policy"
+    bounded = evaluate([doc(allow("ecs:*"))], "ecs:Poll", INSTANCE, boundary=SHIRLEY_BOUNDARY)
+    assert bounded.access_denied(ROLE_SESSION) == (
+        start + "because no permissions boundary allows the ecs:Poll action")
+    boundary_deny = evaluate([doc(allow("ecs:*"))], "ecs:Poll", INSTANCE,
+                             boundary=doc(allow("*"), deny("ecs:Poll")))
+    assert boundary_deny.access_denied(ROLE_SESSION) == start + "with an explicit deny in a permissions boundary"
+    assert evaluate([doc(allow("ecs:*"))], "ecs:Poll", INSTANCE).access_denied(ROLE_SESSION) is None
+
+
+def test_a_document_without_statement_is_refused_not_read_as_names():
+    with pytest.raises(UnsupportedPolicyError, match="no Statement"):
+        evaluate({"Version": "2012-10-17"}, "ecs:Poll")
+
+
 @pytest.mark.parametrize("statement, rule", [
     ({"Action": "ecs:Poll", "Resource": "*"}, "Effect"),
     ({"Effect": "allow", "Action": "ecs:Poll", "Resource": "*"}, "Effect"),
