@@ -8,6 +8,11 @@ made, and where that comes from: a file of the agent's source
 (https://github.com/aws/amazon-ecs-agent, read at commit 8dfceca6c) or an AWS page.
 ``[inferred]`` in a source marks what no source read states outright.
 
+On an external instance (Amazon ECS Anywhere) the agent makes the same calls; its
+credentials come, in order, from the environment, the Systems Manager Agent's rotating
+shared credentials file, and only then Amazon EC2 instance metadata
+(``ecs-agent/credentials/providers/instance_credentials_provider.go``).
+
 Resources the agent cannot know before the call (the container instance's ID before
 registration, a task, a repository) are written ``*``. :func:`~ecsrole_lib.access.evaluate`
 compares them literally, so a policy must cover *every* such resource for the call to be
@@ -231,7 +236,9 @@ CALLS: tuple[CallRow, ...] = (
             "Amazon EC2): ECS tags the new container instance as part of "
             "RegisterContainerInstance",
             f"{_ECS_CLIENT} (registerContainerInstance: if len(tags) > 0, Tags); "
-            f"{_TAG_ON_CREATE} (ecs:CreateAction); {_SAR} (TagResource: container-instance; "
+            f"{_TAG_ON_CREATE} (ecs:CreateAction); AmazonEC2ContainerServiceforEC2Role v10, "
+            "statement 2 (moto's copy: StringEquals ecs:CreateAction CreateCluster, "
+            f"RegisterContainerInstance); {_SAR} (TagResource: container-instance; "
             "aws:RequestTag, aws:TagKeys)",
             lambda c: c.registers_with_tags,
             context=(("ecs:CreateAction", "RegisterContainerInstance"),), tag_context=True),
