@@ -204,6 +204,16 @@ _LOGS_SOURCES = (
     "without a task execution role log through AmazonEC2ContainerServiceforEC2Role: "
     "logs:CreateLogStream, logs:PutLogEvents); Docker's awslogs driver documentation (the "
     "daemon's credentials are the Amazon EC2 instance profile's)")
+_AWSLOGS = "Docker awslogs driver"
+_AWSLOGS_WHEN = ("tasks log with awslogs (unless their execution role is used: "
+                 "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true)")
+_AWSLOGS_SOURCE = (f"{_AGENT}agent/config/config.go (ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE); "
+                   f"{_LOGS_SOURCES} [inferred: resource shape]")
+_ECR_REPOSITORY = "arn:{partition}:ecr:{region}:{account}:repository/*"
+_ECR_CALLER = "Docker (with the agent's token)"
+_ECR_WHEN = "a task pulls an image from Amazon ECR and has no task execution role"
+_ECR_SOURCE = (f"{_AGENT}agent/ecr/factory.go; AWS page: IAM permissions for pulling an image "
+               "from Amazon ECR (repository resource)")
 _CONTAINER_INSTANCE = "{container_instance_arn}"
 _CLUSTER_VALUE = ("[inferred: ecs:cluster holds the cluster ARN, as aws-cdk's default instance "
                   "role assumes (ArnEquals ecs:cluster, aws/aws-cdk issue 28594)]")
@@ -301,59 +311,34 @@ CALLS: tuple[CallRow, ...] = (
             f"{_AGENT}agent/handlers/v2/response.go (GetResourceTags(taskARN)); {_ECS_CLIENT} "
             f"(GetResourceTags: ListTagsForResource); {_SAR} (ListTagsForResource: task)",
             lambda c: c.task_metadata_tags),
-    CallRow("ecr:GetAuthorizationToken", "*", "ecs-agent",
-            "a task pulls an image from Amazon ECR and has no task execution role",
+    CallRow("ecr:GetAuthorizationToken", "*", "ecs-agent", _ECR_WHEN,
             f"{_AGENT}agent/ecr/factory.go (getClientConfig: UseExecutionRole, else the "
             "instance credentials); AWS page: Amazon ECR interface, IAM permissions for "
             "pulling (GetAuthorizationToken names no resource)",
             lambda c: c.ecr_pulls),
-    CallRow("ecr:BatchCheckLayerAvailability",
-            "arn:{partition}:ecr:{region}:{account}:repository/*", "Docker (with the agent's "
-            "token)",
-            "a task pulls an image from Amazon ECR and has no task execution role",
-            f"{_AGENT}agent/ecr/factory.go; AWS page: Private repository policies / IAM "
-            "permissions for pulling an image (repository resource) [inferred: which pull "
-            "step calls which action]",
+    CallRow("ecr:BatchCheckLayerAvailability", _ECR_REPOSITORY, _ECR_CALLER, _ECR_WHEN,
+            _ECR_SOURCE + " [inferred: which pull step calls which action]",
             lambda c: c.ecr_pulls),
-    CallRow("ecr:GetDownloadUrlForLayer",
-            "arn:{partition}:ecr:{region}:{account}:repository/*", "Docker (with the agent's "
-            "token)",
-            "a task pulls an image from Amazon ECR and has no task execution role",
-            f"{_AGENT}agent/ecr/factory.go; AWS page: IAM permissions for pulling an image "
-            "(repository resource)",
-            lambda c: c.ecr_pulls),
-    CallRow("ecr:BatchGetImage", "arn:{partition}:ecr:{region}:{account}:repository/*",
-            "Docker (with the agent's token)",
-            "a task pulls an image from Amazon ECR and has no task execution role",
-            f"{_AGENT}agent/ecr/factory.go; AWS page: IAM permissions for pulling an image "
-            "(repository resource)",
+    CallRow("ecr:GetDownloadUrlForLayer", _ECR_REPOSITORY, _ECR_CALLER, _ECR_WHEN,
+            _ECR_SOURCE, lambda c: c.ecr_pulls),
+    CallRow("ecr:BatchGetImage", _ECR_REPOSITORY, _ECR_CALLER, _ECR_WHEN, _ECR_SOURCE,
             lambda c: c.ecr_pulls),
     CallRow("logs:CreateLogGroup", "arn:{partition}:logs:{region}:{account}:log-group:*",
-            "Docker awslogs driver",
-            "a task's awslogs options set awslogs-create-group=true",
+            _AWSLOGS, "a task's awslogs options set awslogs-create-group=true",
             f"{_LOGS_SOURCES}; awslogs-create-group needs logs:CreateLogGroup [inferred: "
             "resource shape]",
             lambda c: c.awslogs and c.awslogs_create_group),
     CallRow("logs:CreateLogStream", "arn:{partition}:logs:{region}:{account}:log-group:*",
-            "Docker awslogs driver",
-            "tasks log with awslogs (unless their execution role is used: "
-            "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true)",
-            f"{_AGENT}agent/config/config.go (ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE); "
-            f"{_LOGS_SOURCES} [inferred: resource shape]",
-            lambda c: c.awslogs),
+            _AWSLOGS, _AWSLOGS_WHEN, _AWSLOGS_SOURCE, lambda c: c.awslogs),
     CallRow("logs:PutLogEvents",
             "arn:{partition}:logs:{region}:{account}:log-group:*:log-stream:*",
-            "Docker awslogs driver",
-            "tasks log with awslogs (unless their execution role is used: "
-            "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true)",
-            f"{_AGENT}agent/config/config.go (ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE); "
-            f"{_LOGS_SOURCES} [inferred: resource shape]",
-            lambda c: c.awslogs),
+            _AWSLOGS, _AWSLOGS_WHEN, _AWSLOGS_SOURCE, lambda c: c.awslogs),
     CallRow("s3:GetObject", "arn:{partition}:s3:::{bucket}/{key}", "user data (AWS CLI)",
             "ecs.config is copied from a private Amazon S3 bucket at launch, before the agent "
             "starts",
             "AWS page: Storing Amazon ECS container instance configuration in Amazon S3 "
-            "(aws s3 cp in the user data); /work/shared/reference/procedure.md",
+            "(aws s3 cp in the user data, with the instance's credentials); the guide's "
+            "ecsrole_lib/userdata.py (user_data)",
             lambda c: c.config_from_s3 is not None),
     CallRow("ssm:UpdateInstanceInformation", "*", "SSM Agent",
             "external instances: the Systems Manager Agent's heartbeat, which keeps the "
