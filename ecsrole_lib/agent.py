@@ -33,9 +33,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import Problem, ValidationError
+from .spec import OWNER_TAG
+
+if TYPE_CHECKING:
+    from .spec import RoleSpec
 
 __all__ = ["CALLS", "AgentCall", "AgentConfig", "CallRow", "agent_calls"]
 
@@ -51,7 +55,7 @@ _TAG_ON_CREATE = ("AWS page: Grant permission to tag resources on creation (Amaz
                   "supported-iam-actions-tagging.html")
 
 #: The tags ``instance_tags=True`` stands for: the guide's own marker.
-DEFAULT_INSTANCE_TAGS = (("created-by", "ecsrole-guide"),)
+DEFAULT_INSTANCE_TAGS = (OWNER_TAG,)
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,21 @@ class AgentConfig:
                                     "must be (bucket, key) or None"))
         if problems:
             raise ValidationError(problems)
+
+    @classmethod
+    def for_spec(cls, spec: RoleSpec, **changes: Any) -> AgentConfig:
+        """The instance a :class:`~ecsrole_lib.RoleSpec` sets up: its cluster, its kind, and
+        the ``ecs.config`` its user data reads from Amazon S3; ``changes`` override.
+
+        >>> from ecsrole_lib import RoleSpec
+        >>> spec = RoleSpec(features=["s3_config"], config_bucket="my-ecs-config", cluster_name="prod")
+        >>> AgentConfig.for_spec(spec, spot_draining=True).config_from_s3
+        ('my-ecs-config', 'ecs.config')
+        """
+        s3 = (spec.config_bucket, spec.config_key) if "s3_config" in spec.features else None
+        fields = {"cluster": spec.cluster_name, "instance_kind": spec.instance_kind,
+                  "config_from_s3": s3}
+        return cls(**{**fields, **changes})
 
     def env(self) -> list[str]:
         """The ``ecs.config`` lines this configuration implies, in the agent's own names.

@@ -192,6 +192,18 @@ def test_env_lines():
     assert "ECS_EXTERNAL=true" in AgentConfig(instance_kind="external").env()
 
 
+def test_config_for_a_role_spec():
+    from ecsrole_lib import RoleSpec
+
+    spec = RoleSpec(features=["s3_config"], config_bucket="my-ecs-config",
+                    config_key="prod/ecs.config", cluster_name="prod")
+    config = AgentConfig.for_spec(spec, instance_tags=True)
+    assert (config.cluster, config.instance_kind, config.config_from_s3, config.instance_tags) == (
+        "prod", "ec2", ("my-ecs-config", "prod/ecs.config"), (("created-by", "ecsrole-guide"),))
+    external = AgentConfig.for_spec(RoleSpec(instance_kind="external"))
+    assert (external.instance_kind, external.config_from_s3) == ("external", None)
+
+
 def test_config_is_frozen_and_hashable():
     config = AgentConfig(instance_tags={"b": "2", "a": "1"})
     assert config.instance_tags == (("a", "1"), ("b", "2"))
