@@ -579,8 +579,11 @@ def _decide(tallies: list[tuple[str, _Tally]], action: str, resource: str) -> De
     # Every set of policies (the identity-based ones, then the boundary) must allow it.
     for scope, tally in tallies:
         if not tally.allow and not tally.undecided_allow:
-            what = ("the permissions boundary does not allow it" if scope == _BOUNDARY
-                    else "no statement allows it")
+            what = "no statement allows it"
+            if scope == _BOUNDARY:
+                granted = "; ".join(tallies[0][1].allow)
+                what = "the permissions boundary does not allow it" + (
+                    f" (only {granted} does)" if granted else "")
             return Decision("implicit_deny", action, resource, what + _unmet_note(tally.unmet),
                             (), unmet, policy_type=scope)
     undecided = [r for _, t in tallies if not t.allow for r in t.undecided_allow]
@@ -624,7 +627,7 @@ def evaluate(policies: Any, action: str, resource: str = "*",
     'allow'
     >>> evaluate([allow], "ecs:Poll", boundary={"Statement": {
     ...     "Effect": "Allow", "Action": "s3:*", "Resource": "*"}}).why
-    'the permissions boundary does not allow it'
+    'the permissions boundary does not allow it (only policy #1, statement #1 does)'
     """
     ctx = _context(context)
     tallies = []
