@@ -20,8 +20,8 @@ and enforces nothing):
   ...), ``...IfExists`` (true when missing) and ``Null`` (which tests presence);
   ``ArnLike`` compares the six colon-delimited parts of the ARN one by one.
   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
-- *Creating a condition with multiple keys or values*: operators and keys are ANDed, the
-  values of one key ORed (for a negated operator: none of them may match).
+- *Conditions with multiple context keys or values*: operators and keys are ANDed, the
+  values of one key ORed, and NORed for a negated operator (none of them may match).
   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html
 - *Single-valued vs. multivalued context keys*: ``ForAllValues`` is true when every value
   of the request matches one of the policy's, and also when the key is missing;
