@@ -141,7 +141,8 @@ def test_boundary_and_identity_both_allow():
 
 
 def test_boundary_alone_grants_nothing():
-    """'The policy limits the user's permissions but does not provide permissions on its own.'"""
+    """Permissions boundaries: the boundary limits the entity's permissions but does not
+    grant any on its own."""
     d = evaluate([], "s3:ListBucket", boundary=SHIRLEY_BOUNDARY)
     assert d.kind == "implicit_deny"
     assert "no statement allows" in d.why
@@ -166,7 +167,8 @@ def test_boundary_resource_scope_intersects():
 
 
 def test_action_names_are_case_insensitive():
-    """'Action ... values are case-insensitive' (IAM JSON policy elements: Action)."""
+    """IAM JSON policy elements: Action: the prefix and the action name are case
+    insensitive."""
     assert kind([doc(allow("ECS:poll"))], "ecs:POLL") == "allow"
 
 
@@ -401,8 +403,8 @@ def test_if_exists_is_true_when_the_key_is_missing():
 
 
 def test_null_tests_presence():
-    """'Use a Null condition operator to check if a condition key is absent': true means
-    the key is absent, false that it is present."""
+    """Condition operators, Null: true means the key is absent from the request, false that
+    it is present."""
     absent = [doc(allow("ecs:TagResource", Condition={"Null": {"ecs:CreateAction": "true"}}))]
     present = [doc(allow("ecs:TagResource", Condition={"Null": {"ecs:CreateAction": "false"}}))]
     ctx = {"ecs:CreateAction": "RegisterContainerInstance"}
@@ -456,8 +458,8 @@ def test_for_all_values_needs_every_request_value_in_the_policy():
 
 
 def test_for_any_value_needs_one_match_and_is_false_when_missing():
-    """'ForAnyValue ... returns true if any one of the context key values in the request
-    matches ... If there are no matching context keys ... the condition returns false.'"""
+    """Single-valued vs. multivalued context keys: ForAnyValue is true when at least one
+    value of the request matches a value of the policy, and false when the key is missing."""
     policy = [doc(allow("ecs:TagResource", Condition={"ForAnyValue:StringLike": {
         "aws:TagKeys": "cost*"}}))]
     assert kind(policy, "ecs:TagResource", context={"aws:TagKeys": ["team", "cost-center"]}) == "allow"
@@ -540,7 +542,8 @@ def test_policy_variable_in_a_condition_value_raises():
 
 
 def test_under_2008_10_17_a_variable_is_plain_text():
-    """'Version 2008-10-17 ... does not support policy variables': ${...} is literal text."""
+    """IAM JSON policy elements: Version: under 2008-10-17 variables such as
+    ${aws:username} are not recognized and are treated as literal strings."""
     policy = [doc(allow("s3:GetObject", "arn:aws:s3:::home/${aws:username}/*"), version="2008-10-17")]
     assert kind(policy, "s3:GetObject", "arn:aws:s3:::home/${aws:username}/x") == "allow"
     assert kind(policy, "s3:GetObject", "arn:aws:s3:::home/ana/x") == "implicit_deny"
@@ -553,7 +556,8 @@ def test_without_version_the_policy_is_2008_10_17():
 
 
 def test_special_variables_stand_for_literal_characters():
-    """'${*}', '${?}' and '${$}' stand for a literal *, ? and $."""
+    """Variables and tags, special characters: ${*}, ${?} and ${$} stand for a literal *,
+    ? and $."""
     policy = [doc(allow("s3:GetObject", "arn:aws:s3:::bucket/a${*}b"))]
     assert kind(policy, "s3:GetObject", "arn:aws:s3:::bucket/a*b") == "allow"
     assert kind(policy, "s3:GetObject", "arn:aws:s3:::bucket/axb") == "implicit_deny"
