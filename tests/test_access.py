@@ -353,7 +353,8 @@ def test_a_missing_key_makes_a_negated_operator_true():
 
 
 def test_multiple_keys_are_anded():
-    """'If your policy has multiple context keys ... evaluated using a logical AND.'"""
+    """'If your policy statement has multiple context keys attached to a single condition
+    operator, the context keys are evaluated using a logical AND.'"""
     policy = [doc(allow("ecs:TagResource", Condition={"StringEquals": {
         "ecs:CreateAction": "RegisterContainerInstance", "aws:RequestTag/team": "ecs"}}))]
     assert kind(policy, "ecs:TagResource", context={"ecs:CreateAction": "RegisterContainerInstance"}) == (
