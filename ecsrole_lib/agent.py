@@ -416,7 +416,7 @@ the control-plane (ACS) websocket that delivers tasks and credentials)
         if row.tag_context and config.instance_tags and not config.propagate_ec2_tags:
             # The request's tags are known only when none come from Amazon EC2.
             tags = dict(config.instance_tags)
-            context.append(("aws:TagKeys", sorted(tags)))
+            context.append(("aws:TagKeys", tuple(sorted(tags))))
             context.extend((f"aws:RequestTag/{k}", v) for k, v in sorted(tags.items()))
         calls.append(AgentCall(row.action, row.resource.format(**values), tuple(context),
                                row.caller, row.when, row.source))

@@ -105,13 +105,13 @@ def test_partition_reaches_every_arn():
 def test_instance_tags_register_with_tag_resource_on_creation():
     c = call(AgentConfig(instance_tags={"team": "ecs"}), "ecs:TagResource")
     assert c.context_dict == {"ecs:CreateAction": "RegisterContainerInstance",
-                              "aws:TagKeys": ["team"], "aws:RequestTag/team": "ecs"}
+                              "aws:TagKeys": ("team",), "aws:RequestTag/team": "ecs"}
     assert "ecs:TagResource" not in actions(AgentConfig())
 
 
 def test_registration_with_tags_carries_them_in_its_context():
     c = call(AgentConfig(instance_tags={"team": "ecs"}), "ecs:RegisterContainerInstance")
-    assert c.context_dict == {"aws:TagKeys": ["team"], "aws:RequestTag/team": "ecs"}
+    assert c.context_dict == {"aws:TagKeys": ("team",), "aws:RequestTag/team": "ecs"}
     assert call(AgentConfig(), "ecs:RegisterContainerInstance").context == ()
 
 
@@ -202,6 +202,11 @@ def test_config_for_a_role_spec():
         "prod", "ec2", ("my-ecs-config", "prod/ecs.config"), (("created-by", "ecsrole-guide"),))
     external = AgentConfig.for_spec(RoleSpec(instance_kind="external"))
     assert (external.instance_kind, external.config_from_s3) == ("external", None)
+
+
+def test_calls_are_hashable_values():
+    calls = agent_calls(AgentConfig(instance_tags=True), **WHERE)
+    assert len(set(calls)) == len(calls)
 
 
 def test_config_is_frozen_and_hashable():
