@@ -25,11 +25,11 @@ from typing import Any
 import boto3
 import botocore.loaders
 import botocore.model
-import botocore.regions
 from botocore.config import Config
 from botocore.exceptions import (
     ClientError,
     HTTPClientError,
+    NoCredentialsError,
     PartialCredentialsError,
     ProfileNotFound,
 )
@@ -46,7 +46,7 @@ from .errors import (
 )
 from .sandbox import SandboxSession, shared_sandbox_session
 
-__all__ = ["Read", "assumed", "connect", "is_sandbox", "keep_clients"]
+__all__ = ["Read", "assumed", "connect", "is_sandbox", "keep_clients", "whoami"]
 
 TARGETS = ("sandbox", "aws")
 
@@ -54,8 +54,13 @@ TARGETS = ("sandbox", "aws")
 WORKERS = 8
 
 # One configuration for every client: standard retry mode retries throttling and
-# 5xx with backoff, which is what a run against a busy account needs.
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5},
+# 5xx with backoff, which is what a run against a busy account needs. The timeouts
+# bound a call to an endpoint that accepts and never answers: at most
+# max_attempts x (CONNECT_TIMEOUT or READ_TIMEOUT) plus backoff, then a clear AwsError.
+# The connection pool holds one connection per concurrent read (WORKERS).
+CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS = 5, 15, 4
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+                 connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
                  user_agent_extra="ecsrole-guide/0.1", max_pool_connections=WORKERS + 2)
 
 _READ_PREFIXES = ("Get", "List", "Describe", "Head", "Simulate")
@@ -123,6 +128,20 @@ def assumed(ctx: Context, role_arn: str, session_name: str) -> boto3.Session:
     return boto3.Session(region_name=ctx.region, **keys)
 
 
+def whoami(session: boto3.Session | None = None, region: str = "us-east-1") -> dict[str, str]:
+    """The caller's ``Account``, ``Arn`` and ``UserId`` (one read; errors as the guide's own).
+
+    Raises
+    ------
+    CredentialsError
+        No credentials, or keys AWS does not accept (``InvalidClientTokenId`` ...).
+    AwsError
+        The endpoint does not answer (after the retries and timeouts).
+    """
+    identity = Context(session, region).call("sts", "get_caller_identity", "identifying the caller")
+    return {k: identity[k] for k in ("Account", "Arn", "UserId")}
+
+
 def is_sandbox(session: boto3.Session) -> bool:
     """Whether ``session`` talks to the embedded sandbox."""
     return isinstance(session, SandboxSession)
@@ -179,14 +198,9 @@ def service_model(service: str) -> botocore.model.ServiceModel:
     return botocore.model.ServiceModel(_loader().load_service_model(service, "service-2"), service)
 
 
-@functools.cache
-def partition_of(region: str) -> str:
-    """The AWS partition a region belongs to, from botocore's endpoint data.
-
-    >>> partition_of("cn-north-1"), partition_of("eu-west-1")
-    ('aws-cn', 'aws')
-    """
-    return botocore.regions.EndpointResolver(_loader().load_data("endpoints")).get_partition_for_region(region)
+def botocore_data(name: str) -> Any:
+    """botocore's data file ``name`` (``partitions`` ...), parsed once per process."""
+    return _loader().load_data(name)
 
 
 def _share_models(session: boto3.Session) -> None:
@@ -416,6 +430,12 @@ class Context:
                 raise translate(err, doing) from err
             except (BotoConnectionError, HTTPClientError) as err:  # retries spent, no answer
                 raise unreachable(err, self._api_name(service, operation), doing) from err
+            except NoCredentialsError as err:
+                raise CredentialsError(
+                    "the session has no AWS credentials: set AWS_PROFILE (or "
+                    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or use target='sandbox'. "
+                    "Nothing was called.", code="NoCredentials",
+                    operation=self._api_name(service, operation)) from err
 
     def pages(self, service: str, operation: str, key: str, **params: Any) -> list[Any]:
         """All items of a paginated read."""

@@ -764,10 +764,14 @@ class RoleForm(widgets.VBox):
         """The caller's account and ARN on the current target (read only)."""
         import os
 
-        # The caller does not change within a session: asked once, not at every cell.
+        from .aws import whoami
+
+        # Through the guide's client factory: retried, bounded, errors as CredentialsError
+        # or AwsError (never a raw botocore traceback). The caller does not change within
+        # a session: asked once, not at every cell.
         key = (self.target, self.w_region.value.strip())
         if key not in self._identities:
-            self._identities[key] = self.session.client("sts").get_caller_identity()
+            self._identities[key] = whoami(self.session, key[1] or "us-east-1")
         identity = self._identities[key]
         endpoint = "" if self.target == "sandbox" else os.environ.get("AWS_ENDPOINT_URL", "")
         return Identity(self.target, self.w_region.value.strip(), identity["Account"],

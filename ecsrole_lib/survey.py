@@ -46,11 +46,11 @@ from typing import Any
 import boto3
 
 from . import policies
-from .aws import WORKERS, Context, Read, assumed, keep_clients, partition_of
+from .aws import WORKERS, Context, Read, assumed, keep_clients
 from .converge import audit
 from .errors import EcsRoleError, ValidationError
 from .report import CELL_STYLE
-from .spec import RoleSpec
+from .spec import RoleSpec, partition_of
 
 __all__ = ["Survey", "SurveyRow", "survey", "survey_organization"]
 
