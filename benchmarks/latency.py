@@ -11,7 +11,7 @@ For each run it reports the wall time and the **critical path**: the longest
 chain of requests each sent after the previous one answered (from each
 request's send and answer times), i.e. the round trips a user waits for one
 after another. Beside it: the same run without reading ahead
-(:func:`ecsrole_lib.prefetch.prefetch` switched off), the page's own CLI
+(:func:`ecsrole_lib.prefetch.prefetch` and ``verify_ahead`` switched off), the page's own CLI
 sequence in round trips (one per command), and the raw boto3 floor: a plain
 boto3 client making the page's calls one after another under the same latency.
 """
@@ -174,9 +174,11 @@ def run(repeat: int = 3, latency: float = LATENCY) -> dict[str, Any]:
                 for _round in range(repeat):
                     _reset(session.endpoint_url)
                     warm(session)
-                    switch = (contextlib.nullcontext() if mode == "ahead"
-                              else mock.patch("ecsrole_lib.converge.prefetch", lambda *a: None))
-                    with switch:
+                    with contextlib.ExitStack() as switch:
+                        if mode != "ahead":
+                            for off in ("prefetch", "verify_ahead"):
+                                switch.enter_context(mock.patch(f"ecsrole_lib.converge.{off}",
+                                                                lambda *a: None))
                         for operation in OPERATIONS:
                             delay.take()
                             started = time.perf_counter()

@@ -22,7 +22,7 @@ from . import policies
 from .aws import Context
 from .errors import ConflictError, Problem
 from .plan import Plan, plan
-from .prefetch import prefetch
+from .prefetch import prefetch, verify_ahead
 from .report import Report
 from .sandbox import LIMITS
 from .spec import DEFAULT_ATTACHED_POLICIES_QUOTA, RoleSpec
@@ -203,6 +203,7 @@ def _verify(ctx: Context, spec: RoleSpec, the_plan: Plan, report: Report) -> Non
     waited, delay = 0.0, 0.25
     while steps:
         ctx.cache.clear()
+        verify_ahead(ctx, spec, steps)  # the checks' independent reads, at once
         found = [(step, step.action.check(ctx)) for step in steps]
         if all(f.state != MISSING for _, f in found) or waited >= ctx.propagation_timeout:
             break

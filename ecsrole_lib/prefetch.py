@@ -30,6 +30,7 @@ read twice; the writes keep the page's order.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from . import policies
@@ -38,6 +39,7 @@ from .plan import Plan
 from .spec import RoleSpec
 from .steps import (
     ACCOUNT,
+    ECR_INLINE_NAME,
     AddRoleToInstanceProfile,
     AttachPolicy,
     CheckEcrPermissions,
@@ -48,17 +50,21 @@ from .steps import (
     EnableTrunking,
     FindLogsPolicy,
     InlinePolicy,
+    Step,
     UploadEcsConfig,
+    owned,
 )
 
-__all__ = ["prefetch"]
+__all__ = ["prefetch", "verify_ahead"]
 
 #: The actions whose reads are known here; any other name reads nothing ahead.
 ACTIONS = ("apply", "audit", "teardown")
+#: Those whose reads are the steps' checks ("verify": apply's read-back of what it wrote).
+CHECKS = ("apply", "audit", "verify")
 
 
-def _has(the_plan: Plan, *kinds: type) -> list[Any]:
-    return [step.action for step in the_plan if isinstance(step.action, kinds)]
+def _has(steps: Iterable[Step], *kinds: type) -> list[Any]:
+    return [step.action for step in steps if isinstance(step.action, kinds)]
 
 
 def _ok(answer: Any) -> bool:
@@ -72,23 +78,34 @@ def _unique(reads: list[Read]) -> list[Read]:
     return list(seen.values())
 
 
-def first_round(spec: RoleSpec, the_plan: Plan, action: str) -> list[Read]:
-    """Reads that need nothing but the spec (the caller first)."""
-    reads = [Read("sts", "get_caller_identity"), Read("iam", "get_role", {"RoleName": spec.role_name})]
-    if _has(the_plan, CreateInstanceProfile, AddRoleToInstanceProfile):
+def first_round(spec: RoleSpec, steps: Iterable[Step], action: str) -> list[Read]:
+    """Reads that need nothing but the spec (the caller first, unless verifying)."""
+    reads = [] if action == "verify" else [Read("sts", "get_caller_identity")]
+    if action != "verify" or _has(steps, CreateRole, AttachPolicy, InlinePolicy, EnableTrunking):
+        reads.append(Read("iam", "get_role", {"RoleName": spec.role_name}))
+    if _has(steps, CreateInstanceProfile, AddRoleToInstanceProfile):
         reads.append(Read("iam", "get_instance_profile",
                           {"InstanceProfileName": spec.instance_profile_name}))
-    if action in ("apply", "audit"):
+    if action == "verify":
+        # After the writes the role is there (this run made or fixed it): what depends on
+        # it goes in the same round. Should IAM not show it yet, these answers go unused.
+        if _has(steps, AttachPolicy):
+            reads.append(Read("iam", "list_attached_role_policies", {"RoleName": spec.role_name},
+                              "AttachedPolicies"))
+        if _has(steps, InlinePolicy):
+            reads.append(Read("iam", "list_role_policies", {"RoleName": spec.role_name},
+                              "PolicyNames"))
+    if action in CHECKS:
         # AWS managed policies: their ARNs hold the partition, known from the region
         # (a partition other than the credentials' is a conflict preflight reports).
-        for attach in _has(the_plan, AttachPolicy):
+        for attach in _has(steps, AttachPolicy):
             if not attach.made_by_step and ACCOUNT not in attach.policy_arn:
                 reads.append(Read("iam", "get_policy", {"PolicyArn": attach.policy_arn}))
-        if _has(the_plan, CheckEcrPermissions):
+        if _has(steps, CheckEcrPermissions):
             reads.append(Read("iam", "get_policy", {"PolicyArn": _container_policy(spec.partition)}))
     if action == "apply" and spec.permissions_boundary:
         reads.append(Read("iam", "get_policy", {"PolicyArn": spec.permissions_boundary}))
-    if _has(the_plan, CreateConfigBucket):
+    if _has(steps, CreateConfigBucket, UploadEcsConfig):
         reads.append(Read("s3", "head_bucket", {"Bucket": spec.config_bucket}))
     return _unique(reads)
 
@@ -99,69 +116,114 @@ def _container_policy(partition: str) -> str:
 
 def prefetch(ctx: Context, spec: RoleSpec, the_plan: Plan, action: str) -> None:
     """Read ahead, concurrently, what ``action`` (apply, audit, teardown) will read."""
-    if action not in ACTIONS:
-        return
-    early = action in ("apply", "audit")  # every read before the first write (preflight)
-    first = first_round(spec, the_plan, action)
+    if action in ACTIONS:
+        _rounds(ctx, spec, list(the_plan), action)
+
+
+def verify_ahead(ctx: Context, spec: RoleSpec, steps: Iterable[Step]) -> None:
+    """Read ahead, concurrently, what the checks of ``steps`` read (apply's read-back)."""
+    _rounds(ctx, spec, list(steps), "verify")
+
+
+def _rounds(ctx: Context, spec: RoleSpec, steps: list[Step], action: str) -> None:
+    checks = action in CHECKS  # the reads of the steps' checks, all before any write
+    first = first_round(spec, steps, action)
+    if action == "verify":
+        # After the writes what they wrote is there: the reads that would wait for an
+        # earlier answer go in the same round (should IAM not show it yet, they go unused).
+        first += _with_account(ctx, spec, steps, action, True)
+        if _has(steps, CreateConfigBucket, UploadEcsConfig):
+            first += _bucket(spec, steps) + _object_tags(spec, steps)
     answers = dict(zip((r.key for r in first), ctx.read_ahead(first)))
-    identity = answers[first[0].key]
-    if not _ok(identity):
-        return  # the run stops at the caller; it reads nothing else
-    # What _start learns from the same answer; the steps' ARNs need it.
-    ctx.account, ctx.partition = identity["Account"], identity["Arn"].split(":")[1]
+    if action != "verify":
+        identity = answers[first[0].key]
+        if not _ok(identity):
+            return  # the run stops at the caller; it reads nothing else
+        # What _start learns from the same answer; the steps' ARNs need it.
+        ctx.account, ctx.partition = identity["Account"], identity["Arn"].split(":")[1]
 
     def answer(service: str, operation: str, **params: Any) -> Any:
         return answers.get(Read(service, operation, params).key)
 
     role = spec.role_name
-    role_found = _ok(answer("iam", "get_role", RoleName=role))
+    found_role = answer("iam", "get_role", RoleName=role)
+    role_found = _ok(found_role)
+    # Teardown's preflight reads the lists of a role the guide owns, before any removal.
+    owned_role = role_found and owned(found_role["Role"].get("Tags"))
     second: list[Read] = []
-    if role_found:
+    if role_found and action != "verify":
         second.append(Read("iam", "list_attached_role_policies", {"RoleName": role},
                            "AttachedPolicies"))
-        if early:
+        if action != "teardown" or owned_role:
             second.append(Read("iam", "list_role_policies", {"RoleName": role}, "PolicyNames"))
-        if _has(the_plan, EnableTrunking):
-            second.append(Read("ecs", "list_account_settings",
-                               {"name": "awsvpcTrunking", "principalArn": CreateRole(spec).arn(ctx)}))
-    if early:
-        for logs in _has(the_plan, CreateLogsPolicy):
-            second.append(Read("iam", "get_policy", {"PolicyArn": logs.arn(ctx)}))
-        for attach in _has(the_plan, AttachPolicy):
-            if not attach.made_by_step and ACCOUNT in attach.policy_arn:
-                second.append(Read("iam", "get_policy", {"PolicyArn": attach.arn(ctx)}))
-        if _has(the_plan, CheckEcrPermissions):
-            second += _default_version(answer("iam", "get_policy",
-                                              PolicyArn=_container_policy(ctx.partition)),
-                                       _container_policy(ctx.partition))
-    if _has(the_plan, CreateConfigBucket) and _ok(answer("s3", "head_bucket", Bucket=spec.config_bucket)):
-        bucket = {"Bucket": spec.config_bucket}
-        second += [Read("s3", "get_bucket_tagging", bucket), Read("s3", "get_public_access_block", bucket)]
-        if _has(the_plan, UploadEcsConfig):
-            second.append(Read("s3", "get_object", dict(bucket, Key=spec.config_key)))
+        if action == "teardown" and owned_role:
+            second.append(Read("iam", "list_instance_profiles_for_role", {"RoleName": role},
+                               "InstanceProfiles"))
+    if action != "verify":  # verifying, the account is known: these went in round 1
+        second += _with_account(ctx, spec, steps, action, role_found)
+    if checks and _has(steps, CheckEcrPermissions):
+        second += _default_version(answer("iam", "get_policy",
+                                          PolicyArn=_container_policy(ctx.partition)),
+                                   _container_policy(ctx.partition))
+    if action != "verify" and _ok(answer("s3", "head_bucket", Bucket=spec.config_bucket)):
+        second += _bucket(spec, steps)
     second = _unique(second)
     answers.update(zip((r.key for r in second), ctx.read_ahead(second)))
 
     third: list[Read] = []
     logs_found = False
-    if early:
-        for logs in _has(the_plan, CreateLogsPolicy):
+    inline = answer("iam", "list_role_policies", RoleName=role)
+    if checks:
+        for logs in _has(steps, CreateLogsPolicy):
             found = answer("iam", "get_policy", PolicyArn=logs.arn(ctx))
             logs_found = logs_found or _ok(found)
             third += _default_version(found, logs.arn(ctx))
-        inline = answer("iam", "list_role_policies", RoleName=role) if role_found else None
-        for document in _has(the_plan, InlinePolicy):
-            if _ok(inline) and document.policy_name in inline:
-                third.append(Read("iam", "get_role_policy",
-                                  {"RoleName": role, "PolicyName": document.policy_name}))
-    if _ok(answer("s3", "get_object", Bucket=spec.config_bucket, Key=spec.config_key)):
-        third.append(Read("s3", "get_object_tagging",
-                          {"Bucket": spec.config_bucket, "Key": spec.config_key}))
+        names = [document.policy_name for document in _has(steps, InlinePolicy)]
+    else:  # teardown's preflight: each inline policy named as one of the guide's, by document
+        names = [document.policy_name for document in _has(steps, InlinePolicy)] + (
+            [ECR_INLINE_NAME] if "ecr" in spec.features else [])
+    for name in names:
+        if _ok(inline) and name in inline:
+            third.append(Read("iam", "get_role_policy", {"RoleName": role, "PolicyName": name}))
+    if action != "verify" and _ok(answer("s3", "get_object", Bucket=spec.config_bucket,
+                                         Key=spec.config_key)):
+        third += _object_tags(spec, steps)
     # The page's list-policies step reads after the writes before it; ahead only when the
     # policy it looks for exists already (a converged run). A create would make it stale.
-    if action == "apply" and logs_found and _has(the_plan, FindLogsPolicy):
+    if action == "apply" and logs_found and _has(steps, FindLogsPolicy):
         third.append(Read("iam", "list_policies", {"Scope": "Local"}, "Policies"))
     ctx.read_ahead(_unique(third))
+
+
+def _bucket(spec: RoleSpec, steps: list[Step]) -> list[Read]:
+    """The config bucket's tags and public access block, and the object, once it exists."""
+    bucket = {"Bucket": spec.config_bucket}
+    reads = [Read("s3", "get_bucket_tagging", bucket), Read("s3", "get_public_access_block", bucket)]
+    if _has(steps, UploadEcsConfig):
+        reads.append(Read("s3", "get_object", dict(bucket, Key=spec.config_key)))
+    return reads
+
+
+def _object_tags(spec: RoleSpec, steps: list[Step]) -> list[Read]:
+    if not _has(steps, UploadEcsConfig):
+        return []
+    return [Read("s3", "get_object_tagging", {"Bucket": spec.config_bucket, "Key": spec.config_key})]
+
+
+def _with_account(ctx: Context, spec: RoleSpec, steps: list[Step], action: str,
+                  role_found: bool) -> list[Read]:
+    """Reads whose parameters hold the account (customer managed policies, the principal)."""
+    reads = []
+    if role_found and _has(steps, EnableTrunking):
+        reads.append(Read("ecs", "list_account_settings",
+                          {"name": "awsvpcTrunking", "principalArn": CreateRole(spec).arn(ctx)}))
+    if action in CHECKS:
+        for logs in _has(steps, CreateLogsPolicy):
+            reads.append(Read("iam", "get_policy", {"PolicyArn": logs.arn(ctx)}))
+        for attach in _has(steps, AttachPolicy):
+            if not attach.made_by_step and ACCOUNT in attach.policy_arn:
+                reads.append(Read("iam", "get_policy", {"PolicyArn": attach.arn(ctx)}))
+    return reads
 
 
 def _default_version(policy: Any, arn: str) -> list[Read]:
