@@ -278,6 +278,10 @@ def teardown(spec: RoleSpec, session: boto3.Session | None = None, force: bool =
     reason, unless ``force=True``.
     """
     ctx, the_plan, report = _start(spec, session, "teardown", progress)
+    from .launch import remove_launched  # what launch started goes first: it uses the role
+
+    for row in remove_launched(ctx, spec, force):
+        report.add(*row)
     for step in reversed(the_plan.steps):
         ctx.progress(f"undo {step.id} ...")
         outcome, reason = step.action.undo(ctx, force)
