@@ -40,7 +40,13 @@ from .errors import AccessDeniedError, EcsRoleError
 from .report import CELL_STYLE
 from .sandbox import LIMITS
 from .spec import RoleSpec
-from .steps import attached_policies, get_instance_profile, get_role, inline_policies, policy_document
+from .steps import (
+    attached_policies,
+    get_instance_profile,
+    get_role,
+    inline_policies,
+    policy_document,
+)
 
 __all__ = ["Diagnosis", "DoctorCheck", "Need", "Symptom", "denied_message", "doctor", "needs"]
 
@@ -548,8 +554,8 @@ def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, A
         answers = _parallel(*[(lambda need=need: ask(need)) for _, need, _ in rows])
     except AccessDeniedError as err:
         return [check for check, _, _ in rows], [
-            f"IAM's policy simulator was not asked: {err}. The answers above are the guide's "
-            "evaluation only."]
+            (f"IAM's policy simulator was not asked: {err}. The answers above are the guide's "
+            "evaluation only.")]
     out = []
     for (check, need, decision), answer in zip(rows, answers):
         said = answer.get("EvalDecision", "")

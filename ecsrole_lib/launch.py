@@ -44,7 +44,6 @@ from .doctor import (
     _explain,
     _read,
     _symptom_text,
-    denied_message,
     doctor,
     needs,
 )
@@ -113,16 +112,16 @@ def launch_commands(spec: RoleSpec, agent: AgentConfig = AgentConfig(),  # noqa:
                            "IamInstanceProfile": {"Name": profile}, "UserData": data},
                           separators=(",", ":")).replace('"', '\\"')
     return [
-        f"AMI_ID=$(aws ssm get-parameters --names {AMI_PARAMETER} "
-        "--query 'Parameters[0].Value' --output text)",
-        "aws ec2 run-instances \\\n    --image-id \"$AMI_ID\" \\\n"
+        (f"AMI_ID=$(aws ssm get-parameters --names {AMI_PARAMETER} "
+        "--query 'Parameters[0].Value' --output text)"),
+        ("aws ec2 run-instances \\\n    --image-id \"$AMI_ID\" \\\n"
         f"    --instance-type {instance_type} \\\n"
         f"    --iam-instance-profile Name={shlex.quote(profile)} \\\n"
         "    --user-data file://user-data.sh \\\n"
-        f"    --tag-specifications {shlex.quote(tags)}",
+        f"    --tag-specifications {shlex.quote(tags)}"),
         "# or, as a launch template:",
-        f"aws ec2 create-launch-template \\\n    --launch-template-name {spec.role_name}-template "
-        f"\\\n    --launch-template-data \"{template}\"",
+        (f"aws ec2 create-launch-template \\\n    --launch-template-name {spec.role_name}-template "
+        f"\\\n    --launch-template-data \"{template}\""),
         f"aws ec2 run-instances --launch-template LaunchTemplateName={spec.role_name}-template",
     ]
 
@@ -470,8 +469,8 @@ def remove_launched(ctx: Context, spec: RoleSpec, force: bool = False) -> list[t
                          "created by launch, and empty now"))
         elif owned(cluster_tags):
             rows.append(("delete_cluster", f"Cluster {cluster}", "kept", found[0]["clusterArn"],
-                         f"it still holds {len(left)} container instance(s) the guide did not "
-                         "launch"))
+                         (f"it still holds {len(left)} container instance(s) the guide did not "
+                         "launch")))
     if ids:
         ctx.call("ec2", "terminate_instances", "terminating the instances", InstanceIds=ids)
         rows.append(("terminate_instances", "Instances launched with the role", "removed",
