@@ -34,7 +34,7 @@ import boto3
 
 from . import policies
 from .access import evaluate, trusts
-from .agent import AgentConfig
+from .agent import AgentConfig, agent_calls
 from .aws import Context
 from .errors import AccessDeniedError, EcsRoleError
 from .report import CELL_STYLE
@@ -52,7 +52,6 @@ __all__ = ["Diagnosis", "DoctorCheck", "Need", "Symptom", "denied_message", "doc
 
 #: Session names AWS gives the role's credentials, when no real instance is known.
 EXAMPLE_INSTANCE = {"ec2": "i-0123456789abcdef0", "external": "mi-0123456789abcdef0"}
-EXAMPLE_CONTAINER_INSTANCE = "0123456789abcdef0123456789abcdef"
 TRUSTED_SERVICE = {"ec2": "ec2.amazonaws.com", "external": "ssm.amazonaws.com"}
 _SIMULATOR_KIND = {"allowed": "allow", "explicitDeny": "explicit_deny",
                    "implicitDeny": "implicit_deny"}
@@ -198,24 +197,34 @@ class Diagnosis:
 # What the instance needs
 # ---------------------------------------------------------------------------------------
 def needs(agent: AgentConfig, instance_kind: str, partition: str, region: str, account: str,
-          container_instance_id: str = EXAMPLE_CONTAINER_INSTANCE) -> list[Need]:
+          container_instance_id: str = "*") -> list[Need]:
     """The calls an instance of ``instance_kind`` makes with its role, for ``agent``'s settings,
-    with their resources filled in (in the order the instance makes them)."""
-    from . import agent as agent_table
+    with their resources filled in, in the order the instance makes them
+    (:func:`ecsrole_lib.agent.agent_calls`); each named by its action, and where an action
+    comes twice, by its caller or resource type too.
 
-    values = {"partition": partition, "region": region, "account": account,
-              "cluster": agent.cluster, "container_instance_id": container_instance_id,
-              "config_bucket": (agent.config_from_s3 or ("", ""))[0],
-              "config_key": (agent.config_from_s3 or ("", ""))[1]}
-    rows = agent_table.needed(agent, instance_kind)
-    seen: dict[str, int] = {}
-    for row in rows:
-        seen[row.action] = seen.get(row.action, 0) + 1
+    >>> [n.name for n in needs(AgentConfig(service_connect=True), "ec2", "aws", "us-east-1",
+    ...                        "111122223333") if n.action == "ecs:Poll"]
+    ['ecs:Poll', 'ecs:Poll (Service Connect agent)']
+    """
+    if agent.instance_kind != instance_kind:
+        agent = replace(agent, instance_kind=instance_kind)
+    calls = agent_calls(agent, partition=partition, region=region, account=account,
+                        container_instance_id=container_instance_id)
+    # The user data copies ecs.config before the agent starts.
+    calls.sort(key=lambda call: not call.caller.startswith("user data"))
+    count: dict[str, int] = {}
+    for call in calls:
+        count[call.action] = count.get(call.action, 0) + 1
     out = []
-    for row in rows:
-        name = row.action if seen[row.action] == 1 or row.always else f"{row.action} ({row.when})"
-        out.append(Need(name, row.action, row.resource.format(**values), dict(row.context),
-                        row.always, row.source, row.when))
+    for call in calls:
+        always = call.when.startswith("always")
+        name = call.action
+        if count[call.action] > 1 and not always:
+            kind = call.resource.split(":", 5)[-1].split("/", 1)[0] if ":" in call.resource else ""
+            name = f"{call.action} ({call.caller if call.caller != 'ecs-agent' else kind})"
+        out.append(Need(name, call.action, call.resource, call.context_dict, always,
+                        call.source, call.when))
     return out
 
 
@@ -466,7 +475,7 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
             decisions.append(err)
     rows = []
     for need, decision in zip(wanted, decisions):
-        when = "always" if need.always else f"needed because {need.when}"
+        when = need.when.split(":", 1)[0]
         if isinstance(decision, EcsRoleError):
             rows.append((DoctorCheck(need.name, None, need.action,
                                      f"the guide cannot decide ({decision}); IAM's simulator "
@@ -545,7 +554,9 @@ def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, A
             params["ResourceArns"] = [need.resource]
         if need.context:
             params["ContextEntries"] = [
-                {"ContextKeyName": k, "ContextKeyValues": [v], "ContextKeyType": "string"}
+                {"ContextKeyName": k,
+                 "ContextKeyValues": list(v) if isinstance(v, (list, tuple)) else [str(v)],
+                 "ContextKeyType": "stringList" if isinstance(v, (list, tuple)) else "string"}
                 for k, v in need.context.items()]
         return ctx.call("iam", "simulate_principal_policy", f"simulating {need.action}",
                         **params)["EvaluationResults"][0]
@@ -578,12 +589,12 @@ def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, A
 def _agent_for(spec: RoleSpec | None, agent: AgentConfig) -> AgentConfig:
     if spec is None:
         return agent
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = {"instance_kind": spec.instance_kind}
     if "s3_config" in spec.features and agent.config_from_s3 is None:
         changes["config_from_s3"] = (spec.config_bucket, spec.config_key)
     if agent.cluster == AgentConfig().cluster and spec.cluster_name != agent.cluster:
         changes["cluster"] = spec.cluster_name
-    return replace(agent, **changes) if changes else agent
+    return replace(agent, **changes)
 
 
 def _kind(facts: _Role | None, spec: RoleSpec | None) -> str:
@@ -631,6 +642,8 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
     facts = _read(ctx, role_name)
     kind = _kind(facts, spec)
     agent = _agent_for(spec, agent)
+    if agent.instance_kind != kind:
+        agent = replace(agent, instance_kind=kind)
     diagnosis = Diagnosis(role_name, kind, "sandbox" if ctx.sandbox else "AWS")
     if facts is None:
         diagnosis.checks.append(DoctorCheck(

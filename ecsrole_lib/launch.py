@@ -30,7 +30,7 @@ import base64
 import json
 import shlex
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import boto3
@@ -74,29 +74,18 @@ WAIT_NOTE = ("A new instance profile can take about ten seconds to reach Amazon 
              "Instance Profile name\"; wait and run it again.")
 
 
-def _settings(agent: AgentConfig) -> list[str]:
-    """The agent settings the user data appends to ``ecs.config`` for ``agent``."""
-    lines = []
-    if agent.instance_tags:
-        tags = json.dumps({OWNER_TAG[0]: OWNER_TAG[1]}, separators=(",", ":"))
-        lines.append(f"ECS_CONTAINER_INSTANCE_TAGS={tags}")
-    if agent.propagate_ec2_tags:
-        lines.append("ECS_CONTAINER_INSTANCE_PROPAGATE_TAGS_FROM=ec2_instance")
-    if agent.spot_draining:
-        lines.append("ECS_ENABLE_SPOT_INSTANCE_DRAINING=true")
-    return lines
-
-
 def launch_user_data(spec: RoleSpec, agent: AgentConfig = AgentConfig()) -> str:  # noqa: B008
     """The instance's user data: ``ecs.config`` copied from Amazon S3 (``s3_config``) or
-    written in place, then the agent settings ``agent`` asks for."""
+    written in place, then the agent settings ``agent`` asks for (:meth:`AgentConfig.env`)."""
     agent = _agent_for(spec, agent)
+    settings = agent.env()
     if agent.config_from_s3:
+        # The copied file names the cluster; the settings after it add to it.
         lines = [user_data(spec)]
+        settings = [s for s in settings if not s.startswith("ECS_CLUSTER=")]
     else:
-        lines = ["#!/bin/bash", "# The container agent reads /etc/ecs/ecs.config when it starts.",
-                 f"echo ECS_CLUSTER={shlex.quote(agent.cluster)} >> /etc/ecs/ecs.config"]
-    lines += [f"echo {shlex.quote(line)} >> /etc/ecs/ecs.config" for line in _settings(agent)]
+        lines = ["#!/bin/bash", "# The container agent reads /etc/ecs/ecs.config when it starts."]
+    lines += [f"echo {shlex.quote(line)} >> /etc/ecs/ecs.config" for line in settings]
     return "\n".join(lines) + "\n"
 
 
@@ -280,6 +269,8 @@ def launch(spec: RoleSpec, session: boto3.Session | None = None,
         check = doctor(spec, agent=agent, _ctx=ctx)["instance_profile"]
         raise _stop(report, ctx, "run_instances", "Launch the instance", check.symptom,
                     check.reason, check.fix, "InvalidParameterValue", "RunInstances")
+    if agent.cluster is None:  # the agent registers with, or creates, default
+        agent = replace(agent, cluster="default")
     _cluster(ctx, report, agent.cluster)
     report.cluster = agent.cluster
     instance = _run_instance(ctx, report, spec, report.user_data, agent.cluster, instance_type)
@@ -323,7 +314,7 @@ def _play_agent(ctx: Context, me: Context, report: LaunchReport, spec: RoleSpec,
 
     me.account, me.partition = ctx.account, ctx.partition
     instance_id = instance["InstanceId"]
-    container_instance_id = "0" * 32  # until the registration names it
+    container_instance_id = "*"  # until the registration names it
     cluster = agent.cluster
     tags: list[dict[str, str]] = []
     done: set[str] = set()
@@ -365,8 +356,7 @@ def _play_agent(ctx: Context, me: Context, report: LaunchReport, spec: RoleSpec,
                      if not t["Key"].startswith("aws:")]
             reason = f"{len(found_tags)} tag(s) of the instance read, to propagate"
         elif action == "ecs:registercontainerinstance":
-            if agent.instance_tags:
-                tags.append({"key": OWNER_TAG[0], "value": OWNER_TAG[1]})
+            tags += [{"key": k, "value": v} for k, v in agent.instance_tags]
             params: dict[str, Any] = {
                 "cluster": cluster, "instanceIdentityDocument": _identity_document(ctx, instance),
                 "instanceIdentityDocumentSignature": "not signed: the sandbox has no instance "
