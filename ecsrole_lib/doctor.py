@@ -31,12 +31,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import boto3
+from botocore.exceptions import BotoCoreError
+from botocore.parsers import ResponseParserError
 
 from . import policies
 from .access import evaluate, trusts
 from .agent import AgentConfig, agent_calls
 from .aws import Context
-from .errors import AccessDeniedError, EcsRoleError
+from .errors import AwsError, EcsRoleError
 from .report import CELL_STYLE
 from .sandbox import LIMITS
 from .spec import RoleSpec
@@ -53,6 +55,9 @@ __all__ = ["Diagnosis", "DoctorCheck", "Need", "Symptom", "denied_message", "doc
 #: Session names AWS gives the role's credentials, when no real instance is known.
 EXAMPLE_INSTANCE = {"ec2": "i-0123456789abcdef0", "external": "mi-0123456789abcdef0"}
 TRUSTED_SERVICE = {"ec2": "ec2.amazonaws.com", "external": "ssm.amazonaws.com"}
+#: Calls made before or as part of the registration: denied, the instance does not join its
+#: cluster (tags denied fail RegisterContainerInstance; without ecs.config it joins default).
+REGISTRATION = ("s3:getobject", "ec2:describetags", "ecs:createcluster", "ecs:tagresource")
 _SIMULATOR_KIND = {"allowed": "allow", "explicitDeny": "explicit_deny",
                    "implicitDeny": "implicit_deny"}
 
@@ -65,7 +70,7 @@ class Need:
     action: str
     resource: str
     context: dict[str, str]
-    always: bool
+    always: bool  # needed to register: made always, or as part of the registration
     source: str
     when: str = ""
 
@@ -223,8 +228,8 @@ def needs(agent: AgentConfig, instance_kind: str, partition: str, region: str, a
         if count[call.action] > 1 and not always:
             kind = call.resource.split(":", 5)[-1].split("/", 1)[0] if ":" in call.resource else ""
             name = f"{call.action} ({call.caller if call.caller != 'ecs-agent' else kind})"
-        out.append(Need(name, call.action, call.resource, call.context_dict, always,
-                        call.source, call.when))
+        out.append(Need(name, call.action, call.resource, call.context_dict,
+                        always or call.action.lower() in REGISTRATION, call.source, call.when))
     return out
 
 
@@ -562,11 +567,14 @@ def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, A
                         **params)["EvaluationResults"][0]
 
     try:
-        answers = _parallel(*[(lambda need=need: ask(need)) for _, need, _ in rows])
-    except AccessDeniedError as err:
+        # One question first: a caller without iam:SimulatePrincipalPolicy (or an endpoint
+        # without a simulator) answers the same to all of them.
+        first = [ask(rows[0][1])] if rows else []
+        answers = first + _parallel(*[(lambda need=need: ask(need)) for _, need, _ in rows[1:]])
+    except (AwsError, BotoCoreError, ResponseParserError) as err:  # moto: no simulator
         return [check for check, _, _ in rows], [
-            (f"IAM's policy simulator was not asked: {err}. The answers above are the guide's "
-            "evaluation only.")]
+            (f"IAM's policy simulator could not be asked ({err}); the answers above are the "
+             "guide's own evaluation only.")]
     out = []
     for (check, need, decision), answer in zip(rows, answers):
         said = answer.get("EvalDecision", "")
