@@ -324,6 +324,9 @@ def _play_agent(ctx: Context, me: Context, report: LaunchReport, spec: RoleSpec,
         if not pending:
             break
         need = pending[0]
+        tagging = [n for n in pending if n.action == "ecs:TagResource"]
+        if need.action == "ecs:RegisterContainerInstance" and tagging:
+            need = tagging[0]  # ECS authorizes the tags as part of the registration
         done.add(need.name)
         decision = evaluate(facts.documents, need.action, need.resource, need.context,
                             boundary=_boundary(facts))
