@@ -25,6 +25,7 @@ from .errors import (
     Problem,
     PropagationError,
     QuotaError,
+    UnsupportedPolicyError,
     ValidationError,
 )
 from .launch import LaunchReport, launch
@@ -57,6 +58,7 @@ __all__ = [
     "Row",
     "SandboxSession",
     "Step",
+    "UnsupportedPolicyError",
     "ValidationError",
     "apply",
     "audit",

@@ -20,8 +20,8 @@ and enforces nothing):
   ...), ``...IfExists`` (true when missing) and ``Null`` (which tests presence);
   ``ArnLike`` compares the six colon-delimited parts of the ARN one by one.
   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
-- *Creating a condition with multiple keys or values*: operators and keys are ANDed, the
-  values of one key ORed (for a negated operator: none of them may match).
+- *Conditions with multiple context keys or values*: operators and keys are ANDed, the
+  values of one key ORed, and NORed for a negated operator (none of them may match).
   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html
 - *Single-valued vs. multivalued context keys*: ``ForAllValues`` is true when every value
   of the request matches one of the policy's, and also when the key is missing;
@@ -100,6 +100,9 @@ _UNSUPPORTED_OPERATORS = {
     "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
     "BinaryEquals", "IpAddress", "NotIpAddress"}
 _SET_OPERATORS = ("ForAllValues", "ForAnyValue")
+# The policy types as AWS's AccessDenied messages name them.
+_IDENTITY, _BOUNDARY, _RESOURCE_BASED = (
+    "identity-based policy", "permissions boundary", "resource-based policy")
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,9 @@ class Decision:
         (they do not apply; they are not a deny), as ``label: operator key``.
     principal
         For a trust policy (:func:`trusts`): the principal asking to assume the role.
+    policy_type
+        For a deny: which kind of policy denied (``"identity-based policy"``,
+        ``"permissions boundary"``, ``"resource-based policy"``), as AWS's message names it.
     """
 
     kind: Kind
@@ -131,11 +137,34 @@ class Decision:
     statements: tuple[str, ...] = ()
     unmet: tuple[str, ...] = ()
     principal: str | None = None
+    policy_type: str | None = None
 
     @property
     def allowed(self) -> bool:
         """Whether AWS allows the request."""
         return self.kind == "allow"
+
+    def access_denied(self, principal: str) -> str | None:
+        """The AccessDenied message AWS gives ``principal`` for this request, or None when
+        it is allowed, in the wording of *Access denied error messages*
+        (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
+
+        >>> d = evaluate([], "ecs:Poll", "arn:aws:ecs:us-east-1:111122223333:cluster/prod")
+        >>> print(d.access_denied("arn:aws:sts::111122223333:assumed-role/ecsInstanceRole/i-0abc"))
+        User: arn:aws:sts::111122223333:assumed-role/ecsInstanceRole/i-0abc is not authorized \
+to perform: ecs:Poll on resource: arn:aws:ecs:us-east-1:111122223333:cluster/prod because no \
+identity-based policy allows the ecs:Poll action
+        """
+        if self.allowed:
+            return None
+        policy_type = self.policy_type or _IDENTITY
+        if self.kind == "explicit_deny":
+            article = "an" if policy_type[0] in "aeiou" else "a"
+            reason = f"with an explicit deny in {article} {policy_type}"
+        else:
+            reason = f"because no {policy_type} allows the {self.action} action"
+        return (f"User: {principal} is not authorized to perform: {self.action} on resource: "
+                f"{self.resource} {reason}")
 
     def __str__(self) -> str:
         target = f"by {self.principal}" if self.principal else f"on {self.resource}"
@@ -260,7 +289,8 @@ def _statements(name: str, document: Any, *, resource_based: bool) -> list[_Stat
 
 
 def _is_document(value: Any) -> bool:
-    return isinstance(value, str) or (isinstance(value, Mapping) and "Statement" in value)
+    return isinstance(value, str) or (isinstance(value, Mapping)
+                                      and ("Statement" in value or "Version" in value))
 
 
 def _named(policies: Any) -> list[tuple[str, Any]]:
@@ -539,18 +569,23 @@ def _decide(tallies: list[tuple[str, _Tally]], action: str, resource: str) -> De
     unmet = tuple(u for _, t in tallies for u in t.unmet)
     denies = [d for _, t in tallies for d in t.deny]
     if denies:
+        denying = next(scope for scope, t in tallies if t.deny)
         return Decision("explicit_deny", action, resource,
-                        "explicitly denied by " + "; ".join(denies), tuple(denies), unmet)
+                        "explicitly denied by " + "; ".join(denies), tuple(denies), unmet,
+                        policy_type=denying)
     undecided_deny = [r for _, t in tallies for r in t.undecided_deny]
     if undecided_deny:
         raise _undecidable(action, resource, undecided_deny)
     # Every set of policies (the identity-based ones, then the boundary) must allow it.
     for scope, tally in tallies:
         if not tally.allow and not tally.undecided_allow:
-            what = ("no statement allows it" if scope == "identity"
-                    else "the permissions boundary does not allow it")
+            what = "no statement allows it"
+            if scope == _BOUNDARY:
+                granted = "; ".join(tallies[0][1].allow)
+                what = "the permissions boundary does not allow it" + (
+                    f" (only {granted} does)" if granted else "")
             return Decision("implicit_deny", action, resource, what + _unmet_note(tally.unmet),
-                            (), unmet)
+                            (), unmet, policy_type=scope)
     undecided = [r for _, t in tallies if not t.allow for r in t.undecided_allow]
     if undecided:
         raise _undecidable(action, resource, undecided)
@@ -592,18 +627,18 @@ def evaluate(policies: Any, action: str, resource: str = "*",
     'allow'
     >>> evaluate([allow], "ecs:Poll", boundary={"Statement": {
     ...     "Effect": "Allow", "Action": "s3:*", "Resource": "*"}}).why
-    'the permissions boundary does not allow it'
+    'the permissions boundary does not allow it (only policy #1, statement #1 does)'
     """
     ctx = _context(context)
     tallies = []
     statements = [s for name, doc in _named(policies)
                   for s in _statements(name, doc, resource_based=False)]
-    tallies.append(("identity", _tally(statements, lambda s: _resource_matches(s, resource),
+    tallies.append((_IDENTITY, _tally(statements, lambda s: _resource_matches(s, resource),
                                        action, ctx)))
     if boundary is not None:
         name, doc = (boundary if isinstance(boundary, tuple)
                      else ("permissions boundary", boundary))
-        tallies.append(("boundary", _tally(_statements(name, doc, resource_based=False),
+        tallies.append((_BOUNDARY, _tally(_statements(name, doc, resource_based=False),
                                            lambda s: _resource_matches(s, resource),
                                            action, ctx)))
     return _decide(tallies, action, resource)
@@ -674,6 +709,6 @@ def trusts(trust_policy: Any, service: str | None = None, action: str = "sts:Ass
             return _principal_matches(statement, statement.principal, service, aws)
         return not _principal_matches(statement, statement.not_principal, service, aws)
 
-    decision = _decide([("identity", _tally(statements, principal, action, _context(context)))],
+    decision = _decide([(_RESOURCE_BASED, _tally(statements, principal, action, _context(context)))],
                        action, "*")
     return replace(decision, principal=service or aws)

@@ -8,6 +8,11 @@ made, and where that comes from: a file of the agent's source
 (https://github.com/aws/amazon-ecs-agent, read at commit 8dfceca6c) or an AWS page.
 ``[inferred]`` in a source marks what no source read states outright.
 
+On an external instance (Amazon ECS Anywhere) the agent makes the same calls; its
+credentials come, in order, from the environment, the Systems Manager Agent's rotating
+shared credentials file, and only then Amazon EC2 instance metadata
+(``ecs-agent/credentials/providers/instance_credentials_provider.go``).
+
 Resources the agent cannot know before the call (the container instance's ID before
 registration, a task, a repository) are written ``*``. :func:`~ecsrole_lib.access.evaluate`
 compares them literally, so a policy must cover *every* such resource for the call to be
@@ -28,9 +33,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import Problem, ValidationError
+from .spec import OWNER_TAG
+
+if TYPE_CHECKING:
+    from .spec import RoleSpec
 
 __all__ = ["CALLS", "AgentCall", "AgentConfig", "CallRow", "agent_calls"]
 
@@ -39,13 +48,14 @@ _ECS_CLIENT = _AGENT + "ecs-agent/api/ecs/client/ecs_client.go"
 _AGENT_GO = _AGENT + "agent/app/agent.go"
 _SAR = ("AWS page: Actions, resources, and condition keys for Amazon Elastic Container "
         "Service, https://docs.aws.amazon.com/service-authorization/latest/reference/"
-        "list_amazonelasticcontainerservice.html")
+        "list_amazonelasticcontainerservice.html (read in udondan/iam-floyd's copy generated "
+        "from it)")
 _TAG_ON_CREATE = ("AWS page: Grant permission to tag resources on creation (Amazon ECS), "
                   "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/"
                   "supported-iam-actions-tagging.html")
 
 #: The tags ``instance_tags=True`` stands for: the guide's own marker.
-DEFAULT_INSTANCE_TAGS = (("created-by", "ecsrole-guide"),)
+DEFAULT_INSTANCE_TAGS = (OWNER_TAG,)
 
 
 @dataclass(frozen=True)
@@ -120,6 +130,21 @@ class AgentConfig:
         if problems:
             raise ValidationError(problems)
 
+    @classmethod
+    def for_spec(cls, spec: RoleSpec, **changes: Any) -> AgentConfig:
+        """The instance a :class:`~ecsrole_lib.RoleSpec` sets up: its cluster, its kind, and
+        the ``ecs.config`` its user data reads from Amazon S3; ``changes`` override.
+
+        >>> from ecsrole_lib import RoleSpec
+        >>> spec = RoleSpec(features=["s3_config"], config_bucket="my-ecs-config", cluster_name="prod")
+        >>> AgentConfig.for_spec(spec, spot_draining=True).config_from_s3
+        ('my-ecs-config', 'ecs.config')
+        """
+        s3 = (spec.config_bucket, spec.config_key) if "s3_config" in spec.features else None
+        fields = {"cluster": spec.cluster_name, "instance_kind": spec.instance_kind,
+                  "config_from_s3": s3}
+        return cls(**{**fields, **changes})
+
     def env(self) -> list[str]:
         """The ``ecs.config`` lines this configuration implies, in the agent's own names.
 
@@ -193,7 +218,24 @@ def _always(_: AgentConfig) -> bool:
     return True
 
 
+_LOGS_SOURCES = (
+    "AWS page: https://repost.aws/knowledge-center/ecs-container-logs-cloudwatch (EC2 tasks "
+    "without a task execution role log through AmazonEC2ContainerServiceforEC2Role: "
+    "logs:CreateLogStream, logs:PutLogEvents); Docker's awslogs driver documentation (the "
+    "daemon's credentials are the Amazon EC2 instance profile's)")
+_AWSLOGS = "Docker awslogs driver"
+_AWSLOGS_WHEN = ("tasks log with awslogs (unless their execution role is used: "
+                 "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true)")
+_AWSLOGS_SOURCE = (f"{_AGENT}agent/config/config.go (ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE); "
+                   f"{_LOGS_SOURCES} [inferred: resource shape]")
+_ECR_REPOSITORY = "arn:{partition}:ecr:{region}:{account}:repository/*"
+_ECR_CALLER = "Docker (with the agent's token)"
+_ECR_WHEN = "a task pulls an image from Amazon ECR and has no task execution role"
+_ECR_SOURCE = (f"{_AGENT}agent/ecr/factory.go; AWS page: IAM permissions for pulling an image "
+               "from Amazon ECR (repository resource)")
 _CONTAINER_INSTANCE = "{container_instance_arn}"
+_CLUSTER_VALUE = ("[inferred: ecs:cluster holds the cluster ARN, as aws-cdk's default instance "
+                  "role assumes (ArnEquals ecs:cluster, aws/aws-cdk issue 28594)]")
 _CLUSTER_KEY = (("ecs:cluster", "{cluster_arn}"),)
 
 #: Every call, in the order an instance makes them.
@@ -215,33 +257,36 @@ CALLS: tuple[CallRow, ...] = (
     CallRow("ecs:RegisterContainerInstance", "{cluster_arn}", "ecs-agent",
             "always, at start (and on every restart, with the checkpointed ARN)",
             f"{_ECS_CLIENT} (registerContainerInstance, Cluster: clusterRef); {_AGENT_GO} "
-            f"(registerContainerInstance); {_SAR} (RegisterContainerInstance: cluster)",
-            _always),
+            f"(registerContainerInstance); {_SAR} (RegisterContainerInstance: cluster; "
+            "aws:RequestTag, aws:TagKeys)",
+            _always, tag_context=True),
     CallRow("ecs:TagResource", _CONTAINER_INSTANCE, "ecs-agent",
             "registration with tags (ECS_CONTAINER_INSTANCE_TAGS, or tags propagated from "
             "Amazon EC2): ECS tags the new container instance as part of "
             "RegisterContainerInstance",
             f"{_ECS_CLIENT} (registerContainerInstance: if len(tags) > 0, Tags); "
-            f"{_TAG_ON_CREATE} (ecs:CreateAction); aws:RequestTag and aws:TagKeys from "
-            f"{_SAR} (TagResource)",
+            f"{_TAG_ON_CREATE} (ecs:CreateAction); AmazonEC2ContainerServiceforEC2Role v10, "
+            "statement 2 (moto's copy: StringEquals ecs:CreateAction CreateCluster, "
+            f"RegisterContainerInstance); {_SAR} (TagResource: container-instance; "
+            "aws:RequestTag, aws:TagKeys)",
             lambda c: c.registers_with_tags,
             context=(("ecs:CreateAction", "RegisterContainerInstance"),), tag_context=True),
     CallRow("ecs:DiscoverPollEndpoint", "*", "ecs-agent",
             "always: before opening the control-plane (ACS) and telemetry (TCS) sessions",
             f"{_ECS_CLIENT} (discoverPollEndpoint: ContainerInstance, Cluster); "
-            f"{_AGENT}ecs-agent/acs/session/session.go (DiscoverPollEndpoint); resource * "
-            "[inferred]: the action names no resource type",
+            f"{_AGENT}ecs-agent/acs/session/session.go (DiscoverPollEndpoint); {_SAR} "
+            "(DiscoverPollEndpoint: no resource type, so *)",
             _always),
     CallRow("ecs:Poll", _CONTAINER_INSTANCE, "ecs-agent",
             "always: the control-plane (ACS) websocket that delivers tasks and credentials",
             f"{_AGENT}ecs-agent/acs/session/session.go (acsURL, containerInstance); {_SAR} "
-            "(Poll: container-instance; ecs:cluster) [inferred: the ecs:cluster value]",
+            f"(Poll: container-instance; ecs:cluster) {_CLUSTER_VALUE}",
             _always, context=_CLUSTER_KEY),
     CallRow("ecs:StartTelemetrySession", _CONTAINER_INSTANCE, "ecs-agent",
             "always: metrics and health (TCS websocket)",
             f"{_AGENT}ecs-agent/tcs/handler/handler.go (StartTelemetrySession, "
             f"cluster, containerInstanceArn); {_SAR} (StartTelemetrySession: "
-            "container-instance) [inferred: the ecs:cluster value]",
+            f"container-instance; ecs:cluster) {_CLUSTER_VALUE}",
             _always, context=_CLUSTER_KEY),
     CallRow("ecs:SubmitTaskStateChange", "{cluster_arn}", "ecs-agent",
             "always, whenever a task changes state",
@@ -270,73 +315,49 @@ CALLS: tuple[CallRow, ...] = (
             "ECS_ENABLE_SPOT_INSTANCE_DRAINING=true, on a Spot interruption notice (DRAINING)",
             f"{_AGENT_GO} (startSpotInstanceDrainingPoller, spotInstanceDrainingPoller); "
             f"{_ECS_CLIENT} (UpdateContainerInstancesState: ContainerInstances, Cluster); "
-            f"{_SAR} (UpdateContainerInstancesState: container-instance) [inferred: the "
-            "ecs:cluster value]",
+            f"{_SAR} (UpdateContainerInstancesState: container-instance; ecs:cluster) "
+            f"{_CLUSTER_VALUE}",
             lambda c: c.spot_draining, context=_CLUSTER_KEY),
     CallRow("ecs:ListTagsForResource", _CONTAINER_INSTANCE, "ecs-agent",
             "a container asks the task metadata endpoint for its task with tags",
             f"{_AGENT}agent/handlers/v2/response.go (GetResourceTags(containerInstanceARN)); "
             f"{_AGENT}agent/handlers/task_server_setup.go (TaskWithTagsMetadataPath); "
-            f"{_ECS_CLIENT} (GetResourceTags: ListTagsForResource)",
+            f"{_ECS_CLIENT} (GetResourceTags: ListTagsForResource); {_SAR} "
+            "(ListTagsForResource: container-instance)",
             lambda c: c.task_metadata_tags),
     CallRow("ecs:ListTagsForResource", "{task_arn}", "ecs-agent",
             "a container asks the task metadata endpoint for its task with tags",
             f"{_AGENT}agent/handlers/v2/response.go (GetResourceTags(taskARN)); {_ECS_CLIENT} "
-            "(GetResourceTags: ListTagsForResource)",
+            f"(GetResourceTags: ListTagsForResource); {_SAR} (ListTagsForResource: task)",
             lambda c: c.task_metadata_tags),
-    CallRow("ecr:GetAuthorizationToken", "*", "ecs-agent",
-            "a task pulls an image from Amazon ECR and has no task execution role",
+    CallRow("ecr:GetAuthorizationToken", "*", "ecs-agent", _ECR_WHEN,
             f"{_AGENT}agent/ecr/factory.go (getClientConfig: UseExecutionRole, else the "
             "instance credentials); AWS page: Amazon ECR interface, IAM permissions for "
             "pulling (GetAuthorizationToken names no resource)",
             lambda c: c.ecr_pulls),
-    CallRow("ecr:BatchCheckLayerAvailability",
-            "arn:{partition}:ecr:{region}:{account}:repository/*", "Docker (with the agent's "
-            "token)",
-            "a task pulls an image from Amazon ECR and has no task execution role",
-            f"{_AGENT}agent/ecr/factory.go; AWS page: Private repository policies / IAM "
-            "permissions for pulling an image (repository resource) [inferred: which pull "
-            "step calls which action]",
+    CallRow("ecr:BatchCheckLayerAvailability", _ECR_REPOSITORY, _ECR_CALLER, _ECR_WHEN,
+            _ECR_SOURCE + " [inferred: which pull step calls which action]",
             lambda c: c.ecr_pulls),
-    CallRow("ecr:GetDownloadUrlForLayer",
-            "arn:{partition}:ecr:{region}:{account}:repository/*", "Docker (with the agent's "
-            "token)",
-            "a task pulls an image from Amazon ECR and has no task execution role",
-            f"{_AGENT}agent/ecr/factory.go; AWS page: IAM permissions for pulling an image "
-            "(repository resource)",
-            lambda c: c.ecr_pulls),
-    CallRow("ecr:BatchGetImage", "arn:{partition}:ecr:{region}:{account}:repository/*",
-            "Docker (with the agent's token)",
-            "a task pulls an image from Amazon ECR and has no task execution role",
-            f"{_AGENT}agent/ecr/factory.go; AWS page: IAM permissions for pulling an image "
-            "(repository resource)",
+    CallRow("ecr:GetDownloadUrlForLayer", _ECR_REPOSITORY, _ECR_CALLER, _ECR_WHEN,
+            _ECR_SOURCE, lambda c: c.ecr_pulls),
+    CallRow("ecr:BatchGetImage", _ECR_REPOSITORY, _ECR_CALLER, _ECR_WHEN, _ECR_SOURCE,
             lambda c: c.ecr_pulls),
     CallRow("logs:CreateLogGroup", "arn:{partition}:logs:{region}:{account}:log-group:*",
-            "Docker awslogs driver",
-            "a task's awslogs options set awslogs-create-group=true",
-            "AWS page: Send Amazon ECS logs to CloudWatch (awslogs-create-group needs "
-            "logs:CreateLogGroup) [inferred: resource shape]",
+            _AWSLOGS, "a task's awslogs options set awslogs-create-group=true",
+            f"{_LOGS_SOURCES}; awslogs-create-group needs logs:CreateLogGroup [inferred: "
+            "resource shape]",
             lambda c: c.awslogs and c.awslogs_create_group),
     CallRow("logs:CreateLogStream", "arn:{partition}:logs:{region}:{account}:log-group:*",
-            "Docker awslogs driver",
-            "tasks log with awslogs (unless their execution role is used: "
-            "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true)",
-            f"{_AGENT}agent/config/config.go (ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE); AWS "
-            "page: Send Amazon ECS logs to CloudWatch [inferred: resource shape]",
-            lambda c: c.awslogs),
+            _AWSLOGS, _AWSLOGS_WHEN, _AWSLOGS_SOURCE, lambda c: c.awslogs),
     CallRow("logs:PutLogEvents",
             "arn:{partition}:logs:{region}:{account}:log-group:*:log-stream:*",
-            "Docker awslogs driver",
-            "tasks log with awslogs (unless their execution role is used: "
-            "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true)",
-            f"{_AGENT}agent/config/config.go (ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE); AWS "
-            "page: Send Amazon ECS logs to CloudWatch [inferred: resource shape]",
-            lambda c: c.awslogs),
+            _AWSLOGS, _AWSLOGS_WHEN, _AWSLOGS_SOURCE, lambda c: c.awslogs),
     CallRow("s3:GetObject", "arn:{partition}:s3:::{bucket}/{key}", "user data (AWS CLI)",
             "ecs.config is copied from a private Amazon S3 bucket at launch, before the agent "
             "starts",
             "AWS page: Storing Amazon ECS container instance configuration in Amazon S3 "
-            "(aws s3 cp in the user data); /work/shared/reference/procedure.md",
+            "(aws s3 cp in the user data, with the instance's credentials); the guide's "
+            "ecsrole_lib/userdata.py (user_data)",
             lambda c: c.config_from_s3 is not None),
     CallRow("ssm:UpdateInstanceInformation", "*", "SSM Agent",
             "external instances: the Systems Manager Agent's heartbeat, which keeps the "
@@ -392,10 +413,10 @@ the control-plane (ACS) websocket that delivers tasks and credentials)
         if not row.needed(config):
             continue
         context: list[tuple[str, Any]] = [(k, v.format(**values)) for k, v in row.context]
-        if row.tag_context and not config.propagate_ec2_tags:
+        if row.tag_context and config.instance_tags and not config.propagate_ec2_tags:
             # The request's tags are known only when none come from Amazon EC2.
             tags = dict(config.instance_tags)
-            context.append(("aws:TagKeys", sorted(tags)))
+            context.append(("aws:TagKeys", tuple(sorted(tags))))
             context.extend((f"aws:RequestTag/{k}", v) for k, v in sorted(tags.items()))
         calls.append(AgentCall(row.action, row.resource.format(**values), tuple(context),
                                row.caller, row.when, row.source))

@@ -10,7 +10,6 @@ their details.
 from __future__ import annotations
 
 import json
-import shlex
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +19,7 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from . import policies
 from .errors import ConflictError, Problem, PropagationError, unreachable
+from .shell import json_value
 from .spec import OWNER_TAG, RoleSpec
 from .userdata import ecs_config
 
@@ -409,11 +409,12 @@ class WaitInstanceProfile(Action):
 @dataclass
 class AttachPolicy(Action):
     spec: RoleSpec
-    policy_arn: str  # may hold ${ACCOUNT_ID}
+    policy_arn: str  # as shown; the ARN used is made_by's when an earlier step makes the policy
     made_by_step: str = ""  # set when an earlier step of the plan creates the policy
+    made_by: Action | None = field(default=None, repr=False, compare=False)
 
     def arn(self, ctx) -> str:
-        return self.policy_arn.replace(ACCOUNT, ctx.account)
+        return self.made_by.arn(ctx) if self.made_by is not None else self.policy_arn
 
     def check(self, ctx) -> Check:
         arn = self.arn(ctx)
@@ -484,7 +485,7 @@ class InlinePolicy(Action):
         return f"{CreateRole(self.spec).arn(ctx)} (inline {self.policy_name})"
 
     def _document(self, ctx) -> dict:
-        return json.loads(json.dumps(self.document).replace(ACCOUNT, ctx.account))
+        return self.document  # names no account: nothing in it is filled in
 
     def _current(self, ctx) -> dict | None:
         if self.policy_name not in inline_policies(ctx, self.spec.role_name):
@@ -863,6 +864,11 @@ class Step:
         AWS CLI commands as typed, corrected where the page is wrong.
     files
         Files the CLI commands read, by name.
+    setup
+        Shell lines that read what the commands need into the script's own
+        variables (``ROLE_ARN=$(aws iam get-role ...)``); they only read.
+    account_files
+        The files that still say ``${ACCOUNT_ID}`` (the account was not known).
     api
         The API operations it may call (``iam:CreateRole`` ...).
     errata
@@ -883,6 +889,8 @@ class Step:
     errata: tuple[str, ...] = ()
     note: str = ""
     spec_field: str = "role_name"
+    setup: tuple[str, ...] = ()
+    account_files: tuple[str, ...] = ()
 
     def title(self, lang: str = "en") -> str:
         return self.titles.get(lang, self.titles["en"])
@@ -892,43 +900,17 @@ class Step:
 
     @property
     def command(self) -> str:
-        """The CLI commands as one block of text."""
-        return "\n".join(self.cli)
+        """The CLI commands as one block of text (the setup reads first)."""
+        return "\n".join(self.setup + self.cli)
 
 
-def command(*words: str, **options: Any) -> str:
-    """Render an AWS CLI command the way the page does (one option a line).
+def tags_json(spec: RoleSpec) -> str:
+    """The spec's tags and the guide's own, as the JSON the AWS CLI's ``--tags`` takes.
 
-    >>> print(command("aws", "iam", "create-instance-profile", instance_profile_name="p"))
-    aws iam create-instance-profile --instance-profile-name p
+    JSON carries every character exactly (an empty value, spaces at either end,
+    characters outside the BMP), which the CLI's ``Key=k,Value=v`` shorthand does not.
+
+    >>> tags_json(RoleSpec(tags={"team": " a b "}))
+    '[{"Key":"team","Value":" a b "},{"Key":"created-by","Value":"ecsrole-guide"}]'
     """
-    def quote(value: Any) -> str:
-        text = str(value)
-        if text.startswith("$(aws ") and text.endswith(")"):  # a read the shell runs first
-            return f'"{text}"'
-        if ACCOUNT not in text:
-            return shlex.quote(text)
-        # ${ACCOUNT_ID} is for the reader's shell to fill in; a '$', '`', '"' or '\\' from
-        # the spec (a description, a path) stays literal.
-        return '"' + ACCOUNT.join("".join("\\" + c if c in '\\"`$' else c for c in piece)
-                                  for piece in text.split(ACCOUNT)) + '"'
-
-    parts = []
-    for key, value in options.items():
-        if value is None or value is False:
-            continue
-        flag = "--" + key.replace("_", "-")
-        if value is True:
-            parts.append(flag)
-        elif isinstance(value, (list, tuple)):
-            parts.append(" ".join([flag] + [quote(v) for v in value]))
-        else:
-            parts.append(f"{flag} {quote(value)}")
-    head = " ".join(words)
-    if len(parts) <= 1:
-        return " ".join([head] + parts)
-    return " \\\n    ".join([head] + parts)
-
-
-def cli_tags(spec: RoleSpec) -> list[str]:
-    return [f"Key={k},Value={v}" for k, v in list(spec.tags.items()) + [OWNER_TAG]]
+    return json_value(_tags(spec))
