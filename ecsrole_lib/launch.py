@@ -12,9 +12,10 @@ instance's credentials (the instance appears in ``ecs list-container-instances``
 denied one stops the launch with :class:`~ecsrole_lib.errors.LaunchDeniedError`, which
 carries AWS's AccessDenied message and the doctor's explanation.
 
-On AWS, ``launch`` starts a real, billed instance, so it refuses unless called with
-``allow_aws=True``; then the real agent makes the calls, and ``launch`` waits for the
-container instance to appear. ``teardown`` terminates what ``launch`` started and
+On AWS, ``launch`` would start a real, billed instance, so it refuses unless asked:
+``on_aws="show"`` returns the commands only (the notebooks do that), ``on_aws="run"``
+launches, the real agent makes the calls, and ``launch`` waits for the container instance
+to appear. ``teardown`` terminates what ``launch`` started and
 deregisters its container instance (both carry ``created-by=ecsrole-guide``).
 
 >>> from ecsrole_lib import RoleSpec
@@ -211,7 +212,7 @@ def _made(need: Need) -> bool:
 
 
 def launch(spec: RoleSpec, session: boto3.Session | None = None,
-           agent: AgentConfig = AgentConfig(), *, allow_aws: bool = False,  # noqa: B008
+           agent: AgentConfig = AgentConfig(), *, on_aws: str = "refuse",  # noqa: B008
            instance_type: str = INSTANCE_TYPE, timeout: float = 300.0) -> LaunchReport:
     """Launch an Amazon EC2 instance with the spec's instance profile; see it join the cluster.
 
@@ -223,8 +224,10 @@ def launch(spec: RoleSpec, session: boto3.Session | None = None,
         ``None`` is the sandbox, where the guide plays the container agent.
     agent
         The agent's settings (``instance_tags`` ...), which decide the calls it makes.
-    allow_aws
-        On AWS the instance is real and billed: ``launch`` refuses without it.
+    on_aws
+        On AWS the instance is real and billed: ``"refuse"`` (the default) raises before any
+        call; ``"show"`` returns the commands and runs nothing (what the notebooks do);
+        ``"run"`` launches it, and the real agent registers.
     instance_type
         The instance type to launch.
     timeout
@@ -233,8 +236,8 @@ def launch(spec: RoleSpec, session: boto3.Session | None = None,
     Raises
     ------
     ValidationError
-        External instances (they register through an SSM activation), or AWS without
-        ``allow_aws``. Nothing was called.
+        External instances (they register through an SSM activation), or AWS with
+        ``on_aws="refuse"``. Nothing was called.
     LaunchDeniedError
         A call the instance makes is denied (or it gets no credentials): AWS's message,
         the cause and the fix; ``.report`` holds what was done until then.
@@ -245,11 +248,22 @@ def launch(spec: RoleSpec, session: boto3.Session | None = None,
         raise ValidationError(Problem("instance_kind", spec.instance_kind,
                                       "launch starts an Amazon EC2 instance; an external "
                                       "instance registers with an SSM activation (notebook 03)"))
+    if on_aws not in ("refuse", "show", "run"):
+        raise ValidationError(Problem("on_aws", on_aws, "must be 'refuse', 'show' or 'run'"))
     ctx = Context(session, spec.region)
-    if not ctx.sandbox and not allow_aws:
-        raise ValidationError(Problem("allow_aws", False,
+    if not ctx.sandbox and on_aws == "refuse":
+        raise ValidationError(Problem("on_aws", on_aws,
                                       "on AWS, launch starts a real, billed Amazon EC2 instance; "
-                                      "pass allow_aws=True to do that (teardown terminates it)"))
+                                      "pass on_aws='run' to do that (teardown terminates it), or "
+                                      "on_aws='show' for the commands only"))
+    if not ctx.sandbox and on_aws == "show":
+        report = LaunchReport("launch", target="AWS", user_data=launch_user_data(spec, agent),
+                              commands=launch_commands(spec, agent, instance_type))
+        report.add("run_instances", "Launch the instance", "shown", "",
+                   "not run: on AWS it starts a billed instance; launch(..., on_aws='run') "
+                   "runs it")
+        report.note(WAIT_NOTE)
+        return report
     identity = ctx.call("sts", "get_caller_identity", "identifying the caller")
     ctx.account, ctx.caller_arn = identity["Account"], identity["Arn"]
     ctx.partition = identity["Arn"].split(":")[1]
@@ -462,8 +476,7 @@ def remove_launched(ctx: Context, spec: RoleSpec, force: bool = False) -> list[t
                          "created by launch, and empty now"))
         elif owned(cluster_tags):
             rows.append(("delete_cluster", f"Cluster {cluster}", "kept", found[0]["clusterArn"],
-                         (f"it still holds {len(left)} container instance(s) the guide did not "
-                         "launch")))
+                         f"it still holds {len(left)} container instance(s) of other instances"))
     if ids:
         ctx.call("ec2", "terminate_instances", "terminating the instances", InstanceIds=ids)
         rows.append(("terminate_instances", "Instances launched with the role", "removed",

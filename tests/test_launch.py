@@ -235,12 +235,16 @@ def test_no_instance_profile_stops_before_run_instances(session, iam):
     assert live_instances(session) == []
 
 
-def test_on_aws_launch_refuses_a_billed_instance_unless_asked(aws_session, record_calls):
+def test_on_aws_launch_refuses_a_billed_instance_or_only_shows_it(aws_session, record_calls):
     calls = record_calls(aws_session)
     with pytest.raises(ValidationError) as raised:
         launch(RoleSpec(), aws_session)
-    assert raised.value.fields == ["allow_aws"]
+    assert raised.value.fields == ["on_aws"]
     assert calls.since() == []  # nothing was called
+    shown = launch(RoleSpec(), aws_session, on_aws="show")
+    assert shown.outcomes == {"run_instances": "shown"} and not shown.registered
+    assert "--iam-instance-profile Name=ecsInstanceRole-profile" in str(shown)
+    assert calls.since() == []
 
 
 def test_external_instances_are_not_launched(session):
