@@ -111,6 +111,10 @@ def _scoped_poll(c: _Context) -> list[tuple[str, str]]:
                                "Action": ["ecs:RegisterContainerInstance", "ecs:Submit*"]},
                               {"Effect": "Allow", "Action": "ecs:DiscoverPollEndpoint",
                                "Resource": "*"},
+                              {"Effect": "Allow", "Resource": "*", "Action": [
+                                  "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
+                                  "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage",
+                                  "logs:CreateLogStream", "logs:PutLogEvents"]},
                               {"Effect": "Allow", "Resource": "*",
                                "Action": ["ecs:Poll", "ecs:StartTelemetrySession"],
                                "Condition": {"ArnEquals": {"ecs:cluster": cluster}}}))
@@ -189,10 +193,11 @@ class Exercise:
             message, joined, stopped = "every call allowed", True, ""
         cluster = (report.cluster if report is not None and report.cluster else "default")
         listed = session.client("ecs").list_container_instances(cluster=cluster)
+        shown = report is not None and report.container_instance_arn in listed[
+            "containerInstanceArns"]
         return Table("What the user sees", ("where", "what"), [
-            ("aws ecs list-container-instances", f"{len(listed['containerInstanceArns'])} "
-             f"container instance(s) in cluster {cluster}"
-             + ("" if not joined else " (this instance registered)")),
+            ("aws ecs list-container-instances",
+             f"the new instance is {'' if joined and shown else 'not '}in cluster {cluster}"),
             ("the instance stops at", stopped or "-"),
             ("the message", message)])
 

@@ -55,7 +55,8 @@ from .spec import OWNER_TAG, RoleSpec
 from .steps import get_instance_profile, owned
 from .userdata import user_data
 
-__all__ = ["LaunchReport", "launch", "launch_commands", "launch_user_data", "remove_launched"]
+__all__ = ["LaunchPlan", "LaunchReport", "launch", "launch_commands", "launch_plan",
+           "launch_user_data", "remove_launched"]
 
 #: The Amazon ECS-optimized AMI, as AWS publishes it in Systems Manager Parameter Store.
 AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
@@ -114,6 +115,39 @@ def launch_commands(spec: RoleSpec, agent: AgentConfig = AgentConfig(),  # noqa:
         f"\\\n    --launch-template-data \"{template}\""),
         f"aws ec2 run-instances --launch-template LaunchTemplateName={spec.role_name}-template",
     ]
+
+
+@dataclass
+class LaunchPlan:
+    """What launching takes, before anything runs: ``user-data.sh``, the commands, the notes."""
+
+    user_data: str
+    commands: list[str]
+    notes: list[str]
+
+    def __str__(self) -> str:
+        return ("user-data.sh:\n" + self.user_data + "\nAWS CLI:\n" + "\n".join(self.commands)
+                + "\n\n" + "\n".join(f"note: {n}" for n in self.notes))
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return ("<div><p><b>user-data.sh</b></p><pre>" + html.escape(self.user_data)
+                + "</pre><p><b>AWS CLI</b></p><pre>" + html.escape("\n".join(self.commands))
+                + f"</pre><ul>{notes}</ul></div>")
+
+
+def launch_plan(spec: RoleSpec, agent: AgentConfig = AgentConfig(),  # noqa: B008
+                instance_type: str = INSTANCE_TYPE) -> LaunchPlan:
+    """The user data, the commands and what the person launching needs, for ``spec``."""
+    # The account as a wildcard: the statement is valid as it is, in any account.
+    role_arn = f"arn:{spec.partition}:iam::*:role{spec.path}{spec.role_name}"
+    return LaunchPlan(launch_user_data(spec, agent), launch_commands(spec, agent, instance_type),
+                      [PASS_ROLE_NOTE.format(role_arn=role_arn), WAIT_NOTE])
 
 
 @dataclass
