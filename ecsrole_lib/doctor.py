@@ -409,13 +409,16 @@ def _candidates(kind: str, action: str) -> list[tuple[str, str]]:
     found = [policies.CONTAINER_INSTANCE_POLICY]
     if kind == "external":
         found.insert(0, policies.SSM_CORE_POLICY)
-    if action.lower().startswith("s3:"):
-        found = [policies.S3_READ_ONLY_POLICY]
     return found
 
 
 def _grant_fix(ctx: Context, facts: _Role, kind: str, need: Need, role_name: str) -> str:
     """Which managed policy of the page would allow ``need``, as the command that attaches it."""
+    if need.action.lower() == "s3:getobject":
+        read_only = policies.managed_policy_arn(ctx.partition, policies.S3_READ_ONLY_POLICY)
+        return (f"allow s3:GetObject on {need.resource}: the guide's least-privilege inline "
+                f"policy (apply with least_privilege=True writes it), or aws iam "
+                f"attach-role-policy --role-name {role_name} --policy-arn {read_only}")
     for path_name in _candidates(kind, need.action):
         arn = policies.managed_policy_arn(ctx.partition, path_name)
         document = policy_document(ctx, arn)
@@ -428,9 +431,6 @@ def _grant_fix(ctx: Context, facts: _Role, kind: str, need: Need, role_name: str
                 if path_name == policies.CONTAINER_INSTANCE_POLICY and facts.documents else "")
         return (f"aws iam attach-role-policy --role-name {role_name} --policy-arn {arn} "
                 f"({path_name[1]} allows {need.action}{copy})")
-    if need.action.lower() == "s3:getobject":
-        return (f"allow s3:GetObject on {need.resource} (the guide's least-privilege "
-                f"ecs-config-read policy, or AmazonS3ReadOnlyAccess)")
     return f"add a statement that allows {need.action} on {need.resource}"
 
 
@@ -480,7 +480,7 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
             decisions.append(err)
     rows = []
     for need, decision in zip(wanted, decisions):
-        when = need.when.split(":", 1)[0]
+        when = "always" if need.when.startswith("always") else need.when.split(":", 1)[0]
         if isinstance(decision, EcsRoleError):
             rows.append((DoctorCheck(need.name, None, need.action,
                                      f"the guide cannot decide ({decision}); IAM's simulator "

@@ -169,6 +169,9 @@ class LaunchReport(Report):
         return (super().__str__() + "\n\nuser-data.sh:\n" + self.user_data
                 + "\nAWS CLI:\n" + "\n".join(self.commands))
 
+    def __repr__(self) -> str:
+        return str(self)
+
     def _repr_html_(self) -> str:
         import html
 
