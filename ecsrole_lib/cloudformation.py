@@ -234,8 +234,7 @@ def _not_expressible(spec: RoleSpec) -> list[str]:
     if spec.trunking:
         items.append("awsvpcTrunking for the role's principal (aws ecs put-account-setting)")
     if "s3_config" in spec.features:
-        items.append("uploading ecs.config (the spec's config_key) to the bucket "
-                     "(aws s3api put-object)")
+        items.append(f"uploading {spec.config_key} to the bucket (aws s3api put-object)")
     if spec.instance_kind == "ec2":
         items.append("tags on the instance profile (aws iam tag-instance-profile)")
     if "cloudwatch_logs" in spec.features:
@@ -300,7 +299,7 @@ def _role(spec: RoleSpec, the_plan: Plan, partition: str) -> dict[str, Any]:
             if action.policy_name != S3_INLINE_NAME:
                 raise TypeError(f"no template for inline policy {action.policy_name}")
             document = policies.config_read_policy(
-                _PARTITION, "${" + RESOURCES["bucket"] + "}", literal(spec.config_key))
+                _PARTITION, "${" + RESOURCES["bucket"] + "}", spec.config_key, escape=literal)
             inline.append({"PolicyName": action.policy_name, "PolicyDocument": _value(document)})
         elif isinstance(action, (CreateRole, CheckEcrPermissions)):
             steps.append(step)
@@ -686,6 +685,8 @@ def rollout_commands(spec: RoleSpec, stack_set_name: str | None = None,
     ]
     follow = _not_expressible(spec)
     if follow:
-        lines.append("# Then, in each account, run the follow-up script (cloudformation_follow_up) "
-                     f"for what CloudFormation cannot express: {'; '.join(follow)}.")
+        # comment(): the list names the config_key, which may hold a line break.
+        lines.append(comment("Then, in each account, run the follow-up script "
+                             "(cloudformation_follow_up) for what CloudFormation cannot "
+                             f"express: {'; '.join(follow)}."))
     return "\n".join(lines)

@@ -301,6 +301,9 @@ def cleanup(session, region: str = "us-east-1") -> Table:
     iam = session.client("iam")
     try:
         iam.delete_role_permissions_boundary(RoleName=EXERCISE_ROLE)
+        # The exercises wrote these inline policies, not apply: teardown would keep them.
+        for name in iam.list_role_policies(RoleName=EXERCISE_ROLE)["PolicyNames"]:
+            iam.delete_role_policy(RoleName=EXERCISE_ROLE, PolicyName=name)
     except iam.exceptions.NoSuchEntityException:
         pass
     report = teardown(spec, session, force=True)

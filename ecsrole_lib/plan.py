@@ -151,10 +151,10 @@ def _role_steps(spec: RoleSpec, partition: str, account: str | None) -> list[Ste
               "the conditions let only this account's Systems Manager do so (confused deputy)."
               + (_account_note(account_files) if account_files else "")),
         action=CreateRole(spec))]
-    chosen = {"en": [f"Chosen at console step 6 of \"{steps[0].titles['en']}\": the console "
-                     "attaches it when it creates the role."],
-              "ko": [f"콘솔 6단계(\"{steps[0].titles['ko']}\")에서 선택합니다. 콘솔은 역할을 만들 때 "
-                     "이 정책을 연결합니다."]}
+    chosen = {"en": [(f"Chosen at console step 6 of \"{steps[0].titles['en']}\": the console "
+                      "attaches it when it creates the role.")],
+              "ko": [(f"콘솔 6단계(\"{steps[0].titles['ko']}\")에서 선택합니다. 콘솔은 역할을 만들 때 "
+                      "이 정책을 연결합니다.")]}
     if ec2:
         profile = spec.instance_profile_name
         auto = {"en": [(f"Nothing to click: with console step 9 the IAM console creates an instance "
@@ -302,8 +302,8 @@ def _feature_steps(spec: RoleSpec, partition: str, account: str | None) -> list[
                               create_bucket_configuration=(
                                   f"LocationConstraint={spec.region}"
                                   if spec.region != "us-east-1" else None)),
-                      "# Added by ecsrole-guide (not on the page): the created-by tag and the "
-                      "public access block of a private bucket.",
+                      ("# Added by ecsrole-guide (not on the page): the created-by tag and the "
+                       "public access block of a private bucket."),
                       command("aws", "s3api", "put-bucket-tagging", bucket=bucket,
                               tagging=json_value({"TagSet": json.loads(tags_json(spec))})),
                       command("aws", "s3api", "put-public-access-block", bucket=bucket,

@@ -221,6 +221,8 @@ def test_launch_stops_with_access_denied_for_every_break(session, iam, name):
         assert [i["ec2InstanceId"] for i in registered] == [report.instance_id]
     else:
         assert registered == []
+    for name in iam.list_role_policies(RoleName=ROLE)["PolicyNames"]:  # undo the break first:
+        iam.delete_role_policy(RoleName=ROLE, PolicyName=name)  # teardown keeps foreign ones
     teardown(spec, session, force=True)
     assert_nothing_left(session)
 

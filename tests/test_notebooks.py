@@ -303,7 +303,7 @@ def _live_instances(session) -> list[dict]:
         "pending", "running", "stopping", "stopped"]}])["Reservations"] for i in r["Instances"]]
 
 
-def test_06_on_the_sandbox_launches_breaks_and_fixes(session, tmp_path, state, empty_state):
+def test_06_on_the_sandbox_launches_breaks_and_fixes(session, tmp_path, state):
     nb = run("06_will_it_register", tmp_path, target="sandbox", show_answers=True)
     outputs = text(nb)
     assert "an ec2 instance with role ecsInstanceRole registers; 0 problem(s)" in outputs
@@ -322,22 +322,27 @@ def test_06_on_the_sandbox_launches_breaks_and_fixes(session, tmp_path, state, e
     assert [c["ec2InstanceId"] for c in described["containerInstances"]] == [instance["InstanceId"]]
     assert "ecsDoctorDemoRole" not in state(session)["roles"]  # the exercise role is cleaned up
 
-    cleaned = text(run("99_cleanup", tmp_path, target="sandbox"))
-    assert "deregister_container_instance" in cleaned and "terminate_instances" in cleaned
+    # Teardown of the guide's role (what 99 runs) terminates and deregisters the instance too.
+    from ecsrole_lib import RoleSpec, teardown
+
+    removed = teardown(RoleSpec(features=["ecr", "s3_config", "cloudwatch_logs"],
+                                config_bucket=BUCKET), session)
+    assert removed.outcomes["terminate_instances"] == "removed"
+    assert removed.outcomes["deregister_container_instance"] == "removed"
     assert _live_instances(session) == []
     assert ecs.list_container_instances(cluster="default")["containerInstanceArns"] == []
-    assert state(session) == empty_state
+    assert "ecsInstanceRole" not in state(session)["roles"]
 
 
 def test_06_on_aws_only_shows_the_launch_and_breaks_nothing(aws_session, tmp_path, state):
     from ecsrole_lib import RoleSpec, apply
 
     apply(RoleSpec(features=["ecr"]), aws_session)
-    before = state(aws_session)
+    before, instances = state(aws_session), _live_instances(aws_session)
     nb = run("06_will_it_register", tmp_path, features=["ecr"], lang="ko")
     outputs = text(nb)
     assert "not run: on AWS it starts a billed instance" in outputs
     assert "exercises run on the sandbox only" in outputs
     assert "이해도 확인" in outputs and "답이 숨겨져 있습니다" in outputs  # hidden, in Korean
     assert "could not be asked" in outputs  # moto has no simulator: said, not hidden
-    assert state(aws_session) == before and _live_instances(aws_session) == []
+    assert state(aws_session) == before and _live_instances(aws_session) == instances

@@ -163,8 +163,8 @@ def test_logs_commands_are_corrected_e4_e5():
     assert query["output"] == ["text"]
     # CLI step 4 attaches the ARN that step 3 looked up: no variable it did not define.
     ids = the_plan.ids
-    (attach,) = [o for o in commands_of(the_plan, "aws iam attach-role-policy")
-                 if o["policy-arn"][0] == "${" + query["="][0] + "}"]
+    assert [o for o in commands_of(the_plan, "aws iam attach-role-policy")
+            if o["policy-arn"][0] == "${" + query["="][0] + "}"]
     assert ids.index("find_logs_policy") < ids.index("attach_logs_policy")
     everything = "\n".join(the_plan.commands()) + "\n".join(the_plan.files().values())
     for typo in ("cwlogsppolicy", "arn:aws::iam", ":aws:policy/cwlogspolicy",
