@@ -43,6 +43,7 @@ from .report import CELL_STYLE
 from .sandbox import LIMITS
 from .spec import RoleSpec
 from .steps import (
+    _cached,
     attached_policies,
     get_instance_profile,
     get_role,
@@ -126,6 +127,8 @@ class Diagnosis:
     notes: list[str] = field(default_factory=list)
     role_arn: str = ""
     simulated: bool = False
+    reads: int = 0
+    writes: int = 0
 
     @property
     def registers(self) -> bool:
@@ -147,7 +150,7 @@ class Diagnosis:
         verdict = "registers" if self.registers else "does NOT register"
         failing = len(self.failures)
         return (f"doctor on {self.target}: an {self.instance_kind} instance with role "
-                f"{self.role_name} {verdict}; {failing} problem(s)")
+                f"{self.role_name} {verdict}; {failing} problem(s); {self.reads} read API calls")
 
     def __str__(self) -> str:
         width = max([len(c.name) for c in self.checks] + [5])
@@ -281,6 +284,11 @@ def _managed_name(arn: str) -> str:
 
 
 def _read(ctx: Context, role_name: str) -> _Role | None:
+    """The role and everything that decides its permissions, read once per run."""
+    return _cached(ctx, ("doctor", role_name), lambda: _read_role(ctx, role_name))
+
+
+def _read_role(ctx: Context, role_name: str) -> _Role | None:
     role = get_role(ctx, role_name)
     if role is None:
         return None
@@ -657,6 +665,7 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
         diagnosis.checks.append(DoctorCheck(
             "role", False, None, f"role {role_name} does not exist", "IAM: GetRole",
             "apply(RoleSpec(...)) or the page's aws iam create-role", essential=True))
+        diagnosis.reads, diagnosis.writes = ctx.calls.reads, ctx.calls.writes
         return diagnosis
     diagnosis.role_arn = facts.role["Arn"]
     diagnosis.checks.append(_trust_check(ctx, facts, kind, role_name))
@@ -683,4 +692,5 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
                                "call above.")
     diagnosis.notes.append("Service control policies and resource control policies of an "
                            "organization are not read; they can deny more.")
+    diagnosis.reads, diagnosis.writes = ctx.calls.reads, ctx.calls.writes
     return diagnosis
