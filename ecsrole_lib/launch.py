@@ -18,8 +18,8 @@ launches, the real agent makes the calls, and ``launch`` waits for the container
 to appear. ``teardown`` terminates what ``launch`` started and
 deregisters its container instance (both carry ``created-by=ecsrole-guide``).
 
->>> from ecsrole_lib import RoleSpec
->>> print(launch_user_data(RoleSpec(cluster_name="prod")))
+>>> from ecsrole_lib import AgentConfig, RoleSpec
+>>> print(launch_user_data(RoleSpec(cluster_name="prod"), AgentConfig(awslogs=False)), end="")
 #!/bin/bash
 # The container agent reads /etc/ecs/ecs.config when it starts.
 echo ECS_CLUSTER=prod >> /etc/ecs/ecs.config
