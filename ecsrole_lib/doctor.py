@@ -305,7 +305,10 @@ def _read_role(ctx: Context, role_name: str) -> _Role | None:
         *[(lambda name=name: policies.parse(ctx.call(
             "iam", "get_role_policy", RoleName=role_name, PolicyName=name)["PolicyDocument"]))
           for name in inline])
-    named = {_managed_name(arn): doc for arn, doc in zip(managed, documents)}
+    names = [_managed_name(arn) for arn in managed]
+    # An AWS managed and a customer managed policy may share a name: then the ARN tells them apart.
+    named = {(name if names.count(name) == 1 else arn): doc
+             for name, arn, doc in zip(names, managed, documents)}
     named.update({f"inline policy {name}": doc
                   for name, doc in zip(inline, documents[len(managed):])})
     return _Role(role, policies.parse(role["AssumeRolePolicyDocument"]), named, managed, inline,
@@ -435,8 +438,13 @@ def _grant_fix(ctx: Context, facts: _Role, kind: str, need: Need, role_name: str
             continue
         if arn in facts.managed:
             return ""  # attached already: the cause is elsewhere
-        copy = ("; it replaces a hand-copied policy: AWS keeps the managed one current"
-                if path_name == policies.CONTAINER_INSTANCE_POLICY and facts.documents else "")
+        copy = ""
+        if path_name == policies.CONTAINER_INSTANCE_POLICY and facts.documents:
+            try:  # another policy already allows the agent's registration: a copy, fallen behind
+                if evaluate(facts.documents, "ecs:RegisterContainerInstance", "*").allowed:
+                    copy = "; it replaces a hand-copied policy: AWS keeps the managed one current"
+            except EcsRoleError:
+                pass
         return (f"aws iam attach-role-policy --role-name {role_name} --policy-arn {arn} "
                 f"({path_name[1]} allows {need.action}{copy})")
     return f"add a statement that allows {need.action} on {need.resource}"

@@ -321,3 +321,42 @@ def test_on_aws_a_denied_simulator_is_said_not_hidden(aws_session):
     diagnosis = doctor(RoleSpec(), aws_session)
     assert diagnosis.registers and not diagnosis.simulated
     assert any("could not be asked" in n for n in diagnosis.notes)
+
+
+# ---------------------------------------------------------------------------------------
+# A property: with a right trust and profile, the role registers exactly when every call the
+# issue names as always needed is allowed, and each missing one is a failing row.
+# ---------------------------------------------------------------------------------------
+ALWAYS = ("ecs:RegisterContainerInstance", "ecs:DiscoverPollEndpoint", "ecs:Poll",
+          "ecs:StartTelemetrySession", "ecs:SubmitTaskStateChange",
+          "ecs:SubmitContainerStateChange", "ecs:SubmitAttachmentStateChanges")
+NOT_NEEDED = ("ecs:ListClusters", "s3:ListAllMyBuckets", "ecs:DeregisterContainerInstance")
+
+
+def test_registers_exactly_when_every_always_needed_call_is_allowed(session, iam):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    iam.create_role(RoleName=ROLE, AssumeRolePolicyDocument=trust("ec2.amazonaws.com"))
+    iam.create_instance_profile(InstanceProfileName=PROFILE)
+    iam.add_role_to_instance_profile(InstanceProfileName=PROFILE, RoleName=ROLE)
+    quiet = AgentConfig(awslogs=False, ecr_pulls=False)
+
+    @settings(max_examples=15, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.sets(st.sampled_from(ALWAYS + NOT_NEEDED), min_size=1),
+           st.sampled_from(["exact", "lower", "wildcard"]))
+    def check(allowed, spelling):
+        actions = sorted(allowed)
+        if spelling == "lower":  # action names are case-insensitive
+            actions = [a.lower() for a in actions]
+        if spelling == "wildcard" and {a for a in ALWAYS if a.startswith("ecs:Submit")} <= allowed:
+            actions = [a for a in actions if not a.startswith("ecs:Submit")] + ["ecs:Submit*"]
+        iam.put_role_policy(RoleName=ROLE, PolicyName="agent", PolicyDocument=document(
+            {"Effect": "Allow", "Action": actions, "Resource": "*"}))
+        diagnosis = doctor(ROLE, session, quiet)
+        missing = {a for a in ALWAYS if a not in allowed}
+        assert diagnosis.registers == (not missing)
+        assert {c.action for c in diagnosis.failures} == missing
+
+    check()
