@@ -53,10 +53,7 @@ def active_clusters(session) -> list[str]:
     return [c["clusterName"] for c in found if c["status"] == "ACTIVE"]
 
 
-@pytest.fixture(autouse=True)
-def no_instances_left(session):
-    """What a failed test launched must not leak into the next one."""
-    yield
+def _terminate_everything(session) -> None:
     ec2, ecs = session.client("ec2"), session.client("ecs")
     ids = [i["InstanceId"] for i in live_instances(session)]
     if ids:
@@ -66,6 +63,14 @@ def no_instances_left(session):
             ecs.deregister_container_instance(cluster=cluster, force=True,
                                               containerInstance=item["containerInstanceArn"])
         ecs.delete_cluster(cluster=cluster)
+
+
+@pytest.fixture(autouse=True)
+def no_instances_left(session):
+    """Each test starts with no instance and no cluster, and leaves none to the next."""
+    _terminate_everything(session)
+    yield
+    _terminate_everything(session)
 
 
 def assert_nothing_left(session):
@@ -221,8 +226,8 @@ def test_launch_stops_with_access_denied_for_every_break(session, iam, name):
         assert [i["ec2InstanceId"] for i in registered] == [report.instance_id]
     else:
         assert registered == []
-    for name in iam.list_role_policies(RoleName=ROLE)["PolicyNames"]:  # undo the break first:
-        iam.delete_role_policy(RoleName=ROLE, PolicyName=name)  # teardown keeps foreign ones
+    for policy in iam.list_role_policies(RoleName=ROLE)["PolicyNames"]:  # undo the break first:
+        iam.delete_role_policy(RoleName=ROLE, PolicyName=policy)  # teardown keeps foreign ones
     teardown(spec, session, force=True)
     assert_nothing_left(session)
 
