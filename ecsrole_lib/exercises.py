@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .agent import AgentConfig
 from .aws import is_sandbox
@@ -155,9 +155,11 @@ class Exercise:
     features: tuple[str, ...] = ()
     least_privilege: bool = False
     fix_first: Callable[[_Context], list[str]] | None = field(default=None, repr=False)
+    lang: str = "en"
 
-    def title(self, lang: str = "en") -> str:
-        return self.titles.get(lang, self.titles["en"])
+    def title(self) -> str:
+        """The title in the exercise's language (``exercise(id, lang)``)."""
+        return self.titles.get(self.lang, self.titles["en"])
 
     def spec(self, region: str = "us-east-1") -> RoleSpec:
         """The exercise role as it should be."""
@@ -201,8 +203,9 @@ class Exercise:
             ("the instance stops at", stopped or "-"),
             ("the message", message)])
 
-    def question(self, show_answers: bool = False, lang: str = "en") -> Question:
-        return Question(self.prompt, self.answer, show_answers=show_answers, lang=lang)
+    def question(self, show_answers: bool = False) -> Question:
+        """"Check your understanding": the answer behind a button, or shown (headless runs)."""
+        return Question(self.prompt, self.answer, show_answers=show_answers, lang=self.lang)
 
     def fix(self, form) -> Table:
         """The fix: what apply rightly keeps is removed first; then the form applies the spec."""
@@ -283,11 +286,15 @@ EXERCISES: tuple[Exercise, ...] = (
 )
 
 
-def exercise(exercise_id: str) -> Exercise:
-    """The exercise ``exercise_id``."""
+def exercise(exercise_id: str, lang: str = "en") -> Exercise:
+    """The exercise ``exercise_id``, its title and buttons in ``lang`` (``"en"`` or ``"ko"``).
+
+    >>> exercise("boundary", "ko").title()
+    'ecs:*가 없는 권한 경계'
+    """
     for item in EXERCISES:
         if item.id == exercise_id:
-            return item
+            return replace(item, lang=lang)
     raise KeyError(exercise_id)
 
 

@@ -110,14 +110,14 @@ launch(form.spec, form.session, on_aws="show")
 # Each exercise first makes its role right with the guide, then breaks it, on the sandbox only.
 
 # %%
-trust = exercise("wrong_trust")
+trust = exercise("wrong_trust", lang)
 trust.break_it(form.session, region)
 
 # %%
 trust.symptom(form.session, region)
 
 # %%
-trust.question(show_answers, lang)
+trust.question(show_answers)
 
 # %%
 doctor(trust.spec(region), form.session, trust.agent)
@@ -139,14 +139,14 @@ doctor(trust.spec(region), form.session, trust.agent)
 # never added to the profile (the console does it for you, the AWS CLI does not).
 
 # %%
-profile = exercise("empty_profile")
+profile = exercise("empty_profile", lang)
 profile.break_it(form.session, region)
 
 # %%
 profile.symptom(form.session, region)
 
 # %%
-profile.question(show_answers, lang)
+profile.question(show_answers)
 
 # %%
 doctor(profile.spec(region), form.session, profile.agent)
@@ -165,14 +165,14 @@ doctor(profile.spec(region), form.session, profile.agent)
 # registers with tags.
 
 # %%
-stale = exercise("stale_copy")
+stale = exercise("stale_copy", lang)
 stale.break_it(form.session, region)
 
 # %%
 stale.symptom(form.session, region)
 
 # %%
-stale.question(show_answers, lang)
+stale.question(show_answers)
 
 # %%
 doctor(stale.spec(region), form.session, stale.agent)
@@ -193,14 +193,14 @@ doctor(stale.spec(region), form.session, stale.agent)
 # A guardrail policy meant for people (`Deny ecs:Register*`) was attached to the instance role.
 
 # %%
-deny = exercise("explicit_deny")
+deny = exercise("explicit_deny", lang)
 deny.break_it(form.session, region)
 
 # %%
 deny.symptom(form.session, region)
 
 # %%
-deny.question(show_answers, lang)
+deny.question(show_answers)
 
 # %%
 doctor(deny.spec(region), form.session, deny.agent)
@@ -218,14 +218,14 @@ doctor(deny.spec(region), form.session, deny.agent)
 # roles that only read Amazon S3 and write logs.
 
 # %%
-boundary = exercise("boundary")
+boundary = exercise("boundary", lang)
 boundary.break_it(form.session, region)
 
 # %%
 boundary.symptom(form.session, region)
 
 # %%
-boundary.question(show_answers, lang)
+boundary.question(show_answers)
 
 # %%
 doctor(boundary.spec(region), form.session, boundary.agent)
@@ -248,14 +248,14 @@ doctor(boundary.spec(region), form.session, boundary.agent)
 # uses Service Connect.
 
 # %%
-scoped = exercise("scoped_poll")
+scoped = exercise("scoped_poll", lang)
 scoped.break_it(form.session, region)
 
 # %%
 scoped.symptom(form.session, region)
 
 # %%
-scoped.question(show_answers, lang)
+scoped.question(show_answers)
 
 # %%
 doctor(scoped.spec(region), form.session, scoped.agent)
@@ -277,14 +277,14 @@ doctor(scoped.spec(region), form.session, scoped.agent)
 # one object. Someone pointed it at another key.
 
 # %%
-config = exercise("config_unreadable")
+config = exercise("config_unreadable", lang)
 config.break_it(form.session, region)
 
 # %%
 config.symptom(form.session, region)
 
 # %%
-config.question(show_answers, lang)
+config.question(show_answers)
 
 # %%
 doctor(config.spec(region), form.session, config.agent)
