@@ -18,14 +18,18 @@ import types
 #: modules it uses (boto3 with the first run; the CloudFormation renderer and its YAML
 #: only for an export; ipywidgets only with a form; moto only with the sandbox).
 _WHERE = {
+    "AgentConfig": "agent",
     "connect": "aws", "is_sandbox": "aws",
     "export_cloudformation": "cloudformation",
     "apply": "converge", "audit": "converge", "teardown": "converge",
+    "Diagnosis": "doctor", "doctor": "doctor",
     "Erratum": "errata", "errata": "errata",
     "AccessDeniedError": "errors", "AwsError": "errors", "ConflictError": "errors",
-    "CredentialsError": "errors", "EcsRoleError": "errors", "Problem": "errors",
+    "CredentialsError": "errors", "EcsRoleError": "errors", "LaunchDeniedError": "errors",
+    "Problem": "errors",
     "PropagationError": "errors", "QuotaError": "errors", "UnsupportedPolicyError": "errors",
     "ValidationError": "errors",
+    "LaunchReport": "launch", "launch": "launch",
     "Plan": "plan", "plan": "plan",
     "Report": "report", "Row": "report",
     "SandboxSession": "sandbox", "sandbox": "sandbox",
@@ -48,7 +52,7 @@ class _Package(types.ModuleType):
 
     def __setattr__(self, name: str, value) -> None:
         # Importing a submodule sets it as an attribute of the package; where a function
-        # has its module's name (plan, sandbox, errata, survey), the function wins, as it
+        # has its module's name (plan, sandbox, errata, survey, doctor, launch), the function wins, as it
         # did when this file imported everything at once.
         if isinstance(value, types.ModuleType) and _WHERE.get(name) == name:
             return
@@ -64,11 +68,15 @@ __all__ = [
     "FEATURES",
     "INSTANCE_KINDS",
     "AccessDeniedError",
+    "AgentConfig",
     "AwsError",
     "ConflictError",
     "CredentialsError",
+    "Diagnosis",
     "EcsRoleError",
     "Erratum",
+    "LaunchDeniedError",
+    "LaunchReport",
     "Plan",
     "Problem",
     "PropagationError",
@@ -79,14 +87,17 @@ __all__ = [
     "SandboxSession",
     "Step",
     "Survey",
+    "UnsupportedPolicyError",
     "ValidationError",
     "apply",
     "audit",
     "connect",
+    "doctor",
     "ecs_config",
     "errata",
     "export_cloudformation",
     "is_sandbox",
+    "launch",
     "plan",
     "sandbox",
     "survey",
