@@ -8,18 +8,20 @@
 
 with the instance profiles holding them, and gives each the audit's verdict
 (:func:`ecsrole_lib.audit` of the documented setup for that role, its kind and
-its instance profile), and the doctor's where that exists.
+its instance profile), and the doctor's (:func:`ecsrole_lib.doctor`, the audit's last
+row): whether an instance holding the role registers with its cluster.
 
 It stays fast as the account grows. One paginated listing
 (``GetAccountAuthorizationDetails``) gives each role's trust policy, instance
 profiles, attached managed policies and inline documents, and the customer
 managed policies' documents: about one read per 100 roles. A role is read on
-its own only when it is found: the audit's 6 reads (the caller, the role, its
-instance profile, the managed policy, its attached and inline lists). An AWS
-managed policy that a trusted role attaches, other than the container instance
-one, is read once for the whole account (2 reads). The listings run at once,
-the audits :data:`~ecsrole_lib.aws.WORKERS` at a time on threads that keep
-their clients.
+its own only when it is found: the audit's 6 reads and the doctor's (each
+attached policy's default version, each inline document, the instance profiles
+holding it): at most 8, plus 2 per attached managed policy and 1 per inline
+policy. An AWS managed policy that a trusted role attaches, other than the
+container instance one, is read once for the whole account (2 reads). The
+listings run at once, the audits :data:`~ecsrole_lib.aws.WORKERS` at a time on
+threads that keep their clients.
 
 Across many accounts, :func:`survey_organization` assumes a role in each
 account of an AWS Organizations organization (or the accounts given) and
@@ -49,7 +51,7 @@ from . import policies
 from .aws import WORKERS, Context, Read, assumed, keep_clients
 from .converge import audit
 from .errors import EcsRoleError, ValidationError
-from .report import CELL_STYLE
+from .report import CELL_STYLE, Report
 from .spec import RoleSpec, partition_of
 
 __all__ = ["Survey", "SurveyRow", "survey", "survey_organization"]
@@ -77,6 +79,7 @@ class SurveyRow:
     findings: tuple[str, ...] = ()
     doctor: str = ""
     reads: int = 0
+    doctor_reason: str = ""
 
 
 @dataclass
@@ -137,6 +140,8 @@ class Survey:
         for i, row in enumerate(self.rows):
             lines.append("  ".join(values[i].ljust(w) for (_, values), w in zip(columns, widths)).rstrip())
             lines += [" " * 4 + finding for finding in row.findings]
+            if row.doctor_reason:
+                lines.append(" " * 4 + "doctor: " + row.doctor_reason)
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -155,6 +160,10 @@ class Survey:
             colour = "#1a7f37" if row.verdict == "ok" else "#cf222e"
             cells[audit_cell] = (f"<b style='color:{colour}'>{cells[audit_cell]}</b>"
                                  + "".join(f"<br><small>{esc(f)}</small>" for f in row.findings))
+            if row.doctor:
+                good = "#1a7f37" if row.doctor == "registers" else "#cf222e"
+                cells[-1] = (f"<b style='color:{good}'>{cells[-1]}</b>"
+                             + (f"<br><small>{esc(row.doctor_reason)}</small>" if row.doctor_reason else ""))
             body += "<tr>" + "".join(f"<td style='{CELL_STYLE}'>{c}</td>" for c in cells) + "</tr>"
         notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
         return (f"<div class='ecsrole-survey'><p><b>{esc(self.summary())}</b></p>"
@@ -199,13 +208,19 @@ def _statements(document: Any) -> list[dict]:
     return [found] if isinstance(found, dict) else list(found)
 
 
-def _doctor(spec: RoleSpec, session: boto3.Session) -> str:
-    """The doctor's verdict on the role, where the doctor exists in this build."""
+def _doctor(report: Report) -> tuple[str, str]:
+    """The doctor's verdict from the audit's last row: short, and why when it is not right."""
     try:
-        from . import doctor  # noqa: F401 - on its own branch until it lands
-    except ImportError:
-        return ""
-    return ""
+        row = report["doctor"]
+    except KeyError:
+        return "", ""
+    if row.outcome == "ok":
+        return "registers", ""
+    if "does not register" in row.reason:
+        return "does not register", row.reason
+    if row.outcome == "missing":
+        return "no role", row.reason
+    return "registers, some calls denied", row.reason
 
 
 # ---------------------------------------------------------------------------------------
@@ -272,10 +287,11 @@ def survey(session: boto3.Session | None = None, region: str = "us-east-1",
             return SurveyRow(account, name, role["Arn"], found[name], principals, held, _GONE,
                              reads=report.reads)
         findings = tuple(f"{r.step}: {r.outcome}: " + (f"{r.title}: " if r.step.startswith("extra") else "")
-                         + r.reason for r in report.findings)
+                         + r.reason for r in report.findings if r.step != "doctor")
+        doctor, why = _doctor(report)
         return SurveyRow(account, name, role["Arn"], found[name], principals, held,
                          "ok" if not findings else f"{len(findings)} finding(s)", findings,
-                         _doctor(spec, ctx.session), report.reads)
+                         doctor, report.reads, why)
 
     with ThreadPoolExecutor(WORKERS, initializer=keep_clients) as pool:
         audited = list(pool.map(verdict, sorted(found)))

@@ -20,22 +20,29 @@ survey_module = sys.modules["ecsrole_lib.survey"]
 HOLDS = "holds AmazonEC2ContainerServiceforEC2Role"
 ALLOWED = "trusted by ec2.amazonaws.com; its policies allow ecs:RegisterContainerInstance"
 
-#: kind -> (found because, (step, outcome) findings of the audit); None: not an ECS role.
+#: kind -> (found because, (step, outcome) findings of the audit, the doctor's verdict);
+#: None: not a role an instance could use with Amazon ECS.
+REGISTERS, DENIED, NEVER = "registers", "registers, some calls denied", "does not register"
 EXPECTED = {
-    "documented": (HOLDS, set()),
+    "documented": (HOLDS, set(), REGISTERS),
+    # Amazon EC2 gives an instance a role only through an instance profile that holds it.
     "no instance profile": (HOLDS, {("create_instance_profile", "missing"),
-                                    ("add_role_to_instance_profile", "missing")}),
-    "empty instance profile": (HOLDS, {("add_role_to_instance_profile", "missing")}),
-    "trusted by ecs-tasks": (HOLDS, {("create_role", "conflict")}),
+                                    ("add_role_to_instance_profile", "missing")}, NEVER),
+    "empty instance profile": (HOLDS, {("add_role_to_instance_profile", "missing")}, NEVER),
+    # Amazon EC2 may not assume a role trusted by ecs-tasks only.
+    "trusted by ecs-tasks": (HOLDS, {("create_role", "conflict")}, NEVER),
+    # The hand-written policy has the agent's ECS calls, not the ECR image pulls.
     "inline policy instead": (ALLOWED, {("attach_managed_policy", "missing"),
-                                        ("extra_inline_policy", "extra")}),
+                                        ("extra_inline_policy", "extra")}, DENIED),
     "customer managed policy instead": (ALLOWED, {("attach_managed_policy", "missing"),
-                                                  ("extra_policy", "extra")}),
-    "extra managed policy": (HOLDS, {("extra_policy", "extra")}),
-    "ecs anywhere": (HOLDS, set()),
-    "ecs anywhere without ssm core": (HOLDS, {("attach_ssm_managed_instance_core", "missing")}),
+                                                  ("extra_policy", "extra")}, DENIED),
+    "extra managed policy": (HOLDS, {("extra_policy", "extra")}, REGISTERS),
+    "ecs anywhere": (HOLDS, set(), REGISTERS),
+    # Registers with Amazon ECS, but Systems Manager's own calls are denied.
+    "ecs anywhere without ssm core": (HOLDS, {("attach_ssm_managed_instance_core", "missing")},
+                                      DENIED),
     # Systems Manager of any account could assume it (no aws:SourceAccount condition).
-    "ecs anywhere without conditions": (HOLDS, {("create_role", "conflict")}),
+    "ecs anywhere without conditions": (HOLDS, {("create_role", "conflict")}, REGISTERS),
     "register denied": None,
     "ec2 without ecs": None,
     "lambda": None,
@@ -61,8 +68,9 @@ def test_survey_of_a_seeded_account_of_30_roles(session, record_calls):
     assert len(ecs_roles) == 15 and result.roles_listed == 30
     assert [row.role_name for row in result.rows] == sorted(ecs_roles)
     for row in result.rows:
-        found_because, findings = EXPECTED[ecs_roles[row.role_name]]
-        assert (row.found_because, _findings(row)) == (found_because, findings), row
+        found_because, findings, doctor = EXPECTED[ecs_roles[row.role_name]]
+        assert (row.found_because, _findings(row), row.doctor) == (found_because, findings, doctor), row
+        assert bool(row.doctor_reason) == (doctor != REGISTERS)
         assert row.verdict == ("ok" if not findings else f"{len(findings)} finding(s)")
         assert row.account == "123456789012"
     profiles = {row.role_name: row.instance_profiles for row in result.rows}
@@ -76,16 +84,26 @@ def test_survey_of_a_seeded_account_of_30_roles(session, record_calls):
     assert result.reads == len(calls.since()) and calls.writes() == []
 
 
+#: Managed policies attached and inline policies of each kind of container instance role.
+POLICIES = {"documented": (1, 0), "no instance profile": (1, 0), "empty instance profile": (1, 0),
+            "trusted by ecs-tasks": (1, 0), "inline policy instead": (0, 1),
+            "customer managed policy instead": (1, 0), "extra managed policy": (2, 0),
+            "ecs anywhere": (2, 0), "ecs anywhere without ssm core": (1, 0),
+            "ecs anywhere without conditions": (2, 0)}
+
+
 def test_reads_per_role_are_bounded(session, record_calls):
-    """One listing for the account, then the audit of each role found: the README's bound."""
+    """One listing for the account, then the audit (and doctor) of each role found."""
     roles = plan_roles(30)
     seed(session, roles)
     calls = record_calls(session)
     result = survey(session)
-    bound = (3                          # the caller, the roles and the customer managed policies
-             + 2                        # AmazonS3ReadOnlyAccess, held by a trusted role, once
-             + 6 * len(result.rows))    # the audit of each role an instance could use
-    assert len(calls.since()) == result.reads == bound
+    per_role = {row.role_name: row.reads for row in result.rows}
+    for name, reads in per_role.items():  # the README's bound for a role found
+        attached, inline = POLICIES[roles[name]]
+        assert reads <= 8 + 2 * attached + inline, (roles[name], reads)
+    listing = 3 + 2  # the caller, the roles, the customer managed policies; S3 read only once
+    assert len(calls.since()) == result.reads == listing + sum(per_role.values())
 
 
 def test_the_survey_table_in_text_and_html(session):
