@@ -56,15 +56,20 @@ def _sandbox(r: dict[str, Any]) -> tuple[str, bool]:
 
 
 def _notebooks(r: dict[str, Any]) -> tuple[str, bool]:
-    ratios = [e["ratio"] for e in r["notebooks"]["notebooks"].values() if "ratio" in e]
+    entries = r["notebooks"]["notebooks"]
+    ratios = [e["ratio"] for e in entries.values() if "ratio" in e]
+    failed = [name.split("_")[0] for name, e in entries.items() if "error" in e]
     if not ratios:
         raise KeyError("no notebook ran")
-    return f"{min(ratios):.2f}x - {max(ratios):.2f}x", max(ratios) <= NOTEBOOK_GOAL
+    text = f"{min(ratios):.2f}x - {max(ratios):.2f}x" + (f"; failed: {', '.join(failed)}" if failed else "")
+    return text, max(ratios) <= NOTEBOOK_GOAL and not failed
 
 
 def _guide(r: dict[str, Any]) -> tuple[str, bool]:
-    ratio = r["notebooks"]["make guide"]["ratio"]
-    return f"{ratio:.2f}x", ratio <= GUIDE_GOAL
+    entry = r["notebooks"]["make guide"]
+    if "ratio" not in entry:
+        return f"failed ({entry.get('error', 'no run')})", False
+    return f"{entry['ratio']:.2f}x", entry["ratio"] <= GUIDE_GOAL
 
 
 def _survey(r: dict[str, Any]) -> tuple[str, bool]:

@@ -17,11 +17,21 @@ the role exists, the caller's account, a policy's default version. So
    role's inline documents, and (for ``apply`` when nothing is created before
    it) the policy list the page's ``list-policies`` step reads.
 
+For ``teardown`` round 2 also holds the lists its preflight reads (the role's
+instance profiles, its inline policies) and round 3 their documents. After
+``apply``'s writes, :func:`verify_ahead` reads what the read-back of the
+written steps reads, in one round (what was just written is there).
+
 The steps then make the same calls as before, in the same order, and find
 each answer (or the error it met) waiting: results, errors and the counts in
 the report are those of a run without it; only the waiting is shorter. It
 reads only what the steps of that action read in that state, so nothing is
-read twice; the writes keep the page's order.
+read twice; the writes keep the page's order; a write drops the answers it
+could change (:meth:`~ecsrole_lib.aws.Context.read_ahead`). Two exceptions,
+both shown by ``tests/test_prefetch.py``: a run refused by its checks leaves
+what it would have read next unread (up to 8 answers unused), and an ``apply``
+that repairs something before the page's ``list-policies`` step reads that
+list again.
 
 >>> from ecsrole_lib import RoleSpec, plan
 >>> [r.operation for r in first_round(RoleSpec(), plan(RoleSpec()), "apply")]
