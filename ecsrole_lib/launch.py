@@ -402,6 +402,8 @@ def _play_agent(ctx: Context, me: Context, report: LaunchReport, spec: RoleSpec,
             for line in body.splitlines():
                 if line.startswith("ECS_CLUSTER="):
                     cluster = line.split("=", 1)[1].strip()
+            if cluster != agent.cluster:  # the copied file names another cluster: it must exist
+                _cluster(ctx, report, cluster)
             reason = f"ecs.config copied: ECS_CLUSTER={cluster}"
         elif action == "ec2:describetags":
             found_tags = me.call("ec2", "describe_tags", Filters=[
@@ -477,13 +479,17 @@ def remove_launched(ctx: Context, spec: RoleSpec, force: bool = False) -> list[t
     if spec.instance_kind != "ec2":
         return []
     try:
-        reservations = ctx.pages("ec2", "describe_instances", "Reservations", Filters=[
-            {"Name": f"tag:{OWNER_TAG[0]}", "Values": [OWNER_TAG[1]]},
-            {"Name": f"tag:{ROLE_TAG}", "Values": [spec.role_name]},
-            {"Name": "instance-state-name", "Values": _LIVE_STATES}])
-    except AccessDeniedError as err:
+        return _remove_launched(ctx, spec)
+    except AccessDeniedError as err:  # a caller without EC2 or ECS permissions: say so, go on
         return [("terminate_instances", "Instances launched with the role", "skipped", "",
-                 f"could not list instances: {err}")]
+                 f"could not look for instances launch started: {err}")]
+
+
+def _remove_launched(ctx: Context, spec: RoleSpec) -> list[tuple[str, ...]]:
+    reservations = ctx.pages("ec2", "describe_instances", "Reservations", Filters=[
+        {"Name": f"tag:{OWNER_TAG[0]}", "Values": [OWNER_TAG[1]]},
+        {"Name": f"tag:{ROLE_TAG}", "Values": [spec.role_name]},
+        {"Name": "instance-state-name", "Values": _LIVE_STATES}])
     instances = [i for r in reservations for i in r["Instances"]]
     clusters = {spec.cluster_name} | {t["Value"] for i in instances for t in i.get("Tags", [])
                                       if t["Key"] == CLUSTER_TAG}

@@ -258,3 +258,23 @@ def test_external_instances_are_not_launched(session):
     with pytest.raises(ValidationError) as raised:
         launch(RoleSpec(instance_kind="external"), session)
     assert raised.value.fields == ["instance_kind"]
+
+
+def test_teardown_without_ec2_permissions_says_so_and_goes_on(session, state, empty_state):
+    from botocore.awsrequest import AWSResponse
+
+    apply(RoleSpec(), session)
+
+    def denied(**_):
+        return AWSResponse("https://ec2.amazonaws.com/", 403, {}, None), {"Error": {
+            "Code": "UnauthorizedOperation",
+            "Message": "You are not authorized to perform this operation."}}
+
+    session.events.register("before-call.ec2.DescribeInstances", denied)
+    try:
+        report = teardown(RoleSpec(), session)
+    finally:
+        session.events.unregister("before-call.ec2.DescribeInstances", denied)
+    row = report["terminate_instances"]
+    assert row.outcome == "skipped" and "UnauthorizedOperation" in row.reason
+    assert state(session) == empty_state  # the role's own steps still ran
