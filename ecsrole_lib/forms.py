@@ -34,7 +34,7 @@ import ipywidgets as widgets
 import jmespath
 
 from . import policies
-from .aws import connect, is_sandbox
+from .aws import connect
 from .converge import apply, audit, teardown
 from .errata import Erratum, errata
 from .errors import EcsRoleError, Problem, ValidationError
@@ -489,8 +489,8 @@ def trunking_settings(session, specs: Iterable[RoleSpec]) -> Table:
             name="awsvpcTrunking", principalArn=arn, effectiveSettings=True)["settings"]
         value = settings[0]["value"] if settings else "disabled"
         rows.append((spec.role_name, "yes" if spec.trunking else "no", value))
-    note = ("Sandbox: " + LIMITS["account_setting_principal"] + "." if is_sandbox(session)
-            else "On AWS the setting is per principal: only the role that asked for it is enabled.")
+    # The sandbox keeps the setting per principal too (sandbox.CORRECTIONS).
+    note = "The setting is per principal: only the role that asked for it is enabled."
     return Table("awsvpcTrunking, effective for each role's principal",
                  ("role", "asked for trunking", "awsvpcTrunking"), rows, note)
 

@@ -360,26 +360,59 @@ def _attachment_count() -> None:
 # AWS managed policies, built when first referenced (see the module docstring).
 # ---------------------------------------------------------------------------------------
 _DATA_LOCK = threading.Lock()
-_AWS_POLICIES: dict[str, list[tuple[str, str, dict]]] = {}  # partition -> [(arn, name, data)]
+_AWS_POLICIES: dict[str, list[tuple[str, str, Any]]] = {}  # partition -> [(arn, name, source)]
 
 
-def _aws_policy_entries(region_name: str) -> list[tuple[str, str, dict]]:
-    """Every AWS managed policy of moto's data as (ARN, name, data), in moto's order."""
+def _index_policy_data(data: str) -> list[tuple[str, str, Any]]:
+    """(name, path, offset of its JSON object) of each policy in moto's data text, in its order.
+
+    moto writes one policy per top-level key, each key on a line of its own
+    (``\n "Name":{``) and the policy's own ``Path`` at two spaces of indent;
+    finding those costs a few ms and no memory, where ``json.loads`` of the
+    whole text costs 14 MiB. Anything else: the whole text parsed, as moto does.
+    """
+    import re
+
+    found = []
+    for match in re.finditer(r'\n "([^"]+)":\{\n', data):
+        at = data.find('\n  "Path":"', match.end())
+        path = data[at + 11:data.find('"', at + 11)] if at >= 0 else ""
+        found.append((match.group(1), path, match.end() - 2))
+    if not found or not all(path.startswith("/") for _, path, _ in found):
+        import json
+
+        found = [(name, d.get("Path") or "/", d) for name, d in json.loads(data).items()]
+    return found
+
+
+def _aws_policy_entries(region_name: str) -> list[tuple[str, str, Any]]:
+    """Every AWS managed policy of moto's data as (ARN, name, source), in moto's order.
+
+    ``source`` is the offset of the policy's JSON in moto's data text (or its
+    parsed data); :func:`_policy_data` reads it.
+    """
     from moto.utilities.utils import get_partition
 
     partition = get_partition(region_name)
     with _DATA_LOCK:
         if partition not in _AWS_POLICIES:
-            import json
-
             from moto.iam.aws_managed_policies import aws_managed_policies_data
 
-            data = _AWS_POLICIES.get("") or json.loads(aws_managed_policies_data)
-            _AWS_POLICIES[""] = data  # parsed once, shared by every partition
-            _AWS_POLICIES[partition] = [
-                (f"arn:{partition}:iam::aws:policy{d.get('Path') or '/'}{name}", name, d)
-                for name, d in data.items()]
+            index = _AWS_POLICIES.get("") or _index_policy_data(aws_managed_policies_data)
+            _AWS_POLICIES[""] = index  # found once, shared by every partition
+            _AWS_POLICIES[partition] = [(f"arn:{partition}:iam::aws:policy{path}{name}", name, source)
+                                        for name, path, source in index]
         return _AWS_POLICIES[partition]
+
+
+def _policy_data(source: Any) -> dict:
+    if isinstance(source, dict):
+        return source
+    import json
+
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    return json.JSONDecoder().raw_decode(aws_managed_policies_data, source)[0]
 
 
 class _ManagedPolicies(dict):
@@ -399,7 +432,7 @@ class _ManagedPolicies(dict):
         entries = _aws_policy_entries(region_name)
         self._order = [arn for arn, _, _ in entries]
         self._aws = frozenset(self._order)
-        self._pending = {arn: (name, data) for arn, name, data in entries}
+        self._pending = {arn: (name, source) for arn, name, source in entries}
         self._lock = threading.RLock()
 
     def _build(self, arn: str):
@@ -407,9 +440,9 @@ class _ManagedPolicies(dict):
 
         with self._lock:
             if arn in self._pending:
-                name, data = self._pending.pop(arn)
+                name, source = self._pending.pop(arn)
                 dict.__setitem__(self, arn, AWSManagedPolicy.from_data(
-                    name, self._account_id, self._region_name, data))
+                    name, self._account_id, self._region_name, _policy_data(source)))
             return dict.__getitem__(self, arn)
 
     def complete(self) -> None:
@@ -644,14 +677,17 @@ def _free_port() -> int:
 
 
 class _Server:
-    """A moto server in a thread of this process, corrected (:func:`correct_moto`), AWS managed
-    policies served.
+    """A moto server in a thread of this process, corrected (:func:`correct_moto`), every AWS
+    managed policy served.
 
-    ``warm="thread"`` builds the guide's backends in a background thread (the
-    first call does not wait for it), ``"now"`` before returning, ``None`` not at all.
+    ``warm`` names the backends built in a background thread once the server is
+    up (the first call does not wait for it). Amazon ECS is not among them by
+    default: its moto models (with Amazon EC2's) cost about 0.6 s of CPU and
+    125 MiB, which a kernel that never calls Amazon ECS should not pay, and a
+    thread of the kernel's process competes with it for the interpreter.
     """
 
-    def __init__(self, port: int = 0, warm: str | None = "thread"):
+    def __init__(self, port: int = 0, warm: tuple[str, ...] = ("iam", "sts", "s3")):
         # The setting is read when moto builds an IAM backend, so it must be set first.
         os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
         # One log line per request would bury the guide's own output.
@@ -665,10 +701,8 @@ class _Server:
         host, port = self._server.get_host_and_port()
         self.endpoint_url = f"http://{host}:{port}"
         self.reset()
-        if warm == "now":
-            _warm(self.endpoint_url)
-        elif warm == "thread":
-            threading.Thread(target=_warm, args=(self.endpoint_url,), daemon=True,
+        if warm:
+            threading.Thread(target=_warm, args=(self.endpoint_url, warm), daemon=True,
                              name="ecsrole-sandbox-warm").start()
 
     def reset(self) -> None:
@@ -754,9 +788,10 @@ def main() -> None:  # pragma: no cover - exercised by make guide
     parser = argparse.ArgumentParser(description="Run the ecsrole-guide sandbox (a moto server).")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     args = parser.parse_args()
-    server = _Server(args.port, warm=None)
+    server = _Server(args.port, warm=())
     print(server.endpoint_url, flush=True)
-    # Its own process: build the guide's backends now, on another core than the kernels'.
+    # Its own process: build every backend the guide touches now, on another core than the
+    # kernels' (they start meanwhile), before their first calls come.
     _warm(server.endpoint_url)
     try:
         while True:
@@ -766,4 +801,7 @@ def main() -> None:  # pragma: no cover - exercised by make guide
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # Run the package's module, not this __main__ copy: one set of corrections per process.
+    from ecsrole_lib.sandbox import main as _main
+
+    _main()

@@ -272,6 +272,9 @@ def _delete_everything(endpoint: str) -> None:
         for profile in iam.list_instance_profiles_for_role(RoleName=name)["InstanceProfiles"]:
             iam.remove_role_from_instance_profile(
                 InstanceProfileName=profile["InstanceProfileName"], RoleName=name)
+        for region in ("us-east-1", "eu-west-1"):  # a principal's ECS setting outlives the role
+            session.client("ecs", region_name=region).delete_account_setting(
+                name="awsvpcTrunking", principalArn=role["Arn"])
         iam.delete_role(RoleName=name)
     for profile in iam.list_instance_profiles()["InstanceProfiles"]:
         iam.delete_instance_profile(InstanceProfileName=profile["InstanceProfileName"])

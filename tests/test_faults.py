@@ -52,11 +52,7 @@ def _reset(endpoint: str) -> None:
 
 
 def _case(spec: RoleSpec, case: str = "") -> RoleSpec:
-    """The spec with a bucket name of its own.
-
-    moto keeps a deleted bucket's tags and hands them to the next bucket of the
-    same name, which would hide an untagged bucket; a new name per case avoids it.
-    """
+    """The spec with a bucket name of its own, so each case's bucket is told apart in failures."""
     if spec.config_bucket is None:
         return spec
     return spec.replace(config_bucket=f"ecsrole-faults-{case or next(_names)}-{next(_names)}")
@@ -125,7 +121,7 @@ def _crash(spec, endpoint, faults, n, when):
 
 
 @pytest.mark.parametrize("label", list(SPECS))
-def test_crash_at_every_write_then_rerun_and_teardown(label, endpoint, faults, s3_tags_at_creation):
+def test_crash_at_every_write_then_rerun_and_teardown(label, endpoint, faults):
     """Crash at each write N (before it is sent; and after the last one reached AWS).
 
     From the crashed state: ``teardown`` leaves nothing. From the same crashed
@@ -202,8 +198,7 @@ def _total_attempts() -> int:
 
 
 @pytest.mark.parametrize("kind", ["throttling", "5xx"])
-def test_every_call_fails_once_and_the_run_succeeds(kind, endpoint, faults, fast_backoff,
-                                                    s3_tags_at_creation):
+def test_every_call_fails_once_and_the_run_succeeds(kind, endpoint, faults, fast_backoff):
     """Every API call of a full run (reads, writes, the waiter, pagination) fails once."""
     want = reference(FULL_EC2, endpoint)
     spec = _case(FULL_EC2)
@@ -217,8 +212,7 @@ def test_every_call_fails_once_and_the_run_succeeds(kind, endpoint, faults, fast
     assert_state(endpoint, spec, want)
 
 
-def test_connection_errors_and_hangs_are_retried(endpoint, faults, fast_backoff,
-                                                 s3_tags_at_creation):
+def test_connection_errors_and_hangs_are_retried(endpoint, faults, fast_backoff):
     """A connection error on every write; two named calls hang past a read timeout."""
     want = reference(FULL_EC2, endpoint)
     spec = _case(FULL_EC2)
@@ -236,8 +230,7 @@ def test_connection_errors_and_hangs_are_retried(endpoint, faults, fast_backoff,
 
 
 @pytest.mark.parametrize("label", list(SPECS))
-def test_lost_answer_at_every_write_is_retried_safely(label, endpoint, faults,
-                                                      s3_tags_at_creation):
+def test_lost_answer_at_every_write_is_retried_safely(label, endpoint, faults):
     """AWS applies write N, its answer is lost (read timeout), botocore sends it again.
 
     The repeated write meets what the first one made (EntityAlreadyExists,
@@ -261,7 +254,10 @@ def test_lost_answer_at_every_write_is_retried_safely(label, endpoint, faults,
                               + "; ".join(differences(got, want)))
         except Exception as err:  # noqa: BLE001 - collected
             failed.append(f"lost #{n} {injector.writes[n - 1]}: {type(err).__name__}: {err}")
-        _reset(endpoint) if _leftovers(spec, endpoint) else None
+        left = _leftovers(spec, endpoint)
+        if left:
+            failed.append(f"lost #{n} {injector.writes[n - 1]}: teardown left " + "; ".join(left))
+            _reset(endpoint)
     assert not failed, "\n".join(failed)
 
 
@@ -275,23 +271,19 @@ def _writes_of(base: RoleSpec, endpoint: str, faults) -> list[str]:
     return list(injector.writes)
 
 
-def _leftovers(spec: RoleSpec, endpoint: str) -> bool:
-    """Tear down; whether anything is left.
+def _leftovers(spec: RoleSpec, endpoint: str) -> list[str]:
+    """Tear down (not forced); what is left.
 
-    moto counts a repeated AttachRolePolicy twice in the policy's AttachmentCount (AWS
-    does not), so after a lost-and-repeated attachment of the logs policy teardown
-    keeps that policy as "still attached elsewhere"; force=True clears it.
+    A repeated AttachRolePolicy counts once in the policy's AttachmentCount (as on
+    AWS), so teardown does not take the logs policy for one attached elsewhere.
     """
     teardown(spec, fresh(endpoint))
-    if snapshot(fresh(endpoint)) == nothing():
-        return False
-    teardown(spec, fresh(endpoint), force=True)
-    return snapshot(fresh(endpoint)) != nothing()
+    return differences(snapshot(fresh(endpoint)), nothing())
 
 
 @pytest.mark.parametrize("kind", ["throttling", "5xx", "connection", "timeout"])
 def test_a_fault_that_outlasts_the_retries_is_a_clear_error_and_a_rerun_converges(
-        kind, endpoint, faults, fast_backoff, s3_tags_at_creation):
+        kind, endpoint, faults, fast_backoff):
     want = reference(FULL_EC2, endpoint)
     spec = _case(FULL_EC2)
     injector = faults(fresh(endpoint))
@@ -315,7 +307,7 @@ def test_a_fault_that_outlasts_the_retries_is_a_clear_error_and_a_rerun_converge
 # --------------------------------------------------------------------------------------
 # 3. IAM propagation delay
 # --------------------------------------------------------------------------------------
-def test_propagation_delay_within_the_bound_is_waited_out(endpoint, faults, s3_tags_at_creation):
+def test_propagation_delay_within_the_bound_is_waited_out(endpoint, faults):
     """NoSuchEntity for the first call naming each resource this run created."""
     want = reference(FULL_EC2, endpoint)
     spec = _case(FULL_EC2)
@@ -330,8 +322,7 @@ def test_propagation_delay_within_the_bound_is_waited_out(endpoint, faults, s3_t
     assert_state(endpoint, spec, want)
 
 
-def test_propagation_delay_past_the_bound_says_wait_and_run_again(endpoint, faults,
-                                                                  s3_tags_at_creation):
+def test_propagation_delay_past_the_bound_says_wait_and_run_again(endpoint, faults):
     want = reference(FULL_EC2, endpoint)
     spec = _case(FULL_EC2)
     injector = faults(fresh(endpoint))
@@ -396,7 +387,7 @@ def test_a_rerun_right_after_a_crash_waits_for_what_the_crashed_run_made(k, endp
 # 4. Two runs at once
 # --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("round_", range(3))
-def test_two_runs_at_once_make_what_one_run_makes(round_, endpoint, faults, s3_tags_at_creation):
+def test_two_runs_at_once_make_what_one_run_makes(round_, endpoint, faults):
     want = reference(FULL_EC2, endpoint)
     spec = _case(FULL_EC2, f"twins{round_}")
     barrier = threading.Barrier(2)
