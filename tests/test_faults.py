@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -41,6 +45,7 @@ SPECS = {
     "external (ecr, cloudwatch_logs)": EXTERNAL,
 }
 _names = itertools.count(1)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # --------------------------------------------------------------------------------------
@@ -180,6 +185,63 @@ def test_crash_at_every_write_then_rerun_and_teardown(label, endpoint, faults):
             figures["failed"].append(f"#{n}{'' if when == 'before' else ' after'}")
         else:
             figures["survived"] += 1
+    assert not failed, "\n".join(failed)
+
+
+#: A user's next process: ``apply`` on the same sandbox, outcomes (or the error) as JSON.
+_NEXT_PROCESS = """
+import json, sys
+from ecsrole_lib import RoleSpec, apply, connect
+spec = RoleSpec(**json.loads(sys.argv[1]))
+try:
+    report = apply(spec, connect("sandbox"))
+except Exception as err:
+    print(json.dumps({"error": type(err).__name__, "message": str(err)}))
+else:
+    print(json.dumps({"outcomes": report.outcomes, "writes": report.writes}))
+"""
+
+
+def _apply_in_a_new_process(spec: RoleSpec, endpoint: str) -> dict:
+    env = dict(os.environ, ECSROLE_SANDBOX_ENDPOINT=endpoint,
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-c", _NEXT_PROCESS, json.dumps(spec.as_dict())],
+                          env=env, capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("label", list(SPECS))
+def test_crash_at_every_write_then_apply_in_a_new_process(label, endpoint, faults):
+    """The process dies at write N; the user's next process runs ``apply`` on the same sandbox.
+
+    It meets what a crash leaves on the sandbox as users get it (no test-side
+    patch of moto): no ConflictError, exactly a clean run's state, and a
+    further apply writes nothing.
+    """
+    base = SPECS[label]
+    want = reference(base, endpoint)
+    writes = _writes_of(base, endpoint, faults)
+    failed: list[str] = []
+    for n, when in [(n, "before") for n in range(1, len(writes) + 1)] + [(len(writes), "after")]:
+        spec = _case(base, f"proc{n}{when[0]}")
+        _crash(spec, endpoint, faults, n, when)
+        result = _apply_in_a_new_process(spec, endpoint)
+        name = f"write #{n} {writes[n - 1]} ({when})"
+        if "error" in result:
+            failed.append(f"{name}: the next process's apply raised {result['error']}: "
+                          f"{result['message']}")
+        else:
+            got = _normalised(snapshot(fresh(endpoint)), spec)
+            if got != want:
+                failed.append(f"{name}: state differs: " + "; ".join(differences(got, want)))
+            elif apply(spec, fresh(endpoint)).writes:
+                failed.append(f"{name}: a further apply wrote")
+        teardown(spec, fresh(endpoint))
+        if snapshot(fresh(endpoint)) != nothing():
+            failed.append(f"{name}: teardown left something")
+            _reset(endpoint)
     assert not failed, "\n".join(failed)
 
 
