@@ -65,6 +65,9 @@ ENDPOINT_VARIABLE = "ECSROLE_SANDBOX_ENDPOINT"
 LIMITS = {
     "iam_names": "moto validates no IAM names or documents; the guide validates them itself before any call",
     "ssm_activation": "moto does not implement SSM activations, so the activation command is shown, not run",
+    "account_setting_caller": (
+        "the sandbox has no sign-in, so an ECS account setting call without a principal acts on the "
+        "account default, as the root user's does; on AWS it acts on the calling user's or role's own"),
     "policy_simulator": "moto has no IAM policy simulator; permissions are checked from the policy documents",
     "propagation": "the sandbox is consistent at once; on AWS a new instance profile may need about ten seconds",
 }

@@ -18,6 +18,7 @@ import random
 import subprocess
 import sys
 import urllib.parse
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
@@ -44,6 +45,15 @@ def test_every_correction_is_named_applied_and_cites_aws():
         assert "https://docs.aws.amazon.com/" in doc, f"{name} cites no AWS documentation page"
         assert sandbox_module.CORRECTIONS[name].strip(), name
     assert "account_setting_principal" not in sandbox_module.LIMITS  # emulated now, not a limit
+
+
+def test_the_readme_lists_every_correction_and_limit():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme[readme.index("## What the sandbox cannot show"):]
+    for name, text in sandbox_module.CORRECTIONS.items():
+        assert f"| {name.replace('_', ' ')} | emulated like AWS: {text} |" in section, name
+    for name, text in sandbox_module.LIMITS.items():
+        assert f"| {name.replace('_', ' ')} | not emulated: {text} |" in section, name
 
 
 # --------------------------------------------------------------------------------------
