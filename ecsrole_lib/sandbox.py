@@ -24,18 +24,23 @@ AWS managed policies are served lazily. moto 5.2 builds all of them (about
 makes, and the first request of any service makes six (one per partition,
 to look up the caller's access key). Here ``IAMBackend.managed_policies`` is a
 :class:`_ManagedPolicies` dict: it knows every AWS managed policy's ARN (from
-moto's own data, parsed once per process) but builds a policy object only when
+moto's own data) but builds a policy object only when
 a call first names it (``GetPolicy``, ``GetPolicyVersion``, ``AttachRolePolicy``
 ...). A call that needs them all (``ListPolicies`` with ``Scope`` ``AWS`` or
 ``All``, ``GetAccountAuthorizationDetails``) builds the rest first, in moto's
-own order, so every call returns what moto's eager load returns (policy ids
-aside: moto draws them at random either way).
+own order; calls only built policies can answer (``OnlyAttached``, ``Scope``
+``Local``, ``GetAccountSummary``) read those. Every call returns what moto's
+eager load returns (policy ids aside: moto draws them at random either way).
+moto's data is not even parsed whole: an index of where each policy's JSON
+starts in moto's text is found once per process, and a policy's JSON is
+decoded when it is built.
 
-The backends the guide touches (IAM, STS, Amazon S3, Amazon ECS with the
-Amazon EC2 models it imports) are warmed off the caller's critical path:
-``python -m ecsrole_lib.sandbox`` prints its endpoint first and then builds
-them, on the other core while notebook kernels start; the in-process server
-builds them in a background thread (:func:`_warm`).
+The backends the guide touches are warmed off the caller's critical path
+(:func:`_warm`, one read per service): ``python -m ecsrole_lib.sandbox``
+prints its endpoint first and then builds IAM, STS, Amazon S3 and Amazon ECS
+(with the Amazon EC2 models it imports), on the other core while notebook
+kernels start; the in-process server builds IAM, STS and Amazon S3 in a
+background thread, which the first call does not wait for.
 """
 
 from __future__ import annotations
@@ -149,17 +154,24 @@ def _create_bucket_tags() -> None:
     original = S3Response._bucket_response_put
 
     def _bucket_response_put(self, request, bucket_name, querystring):
-        if querystring or not self.body:  # not a CreateBucket with a configuration
-            return original(self, request, bucket_name, querystring)
-        existed = bucket_name in self.backend.buckets
-        result = original(self, request, bucket_name, querystring)
+        if querystring or not self.body or bucket_name in self.backend.buckets:
+            return original(self, request, bucket_name, querystring)  # not a new bucket's tags
         config = xmltodict.parse(self.body).get("CreateBucketConfiguration") or {}
         tags = (config.get("Tags") or {}).get("Tag") or []
         tags = [tags] if isinstance(tags, dict) else tags
-        if tags and not existed:
-            self.backend.put_bucket_tagging(bucket_name, {t["Key"]: t.get("Value") or ""
-                                                          for t in tags})
-        return result
+        if not tags:
+            return original(self, request, bucket_name, querystring)
+        # moto keeps tags by ARN: tagged before the bucket exists, it is never seen untagged.
+        arn = f"arn:{self.partition}:s3:::{bucket_name}"
+        tagger = self.backend.tagger
+        tagger.tag_resource(arn, tagger.convert_dict_to_tags_input(
+            {t["Key"]: t.get("Value") or "" for t in tags}))
+        try:
+            return original(self, request, bucket_name, querystring)
+        except BaseException:
+            if bucket_name not in self.backend.buckets:
+                tagger.delete_all_tags_for_resource(arn)
+            raise
 
     S3Response._bucket_response_put = _bucket_response_put
 
@@ -174,16 +186,16 @@ def _bucket_blocks_public_access() -> None:
     so ``GetPublicAccessBlock`` on a new bucket answers all four ``true``.
     moto 5.2 makes buckets without one (``NoSuchPublicAccessBlockConfiguration``).
     """
-    from moto.s3.models import PublicAccessBlock, S3Backend
+    from moto.s3.models import FakeBucket, PublicAccessBlock
 
-    original = S3Backend.create_bucket
+    original = FakeBucket.__init__
 
-    def create_bucket(self, bucket_name, region_name, *args, **kwargs):
-        bucket = original(self, bucket_name, region_name, *args, **kwargs)
-        bucket.public_access_block = PublicAccessBlock(True, True, True, True)
-        return bucket
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        # Set as the bucket is made, before moto lists it: never seen without the block.
+        self.public_access_block = PublicAccessBlock(True, True, True, True)
 
-    S3Backend.create_bucket = create_bucket
+    FakeBucket.__init__ = __init__
 
 
 def _deleted_bucket_tags() -> None:
