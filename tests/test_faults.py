@@ -28,6 +28,7 @@ from faults import FIGURES, Crash, fresh, nothing, snapshot
 
 from ecsrole_lib import (
     AwsError,
+    ConflictError,
     EcsRoleError,
     PropagationError,
     RoleSpec,
@@ -574,9 +575,9 @@ def test_drift_is_named_and_apply_restores_only_what_the_spec_owns(endpoint):
     left = audit(spec, fresh(endpoint))
     assert {r.outcome for r in left.findings} == {"extra"}
 
-    # Teardown removes what the guide made around the role, keeps the role for the foreign policies.
-    gone = teardown(spec, fresh(endpoint))
-    assert gone.outcomes["create_role"] == "kept"
-    state = snapshot(fresh(endpoint))
-    assert state["roles"][role]["attached"] == [foreign_arn]
-    assert list(state["roles"][role]["inline"]) == ["someone-elses-inline"]
+    # Teardown refuses, removing nothing, while the role holds what the spec does not describe.
+    with pytest.raises(ConflictError) as caught:
+        teardown(spec, fresh(endpoint))
+    assert "someone-elses-inline" in str(caught.value)
+    assert "someone-elses-policy" in str(caught.value)
+    assert snapshot(fresh(endpoint)) == after
