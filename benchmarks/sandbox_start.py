@@ -163,8 +163,8 @@ def run(repeat: int = 5) -> dict[str, Any]:
                                   cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
                                   check=True)
             samples.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        ready = round(median(s["seconds"]["server"] + s["seconds"]["first IAM call"]
-                             for s in samples), 3)
+        readies = [s["seconds"]["server"] + s["seconds"]["first IAM call"] for s in samples]
+        ready = round(median(readies), 3)
         peak_at_ready = round(median(s["peak_at_ready_mib"] for s in samples), 1)
         listed = samples[0]["managed_policies"]
         results[mode] = {
@@ -174,6 +174,7 @@ def run(repeat: int = 5) -> dict[str, Any]:
             "median_peak_at_ready_mib": peak_at_ready,
             "median_peak_rss_mib": round(median(s["peak_rss_mib"] for s in samples), 1),
             "ready_seconds": ready,
+            "best_ready_seconds": round(min(readies), 3),  # the least disturbed run, on a busy machine
             "managed_policies_listed": listed,
         }
     eager = results["moto eager"]["managed_policies_listed"]
@@ -194,6 +195,7 @@ def render(results: dict[str, Any]) -> str:
                                f"{results[m]['median_rss_mib'][phase]:.0f}" for m in MODES])
     rows.append(["ready (server + first IAM call)"] + [f"{results[m]['ready_seconds']:.3f}"
                                                        for m in MODES])
+    rows.append(["ready, best run"] + [f"{results[m]['best_ready_seconds']:.3f}" for m in MODES])
     rows.append(["peak RSS at ready"] + [f"{results[m]['median_peak_at_ready_mib']:.0f}"
                                          for m in MODES])
     rows.append(["peak RSS at the end"] + [f"{results[m]['median_peak_rss_mib']:.0f}" for m in MODES])
@@ -202,7 +204,9 @@ def render(results: dict[str, Any]) -> str:
     repeat = results["sandbox"]["repeat"]
     mine, goal = results["sandbox"], results["goal"]
     verdict = (f"goal: ready <= {goal['ready_seconds']} s and <= {goal['peak_at_ready_mib']:.0f} MiB "
-               f"peak, every AWS managed policy served: sandbox {mine['ready_seconds']:.3f} s, "
+               f"peak, every AWS managed policy served: sandbox {mine['ready_seconds']:.3f} s "
+               f"(best {mine['best_ready_seconds']:.3f} s; moto's eager load "
+               f"{results['moto eager']['ready_seconds']:.3f} s), "
                f"{mine['median_peak_at_ready_mib']:.0f} MiB, "
                f"{mine['managed_policies_listed']} of {results['moto eager']['managed_policies_listed']}"
                f" policies -> {'met' if goal['met'] else 'missed'}"

@@ -455,9 +455,10 @@ class _ManagedPolicies(dict):
 
         with self._lock:
             if arn in self._pending:
-                name, source = self._pending.pop(arn)
+                name, source = self._pending[arn]
                 dict.__setitem__(self, arn, AWSManagedPolicy.from_data(
                     name, self._account_id, self._region_name, _policy_data(source)))
+                del self._pending[arn]  # after it is in the dict: never missing from both
             return dict.__getitem__(self, arn)
 
     def complete(self) -> None:
@@ -484,13 +485,18 @@ class _ManagedPolicies(dict):
             return ([dict.__getitem__(self, a) for a in self._order if dict.__contains__(self, a)]
                     + [p for a, p in dict.items(self) if a not in self._aws])
 
+    # A miss is looked at again under the lock: complete() re-orders the dict under it.
     def __missing__(self, arn: str):
-        if arn in self._pending:
-            return self._build(arn)
+        with self._lock:
+            if dict.__contains__(self, arn) or arn in self._pending:
+                return self._build(arn)
         raise KeyError(arn)
 
     def __contains__(self, arn: object) -> bool:
-        return dict.__contains__(self, arn) or arn in self._pending
+        if dict.__contains__(self, arn) or arn in self._pending:
+            return True
+        with self._lock:
+            return dict.__contains__(self, arn) or arn in self._pending
 
     def get(self, arn, default=None):
         try:
