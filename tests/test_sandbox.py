@@ -18,6 +18,7 @@ import random
 import subprocess
 import sys
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -406,3 +407,36 @@ def test_the_standalone_sandbox_is_corrected():
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_policies_served_to_concurrent_callers_while_they_are_built(reset_endpoint):
+    """Right after a reset nothing is built: threads naming policies while one lists them all."""
+    import threading
+
+    session = SandboxSession(reset_endpoint)
+    every = _arns(session.client("iam"), Scope="AWS")  # builds all in this reset's backend ...
+    urllib.request.urlopen(urllib.request.Request(f"{reset_endpoint}/moto-api/reset",
+                                                  method="POST"), timeout=60).close()
+    sample = random.Random(11).sample(every, 60)  # ... so reset again: nothing built
+    errors: list[str] = []
+    listed: list[list[str]] = []
+
+    def name(arns: list[str]) -> None:
+        iam = SandboxSession(reset_endpoint).client("iam")
+        for arn in arns:
+            try:
+                assert iam.get_policy(PolicyArn=arn)["Policy"]["Arn"] == arn
+            except Exception as err:  # noqa: BLE001 - collected
+                errors.append(f"{arn}: {err}")
+
+    def list_all() -> None:
+        listed.append(_arns(SandboxSession(reset_endpoint).client("iam"), Scope="AWS"))
+
+    threads = [threading.Thread(target=name, args=(sample[i::4],)) for i in range(4)]
+    threads.append(threading.Thread(target=list_all))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors, errors
+    assert listed == [every]
