@@ -430,25 +430,49 @@ def _policy_data(source: Any) -> dict:
     return json.JSONDecoder().raw_decode(aws_managed_policies_data, source)[0]
 
 
+_TABLES: dict[str, tuple[list[str], frozenset, dict[str, tuple[str, Any]]]] = {}
+
+
+def _aws_policy_table(region_name: str) -> tuple[list[str], frozenset, dict[str, tuple[str, Any]]]:
+    """(ARNs in moto's order, the same as a set, ARN -> (name, source)): shared, never changed."""
+    entries = _aws_policy_entries(region_name)
+    with _DATA_LOCK:
+        key = entries[0][0].split(":")[1] if entries else ""
+        if key not in _TABLES:
+            order = [arn for arn, _, _ in entries]
+            _TABLES[key] = (order, frozenset(order),
+                            {arn: (name, source) for arn, name, source in entries})
+        return _TABLES[key]
+
+
 class _ManagedPolicies(dict):
     """``IAMBackend.managed_policies`` whose AWS managed policies are built on first reference.
 
+    Nothing is looked up until an AWS managed policy is asked about: a backend
+    that only meets customer managed policies never reads moto's data.
     Membership, length and the keys need no policy object; a lookup builds the
     one it names; ``values()``, ``items()`` and ``copy()`` build the rest and
     put the dict in moto's eager order (AWS managed policies first, in moto's
     data order, then customer managed policies as they were created), after
     which it is a plain dict. ``aws_managed`` is the backend's
-    ``aws_managed_policies`` list, filled then.
+    ``aws_managed_policies`` list, filled then. Every change is made under one
+    lock; a reader that misses looks again under it.
     """
 
     def __init__(self, account_id: str, region_name: str, aws_managed: list):
         super().__init__()
         self._account_id, self._region_name, self._aws_managed = account_id, region_name, aws_managed
-        entries = _aws_policy_entries(region_name)
-        self._order = [arn for arn, _, _ in entries]
-        self._aws = frozenset(self._order)
-        self._pending = {arn: (name, source) for arn, name, source in entries}
+        self._order: list[str] | None = None  # None: not indexed yet, or (_complete) done
+        self._aws: frozenset = frozenset()
+        self._pending: dict[str, tuple[str, Any]] = {}
+        self._complete = False
         self._lock = threading.RLock()
+
+    def _indexed(self) -> None:
+        with self._lock:
+            if self._order is None and not self._complete:
+                self._order, self._aws, template = _aws_policy_table(self._region_name)
+                self._pending = {a: v for a, v in template.items() if not dict.__contains__(self, a)}
 
     def _build(self, arn: str):
         from moto.iam.models import AWSManagedPolicy
@@ -464,8 +488,9 @@ class _ManagedPolicies(dict):
     def complete(self) -> None:
         """Build every policy not built yet; moto's eager order."""
         with self._lock:
-            if self._order is None:
+            if self._complete:
                 return
+            self._indexed()
             for arn in list(self._pending):
                 self._build(arn)
             built = dict(dict.items(self))
@@ -475,28 +500,30 @@ class _ManagedPolicies(dict):
                     dict.__setitem__(self, arn, built.pop(arn))
             self._aws_managed[:] = list(dict.values(self))
             dict.update(self, built)  # customer managed policies, in creation order
-            self._order = None
+            self._order, self._complete = None, True
 
     def built(self) -> list:
         """The policies built so far, in moto's eager order (no policy is built)."""
         with self._lock:
-            if self._order is None:
+            if self._order is None:  # none built but customer ones, or complete
                 return list(dict.values(self))
             return ([dict.__getitem__(self, a) for a in self._order if dict.__contains__(self, a)]
                     + [p for a, p in dict.items(self) if a not in self._aws])
 
-    # A miss is looked at again under the lock: complete() re-orders the dict under it.
-    def __missing__(self, arn: str):
+    def _look(self, arn: object) -> bool:
+        """Whether ``arn`` is here, under the lock; only an AWS managed policy's ARN needs the index."""
         with self._lock:
-            if dict.__contains__(self, arn) or arn in self._pending:
-                return self._build(arn)
+            if isinstance(arn, str) and ":iam::aws:policy" in arn:
+                self._indexed()
+            return dict.__contains__(self, arn) or arn in self._pending
+
+    def __missing__(self, arn: str):
+        if self._look(arn):
+            return self._build(arn)
         raise KeyError(arn)
 
     def __contains__(self, arn: object) -> bool:
-        if dict.__contains__(self, arn) or arn in self._pending:
-            return True
-        with self._lock:
-            return dict.__contains__(self, arn) or arn in self._pending
+        return dict.__contains__(self, arn) or arn in self._pending or self._look(arn)
 
     def get(self, arn, default=None):
         try:
@@ -506,7 +533,8 @@ class _ManagedPolicies(dict):
 
     def keys(self):
         with self._lock:
-            if self._order is None:
+            self._indexed()
+            if self._complete:
                 return dict.keys(self)
             return ([a for a in self._order if a in self._pending or dict.__contains__(self, a)]
                     + [a for a in dict.keys(self) if a not in self._aws])
@@ -515,7 +543,9 @@ class _ManagedPolicies(dict):
         return iter(self.keys())
 
     def __len__(self) -> int:
-        return dict.__len__(self) + len(self._pending)
+        with self._lock:
+            self._indexed()
+            return dict.__len__(self) + len(self._pending)
 
     def values(self):
         self.complete()
@@ -531,11 +561,13 @@ class _ManagedPolicies(dict):
 
     def __delitem__(self, arn) -> None:
         with self._lock:
+            self._indexed()
             if self._pending.pop(arn, None) is None:
                 dict.__delitem__(self, arn)
 
     def pop(self, arn, *default):
         with self._lock:
+            self._indexed()
             if arn in self._pending:
                 self._build(arn)
             return dict.pop(self, arn, *default)
@@ -589,10 +621,15 @@ def _serve_managed_policies_lazily() -> None:
             self.managed_policies.complete()
         return original_details(self, policy_filter)
 
+    def built(summary) -> list:
+        policies = summary._iam_backend.managed_policies
+        return policies.built() if isinstance(policies, _ManagedPolicies) else list(policies.values())
+
     def _policy_versions_in_use(self):
-        policies = self._iam_backend.managed_policies
-        built = policies.built() if isinstance(policies, _ManagedPolicies) else policies.values()
-        return sum(p.attachment_count for p in built)  # a policy not built is attached nowhere
+        return sum(p.attachment_count for p in built(self))  # one not built is attached nowhere
+
+    def _policies(self):  # customer managed policies: all built
+        return len([p for p in built(self) if not isinstance(p, AWSManagedPolicy)])
 
     IAMBackend._init_aws_policies = _init_aws_policies
     IAMBackend._init_managed_policies = _init_managed_policies
@@ -600,6 +637,7 @@ def _serve_managed_policies_lazily() -> None:
     IAMBackend.list_policies = list_policies
     IAMBackend.get_account_authorization_details = get_account_authorization_details
     AccountSummary._policy_versions_in_use = property(_policy_versions_in_use)
+    AccountSummary._policies = property(_policies)
 
 
 #: name -> (the moto service it corrects, the function).

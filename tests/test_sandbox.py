@@ -357,6 +357,8 @@ def test_lazy_policies_behave_as_a_dict_of_every_policy():
     aws_list: list = []
     table = sandbox_module._ManagedPolicies("123456789012", "global", aws_list)
     entries = sandbox_module._aws_policy_entries("global")
+    assert "arn:aws:iam::123456789012:policy/absent" not in table
+    assert table._order is None  # a customer managed policy's miss reads nothing of moto's data
     assert len(table) == len(entries) and not dict.__len__(table)
     assert ECS_ROLE_POLICY in table and dict.__len__(table) == 0  # nothing built to answer
     policy = table[ECS_ROLE_POLICY]
