@@ -714,8 +714,14 @@ def _warm(endpoint_url: str, services: tuple[str, ...] = ("iam", "sts", "s3", "e
     """Make one read per service, so moto imports and builds its backend before a user's call.
 
     Reads only: the sandbox's state is unchanged (an empty backend per service).
+    The service's moto modules are imported first, here: moto's server makes a
+    service's app under one lock for every request, so an import inside the
+    read would hold up every other call (Amazon ECS's, about a second).
     """
+    import importlib
+
     for service in services:
+        importlib.import_module(f"moto.{service}.urls")  # models and responses
         method, path, body, headers = _WARM_CALLS[service]
         headers = dict(headers, Authorization=(
             f"AWS4-HMAC-SHA256 Credential={_DUMMY['aws_access_key_id']}/20250101/us-east-1/"
