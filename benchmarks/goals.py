@@ -14,8 +14,6 @@ from .common import table
 
 NOTEBOOK_GOAL = 1.5
 GUIDE_GOAL = 1.2
-READY_GOAL_SECONDS = 0.3
-PEAK_GOAL_MIB = 100
 
 
 def _process_apply(r: dict[str, Any]) -> tuple[str, bool]:
@@ -48,11 +46,13 @@ def _converged(r: dict[str, Any]) -> tuple[str, bool]:
 
 
 def _sandbox(r: dict[str, Any]) -> tuple[str, bool]:
-    found = r["sandbox"]["with"]
-    ready, peak = found["ready_seconds"], found["median_peak_rss_mib"]
+    """From ``sandbox_start.run()`` as it is: the sandbox as users get it, and its goal."""
+    found = r["sandbox"]["sandbox"]
+    ready, peak = found["ready_seconds"], found["median_peak_at_ready_mib"]
     served = found.get("managed_policies_listed")
-    return (f"{ready:.2f} s, {peak:.0f} MiB" + (f", {served} managed policies served" if served else ""),
-            ready <= READY_GOAL_SECONDS and peak <= PEAK_GOAL_MIB)
+    return (f"{ready:.2f} s (best {found.get('best_ready_seconds', ready):.2f} s), {peak:.0f} MiB"
+            + (f", {served} managed policies served" if served else ""),
+            r["sandbox"]["goal"]["met"])
 
 
 def _notebooks(r: dict[str, Any]) -> tuple[str, bool]:
