@@ -195,7 +195,9 @@ def service_model(service: str) -> botocore.model.ServiceModel:
     >>> service_model("iam").operation_model("CreateRole").input_shape.members["RoleName"].metadata["max"]
     64
     """
-    return botocore.model.ServiceModel(_loader().load_service_model(service, "service-2"), service)
+    # The same arguments as botocore's client factory, so the loader's cache serves both.
+    return botocore.model.ServiceModel(
+        _loader().load_service_model(service, "service-2", api_version=None), service)
 
 
 def botocore_data(name: str) -> Any:
