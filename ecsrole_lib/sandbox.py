@@ -383,7 +383,9 @@ def _policy_arn_validation() -> None:
     IAM validates every element of an IAM resource ARN passed to its API: the
     partition, the service ``iam``, an empty Region, a valid resource type
     (AWS's notice of 2024 on strict IAM ARN validation; IAM API Reference,
-    Common Errors: ``InvalidInput``). moto 5.2 looks the string up and answers
+    AttachRolePolicy, Errors: ``InvalidInput``,
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachRolePolicy.html).
+    moto 5.2 looks the string up and answers
     ``NoSuchEntity``, which would hide what the page's errata E3
     (``arn:aws::iam::aws:policy/...``) and E5 (``arn:aws:iam:111122223333:aws:policy/...``)
     do on AWS.
