@@ -302,7 +302,7 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
         logs_arn = f"arn:{partition}:iam::{ACCOUNT}:policy{spec.path}{name}"
         steps += [
             Step(id="create_logs_policy", section=SECTIONS["cloudwatch_logs"],
-                 page_ref="Console steps 1-8; AWS CLI steps 1-2",
+                 page_ref="CloudWatch Logs: console steps 1-8; AWS CLI steps 1-2",
                  titles={"en": "Create the CloudWatch Logs policy", "ko": "CloudWatch Logs 정책 생성"},
                  console={"en": [f"1. {_SIGN_IN['en']}",
                                  ("2. In the navigation pane, choose Policies (the first time, "
@@ -312,7 +312,7 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
                                  f"5. Enter the JSON policy document ({logs_file}).",
                                  "6. Choose Next.",
                                  (f"7. On Review and create, enter Policy name {name} and a "
-                                 "Description (optional)."),
+                                 "Description (optional); review the permissions it grants."),
                                  "8. Choose Create policy."],
                           "ko": [f"1. {_SIGN_IN['ko']}",
                                  "2. 왼쪽의 탐색 창에서 정책을 선택합니다(처음이면 시작하기를 선택).",
@@ -321,7 +321,7 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
                                  f"5. JSON 정책 문서({logs_file})를 입력합니다.",
                                  "6. 다음을 선택합니다.",
                                  (f"7. 검토 및 생성 페이지에서 정책 이름 {name}과(와) 설명(선택 사항)을 "
-                                 "입력합니다."),
+                                 "입력하고 정책이 부여한 권한을 검토합니다."),
                                  "8. 정책 생성을 선택합니다."]},
                  cli=(command("aws", "iam", "create-policy", policy_name=name,
                               policy_document=f"file://{logs_file}",
@@ -335,7 +335,7 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
                        "account and Region; least_privilege=True narrows it."),
                  spec_field="log_policy_name", action=CreateLogsPolicy(spec)),
             Step(id="find_logs_policy", section=SECTIONS["cloudwatch_logs"],
-                 page_ref="AWS CLI step 3",
+                 page_ref="CloudWatch Logs: AWS CLI step 3",
                  titles={"en": "Find the policy's ARN", "ko": "정책 ARN 검색"},
                  console={"en": ["Policies: search for " + name + "; the ARN is on its summary."],
                           "ko": [f"정책에서 {name}을(를) 검색합니다. 요약에 ARN이 있습니다."]},
@@ -345,7 +345,7 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
                  note="The page's query spells cwlogsppolicy and prints [] without an error.",
                  action=FindLogsPolicy(spec)),
             Step(id="attach_logs_policy", section=SECTIONS["cloudwatch_logs"],
-                 page_ref="Console: modify the role's permissions; AWS CLI step 4",
+                 page_ref="CloudWatch Logs: console, modify the role's permissions; AWS CLI step 4",
                  titles={"en": "Attach the CloudWatch Logs policy",
                          "ko": "CloudWatch Logs 정책을 역할에 연결"},
                  console=_attach_console(role, name),
@@ -496,7 +496,7 @@ class Plan:
                 f"<code>{esc(step.id)}</code><br><small>{esc(step.page_ref)}</small>{errata}</td>"
                 f"<td style='{left}'><ul style='margin:0'>{console}</ul></td>"
                 f"<td style='{left}'><pre style='margin:0;white-space:pre-wrap'>{cli}</pre></td></tr>")
-        names = ("#", "step", "console", "AWS CLI") if self.lang == "en" else ("#", "단계", "콘솔", "AWS CLI")
+        names = ("plan", "step", "console (the page's steps)", "AWS CLI") if self.lang == "en" else ("계획", "단계", "콘솔(페이지의 단계)", "AWS CLI")
         head = "<tr>" + "".join(f"<th style='{left}'>{n}</th>" for n in names) + "</tr>"
         return (f"<div class='ecsrole-plan'><p>Plan for role <code>{esc(self.spec.role_name)}</code> "
                 f"({esc(self.spec.instance_kind)}, {len(self.steps)} steps)</p>"
