@@ -576,7 +576,7 @@ def sandbox_limits(*topics: str, lang: str = "en") -> Table:
         _choice("topics", topic, LIMITS)
     title = "What the sandbox cannot emulate here" if topics else "What the sandbox cannot emulate"
     return Table(tr(title, lang), (word("topic", lang), word("what happens", lang)),
-                 [(k.replace("_", " "), tr(v, lang)) for k, v in LIMITS.items()
+                 [(tr(k.replace("_", " "), lang), tr(v, lang)) for k, v in LIMITS.items()
                   if not topics or k in topics])
 
 
@@ -806,8 +806,9 @@ class RoleForm(widgets.VBox):
         bundle["text/plain"] = str(self)
         # Where widgets cannot run (a code host, a static page): a snapshot of the values.
         values = ", ".join(f"<code>{_esc(k)}={_esc(repr(v))}</code>" for k, v in self._used().items())
-        bundle["text/html"] = (f"<div><p><b>RoleForm</b> (button: {_esc(self.action)}), a snapshot: "
-                               f"the live form needs a running kernel.</p><p>{values}</p></div>")
+        snapshot = tr("a snapshot: the live form needs a running kernel.", self.lang)
+        bundle["text/html"] = (f"<div><p><b>RoleForm</b> ({_esc(LABELS[self.lang][self.action])}), "
+                               f"{_esc(snapshot)}</p><p>{values}</p></div>")
         return bundle
 
     def _used(self) -> dict[str, Any]:
@@ -949,8 +950,8 @@ class RoleForm(widgets.VBox):
                 self.progress.value = (len(ids) - position + 1 if message.startswith("undo ")
                                        else position)
             elif echo:  # not a step starting: a wait, or IAM catching up
-                print(message, flush=True)
-            self.status.value = _esc(message)
+                print(tr(message, self.lang), flush=True)
+            self.status.value = _esc(tr(message, self.lang))
         return show
 
     def _execute(self, echo: bool = False) -> RunResult:

@@ -541,6 +541,76 @@ KO: dict[str, str] = {
         "파티션 {spec}에 있지만 자격 증명은 파티션 {caller}에 속합니다",
     "role {role} would hold {n} managed policies; this account allows {quota} per role":
         "역할 {role}이(가) 관리형 정책 {n}개를 갖게 됩니다. 이 계정은 역할당 {quota}개까지 허용합니다",
+    "must be {bounds} characters long, is {n} (IAM {shape})": "{bounds}자여야 하는데 {n}자입니다(IAM {shape})",
+    "{low} to {high}": "{low}~{high}",
+    "at least {low}": "{low}자 이상",
+    "must match IAM's pattern {pattern} ({shape}); not allowed: {chars}":
+        "IAM의 패턴 {pattern}({shape})과 맞아야 합니다. 허용되지 않는 문자: {chars}",
+    "must match IAM's pattern {pattern} ({shape})": "IAM의 패턴 {pattern}({shape})과 맞아야 합니다",
+    "must have 6 ':'-separated fields ({form}), has {n}": "':'로 나뉜 필드 6개({form})가 있어야 하는데 {n}개입니다",
+    "must start with 'arn:', found '{found}'": "'arn:'으로 시작해야 하는데 '{found}'입니다",
+    "the partition (2nd field) must be one of {choices}, found '{found}'":
+        "파티션(2번째 필드)은 {choices} 중 하나여야 하는데 '{found}'입니다",
+    "the service (3rd field) must be 'iam', found '{found}'": "서비스(3번째 필드)는 'iam'이어야 하는데 '{found}'입니다",
+    "the region (4th field) must be empty for IAM, found '{found}'":
+        "IAM에서는 리전(4번째 필드)이 비어 있어야 하는데 '{found}'입니다",
+    "the region (4th field) must be empty for IAM, found '{found}' (the account belongs in the 5th field? erratum E5)":
+        "IAM에서는 리전(4번째 필드)이 비어 있어야 하는데 '{found}'입니다(계정은 5번째 필드에 들어갑니까? "
+        "정오표 E5)",
+    "the account (5th field) must be 12 digits or 'aws', found '{found}'":
+        "계정(5번째 필드)은 12자리 숫자나 'aws'여야 하는데 '{found}'입니다",
+    "the resource must start with 'policy/', found '{found}'": "리소스는 'policy/'로 시작해야 하는데 '{found}'입니다",
+    "the resource must start with 'policy/', found '{found}' (a stray 'aws:' before it? erratum E5)":
+        "리소스는 'policy/'로 시작해야 하는데 '{found}'입니다(앞에 불필요한 'aws:'가 있습니까? 정오표 E5)",
+    "the policy name after the last '/' is empty": "마지막 '/' 뒤의 정책 이름이 비어 있습니다",
+    "the policy name '{name}': {rule}": "정책 이름 '{name}': {rule}",
+    "the policy path '{path}': {rule}": "정책 경로 '{path}': {rule}",
+    "must be {bounds} characters long, is {n}": "{bounds}자여야 하는데 {n}자입니다",
+    "must use only lowercase letters, digits, dots and hyphens; found uppercase or other characters":
+        "소문자, 숫자, 점, 하이픈만 쓸 수 있는데 대문자나 다른 문자가 있습니다",
+    "must begin and end with a lowercase letter or digit": "소문자나 숫자로 시작하고 끝나야 합니다",
+    "must not contain two adjacent dots": "점 두 개가 연달아 오면 안 됩니다",
+    "must not be formatted as an IP address": "IP 주소 형식이면 안 됩니다",
+    "must not start with 'xn--', 'sthree-' or 'amzn-s3-demo-' (reserved by S3)":
+        "'xn--', 'sthree-', 'amzn-s3-demo-'로 시작하면 안 됩니다(S3가 예약함)",
+    "must not end with '-s3alias', '--ol-s3', '.mrap', '--x-s3' or '--table-s3' (reserved by S3)":
+        "'-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'로 끝나면 안 됩니다(S3가 예약함)",
+    "must be 'ec2' (Amazon EC2 instances) or 'external' (ECS Anywhere)":
+        "'ec2'(Amazon EC2 인스턴스) 또는 'external'(ECS Anywhere)이어야 합니다",
+    "unknown feature; choose from {choices}": "알 수 없는 기능입니다. {choices} 중에서 고르십시오",
+    "external instances (ECS Anywhere) use no instance profile; leave it None":
+        "외부 인스턴스(ECS Anywhere)는 인스턴스 프로파일을 쓰지 않습니다. None으로 두십시오",
+    "must be a list of policy ARNs": "정책 ARN의 목록이어야 합니다",
+    "must be 1 to 255 letters, digits, hyphens or underscores (Amazon ECS cluster names)":
+        "문자, 숫자, 하이픈, 밑줄 1~255자여야 합니다(Amazon ECS 클러스터 이름)",
+    "ENI trunking is for Amazon EC2 instance types; external instances cannot use it":
+        "ENI 트렁킹은 Amazon EC2 인스턴스 유형용입니다. 외부 인스턴스는 쓸 수 없습니다",
+    "must be an AWS Region code such as 'us-east-1'": "'us-east-1' 같은 AWS 리전 코드여야 합니다",
+    "belongs to no AWS partition botocore knows (aws, aws-cn, aws-us-gov, ...); check the spelling":
+        "botocore가 아는 어떤 AWS 파티션(aws, aws-cn, aws-us-gov, ...)에도 속하지 않습니다. 철자를 "
+        "확인하십시오",
+    "IAM allows {max} tags; the guide adds one, so at most {limit}":
+        "IAM은 태그 {max}개를 허용하고 가이드가 하나를 추가하므로 최대 {limit}개입니다",
+    "this key is the guide's own mark of what it created; choose another":
+        "이 키는 가이드가 만든 것을 표시하는 키입니다. 다른 키를 고르십시오",
+    "ecs.config is copied by Amazon EC2 user data at launch; external instances (ECS Anywhere) "
+    "are configured by their install script":
+        "ecs.config는 시작할 때 Amazon EC2 사용자 데이터가 복사합니다. 외부 인스턴스(ECS Anywhere)는 "
+        "설치 스크립트로 구성합니다",
+    "is required with the 's3_config' feature (the private bucket that holds ecs.config)":
+        "'s3_config' 기능에는 필수입니다(ecs.config를 담는 프라이빗 버킷)",
+    "must be an S3 object key of 1 to 1,024 bytes, not starting with '/'":
+        "'/'로 시작하지 않는 1~1,024바이트의 S3 객체 키여야 합니다",
+    "the trust policy would be {n} characters; IAM allows {quota}":
+        "신뢰 정책이 {n}자가 됩니다. IAM은 {quota}자까지 허용합니다",
+    "the inline policy would be {n} characters; IAM allows {quota} in all":
+        "인라인 정책이 {n}자가 됩니다. IAM은 모두 합해 {quota}자까지 허용합니다",
+    "the role would hold {n} managed policies; IAM's default quota is {quota} per role":
+        "역할이 관리형 정책 {n}개를 갖게 됩니다. IAM의 기본 할당량은 역할당 {quota}개입니다",
+    # the sandbox's limits, by topic
+    "iam names": "IAM 이름", "ssm activation": "SSM 활성화",
+    "account setting principal": "계정 설정의 보안 주체", "policy simulator": "정책 시뮬레이터",
+    "propagation": "전파",
     "the service (3rd field) must be 'iam', found '{found}' (an extra ':' after the partition? erratum E3)":
         "서비스(3번째 필드)는 'iam'이어야 하는데 '{found}'입니다(파티션 뒤에 ':'가 하나 더 있습니까? "
         "정오표 E3)",
@@ -563,6 +633,8 @@ KO.update({
     "Writes: none; an audit only reads.": "쓰기: 없음. 감사는 읽기만 합니다.",
     "Writes: removes only what the guide created (tag created-by=ecsrole-guide).":
         "쓰기: 가이드가 만든 것(태그 created-by=ecsrole-guide)만 제거합니다.",
+    "a snapshot: the live form needs a running kernel.": "스냅샷입니다: 살아 있는 양식에는 실행 중인 커널이 필요합니다.",
+    "undo {step} ...": "{step} 되돌리는 중 ...",
     "through the library": "라이브러리로",
     "with the AWS CLI": "AWS CLI로",
     "dry run, read only": "시험 실행, 읽기 전용",
@@ -573,7 +645,7 @@ KO.update({
 
 def _regex(template: str) -> re.Pattern:
     parts = re.split(r"\{(\w+)\}", template)
-    pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+    pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.*?)" for i, p in enumerate(parts))
     return re.compile(pattern, re.DOTALL)
 
 
@@ -601,6 +673,17 @@ def _one(text: str) -> str | None:
     return None
 
 
+def _split(text: str) -> list[str]:
+    """``text`` split at each ``"; "`` outside brackets (a message may hold one inside)."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += (char in "([{") - (char in ")]}")
+        if depth == 0 and text.startswith("; ", index):
+            parts.append(text[start:index])
+            start = index + 2
+    return [*parts, text[start:]]
+
+
 def tr(text: str, lang: str = "ko") -> str:
     """``text`` in ``lang``: English is returned as it is; Korean from :data:`KO`.
 
@@ -613,7 +696,7 @@ def tr(text: str, lang: str = "ko") -> str:
     if found is not None:
         return found
     if "; " in text:
-        parts = text.split("; ")
+        parts = _split(text)
         done = [_one(p) for p in parts]
         if any(d is not None for d in done):
             return "; ".join(d if d is not None else p for d, p in zip(done, parts))

@@ -174,7 +174,7 @@ class CreateRole(Action):
         if not policies.same_policy(current, self.trust(ctx)):
             principals = sorted({json.dumps(s.get("Principal")) for s in current.get("Statement", [])})
             fixable.append(f"the trust policy differs (trusts {', '.join(principals)}; "
-                           f"the spec trusts {self.trust(ctx)['Statement'][0]['Principal']})")
+                           f"the spec trusts {json.dumps(self.trust(ctx)['Statement'][0]['Principal'])})")
         if role.get("Path", "/") != spec.path:
             fixed_forever.append(f"its path is {role.get('Path')!r}, the spec says {spec.path!r} "
                                  "(IAM cannot change a role's path)")

@@ -28,10 +28,12 @@ region: str = "us-east-1"  # AWS Region of the session, the trust conditions and
 role_name: str = "ecsAnywhereRole"  # the external instance role, named as the documentation names it
 method: str = "console"  # "console" applies through the library; "cli" runs the AWS CLI commands with the real aws
 dry_run: bool = False  # True: read only; shows the caller, the plan and what apply would do
-lang: str = "en"  # "en" or "ko": language of step titles and console click paths
+lang: str = "en"  # "en" or "ko": language of step titles, console click paths, reports and notes
+show_answers: bool = False  # True: every "check your understanding" answer shows (a headless run)
 
 # %%
 from ecsrole_lib.forms import RoleForm, sandbox_limits
+from ecsrole_lib.quiz import Question
 
 form = RoleForm(target=target, region=region, role_name=role_name, instance_kind="external",
                 method=method, dry_run=dry_run, lang=lang)
@@ -52,9 +54,27 @@ form.plan()
 # The console's use case is *Systems Manager*; the two conditions are added afterwards on the
 # role's **Trust relationships** tab. The AWS Command Line Interface (AWS CLI) writes them in the trust policy file from the
 # start.
+#
+# **The confused deputy.** Systems Manager is a *deputy*: a service that acts for many
+# customers. A trust policy that names only `ssm.amazonaws.com` lets Systems Manager assume the
+# role whenever *anyone* asks it to: another AWS account could create an activation that names
+# your role's ARN, and Systems Manager, confused about whom it works for, would hand your
+# role's credentials to their machine. The two conditions close that: `aws:SourceAccount` must
+# be your account id and `aws:SourceArn` must be a Systems Manager resource of your account
+# (`arn:aws:ssm:<region>:<account>:*`), so Systems Manager may assume the role only when it
+# acts for a request made in your account.
 
 # %%
 form.step("create_role")
+
+# %%
+Question("Another account knows your role's ARN and creates a Systems Manager activation "
+         "with it. Which part of the trust policy stops Systems Manager from assuming your "
+         "role for them?",
+         "The conditions: `aws:SourceAccount` (your account id) and `aws:SourceArn` (your "
+         "account's Systems Manager resources) do not match their request, so the "
+         "`sts:AssumeRole` of the confused deputy is denied.",
+         show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # ## The Systems Manager permissions
@@ -75,6 +95,9 @@ form.step("attach_managed_policy")
 # external machine, the ECS Anywhere install script (`ecs-anywhere-install.sh`) takes them, with
 # the Region and the cluster name, registers the machine with Systems Manager, and starts the
 # container agent. The plan shows the command and runs nothing.
+
+# Whoever creates the activation passes the role to Systems Manager, so they need
+# `iam:PassRole` on it, as whoever launches Amazon EC2 instances with an instance profile does.
 
 # %%
 form.step("create_activation")
@@ -100,4 +123,4 @@ form.picture()
 # ## What the sandbox cannot show
 
 # %%
-sandbox_limits()
+sandbox_limits("iam_names", "ssm_activation", lang=lang)

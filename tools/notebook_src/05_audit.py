@@ -11,7 +11,7 @@
 # | --- | --- |
 # | `ok` | the target holds what the step asks for |
 # | `missing` | the step's resource or permission is not there |
-# | `drift` | something the guide made was changed since |
+# | `drift` | something the guide made was changed since (*drift*: what exists has drifted away from what was planned, by a hand edit or another tool) |
 # | `conflict` | something not made by the guide stands in the way |
 # | `extra` | the role holds a policy the plan does not name |
 # | `info` | nothing to check after the fact (a wait, a lookup) |
@@ -35,10 +35,12 @@ least_privilege: bool = False  # whether the role should hold the least-privileg
 config_bucket: str = "ecsrole-guide-config-123456789012"  # private bucket for ecs.config (s3_config)
 cluster_name: str = "default"  # the cluster ecs.config should name
 trunking: bool = False  # whether awsvpcTrunking should be enabled for the role
-lang: str = "en"  # "en" or "ko": language of step titles
+lang: str = "en"  # "en" or "ko": language of step titles, reports and findings
+show_answers: bool = False  # True: every "check your understanding" answer shows (a headless run)
 
 # %%
 from ecsrole_lib.forms import RoleForm, explain, sandbox_limits
+from ecsrole_lib.quiz import Question
 from ecsrole_lib.guide import (
     ANYWHERE_ROLE,
     TRUNKING_ROLE,
@@ -123,6 +125,16 @@ findings
 # %%
 explain(findings)
 
+# %%
+Question("Someone edits the trust policy of the guide's own `ecsInstanceRole` to trust "
+         "`ecs.amazonaws.com`. What does the audit report, and what does the next apply do? "
+         "And for a role with the same problem that the guide did not create?",
+         "For the guide's role: `drift`, and apply restores the documented trust policy (the "
+         "role carries the tag `created-by=ecsrole-guide`). For a role the guide did not "
+         "create: `conflict`, and apply stops before any write: changing someone else's role "
+         "is for a person to decide.",
+         show_answers=show_answers, lang=lang)
+
 # %% [markdown]
 # ### The picture
 #
@@ -161,4 +173,4 @@ form.export("exports")
 # boundaries set by others, or session policies, and the sandbox has no IAM policy simulator.
 
 # %%
-sandbox_limits()
+sandbox_limits("policy_simulator", "account_setting_principal", "ssm_activation", lang=lang)
