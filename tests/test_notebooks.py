@@ -42,7 +42,7 @@ BUCKET = "ecsrole-guide-config-123456789012"
 OWNER = {"created-by": "ecsrole-guide"}
 PARAMETER_NAMES = {"target", "region", "role_name", "instance_profile_name", "instance_kind",
                    "features", "least_privilege", "config_bucket", "cluster_name", "trunking",
-                   "method", "dry_run", "lang"}
+                   "method", "dry_run", "lang", "show_answers"}
 
 
 def run(name: str, tmp_path: Path, **parameters) -> nbformat.NotebookNode:

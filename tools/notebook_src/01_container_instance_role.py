@@ -312,9 +312,11 @@ form.picture()
 #
 # To keep tasks to their own task roles:
 #
-# - **`awsvpc` tasks** (each task gets its own elastic network interface, see `04_eni_trunking`):
-#   add `ECS_AWSVPC_BLOCK_IMDS=true` to `/etc/ecs/ecs.config`, and the agent blocks their access
-#   to the metadata service.
+# - **`awsvpc` tasks**: in the *`awsvpc`* network mode each task gets an elastic network
+#   interface of its own (an *ENI*, see `04_eni_trunking`). An *ENI* is a virtual network card
+#   in a VPC, with its own private IP address and security groups. Add
+#   `ECS_AWSVPC_BLOCK_IMDS=true` to `/etc/ecs/ecs.config`, and the agent blocks these tasks'
+#   access to the metadata service.
 # - **`bridge` tasks**: require IMDSv2 (a session token for every metadata request) with a
 #   response hop limit of 1 (`aws ec2 modify-instance-metadata-options --http-tokens required
 #   --http-put-response-hop-limit 1`): the token cannot travel the extra network hop into a
