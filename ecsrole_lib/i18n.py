@@ -372,10 +372,10 @@ KO: dict[str, str] = {
         "least_privilege=True로 좁힙니다.",
     "The page's query spells cwlogsppolicy and prints [] without an error.":
         "페이지의 쿼리는 cwlogsppolicy로 적혀 오류 없이 []를 출력합니다.",
-    "The page recommends two container instance roles: this one, with trunking, for tasks "
-    "that need the higher ENI density, and one without.":
-        "페이지는 컨테이너 인스턴스 역할 2개를 권장합니다: 높은 ENI 밀도가 필요한 태스크를 위한 "
-        "트렁킹이 있는 이 역할과, 트렁킹이 없는 역할입니다.",
+    "The page recommends two container instance roles: this one, with trunking, for the "
+    "instances whose tasks need the higher ENI density, and one without.":
+        "페이지는 컨테이너 인스턴스 역할 2개를 권장합니다: 높은 ENI 밀도가 필요한 태스크를 실행하는 "
+        "인스턴스를 위한 트렁킹이 있는 이 역할과, 트렁킹이 없는 역할입니다.",
     "Shown, not run: the activation code and id register one external instance.":
         "보여 주기만 하고 실행하지 않습니다: 활성화 코드와 ID로 외부 인스턴스 하나를 등록합니다.",
     # -- errata ---------------------------------------------------------------------------------

@@ -117,6 +117,7 @@ def _role_steps(spec: RoleSpec, partition: str) -> list[Step]:
                      tags=cli_tags(spec)),),
         files={trust_file: policies.as_json(trust)},
         api=("iam:GetRole", "iam:CreateRole", "iam:UpdateAssumeRolePolicy"),
+        errata=("E8",) if ec2 else (),
         note=("Amazon EC2 (ec2.amazonaws.com) assumes the role for the instance." if ec2 else
               "Systems Manager (ssm.amazonaws.com) assumes the role for the external instance; "
               "the conditions let only this account's Systems Manager do so (confused deputy)."),
@@ -188,7 +189,7 @@ def _role_steps(spec: RoleSpec, partition: str) -> list[Step]:
                         "확인합니다."), "7. 다음을 선택합니다."]},
         cli=(command("aws", "iam", "attach-role-policy", policy_arn=managed, role_name=role),),
         api=("iam:GetPolicy", "iam:ListAttachedRolePolicies", "iam:AttachRolePolicy"),
-        errata=("E2",),
+        errata=("E2", "E7"),
         note="Without it, creating a cluster in the console shows an error. AWS adds permissions "
              "for new features to this policy, which is why the page attaches it rather than "
              "copying it.",
@@ -386,7 +387,8 @@ def _closing_steps(spec: RoleSpec, partition: str) -> list[Step]:
                          principal_arn=role_arn, region=spec.region),),
             api=("ecs:ListAccountSettings", "ecs:PutAccountSetting"),
             note="The page recommends two container instance roles: this one, with trunking, "
-                 "for tasks that need the higher ENI density, and one without.",
+                 "for the instances whose tasks need the higher ENI density, and one without.",
+            errata=("E9",),
             spec_field="trunking", action=EnableTrunking(spec)))
     if spec.instance_kind == "external":
         steps.append(Step(

@@ -106,13 +106,13 @@ def test_errors_a_korean_form_raises_are_korean_and_keep_the_field_names(session
 
 
 def test_every_validation_rule_of_a_bad_spec_has_a_korean_form():
-    bad = [dict(role_name="x" * 65), dict(instance_kind="vm"), dict(features=["nope"]),
-           dict(extra_policy_arns=["arn:aws::iam::aws:policy/X"]),
-           dict(extra_policy_arns=["arn:aws:iam:111122223333:aws:policy/cwlogspolicy"]),
-           dict(config_bucket="Bad_Bucket", features=["s3_config"]),
-           dict(features=["s3_config"]), dict(cluster_name="bad name"), dict(region="mars"),
-           dict(trunking=True, instance_kind="external", role_name="r"),
-           dict(tags={"aws:x": "1"}), dict(least_privilege="yes")]
+    bad = [{"role_name": "x" * 65}, {"instance_kind": "vm"}, {"features": ["nope"]},
+           {"extra_policy_arns": ["arn:aws::iam::aws:policy/X"]},
+           {"extra_policy_arns": ["arn:aws:iam:111122223333:aws:policy/cwlogspolicy"]},
+           {"config_bucket": "Bad_Bucket", "features": ["s3_config"]},
+           {"features": ["s3_config"]}, {"cluster_name": "bad name"}, {"region": "mars"},
+           {"trunking": True, "instance_kind": "external", "role_name": "r"},
+           {"tags": {"aws:x": "1"}}, {"least_privilege": "yes"}]
     for values in bad:
         with pytest.raises(ValidationError) as err:
             RoleSpec(**values)

@@ -125,7 +125,7 @@ def test_committed_widget_state_holds_only_what_rendering_needs(path):
         if "_model_name" in traits:
             classes.setdefault((traits["_model_module"].default(), traits["_model_name"].default()), traits)
     defaults_kept = []
-    for model_id, model in state.items():
+    for model in state.values():
         traits = classes[(model["model_module"], model["model_name"])]
         for key, value in model["state"].items():
             try:

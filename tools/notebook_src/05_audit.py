@@ -40,7 +40,6 @@ show_answers: bool = False  # True: every "check your understanding" answer show
 
 # %%
 from ecsrole_lib.forms import RoleForm, explain, sandbox_limits
-from ecsrole_lib.quiz import Question
 from ecsrole_lib.guide import (
     ANYWHERE_ROLE,
     TRUNKING_ROLE,
@@ -48,6 +47,7 @@ from ecsrole_lib.guide import (
     ensure_on_sandbox,
     guide_roles,
 )
+from ecsrole_lib.quiz import Question
 
 form = RoleForm(target=target, region=region, role_name=role_name,
                 instance_profile_name=instance_profile_name, instance_kind=instance_kind,
