@@ -513,7 +513,7 @@ def erratum(eid: str, session=None, spec: RoleSpec | None = None, lang: str = "e
         document = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
         granted = policies.allowed_actions(document, policies.ECR_ACTIONS)
         for action in policies.ECR_ACTIONS:
-            how = f"granted by {granted[action]!r}" if action in granted else "NOT granted"
+            how = f"granted by {json.dumps(granted[action])}" if action in granted else "NOT granted"
             view.evidence.append(f"{action}: {how} in {policies.CONTAINER_INSTANCE_POLICY[1]} "
                                  f"({version})")
     return view
