@@ -169,6 +169,14 @@ class Table:
     def __repr__(self) -> str:
         return str(self)
 
+    def translated(self, lang: str) -> Table:
+        """The same table with its words in ``lang`` (:func:`ecsrole_lib.i18n.tr`)."""
+        if lang == "en":
+            return self
+        return Table(tr(self.title, lang), tuple(word(tr(h, lang), lang) for h in self.header),
+                     [tuple(tr(str(c), lang) for c in row) for row in self.rows],
+                     tr(self.note, lang))
+
     def _repr_html_(self) -> str:
         head = "".join(f"<th style='{_CELL}'>{_esc(h)}</th>" for h in self.header)
         body = "".join("<tr>" + "".join(f"<td style='{_CELL}'>{_esc(c)}</td>" for c in row) + "</tr>"
@@ -519,7 +527,7 @@ def erratum(eid: str, session=None, spec: RoleSpec | None = None, lang: str = "e
     return view
 
 
-def least_privilege_table(spec: RoleSpec) -> Table:
+def least_privilege_table(spec: RoleSpec, lang: str = "en") -> Table:
     """Each broad grant of the page beside its least-privilege alternative, and the cost."""
     region, bucket, key = spec.region, spec.config_bucket or "<config_bucket>", spec.config_key
     broad_logs = policies.logs_policy(False)["Statement"][0]["Resource"][0]
@@ -541,10 +549,11 @@ def least_privilege_table(spec: RoleSpec) -> Table:
     chosen = "least privilege" if spec.least_privilege else "the page's broad grants"
     return Table("Broad grant (the page) beside its least-privilege alternative",
                  ("permission", "the page grants", "least privilege grants", "what it costs"),
-                 rows, note=f"This run uses {chosen} (least_privilege={spec.least_privilege}).")
+                 rows, note=f"This run uses {chosen} (least_privilege={spec.least_privilege}).",
+                 ).translated(lang)
 
 
-def trunking_settings(session, specs: Iterable[RoleSpec]) -> Table:
+def trunking_settings(session, specs: Iterable[RoleSpec], lang: str = "en") -> Table:
     """The effective ``awsvpcTrunking`` setting for each role's principal (read only)."""
     rows = []
     sts = None
@@ -560,7 +569,7 @@ def trunking_settings(session, specs: Iterable[RoleSpec]) -> Table:
     note = ("Sandbox: " + LIMITS["account_setting_principal"] + "." if is_sandbox(session)
             else "On AWS the setting is per principal: only the role that asked for it is enabled.")
     return Table("awsvpcTrunking, effective for each role's principal",
-                 ("role", "asked for trunking", "awsvpcTrunking"), rows, note)
+                 ("role", "asked for trunking", "awsvpcTrunking"), rows, note).translated(lang)
 
 
 def sandbox_limits(*topics: str, lang: str = "en") -> Table:

@@ -635,6 +635,31 @@ KO.update({
         "쓰기: 가이드가 만든 것(태그 created-by=ecsrole-guide)만 제거합니다.",
     "a snapshot: the live form needs a running kernel.": "스냅샷입니다: 살아 있는 양식에는 실행 중인 커널이 필요합니다.",
     "undo {step} ...": "{step} 되돌리는 중 ...",
+    # least_privilege_table and trunking_settings
+    "Broad grant (the page) beside its least-privilege alternative": "넓은 허용(페이지)과 최소 권한 대안",
+    "permission": "권한", "the page grants": "페이지가 허용하는 것", "least privilege grants": "최소 권한이 허용하는 것",
+    "what it costs": "대가",
+    "the four ECR actions on * (they come with AmazonEC2ContainerServiceforEC2Role)":
+        "*에 대한 네 가지 ECR 작업(AmazonEC2ContainerServiceforEC2Role에 들어 있음)",
+    "{actions} on {arn}; ecr:GetAuthorizationToken stays on *":
+        "{arn}에 대한 {actions}. ecr:GetAuthorizationToken은 *에 남습니다",
+    "not done by the guide: the managed policy is kept so AWS can add future permissions":
+        "가이드는 하지 않습니다: AWS가 앞으로 권한을 추가할 수 있도록 관리형 정책을 유지합니다",
+    "AmazonS3ReadOnlyAccess: every object of every bucket": "AmazonS3ReadOnlyAccess: 모든 버킷의 모든 객체",
+    "inline {actions} on {arn} only": "{arn}에만 인라인 {actions}",
+    "a new config object or bucket needs the policy edited": "새 구성 객체나 버킷에는 정책을 고쳐야 합니다",
+    "logs:{actions} on {arn}": "{arn}에 대한 logs:{actions}",
+    "the same actions on {arn}": "{arn}에 대한 같은 작업",
+    "instances in other Regions or accounts cannot use the policy":
+        "다른 리전이나 계정의 인스턴스는 이 정책을 쓸 수 없습니다",
+    "This run uses least privilege (least_privilege={value}).": "이번 실행은 최소 권한을 씁니다(least_privilege={value}).",
+    "This run uses the page's broad grants (least_privilege={value}).":
+        "이번 실행은 페이지의 넓은 허용을 씁니다(least_privilege={value}).",
+    "awsvpcTrunking, effective for each role's principal": "각 역할의 보안 주체에 적용되는 awsvpcTrunking",
+    "role": "역할", "asked for trunking": "트렁킹 요청", "yes": "예", "no": "아니요",
+    "enabled": "enabled", "disabled": "disabled",
+    "On AWS the setting is per principal: only the role that asked for it is enabled.":
+        "AWS에서 이 설정은 보안 주체별입니다: 요청한 역할에만 활성화됩니다.",
     "through the library": "라이브러리로",
     "with the AWS CLI": "AWS CLI로",
     "dry run, read only": "시험 실행, 읽기 전용",
@@ -651,9 +676,10 @@ def _regex(template: str) -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _templates() -> list[tuple[re.Pattern, str]]:
-    # Longer templates first: the most specific one wins ("{key} was changed" loses to a
-    # template that spells more of the text).
-    items = sorted((t for t in KO if "{" in t), key=len, reverse=True)
+    # The template that spells out more of the text is tried first ("{key} was changed"
+    # loses to "inline policy {name} was changed"; "{n} on {m}" would lose to anything).
+    items = sorted((t for t in KO if "{" in t), key=lambda t: len(re.sub(r"\{\w+\}", "", t)),
+                   reverse=True)
     return [(_regex(t), KO[t]) for t in items]
 
 

@@ -23,9 +23,11 @@ from ecsrole_lib.forms import (
     StepView,
     erratum,
     explain,
+    least_privilege_table,
     localize,
     localized_error,
     sandbox_limits,
+    trunking_settings,
 )
 from ecsrole_lib.guide import broken_demo
 from ecsrole_lib.i18n import CONSOLE_LABELS, KO, PAGE, tr, untranslated
@@ -80,6 +82,9 @@ def test_the_notebooks_operations_show_no_english_sentence_in_korean(session):
     for item in errata():
         shown[f"erratum {item.id}"] = str(erratum(item.id, session, SPECS[1], "ko"))
     shown["sandbox limits"] = str(sandbox_limits(lang="ko"))
+    for spec in SPECS[1:3]:
+        shown[f"{spec.role_name} least privilege"] = str(least_privilege_table(spec, "ko"))
+    shown["trunking settings"] = str(trunking_settings(session, [SPECS[0], SPECS[4]], "ko"))
     assert _english(shown) == {}
     assert all(HANGUL.search(text) for text in shown.values())
 

@@ -191,7 +191,7 @@ form.step("attach_logs_policy")
 # ## Each broad grant beside its least-privilege alternative
 
 # %%
-least_privilege_table(form.spec)
+least_privilege_table(form.spec, lang)
 
 # %% [markdown]
 # ## Apply

@@ -55,25 +55,27 @@ form.plan()
 # role's **Trust relationships** tab. The AWS Command Line Interface (AWS CLI) writes them in the trust policy file from the
 # start.
 #
-# **The confused deputy.** Systems Manager is a *deputy*: a service that acts for many
-# customers. A trust policy that names only `ssm.amazonaws.com` lets Systems Manager assume the
-# role whenever *anyone* asks it to: another AWS account could create an activation that names
-# your role's ARN, and Systems Manager, confused about whom it works for, would hand your
-# role's credentials to their machine. The two conditions close that: `aws:SourceAccount` must
-# be your account id and `aws:SourceArn` must be a Systems Manager resource of your account
-# (`arn:aws:ssm:<region>:<account>:*`), so Systems Manager may assume the role only when it
-# acts for a request made in your account.
+# **The confused deputy.** A *confused deputy* is a more-privileged party that is made to act
+# for someone who has no permission to ask it directly. Systems Manager is such a deputy: one
+# service acting for every AWS customer. A trust policy that names only `ssm.amazonaws.com`
+# trusts Systems Manager whatever request it is working on, so nothing in the role would stop
+# Systems Manager, tricked into acting for a request that came from another account, from
+# assuming your role. The two conditions tie the trust to your own requests:
+# `aws:SourceAccount` is the account Systems Manager acts for, and must be yours;
+# `aws:SourceArn` is the Systems Manager resource it acts for, and must be one of your account's
+# (`arn:aws:ssm:<region>:<account>:*`). (`iam:PassRole` already keeps another account from
+# naming your role in its own activation; the conditions protect the role itself.)
 
 # %%
 form.step("create_role")
 
 # %%
-Question("Another account knows your role's ARN and creates a Systems Manager activation "
-         "with it. Which part of the trust policy stops Systems Manager from assuming your "
-         "role for them?",
-         "The conditions: `aws:SourceAccount` (your account id) and `aws:SourceArn` (your "
-         "account's Systems Manager resources) do not match their request, so the "
-         "`sts:AssumeRole` of the confused deputy is denied.",
+Question("The trust policy of `ecsAnywhereRole` names `ssm.amazonaws.com` with the conditions "
+         "`aws:SourceAccount` and `aws:SourceArn`. When may Systems Manager assume the role?",
+         "Only while it acts for your account: `aws:SourceAccount` must be your account id and "
+         "`aws:SourceArn` a Systems Manager resource of your account. A request made for any "
+         "other account does not match, so Systems Manager cannot be used as a confused deputy "
+         "to get your role's credentials.",
          show_answers=show_answers, lang=lang)
 
 # %% [markdown]

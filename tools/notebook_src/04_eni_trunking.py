@@ -103,7 +103,7 @@ form.run()
 # setting, so there both roles read `enabled`: the note under the table says so.
 
 # %%
-trunking_settings(form.session, [first, form.spec])
+trunking_settings(form.session, [first, form.spec], lang)
 
 # %% [markdown]
 # ## What the target holds now
