@@ -21,6 +21,7 @@ against the same target (the sandbox endpoint included).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import html
 import json
@@ -888,39 +889,48 @@ class RoleForm(widgets.VBox):
         Raises what the library raises (``ValidationError``, ``ConflictError`` ...),
         so a headless run stops at the first problem with its message.
         """
-        try:
+        with self._errors_in_language():
             result = self._execute(echo=True)
+        self._show(result)
+        return result
+
+    @contextlib.contextmanager
+    def _errors_in_language(self):
+        """The library's errors, raised in the form's language (the English one chained)."""
+        try:
+            yield
         except EcsRoleError as err:
             if self.lang == "en":
                 raise
             raise localized_error(err, self.lang) from err
-        self._show(result)
-        return result
 
     def apply(self, spec: RoleSpec | None = None, echo: bool = True) -> Report:
         """``apply`` of ``spec`` (default: the form's) on the form's target, honouring dry run.
 
         Long waits show in the form's progress line and, with ``echo``, are printed.
         """
-        spec = spec or self.spec
-        report = apply(spec, self.session, dry_run=self.dry_run,
-                       progress=self._progress(spec, echo))
+        with self._errors_in_language():
+            spec = spec or self.spec
+            report = apply(spec, self.session, dry_run=self.dry_run,
+                           progress=self._progress(spec, echo))
         return localize(report, self.lang, spec)
 
     def audit(self, spec: RoleSpec | None = None) -> Report:
         """``audit`` of ``spec`` (default: the form's) on the form's target (read only)."""
-        spec = spec or self.spec
-        return localize(audit(spec, self.session), self.lang, spec)
+        with self._errors_in_language():
+            spec = spec or self.spec
+            return localize(audit(spec, self.session), self.lang, spec)
 
     def teardown(self, spec: RoleSpec | None = None, force: bool = False,
                  echo: bool = True) -> Report:
         """``teardown`` of ``spec`` (default: the form's); with dry run, an audit instead."""
-        spec = spec or self.spec
-        if self.dry_run:
-            report = self.audit(spec)
-            report.note("Dry run: nothing was removed; this audit shows what exists.")
-            return report
-        report = teardown(spec, self.session, force=force, progress=self._progress(spec, echo))
+        with self._errors_in_language():
+            spec = spec or self.spec
+            if self.dry_run:
+                report = self.audit(spec)
+                report.note("Dry run: nothing was removed; this audit shows what exists.")
+                return report
+            report = teardown(spec, self.session, force=force, progress=self._progress(spec, echo))
         return localize(report, self.lang, spec)
 
     def export(self, folder: str | Path = "exports", **rollout: Any) -> ExportView:

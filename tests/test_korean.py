@@ -9,11 +9,13 @@ fails here, with the message.
 
 from __future__ import annotations
 
+import json
 import re
 import string
 from pathlib import Path
 
 import pytest
+from page import PAGE_TRUST_POLICY
 
 from ecsrole_lib import RoleSpec, apply, audit, teardown
 from ecsrole_lib.errata import errata
@@ -108,6 +110,20 @@ def test_errors_a_korean_form_raises_are_korean_and_keep_the_field_names(session
     assert isinstance(err.value.__cause__, ValidationError)  # the English original, chained
     assert "invalid RoleSpec" in str(err.value.__cause__)
     assert HANGUL.search(form.problems.value)
+
+
+def test_a_conflict_from_the_forms_apply_is_korean(session):
+    session.client("iam").create_role(RoleName="ecsInstanceRole", Path="/",
+                                      AssumeRolePolicyDocument=json.dumps(PAGE_TRUST_POLICY))
+    form = RoleForm(lang="ko", features=["cloudwatch_logs"])
+    form._sessions[("sandbox", "us-east-1")] = session
+    session.client("iam").create_policy(PolicyName="cwlogspolicy", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*",
+                                                 "Resource": "*"}]}))
+    with pytest.raises(ConflictError) as err:
+        form.apply()
+    assert "log_policy_name" in err.value.fields
+    assert untranslated(str(err.value)) == [] and HANGUL.search(str(err.value))
 
 
 def test_every_validation_rule_of_a_bad_spec_has_a_korean_form():
