@@ -22,6 +22,7 @@ from .errors import (
     Problem,
     PropagationError,
     QuotaError,
+    UnsupportedPolicyError,
     ValidationError,
 )
 from .plan import Plan, plan
@@ -49,6 +50,7 @@ __all__ = [
     "Row",
     "SandboxSession",
     "Step",
+    "UnsupportedPolicyError",
     "ValidationError",
     "apply",
     "audit",

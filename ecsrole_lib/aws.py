@@ -21,6 +21,7 @@ from botocore.config import Config
 from botocore.exceptions import (
     ClientError,
     HTTPClientError,
+    NoCredentialsError,
     PartialCredentialsError,
     ProfileNotFound,
 )
@@ -36,13 +37,17 @@ from .errors import (
 )
 from .sandbox import SandboxSession, shared_sandbox_session
 
-__all__ = ["connect", "is_sandbox"]
+__all__ = ["connect", "is_sandbox", "whoami"]
 
 TARGETS = ("sandbox", "aws")
 
 # One configuration for every client: standard retry mode retries throttling and
-# 5xx with backoff, which is what a run against a busy account needs.
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5},
+# 5xx with backoff, which is what a run against a busy account needs. The timeouts
+# bound a call to an endpoint that accepts and never answers: at most
+# max_attempts x (CONNECT_TIMEOUT or READ_TIMEOUT) plus backoff, then a clear AwsError.
+CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS = 5, 15, 4
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+                 connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
                  user_agent_extra="ecsrole-guide/0.1")
 
 _READ_PREFIXES = ("Get", "List", "Describe", "Head", "Simulate")
@@ -90,6 +95,20 @@ def connect(target: str = "sandbox", region: str | None = None) -> boto3.Session
             code="NoCredentials",
         )
     return session
+
+
+def whoami(session: boto3.Session | None = None, region: str = "us-east-1") -> dict[str, str]:
+    """The caller's ``Account``, ``Arn`` and ``UserId`` (one read; errors as the guide's own).
+
+    Raises
+    ------
+    CredentialsError
+        No credentials, or keys AWS does not accept (``InvalidClientTokenId`` ...).
+    AwsError
+        The endpoint does not answer (after the retries and timeouts).
+    """
+    identity = Context(session, region).call("sts", "get_caller_identity", "identifying the caller")
+    return {k: identity[k] for k in ("Account", "Arn", "UserId")}
 
 
 def is_sandbox(session: boto3.Session) -> bool:
@@ -199,6 +218,12 @@ class Context:
                 raise translate(err, doing) from err
             except (BotoConnectionError, HTTPClientError) as err:  # retries spent, no answer
                 raise unreachable(err, self._api_name(service, operation), doing) from err
+            except NoCredentialsError as err:
+                raise CredentialsError(
+                    "the session has no AWS credentials: set AWS_PROFILE (or "
+                    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or use target='sandbox'. "
+                    "Nothing was called.", code="NoCredentials",
+                    operation=self._api_name(service, operation)) from err
 
     def pages(self, service: str, operation: str, key: str, **params: Any) -> list[Any]:
         """All items of a paginated read."""

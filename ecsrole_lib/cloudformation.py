@@ -22,7 +22,6 @@ a guarded bash script; ``rollout_commands(spec, ...)`` is the StackSets recipe.
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,11 +29,10 @@ import yaml
 
 from . import policies
 from .errors import Problem, ValidationError
-from .export import heredoc, in_double_quotes
 from .plan import Plan, plan
+from .shell import ShellVar, Word, comment, heredoc, json_value, quote
 from .spec import OWNER_TAG, RoleSpec
 from .steps import (
-    ACCOUNT,
     S3_INLINE_NAME,
     AddRoleToInstanceProfile,
     AttachPolicy,
@@ -51,6 +49,7 @@ from .steps import (
     UploadEcsConfig,
     WaitInstanceProfile,
 )
+from .userdata import user_data_parts
 
 __all__ = [
     "RESOURCES",
@@ -152,12 +151,21 @@ def _value(obj: Any) -> Any:
     return obj
 
 
+def _text(value: str) -> Any:
+    """A value from the spec, exactly: ``${`` in it is not a reference (``!Sub`` with ``${!``).
+
+    >>> _text("costs ${5}")
+    Intrinsic(tag='!Sub', value='costs ${!5}')
+    """
+    return Sub(literal(value)) if "${" in value else value
+
+
 def _arn(arn: str, partition: str) -> Any:
     """An ARN from the spec, in the stack's partition (and account, for ``${ACCOUNT_ID}``)."""
     prefix = f"arn:{partition}:"
     if not arn.startswith(prefix):
         return arn
-    rest = literal(arn[len(prefix):]).replace(literal(ACCOUNT), _ACCOUNT)
+    rest = literal(arn[len(prefix):])
     return Sub(f"arn:{_PARTITION}:{rest}")
 
 
@@ -291,18 +299,18 @@ def _role(spec: RoleSpec, the_plan: Plan, partition: str) -> dict[str, Any]:
             if action.policy_name != S3_INLINE_NAME:
                 raise TypeError(f"no template for inline policy {action.policy_name}")
             document = policies.config_read_policy(
-                _PARTITION, "${" + RESOURCES["bucket"] + "}", literal(spec.config_key))
+                _PARTITION, "${" + RESOURCES["bucket"] + "}", spec.config_key, escape=literal)
             inline.append({"PolicyName": action.policy_name, "PolicyDocument": _value(document)})
         elif isinstance(action, (CreateRole, CheckEcrPermissions)):
             steps.append(step)
     trust = policies.trust_policy(spec.instance_kind, _PARTITION, _ACCOUNT, _REGION)
     props: dict[str, Any] = {
         "RoleName": Ref("RoleName"),
-        "Path": spec.path,
+        "Path": _text(spec.path),
         "AssumeRolePolicyDocument": _value(trust),
     }
     if spec.description is not None:
-        props["Description"] = spec.description
+        props["Description"] = _text(spec.description)
     props["ManagedPolicyArns"] = managed
     if inline:
         props["Policies"] = inline
@@ -326,14 +334,15 @@ def _resources(spec: RoleSpec, the_plan: Plan) -> dict[str, Any]:
             "Type": "AWS::IAM::InstanceProfile",
             "Metadata": {METADATA_KEY: {"Steps": steps_of(
                 CreateInstanceProfile, AddRoleToInstanceProfile, WaitInstanceProfile)}},
-            "Properties": {"InstanceProfileName": Ref("InstanceProfileName"), "Path": spec.path,
+            "Properties": {"InstanceProfileName": Ref("InstanceProfileName"),
+                           "Path": _text(spec.path),
                            "Roles": [Ref(RESOURCES["role"])]}}
     if "cloudwatch_logs" in spec.features:
         document = policies.logs_policy(spec.least_privilege, _PARTITION, _REGION, _ACCOUNT)
         resources[RESOURCES["logs_policy"]] = {
             "Type": "AWS::IAM::ManagedPolicy",
             "Metadata": {METADATA_KEY: {"Steps": steps_of(CreateLogsPolicy, FindLogsPolicy)}},
-            "Properties": {"ManagedPolicyName": Ref("LogsPolicyName"), "Path": spec.path,
+            "Properties": {"ManagedPolicyName": Ref("LogsPolicyName"), "Path": _text(spec.path),
                            "PolicyDocument": _value(document)}}
     if "s3_config" in spec.features:
         resources[RESOURCES["bucket"]] = {
@@ -435,47 +444,51 @@ class FollowUp:
     comment: str
     command: str
     guard: str | None = None  # a shell condition, true while the command still has to run
-    files: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, text, variables to expand)
+    files: tuple[tuple[str, Any], ...] = ()  # (name, text or parts with the script's variables)
     prelude: str = ""  # runs before the guard (an assignment: a failing read stops the script)
 
 
-def _tag_args(spec: RoleSpec) -> str:
-    return " ".join(shlex.quote(f"Key={k},Value={v}") for k, v in
-                    list(spec.tags.items()) + [OWNER_TAG])
+#: The follow-up script's own variables.
+_VARS = {name: ShellVar(name) for name in (
+    "ACCOUNT_ID", "PARTITION", "ROLE_NAME", "INSTANCE_PROFILE_NAME", "LOGS_POLICY_NAME",
+    "CONFIG_BUCKET")}
 
 
 def _follow_ups(spec: RoleSpec, the_plan: Plan) -> list[FollowUp]:
-    path = in_double_quotes(spec.path)
-    key = shlex.quote(spec.config_key)
+    v = _VARS
+    tags = quote(json_value([{"Key": k, "Value": val} for k, val in
+                             list(spec.tags.items()) + [OWNER_TAG]]))
+    key = quote(spec.config_key)
     items = []
     if spec.instance_kind == "ec2":
         items.append(FollowUp(
             "tag_instance_profile", "Tags on the instance profile (AWS::IAM::InstanceProfile "
             "has no Tags property)",
-            'aws iam tag-instance-profile --instance-profile-name "$INSTANCE_PROFILE_NAME" '
-            f"--tags {_tag_args(spec)}"))
+            "aws iam tag-instance-profile --instance-profile-name "
+            f"{quote(v['INSTANCE_PROFILE_NAME'])} --tags {tags}"))
     if "cloudwatch_logs" in spec.features:
+        arn = Word("arn:", v["PARTITION"], ":iam::", v["ACCOUNT_ID"], f":policy{spec.path}",
+                   v["LOGS_POLICY_NAME"])
         items.append(FollowUp(
             "tag_logs_policy", "Tags on the logs policy (AWS::IAM::ManagedPolicy has no Tags "
             "property)",
-            'aws iam tag-policy --policy-arn '
-            f'"arn:${{PARTITION}}:iam::${{ACCOUNT_ID}}:policy{path}${{LOGS_POLICY_NAME}}" '
-            f"--tags {_tag_args(spec)}"))
+            f"aws iam tag-policy --policy-arn {arn.render()} --tags {tags}"))
     for step in follow_up_steps(the_plan):
         title = f"{step.id}: {step.title(the_plan.lang)} ({step.page_ref})"
         if isinstance(step.action, UploadEcsConfig):
             files = tuple(
-                (name, text.replace(f"s3://{spec.config_bucket}/", "s3://${CONFIG_BUCKET}/"),
-                 ("${CONFIG_BUCKET}",)) if name == "user-data.sh" else (name, text, ())
+                (name, user_data_parts(spec, v["CONFIG_BUCKET"]) if name == "user-data.sh" else text)
                 for name, text in step.files.items())
+            bucket = quote(v["CONFIG_BUCKET"])
             items.append(FollowUp(
                 step.id, title,
-                f'aws s3api put-object --bucket "$CONFIG_BUCKET" --key {key} --body ecs.config '
+                f"aws s3api put-object --bucket {bucket} --key {key} --body ecs.config "
                 f"--tagging {OWNER_TAG[0]}={OWNER_TAG[1]}",
-                f'! aws s3api head-object --bucket "$CONFIG_BUCKET" --key {key} >/dev/null 2>&1',
+                f"! aws s3api head-object --bucket {bucket} --key {key} >/dev/null 2>&1",
                 files))
         elif isinstance(step.action, EnableTrunking):
-            arn = f'"arn:${{PARTITION}}:iam::${{ACCOUNT_ID}}:role{path}${{ROLE_NAME}}"'
+            arn = Word("arn:", v["PARTITION"], ":iam::", v["ACCOUNT_ID"], f":role{spec.path}",
+                       v["ROLE_NAME"]).render()
             items.append(FollowUp(
                 step.id, title,
                 f"aws ecs put-account-setting --name awsvpcTrunking --value enabled "
@@ -496,6 +509,16 @@ def follow_up_commands(spec: RoleSpec, the_plan: Plan | None = None) -> list[str
     return [item.command for item in _follow_ups(_check(spec), the_plan or plan(spec))]
 
 
+def _default(variable: str, value: str) -> str:
+    """``NAME="${NAME:-value}"``: the stack's parameter, overridable from the environment.
+
+    >>> print(_default("ROLE_NAME", "a$b}"))
+    ROLE_NAME="${ROLE_NAME:-a\\$b\\}}"
+    """
+    literal_value = "".join("\\" + c if c in '\\"`$}' else c for c in value)
+    return f'{variable}="${{{variable}:-{literal_value}}}"'
+
+
 def cloudformation_follow_up(spec: RoleSpec, the_plan: Plan | None = None) -> str:
     """A bash script that does what the template cannot, after the stack is created.
 
@@ -510,28 +533,28 @@ def cloudformation_follow_up(spec: RoleSpec, the_plan: Plan | None = None) -> st
     lines = [
         "#!/usr/bin/env bash",
         "set -euo pipefail",
-        f"# Follow-up to the CloudFormation stack of role {spec.role_name}: what CloudFormation",
-        "# cannot express. Run it in each account after its stack is CREATE_COMPLETE.",
+        comment(f"Follow-up to the CloudFormation stack of role {spec.role_name}: what "
+                "CloudFormation cannot express."),
+        "# Run it in each account after its stack is CREATE_COMPLETE.",
         "# Made by ecsrole-guide from its plan; running it again changes nothing.",
         'cd "$(dirname "$0")"',
-        f"export AWS_DEFAULT_REGION={shlex.quote(spec.region)}  # S3 and ECS are regional",
+        f"export AWS_DEFAULT_REGION={quote(spec.region)}  # S3 and ECS are regional",
         'export AWS_PAGER=""',
         "CALLER=$(aws sts get-caller-identity --query '[Account,Arn]' --output text)",
         'read -r ACCOUNT_ID CALLER_ARN <<<"$CALLER"',
         'PARTITION=$(cut -d: -f2 <<<"$CALLER_ARN")',
         "# The stack's parameters; override them as the stack was given them:",
-        f'ROLE_NAME="${{ROLE_NAME:-{spec.role_name}}}"',
+        _default("ROLE_NAME", spec.role_name),
     ]
     if spec.instance_kind == "ec2":
-        lines.append(f'INSTANCE_PROFILE_NAME="${{INSTANCE_PROFILE_NAME:-'
-                     f'{spec.instance_profile_name}}}"')
+        lines.append(_default("INSTANCE_PROFILE_NAME", spec.instance_profile_name))
     if "cloudwatch_logs" in spec.features:
-        lines.append(f'LOGS_POLICY_NAME="${{LOGS_POLICY_NAME:-{spec.log_policy_name}}}"')
+        lines.append(_default("LOGS_POLICY_NAME", spec.log_policy_name))
     if "s3_config" in spec.features:
-        lines.append(f'CONFIG_BUCKET="${{CONFIG_BUCKET:-{spec.config_bucket}}}"')
+        lines.append(_default("CONFIG_BUCKET", spec.config_bucket))
     for item in _follow_ups(spec, the_plan):
-        lines += ["", f"# {item.comment}"]
-        lines += [heredoc(name, text, expand) for name, text, expand in item.files]
+        lines += ["", comment(item.comment)]
+        lines += [heredoc(name, text) for name, text in item.files]
         if item.prelude:
             lines.append(item.prelude)
         if item.guard is None:
@@ -619,8 +642,8 @@ def rollout_commands(spec: RoleSpec, stack_set_name: str | None = None,
     if problems:
         raise ValidationError(problems)
 
-    name = shlex.quote(stack_set_name)
-    region = shlex.quote(regions[0])
+    name = quote(stack_set_name)
+    region = quote(regions[0])
     body = f"file://{template_file}"
     lines = [
         "# Roll the container instance role out with CloudFormation StackSets.",
@@ -662,6 +685,8 @@ def rollout_commands(spec: RoleSpec, stack_set_name: str | None = None,
     ]
     follow = _not_expressible(spec)
     if follow:
-        lines.append("# Then, in each account, run the follow-up script (cloudformation_follow_up) "
-                     f"for what CloudFormation cannot express: {'; '.join(follow)}.")
+        # comment(): the list names the config_key, which may hold a line break.
+        lines.append(comment("Then, in each account, run the follow-up script "
+                             "(cloudformation_follow_up) for what CloudFormation cannot "
+                             f"express: {'; '.join(follow)}."))
     return "\n".join(lines)

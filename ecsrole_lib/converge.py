@@ -13,6 +13,7 @@ spec writes nothing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import boto3
@@ -36,10 +37,13 @@ from .steps import (
     SKIPPED,
     UNCHANGED,
     UPDATED,
+    InlinePolicy,
     attached_policies,
     get_policy,
     get_role,
     inline_policies,
+    owned,
+    profiles_for_role,
 )
 
 __all__ = ["apply", "audit", "teardown"]
@@ -171,6 +175,8 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
         ctx.progress(f"{step.id}: {title} ...")
         outcome, reason = step.action.do(ctx, found)
         report.add(step.id, title, outcome, step.action.arn(ctx), reason)
+    if not dry_run:
+        _verify(ctx, spec, the_plan, report)
     if not dry_run and any(r.outcome in (CREATED, UPDATED) for r in report.rows):
         report.note("Run apply again at any time: it writes only what differs.")
     managed, inline = foreign
@@ -180,6 +186,96 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
                     "(audit lists it as extra; teardown keeps the role for it).")
     _notes(ctx, spec, the_plan, report)
     return _finish(ctx, report)
+
+
+def _verify(ctx: Context, spec: RoleSpec, the_plan: Plan, report: Report) -> None:
+    """After the writes: read back what this run wrote; another writer's change is a conflict.
+
+    Two runs on one role (or one bucket) with different specs would otherwise both
+    report success and leave a mix of the two. A resource not visible yet is IAM's
+    eventual consistency, waited for within ``propagation_timeout``.
+    """
+    wrote = {r.step for r in report.rows if r.outcome in (CREATED, UPDATED)}
+    steps = [s for s in the_plan if s.id in wrote and s.action.kind == "write"]
+    waited, delay = 0.0, 0.25
+    while steps:
+        ctx.cache.clear()
+        found = [(step, step.action.check(ctx)) for step in steps]
+        if all(f.state != MISSING for _, f in found) or waited >= ctx.propagation_timeout:
+            break
+        time.sleep(delay)
+        waited += delay
+        delay = min(delay * 2, 4.0)
+    else:
+        return
+    problems = [Problem(step.spec_field, _value(spec, step.spec_field),
+                        f"another writer changed it while this run made it ({f.reason}); "
+                        "run apply again once the other run has finished, or use another name")
+                for step, f in found if f.state != OK]
+    if problems:
+        raise ConflictError(problems)
+
+
+def _teardown_preflight(ctx: Context, spec: RoleSpec, the_plan: Plan, force: bool) -> None:
+    """Refuse, before removing anything, a teardown that would leave the role half-removed.
+
+    The guide's role can go only when it holds nothing but what this spec gives it;
+    otherwise teardown would take the instance profile and policies and keep the
+    role (or the reverse). ``force`` detaches other managed policies and takes the
+    role out of other instance profiles; it never deletes an inline policy the
+    guide did not write.
+    """
+    role = get_role(ctx, spec.role_name)
+    if role is None or not owned(role.get("Tags")):
+        return  # nothing, or a role the guide adopted: only what it added is undone
+    managed, _ = _planned(ctx, spec, the_plan)
+    other_managed = [a for a in attached_policies(ctx, spec.role_name) if a not in managed]
+    foreign_inline = [name if name not in written else f"{name} (a document the guide did not write)"
+                      for name, written in _foreign_inline(ctx, spec, the_plan)]
+    other_profiles = [p for p in profiles_for_role(ctx, spec.role_name)
+                      if p != spec.instance_profile_name]
+    problems = []
+    if foreign_inline:
+        problems.append(Problem("role_name", spec.role_name,
+                                f"holds inline policies the guide did not write: "
+                                f"{', '.join(foreign_inline)}; teardown (even with force=True) "
+                                "never deletes them, so the role would stay without its "
+                                "instance profile: delete or rename them first"))
+    if (other_managed or other_profiles) and not force:
+        what = ([f"managed policy {a}" for a in other_managed]
+                + [f"instance profile {p}" for p in other_profiles])
+        problems.append(Problem("role_name", spec.role_name,
+                                f"holds {', '.join(what)}, which this spec does not describe "
+                                "(applied with other choices, or added by hand): teardown would "
+                                "leave the role half-removed. Tear down with the spec it was "
+                                "applied with, or use force=True to detach them (they are "
+                                "detached, never deleted)"))
+    if problems:
+        raise ConflictError(problems)
+
+
+def _guide_documents(spec: RoleSpec, the_plan: Plan) -> dict[str, dict]:
+    """The inline policies the guide may write for this spec, by name, with their documents."""
+    documents = {s.action.policy_name: s.action.document for s in the_plan
+                 if isinstance(s.action, InlinePolicy)}
+    if "ecr" in spec.features:
+        documents[ECR_INLINE_NAME] = policies.ecr_policy()  # check_ecr_permissions adds it if needed
+    return documents
+
+
+def _foreign_inline(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list[tuple[str, dict]]:
+    """Inline policies of the role the guide did not write: (name, the guide's documents).
+
+    Inline policies carry no tags, so the guide knows its own by name and document.
+    """
+    documents = _guide_documents(spec, the_plan)
+    found = []
+    for name in inline_policies(ctx, spec.role_name):
+        if name not in documents or not policies.same_policy(ctx.call(
+                "iam", "get_role_policy", RoleName=spec.role_name,
+                PolicyName=name)["PolicyDocument"], documents[name]):
+            found.append((name, documents))
+    return found
 
 
 def _planned(ctx: Context, spec: RoleSpec, the_plan: Plan) -> tuple[set[str], set[str]]:
@@ -252,6 +348,12 @@ def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
     for name in inline:
         report.add("extra_inline_policy", name, "extra", role["Arn"],
                    "inline policy the spec does not name: review what it grants")
+    steps_inline = {s.action.policy_name for s in the_plan if isinstance(s.action, InlinePolicy)}
+    for name, documents in (_foreign_inline(ctx, spec, the_plan) if role is not None else []):
+        if name in documents and name not in steps_inline:  # the steps report their own
+            report.add("foreign_inline_policy", name, "conflict", role["Arn"],
+                       f"inline policy {name} holds a document the guide did not write: "
+                       "review what it grants; teardown keeps it")
     findings = len(report.findings)
     report.note(f"{findings} finding(s)." if findings else "No findings: AWS matches the spec.")
     _sandbox_notes(ctx, spec, report)
@@ -271,13 +373,24 @@ def _principal_hint(role: dict) -> str:
 
 def teardown(spec: RoleSpec, session: boto3.Session | None = None, force: bool = False,
              progress: Progress | None = None) -> Report:
-    """Undo the plan in reverse order; remove only what the guide created.
+    """Undo the plan in reverse order; remove exactly what the guide created.
 
     Works from any partial state. What the guide did not create (a role that
-    existed before, a policy someone else attached) is ``kept``, with the
-    reason, unless ``force=True``.
+    existed before, a policy someone else attached, a bucket's other objects)
+    is ``kept``, with the reason. On a role that existed before, it removes what
+    apply added to it (noted on the role as ``ecsrole-guide-added``).
+
+    Raises
+    ------
+    ConflictError
+        Before removing anything, when the guide's role holds what this spec does
+        not describe: teardown would leave it half-removed. ``force=True``
+        detaches other managed policies and takes the role out of other instance
+        profiles; force never deletes a role, policy, bucket or object the guide
+        did not create, nor detaches a shared policy from other roles or users.
     """
     ctx, the_plan, report = _start(spec, session, "teardown", progress)
+    _teardown_preflight(ctx, spec, the_plan, force)
     for step in reversed(the_plan.steps):
         ctx.progress(f"undo {step.id} ...")
         outcome, reason = step.action.undo(ctx, force)
@@ -285,5 +398,5 @@ def teardown(spec: RoleSpec, session: boto3.Session | None = None, force: bool =
                    reason)
     kept = [r for r in report.rows if r.outcome == "kept"]
     if kept:
-        report.note(f"{len(kept)} step(s) kept what the guide did not create; force=True removes them.")
+        report.note(f"{len(kept)} step(s) kept what the guide did not create (each says why).")
     return _finish(ctx, report)

@@ -28,6 +28,7 @@ __all__ = [
     "Problem",
     "PropagationError",
     "QuotaError",
+    "UnsupportedPolicyError",
     "ValidationError",
     "translate",
 ]
@@ -80,6 +81,12 @@ class ConflictError(_ProblemsError):
     """AWS already holds something the spec cannot live with. Nothing was written."""
 
     headline = "AWS already holds something incompatible, nothing was written"
+
+
+class UnsupportedPolicyError(EcsRoleError, ValueError):
+    """A policy the guide's evaluator cannot decide (a feature it does not evaluate, such as
+    policy variables or numeric conditions), or a document IAM would not accept. The message
+    names the policy, the statement and what is not supported; nothing is guessed."""
 
 
 class AwsError(EcsRoleError):

@@ -6,6 +6,10 @@ writes the JSON documents beside itself, as the page does. ``write_exports``
 writes it with the CloudFormation template, its follow-up and the StackSets
 recipe (:mod:`ecsrole_lib.cloudformation`) into one folder.
 
+Every value in the script is quoted by :mod:`ecsrole_lib.shell`; the only
+expansions are the script's own variables (``ACCOUNT_ID`` from the preamble,
+``POLICY_ARN`` and ``ROLE_ARN`` from the plan's reads).
+
 >>> from ecsrole_lib import RoleSpec
 >>> script = export_cli(RoleSpec())
 >>> script.splitlines()[1]
@@ -15,7 +19,6 @@ recipe (:mod:`ecsrole_lib.cloudformation`) into one folder.
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import subprocess
 import sys
@@ -29,6 +32,7 @@ import boto3
 from .errata import errata
 from .errors import EcsRoleError
 from .plan import Plan, plan
+from .shell import ShellVar, Word, comment, heredoc, quote
 from .spec import RoleSpec
 from .steps import (
     AddRoleToInstanceProfile,
@@ -47,60 +51,43 @@ from .steps import (
     WaitInstanceProfile,
 )
 
-__all__ = ["CliError", "CliRun", "export_cli", "heredoc", "in_double_quotes", "rollout_commands",
-           "run_cli", "write_exports"]
+__all__ = ["CliError", "CliRun", "export_cli", "rollout_commands", "run_cli", "write_exports"]
 
-#: The one shell variable the plan's commands and documents use.
-SHELL_VARIABLE = "${ACCOUNT_ID}"
 SCRIPT_NAME = "ecsrole-setup.sh"
 TEMPLATE_NAME = "ecsrole-role.cfn.yaml"
 FOLLOW_UP_NAME = "ecsrole-cfn-follow-up.sh"
 ROLLOUT_NAME = "ecsrole-rollout.sh"
 
-
-# ---------------------------------------------------------------------------------------
-# Shell quoting: only the variables we mean expand; everything from the spec is literal.
-# ---------------------------------------------------------------------------------------
-def _escape(text: str, expand: tuple[str, ...], chars: str) -> str:
-    escaped = "".join("\\" + c if c in chars else c for c in text)
-    for variable in expand:  # un-escape the variables the shell is meant to fill in
-        escaped = escaped.replace("\\" + variable, variable)
-    return escaped
+#: The script's own variables: the preamble's and those the plan's reads define.
+ACCOUNT_ID, POLICY_ARN, ROLE_ARN = ShellVar("ACCOUNT_ID"), ShellVar("POLICY_ARN"), ShellVar("ROLE_ARN")
 
 
-def in_double_quotes(text: str, expand: tuple[str, ...] = (SHELL_VARIABLE,)) -> str:
-    r"""``text`` for use inside a double-quoted shell word: only ``expand`` expands.
+def _jmespath_literal(value: str | ShellVar) -> tuple:
+    r"""Parts of a JMESPath raw string literal ``'...'`` holding ``value``.
 
-    >>> in_double_quotes('cost $5 for "${ACCOUNT_ID}"')
-    'cost \\$5 for \\"${ACCOUNT_ID}\\"'
+    >>> _jmespath_literal("it's")
+    ("'it\\'s'",)
     """
-    return _escape(text, expand, '\\"`$')
+    if isinstance(value, ShellVar):
+        return ("'", value, "'")
+    return ("'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'",)
 
 
-def heredoc(name: str, text: str, expand: tuple[str, ...] = (SHELL_VARIABLE,)) -> str:
-    r"""A ``cat > name`` of ``text`` exactly as it is, except the variables in ``expand``.
+def _query(*parts: Any) -> str:
+    """``--query`` with an expression of literal text and the script's own variables."""
+    return "--query " + Word(*parts).render()
 
-    >>> print(heredoc("a.json", '{"Resource": "arn:aws:s3:::b/$HOME"}'))
-    cat > a.json <<'EOF'
-    {"Resource": "arn:aws:s3:::b/$HOME"}
-    EOF
+
+def account_parts(text: str) -> tuple[Any, ...]:
+    """A document the guide built with ``${ACCOUNT_ID}``: parts where only the account expands.
+
+    Only for the plan's ``account_files``, which hold no value from the spec.
     """
-    body = text.rstrip("\n")
-    delimiter = "EOF"
-    while delimiter in body.splitlines():
-        delimiter += "_"
-    if not any(variable in body for variable in expand):  # nothing to fill in: quoted, literal
-        return f"cat > {shlex.quote(name)} <<'{delimiter}'\n{body}\n{delimiter}"
-    body = _escape(body, expand, "\\`$")
-    return f"cat > {shlex.quote(name)} <<{delimiter}\n{body}\n{delimiter}"
-
-
-def _jmespath_literal(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _query(expression: str) -> str:
-    return '--query "' + in_double_quotes(expression) + '"'
+    pieces = text.split(str(ACCOUNT_ID))
+    parts: list[Any] = [pieces[0]]
+    for piece in pieces[1:]:
+        parts += [ACCOUNT_ID, piece]
+    return tuple(parts)
 
 
 # ---------------------------------------------------------------------------------------
@@ -115,39 +102,38 @@ def _needed_if(step: Step) -> tuple[str, str] | None:
     """
     action = step.action
     spec = action.spec
-    role = shlex.quote(spec.role_name)
-    profile = shlex.quote(spec.instance_profile_name or "")
-    path = in_double_quotes(spec.path)
+    role = quote(spec.role_name)
+    profile = quote(spec.instance_profile_name or "")
     if isinstance(action, CreateRole):
         return "", f"! aws iam get-role --role-name {role} >/dev/null 2>&1"
     if isinstance(action, CreateInstanceProfile):
         return "", f"! aws iam get-instance-profile --instance-profile-name {profile} >/dev/null 2>&1"
     if isinstance(action, AddRoleToInstanceProfile):
-        query = f"length(InstanceProfile.Roles[?RoleName=={_jmespath_literal(spec.role_name)}])"
+        query = _query("length(InstanceProfile.Roles[?RoleName==",
+                       *_jmespath_literal(spec.role_name), "])")
         return (f"held=$(aws iam get-instance-profile --instance-profile-name {profile} "
-                f"{_query(query)} --output text)"), '[ "$held" = "0" ]'
+                f"{query} --output text)"), '[ "$held" = "0" ]'
     if isinstance(action, AttachPolicy):
-        query = f"length(AttachedPolicies[?PolicyArn=={_jmespath_literal(action.policy_arn)}])"
+        arn = POLICY_ARN if action.made_by is not None else action.policy_arn
+        query = _query("length(AttachedPolicies[?PolicyArn==", *_jmespath_literal(arn), "])")
         return (f"attached=$(aws iam list-attached-role-policies --role-name {role} "
-                f"{_query(query)} --output text)"), '[ "$attached" = "0" ]'
+                f"{query} --output text)"), '[ "$attached" = "0" ]'
     if isinstance(action, InlinePolicy):
         return "", (f"! aws iam get-role-policy --role-name {role} --policy-name "
-                    f"{shlex.quote(action.policy_name)} >/dev/null 2>&1")
+                    f"{quote(action.policy_name)} >/dev/null 2>&1")
     if isinstance(action, CreateConfigBucket):
-        return "", (f"! aws s3api head-bucket --bucket {shlex.quote(spec.config_bucket)} "
-                    ">/dev/null 2>&1")
+        return "", f"! aws s3api head-bucket --bucket {quote(spec.config_bucket)} >/dev/null 2>&1"
     if isinstance(action, UploadEcsConfig):
-        return "", (f"! aws s3api head-object --bucket {shlex.quote(spec.config_bucket)} --key "
-                    f"{shlex.quote(spec.config_key)} >/dev/null 2>&1")
+        return "", (f"! aws s3api head-object --bucket {quote(spec.config_bucket)} --key "
+                    f"{quote(spec.config_key)} >/dev/null 2>&1")
     if isinstance(action, CreateLogsPolicy):
-        name = in_double_quotes(spec.log_policy_name)
-        arn = f"arn:{spec.partition}:iam::${{ACCOUNT_ID}}:policy{path}{name}"
-        return "", f'! aws iam get-policy --policy-arn "{arn}" >/dev/null 2>&1'
+        arn = Word(f"arn:{spec.partition}:iam::", ACCOUNT_ID,
+                   f":policy{spec.path}{spec.log_policy_name}")
+        return "", f"! aws iam get-policy --policy-arn {arn.render()} >/dev/null 2>&1"
     if isinstance(action, EnableTrunking):
-        arn = f"arn:{spec.partition}:iam::${{ACCOUNT_ID}}:role{path}{in_double_quotes(spec.role_name)}"
         query = _query("length(settings[?value=='enabled'])")
-        return (f'enabled=$(aws ecs list-account-settings --name awsvpcTrunking --principal-arn '
-                f'"{arn}" {query} --output text)'), '[ "$enabled" = "0" ]'
+        return (f"enabled=$(aws ecs list-account-settings --name awsvpcTrunking --principal-arn "
+                f"{ROLE_ARN.render()} {query} --output text)"), '[ "$enabled" = "0" ]'
     if isinstance(action, (WaitInstanceProfile, FindLogsPolicy, CheckEcrPermissions)):
         return None  # reads: always safe to run
     raise TypeError(f"no guard for step {step.id}")
@@ -183,14 +169,14 @@ def export_cli(spec: RoleSpec, the_plan: Plan | None = None) -> str:
     lines = [
         "#!/usr/bin/env bash",
         "set -euo pipefail",
-        (f"# Amazon ECS container instance IAM role {spec.role_name} ({spec.instance_kind}), "
-        "as the documentation creates it."),
+        comment(f"Amazon ECS container instance IAM role {spec.role_name} ({spec.instance_kind}), "
+                "as the documentation creates it."),
         "# Source: the AWS documentation page \"Amazon ECS container instance IAM role\".",
         "# Made by ecsrole-guide from its plan: the page's commands in the page's order, as",
         "# corrected where the page is wrong. Every write is guarded by a read, so running this",
         "# script again changes nothing. The JSON documents are written beside it, as the page does.",
         'cd "$(dirname "$0")"',
-        (f"export AWS_DEFAULT_REGION={shlex.quote(spec.region)}  # the spec's Region: S3 and ECS are "
+        (f"export AWS_DEFAULT_REGION={quote(spec.region)}  # the spec's Region: S3 and ECS are "
         "regional; IAM is global"),
         'export AWS_PAGER=""',
         *the_plan.preamble,
@@ -199,30 +185,31 @@ def export_cli(spec: RoleSpec, the_plan: Plan | None = None) -> str:
     for number, step in enumerate(the_plan, 1):
         if step.section != section:
             section = step.section
-            lines += ["", f"# === {section} ==="]
-        lines += ["", f"# {number}/{len(the_plan)} {step.id}: {step.title(the_plan.lang)}",
-                  f"# The page: {step.page_ref}."]
+            lines += ["", comment(f"=== {section} ===")]
+        lines += ["", comment(f"{number}/{len(the_plan)} {step.id}: {step.title(the_plan.lang)}"),
+                  comment(f"The page: {step.page_ref}.")]
         for erratum in step.errata:
             known = by_id.get(erratum)
-            lines.append(f"# Erratum {erratum}: {known.why}" if known else f"# Erratum {erratum}.")
-        lines += [heredoc(name, text) for name, text in step.files.items()]
+            lines.append(comment(f"Erratum {erratum}: {known.why}" if known else f"Erratum {erratum}."))
+        lines += [heredoc(name, account_parts(text) if name in step.account_files else text)
+                  for name, text in step.files.items()]
         if isinstance(step.action, ShowActivation):
-            lines += ["# Next, not run here: an activation registers a real machine."]
-            lines += ["# " + line for line in step.command.splitlines()]
+            lines += [comment("Next, not run here: an activation registers a real machine.")]
+            lines += [comment(line) for line in step.command.split("\n")]
             continue
+        lines += list(step.setup)
         guard = _needed_if(step)
-        body = step.command
         if guard is None:
-            lines.append(body)
+            lines += list(step.cli)
             continue
         prelude, condition = guard
         if prelude:
             lines.append(prelude)
-        indented = "\n".join("    " + line for line in body.splitlines())
-        lines += [f"if {condition}; then", indented, f'    echo "{step.id}: done"', "else",
-                  f'    echo "{step.id}: already done"', "fi"]
-    lines += ["", (f'echo "Role {in_double_quotes(spec.role_name)}: all {len(the_plan)} steps '
-              'done."'), ""]
+        # Each command is indented on its first line only: a value may hold a line break,
+        # and indenting after it would change the value.
+        lines += [f"if {condition}; then", *("    " + c for c in step.cli),
+                  f'    echo "{step.id}: done"', "else", f'    echo "{step.id}: already done"', "fi"]
+    lines += ["", f"echo {quote(f'Role {spec.role_name}: all {len(the_plan)} steps done.')}", ""]
     return "\n".join(lines)
 
 

@@ -868,7 +868,11 @@ class RoleForm(widgets.VBox):
         """The caller's account and ARN on the current target (read only)."""
         import os
 
-        identity = self.session.client("sts").get_caller_identity()
+        from .aws import whoami
+
+        # Through the guide's client factory: retried, bounded, errors as CredentialsError
+        # or AwsError (never a raw botocore traceback).
+        identity = whoami(self.session, self.w_region.value.strip() or "us-east-1")
         endpoint = "" if self.target == "sandbox" else os.environ.get("AWS_ENDPOINT_URL", "")
         return Identity(self.target, self.w_region.value.strip(), identity["Account"],
                         identity["Arn"], endpoint, self.dry_run, self.action, self.lang)

@@ -12,10 +12,12 @@ exports.
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass, field
 
 from . import policies
 from .report import CELL_STYLE
+from .shell import Assign, FileRef, ShellVar, Subst, command, json_value
 from .spec import RoleSpec
 from .steps import (
     ACCOUNT,
@@ -34,8 +36,7 @@ from .steps import (
     Step,
     UploadEcsConfig,
     WaitInstanceProfile,
-    cli_tags,
-    command,
+    tags_json,
 )
 from .userdata import ecs_config, user_data
 
@@ -70,11 +71,25 @@ def _attach_console(role: str, policy: str) -> dict[str, list[str]]:
     }
 
 
-def _role_steps(spec: RoleSpec, partition: str) -> list[Step]:
+#: Comment lines that mark what the guide adds to the page's commands.
+_ADDS_TAGS = ("# Added by ecsrole-guide (not on the page): --tags with created-by=ecsrole-guide, "
+              "the mark teardown looks for.")
+
+
+def _account_note(files: tuple[str, ...]) -> str:
+    """What to do with ``${ACCOUNT_ID}`` in a file while the account is not known."""
+    return (f" {' and '.join(files)} names your account as ${{ACCOUNT_ID}}: replace it with "
+            "your 12-digit account id, or set ACCOUNT_ID=$(aws sts get-caller-identity --query "
+            "Account --output text) and fill it in with sed, as the full AWS CLI listing does.")
+
+
+def _role_steps(spec: RoleSpec, partition: str, account: str | None) -> list[Step]:
     role = spec.role_name
     trust_file = "instance-role-trust-policy.json"
-    trust = policies.trust_policy(spec.instance_kind, partition, ACCOUNT, spec.region)
+    trust = policies.trust_policy(spec.instance_kind, partition, account or ACCOUNT, spec.region)
     ec2 = spec.instance_kind == "ec2"
+    managed_name = policies.CONTAINER_INSTANCE_POLICY[1]
+    ssm_name = policies.SSM_CORE_POLICY[1]
     service_choice = {
         "en": ("For Service or use case, choose Elastic Container Service, then the "
                "EC2 Role for Elastic Container Service use case." if ec2 else
@@ -83,17 +98,29 @@ def _role_steps(spec: RoleSpec, partition: str) -> list[Step]:
                "Service의 EC2 역할 사용 사례를 선택합니다." if ec2 else
                "서비스 또는 사용 사례의 경우 Systems Manager를 선택합니다."),
     }
+    select = {
+        "en": (f"6. In Permissions policies, make sure {managed_name} is selected." if ec2 else
+               f"6. In Permissions policies, select {ssm_name} and {managed_name} (the Systems "
+               "Manager use case selects neither for you)."),
+        "ko": (f"6. 권한 정책 섹션에서 {managed_name} 정책을 선택했는지 확인합니다." if ec2 else
+               f"6. 권한 정책 섹션에서 {ssm_name} 및 {managed_name} 정책을 선택합니다(Systems "
+               "Manager 사용 사례는 둘 다 미리 선택하지 않습니다)."),
+    }
+    # The console's own order, 1-9: the policy is chosen (5-7) before the role is named
+    # and created (8-9), although the AWS CLI attaches it last.
     create_console = {
         "en": [f"1. {_SIGN_IN['en']}",
                "2. In the navigation pane of the IAM console, choose Roles, then Create role.",
                "3. For Trusted entity type, choose AWS service.",
                f"4. {service_choice['en']}",
+               "5. Choose Next.", select["en"], "7. Choose Next.",
                f"8. For Role name, enter {role}.",
                "9. Review the role, then choose Create role."],
         "ko": [f"1. {_SIGN_IN['ko']}",
                "2. IAM 콘솔의 탐색 창에서 역할을 선택하고 역할 생성을 선택합니다.",
                "3. 신뢰할 수 있는 엔터티 유형에서 AWS 서비스를 선택합니다.",
                f"4. {service_choice['ko']}",
+               "5. 다음을 선택합니다.", select["ko"], "7. 다음을 선택합니다.",
                f"8. 역할 이름에 {role}을(를) 입력합니다.",
                "9. 역할을 검토한 다음 역할 생성을 선택합니다."],
     }
@@ -104,24 +131,31 @@ def _role_steps(spec: RoleSpec, partition: str) -> list[Step]:
         create_console["ko"].append(
             "그런 다음 역할의 신뢰 관계 탭에서 신뢰 정책 편집을 선택하고 JSON 파일의 "
             "aws:SourceAccount 및 aws:SourceArn 조건을 추가합니다.")
+    account_files = (trust_file,) if not ec2 and account is None else ()
     steps = [Step(
         id="create_role", section=SECTIONS["role"],
-        page_ref="Console steps 1-4, 8-9; AWS CLI steps 1-2",
+        page_ref="Console steps 1-9; AWS CLI steps 1-2",
         titles={"en": "Create the role with its trust policy", "ko": "신뢰 정책으로 역할 생성"},
         console=create_console,
-        cli=(command("aws", "iam", "create-role", role_name=role,
-                     assume_role_policy_document=f"file://{trust_file}",
+        cli=(_ADDS_TAGS,
+             command("aws", "iam", "create-role", role_name=role,
+                     assume_role_policy_document=FileRef(trust_file),
                      path=spec.path if spec.path != "/" else None,
                      description=spec.description,
                      permissions_boundary=spec.permissions_boundary,
-                     tags=cli_tags(spec)),),
-        files={trust_file: policies.as_json(trust)},
+                     tags=tags_json(spec))),
+        files={trust_file: policies.as_json(trust)}, account_files=account_files,
         api=("iam:GetRole", "iam:CreateRole", "iam:UpdateAssumeRolePolicy"),
         errata=("E8",) if ec2 else (),
         note=("Amazon EC2 (ec2.amazonaws.com) assumes the role for the instance." if ec2 else
               "Systems Manager (ssm.amazonaws.com) assumes the role for the external instance; "
-              "the conditions let only this account's Systems Manager do so (confused deputy)."),
+              "the conditions let only this account's Systems Manager do so (confused deputy)."
+              + (_account_note(account_files) if account_files else "")),
         action=CreateRole(spec))]
+    chosen = {"en": [(f"Chosen at console step 6 of \"{steps[0].titles['en']}\": the console "
+                      "attaches it when it creates the role.")],
+              "ko": [(f"콘솔 6단계(\"{steps[0].titles['ko']}\")에서 선택합니다. 콘솔은 역할을 만들 때 "
+                      "이 정책을 연결합니다.")]}
     if ec2:
         profile = spec.instance_profile_name
         auto = {"en": [(f"Nothing to click: with console step 9 the IAM console creates an instance "
@@ -132,10 +166,11 @@ def _role_steps(spec: RoleSpec, partition: str) -> list[Step]:
             Step(id="create_instance_profile", section=SECTIONS["role"], page_ref="AWS CLI step 3",
                  titles={"en": "Create the instance profile", "ko": "인스턴스 프로파일 생성"},
                  console=auto,
-                 cli=(command("aws", "iam", "create-instance-profile",
+                 cli=(_ADDS_TAGS,
+                      command("aws", "iam", "create-instance-profile",
                               instance_profile_name=profile,
                               path=spec.path if spec.path != "/" else None,
-                              tags=cli_tags(spec)),),
+                              tags=tags_json(spec))),
                  api=("iam:GetInstanceProfile", "iam:CreateInstanceProfile"),
                  note="An instance profile is the container that hands the role to an EC2 instance.",
                  spec_field="instance_profile_name", action=CreateInstanceProfile(spec)),
@@ -170,7 +205,7 @@ def _role_steps(spec: RoleSpec, partition: str) -> list[Step]:
             page_ref="Amazon ECS Anywhere IAM role (the page's IMPORTANT note)",
             titles={"en": "Attach AmazonSSMManagedInstanceCore",
                     "ko": "AmazonSSMManagedInstanceCore 정책 연결"},
-            console=_attach_console(role, policies.SSM_CORE_POLICY[1]),
+            console=chosen,
             cli=(command("aws", "iam", "attach-role-policy", role_name=role, policy_arn=ssm_arn),),
             api=("iam:ListAttachedRolePolicies", "iam:AttachRolePolicy"),
             note="Systems Manager permissions let the external instance register and talk to AWS.",
@@ -181,12 +216,7 @@ def _role_steps(spec: RoleSpec, partition: str) -> list[Step]:
         page_ref="Console steps 5-7; AWS CLI step 5",
         titles={"en": "Attach AmazonEC2ContainerServiceforEC2Role",
                 "ko": "AmazonEC2ContainerServiceforEC2Role 관리형 정책 연결"},
-        console={"en": ["5. Choose Next.",
-                        ("6. In Permissions policies, make sure AmazonEC2ContainerServiceforEC2Role "
-                        "is selected."), "7. Choose Next."],
-                 "ko": ["5. 다음을 선택합니다.",
-                        ("6. 권한 정책 섹션에서 AmazonEC2ContainerServiceforEC2Role 정책을 선택했는지 "
-                        "확인합니다."), "7. 다음을 선택합니다."]},
+        console=chosen,
         cli=(command("aws", "iam", "attach-role-policy", policy_arn=managed, role_name=role),),
         api=("iam:GetPolicy", "iam:ListAttachedRolePolicies", "iam:AttachRolePolicy"),
         errata=("E2", "E7"),
@@ -197,9 +227,10 @@ def _role_steps(spec: RoleSpec, partition: str) -> list[Step]:
     return steps
 
 
-def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
+def _feature_steps(spec: RoleSpec, partition: str, account: str | None) -> list[Step]:
     role = spec.role_name
     steps: list[Step] = []
+    managed = policies.managed_policy_arn(partition, policies.CONTAINER_INSTANCE_POLICY)
     if "ecr" in spec.features:
         steps.append(Step(
             id="check_ecr_permissions", section=SECTIONS["ecr"], page_ref="Amazon ECR permissions",
@@ -208,11 +239,10 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
                             "On Permissions, choose JSON and look for the four ecr: actions."],
                      "ko": [_SIGN_IN["ko"], ("정책을 선택한 다음 AmazonEC2ContainerServiceforEC2Role을 "
                             "선택합니다."), "권한에서 JSON을 선택하고 네 가지 ecr: 작업을 찾습니다."]},
-            cli=(command("aws", "iam", "get-policy-version", policy_arn=policies.managed_policy_arn(
-                partition, policies.CONTAINER_INSTANCE_POLICY), version_id="$(aws iam get-policy "
-                "--policy-arn " + policies.managed_policy_arn(partition, policies.CONTAINER_INSTANCE_POLICY)
-                + " --query Policy.DefaultVersionId --output text)",
-                query="PolicyVersion.Document.Statement[].Action[?starts_with(@, `ecr:`)]"),),
+            cli=(command("aws", "iam", "get-policy-version", policy_arn=managed,
+                         version_id=Subst(command("aws", "iam", "get-policy", policy_arn=managed,
+                                                  query="Policy.DefaultVersionId", output="text")),
+                         query="PolicyVersion.Document.Statement[].Action[?starts_with(@, `ecr:`)]"),),
             api=("iam:GetPolicy", "iam:GetPolicyVersion"), errata=("E6",),
             note="The managed policy already grants ecr:BatchCheckLayerAvailability, "
                  "ecr:BatchGetImage, ecr:GetDownloadUrlForLayer and ecr:GetAuthorizationToken. "
@@ -237,7 +267,7 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
                                 f"정책 이름에 {S3_INLINE_NAME}을(를) 입력하고 정책 생성을 선택합니다."]},
                 cli=(command("aws", "iam", "put-role-policy", role_name=role,
                              policy_name=S3_INLINE_NAME,
-                             policy_document=f"file://{S3_INLINE_NAME}.json"),),
+                             policy_document=FileRef(f"{S3_INLINE_NAME}.json")),),
                 files={f"{S3_INLINE_NAME}.json": policies.as_json(document)},
                 api=("iam:ListRolePolicies", "iam:GetRolePolicy", "iam:PutRolePolicy"),
                 note=(f"Grants s3:GetObject on s3://{bucket}/{key} only, instead of every bucket "
@@ -273,23 +303,28 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
                               create_bucket_configuration=(
                                   f"LocationConstraint={spec.region}"
                                   if spec.region != "us-east-1" else None)),
+                      ("# Added by ecsrole-guide (not on the page): the created-by tag and the "
+                       "public access block of a private bucket."),
                       command("aws", "s3api", "put-bucket-tagging", bucket=bucket,
-                              tagging="TagSet=[" + ",".join("{" + t + "}" for t in cli_tags(spec)) + "]"),
+                              tagging=json_value({"TagSet": json.loads(tags_json(spec))})),
                       command("aws", "s3api", "put-public-access-block", bucket=bucket,
                               public_access_block_configuration=(
                                   "BlockPublicAcls=true,IgnorePublicAcls=true,"
                                   "BlockPublicPolicy=true,RestrictPublicBuckets=true"))),
                  api=("s3:HeadBucket", "s3:CreateBucket", "s3:TagResource", "s3:PutBucketTagging",
                       "s3:PutPublicAccessBlock"),
-                 note="Private: all public access is blocked, only the role reads the file.",
+                 note=("Private: all public access is blocked. That keeps the file from the "
+                       "internet, not from your account: any principal in it whose own policies "
+                       "allow s3:GetObject on the bucket can read the file too, not only this role."),
                  spec_field="config_bucket", action=CreateConfigBucket(spec)),
             Step(id="upload_ecs_config", section=SECTIONS["s3_config"],
                  page_ref="Amazon S3 read-only access (ecs.config and user data)",
                  titles={"en": "Store ecs.config in the bucket", "ko": "ecs.config 파일을 버킷에 저장"},
                  console={"en": [f"In bucket {bucket}, choose Upload and add {key}."],
                           "ko": [f"{bucket} 버킷에서 업로드를 선택하고 {key}을(를) 추가합니다."]},
-                 cli=(command("aws", "s3api", "put-object", bucket=bucket, key=key, body="ecs.config",
-                              tagging="created-by=ecsrole-guide"),),
+                 cli=("# Added by ecsrole-guide (not on the page): --tagging, the created-by mark.",
+                      command("aws", "s3api", "put-object", bucket=bucket, key=key, body="ecs.config",
+                              tagging="created-by=ecsrole-guide")),
                  files={"ecs.config": ecs_config(spec), "user-data.sh": user_data(spec) + "\n"},
                  api=("s3:GetObject", "s3:GetObjectTagging", "s3:PutObject"),
                  note="At launch, the instance's user data (user-data.sh) installs the AWS CLI and "
@@ -299,8 +334,11 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
     if "cloudwatch_logs" in spec.features:
         name = spec.log_policy_name
         logs_file = "instance-cw-logs.json"
-        document = policies.logs_policy(spec.least_privilege, partition, spec.region, ACCOUNT)
-        logs_arn = f"arn:{partition}:iam::{ACCOUNT}:policy{spec.path}{name}"
+        document = policies.logs_policy(spec.least_privilege, partition, spec.region,
+                                        account or ACCOUNT)
+        logs_arn = f"arn:{partition}:iam::{account or ACCOUNT}:policy{spec.path}{name}"
+        account_files = (logs_file,) if spec.least_privilege and account is None else ()
+        policy_arn = ShellVar("POLICY_ARN")
         steps += [
             Step(id="create_logs_policy", section=SECTIONS["cloudwatch_logs"],
                  page_ref="CloudWatch Logs: console steps 1-8; AWS CLI steps 1-2",
@@ -324,14 +362,20 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
                                  (f"7. 검토 및 생성 페이지에서 정책 이름 {name}과(와) 설명(선택 사항)을 "
                                  "입력하고 정책이 부여한 권한을 검토합니다."),
                                  "8. 정책 생성을 선택합니다."]},
-                 cli=(command("aws", "iam", "create-policy", policy_name=name,
-                              policy_document=f"file://{logs_file}",
+                 cli=(_ADDS_TAGS,
+                      command("aws", "iam", "create-policy", policy_name=name,
+                              policy_document=FileRef(logs_file),
                               path=spec.path if spec.path != "/" else None,
-                              tags=cli_tags(spec)),),
-                 files={logs_file: policies.as_json(document)},
+                              tags=tags_json(spec))),
+                 files={logs_file: policies.as_json(document)}, account_files=account_files,
                  api=("iam:GetPolicy", "iam:GetPolicyVersion", "iam:CreatePolicy"),
-                 note=("Narrowed to this account and Region: instances in other Regions or "
-                       "accounts cannot write logs with it." if spec.least_privilege else
+                 note=("Narrowed to this account and Region. The role's effective permissions "
+                       "are the union of its policies, and "
+                       f"{policies.CONTAINER_INSTANCE_POLICY[1]} already allows "
+                       "logs:CreateLogStream and logs:PutLogEvents on *: this policy narrows only "
+                       "logs:CreateLogGroup and logs:DescribeLogStreams."
+                       + (_account_note(account_files) if account_files else "")
+                       if spec.least_privilege else
                        "The page's Resource arn:aws:logs:*:*:* allows any log group in any "
                        "account and Region; least_privilege=True narrows it."),
                  spec_field="log_policy_name", action=CreateLogsPolicy(spec)),
@@ -340,8 +384,10 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
                  titles={"en": "Find the policy's ARN", "ko": "정책 ARN 검색"},
                  console={"en": ["Policies: search for " + name + "; the ARN is on its summary."],
                           "ko": [f"정책에서 {name}을(를) 검색합니다. 요약에 ARN이 있습니다."]},
-                 cli=(command("aws", "iam", "list-policies", scope="Local",
-                              query=f"Policies[?PolicyName==`{name}`].Arn"),),
+                 cli=(Assign(policy_arn, command(
+                     "aws", "iam", "list-policies", scope="Local",
+                     path_prefix=spec.path if spec.path != "/" else None,
+                     query=f"Policies[?PolicyName==`{name}`].Arn | [0]", output="text")).render(),),
                  api=("iam:ListPolicies",), errata=("E4",),
                  note="The page's query spells cwlogsppolicy and prints [] without an error.",
                  action=FindLogsPolicy(spec)),
@@ -351,10 +397,12 @@ def _feature_steps(spec: RoleSpec, partition: str) -> list[Step]:
                          "ko": "CloudWatch Logs 정책을 역할에 연결"},
                  console=_attach_console(role, name),
                  cli=(command("aws", "iam", "attach-role-policy", role_name=role,
-                              policy_arn=logs_arn),),
+                              policy_arn=policy_arn),),
                  api=("iam:ListAttachedRolePolicies", "iam:AttachRolePolicy"), errata=("E5",),
+                 note="The ARN is the one the step before looked up (POLICY_ARN).",
                  spec_field="log_policy_name",
-                 action=AttachPolicy(spec, logs_arn, made_by_step="create_logs_policy")),
+                 action=AttachPolicy(spec, logs_arn, made_by_step="create_logs_policy",
+                                     made_by=CreateLogsPolicy(spec))),
         ]
     for index, arn in enumerate(spec.extra_policy_arns):
         name = arn.rsplit("/", 1)[-1]
@@ -373,7 +421,7 @@ def _closing_steps(spec: RoleSpec, partition: str) -> list[Step]:
     role = spec.role_name
     steps: list[Step] = []
     if spec.trunking:
-        role_arn = f"arn:{partition}:iam::{ACCOUNT}:role{spec.path}{role}"
+        role_arn = ShellVar("ROLE_ARN")
         steps.append(Step(
             id="enable_awsvpc_trunking", section=SECTIONS["trunking"],
             page_ref="Introduction: ENI trunking (two container instance roles)",
@@ -383,6 +431,8 @@ def _closing_steps(spec: RoleSpec, partition: str) -> list[Step]:
                             "principal or the account default only; for this role, use the AWS CLI.")],
                      "ko": [("Amazon ECS 콘솔의 계정 설정은 로그인한 보안 주체나 계정 기본값만 "
                             "바꿉니다. 이 역할에는 AWS CLI를 사용합니다.")]},
+            setup=(Assign(role_arn, command("aws", "iam", "get-role", role_name=role,
+                                            query="Role.Arn", output="text")).render(),),
             cli=(command("aws", "ecs", "put-account-setting", name="awsvpcTrunking", value="enabled",
                          principal_arn=role_arn, region=spec.region),),
             api=("ecs:ListAccountSettings", "ecs:PutAccountSetting"),
@@ -418,13 +468,15 @@ class Plan:
     """The ordered steps for a spec, and how to read them.
 
     ``str(plan)`` is a plain-text rendering; in Jupyter the plan shows as HTML.
-    Documents and commands say ``${ACCOUNT_ID}``, which the CLI preamble sets;
-    :meth:`commands` fills it into the files that need it.
+    When the account is known (``plan(spec, account=...)``) the documents name
+    it; otherwise they say ``${ACCOUNT_ID}``, which the CLI preamble sets and
+    :meth:`commands` fills into the files that need it.
     """
 
     spec: RoleSpec
     steps: list[Step]
     lang: str = "en"
+    account: str | None = None
     preamble: tuple[str, ...] = field(default=(
         "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)",))
 
@@ -446,7 +498,7 @@ class Plan:
 
     def in_language(self, lang: str) -> Plan:
         """The same plan, rendered in ``lang`` (``"en"`` or ``"ko"``)."""
-        return Plan(self.spec, self.steps, lang, self.preamble)
+        return Plan(self.spec, self.steps, lang, self.account, self.preamble)
 
     def files(self) -> dict[str, str]:
         """Every file the CLI commands read, by name."""
@@ -462,8 +514,8 @@ class Plan:
         ``file://``, so each file that names the account is filled in right after
         the preamble.
         """
-        fill = [_fill_account(name) for name, text in self.files().items() if ACCOUNT in text]
-        return list(self.preamble) + fill + [c for s in self.steps for c in s.cli]
+        fill = [_fill_account(name) for s in self.steps for name in s.account_files]
+        return list(self.preamble) + fill + [c for s in self.steps for c in s.setup + s.cli]
 
     def console(self) -> list[str]:
         """Every console instruction in order, in the plan's language."""
@@ -479,7 +531,7 @@ class Plan:
         for number, step in enumerate(self.steps, 1):
             lines.append(f"\n{number}. [{step.id}] {step.title(self.lang)}  ({step.page_ref})")
             lines += [f"   console: {line}" for line in step.console_path(self.lang)]
-            lines += ["   cli: " + c.replace("\n", "\n        ") for c in step.cli]
+            lines += ["   cli: " + c for c in step.setup + step.cli]  # as typed: never re-indented
             if step.errata:
                 lines.append(f"   errata: {', '.join(step.errata)}")
         return "\n".join(lines)
@@ -505,7 +557,7 @@ class Plan:
                 f"<table style='text-align:left'>{head}{''.join(rows)}</table></div>")
 
 
-def plan(spec: RoleSpec, lang: str = "en") -> Plan:
+def plan(spec: RoleSpec, lang: str = "en", account: str | None = None) -> Plan:
     """The documented steps for ``spec``, in the page's order.
 
     Parameters
@@ -514,9 +566,13 @@ def plan(spec: RoleSpec, lang: str = "en") -> Plan:
         The user's choices.
     lang
         ``"en"`` or ``"ko"``: the language of titles and console clicks.
+    account
+        The 12-digit account id, once known (``whoami``, apply): the documents
+        then name it. ``None``: they say ``${ACCOUNT_ID}`` and say how to fill it in.
     """
     partition = spec.partition
-    steps = _role_steps(spec, partition) + _feature_steps(spec, partition) + _closing_steps(spec, partition)
+    steps = (_role_steps(spec, partition, account) + _feature_steps(spec, partition, account)
+             + _closing_steps(spec, partition))
     # An extra policy that a documented step already attaches is attached once, by that step.
     attached: set[str] = set()
     for step in list(steps):
@@ -524,4 +580,4 @@ def plan(spec: RoleSpec, lang: str = "en") -> Plan:
             if step.action.policy_arn in attached:
                 steps.remove(step)
             attached.add(step.action.policy_arn)
-    return Plan(spec, steps, lang if lang in LANGS else "en")
+    return Plan(spec, steps, lang if lang in LANGS else "en", account)

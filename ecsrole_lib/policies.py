@@ -87,11 +87,35 @@ def logs_policy(least_privilege: bool = False, partition: str = "aws", region: s
         {"Effect": "Allow", "Action": list(LOGS_ACTIONS), "Resource": [resource]}]}
 
 
-def config_read_policy(partition: str, bucket: str, key: str) -> dict[str, Any]:
-    """Least-privilege alternative to ``AmazonS3ReadOnlyAccess``: read one object."""
+def arn_literal(text: str) -> str:
+    """``text`` inside a resource ARN, matching only itself.
+
+    ``*`` and ``?`` are wildcards in an IAM resource and ``${`` starts a policy
+    variable; IAM's special variables ``${*}``, ``${?}`` and ``${$}`` stand for
+    the characters themselves (policy Version 2012-10-17).
+
+    >>> arn_literal("prod/*.config")
+    'prod/${*}.config'
+    """
+    return "".join({"*": "${*}", "?": "${?}", "$": "${$}"}.get(c, c) for c in text)
+
+
+def config_read_policy(partition: str, bucket: str, key: str,
+                       escape: Any = None) -> dict[str, Any]:
+    """Least-privilege alternative to ``AmazonS3ReadOnlyAccess``: read one object.
+
+    The object's key matches itself only (:func:`arn_literal`); ``escape`` is
+    applied to it after that (the CloudFormation template's ``!Sub`` escaping).
+
+    >>> config_read_policy("aws", "b", "a?.config")["Statement"][0]["Resource"]
+    'arn:aws:s3:::b/a${?}.config'
+    """
+    literal_key = arn_literal(key)
+    if escape is not None:
+        literal_key = escape(literal_key)
     return {"Version": VERSION, "Statement": [
         {"Effect": "Allow", "Action": "s3:GetObject",
-         "Resource": f"arn:{partition}:s3:::{bucket}/{key}"}]}
+         "Resource": f"arn:{partition}:s3:::{bucket}/{literal_key}"}]}
 
 
 def ecr_policy() -> dict[str, Any]:

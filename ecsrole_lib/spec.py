@@ -13,12 +13,12 @@ service model (lengths and patterns), so the rules are AWS's, not ours.
 from __future__ import annotations
 
 import functools
-import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from types import MappingProxyType
 from typing import Any
 
-import boto3
 import botocore.exceptions
 import botocore.session
 import regex
@@ -26,7 +26,7 @@ import regex
 from . import policies
 from .errors import Problem, ValidationError
 
-__all__ = ["FEATURES", "INSTANCE_KINDS", "OWNER_TAG", "RoleSpec"]
+__all__ = ["ADDED_TAG", "FEATURES", "INSTANCE_KINDS", "OWNER_TAG", "RoleSpec"]
 
 INSTANCE_KINDS = ("ec2", "external")
 FEATURES = ("ecr", "s3_config", "cloudwatch_logs")  # in the page's section order
@@ -34,13 +34,15 @@ DEFAULT_ROLE_NAMES = {"ec2": "ecsInstanceRole", "external": "ecsAnywhereRole"}
 
 #: The tag that marks what the guide created; teardown removes only what carries it.
 OWNER_TAG = ("created-by", "ecsrole-guide")
+#: On a role that existed before the guide: what the guide added to it, so teardown
+#: removes exactly that (space-separated tokens, see ``ecsrole_lib.steps.record``).
+ADDED_TAG = "ecsrole-guide-added"
 
 #: IAM's default quota of managed policies attached to one role.
 DEFAULT_ATTACHED_POLICIES_QUOTA = 10
 
 _PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f",
                "aws-eusc")
-_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
 _CLUSTER = re.compile(r"[A-Za-z0-9_-]{1,255}")
 
 
@@ -148,7 +150,7 @@ def check_bucket_name(field_name: str, name: str) -> list[Problem]:
         (re.fullmatch(r"[a-z0-9].*[a-z0-9]|[a-z0-9]", name) is not None,
          "must begin and end with a lowercase letter or digit"),
         (".." not in name, "must not contain two adjacent dots"),
-        (not _is_ip(name), "must not be formatted as an IP address"),
+        (not _IP_SHAPED.fullmatch(name), "must not be formatted as an IP address"),
         (not name.startswith(("xn--", "sthree-", "amzn-s3-demo-")),
          "must not start with 'xn--', 'sthree-' or 'amzn-s3-demo-' (reserved by S3)"),
         (not name.endswith(("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")),
@@ -158,30 +160,33 @@ def check_bucket_name(field_name: str, name: str) -> list[Problem]:
     return [Problem(field_name, name, rule) for ok, rule in rules if not ok][:1]
 
 
-def _is_ip(name: str) -> bool:
-    try:
-        ipaddress.IPv4Address(name)
-    except ValueError:
-        return False
-    return True
+# Four groups of digits, leading zeros or not: S3 refuses every name shaped like an address.
+_IP_SHAPED = re.compile(r"\d+\.\d+\.\d+\.\d+")
 
 
-def _known_partition(region: str) -> bool:
-    try:
-        partition_of(region)
-    except botocore.exceptions.UnknownRegionError:
-        return False
-    return True
+@functools.cache
+def regions() -> dict[str, str]:
+    """Every Region botocore's partition data lists, with its partition.
+
+    >>> regions()["eusc-de-east-1"], regions()["cn-north-1"]
+    ('aws-eusc', 'aws-cn')
+    """
+    data = botocore.session.get_session().get_data("partitions")
+    return {region: partition["id"] for partition in data["partitions"]
+            for region in partition.get("regions", {}) if not region.endswith("-global")}
 
 
-@functools.lru_cache(maxsize=64)  # a new boto3 Session per call costs ~30 ms
 def partition_of(region: str) -> str:
-    """The AWS partition a region belongs to (botocore's endpoint data).
+    """The AWS partition a Region belongs to (botocore's partition data).
 
     >>> partition_of("cn-north-1"), partition_of("eu-west-1")
     ('aws-cn', 'aws')
     """
-    return boto3.Session().get_partition_for_region(region)
+    try:
+        return regions()[region]
+    except KeyError:
+        raise botocore.exceptions.UnknownRegionError(
+            region_name=region, error_msg="not in botocore's partition data") from None
 
 
 @dataclass(frozen=True)
@@ -253,9 +258,12 @@ class RoleSpec:
             set_("features", tuple(f for f in FEATURES if f in self.features)
                  + tuple(f for f in self.features if f not in FEATURES))
         if isinstance(self.extra_policy_arns, (list, tuple)):
-            set_("extra_policy_arns", tuple(dict.fromkeys(self.extra_policy_arns)))
-        if isinstance(self.tags, dict):
-            set_("tags", dict(self.tags))
+            arns = tuple(self.extra_policy_arns)
+            hashable = all(isinstance(a, str) for a in arns)
+            set_("extra_policy_arns", tuple(dict.fromkeys(arns)) if hashable else arns)
+        if isinstance(self.tags, Mapping):
+            # Frozen like the rest of the spec: a tag cannot change after validation.
+            set_("tags", MappingProxyType(dict(self.tags)))
         if self.role_name is None and self.instance_kind in INSTANCE_KINDS:
             set_("role_name", DEFAULT_ROLE_NAMES[self.instance_kind])
         profile_given = self.instance_profile_name is not None
@@ -291,8 +299,13 @@ class RoleSpec:
 
     def as_dict(self) -> dict[str, Any]:
         """The fields as plain values (lists for tuples), e.g. for papermill parameters."""
-        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)
+        return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple)
+                         else dict(v) if isinstance(v, Mapping) else v)
                 for f in fields(self)}
+
+    def _features(self) -> tuple[str, ...]:
+        """The features, or none while they are not a list (validation reports that once)."""
+        return self.features if isinstance(self.features, tuple) else ()
 
     # -- validation ---------------------------------------------------------------------
     def _problems(self, profile_given: bool) -> list[Problem]:
@@ -304,7 +317,7 @@ class RoleSpec:
             found.append(Problem("features", self.features, "must be a list of feature names"))
         else:
             for feature in self.features:
-                if feature not in FEATURES:
+                if not isinstance(feature, str) or feature not in FEATURES:
                     found.append(Problem("features", feature,
                                          f"unknown feature; choose from {', '.join(FEATURES)}"))
         role_problems = check_iam_name("CreateRole", "RoleName", "role_name", self.role_name)
@@ -318,14 +331,14 @@ class RoleSpec:
             found += check_iam_name("CreateInstanceProfile", "InstanceProfileName",
                                     "instance_profile_name", self.instance_profile_name)
         path_problems = check_iam_name("CreateRole", "Path", "path", self.path)
-        if not path_problems and "cloudwatch_logs" in self.features:
+        if not path_problems and "cloudwatch_logs" in self._features():
             # The logs policy gets the same path, and policy paths allow fewer characters.
             path_problems = check_iam_name("CreatePolicy", "Path", "path", self.path)
         found += path_problems
         if self.description is not None:
             found += check_iam_name("CreateRole", "Description", "description", self.description)
         found += self._tag_problems()
-        if "cloudwatch_logs" in self.features:
+        if "cloudwatch_logs" in self._features():
             found += check_iam_name("CreatePolicy", "PolicyName", "log_policy_name",
                                     self.log_policy_name)
         found += self._s3_problems()
@@ -334,9 +347,11 @@ class RoleSpec:
                                  "must be a list of policy ARNs"))
         else:
             for index, arn in enumerate(self.extra_policy_arns):
-                found += check_policy_arn(f"extra_policy_arns[{index}]", arn)
+                found += (check_policy_arn(f"extra_policy_arns[{index}]", arn)
+                          or self._partition_problems(f"extra_policy_arns[{index}]", arn))
         if self.permissions_boundary is not None:
-            found += check_policy_arn("permissions_boundary", self.permissions_boundary)
+            found += (check_policy_arn("permissions_boundary", self.permissions_boundary)
+                      or self._partition_problems("permissions_boundary", self.permissions_boundary))
         if not isinstance(self.cluster_name, str) or not _CLUSTER.fullmatch(self.cluster_name):
             found.append(Problem("cluster_name", self.cluster_name,
                                  "must be 1 to 255 letters, digits, hyphens or underscores "
@@ -348,20 +363,28 @@ class RoleSpec:
             found.append(Problem("trunking", True,
                                  "ENI trunking is for Amazon EC2 instance types; external "
                                  "instances cannot use it"))
-        region_ok = isinstance(self.region, str) and _REGION.fullmatch(self.region)
-        if not region_ok:
+        if not isinstance(self.region, str) or self.region not in regions():
             found.append(Problem("region", self.region,
-                                 "must be an AWS Region code such as 'us-east-1'"))
-        elif not _known_partition(self.region):
-            found.append(Problem("region", self.region,
-                                 "belongs to no AWS partition botocore knows (aws, aws-cn, "
-                                 "aws-us-gov, ...); check the spelling"))
+                                 "must be an AWS Region code that botocore's partition data "
+                                 "lists, such as 'us-east-1' (check the spelling; a Region newer "
+                                 "than this botocore needs an update)"))
         if not found:
             found += self._quota_problems()
         return found
 
+    def _partition_problems(self, field_name: str, arn: str) -> list[Problem]:
+        """An ARN must be in the partition of the spec's Region (IAM is per partition)."""
+        if not isinstance(self.region, str) or self.region not in regions():
+            return []
+        partition = arn.split(":")[1]
+        if partition == self.partition:
+            return []
+        return [Problem(field_name, arn, f"is in partition {partition}, but region "
+                        f"{self.region} is in partition {self.partition}: use "
+                        f"arn:{self.partition}:...")]
+
     def _tag_problems(self) -> list[Problem]:
-        if not isinstance(self.tags, dict):
+        if not isinstance(self.tags, Mapping):
             return [Problem("tags", self.tags, "must be a dict of tag keys to values")]
         found: list[Problem] = []
         tag_shape = _iam_member("CreateRole", "Tags")
@@ -374,13 +397,23 @@ class RoleSpec:
             found += check_shape(tag_shape.member.members["Value"], f"tags[{key!r}]", value)
             if isinstance(key, str) and key.lower().startswith("aws:"):
                 found.append(Problem(f"tags[{key!r}]", key, "keys starting with 'aws:' are reserved by AWS"))
-            if key == OWNER_TAG[0]:
+            if isinstance(key, str) and key.lower() in (OWNER_TAG[0], ADDED_TAG):
                 found.append(Problem(f"tags[{key!r}]", key,
-                                     "this key is the guide's own mark of what it created; choose another"))
+                                     "this key is the guide's own mark of what it created (IAM tag "
+                                     "keys ignore case); choose another"))
+        seen: dict[str, str] = {}
+        for key in self.tags:
+            if not isinstance(key, str):
+                continue
+            if key.lower() in seen and key.lower() not in (OWNER_TAG[0], ADDED_TAG):
+                found.append(Problem(f"tags[{key!r}]", key,
+                                     f"IAM tag keys ignore case: {seen[key.lower()]!r} and "
+                                     f"{key!r} are the same key"))
+            seen.setdefault(key.lower(), key)
         return found
 
     def _s3_problems(self) -> list[Problem]:
-        if "s3_config" not in self.features:
+        if "s3_config" not in self._features():
             return []
         found: list[Problem] = []
         if self.instance_kind == "external":

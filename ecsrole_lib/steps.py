@@ -9,8 +9,8 @@ their details.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import shlex
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +20,8 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from . import policies
 from .errors import ConflictError, Problem, PropagationError, unreachable
-from .spec import OWNER_TAG, RoleSpec
+from .shell import json_value
+from .spec import ADDED_TAG, OWNER_TAG, RoleSpec
 from .userdata import ecs_config
 
 # Outcomes a report can show.
@@ -34,6 +35,7 @@ LOGS_INLINE_NAME = "ecs-cloudwatch-logs"
 S3_INLINE_NAME = "ecs-config-read"
 ECR_INLINE_NAME = "ecr-pull"
 FORCE_HINT = "use force=True to remove it anyway"
+NEVER_FORCED = "force never removes what the guide did not create"
 
 
 @dataclass
@@ -49,6 +51,54 @@ class Check:
 def owned(tags: list[dict[str, str]] | None) -> bool:
     """Whether a resource carries the guide's own tag."""
     return any(t.get("Key") == OWNER_TAG[0] and t.get("Value") == OWNER_TAG[1] for t in tags or [])
+
+
+def added(role: dict | None) -> list[str]:
+    """What the guide recorded it added to a role that existed before it (``ADDED_TAG``)."""
+    for tag in (role or {}).get("Tags", []):
+        if tag.get("Key") == ADDED_TAG:
+            return tag.get("Value", "").split()
+    return []
+
+
+def record(ctx, spec: RoleSpec, token: str) -> None:
+    """Before the guide adds ``token`` to a role it did not create, note it on the role.
+
+    Written before the change itself, so a crash in between leaves a note of
+    something that is not there (teardown skips it), never a change without a note.
+    """
+    role = get_role(ctx, spec.role_name)
+    if role is None or owned(role.get("Tags")) or token in added(role):
+        return
+    ctx.call("iam", "tag_role", "noting what the guide adds to a role it did not create",
+             RoleName=spec.role_name,
+             Tags=[{"Key": ADDED_TAG, "Value": " ".join(added(role) + [token])}])
+    forget(ctx, ("role", spec.role_name))
+
+
+def unrecord(ctx, spec: RoleSpec, token: str) -> None:
+    """Teardown undid ``token`` on a role the guide did not create: drop it from the note."""
+    role = get_role(ctx, spec.role_name)
+    if role is None or token not in added(role):
+        return
+    left = [t for t in added(role) if t != token]
+    if left:
+        ctx.call("iam", "tag_role", RoleName=spec.role_name,
+                 Tags=[{"Key": ADDED_TAG, "Value": " ".join(left)}])
+    else:
+        ctx.call("iam", "untag_role", RoleName=spec.role_name, TagKeys=[ADDED_TAG])
+    forget(ctx, ("role", spec.role_name))
+
+
+def ours(ctx, spec: RoleSpec, token: str) -> bool:
+    """Whether the guide made ``token`` on the spec's role: its own role, or noted on it."""
+    role = get_role(ctx, spec.role_name)
+    return role is not None and (owned(role.get("Tags")) or token in added(role))
+
+
+def _policy_token(arn: str) -> str:
+    """A short, tag-safe name for an attached policy (ARNs may hold ',', tags may not)."""
+    return "policy:" + hashlib.sha256(arn.encode()).hexdigest()[:10]
 
 
 def _code(err: ClientError) -> str:
@@ -91,6 +141,15 @@ def inline_policies(ctx, role_name: str) -> list[str]:
         return []
     return _cached(ctx, ("inline", role_name), lambda: ctx.pages(
         "iam", "list_role_policies", "PolicyNames", RoleName=role_name))
+
+
+def profiles_for_role(ctx, role_name: str) -> list[str]:
+    """Names of the instance profiles that hold the role now (read each time: teardown
+    reads it before and after its own removals)."""
+    if get_role(ctx, role_name) is None:
+        return []
+    return [p["InstanceProfileName"] for p in ctx.pages(
+        "iam", "list_instance_profiles_for_role", "InstanceProfiles", RoleName=role_name)]
 
 
 def get_instance_profile(ctx, name: str) -> dict | None:
@@ -256,19 +315,20 @@ class CreateRole(Action):
         role = get_role(ctx, name)
         if role is None:
             return SKIPPED, "the role does not exist"
-        if not owned(role.get("Tags")) and not force:
-            return KEPT, f"role {name} existed before the guide; {FORCE_HINT}"
+        if not owned(role.get("Tags")):
+            return KEPT, (f"role {name} existed before the guide: only what the guide added to "
+                          f"it was removed ({NEVER_FORCED})")
         # The undos before this one kept the attached and inline lists in step (dropped()).
         left = attached_policies(ctx, name) + inline_policies(ctx, name)
-        profiles = [p["InstanceProfileName"] for p in ctx.pages(
-            "iam", "list_instance_profiles_for_role", "InstanceProfiles", RoleName=name)]
+        profiles = profiles_for_role(ctx, name)
         if (left or profiles) and not force:
             return KEPT, (f"role {name} still holds {', '.join(left + profiles)}, which the "
                           f"guide did not add; {FORCE_HINT}")
-        for arn in attached_policies(ctx, name):
+        if inline_policies(ctx, name):  # deleting the role would delete them with it
+            return KEPT, (f"role {name} holds inline policies the guide did not write "
+                          f"({', '.join(inline_policies(ctx, name))}); {NEVER_FORCED}")
+        for arn in attached_policies(ctx, name):  # detached, never deleted
             ctx.call("iam", "detach_role_policy", RoleName=name, PolicyArn=arn)
-        for policy_name in inline_policies(ctx, name):
-            ctx.call("iam", "delete_role_policy", RoleName=name, PolicyName=policy_name)
         for profile in profiles:
             ctx.call("iam", "remove_role_from_instance_profile", InstanceProfileName=profile,
                      RoleName=name)
@@ -310,8 +370,8 @@ class CreateInstanceProfile(Action):
         profile = get_instance_profile(ctx, name)
         if profile is None:
             return SKIPPED, "the instance profile does not exist"
-        if not owned(profile.get("Tags")) and not force:
-            return KEPT, f"instance profile {name} existed before the guide; {FORCE_HINT}"
+        if not owned(profile.get("Tags")):
+            return KEPT, f"instance profile {name} existed before the guide; {NEVER_FORCED}"
         roles = [r["RoleName"] for r in profile.get("Roles", [])]
         if roles and not force:
             return KEPT, f"instance profile {name} holds role {', '.join(roles)}; {FORCE_HINT}"
@@ -346,6 +406,9 @@ class AddRoleToInstanceProfile(Action):
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
         name = self.spec.instance_profile_name
+        profile = get_instance_profile(ctx, name)
+        if profile is not None and not owned(profile.get("Tags")):
+            record(ctx, self.spec, "profile-role")
         try:
             ctx.call("iam", "add_role_to_instance_profile", "adding the role to the instance profile",
                      ok_codes=("LimitExceeded",), InstanceProfileName=name,
@@ -362,11 +425,12 @@ class AddRoleToInstanceProfile(Action):
         role = get_role(ctx, spec.role_name)
         if profile is None or spec.role_name not in [r["RoleName"] for r in profile.get("Roles", [])]:
             return SKIPPED, "the instance profile does not hold the role"
-        ours = owned(profile.get("Tags")) or (role is not None and owned(role.get("Tags")))
-        if not ours and not force:
-            return KEPT, f"both role and instance profile existed before the guide; {FORCE_HINT}"
+        if not (owned(profile.get("Tags")) or (role is not None and ours(ctx, spec, "profile-role"))):
+            return KEPT, ("both role and instance profile existed before the guide, and the guide "
+                          f"did not add one to the other; {NEVER_FORCED}")
         ctx.call("iam", "remove_role_from_instance_profile",
                  InstanceProfileName=spec.instance_profile_name, RoleName=spec.role_name)
+        unrecord(ctx, spec, "profile-role")
         ctx.cache[("profile", spec.instance_profile_name)] = dict(
             profile, Roles=[r for r in profile.get("Roles", []) if r["RoleName"] != spec.role_name])
         return REMOVED, "role removed from the instance profile"
@@ -409,11 +473,12 @@ class WaitInstanceProfile(Action):
 @dataclass
 class AttachPolicy(Action):
     spec: RoleSpec
-    policy_arn: str  # may hold ${ACCOUNT_ID}
+    policy_arn: str  # as shown; the ARN used is made_by's when an earlier step makes the policy
     made_by_step: str = ""  # set when an earlier step of the plan creates the policy
+    made_by: Action | None = field(default=None, repr=False, compare=False)
 
     def arn(self, ctx) -> str:
-        return self.policy_arn.replace(ACCOUNT, ctx.account)
+        return self.made_by.arn(ctx) if self.made_by is not None else self.policy_arn
 
     def check(self, ctx) -> Check:
         arn = self.arn(ctx)
@@ -424,6 +489,7 @@ class AttachPolicy(Action):
         return Check(MISSING, "not attached yet", arn)
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
+        record(ctx, self.spec, _policy_token(self.arn(ctx)))
         ctx.call("iam", "attach_role_policy", f"attaching {self.arn(ctx)}",
                  RoleName=self.spec.role_name, PolicyArn=self.arn(ctx))
         forget(ctx, ("attached", self.spec.role_name))
@@ -431,13 +497,15 @@ class AttachPolicy(Action):
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         name = self.spec.role_name
-        role = get_role(ctx, name)
         if self.arn(ctx) not in attached_policies(ctx, name):
             return SKIPPED, "not attached"
-        if not owned(role.get("Tags")) and not force:
-            return KEPT, f"role {name} existed before the guide, so its policies stay; {FORCE_HINT}"
+        token = _policy_token(self.arn(ctx))
+        if not ours(ctx, self.spec, token):
+            return KEPT, (f"role {name} existed before the guide and already held this policy; "
+                          f"{NEVER_FORCED}")
         ctx.call("iam", "detach_role_policy", RoleName=name, PolicyArn=self.arn(ctx))
         dropped(ctx, ("attached", name), self.arn(ctx))
+        unrecord(ctx, self.spec, token)
         return REMOVED, f"detached from {name}"
 
 
@@ -466,6 +534,7 @@ class CheckEcrPermissions(Action):
                      f"{', '.join(lacking)}; an inline policy {ECR_INLINE_NAME} adds them", arn)
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
+        record(ctx, self.spec, f"inline:{ECR_INLINE_NAME}")
         ctx.call("iam", "put_role_policy", RoleName=self.spec.role_name,
                  PolicyName=ECR_INLINE_NAME, PolicyDocument=json.dumps(policies.ecr_policy()))
         return CREATED, f"inline policy {ECR_INLINE_NAME} grants the four ECR actions"
@@ -484,7 +553,7 @@ class InlinePolicy(Action):
         return f"{CreateRole(self.spec).arn(ctx)} (inline {self.policy_name})"
 
     def _document(self, ctx) -> dict:
-        return json.loads(json.dumps(self.document).replace(ACCOUNT, ctx.account))
+        return self.document  # names no account: nothing in it is filled in
 
     def _current(self, ctx) -> dict | None:
         if self.policy_name not in inline_policies(ctx, self.spec.role_name):
@@ -500,11 +569,14 @@ class InlinePolicy(Action):
             return Check(OK, f"inline policy {self.policy_name} grants what the spec says")
         role = get_role(ctx, self.spec.role_name)
         if owned(role.get("Tags")):
-            return Check(DRIFT, f"inline policy {self.policy_name} was changed", owned=True)
+            return Check(DRIFT, f"inline policy {self.policy_name} holds a document the guide "
+                         "did not write (changed, or someone else's under the guide's name): "
+                         "apply writes the guide's again; teardown keeps it", owned=True)
         return Check(CONFLICT, f"role {self.spec.role_name} (not the guide's) has an inline "
                      f"policy {self.policy_name} that differs from the spec")
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
+        record(ctx, self.spec, f"inline:{self.policy_name}")
         ctx.call("iam", "put_role_policy", f"writing inline policy {self.policy_name}",
                  RoleName=self.spec.role_name, PolicyName=self.policy_name,
                  PolicyDocument=json.dumps(self._document(ctx)))
@@ -515,10 +587,17 @@ class InlinePolicy(Action):
         name = self.spec.role_name
         if self.policy_name not in inline_policies(ctx, name):
             return SKIPPED, f"no inline policy {self.policy_name}"
-        if not owned(get_role(ctx, name).get("Tags")) and not force:
-            return KEPT, f"role {name} existed before the guide; {FORCE_HINT}"
+        token = f"inline:{self.policy_name}"
+        if not ours(ctx, self.spec, token):
+            return KEPT, (f"role {name} existed before the guide, and the guide did not write "
+                          f"its inline policy {self.policy_name}; {NEVER_FORCED}")
+        # Inline policies carry no tags: the guide's own is known by its document.
+        if not policies.same_policy(self._current(ctx), self._document(ctx)):
+            return KEPT, (f"inline policy {self.policy_name} holds a document the guide did not "
+                          f"write; {NEVER_FORCED}")
         ctx.call("iam", "delete_role_policy", RoleName=name, PolicyName=self.policy_name)
         dropped(ctx, ("inline", name), self.policy_name)
+        unrecord(ctx, self.spec, token)
         return REMOVED, f"inline policy {self.policy_name} deleted"
 
 
@@ -599,13 +678,27 @@ class CreateConfigBucket(Action):
         exists, mine, _ = self._state(ctx)
         if exists != "yes":
             return SKIPPED, "the bucket does not exist" if exists == "no" else "not this account's bucket"
-        if not mine and not force:
-            return KEPT, f"bucket {bucket} existed before the guide; {FORCE_HINT}"
-        keys = [o["Key"] for o in ctx.pages("s3", "list_objects_v2", "Contents", Bucket=bucket)]
-        if keys and not force:
-            return KEPT, f"bucket {bucket} still holds {len(keys)} object(s) the guide did not put there; {FORCE_HINT}"
-        for key in keys:
-            ctx.call("s3", "delete_object", Bucket=bucket, Key=key)
+        if not mine:
+            return KEPT, f"bucket {bucket} existed before the guide; {NEVER_FORCED}"
+        # Versions and delete markers too: a versioned bucket keeps every ecs.config the guide
+        # wrote, and S3 deletes a bucket only when none is left.
+        versions = ctx.pages("s3", "list_object_versions", "Versions", Bucket=bucket)
+        markers = ctx.pages("s3", "list_object_versions", "DeleteMarkers", Bucket=bucket)
+        key = self.spec.config_key
+        foreign = [v for v in versions + markers if v["Key"] != key]
+        for version in versions:
+            if version["Key"] == key:
+                version_id = {} if version["VersionId"] == "null" else {"VersionId": version["VersionId"]}
+                tags = ctx.call("s3", "get_object_tagging", Bucket=bucket, Key=key,
+                                **version_id)["TagSet"]
+                if not owned(tags):
+                    foreign.append(version)
+        if foreign:
+            return KEPT, (f"bucket {bucket} still holds {len(foreign)} object(s) or version(s) "
+                          f"the guide did not put there; {NEVER_FORCED}")
+        for version in versions + markers:
+            version_id = {} if version["VersionId"] == "null" else {"VersionId": version["VersionId"]}
+            ctx.call("s3", "delete_object", Bucket=bucket, Key=version["Key"], **version_id)
         ctx.call("s3", "delete_bucket", "deleting the config bucket", Bucket=bucket)
         forget(ctx, ("bucket", bucket))
         return REMOVED, "bucket deleted"
@@ -659,8 +752,8 @@ class UploadEcsConfig(Action):
         body, mine = self._object(ctx)
         if body is None:
             return SKIPPED, "no config object"
-        if not mine and not force:
-            return KEPT, f"{self.spec.config_key} was not put there by the guide; {FORCE_HINT}"
+        if not mine:
+            return KEPT, f"{self.spec.config_key} was not put there by the guide; {NEVER_FORCED}"
         ctx.call("s3", "delete_object", Bucket=self.spec.config_bucket, Key=self.spec.config_key)
         return REMOVED, "config object deleted"
 
@@ -719,20 +812,12 @@ class CreateLogsPolicy(Action):
         policy = get_policy(ctx, arn)
         if policy is None:
             return SKIPPED, "the policy does not exist"
-        if not owned(policy.get("Tags")) and not force:
-            return KEPT, f"policy {self.spec.log_policy_name} existed before the guide; {FORCE_HINT}"
-        if policy.get("AttachmentCount", 0) and not force:
+        if not owned(policy.get("Tags")):
+            return KEPT, f"policy {self.spec.log_policy_name} existed before the guide; {NEVER_FORCED}"
+        if policy.get("AttachmentCount", 0):  # shared since: never taken from the others
             return KEPT, (f"policy {self.spec.log_policy_name} is still attached to "
-                          f"{policy['AttachmentCount']} other role(s), user(s) or group(s); {FORCE_HINT}")
-        if policy.get("AttachmentCount", 0):
-            entities = ctx.call("iam", "list_entities_for_policy", PolicyArn=arn)
-            for role in entities.get("PolicyRoles", []):
-                ctx.call("iam", "detach_role_policy", RoleName=role["RoleName"], PolicyArn=arn)
-                dropped(ctx, ("attached", role["RoleName"]), arn)
-            for user in entities.get("PolicyUsers", []):
-                ctx.call("iam", "detach_user_policy", UserName=user["UserName"], PolicyArn=arn)
-            for group in entities.get("PolicyGroups", []):
-                ctx.call("iam", "detach_group_policy", GroupName=group["GroupName"], PolicyArn=arn)
+                          f"{policy['AttachmentCount']} other role(s), user(s) or group(s), "
+                          f"which keep it; {NEVER_FORCED}")
         for version in ctx.call("iam", "list_policy_versions", PolicyArn=arn)["Versions"]:
             if not version["IsDefaultVersion"]:
                 ctx.call("iam", "delete_policy_version", PolicyArn=arn, VersionId=version["VersionId"])
@@ -786,6 +871,7 @@ class EnableTrunking(Action):
         return Check(MISSING, "awsvpcTrunking is not enabled for this role yet", self.arn(ctx))
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
+        record(ctx, self.spec, "trunking")
         ctx.call("ecs", "put_account_setting", "enabling awsvpcTrunking", name="awsvpcTrunking",
                  value="enabled", principalArn=self.arn(ctx))
         return CREATED, "awsvpcTrunking enabled for this role's principal only"
@@ -794,9 +880,11 @@ class EnableTrunking(Action):
         role = get_role(ctx, self.spec.role_name)
         if role is None or not self._enabled(ctx):
             return SKIPPED, "awsvpcTrunking is not set for this role"
-        if not owned(role.get("Tags")) and not force:
-            return KEPT, f"role {self.spec.role_name} existed before the guide; {FORCE_HINT}"
+        if not ours(ctx, self.spec, "trunking"):
+            return KEPT, (f"role {self.spec.role_name} existed before the guide and already had "
+                          f"awsvpcTrunking; {NEVER_FORCED}")
         ctx.call("ecs", "delete_account_setting", name="awsvpcTrunking", principalArn=self.arn(ctx))
+        unrecord(ctx, self.spec, "trunking")
         return REMOVED, "the role's awsvpcTrunking setting deleted"
 
 
@@ -863,6 +951,11 @@ class Step:
         AWS CLI commands as typed, corrected where the page is wrong.
     files
         Files the CLI commands read, by name.
+    setup
+        Shell lines that read what the commands need into the script's own
+        variables (``ROLE_ARN=$(aws iam get-role ...)``); they only read.
+    account_files
+        The files that still say ``${ACCOUNT_ID}`` (the account was not known).
     api
         The API operations it may call (``iam:CreateRole`` ...).
     errata
@@ -883,6 +976,8 @@ class Step:
     errata: tuple[str, ...] = ()
     note: str = ""
     spec_field: str = "role_name"
+    setup: tuple[str, ...] = ()
+    account_files: tuple[str, ...] = ()
 
     def title(self, lang: str = "en") -> str:
         return self.titles.get(lang, self.titles["en"])
@@ -892,43 +987,17 @@ class Step:
 
     @property
     def command(self) -> str:
-        """The CLI commands as one block of text."""
-        return "\n".join(self.cli)
+        """The CLI commands as one block of text (the setup reads first)."""
+        return "\n".join(self.setup + self.cli)
 
 
-def command(*words: str, **options: Any) -> str:
-    """Render an AWS CLI command the way the page does (one option a line).
+def tags_json(spec: RoleSpec) -> str:
+    """The spec's tags and the guide's own, as the JSON the AWS CLI's ``--tags`` takes.
 
-    >>> print(command("aws", "iam", "create-instance-profile", instance_profile_name="p"))
-    aws iam create-instance-profile --instance-profile-name p
+    JSON carries every character exactly (an empty value, spaces at either end,
+    characters outside the BMP), which the CLI's ``Key=k,Value=v`` shorthand does not.
+
+    >>> tags_json(RoleSpec(tags={"team": " a b "}))
+    '[{"Key":"team","Value":" a b "},{"Key":"created-by","Value":"ecsrole-guide"}]'
     """
-    def quote(value: Any) -> str:
-        text = str(value)
-        if text.startswith("$(aws ") and text.endswith(")"):  # a read the shell runs first
-            return f'"{text}"'
-        if ACCOUNT not in text:
-            return shlex.quote(text)
-        # ${ACCOUNT_ID} is for the reader's shell to fill in; a '$', '`', '"' or '\\' from
-        # the spec (a description, a path) stays literal.
-        return '"' + ACCOUNT.join("".join("\\" + c if c in '\\"`$' else c for c in piece)
-                                  for piece in text.split(ACCOUNT)) + '"'
-
-    parts = []
-    for key, value in options.items():
-        if value is None or value is False:
-            continue
-        flag = "--" + key.replace("_", "-")
-        if value is True:
-            parts.append(flag)
-        elif isinstance(value, (list, tuple)):
-            parts.append(" ".join([flag] + [quote(v) for v in value]))
-        else:
-            parts.append(f"{flag} {quote(value)}")
-    head = " ".join(words)
-    if len(parts) <= 1:
-        return " ".join([head] + parts)
-    return " \\\n    ".join([head] + parts)
-
-
-def cli_tags(spec: RoleSpec) -> list[str]:
-    return [f"Key={k},Value={v}" for k, v in list(spec.tags.items()) + [OWNER_TAG]]
+    return json_value(_tags(spec))

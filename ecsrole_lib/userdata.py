@@ -8,18 +8,17 @@
 #!/bin/bash
 # Installs the AWS CLI, then copies the container agent's configuration from the private bucket.
 yum install -y aws-cli
-aws s3 cp s3://my-ecs-config/ecs.config /etc/ecs/ecs.config
+aws s3 cp 's3://my-ecs-config/ecs.config' /etc/ecs/ecs.config
 """
 
 from __future__ import annotations
 
-import shlex
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .spec import RoleSpec
 
-__all__ = ["ecs_config", "user_data"]
+__all__ = ["ecs_config", "user_data", "user_data_parts"]
 
 
 def ecs_config(spec: RoleSpec) -> str:
@@ -29,10 +28,18 @@ def ecs_config(spec: RoleSpec) -> str:
 
 def user_data(spec: RoleSpec) -> str:
     """EC2 user data that installs the AWS CLI and copies ``ecs.config`` into place."""
-    return (
-        "#!/bin/bash\n"
-        "# Installs the AWS CLI, then copies the container agent's configuration from the "
-        "private bucket.\n"
-        "yum install -y aws-cli\n"
-        f"aws s3 cp {shlex.quote(f's3://{spec.config_bucket}/{spec.config_key}')} /etc/ecs/ecs.config"
-    )
+    return "".join(user_data_parts(spec, spec.config_bucket))
+
+
+def user_data_parts(spec: RoleSpec, bucket: Any) -> tuple[Any, ...]:
+    """The user data as parts, with ``bucket`` as given (a name, or a script's variable).
+
+    The object's URL is one single-quoted shell word, whatever the key holds.
+    """
+    key = spec.config_key.replace("'", "'\"'\"'")
+    head = ("#!/bin/bash\n"
+            "# Installs the AWS CLI, then copies the container agent's configuration from the "
+            "private bucket.\n"
+            "yum install -y aws-cli\n"
+            "aws s3 cp 's3://")
+    return (head, bucket, f"/{key}' /etc/ecs/ecs.config")

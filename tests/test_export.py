@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -257,7 +258,9 @@ def test_a_failing_read_stops_the_script_instead_of_passing_for_done(endpoint, c
 def aws_commands(script: str) -> list[str]:
     """The script's ``aws`` commands that stand alone (not the reads inside guards), in order."""
     lines = script.replace("\\\n", " ").splitlines()
-    return [" ".join(line.split()) for line in lines if line.strip().startswith("aws ")]
+    # A read whose answer the script keeps (NAME=$(aws ...)) stands alone too.
+    unwrapped = [re.sub(r"^\s*[A-Z_]+=\$\((aws .*)\)$", r"\1", line) for line in lines]
+    return [" ".join(line.split()) for line in unwrapped if line.strip().startswith("aws ")]
 
 
 def test_commands_follow_the_pages_order():
@@ -277,7 +280,7 @@ def test_commands_follow_the_pages_order():
              "aws iam create-policy --policy-name cwlogspolicy",
              "aws iam list-policies",
              ('aws iam attach-role-policy --role-name ecsInstanceRole --policy-arn '
-             '"arn:aws:iam::${ACCOUNT_ID}:policy/cwlogspolicy"'),
+             '"${POLICY_ARN}"'),
              "aws ecs put-account-setting"]
     positions = [next(i for i, c in enumerate(commands) if c.startswith(o)) for o in order]
     assert positions == sorted(positions)

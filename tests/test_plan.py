@@ -40,12 +40,24 @@ def parse(command: str) -> tuple[list[str], dict[str, list[str]]]:
     return words, options
 
 
+ASSIGNMENT = re.compile(r"([A-Z_]+)=\$\((.*)\)", re.DOTALL)
+
+
 def commands_of(the_plan, verb: str) -> list[dict[str, list[str]]]:
-    """Options of every `aws ...` command of the plan whose words are ``verb``."""
+    """Options of every `aws ...` command of the plan whose words are ``verb``.
+
+    A command whose output the shell keeps (``NAME=$(aws ...)``) counts too; its
+    options get ``"="`` with the variable's name.
+    """
     found = []
     for step in the_plan:
-        for command in step.cli:
-            words, options = parse(command)
+        for command in step.setup + step.cli:
+            if command.startswith("# "):
+                continue
+            assigned = ASSIGNMENT.fullmatch(command)
+            words, options = parse(assigned.group(2) if assigned else command)
+            if assigned:
+                options["="] = [assigned.group(1)]
             if " ".join(words) == verb:
                 found.append(options)
     return found
@@ -80,7 +92,12 @@ def test_every_step_has_titles_console_and_cli():
     for step in plan(FULL):
         assert step.title("en") and step.title("ko"), step.id
         assert step.console_path("en") and step.console_path("ko"), step.id
-        assert step.cli and all(c.startswith("aws ") for c in step.cli), step.id
+        commands = [c for c in step.setup + step.cli if not c.startswith("# ")]
+        assert commands and all(c.startswith("aws ") or ASSIGNMENT.fullmatch(c)
+                                for c in commands), step.id
+        # A comment in a step's commands marks what the guide adds to the page's.
+        assert all(c.startswith("# Added by ecsrole-guide (not on the page)")
+                   for c in step.cli if c.startswith("# ")), step.id
 
 
 def test_external_has_no_instance_profile_and_shows_the_activation():
@@ -142,11 +159,13 @@ def test_logs_commands_are_corrected_e4_e5():
     assert json.loads(the_plan.files()["instance-cw-logs.json"]) == PAGE_LOGS_POLICY
     (query,) = commands_of(the_plan, "aws iam list-policies")
     assert query["scope"] == ["Local"]
-    assert query["query"] == ["Policies[?PolicyName==`cwlogspolicy`].Arn"]
-    (attach,) = [o for o in commands_of(the_plan, "aws iam attach-role-policy")
-                 if o["policy-arn"][0].endswith("cwlogspolicy")]
-    assert re.fullmatch(r"arn:aws:iam::\$\{?ACCOUNT_ID\}?:policy/cwlogspolicy",
-                        attach["policy-arn"][0]), attach
+    assert query["query"] == ["Policies[?PolicyName==`cwlogspolicy`].Arn | [0]"]
+    assert query["output"] == ["text"]
+    # CLI step 4 attaches the ARN that step 3 looked up: no variable it did not define.
+    ids = the_plan.ids
+    assert [o for o in commands_of(the_plan, "aws iam attach-role-policy")
+            if o["policy-arn"][0] == "${" + query["="][0] + "}"]
+    assert ids.index("find_logs_policy") < ids.index("attach_logs_policy")
     everything = "\n".join(the_plan.commands()) + "\n".join(the_plan.files().values())
     for typo in ("cwlogsppolicy", "arn:aws::iam", ":aws:policy/cwlogspolicy",
                  "AmazonEC2ContainerServiceRoleForEC2Role"):
@@ -161,8 +180,10 @@ def test_the_preamble_sets_the_account_the_commands_use():
 def test_trunking_command():
     (setting,) = commands_of(plan(FULL), "aws ecs put-account-setting")
     assert setting["name"] == ["awsvpcTrunking"] and setting["value"] == ["enabled"]
-    assert re.fullmatch(r"arn:aws:iam::\$\{?ACCOUNT_ID\}?:role/ecsInstanceRole",
-                        setting["principal-arn"][0])
+    # The principal is the role's ARN, read from IAM first: it works in any account.
+    (read,) = commands_of(plan(FULL), "aws iam get-role")
+    assert read["role-name"] == ["ecsInstanceRole"] and read["query"] == ["Role.Arn"]
+    assert setting["principal-arn"] == ["${" + read["="][0] + "}"]
 
 
 def test_least_privilege_documents():
@@ -198,7 +219,7 @@ def test_china_partition_arns():
     the_plan = plan(RoleSpec(region="cn-north-1", features=["cloudwatch_logs"]))
     attached = [o["policy-arn"][0] for o in commands_of(the_plan, "aws iam attach-role-policy")]
     assert "arn:aws-cn:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role" in attached
-    assert all(a.startswith("arn:aws-cn:") for a in attached)
+    assert all(a.startswith("arn:aws-cn:") for a in attached if not a.startswith("${"))
 
 
 def test_spec_choices_reach_the_commands():
@@ -207,8 +228,9 @@ def test_spec_choices_reach_the_commands():
     the_plan = plan(spec)
     (create,) = commands_of(the_plan, "aws iam create-role")
     assert create["role-name"] == ["ecsTrunkRole"] and create["path"] == ["/ecs/"]
-    assert "Key=team,Value=blue" in create["tags"]
-    assert "Key=created-by,Value=ecsrole-guide" in create["tags"]
+    (tags,) = create["tags"]
+    assert json.loads(tags) == [{"Key": "team", "Value": "blue"},
+                                {"Key": "created-by", "Value": "ecsrole-guide"}]
     (profile,) = commands_of(the_plan, "aws iam create-instance-profile")
     assert profile["instance-profile-name"] == ["ecsTrunkRole-profile"]
     (policy,) = commands_of(the_plan, "aws iam create-policy")
@@ -226,8 +248,12 @@ def test_console_steps_name_the_pages_choices():
     for words in ("Roles", "Create role", "AWS service", "Elastic Container Service",
                   "EC2 Role for Elastic Container Service", "ecsInstanceRole"):
         assert words in role, words
-    managed = " ".join(the_plan["attach_managed_policy"].console_path("en"))
-    assert "AmazonEC2ContainerServiceforEC2Role" in managed
+    # Console step 6 chooses the managed policy, before the role is named (8) and created (9).
+    clicks = the_plan["create_role"].console_path("en")
+    numbers = [int(c.split(".")[0]) for c in clicks if c[0].isdigit()]
+    assert numbers == list(range(1, 10))
+    assert "AmazonEC2ContainerServiceforEC2Role" in clicks[5]
+    assert [int(c.split(".")[0]) for c in the_plan.console() if c[0].isdigit()][:9] == numbers
     logs = " ".join(the_plan["create_logs_policy"].console_path("en"))
     for words in ("Policies", "Create policy", "JSON", "cwlogspolicy"):
         assert words in logs, words

@@ -6,7 +6,16 @@ import json
 
 import pytest
 
-from ecsrole_lib import AwsError, RoleSpec, SandboxSession, apply, plan, teardown
+from ecsrole_lib import (
+    AwsError,
+    ConflictError,
+    RoleSpec,
+    SandboxSession,
+    apply,
+    audit,
+    plan,
+    teardown,
+)
 
 CONTAINER_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -71,38 +80,100 @@ def test_teardown_of_only_a_foreign_role_writes_nothing(session, iam, record_cal
     iam.get_role(RoleName="ecsInstanceRole")
 
 
-def test_force_removes_a_role_that_existed_before(session, iam, state, empty_state):
+def test_teardown_undoes_exactly_what_apply_added_to_a_role_that_existed_before(
+        session, iam, state):
+    """Issue 9: apply attached the policy and made the profile; teardown takes exactly those.
+
+    Force changes nothing about a role the guide did not create: it is never deleted.
+    """
+    iam.create_role(RoleName="ecsInstanceRole", AssumeRolePolicyDocument=trust(),
+                    Description="made by hand")
+    iam.put_role_policy(RoleName="ecsInstanceRole", PolicyName="their-own",
+                        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+                            {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]}))
+    applied = apply(RoleSpec(), session)
+    assert applied["attach_managed_policy"].outcome == "created"
+    for force in (False, True):
+        report = teardown(RoleSpec(), session, force=force)
+        assert report["create_role"].outcome in ("kept", "skipped")
+        role = iam.get_role(RoleName="ecsInstanceRole")["Role"]
+        assert role["Description"] == "made by hand"
+        assert iam.list_attached_role_policies(RoleName="ecsInstanceRole")["AttachedPolicies"] == []
+        assert iam.list_role_policies(RoleName="ecsInstanceRole")["PolicyNames"] == ["their-own"]
+        assert state(session)["instance_profiles"] == {}
+        assert [t["Key"] for t in role.get("Tags", [])] == []  # the guide's note is gone too
+
+
+def test_a_policy_already_on_a_role_that_existed_before_stays(session, iam):
     iam.create_role(RoleName="ecsInstanceRole", AssumeRolePolicyDocument=trust())
+    iam.attach_role_policy(RoleName="ecsInstanceRole", PolicyArn=CONTAINER_POLICY)
     apply(RoleSpec(), session)
     report = teardown(RoleSpec(), session, force=True)
-    assert report["create_role"].outcome == "removed"
-    assert state(session) == empty_state
+    assert report["attach_managed_policy"].outcome == "kept"
+    attached = iam.list_attached_role_policies(RoleName="ecsInstanceRole")["AttachedPolicies"]
+    assert [p["PolicyArn"] for p in attached] == [CONTAINER_POLICY]
 
 
-def test_a_policy_someone_else_attached_keeps_the_role(session, iam):
+def test_a_policy_someone_else_attached_stops_teardown_before_it_removes_anything(
+        session, iam, state):
     apply(RoleSpec(), session)
     iam.attach_role_policy(RoleName="ecsInstanceRole", PolicyArn=ADMIN)
-    report = teardown(RoleSpec(), session)
-    assert report["create_role"].outcome == "kept"
-    assert "AdministratorAccess" in report["create_role"].reason
-    attached = [p["PolicyArn"] for p in
-                iam.list_attached_role_policies(RoleName="ecsInstanceRole")["AttachedPolicies"]]
-    assert attached == [ADMIN]  # the guide's own policy is detached, the other one stays
+    before = state(session)
+    with pytest.raises(ConflictError) as caught:
+        teardown(RoleSpec(), session)
+    assert "AdministratorAccess" in str(caught.value) and "force" in str(caught.value)
+    assert caught.value.problems[0].field == "role_name"
+    assert state(session) == before  # nothing removed: no role left without its profile
 
     forced = teardown(RoleSpec(), session, force=True)
     assert forced["create_role"].outcome == "removed"
     assert iam.list_roles()["Roles"] == []
+    assert iam.get_policy(PolicyArn=ADMIN)["Policy"]["Arn"] == ADMIN  # detached, not deleted
 
 
-def test_an_inline_policy_someone_else_added_keeps_the_role(session, iam):
+def test_a_setup_made_with_other_features_is_not_half_torn(session, iam, state):
+    """Issue 9: ``teardown(RoleSpec())`` of a setup applied with more features."""
+    apply(RoleSpec(features=("ecr", "cloudwatch_logs")), session)
+    before = state(session)
+    with pytest.raises(ConflictError) as caught:
+        teardown(RoleSpec(), session)
+    assert "cwlogspolicy" in str(caught.value)
+    assert state(session) == before
+
+
+def test_an_inline_policy_someone_else_added_stops_teardown_even_forced(session, iam, state):
     apply(RoleSpec(), session)
     iam.put_role_policy(RoleName="ecsInstanceRole", PolicyName="team-extra",
                         PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
                             {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]}))
-    report = teardown(RoleSpec(), session)
-    assert report["create_role"].outcome == "kept"
-    assert "team-extra" in report["create_role"].reason
-    assert iam.list_role_policies(RoleName="ecsInstanceRole")["PolicyNames"] == ["team-extra"]
+    before = state(session)
+    for force in (False, True):
+        with pytest.raises(ConflictError) as caught:
+            teardown(RoleSpec(), session, force=force)
+        assert "team-extra" in str(caught.value)
+        assert state(session) == before
+
+
+@pytest.mark.parametrize("name,spec", [
+    ("ecr-pull", RoleSpec(features=["ecr"])),
+    ("ecs-config-read", RoleSpec(features=["s3_config"], least_privilege=True,
+                                 config_bucket=BUCKET)),
+])
+def test_a_foreign_inline_policy_under_the_guides_name_is_not_deleted(name, spec, session, iam,
+                                                                      state):
+    """Inline policies carry no tags: the guide's own is known by its document."""
+    apply(spec, session)
+    foreign = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]}
+    iam.put_role_policy(RoleName="ecsInstanceRole", PolicyName=name,
+                        PolicyDocument=json.dumps(foreign))
+    before = state(session)
+    with pytest.raises(ConflictError) as caught:
+        teardown(spec, session, force=True)
+    assert name in str(caught.value) and "did not write" in str(caught.value)
+    assert state(session) == before
+    finding = [r for r in audit(spec, session).rows if name in r.reason]
+    assert finding and "did not write" in finding[0].reason
 
 
 def test_an_extra_customer_policy_is_detached_but_kept(session, iam, state):

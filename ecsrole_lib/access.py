@@ -1,0 +1,714 @@
+"""IAM policy evaluation: would AWS allow this request, and which statement decides?
+
+The guide answers "will an instance holding this role work?" offline, so it evaluates
+policy documents itself, following AWS's documented logic (moto has no policy simulator
+and enforces nothing):
+
+- *Policy evaluation logic* and *The difference between explicit and implicit denies*:
+  an applicable ``Deny`` statement wins over every ``Allow``; with no applicable
+  ``Allow`` the request is implicitly denied.
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_AccessPolicyLanguage_Interplay.html
+- *Permissions boundaries for IAM entities*: an entity may do only what both its
+  identity-based policies and its boundary allow; a boundary grants nothing by itself.
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+- *IAM JSON policy elements: Resource*: ``*`` and ``?`` inside the colon-separated
+  segments of an ARN; a ``*`` that ends a segment may match beyond the colons.
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+- *IAM JSON policy elements: Condition operators*: a key missing from the request makes a
+  condition false, except for the negated operators (``StringNotEquals``, ``ArnNotLike``,
+  ...), ``...IfExists`` (true when missing) and ``Null`` (which tests presence);
+  ``ArnLike`` compares the six colon-delimited parts of the ARN one by one.
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+- *Conditions with multiple context keys or values*: operators and keys are ANDed, the
+  values of one key ORed, and NORed for a negated operator (none of them may match).
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html
+- *Single-valued vs. multivalued context keys*: ``ForAllValues`` is true when every value
+  of the request matches one of the policy's, and also when the key is missing;
+  ``ForAnyValue`` when at least one does, and false when the key is missing.
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+- *IAM JSON policy elements: Version* and *Variables and tags*: without ``Version`` a
+  policy is ``2008-10-17``, where ``${...}`` is plain text; under ``2012-10-17`` it is a
+  policy variable.
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+  https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+
+What the guide cannot decide it never guesses: numeric, date, IP address and binary
+operators, policy variables (other than ``${*}``, ``${?}``, ``${$}``), and several values
+for a key without ``ForAllValues``/``ForAnyValue`` raise :class:`UnsupportedPolicyError`
+naming the statement, but only when the answer depends on them (a statement already out
+of the question by its action, resource or another condition is decided without them).
+A document IAM would not accept (no ``Effect``, an unknown element or operator) raises
+the same error.
+
+``policies`` may be one document, a list of documents (named ``policy #1``, ``#2``, ... in
+``why``), a mapping of policy name to document, or a list of ``(name, document)`` pairs;
+a document is a dict or the JSON text IAM returns (URL-encoded or not). Statements are
+named by their ``Sid``, else ``statement #N`` (counting from 1).
+
+>>> policy = {"Version": "2012-10-17", "Statement": [
+...     {"Sid": "Agent", "Effect": "Allow", "Action": ["ecs:Poll", "ecs:Submit*"], "Resource": "*"},
+...     {"Effect": "Allow", "Action": "ecs:TagResource", "Resource": "*",
+...      "Condition": {"StringEquals": {"ecs:CreateAction": "RegisterContainerInstance"}}}]}
+>>> evaluate({"agent": policy}, "ECS:submittaskstatechange").why
+'allowed by agent, Agent'
+>>> print(evaluate([policy], "ecs:TagResource"))
+implicit_deny: ecs:TagResource on *: no statement allows it (policy #1, statement #2 \
+matches but its condition is not met: StringEquals ecs:CreateAction)
+>>> evaluate([policy], "ecs:TagResource",
+...          context={"ecs:CreateAction": "RegisterContainerInstance"}).allowed
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any, Literal
+
+from .errors import UnsupportedPolicyError
+from .policies import parse
+
+__all__ = ["Decision", "UnsupportedPolicyError", "evaluate", "trusts"]
+
+Kind = Literal["allow", "explicit_deny", "implicit_deny"]
+
+_VERSIONS = ("2012-10-17", "2008-10-17")
+_STATEMENT_KEYS = {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource",
+                   "Principal", "NotPrincipal", "Condition"}
+
+#: Condition operators evaluated here: name -> (how values compare, negated).
+_OPERATORS: dict[str, tuple[str, bool]] = {
+    "StringEquals": ("equals", False),
+    "StringNotEquals": ("equals", True),
+    "StringEqualsIgnoreCase": ("equals_ignore_case", False),
+    "StringNotEqualsIgnoreCase": ("equals_ignore_case", True),
+    "StringLike": ("like", False),
+    "StringNotLike": ("like", True),
+    "ArnEquals": ("arn", False),
+    "ArnLike": ("arn", False),
+    "ArnNotEquals": ("arn", True),
+    "ArnNotLike": ("arn", True),
+    "Bool": ("bool", False),
+}
+#: Operators IAM has that the guide does not evaluate (it says so instead of guessing).
+_UNSUPPORTED_OPERATORS = {
+    "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals",
+    "NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals", "DateNotEquals",
+    "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
+    "BinaryEquals", "IpAddress", "NotIpAddress"}
+_SET_OPERATORS = ("ForAllValues", "ForAnyValue")
+# The policy types as AWS's AccessDenied messages name them.
+_IDENTITY, _BOUNDARY, _RESOURCE_BASED = (
+    "identity-based policy", "permissions boundary", "resource-based policy")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """AWS's answer to one request, and why.
+
+    Attributes
+    ----------
+    kind
+        ``"allow"``, ``"explicit_deny"`` or ``"implicit_deny"``.
+    action, resource
+        The request decided.
+    why
+        Which policy and statement decided, in words.
+    statements
+        Labels (``policy, Sid`` or ``policy, statement #N``) of the statements that decided:
+        the applicable Deny statements, or the Allow statements; empty for an implicit deny.
+    unmet
+        Statements that match the action and resource but whose condition is not met
+        (they do not apply; they are not a deny), as ``label: operator key``.
+    principal
+        For a trust policy (:func:`trusts`): the principal asking to assume the role.
+    policy_type
+        For a deny: which kind of policy denied (``"identity-based policy"``,
+        ``"permissions boundary"``, ``"resource-based policy"``), as AWS's message names it.
+    """
+
+    kind: Kind
+    action: str
+    resource: str
+    why: str
+    statements: tuple[str, ...] = ()
+    unmet: tuple[str, ...] = ()
+    principal: str | None = None
+    policy_type: str | None = None
+
+    @property
+    def allowed(self) -> bool:
+        """Whether AWS allows the request."""
+        return self.kind == "allow"
+
+    def access_denied(self, principal: str) -> str | None:
+        """The AccessDenied message AWS gives ``principal`` for this request, or None when
+        it is allowed, in the wording of *Access denied error messages*
+        (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
+
+        >>> d = evaluate([], "ecs:Poll", "arn:aws:ecs:us-east-1:111122223333:cluster/prod")
+        >>> print(d.access_denied("arn:aws:sts::111122223333:assumed-role/ecsInstanceRole/i-0abc"))
+        User: arn:aws:sts::111122223333:assumed-role/ecsInstanceRole/i-0abc is not authorized \
+to perform: ecs:Poll on resource: arn:aws:ecs:us-east-1:111122223333:cluster/prod because no \
+identity-based policy allows the ecs:Poll action
+        """
+        if self.allowed:
+            return None
+        policy_type = self.policy_type or _IDENTITY
+        if self.kind == "explicit_deny":
+            article = "an" if policy_type[0] in "aeiou" else "a"
+            reason = f"with an explicit deny in {article} {policy_type}"
+        else:
+            reason = f"because no {policy_type} allows the {self.action} action"
+        return (f"User: {principal} is not authorized to perform: {self.action} on resource: "
+                f"{self.resource} {reason}")
+
+    def __str__(self) -> str:
+        target = f"by {self.principal}" if self.principal else f"on {self.resource}"
+        return f"{self.kind}: {self.action} {target}: {self.why}"
+
+
+# ---------------------------------------------------------------------------------------
+# Parsing
+
+
+class _Undecidable(Exception):
+    """Internal: this statement's answer depends on something the guide does not evaluate."""
+
+
+def _malformed(label: str, rule: str) -> UnsupportedPolicyError:
+    return UnsupportedPolicyError(f"{label}: {rule}; IAM would not accept this document")
+
+
+@dataclass(frozen=True)
+class _Statement:
+    label: str
+    effect: str
+    version: str
+    actions: tuple[str, ...] | None
+    not_actions: tuple[str, ...] | None
+    resources: tuple[str, ...] | None
+    not_resources: tuple[str, ...] | None
+    principal: Any
+    not_principal: Any
+    conditions: tuple[tuple[str, str, tuple[str, ...]], ...]
+
+
+def _strings(label: str, element: str, value: Any) -> tuple[str, ...]:
+    values = value if isinstance(value, list) else [value]
+    if not values or not all(isinstance(v, str) for v in values):
+        raise _malformed(label, f"{element} must be a string or a non-empty list of strings")
+    return tuple(values)
+
+
+def _condition_value(value: Any) -> str:
+    # JSON lets a policy write true or 5 where IAM compares the text "true" or "5".
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    raise UnsupportedPolicyError(f"condition value {value!r} is neither text, a number nor a bool")
+
+
+def _conditions(label: str, block: Any) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    if block in (None, {}):
+        return ()
+    if not isinstance(block, dict):
+        raise _malformed(label, "Condition must be an object of operator -> {key: values}")
+    out = []
+    for operator, pairs in block.items():
+        _split_operator(label, operator)  # unknown operator names fail here, eagerly
+        if not isinstance(pairs, dict) or not pairs:
+            raise _malformed(label, f"Condition {operator} must map condition keys to values")
+        for key, values in pairs.items():
+            values = values if isinstance(values, list) else [values]
+            out.append((operator, key, tuple(_condition_value(v) for v in values)))
+    return tuple(out)
+
+
+def _statements(name: str, document: Any, *, resource_based: bool) -> list[_Statement]:
+    try:
+        doc = parse(document)
+    except ValueError as err:
+        raise UnsupportedPolicyError(f"{name}: not a JSON policy document ({err})") from err
+    if not isinstance(doc, dict):
+        raise _malformed(name, "a policy document is a JSON object")
+    unknown = set(doc) - {"Version", "Id", "Statement"}
+    if unknown:
+        raise _malformed(name, f"unknown top-level element(s) {sorted(unknown)}")
+    version = doc.get("Version", "2008-10-17")  # IAM's default when Version is absent
+    if version not in _VERSIONS:
+        raise _malformed(name, f"Version {version!r} is not one of {list(_VERSIONS)}")
+    raw = doc.get("Statement")
+    if raw is None:
+        raise _malformed(name, "no Statement")
+    raw = [raw] if isinstance(raw, dict) else raw
+    out = []
+    for index, statement in enumerate(raw, start=1):
+        if not isinstance(statement, dict):
+            raise _malformed(f"{name}, statement #{index}", "a statement is a JSON object")
+        label = f"{name}, {statement['Sid']}" if statement.get("Sid") else f"{name}, statement #{index}"
+        unknown = set(statement) - _STATEMENT_KEYS
+        if unknown:
+            raise _malformed(label, f"unknown element(s) {sorted(unknown)}")
+        effect = statement.get("Effect")
+        if effect not in ("Allow", "Deny"):
+            raise _malformed(label, f"Effect must be Allow or Deny, not {effect!r}")
+        if ("Action" in statement) == ("NotAction" in statement):
+            raise _malformed(label, "exactly one of Action and NotAction is required")
+        has_resource = "Resource" in statement or "NotResource" in statement
+        has_principal = "Principal" in statement or "NotPrincipal" in statement
+        if resource_based:
+            if ("Principal" in statement) == ("NotPrincipal" in statement):
+                raise _malformed(label, "a trust policy statement needs exactly one of "
+                                        "Principal and NotPrincipal")
+            if has_resource:
+                raise _malformed(label, "a trust policy names no Resource (the role is the resource)")
+        else:
+            if has_principal:
+                raise _malformed(label, "an identity-based policy names no Principal")
+            if ("Resource" in statement) == ("NotResource" in statement):
+                raise _malformed(label, "exactly one of Resource and NotResource is required")
+        actions = {k: _strings(label, k, statement[k]) for k in ("Action", "NotAction")
+                   if k in statement}
+        for pattern in (p for ps in actions.values() for p in ps):
+            if pattern != "*" and ":" not in pattern:
+                raise _malformed(label, f"action {pattern!r} is not service:action")
+        resources = {k: _strings(label, k, statement[k]) for k in ("Resource", "NotResource")
+                     if k in statement}
+        out.append(_Statement(
+            label=label, effect=effect, version=version,
+            actions=actions.get("Action"), not_actions=actions.get("NotAction"),
+            resources=resources.get("Resource"), not_resources=resources.get("NotResource"),
+            principal=statement.get("Principal"), not_principal=statement.get("NotPrincipal"),
+            conditions=_conditions(label, statement.get("Condition"))))
+    return out
+
+
+def _is_document(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, Mapping)
+                                      and ("Statement" in value or "Version" in value))
+
+
+def _named(policies: Any) -> list[tuple[str, Any]]:
+    """The policies as ``(name, document)`` pairs, whatever shape they came in."""
+    if policies is None:
+        return []
+    if _is_document(policies):
+        return [("policy #1", policies)]
+    if isinstance(policies, Mapping):
+        return [(str(name), doc) for name, doc in policies.items()]
+    out = []
+    for index, item in enumerate(policies, start=1):
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+            out.append(item)
+        else:
+            out.append((f"policy #{index}", item))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Matching
+
+_SPECIAL_VARIABLES = {"${*}": "*", "${?}": "?", "${$}": "$"}
+_TOKENS = re.compile(r"\$\{[^}]*\}|\*|\?|[^*?$]+|\$")
+
+
+def _tokens(pattern: str, version: str, where: str) -> list[str]:
+    """``pattern`` as literal pieces and wildcards (``"\\0*"``, ``"\\0?"``); policy
+    variables resolved (``${*}`` is a literal ``*``) or refused."""
+    out = []
+    for token in _TOKENS.findall(pattern):
+        if token in ("*", "?"):
+            out.append("\0" + token)
+        elif token.startswith("${") and version == "2012-10-17":
+            if token not in _SPECIAL_VARIABLES:
+                raise _Undecidable(f"policy variable {token} in {where} is not supported "
+                                   "(the guide does not know the request's value)")
+            out.append(_SPECIAL_VARIABLES[token])
+        else:
+            out.append(token)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _glob(pattern: str, version: str, where: str, style: str) -> re.Pattern[str]:
+    """A regular expression for an IAM wildcard pattern.
+
+    ``style`` is ``"text"`` (``*`` any run, ``?`` one character) or ``"arn"`` (a Resource
+    element: wildcards stay inside a colon-separated segment, except a ``*`` that ends its
+    segment, which may match beyond the colons).
+    """
+    tokens = _tokens(pattern, version, where)
+    parts = []
+    for i, token in enumerate(tokens):
+        if token == "\0*":
+            if style == "arn":
+                after = tokens[i + 1] if i + 1 < len(tokens) else ""
+                ends_segment = after == "" or (not after.startswith("\0") and after[0] == ":")
+                parts.append(".*" if ends_segment else "[^:]*")
+            else:
+                parts.append(".*")
+        elif token == "\0?":
+            parts.append("[^:]" if style == "arn" else ".")
+        else:
+            parts.append(re.escape(token))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def _any_match(patterns: Iterable[str], value: str, version: str, where: str, style: str,
+               ignore_case: bool = False) -> bool:
+    """Whether one of ``patterns`` matches ``value``; undecidable only if none matches and
+    some pattern could not be read."""
+    undecided: _Undecidable | None = None
+    for pattern in patterns:
+        try:
+            if ignore_case:
+                if _glob(pattern.lower(), version, where, style).fullmatch(value.lower()):
+                    return True
+            elif _glob(pattern, version, where, style).fullmatch(value):
+                return True
+        except _Undecidable as err:
+            undecided = err
+    if undecided:
+        raise undecided
+    return False
+
+
+def _action_matches(statement: _Statement, action: str) -> bool:
+    # Action names are case-insensitive; they never hold policy variables.
+    if statement.actions is not None:
+        return _any_match(statement.actions, action, "2008-10-17", "Action", "text", True)
+    return not _any_match(statement.not_actions or (), action, "2008-10-17", "NotAction",
+                          "text", True)
+
+
+def _resource_matches(statement: _Statement, resource: str) -> bool:
+    if statement.resources is not None:
+        return _any_match(statement.resources, resource, statement.version,
+                          f"Resource of {statement.label}", "arn")
+    return not _any_match(statement.not_resources or (), resource, statement.version,
+                          f"NotResource of {statement.label}", "arn")
+
+
+def _split_operator(label: str, operator: str) -> tuple[str | None, str, bool]:
+    """``ForAnyValue:StringLikeIfExists`` -> ``("ForAnyValue", "StringLike", True)``."""
+    qualifier, _, base = operator.rpartition(":")
+    if qualifier and qualifier not in _SET_OPERATORS:
+        raise _malformed(label, f"unknown set operator {qualifier!r} in {operator!r}")
+    if_exists = base.endswith("IfExists") and base != "IfExists"
+    if if_exists:
+        base = base[: -len("IfExists")]
+    if base == "Null" and (if_exists or qualifier):
+        raise _malformed(label, f"{operator!r}: Null takes neither IfExists nor a set operator")
+    if base not in _OPERATORS and base not in _UNSUPPORTED_OPERATORS and base != "Null":
+        raise _malformed(label, f"unknown condition operator {operator!r}")
+    return (qualifier or None), base, if_exists
+
+
+def _arn_like(pattern: str, value: str, version: str, where: str) -> bool:
+    # ArnLike/ArnEquals: the six colon-delimited parts compared one by one, with wildcards.
+    pattern_parts = pattern.split(":", 5)
+    if len(pattern_parts) < 6:
+        raise _Undecidable(f"{where}: {pattern!r} is not an ARN of six parts; the guide does "
+                           "not guess how IAM compares it")
+    value_parts = value.split(":", 5)
+    if len(value_parts) < 6:
+        return False
+    return all(_glob(p, version, where, "text").fullmatch(v)
+               for p, v in zip(pattern_parts, value_parts, strict=True))
+
+
+def _value_matches(compare: str, policy_values: tuple[str, ...], value: str, version: str,
+                   where: str) -> bool:
+    """Whether the request's ``value`` matches one of the policy's values (ORed)."""
+    undecided: _Undecidable | None = None
+    for expected in policy_values:
+        try:
+            if compare == "equals":
+                hit = _literal(expected, version, where) == value
+            elif compare == "equals_ignore_case":
+                hit = _literal(expected, version, where).lower() == value.lower()
+            elif compare == "like":
+                hit = bool(_glob(expected, version, where, "text").fullmatch(value))
+            elif compare == "arn":
+                hit = _arn_like(expected, value, version, where)
+            else:  # bool
+                hit = _literal(expected, version, where).lower() == value.lower()
+        except _Undecidable as err:
+            undecided = err
+            continue
+        if hit:
+            return True
+    if undecided:
+        raise undecided
+    return False
+
+
+def _literal(expected: str, version: str, where: str) -> str:
+    # Without wildcards, a policy value is text once its variables are resolved.
+    return "".join(t.removeprefix("\0") for t in _tokens(expected, version, where))
+
+
+def _context_values(context: Mapping[str, Any], key: str) -> list[str] | None:
+    value = context.get(key.lower())
+    if value is None:
+        return None
+    values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+    return [_condition_value(v) for v in values] or None
+
+
+def _condition_holds(statement: _Statement, operator: str, key: str,
+                     policy_values: tuple[str, ...], context: Mapping[str, Any]) -> bool:
+    qualifier, base, if_exists = _split_operator(statement.label, operator)
+    where = f"{statement.label} ({operator} {key})"
+    values = _context_values(context, key)
+    if base == "Null":
+        wanted = {v.lower() for v in policy_values}
+        if not wanted <= {"true", "false"}:
+            raise _malformed(statement.label, f"Null takes true or false, not {policy_values}")
+        return ("true" in wanted and values is None) or ("false" in wanted and values is not None)
+    if base in _UNSUPPORTED_OPERATORS:
+        raise _Undecidable(f"condition operator {operator} in {statement.label} is not "
+                           "supported (numeric, date, IP address and binary operators)")
+    compare, negated = _OPERATORS[base]
+    if values is None:
+        if qualifier == "ForAllValues" or if_exists:
+            return True
+        if qualifier == "ForAnyValue":
+            return False
+        return negated
+    if qualifier is None and len(values) > 1:
+        raise _Undecidable(f"{where}: the request gives {len(values)} values for {key} but the "
+                           "operator has no ForAllValues:/ForAnyValue:, which the guide does "
+                           "not guess at")
+
+    def one(value: str) -> bool:
+        hit = _value_matches(compare, policy_values, value, statement.version, where)
+        return not hit if negated else hit
+
+    if qualifier == "ForAllValues":
+        return all(one(v) for v in values)
+    if qualifier == "ForAnyValue":
+        return any(one(v) for v in values)
+    return one(values[0])
+
+
+def _unmet_condition(statement: _Statement, context: Mapping[str, Any]) -> str | None:
+    """The first condition of ``statement`` that is not met (``operator key``), or None when
+    all are; undecidable only when no decidable condition fails."""
+    undecided: _Undecidable | None = None
+    for operator, key, values in statement.conditions:
+        try:
+            if not _condition_holds(statement, operator, key, values, context):
+                return f"{operator} {key}"
+        except _Undecidable as err:
+            undecided = undecided or err
+    if undecided:
+        raise undecided
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Deciding
+
+
+@dataclass
+class _Tally:
+    """What the statements of one set of policies say about a request."""
+
+    allow: list[str]
+    deny: list[str]
+    unmet: list[str]
+    undecided_allow: list[str]
+    undecided_deny: list[str]
+
+
+def _tally(statements: list[_Statement], matches_target, action: str,
+           context: Mapping[str, Any]) -> _Tally:
+    tally = _Tally([], [], [], [], [])
+    for statement in statements:
+        try:
+            if not _action_matches(statement, action) or not matches_target(statement):
+                continue
+            unmet = _unmet_condition(statement, context)
+        except _Undecidable as err:
+            bucket = tally.undecided_deny if statement.effect == "Deny" else tally.undecided_allow
+            bucket.append(str(err))
+            continue
+        if unmet:
+            tally.unmet.append(f"{statement.label}: {unmet}")
+        elif statement.effect == "Deny":
+            tally.deny.append(statement.label)
+        else:
+            tally.allow.append(statement.label)
+    return tally
+
+
+def _context(context: Mapping[str, Any] | None) -> dict[str, Any]:
+    # Condition key names are not case-sensitive.
+    return {str(k).lower(): v for k, v in (context or {}).items()}
+
+
+def _undecidable(action: str, resource: str, reasons: list[str]) -> UnsupportedPolicyError:
+    return UnsupportedPolicyError(
+        f"cannot decide {action} on {resource}: " + "; ".join(dict.fromkeys(reasons)))
+
+
+def _unmet_note(unmet: list[str]) -> str:
+    if not unmet:
+        return ""
+    notes = ", ".join(u.replace(": ", " matches but its condition is not met: ", 1) for u in unmet)
+    return f" ({notes})"
+
+
+def _decide(tallies: list[tuple[str, _Tally]], action: str, resource: str) -> Decision:
+    unmet = tuple(u for _, t in tallies for u in t.unmet)
+    denies = [d for _, t in tallies for d in t.deny]
+    if denies:
+        denying = next(scope for scope, t in tallies if t.deny)
+        return Decision("explicit_deny", action, resource,
+                        "explicitly denied by " + "; ".join(denies), tuple(denies), unmet,
+                        policy_type=denying)
+    undecided_deny = [r for _, t in tallies for r in t.undecided_deny]
+    if undecided_deny:
+        raise _undecidable(action, resource, undecided_deny)
+    # Every set of policies (the identity-based ones, then the boundary) must allow it.
+    for scope, tally in tallies:
+        if not tally.allow and not tally.undecided_allow:
+            what = "no statement allows it"
+            if scope == _BOUNDARY:
+                granted = "; ".join(tallies[0][1].allow)
+                what = "the permissions boundary does not allow it" + (
+                    f" (only {granted} does)" if granted else "")
+            return Decision("implicit_deny", action, resource, what + _unmet_note(tally.unmet),
+                            (), unmet, policy_type=scope)
+    undecided = [r for _, t in tallies if not t.allow for r in t.undecided_allow]
+    if undecided:
+        raise _undecidable(action, resource, undecided)
+    allows = tuple(a for _, t in tallies for a in t.allow)
+    return Decision("allow", action, resource, "allowed by " + "; ".join(allows), allows, unmet)
+
+
+def evaluate(policies: Any, action: str, resource: str = "*",
+             context: Mapping[str, Any] | None = None, boundary: Any = None) -> Decision:
+    """Whether a principal holding ``policies`` may perform ``action`` on ``resource``.
+
+    Parameters
+    ----------
+    policies
+        The principal's identity-based policies: one document, a list of documents, a
+        mapping of name to document, or a list of ``(name, document)`` pairs.
+    action
+        ``service:Action``, e.g. ``"ecs:Poll"`` (case does not matter).
+    resource
+        The resource ARN the request names (case matters), ``"*"`` when it names none.
+    context
+        The request's condition keys: key -> value or list of values (``True`` and
+        numbers are compared as IAM does, as text).
+    boundary
+        The permissions boundary document (or ``(name, document)``), or None.
+
+    Returns
+    -------
+    Decision
+
+    Raises
+    ------
+    UnsupportedPolicyError
+        When the answer depends on something the guide does not evaluate, or a document is
+        not one IAM would accept.
+
+    >>> allow = {"Statement": {"Effect": "Allow", "Action": "ecs:*", "Resource": "*"}}
+    >>> evaluate([allow], "ecs:Poll").kind
+    'allow'
+    >>> evaluate([allow], "ecs:Poll", boundary={"Statement": {
+    ...     "Effect": "Allow", "Action": "s3:*", "Resource": "*"}}).why
+    'the permissions boundary does not allow it (only policy #1, statement #1 does)'
+    """
+    ctx = _context(context)
+    tallies = []
+    statements = [s for name, doc in _named(policies)
+                  for s in _statements(name, doc, resource_based=False)]
+    tallies.append((_IDENTITY, _tally(statements, lambda s: _resource_matches(s, resource),
+                                       action, ctx)))
+    if boundary is not None:
+        name, doc = (boundary if isinstance(boundary, tuple)
+                     else ("permissions boundary", boundary))
+        tallies.append((_BOUNDARY, _tally(_statements(name, doc, resource_based=False),
+                                           lambda s: _resource_matches(s, resource),
+                                           action, ctx)))
+    return _decide(tallies, action, resource)
+
+
+def _principal_matches(statement: _Statement, element: Any, service: str | None,
+                       aws: str | None) -> bool:
+    if element == "*":
+        return True
+    if not isinstance(element, dict):
+        raise _malformed(statement.label, "Principal is \"*\" or an object of type -> values")
+    for kind, values in element.items():
+        values = values if isinstance(values, list) else [values]
+        if kind == "Service" and service is not None and service in values:
+            return True
+        if kind == "AWS":
+            if "*" in values:
+                if aws is not None:
+                    return True
+                raise _Undecidable(f"{statement.label}: whether {{\"AWS\": \"*\"}} takes in the "
+                                   f"service principal {service} is not decided by the guide")
+            if aws is not None and _aws_principal_matches(values, aws):
+                return True
+        if kind not in ("Service", "AWS", "Federated", "CanonicalUser"):
+            raise _malformed(statement.label, f"unknown principal type {kind!r}")
+    return False
+
+
+def _aws_principal_matches(values: list[str], arn: str) -> bool:
+    account = arn.split(":")[4] if arn.count(":") >= 5 else arn
+    partition = arn.split(":")[1] if arn.count(":") >= 5 else "aws"
+    # An account (its ID or its root ARN) stands for every principal the account allows.
+    return any(v in (arn, account, f"arn:{partition}:iam::{account}:root") for v in values)
+
+
+def trusts(trust_policy: Any, service: str | None = None, action: str = "sts:AssumeRole",
+           context: Mapping[str, Any] | None = None, *, aws: str | None = None) -> Decision:
+    """Whether a role's trust policy lets a principal assume the role.
+
+    The trust policy is a resource-based policy: ``Principal``/``NotPrincipal`` name who may
+    call, an applicable Deny wins, and with no applicable Allow the call is implicitly denied.
+
+    Parameters
+    ----------
+    trust_policy
+        The role's ``AssumeRolePolicyDocument`` (dict or JSON text).
+    service
+        A service principal, e.g. ``"ec2.amazonaws.com"`` or ``"ssm.amazonaws.com"``.
+    action
+        ``"sts:AssumeRole"`` unless another STS action is asked about.
+    context
+        Condition keys of the request, e.g. ``{"aws:SourceAccount": "111122223333"}``.
+    aws
+        Instead of ``service``: the ARN of an IAM principal.
+
+    >>> from ecsrole_lib.policies import trust_policy
+    >>> trusts(trust_policy("ec2"), service="ec2.amazonaws.com").allowed
+    True
+    >>> print(trusts(trust_policy("ec2"), service="ecs.amazonaws.com"))
+    implicit_deny: sts:AssumeRole by ecs.amazonaws.com: no statement allows it
+    """
+    if (service is None) == (aws is None):
+        raise ValueError("give exactly one of service= and aws=")
+    statements = _statements("trust policy", trust_policy, resource_based=True)
+
+    def principal(statement: _Statement) -> bool:
+        if statement.principal is not None:
+            return _principal_matches(statement, statement.principal, service, aws)
+        return not _principal_matches(statement, statement.not_principal, service, aws)
+
+    decision = _decide([(_RESOURCE_BASED, _tally(statements, principal, action, _context(context)))],
+                       action, "*")
+    return replace(decision, principal=service or aws)
