@@ -297,6 +297,11 @@ class StepView:
     _WORDS: ClassVar[dict[str, tuple[str, ...]]] = {"en": ("Plan step", "Alternative", "Console", "File", "Note"),
               "ko": ("계획 단계", "대안", "콘솔", "파일", "참고")}
 
+    def command(self) -> str:
+        """The step's AWS CLI lines; the guide's comment lines in the view's language."""
+        return "\n".join(tr(line, self.lang) if line.startswith("# ") else line
+                         for line in self.step.command.splitlines())
+
     def __str__(self) -> str:
         s, lang = self.step, self.lang
         plan_step, alternative, console, file, note = self._WORDS[lang]
@@ -307,7 +312,7 @@ class StepView:
         lines += [f"  {line}" for line in s.console_path(lang)]
         for name, text in s.files.items():
             lines += [f"{file} {name}:"] + [f"  {line}" for line in text.splitlines()]
-        lines += ["AWS CLI:"] + [f"  {line}" for line in s.command.splitlines()]
+        lines += ["AWS CLI:"] + [f"  {line}" for line in self.command().splitlines()]
         for eid in s.errata:
             lines += ["", str(erratum(eid, lang=lang))]
         if s.note:
@@ -333,7 +338,7 @@ class StepView:
                 f"<small><code>{_esc(s.id)}</code> &middot; {_esc(tr(s.page_ref, lang))}</small></h4>"
                 f"<table><tr><th style='{_CELL}'>{labels['console']}</th>"
                 f"<th style='{_CELL}'>{labels['cli']}</th></tr><tr><td style='{_CELL}'><ul>{console}</ul>"
-                f"</td><td style='{_CELL}'>{files}<pre>{_esc(s.command)}</pre></td></tr>"
+                f"</td><td style='{_CELL}'>{files}<pre>{_esc(self.command())}</pre></td></tr>"
                 f"</table>{note}{errata_html}</div>")
 
 

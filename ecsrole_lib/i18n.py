@@ -541,9 +541,10 @@ KO: dict[str, str] = {
         "파티션 {spec}에 있지만 자격 증명은 파티션 {caller}에 속합니다",
     "role {role} would hold {n} managed policies; this account allows {quota} per role":
         "역할 {role}이(가) 관리형 정책 {n}개를 갖게 됩니다. 이 계정은 역할당 {quota}개까지 허용합니다",
-    "must be {bounds} characters long, is {n} (IAM {shape})": "{bounds}자여야 하는데 {n}자입니다(IAM {shape})",
-    "{low} to {high}": "{low}~{high}",
-    "at least {low}": "{low}자 이상",
+    "must be {low} to {high} characters long, is {n} (IAM {shape})":
+        "{low}~{high}자여야 하는데 {n}자입니다(IAM {shape})",
+    "must be at least {low} characters long, is {n} (IAM {shape})":
+        "{low}자 이상이어야 하는데 {n}자입니다(IAM {shape})",
     "must match IAM's pattern {pattern} ({shape}); not allowed: {chars}":
         "IAM의 패턴 {pattern}({shape})과 맞아야 합니다. 허용되지 않는 문자: {chars}",
     "must match IAM's pattern {pattern} ({shape})": "IAM의 패턴 {pattern}({shape})과 맞아야 합니다",
@@ -565,7 +566,7 @@ KO: dict[str, str] = {
     "the policy name after the last '/' is empty": "마지막 '/' 뒤의 정책 이름이 비어 있습니다",
     "the policy name '{name}': {rule}": "정책 이름 '{name}': {rule}",
     "the policy path '{path}': {rule}": "정책 경로 '{path}': {rule}",
-    "must be {bounds} characters long, is {n}": "{bounds}자여야 하는데 {n}자입니다",
+    "must be {low} to {high} characters long, is {n}": "{low}~{high}자여야 하는데 {n}자입니다",
     "must use only lowercase letters, digits, dots and hyphens; found uppercase or other characters":
         "소문자, 숫자, 점, 하이픈만 쓸 수 있는데 대문자나 다른 문자가 있습니다",
     "must begin and end with a lowercase letter or digit": "소문자나 숫자로 시작하고 끝나야 합니다",
@@ -615,6 +616,102 @@ KO: dict[str, str] = {
         "서비스(3번째 필드)는 'iam'이어야 하는데 '{found}'입니다(파티션 뒤에 ':'가 하나 더 있습니까? "
         "정오표 E3)",
 }
+
+#: Messages of the teardown that undoes exactly what apply added, and of the per-step commands.
+KO.update({
+    "force never removes what the guide did not create": "force로도 가이드가 만들지 않은 것은 제거하지 않습니다",
+    "use force=True to remove it anyway": _FORCE,
+    "role {role} existed before the guide": "역할 {role}은(는) 가이드 이전부터 있었습니다",
+    "policy {name} existed before the guide": "정책 {name}은(는) 가이드 이전부터 있었습니다",
+    "bucket {bucket} existed before the guide": "버킷 {bucket}은(는) 가이드 이전부터 있었습니다",
+    "instance profile {profile} existed before the guide": "인스턴스 프로파일 {profile}은(는) 가이드 이전부터 있었습니다",
+    "{key} was not put there by the guide": "{key}은(는) 가이드가 넣은 것이 아닙니다",
+    "role {role} existed before the guide: only what the guide added to it was removed ({hint})":
+        "역할 {role}은(는) 가이드 이전부터 있었습니다: 가이드가 추가한 것만 제거했습니다({hint})",
+    "role {role} holds inline policies the guide did not write ({names})":
+        "역할 {role}에 가이드가 쓰지 않은 인라인 정책({names})이 있습니다",
+    "both role and instance profile existed before the guide, and the guide did not add one to the other":
+        "역할과 인스턴스 프로파일 모두 가이드 이전부터 있었고, 가이드가 하나를 다른 하나에 추가하지 "
+        "않았습니다",
+    "role {role} existed before the guide and already held this policy":
+        "역할 {role}은(는) 가이드 이전부터 있었고 이미 이 정책을 갖고 있었습니다",
+    "role {role} existed before the guide, and the guide did not write its inline policy {name}":
+        "역할 {role}은(는) 가이드 이전부터 있었고, 인라인 정책 {name}은(는) 가이드가 쓰지 않았습니다",
+    "inline policy {name} holds a document the guide did not write":
+        "인라인 정책 {name}에 가이드가 쓰지 않은 문서가 있습니다",
+    "inline policy {name} holds a document the guide did not write (changed, or someone else's "
+    "under the guide's name): apply writes the guide's again; teardown keeps it":
+        "인라인 정책 {name}에 가이드가 쓰지 않은 문서가 있습니다(바뀌었거나, 가이드의 이름으로 다른 "
+        "누군가가 쓴 것): apply는 가이드의 문서를 다시 쓰고, teardown은 그대로 둡니다",
+    "inline policy {name} holds a document the guide did not write: review what it grants; "
+    "teardown keeps it":
+        "인라인 정책 {name}에 가이드가 쓰지 않은 문서가 있습니다: 무엇을 허용하는지 검토하십시오. "
+        "teardown은 그대로 둡니다",
+    "bucket {bucket} still holds {n} object(s) or version(s) the guide did not put there":
+        "버킷 {bucket}에 가이드가 넣지 않은 객체나 버전이 {n}개 있습니다",
+    "policy {name} is still attached to {n} other role(s), user(s) or group(s), which keep it":
+        "정책 {name}이(가) 아직 다른 역할, 사용자 또는 그룹 {n}개에 연결되어 있어 그쪽에 남습니다",
+    "role {role} existed before the guide and already had awsvpcTrunking":
+        "역할 {role}은(는) 가이드 이전부터 있었고 이미 awsvpcTrunking이 있었습니다",
+    "{n} step(s) kept what the guide did not create (each says why).":
+        "{n}개 단계가 가이드가 만들지 않은 것을 유지했습니다(각 단계에 이유가 있습니다).",
+    "holds {what}, which this spec does not describe (applied with other choices, or added by "
+    "hand): teardown would leave the role half-removed. Tear down with the spec it was applied "
+    "with, or use force=True to detach them (they are detached, never deleted)":
+        "이 사양에 없는 {what}이(가) 있습니다(다른 선택으로 적용했거나 직접 추가함): teardown이 역할을 "
+        "반쯤 제거한 채로 남기게 됩니다. 적용할 때의 사양으로 정리하거나, force=True로 분리하십시오"
+        "(분리만 하고 삭제하지는 않습니다)",
+    "holds inline policies the guide did not write: {names}; teardown (even with force=True) never "
+    "deletes them, so the role would stay without its instance profile: delete or rename them first":
+        "가이드가 쓰지 않은 인라인 정책이 있습니다: {names}. teardown은 force=True로도 이것을 삭제하지 "
+        "않으므로 역할이 인스턴스 프로파일 없이 남게 됩니다: 먼저 삭제하거나 이름을 바꾸십시오",
+    "{name} (a document the guide did not write)": "{name}(가이드가 쓰지 않은 문서)",
+    "managed policy {arn}": "관리형 정책 {arn}",
+    "instance profile {profile}": "인스턴스 프로파일 {profile}",
+    "another writer changed it while this run made it ({reason}); run apply again once the other "
+    "run has finished, or use another name":
+        "이번 실행이 만드는 동안 다른 쓰기가 바꾸었습니다({reason}). 다른 실행이 끝나면 apply를 다시 "
+        "실행하거나 다른 이름을 쓰십시오",
+    "noting what the guide adds to a role it did not create": "가이드가 만들지 않은 역할에 추가하는 것을 기록",
+    "# Added by ecsrole-guide (not on the page): {what}": "# ecsrole-guide가 추가함(페이지에 없음): {what}",
+    "--tags with created-by=ecsrole-guide, the mark teardown looks for.":
+        "teardown이 찾는 표시 created-by=ecsrole-guide를 담은 --tags.",
+    "--tagging, the created-by mark.": "created-by 표시를 담은 --tagging.",
+    "the created-by tag and the public access block of a private bucket.":
+        "created-by 태그와 프라이빗 버킷의 퍼블릭 액세스 차단.",
+    "{note} {files} names your account as ${{ACCOUNT_ID}}: replace it with your 12-digit account "
+    "id, or set ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text) and fill "
+    "it in with sed, as the full AWS CLI listing does.":
+        "{note} {files}에는 계정이 ${{ACCOUNT_ID}}로 적혀 있습니다: 12자리 계정 ID로 바꾸거나, "
+        "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)로 설정한 뒤 전체 "
+        "AWS CLI 목록처럼 sed로 채우십시오.",
+    "Narrowed to this account and Region. The role's effective permissions are the union of its "
+    "policies, and {policy} already allows logs:CreateLogStream and logs:PutLogEvents on *: this "
+    "policy narrows only logs:CreateLogGroup and logs:DescribeLogStreams.":
+        "이 계정과 리전으로 좁혔습니다. 역할의 실제 권한은 정책들의 합집합이며, {policy}이(가) 이미 "
+        "logs:CreateLogStream과 logs:PutLogEvents를 *에 허용하므로 이 정책이 좁히는 것은 "
+        "logs:CreateLogGroup과 logs:DescribeLogStreams뿐입니다.",
+    "Private: all public access is blocked. That keeps the file from the internet, not from your "
+    "account: any principal in it whose own policies allow s3:GetObject on the bucket can read "
+    "the file too, not only this role.":
+        "프라이빗: 모든 퍼블릭 액세스가 차단됩니다. 이것은 인터넷으로부터 파일을 지킬 뿐 계정 안에서는 "
+        "아닙니다: 자신의 정책이 이 버킷에 s3:GetObject를 허용하는 계정의 모든 보안 주체가 이 역할처럼 "
+        "파일을 읽을 수 있습니다.",
+    "The ARN is the one the step before looked up (POLICY_ARN).":
+        "ARN은 앞 단계에서 찾은 것(POLICY_ARN)입니다.",
+    "must be an AWS Region code that botocore's partition data lists, such as 'us-east-1' (check "
+    "the spelling; a Region newer than this botocore needs an update)":
+        "botocore의 파티션 데이터에 있는 'us-east-1' 같은 AWS 리전 코드여야 합니다(철자를 확인하십시오. "
+        "이 botocore보다 새로운 리전이면 업데이트가 필요합니다)",
+    "is in partition {arn_partition}, but region {region} is in partition {partition}: use arn:{use}:...":
+        "파티션 {arn_partition}에 있지만 리전 {region}은(는) 파티션 {partition}에 있습니다: arn:{use}:...을 "
+        "쓰십시오",
+    "this key is the guide's own mark of what it created (IAM tag keys ignore case); choose another":
+        "이 키는 가이드가 만든 것을 표시하는 키입니다(IAM 태그 키는 대소문자를 구분하지 않습니다). "
+        "다른 키를 고르십시오",
+    "IAM tag keys ignore case: {first} and {second} are the same key":
+        "IAM 태그 키는 대소문자를 구분하지 않습니다: {first}와(과) {second}은(는) 같은 키입니다",
+})
 
 #: Texts of the sandbox's limits table and the form's views.
 KO.update({
@@ -668,9 +765,24 @@ KO.update({
 })
 
 
+#: Placeholders that stand for a narrower kind of text than "anything".
+_SHAPES = {
+    "files": r"[\w.-]+\.json(?: and [\w.-]+\.json)*",
+    "role": r"[\w+=,.@-]+", "profile": r"[\w+=,.@-]+", "name": r"[\w+=,.@-]+",  # IAM names
+    "bucket": r"[a-z0-9.-]+", "n": r"\d+", "seconds": r"[\d.]+", "arn": r"\S+", "key": r"\S+",
+}
+
+
 def _regex(template: str) -> re.Pattern:
-    parts = re.split(r"\{(\w+)\}", template)
-    pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.*?)" for i, p in enumerate(parts))
+    pattern = ""
+    for piece in re.split(r"(\{\{|\}\}|\{\w+\})", template):
+        if piece in ("{{", "}}"):
+            pattern += re.escape(piece[0])
+        elif re.fullmatch(r"\{\w+\}", piece):
+            name = piece[1:-1]
+            pattern += f"(?P<{name}>{_SHAPES.get(name, '.*?')})"
+        else:
+            pattern += re.escape(piece)
     return re.compile(pattern, re.DOTALL)
 
 
@@ -678,8 +790,8 @@ def _regex(template: str) -> re.Pattern:
 def _templates() -> list[tuple[re.Pattern, str]]:
     # The template that spells out more of the text is tried first ("{key} was changed"
     # loses to "inline policy {name} was changed"; "{n} on {m}" would lose to anything).
-    items = sorted((t for t in KO if "{" in t), key=lambda t: len(re.sub(r"\{\w+\}", "", t)),
-                   reverse=True)
+    items = sorted((t for t in KO if re.search(r"\{\w+\}", t)),
+                   key=lambda t: len(re.sub(r"\{\w+\}", "", t)), reverse=True)
     return [(_regex(t), KO[t]) for t in items]
 
 

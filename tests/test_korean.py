@@ -76,7 +76,9 @@ def test_the_notebooks_operations_show_no_english_sentence_in_korean(session):
         show(f"{name} audit", audit(spec, session), spec)
     demo = broken_demo(session)
     show("demo audit", audit(demo.spec, session), demo.spec)
-    show("demo teardown", teardown(demo.spec, session), demo.spec)
+    with pytest.raises(ConflictError) as refused:  # it holds what its spec does not describe
+        teardown(demo.spec, session)
+    shown["demo teardown refused"] = str(localized_error(refused.value, "ko"))
     show("demo teardown forced", teardown(demo.spec, session, force=True), demo.spec)
     for spec in SPECS:
         show(f"{spec.role_name} teardown", teardown(spec, session), spec)
