@@ -8,7 +8,9 @@
 # the reason, unless you ask for `force=True`:
 #
 # - a role, instance profile, policy or bucket that existed before the guide (no tag);
-# - a role that still holds a policy the guide did not attach;
+# - a policy the guide did not attach to its role: teardown then refuses before removing
+#   anything (a `ConflictError` naming the policy), because it would leave the role
+#   half-removed; `force=True` detaches such policies (never deletes them);
 # - AWS managed policies such as `AmazonEC2ContainerServiceforEC2Role`: they belong to AWS and
 #   are only detached, never deleted;
 # - the account default of `awsvpcTrunking`: only the role's own setting is deleted.
@@ -68,14 +70,15 @@ demo = broken_demo(form.session, region, dry_run=dry_run)
 demo
 
 # %% [markdown]
-# ## The demo role of 05: kept, and why
+# ## The demo role of 05: refused without force, and why
 #
 # The demo role carries the guide's tag, but it holds `AmazonS3FullAccess`, which its plan does
-# not attach. Teardown does not delete a role that still holds something it did not add: it
-# keeps the role and says why.
+# not attach. Teardown without `force=True` refuses it before removing anything, with a
+# `ConflictError` that names the policy: removing the instance profile and the policies the
+# guide added would leave a role behind, half-removed. The audit shows the policy as `extra`:
 
 # %%
-form.teardown(demo.spec)
+form.audit(demo.spec)
 
 # %% [markdown]
 # The whole demo role, extra policy included, was made by the guide (`05_audit` built it broken
