@@ -869,6 +869,12 @@ class RoleForm(widgets.VBox):
                      [(spec.role_name, ", ".join(spec.features) or "-", spec.instance_kind)],
                      note="Choose its feature in the form (or as a parameter) to include it.")
 
+    def view(self, shown: Any) -> Table:
+        """``shown`` (a :class:`Table`, or anything with a ``table()`` such as the guide's
+        roles, demo and leftovers) as a table in the form's language."""
+        table = shown if isinstance(shown, Table) else shown.table()
+        return table.translated(self.lang)
+
     def whoami(self) -> Identity:
         """The caller's account and ARN on the current target (read only)."""
         import os

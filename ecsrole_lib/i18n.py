@@ -713,6 +713,41 @@ KO.update({
         "IAM 태그 키는 대소문자를 구분하지 않습니다: {first}와(과) {second}은(는) 같은 키입니다",
 })
 
+#: The guide's tables (ecsrole_lib/guide.py): the roles, the sandbox's set-up, the demo, what is left.
+KO.update({
+    "{verb} on {target}: {counts}; {reads} read and {writes} write API calls, {retries} retries":
+        "{target}에서 {verb}: {counts}; 읽기 API 호출 {reads}회, 쓰기 API 호출 {writes}회, 재시도 {retries}회",
+    "The roles the guide makes": "가이드가 만드는 역할", "notebooks": "노트북", "kind": "종류",
+    "features": "기능", "least privilege": "최소 권한", "trunking": "트렁킹",
+    "Nothing created: on AWS this notebook works on what is there":
+        "만든 것 없음: AWS에서 이 노트북은 있는 것을 대상으로 합니다",
+    "not run": "실행하지 않음",
+    "On the sandbox, what the earlier notebooks make (idempotent)":
+        "샌드박스에서 앞의 노트북들이 만드는 것(멱등)",
+    "Demo role {role}: not built (it is built on the sandbox only, never in an AWS account, and not in a dry run)":
+        "데모 역할 {role}: 만들지 않음(샌드박스에서만 만들며, AWS 계정에서나 시험 실행에서는 만들지 않습니다)",
+    "Demo role {role}, broken on purpose": "일부러 망가뜨린 데모 역할 {role}",
+    "defect": "결함", "as built": "만든 상태", "why it is wrong": "무엇이 잘못인가",
+    "trust principal": "신뢰 대상 보안 주체", "instance profile": "인스턴스 프로파일", "none": "없음",
+    "feature permission": "기능 권한", "extra policy": "추가 정책",
+    "Amazon ECS is the service; Amazon EC2 (ec2.amazonaws.com) assumes the role for the instance":
+        "Amazon ECS는 서비스입니다. 인스턴스를 위해 역할을 수임하는 것은 Amazon EC2(ec2.amazonaws.com)입니다",
+    "without one, Amazon EC2 cannot give the role to an instance":
+        "없으면 Amazon EC2가 인스턴스에 역할을 줄 수 없습니다",
+    "AmazonEC2ContainerServiceforEC2Role not attached": "AmazonEC2ContainerServiceforEC2Role이 연결되지 않음",
+    "the agent cannot register, and Amazon ECR pulls fail":
+        "에이전트가 등록하지 못하고 Amazon ECR에서 가져오기가 실패합니다",
+    "AmazonS3FullAccess attached": "AmazonS3FullAccess가 연결됨",
+    "write access to every bucket, which no container instance needs":
+        "모든 버킷에 대한 쓰기 액세스로, 어떤 컨테이너 인스턴스에도 필요 없습니다",
+    "Nothing the guide made is left on {where}.": "{where}에 가이드가 만든 것은 남아 있지 않습니다.",
+    "{n} thing(s) left on {where}": "{where}에 남은 것 {n}개",
+    "the sandbox": "샌드박스", "name": "이름", "why it is there": "왜 있는가",
+    "made by the guide (tagged)": "가이드가 만듦(태그 있음)", "not made by the guide: kept": "가이드가 만들지 않음: 유지",
+    "policy": "정책", "bucket": "버킷", "a bucket": "버킷", "the config bucket": "구성 버킷",
+    "ECS account setting": "ECS 계정 설정", "the account": "계정",
+})
+
 #: Texts of the sandbox's limits table and the form's views.
 KO.update({
     "What the sandbox cannot emulate": "샌드박스가 흉내 낼 수 없는 것",
@@ -770,6 +805,7 @@ _SHAPES = {
     "files": r"[\w.-]+\.json(?: and [\w.-]+\.json)*",
     "role": r"[\w+=,.@-]+", "profile": r"[\w+=,.@-]+", "name": r"[\w+=,.@-]+",  # IAM names
     "bucket": r"[a-z0-9.-]+", "n": r"\d+", "seconds": r"[\d.]+", "arn": r"\S+", "key": r"\S+",
+    "reads": r"\d+", "writes": r"\d+", "retries": r"\d+", "verb": r"apply|audit|teardown",
 }
 
 
@@ -795,6 +831,18 @@ def _templates() -> list[tuple[re.Pattern, str]]:
     return [(_regex(t), KO[t]) for t in items]
 
 
+def _counts(text: str) -> str:
+    """``"4 created, 1 unchanged"`` as ``"생성됨 4, 변경 없음 1"``."""
+    parts = [p.split(" ", 1) for p in text.split(", ")]
+    if all(len(p) == 2 and p[0].isdigit() and p[1] in OUTCOMES for p in parts):
+        return ", ".join(f"{OUTCOMES[o]} {n}" for n, o in parts)
+    return text
+
+
+#: Placeholders whose values are words of their own kind rather than messages.
+_VALUES = {"counts": _counts, "verb": lambda v: WORDS[v], "target": lambda v: WORDS.get(v, v)}
+
+
 def _labels(text: str) -> str:
     return re.sub(r"\[\[(.+?)\]\]", lambda m: CONSOLE_LABELS[m.group(1)][0], text)
 
@@ -806,7 +854,8 @@ def _one(text: str) -> str | None:
     for regex, korean in _templates():
         match = regex.fullmatch(text)
         if match:
-            values = {k: tr(v, "ko") for k, v in match.groupdict().items()}
+            values = {k: _VALUES[k](v) if k in _VALUES else tr(v, "ko")
+                      for k, v in match.groupdict().items()}
             return _labels(korean).format(**values)
     return None
 

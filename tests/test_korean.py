@@ -31,7 +31,7 @@ from ecsrole_lib.forms import (
     sandbox_limits,
     trunking_settings,
 )
-from ecsrole_lib.guide import broken_demo
+from ecsrole_lib.guide import broken_demo, ensure_on_sandbox, guide_roles, leftovers
 from ecsrole_lib.i18n import CONSOLE_LABELS, KO, PAGE, tr, untranslated
 from ecsrole_lib.plan import plan
 from ecsrole_lib.report import Report
@@ -75,6 +75,10 @@ def test_the_notebooks_operations_show_no_english_sentence_in_korean(session):
         show(f"{name} apply again", apply(spec, session), spec)
         show(f"{name} audit", audit(spec, session), spec)
     demo = broken_demo(session)
+    roles = guide_roles(SPECS[0])
+    shown["guide roles"] = str(roles.table().translated("ko"))
+    shown["guide set-up"] = str(ensure_on_sandbox(session, roles).translated("ko"))
+    shown["demo"] = str(demo.table().translated("ko"))
     show("demo audit", audit(demo.spec, session), demo.spec)
     with pytest.raises(ConflictError) as refused:  # it holds what its spec does not describe
         teardown(demo.spec, session)
@@ -83,6 +87,7 @@ def test_the_notebooks_operations_show_no_english_sentence_in_korean(session):
     for spec in SPECS:
         show(f"{spec.role_name} teardown", teardown(spec, session), spec)
         show(f"{spec.role_name} teardown again", teardown(spec, session), spec)
+    shown["leftovers"] = str(leftovers(session, roles).table().translated("ko"))
     for item in errata():
         shown[f"erratum {item.id}"] = str(erratum(item.id, session, SPECS[1], "ko"))
     shown["sandbox limits"] = str(sandbox_limits(lang="ko"))

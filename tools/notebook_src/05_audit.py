@@ -69,10 +69,10 @@ form.whoami()
 
 # %%
 roles = guide_roles(form.spec)
-roles
+form.view(roles)
 
 # %%
-ensure_on_sandbox(form.session, roles)
+form.view(ensure_on_sandbox(form.session, roles))
 
 # %% [markdown]
 # ## Audit the container instance role
@@ -113,7 +113,7 @@ form.audit(roles[TRUNKING_ROLE])
 
 # %%
 demo = broken_demo(form.session, region)
-demo
+form.view(demo)
 
 # %%
 findings = form.audit(demo.spec)

@@ -60,14 +60,14 @@ form.whoami()
 
 # %%
 roles = guide_roles(form.spec)
-roles
+form.view(roles)
 
 # %%
-ensure_on_sandbox(form.session, roles, dry_run=dry_run)
+form.view(ensure_on_sandbox(form.session, roles, dry_run=dry_run))
 
 # %%
 demo = broken_demo(form.session, region, dry_run=dry_run)
-demo
+form.view(demo)
 
 # %% [markdown]
 # ## The demo role of 05: refused without force, and why
@@ -119,4 +119,4 @@ form.run()
 # by name; anything listed as *kept* was not made by the guide.
 
 # %% tags=["summary"]
-leftovers(form.session, roles, region)
+form.view(leftovers(form.session, roles, region))
