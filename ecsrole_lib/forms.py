@@ -42,7 +42,7 @@ from .errors import EcsRoleError, Problem, ValidationError
 from .export import CliRun, export_cli, rollout_commands, run_cli, write_exports
 from .i18n import tr, word
 from .plan import LANGS, Plan, plan
-from .report import CELL_STYLE, Report
+from .report import CELL_STYLE, Report, pad, text_width
 from .sandbox import LIMITS
 from .spec import FEATURES, INSTANCE_KINDS, RoleSpec
 
@@ -156,12 +156,12 @@ class Table:
     note: str = ""
 
     def __str__(self) -> str:
-        widths = [max([len(h)] + [len(str(r[i])) for r in self.rows])
+        widths = [max([text_width(h)] + [text_width(str(r[i])) for r in self.rows])
                   for i, h in enumerate(self.header)]
         lines = [self.title]
         if self.rows:
-            lines.append("  ".join(h.ljust(w) for h, w in zip(self.header, widths)).rstrip())
-        lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip()
+            lines.append("  ".join(pad(h, w) for h, w in zip(self.header, widths)).rstrip())
+        lines += ["  ".join(pad(str(c), w) for c, w in zip(row, widths)).rstrip()
                   for row in self.rows]
         if self.note:
             lines += ["", self.note]

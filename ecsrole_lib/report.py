@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .i18n import tr, word
 
-__all__ = ["Report", "Row"]
+__all__ = ["Report", "Row", "pad", "text_width"]
 
 #: Notebook style sheets right-align table cells; the guide's tables read left to right.
 CELL_STYLE = "text-align:left;vertical-align:top"
@@ -105,11 +105,11 @@ class Report:
         lang = self.lang
         outcomes = [word(r.outcome, lang) for r in self.rows]
         head = [word(h, lang) for h in ("step", "outcome", "reason")]
-        widths = [max([_width(head[0])] + [len(r.step) for r in self.rows]),
-                  max([_width(head[1])] + [_width(o) for o in outcomes])]
-        lines = [f"{_pad(head[0], widths[0])}  {_pad(head[1], widths[1])}  {head[2]}"]
+        widths = [max([text_width(head[0])] + [len(r.step) for r in self.rows]),
+                  max([text_width(head[1])] + [text_width(o) for o in outcomes])]
+        lines = [f"{pad(head[0], widths[0])}  {pad(head[1], widths[1])}  {head[2]}"]
         for row, outcome in zip(self.rows, outcomes):
-            lines.append(f"{_pad(row.step, widths[0])}  {_pad(outcome, widths[1])}  "
+            lines.append(f"{pad(row.step, widths[0])}  {pad(outcome, widths[1])}  "
                          f"{tr(row.reason, lang)}")
             if row.arn:
                 lines.append(f"{'':<{widths[0]}}  {'':<{widths[1]}}  {row.arn}")
@@ -148,10 +148,10 @@ class Report:
                 f"{rows}</table>" + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
 
 
-def _width(text: str) -> int:
+def text_width(text: str) -> int:
     """Columns ``text`` takes in a terminal: Hangul syllables are two wide."""
     return sum(2 if "\uac00" <= c <= "\ud7a3" else 1 for c in text)
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - text_width(text))
