@@ -107,6 +107,11 @@ class _Dumper(yaml.SafeDumper):
         return True
 
     def choose_scalar_style(self) -> str:
+        # YAML reads NEL, LS, PS (and CR, LF) as line breaks and folds them: a value holding
+        # one is written double-quoted, where they are escapes (\N, \L, \P), so it reads
+        # back exactly.
+        if any(c in _LINE_BREAKS for c in self.event.value):
+            return '"'
         # PyYAML quotes every explicitly tagged scalar; write !Ref x, not !Ref 'x', when a
         # plain scalar reads back the same.
         if self.analysis is None:
@@ -117,6 +122,9 @@ class _Dumper(yaml.SafeDumper):
                 else self.analysis.allow_block_plain):
             return ""
         return super().choose_scalar_style()
+
+
+_LINE_BREAKS = "\r\n\x85\u2028\u2029"
 
 
 def _represent_intrinsic(dumper: yaml.SafeDumper, data: Intrinsic):
@@ -152,12 +160,18 @@ def _value(obj: Any) -> Any:
 
 
 def _text(value: str) -> Any:
-    """A value from the spec, exactly: ``${`` in it is not a reference (``!Sub`` with ``${!``).
+    """A value from the spec, exactly: a ``${`` in it is no reference.
+
+    A plain string holding ``${`` reads as a forgotten ``!Sub`` (cfn-lint), and
+    ``!Sub`` with nothing to fill in is needless (cfn-lint W1020): the value is
+    joined from pieces that split each ``${`` between its ``$`` and ``{``.
 
     >>> _text("costs ${5}")
-    Intrinsic(tag='!Sub', value='costs ${!5}')
+    Intrinsic(tag='!Join', value=['', ['costs $', '{5}']])
     """
-    return Sub(literal(value)) if "${" in value else value
+    if "${" not in value:
+        return value
+    return Intrinsic("!Join", ["", re.split(r"(?<=\$)(?=\{)", value)])
 
 
 def _arn(arn: str, partition: str) -> Any:
@@ -234,7 +248,9 @@ def _not_expressible(spec: RoleSpec) -> list[str]:
     if spec.trunking:
         items.append("awsvpcTrunking for the role's principal (aws ecs put-account-setting)")
     if "s3_config" in spec.features:
-        items.append(f"uploading {spec.config_key} to the bucket (aws s3api put-object)")
+        # Not the key itself: the template's Description cannot carry a value exactly.
+        items.append("uploading ecs.config to the bucket under the spec's config_key "
+                     "(aws s3api put-object)")
     if spec.instance_kind == "ec2":
         items.append("tags on the instance profile (aws iam tag-instance-profile)")
     if "cloudwatch_logs" in spec.features:
@@ -397,7 +413,7 @@ def _template(spec: RoleSpec, the_plan: Plan) -> dict[str, Any]:
                  "least_privilege": spec.least_privilege, "trunking": spec.trunking,
                  "region": spec.region},
         "Steps": placed,
-        "FollowUp": follow_up_commands(spec, the_plan),
+        "FollowUp": [_text(c) for c in follow_up_commands(spec, the_plan)],
     }}
     return {
         "AWSTemplateFormatVersion": "2010-09-09",

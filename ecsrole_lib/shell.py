@@ -14,9 +14,9 @@ aws iam create-role \\
     --role-name r \\
     --description '$(touch pwned)'
 >>> print(command("aws", "iam", "attach-role-policy", policy_arn=ShellVar("POLICY_ARN")))
-aws iam attach-role-policy --policy-arn "${POLICY_ARN}"
+aws iam attach-role-policy --policy-arn "$POLICY_ARN"
 >>> print(Word("arn:aws:iam::", ShellVar("ACCOUNT_ID"), ":role/$x").render())
-"arn:aws:iam::${ACCOUNT_ID}:role/\\$x"
+"arn:aws:iam::$ACCOUNT_ID:role/\\$x"
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class ShellVar:
             raise ValueError(f"not a shell variable name the guide defines: {self.name!r}")
 
     def render(self) -> str:
-        return '"${' + self.name + '}"'
+        return '"$' + self.name + '"'
 
     def __str__(self) -> str:
         return "${" + self.name + "}"
@@ -95,9 +95,13 @@ class Word:
 
     def render(self) -> str:
         out = []
-        for part in self.parts:
+        for index, part in enumerate(self.parts):
             if isinstance(part, ShellVar):
-                out.append("${" + part.name + "}")
+                after = self.parts[index + 1] if index + 1 < len(self.parts) else ""
+                # Braces only where a name character follows: "${" then appears in the
+                # script only where a value put it (which a CloudFormation linter reads).
+                joined = isinstance(after, str) and re.match(r"[A-Za-z0-9_]", after)
+                out.append("${" + part.name + "}" if joined else "$" + part.name)
             elif isinstance(part, Subst):
                 out.append("$(" + part.text + ")")
             else:

@@ -430,6 +430,14 @@ class RoleSpec:
         if not isinstance(key, str) or not 1 <= len(key.encode()) <= 1024 or key.startswith("/"):
             found.append(Problem("config_key", key,
                                  "must be an S3 object key of 1 to 1,024 bytes, not starting with '/'"))
+        elif any(ord(c) < 0x20 or c == "\x7f" for c in key):
+            # Amazon S3 User Guide, "Naming Amazon S3 objects": ASCII control characters need
+            # special handling, and XML end-of-line handling rewrites carriage returns in keys
+            # (ListObjects, DeleteObjects); a NUL cannot travel in a shell argument at all.
+            found.append(Problem("config_key", key,
+                                 "must not hold ASCII control characters (0x00-0x1F, 0x7F): "
+                                 "Amazon S3 asks to avoid them in object keys (XML rewrites a "
+                                 "carriage return), and no shell argument can carry a NUL"))
         return found
 
     def _quota_problems(self) -> list[Problem]:

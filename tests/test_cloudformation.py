@@ -235,7 +235,7 @@ def test_metadata_accounts_for_every_plan_step_and_description_for_the_rest(name
     assert ("enable_awsvpc_trunking" in follow_ups) == spec.trunking == (
         "awsvpcTrunking" in description)
     assert ("upload_ecs_config" in follow_ups) == ("s3_config" in spec.features) == (
-        f"uploading {spec.config_key} to the bucket" in description)
+        "uploading ecs.config to the bucket under the spec's config_key" in description)
     # Everything the page's role needs is a resource: role, profile (ec2), logs policy, bucket.
     types = sorted(r["Type"] for r in template["Resources"].values())
     expected = ["AWS::IAM::Role"] + (["AWS::IAM::InstanceProfile"]
@@ -261,9 +261,11 @@ def test_every_arn_is_in_the_stacks_partition_and_names_are_parameters():
         "arn:aws-cn:iam::111122223333:policy/p/extra"]
     assert resolve(properties["PermissionsBoundary"], china) == \
         "arn:aws-cn:iam::111122223333:policy/boundary"
-    # A '${' in the S3 key is the key's, not a CloudFormation variable.
+    # A '${' in the S3 key is the key's: neither a CloudFormation variable nor an IAM policy
+    # variable (IAM's ${$} stands for a literal '$', issue 9).
     document = resolve(properties["Policies"][0]["PolicyDocument"], china)
-    assert document["Statement"][0]["Resource"] == "arn:aws-cn:s3:::a.b-c/x/${not-a-variable}.conf"
+    assert document["Statement"][0]["Resource"] == \
+        "arn:aws-cn:s3:::a.b-c/x/${$}{not-a-variable}.conf"
     assert {"Key": "created-by", "Value": "ecsrole-guide"} in properties["Tags"]
     assert properties["Path"] == "/a/b/" and properties["Description"] == spec.description
 

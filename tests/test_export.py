@@ -280,7 +280,7 @@ def test_commands_follow_the_pages_order():
              "aws iam create-policy --policy-name cwlogspolicy",
              "aws iam list-policies",
              ('aws iam attach-role-policy --role-name ecsInstanceRole --policy-arn '
-             '"${POLICY_ARN}"'),
+             '"$POLICY_ARN"'),
              "aws ecs put-account-setting"]
     positions = [next(i for i, c in enumerate(commands) if c.startswith(o)) for o in order]
     assert positions == sorted(positions)

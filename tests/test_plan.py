@@ -164,7 +164,7 @@ def test_logs_commands_are_corrected_e4_e5():
     # CLI step 4 attaches the ARN that step 3 looked up: no variable it did not define.
     ids = the_plan.ids
     assert [o for o in commands_of(the_plan, "aws iam attach-role-policy")
-            if o["policy-arn"][0] == "${" + query["="][0] + "}"]
+            if o["policy-arn"][0] == "$" + query["="][0]]
     assert ids.index("find_logs_policy") < ids.index("attach_logs_policy")
     everything = "\n".join(the_plan.commands()) + "\n".join(the_plan.files().values())
     for typo in ("cwlogsppolicy", "arn:aws::iam", ":aws:policy/cwlogspolicy",
@@ -183,7 +183,7 @@ def test_trunking_command():
     # The principal is the role's ARN, read from IAM first: it works in any account.
     (read,) = commands_of(plan(FULL), "aws iam get-role")
     assert read["role-name"] == ["ecsInstanceRole"] and read["query"] == ["Role.Arn"]
-    assert setting["principal-arn"] == ["${" + read["="][0] + "}"]
+    assert setting["principal-arn"] == ["$" + read["="][0]]
 
 
 def test_least_privilege_documents():
@@ -219,7 +219,7 @@ def test_china_partition_arns():
     the_plan = plan(RoleSpec(region="cn-north-1", features=["cloudwatch_logs"]))
     attached = [o["policy-arn"][0] for o in commands_of(the_plan, "aws iam attach-role-policy")]
     assert "arn:aws-cn:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role" in attached
-    assert all(a.startswith("arn:aws-cn:") for a in attached if not a.startswith("${"))
+    assert all(a.startswith("arn:aws-cn:") for a in attached if not a.startswith("$"))
 
 
 def test_spec_choices_reach_the_commands():
