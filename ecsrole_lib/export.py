@@ -175,6 +175,9 @@ def export_cli(spec: RoleSpec, the_plan: Plan | None = None) -> str:
         "# Made by ecsrole-guide from its plan: the page's commands in the page's order, as",
         "# corrected where the page is wrong. Every write is guarded by a read, so running this",
         "# script again changes nothing. The JSON documents are written beside it, as the page does.",
+        *([comment(f"Planned for account {the_plan.account}; the script reads the account it "
+                   "runs in (ACCOUNT_ID below), so it works in any account.")]
+          if the_plan.account else []),
         'cd "$(dirname "$0")"',
         (f"export AWS_DEFAULT_REGION={quote(spec.region)}  # the spec's Region: S3 and ECS are "
         "regional; IAM is global"),

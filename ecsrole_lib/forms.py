@@ -209,8 +209,10 @@ class Identity:
     def lines(self) -> list[str]:
         where = ("the sandbox (a moto server on 127.0.0.1; no AWS account is used)"
                  if self.target == "sandbox" else "AWS, with the standard credential chain")
-        lines = [f"Target: {where}", f"Account: {self.account}", f"Caller ARN: {self.arn}",
-                 f"Region: {self.region}"]
+        stand_in = " (the sandbox's stand-in, not an AWS account of yours)" \
+            if self.target == "sandbox" else ""
+        lines = [f"Target: {where}", f"Account: {self.account}{stand_in}",
+                 f"Caller ARN: {self.arn}{stand_in}", f"Region: {self.region}"]
         if self.endpoint:
             lines.append(f"Endpoint: {self.endpoint} (AWS_ENDPOINT_URL)")
         lines.append("Dry run: the notebook only reads; apply reports what it would do."
@@ -481,6 +483,24 @@ def _validation_text(arn: str) -> str:
     return "accepted"
 
 
+def _iam_answer(session, spec: RoleSpec, arn: str) -> str:
+    """What IAM itself answers to ``arn`` as written (``GetPolicy``: a read, nothing changes)."""
+    from botocore.exceptions import ClientError
+
+    from .aws import Context
+
+    ctx = Context(session, spec.region)
+    try:
+        ctx.call("iam", "get_policy", ok_codes=("InvalidInput", "NoSuchEntity", "ValidationError"),
+                 PolicyArn=arn)
+        answer = "accepted it (a policy by that ARN exists)"
+    except ClientError as err:
+        error = err.response.get("Error", {})
+        answer = f"{error.get('Code')}: {error.get('Message')}"
+    where = "The sandbox (moto)" if ctx.sandbox else "IAM"
+    return f"{where} answers GetPolicy with the ARN as written: {answer}"
+
+
 def erratum(eid: str, session=None, spec: RoleSpec | None = None, lang: str = "en") -> ErratumView:
     """Erratum ``eid`` (``"E1"`` ... ``"E9"``), with what it does on ``session`` (read only).
 
@@ -495,6 +515,8 @@ def erratum(eid: str, session=None, spec: RoleSpec | None = None, lang: str = "e
         view.evidence.append(f"The guide's ARN check on the as-written ARN: {_validation_text(arn)}")
     if session is None:
         return view
+    if eid in ("E3", "E5"):
+        view.evidence.append(_iam_answer(session, spec, item.as_written.split("--policy-arn ")[-1]))
     iam = session.client("iam", region_name=spec.region)
     if eid == "E1" and spec.instance_profile_name:
         try:
@@ -559,23 +581,39 @@ def least_privilege_table(spec: RoleSpec, lang: str = "en") -> Table:
                  ).translated(lang)
 
 
+TRUNKING_TAKES_EFFECT = (
+    "The setting takes effect for container instances that register after it is set, launched "
+    "with this role's instance profile, on instance types that support ENI trunking; tasks "
+    "that use the awsvpc network mode then get a branch ENI on the instance's trunk ENI. "
+    "Instances registered before keep their ENI limits until they are replaced.")
+
+
 def trunking_settings(session, specs: Iterable[RoleSpec], lang: str = "en") -> Table:
-    """The effective ``awsvpcTrunking`` setting for each role's principal (read only)."""
+    """The effective ``awsvpcTrunking`` for each role's principal, beside what AWS would say.
+
+    Read as ``aws ecs list-account-settings --effective-settings --principal-arn ARN``
+    answers it (read only, through the guide's client factory).
+    """
+    from .aws import Context
+
     rows = []
-    sts = None
     for spec in specs:
-        sts = sts or session.client("sts", region_name=spec.region)
-        identity = sts.get_caller_identity()
+        ctx = Context(session, spec.region)
+        identity = ctx.call("sts", "get_caller_identity", "identifying the caller")
         partition = identity["Arn"].split(":")[1]
         arn = f"arn:{partition}:iam::{identity['Account']}:role{spec.path}{spec.role_name}"
-        settings = session.client("ecs", region_name=spec.region).list_account_settings(
-            name="awsvpcTrunking", principalArn=arn, effectiveSettings=True)["settings"]
+        settings = ctx.call("ecs", "list_account_settings", "reading awsvpcTrunking",
+                            name="awsvpcTrunking", principalArn=arn,
+                            effectiveSettings=True)["settings"]
         value = settings[0]["value"] if settings else "disabled"
-        rows.append((spec.role_name, "yes" if spec.trunking else "no", value))
-    note = ("Sandbox: " + LIMITS["account_setting_principal"] + "." if is_sandbox(session)
-            else "On AWS the setting is per principal: only the role that asked for it is enabled.")
+        on_aws = "enabled" if spec.trunking else "the account default (disabled unless set)"
+        rows.append((spec.role_name, "yes" if spec.trunking else "no", value, on_aws))
+    note = TRUNKING_TAKES_EFFECT
+    if is_sandbox(session) and "account_setting_principal" in LIMITS:
+        note = "Sandbox: " + LIMITS["account_setting_principal"] + ". " + note
     return Table("awsvpcTrunking, effective for each role's principal",
-                 ("role", "asked for trunking", "awsvpcTrunking"), rows, note).translated(lang)
+                 ("role", "asked for trunking", "awsvpcTrunking (this target)", "on AWS"),
+                 rows, note).translated(lang)
 
 
 def sandbox_limits(*topics: str, lang: str = "en") -> Table:
@@ -665,6 +703,7 @@ class RoleForm(widgets.VBox):
             _choice("features", feature, FEATURES)
         self.action = action
         self._sessions: dict[tuple[str, str], Any] = {}
+        self._identities: dict[tuple[str, str], dict[str, str]] = {}
         self.last_result: RunResult | None = None
         self.last_error: BaseException | None = None
         style = {"description_width": "9em"}
@@ -741,11 +780,24 @@ class RoleForm(widgets.VBox):
             "instance_kind": self.w_instance_kind.value,
             "features": [f for f, w in self.w_features.items() if w.value],
             "least_privilege": self.w_least_privilege.value,
-            "config_bucket": self.w_config_bucket.value.strip() or None,
+            "config_bucket": self.w_config_bucket.value.strip() or self._default_bucket(),
             "cluster_name": self.w_cluster_name.value.strip(),
             "trunking": self.w_trunking.value, "method": self.method,
             "dry_run": self.dry_run, "lang": self.lang,
         }
+
+    def _default_bucket(self) -> str | None:
+        """An empty config bucket, with ``s3_config`` chosen: one named after the account.
+
+        Bucket names are global, so the default is derived from the account the form
+        talks to (on AWS, yours), never a fixed name that exists only on the sandbox.
+        """
+        if not self.w_features["s3_config"].value:
+            return None
+        try:
+            return f"ecsrole-guide-config-{self.whoami().account}"
+        except EcsRoleError:
+            return None  # the spec then says config_bucket is required
 
     @property
     def spec(self) -> RoleSpec:
@@ -846,9 +898,20 @@ class RoleForm(widgets.VBox):
                 f"[button: {self.action}]")
 
     # -- what the notebook cells call -------------------------------------------------------
+    def _known_account(self) -> str | None:
+        """The real account, once ``whoami`` read it on AWS (the sandbox's stand-in never)."""
+        if self.target != "aws":
+            return None
+        identity = self._identities.get((self.target, self.w_region.value.strip()))
+        return identity["Account"] if identity else None
+
     def plan(self) -> Plan:
-        """The plan for the current values, in the form's language."""
-        return plan(self.spec, self.lang)
+        """The plan for the current values, in the form's language.
+
+        On AWS, once :meth:`whoami` has read the account, the documents and commands
+        name it; before that, and on the sandbox, they say ``${ACCOUNT_ID}``.
+        """
+        return plan(self.spec, self.lang, account=self._known_account())
 
     def step(self, step_id: str) -> StepView | Table:
         """One step of the plan, with its console clicks and AWS CLI command.
@@ -883,7 +946,10 @@ class RoleForm(widgets.VBox):
 
         # Through the guide's client factory: retried, bounded, errors as CredentialsError
         # or AwsError (never a raw botocore traceback).
-        identity = whoami(self.session, self.w_region.value.strip() or "us-east-1")
+        key = (self.target, self.w_region.value.strip())
+        if key not in self._identities:  # read once per target and Region
+            self._identities[key] = whoami(self.session, key[1] or "us-east-1")
+        identity = self._identities[key]
         endpoint = "" if self.target == "sandbox" else os.environ.get("AWS_ENDPOINT_URL", "")
         return Identity(self.target, self.w_region.value.strip(), identity["Account"],
                         identity["Arn"], endpoint, self.dry_run, self.action, self.lang)

@@ -319,3 +319,78 @@ def test_every_command_file_is_in_files(spec):
             assert name in files, name
         if "--body" in command:
             assert parse(command)[1]["body"][0] in files
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 11: what a step shows works when pasted into a real account.
+# ---------------------------------------------------------------------------------------
+SPECS = [FULL, RoleSpec(instance_kind="external", features=["ecr", "cloudwatch_logs"],
+                        least_privilege=True),
+         RoleSpec(features=["s3_config", "cloudwatch_logs"], least_privilege=True,
+                  config_bucket="b-1", path="/ecs/", trunking=True)]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=["full", "external-least", "least-trunking"])
+def test_per_step_commands_use_only_variables_an_earlier_shown_command_defined(spec):
+    defined: set[str] = set()
+    for step in plan(spec):
+        for command in step.setup + step.cli:
+            if command.startswith("# "):
+                continue
+            body = ASSIGNMENT.fullmatch(command)
+            used = set(re.findall(r"\$\{?([A-Z_][A-Z0-9_]*)", body.group(2) if body else command))
+            assert used <= defined, (step.id, used - defined, command)
+            if body:
+                defined.add(body.group(1))
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=["full", "external-least", "least-trunking"])
+def test_a_known_account_fills_every_document_and_nothing_is_left_to_replace(spec):
+    the_plan = plan(spec, account="444455556666")
+    shown = "\n".join(the_plan.files().values()) + "\n".join(
+        c for s in the_plan for c in s.setup + s.cli) + "\n".join(s.note for s in the_plan)
+    assert "${ACCOUNT_ID}" not in shown and "123456789012" not in shown
+    if spec.instance_kind == "external":
+        trust = json.loads(the_plan.files()["instance-role-trust-policy.json"])
+        assert trust["Statement"][0]["Condition"]["StringEquals"] == {
+            "aws:SourceAccount": "444455556666"}
+
+
+def test_an_unknown_account_is_said_plainly_where_a_file_needs_it():
+    the_plan = plan(SPECS[1])
+    for step in the_plan:
+        for name in step.account_files:
+            assert "${ACCOUNT_ID}" in step.files[name]
+            assert "replace it with your 12-digit account id" in step.note
+            assert "ACCOUNT_ID=$(aws sts get-caller-identity" in step.note
+    assert {n for s in the_plan for n in s.account_files} == {
+        "instance-role-trust-policy.json", "instance-cw-logs.json"}
+
+
+def test_external_console_says_which_policies_to_select_at_step_6():
+    clicks = plan(SPECS[1])["create_role"].console_path("en")
+    six = next(c for c in clicks if c.startswith("6."))
+    assert "AmazonSSMManagedInstanceCore" in six and "AmazonEC2ContainerServiceforEC2Role" in six
+
+
+def test_claims_hold_against_the_union_of_policies():
+    the_plan = plan(RoleSpec(features=["s3_config", "cloudwatch_logs"], least_privilege=True,
+                             config_bucket="b-1"))
+    logs = the_plan["create_logs_policy"].note
+    assert "cannot write logs" not in logs and "union" in logs
+    assert "logs:CreateLogStream and logs:PutLogEvents on *" in logs
+    bucket = the_plan["create_config_bucket"].note
+    assert "only the role reads" not in bucket and "any principal" in bucket
+
+
+def test_the_guides_additions_are_marked_as_its_own():
+    the_plan = plan(RoleSpec(features=["s3_config", "cloudwatch_logs"], config_bucket="b-1"))
+    for step_id, added in (("create_role", "--tags"), ("create_instance_profile", "--tags"),
+                           ("create_logs_policy", "--tags"), ("upload_ecs_config", "--tagging"),
+                           ("create_config_bucket", "put-bucket-tagging")):
+        cli = the_plan[step_id].cli
+        marks = [i for i, c in enumerate(cli) if c.startswith("# Added by ecsrole-guide")]
+        uses = [i for i, c in enumerate(cli) if added in c and not c.startswith("#")]
+        assert marks and uses and marks[0] < uses[0], step_id
+    # The page's own commands carry no mark.
+    assert not any(c.startswith("#") for c in the_plan["attach_managed_policy"].cli)

@@ -210,7 +210,7 @@ def test_the_cli_script_sends_every_value_exactly(spec, session, wipe, tmp_path_
     run_cli(spec, session, workdir=folder)
     assert read_back(session, spec) == expected(spec)
     again = run_cli(spec, session, workdir=folder)
-    assert not re.search(r"^\S+: done$", again.stdout, re.M), again.stdout  # all: already done
+    assert not re.search(r"^\S+: done$", again.stdout, re.MULTILINE), again.stdout  # all: already done
     assert {r.outcome for r in audit(spec, session).rows} <= {"ok", "info"}
 
 
