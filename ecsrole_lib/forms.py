@@ -119,7 +119,7 @@ def localize(report: Report, lang: str, *specs: RoleSpec) -> Report:
     titles: dict[str, str] = {}
     for spec in specs:
         titles.update({s.id: s.title(lang) for s in plan(spec, lang)})
-    rows = [dataclasses.replace(r, title=titles.get(r.step, r.title)) for r in report.rows]
+    rows = [dataclasses.replace(r, title=titles.get(r.step, tr(r.title, lang))) for r in report.rows]
     return dataclasses.replace(report, rows=rows, notes=list(report.notes), lang=lang)
 
 

@@ -67,7 +67,7 @@ CONSOLE_LABELS: dict[str, tuple[str, str]] = {
 OUTCOMES = {
     "created": "생성됨", "updated": "수정됨", "unchanged": "변경 없음", "planned": "예정",
     "skipped": "건너뜀", "removed": "삭제됨", "kept": "유지됨", "waited": "대기함",
-    "ok": "정상", "missing": "없음", "drift": "드리프트", "conflict": "충돌", "extra": "추가 정책",
+    "ok": "정상", "fails": "실패", "missing": "없음", "drift": "드리프트", "conflict": "충돌", "extra": "추가 정책",
     "info": "정보",
 }
 
@@ -746,6 +746,42 @@ KO.update({
     "made by the guide (tagged)": "가이드가 만듦(태그 있음)", "not made by the guide: kept": "가이드가 만들지 않음: 유지",
     "policy": "정책", "bucket": "버킷", "a bucket": "버킷", "the config bucket": "구성 버킷",
     "ECS account setting": "ECS 계정 설정", "the account": "계정",
+})
+
+#: The audit's doctor row (its summary; the doctor's own per-call reasons have no Korean yet).
+KO.update({
+    "Will an instance with this role work?": "이 역할을 가진 인스턴스가 동작합니까?",
+    "an instance with this role registers, and every call the agent makes for the spec's "
+    "features is allowed":
+        "이 역할을 가진 인스턴스는 등록되며, 에이전트가 사양의 기능을 위해 하는 모든 호출이 허용됩니다",
+    "no role, so no instance can use it": "역할이 없으므로 어떤 인스턴스도 쓸 수 없습니다",
+    "an instance with this role does not register: {failures} (doctor(spec) explains each, with the fix)":
+        "이 역할을 가진 인스턴스는 등록되지 않습니다: {failures} (doctor(spec)이 각각을 해결 방법과 함께 "
+        "설명합니다)",
+    "an instance with this role registers, but {failures} (doctor(spec) explains each, with the fix)":
+        "이 역할을 가진 인스턴스는 등록되지만, {failures} (doctor(spec)이 각각을 해결 방법과 함께 "
+        "설명합니다)",
+    # merged from main: the identity's stand-ins, IAM's answer for E3/E5, the trunking table
+    "Account: {account} (the sandbox's stand-in, not an AWS account of yours)":
+        "계정: {account}(샌드박스의 대역이며 사용자의 AWS 계정이 아님)",
+    "Caller ARN: {arn} (the sandbox's stand-in, not an AWS account of yours)":
+        "호출자 ARN: {arn}(샌드박스의 대역이며 사용자의 AWS 계정이 아님)",
+    "The sandbox (moto) answers GetPolicy with the ARN as written: {answer}":
+        "샌드박스(moto)가 페이지에 적힌 ARN으로 GetPolicy에 답한 것: {answer}",
+    "IAM answers GetPolicy with the ARN as written: {answer}":
+        "IAM이 페이지에 적힌 ARN으로 GetPolicy에 답한 것: {answer}",
+    "accepted it (a policy by that ARN exists)": "받아들였습니다(그 ARN의 정책이 있음)",
+    "awsvpcTrunking (this target)": "awsvpcTrunking(이 대상)", "on AWS": "AWS에서",
+    "the account default (disabled unless set)": "계정 기본값(설정하지 않으면 disabled)",
+    "The setting takes effect for container instances that register after it is set, launched "
+    "with this role's instance profile, on instance types that support ENI trunking; tasks that "
+    "use the awsvpc network mode then get a branch ENI on the instance's trunk ENI. Instances "
+    "registered before keep their ENI limits until they are replaced.":
+        "이 설정은 설정한 뒤에 등록되고, 이 역할의 인스턴스 프로파일로 시작되며, ENI 트렁킹을 지원하는 "
+        "인스턴스 유형인 컨테이너 인스턴스에 적용됩니다. 그러면 awsvpc 네트워크 모드를 쓰는 태스크가 "
+        "인스턴스의 트렁크 ENI에서 브랜치 ENI를 받습니다. 그 전에 등록된 인스턴스는 교체될 때까지 ENI "
+        "한도를 유지합니다.",
+    "Sandbox: {limit}. {note}": "샌드박스: {limit}. {note}",
 })
 
 #: Texts of the sandbox's limits table and the form's views.
