@@ -76,8 +76,6 @@ def _sandbox_notes(ctx: Context, spec: RoleSpec, report: Report) -> None:
     report.note("Sandbox: " + LIMITS["iam_names"] + ".")
     if spec.instance_kind == "ec2":
         report.note("Sandbox: " + LIMITS["propagation"] + ".")
-    if spec.trunking:
-        report.note("Sandbox: " + LIMITS["account_setting_principal"] + ".")
     if spec.instance_kind == "external":
         report.note("Sandbox: " + LIMITS["ssm_activation"] + ".")
     if "ecr" in spec.features:

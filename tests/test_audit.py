@@ -157,7 +157,9 @@ def test_changed_ecs_config_and_public_bucket(session):
 
 def test_trunking_not_enabled(session):
     apply(FULL, session)
-    session.client("ecs").delete_account_setting(name="awsvpcTrunking")
+    role_arn = session.client("iam").get_role(RoleName=FULL.role_name)["Role"]["Arn"]
+    # The setting is the role's own (as on AWS), so that is the one someone deletes.
+    session.client("ecs").delete_account_setting(name="awsvpcTrunking", principalArn=role_arn)
     found = findings(audit(FULL, session))
     assert list(found) == ["enable_awsvpc_trunking"]
     assert "awsvpcTrunking" in found["enable_awsvpc_trunking"].reason
