@@ -611,6 +611,11 @@ KO: dict[str, str] = {
     # the sandbox's limits, by topic
     "iam names": "IAM 이름", "ssm activation": "SSM 활성화",
     "account setting principal": "계정 설정의 보안 주체", "policy simulator": "정책 시뮬레이터",
+    "account setting caller": "계정 설정의 호출자",
+    "the sandbox has no sign-in, so an ECS account setting call without a principal acts on the "
+    "account default, as the root user's does; on AWS it acts on the calling user's or role's own":
+        "샌드박스에는 로그인이 없으므로 보안 주체 없이 한 ECS 계정 설정 호출은 루트 사용자의 호출처럼 "
+        "계정 기본값에 적용됩니다. AWS에서는 호출한 사용자나 역할 자신의 설정에 적용됩니다",
     "propagation": "전파",
     "the service (3rd field) must be 'iam', found '{found}' (an extra ':' after the partition? erratum E3)":
         "서비스(3번째 필드)는 'iam'이어야 하는데 '{found}'입니다(파티션 뒤에 ':'가 하나 더 있습니까? "

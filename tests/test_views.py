@@ -59,8 +59,8 @@ RELEVANT = {
     "01_container_instance_role": {"iam_names", "propagation"},
     "02_feature_permissions": {"iam_names", "policy_simulator", "propagation"},
     "03_ecs_anywhere": {"iam_names", "ssm_activation"},
-    "04_eni_trunking": {"iam_names", "propagation", "account_setting_principal"},
-    "05_audit": {"policy_simulator", "account_setting_principal", "ssm_activation"},
+    "04_eni_trunking": {"iam_names", "propagation", "account_setting_caller"},
+    "05_audit": {"policy_simulator", "ssm_activation"},
 }
 
 

@@ -115,4 +115,4 @@ form.picture()
 # ## What the sandbox cannot show
 
 # %%
-sandbox_limits("iam_names", "propagation", "account_setting_principal", lang=lang)
+sandbox_limits("iam_names", "propagation", "account_setting_caller", lang=lang)

@@ -173,4 +173,4 @@ form.export("exports")
 # boundaries set by others, or session policies, and the sandbox has no IAM policy simulator.
 
 # %%
-sandbox_limits("policy_simulator", "account_setting_principal", "ssm_activation", lang=lang)
+sandbox_limits("policy_simulator", "ssm_activation", lang=lang)
