@@ -75,6 +75,9 @@ LIMITS = {
         "account default, as the root user's does; on AWS it acts on the calling user's or role's own"),
     "policy_simulator": "moto has no IAM policy simulator; permissions are checked from the policy documents",
     "propagation": "the sandbox is consistent at once; on AWS a new instance profile may need about ten seconds",
+    "iam_xml_carriage_return": (
+        "moto writes a carriage return in an IAM description raw into its XML answer, which reads "
+        "back as a line feed (AWS escapes it)"),
 }
 
 
@@ -92,6 +95,9 @@ CORRECTIONS = {
         "role or user changes nothing"),
     "deleted_bucket_tags": (
         "a deleted bucket's tags (and its objects') are not handed to the next bucket of that name"),
+    "policy_arn_validation": (
+        "IAM refuses a malformed policy ARN with InvalidInput (the page's errata E3 and E5), "
+        "instead of answering NoSuchEntity"),
 }
 
 
@@ -371,6 +377,37 @@ def _attachment_count() -> None:
     IAMBackend.attach_user_policy = attach_user_policy
 
 
+def _policy_arn_validation() -> None:
+    """A malformed policy ARN is refused with ``InvalidInput``, as IAM does.
+
+    IAM validates every element of an IAM resource ARN passed to its API: the
+    partition, the service ``iam``, an empty Region, a valid resource type
+    (AWS's notice of 2024 on strict IAM ARN validation; IAM API Reference,
+    AttachRolePolicy, Errors: ``InvalidInput``,
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachRolePolicy.html).
+    moto 5.2 looks the string up and answers
+    ``NoSuchEntity``, which would hide what the page's errata E3
+    (``arn:aws::iam::aws:policy/...``) and E5 (``arn:aws:iam:111122223333:aws:policy/...``)
+    do on AWS.
+    """
+    import re
+
+    from moto.iam.exceptions import InvalidInput
+    from moto.iam.models import IAMBackend
+
+    shape = re.compile(r"arn:aws[a-z-]*:iam::(aws|\d{12}):policy/.+")
+
+    def checked(method):
+        def call(self, policy_arn, *args, **kwargs):
+            if not shape.fullmatch(policy_arn):
+                raise InvalidInput(f"ARN {policy_arn} is not valid.")
+            return method(self, policy_arn, *args, **kwargs)
+        return call
+
+    for name in ("get_policy", "attach_role_policy", "detach_role_policy"):
+        setattr(IAMBackend, name, checked(getattr(IAMBackend, name)))
+
+
 # ---------------------------------------------------------------------------------------
 # AWS managed policies, built when first referenced (see the module docstring).
 # ---------------------------------------------------------------------------------------
@@ -647,6 +684,7 @@ _CORRECTORS = {
     "account_setting_principal": ("ecs", _account_setting_principal),
     "attachment_count": ("iam", _attachment_count),
     "deleted_bucket_tags": ("s3", _deleted_bucket_tags),
+    "policy_arn_validation": ("iam", _policy_arn_validation),  # after attachment_count: wraps it
 }
 _corrected: set[str] = set()  # services corrected in this process
 _correct_lock = threading.RLock()

@@ -442,3 +442,27 @@ def test_policies_served_to_concurrent_callers_while_they_are_built(reset_endpoi
         thread.join(120)
     assert not errors, errors
     assert listed == [every]
+
+
+# ---------------------------------------------------------------------------------------
+# policy_arn_validation: the page's errata E3 and E5 meet IAM's InvalidInput.
+# ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("arn", [
+    "arn:aws::iam::aws:policy/AmazonS3ReadOnlyAccess",        # E3: an extra ':'
+    "arn:aws:iam:111122223333:aws:policy/cwlogspolicy",       # E5: account in the Region field
+    "arn:aws:s3:::aws:policy/AmazonS3ReadOnlyAccess",         # not IAM
+])
+def test_a_malformed_policy_arn_is_invalid_input(arn, session, iam):
+    iam.create_role(RoleName="arn-check", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "ec2.amazonaws.com"}}]}))
+    for call in (lambda: iam.get_policy(PolicyArn=arn),
+                 lambda: iam.attach_role_policy(RoleName="arn-check", PolicyArn=arn)):
+        with pytest.raises(ClientError) as caught:
+            call()
+        assert caught.value.response["Error"]["Code"] == "InvalidInput"
+        assert caught.value.response["Error"]["Message"] == f"ARN {arn} is not valid."
+    # A well-formed ARN that names nothing is still NoSuchEntity.
+    with pytest.raises(ClientError) as missing:
+        iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/NoSuchPolicyAtAll")
+    assert missing.value.response["Error"]["Code"] == "NoSuchEntity"
