@@ -612,6 +612,13 @@ KO: dict[str, str] = {
     "iam names": "IAM 이름", "ssm activation": "SSM 활성화",
     "account setting principal": "계정 설정의 보안 주체", "policy simulator": "정책 시뮬레이터",
     "account setting caller": "계정 설정의 호출자",
+    "iam xml carriage return": "IAM XML의 캐리지 리턴",
+    "moto writes a carriage return in an IAM description raw into its XML answer, which reads "
+    "back as a line feed (AWS escapes it)":
+        "moto는 IAM 설명의 캐리지 리턴을 XML 응답에 그대로 써서 다시 읽으면 줄 바꿈이 됩니다(AWS는 "
+        "이스케이프합니다)",
+    "bucket created with its tags; it blocks all public access":
+        "태그와 함께 버킷을 만들었습니다. 모든 퍼블릭 액세스를 차단합니다",
     "the sandbox has no sign-in, so an ECS account setting call without a principal acts on the "
     "account default, as the root user's does; on AWS it acts on the calling user's or role's own":
         "샌드박스에는 로그인이 없으므로 보안 주체 없이 한 ECS 계정 설정 호출은 루트 사용자의 호출처럼 "
@@ -935,9 +942,11 @@ def tr(text: str, lang: str = "ko") -> str:
 
 #: Three or more English words in a row: a sentence left in English.
 _ENGLISH = re.compile(r"(?<![\w:/.=-])[A-Za-z]{2,}(?:[ ,]+[a-z]{2,}){2,}(?![\w/-])")
-#: What stays English in Korean text: product names, commands and code.
+#: What stays English in Korean text: product names, commands, code, and AWS's own answers
+#: (an error code and its message, as AWS wrote them).
 _KEEP = re.compile(r"Amazon [A-Z][\w ]*|AWS [A-Z][\w ]*|Elastic Container Service|Systems Manager"
-                   r"|CloudWatch Logs|aws [a-z0-9-]+ [\w-]+[^\n]*|`[^`]*`")
+                   r"|CloudWatch Logs|aws [a-z0-9-]+ [\w-]+[^\n]*|`[^`]*`"
+                   r"|\b(?:[A-Z][a-z]+){2,}: [^\n]*")
 
 
 def untranslated(text: str) -> list[str]:
