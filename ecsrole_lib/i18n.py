@@ -195,10 +195,10 @@ KO: dict[str, str] = {
     "Waiting for instance profile {profile} to be visible in IAM ...":
         "인스턴스 프로파일 {profile}이(가) IAM에 보일 때까지 기다리는 중 ...",
     "Instance profile visible after {seconds} s.": "{seconds}초 후 인스턴스 프로파일이 보입니다.",
-    "instance profile visible in IAM after {seconds} s; Amazon EC2 may need about ten more "
-    "seconds before an instance can launch with it":
-        "{seconds}초 후 IAM에 인스턴스 프로파일이 보입니다. Amazon EC2가 이것으로 인스턴스를 시작할 수 "
-        "있기까지 10초 정도 더 걸릴 수 있습니다",
+    "waited {seconds} s until the instance profile was visible in IAM; Amazon EC2 may need about "
+    "ten more seconds before an instance can launch with it":
+        "IAM에 인스턴스 프로파일이 보일 때까지 {seconds}초 기다렸습니다. Amazon EC2가 이것으로 인스턴스를 "
+        "시작할 수 있기까지 10초 정도 더 걸릴 수 있습니다",
     "instance profile {profile} was not visible after {seconds} s; wait a minute and run again "
     "(apply is safe to re-run)":
         "인스턴스 프로파일 {profile}이(가) {seconds}초 후에도 보이지 않습니다. 1분 기다린 후 다시 "

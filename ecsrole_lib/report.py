@@ -81,7 +81,8 @@ class Report:
     @property
     def findings(self) -> list[Row]:
         """Audit rows that need attention (anything but ``ok`` and ``info``)."""
-        return [r for r in self.rows if r.outcome not in ("ok", "info", "unchanged", "skipped")]
+        return [r for r in self.rows
+                if r.outcome not in ("ok", "info", "unchanged", "skipped", "waited")]
 
     def summary(self) -> str:
         counts: dict[str, int] = {}

@@ -46,8 +46,6 @@ def test_apply_still_says_it_writes_only_what_differs(session):
     assert "Writes: only what differs from the plan." in form_on(session).whoami().lines()
 
 
-@pytest.mark.xfail(strict=True, reason="needs steps.py WaitInstanceProfile.do to return "
-                                       "'waited' (the lead's change); remove this mark then")
 def test_a_first_apply_reports_that_it_waited_for_the_instance_profile(session):
     report = apply(RoleSpec(), session)
     assert report["wait_instance_profile"].outcome == "waited"
