@@ -160,7 +160,8 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
         title = step.title()
         if dry_run and (kind != "info"):
             outcome = UNCHANGED if found.state == OK and kind == "write" else PLANNED
-            reason = found.reason if outcome == UNCHANGED else f"would run: {step.cli[0].splitlines()[0]}"
+            first = next(c for c in step.setup + step.cli if not c.startswith("#"))
+            reason = found.reason if outcome == UNCHANGED else f"would run: {first.splitlines()[0]}"
             report.add(step.id, title, outcome, found.arn or step.action.arn(ctx), reason)
             continue
         if kind == "wait" and not (ctx.created & made):
