@@ -67,6 +67,8 @@ def record(ctx, spec: RoleSpec, token: str) -> None:
     Written before the change itself, so a crash in between leaves a note of
     something that is not there (teardown skips it), never a change without a note.
     """
+    if "role" in ctx.created:  # this run created it, with the guide's tag: nothing to note
+        return
     role = get_role(ctx, spec.role_name)
     if role is None or owned(role.get("Tags")) or token in added(role):
         return
@@ -406,7 +408,8 @@ class AddRoleToInstanceProfile(Action):
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
         name = self.spec.instance_profile_name
-        profile = get_instance_profile(ctx, name)
+        # A profile this run created is the guide's: no second read to learn that.
+        profile = None if "instance_profile" in ctx.created else get_instance_profile(ctx, name)
         if profile is not None and not owned(profile.get("Tags")):
             record(ctx, self.spec, "profile-role")
         try:
