@@ -787,11 +787,14 @@ class RoleForm(widgets.VBox):
     def _default_bucket(self) -> str | None:
         """An empty config bucket, with ``s3_config`` chosen: one named after the account.
 
-        Bucket names are global, so the default is derived from the account the form
-        talks to (on AWS, yours), never a fixed name that exists only on the sandbox.
+        Bucket names are global, so on AWS the default is derived from your account;
+        on the sandbox it says so (``ecsrole-guide-config-sandbox``), never the stand-in
+        account's number.
         """
         if not self.w_features["s3_config"].value:
             return None
+        if self.target == "sandbox":  # not the stand-in account's number: it is no one's
+            return "ecsrole-guide-config-sandbox"
         try:
             return f"ecsrole-guide-config-{self.whoami().account}"
         except EcsRoleError:
