@@ -78,7 +78,7 @@ def read_state(session: boto3.Session, region: str = "us-east-1") -> dict:
         roles[name] = {
             "path": full["Path"],
             "trust": policy_meaning(full["AssumeRolePolicyDocument"]),
-            "tags": tags(iam.list_roletags(RoleName=name)["Tags"]),
+            "tags": tags(iam.list_role_tags(RoleName=name)["Tags"]),
             "boundary": full.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn"),
             "description": full.get("Description"),
             "attached": sorted(p["PolicyArn"] for p in
@@ -105,7 +105,7 @@ def read_state(session: boto3.Session, region: str = "us-east-1") -> dict:
         version = iam.get_policy_version(PolicyArn=arn, VersionId=policy["DefaultVersionId"])
         local[arn] = {
             "document": policy_meaning(version["PolicyVersion"]["Document"]),
-            "tags": tags(iam.list_policytags(PolicyArn=arn)["Tags"]),
+            "tags": tags(iam.list_policy_tags(PolicyArn=arn)["Tags"]),
         }
     buckets = {}
     for bucket in s3.list_buckets()["Buckets"]:
