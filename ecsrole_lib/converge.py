@@ -63,6 +63,8 @@ def _start(spec: RoleSpec, session: boto3.Session | None, action: str,
     ctx.account = identity["Account"]
     ctx.caller_arn = identity["Arn"]
     ctx.partition = identity["Arn"].split(":")[1]
+    if not ctx.sandbox:  # what the report shows names the real account, never the stand-in's
+        the_plan = plan(spec, account=ctx.account)
     report = Report(action, target="sandbox" if ctx.sandbox else "AWS", account=ctx.account)
     return ctx, the_plan, report
 

@@ -931,7 +931,8 @@ class RoleForm(widgets.VBox):
         if step_id in the_plan.ids:
             return StepView(the_plan.ids.index(step_id) + 1, the_plan[step_id], self.lang)
         spec = self.spec
-        other = plan(dataclasses.replace(spec, least_privilege=not spec.least_privilege), self.lang)
+        other = plan(dataclasses.replace(spec, least_privilege=not spec.least_privilege), self.lang,
+                     account=self._known_account())
         if step_id in other.ids:
             return StepView(other.ids.index(step_id) + 1, other[step_id], self.lang,
                             alternative=f"not in this run's plan: the alternative with "
