@@ -691,18 +691,17 @@ class CreateConfigBucket(Action):
         key = self.spec.config_key
         foreign = [v for v in versions + markers if v["Key"] != key]
         for version in versions:
-            if version["Key"] == key:
-                version_id = {} if version["VersionId"] == "null" else {"VersionId": version["VersionId"]}
+            if version["Key"] == key:  # "null" names the version made before versioning
                 tags = ctx.call("s3", "get_object_tagging", Bucket=bucket, Key=key,
-                                **version_id)["TagSet"]
+                                VersionId=version["VersionId"])["TagSet"]
                 if not owned(tags):
                     foreign.append(version)
         if foreign:
             return KEPT, (f"bucket {bucket} still holds {len(foreign)} object(s) or version(s) "
                           f"the guide did not put there; {NEVER_FORCED}")
         for version in versions + markers:
-            version_id = {} if version["VersionId"] == "null" else {"VersionId": version["VersionId"]}
-            ctx.call("s3", "delete_object", Bucket=bucket, Key=version["Key"], **version_id)
+            ctx.call("s3", "delete_object", Bucket=bucket, Key=version["Key"],
+                     VersionId=version["VersionId"])
         ctx.call("s3", "delete_bucket", "deleting the config bucket", Bucket=bucket)
         forget(ctx, ("bucket", bucket))
         return REMOVED, "bucket deleted"
