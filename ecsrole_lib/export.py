@@ -27,7 +27,7 @@ from typing import Any
 import boto3
 
 from .errors import EcsRoleError
-from .plan import plan
+from .plan import Plan, plan
 from .render.cli import ACCOUNT_ID, POLICY_ARN, ROLE_ARN, _check_spec, account_parts, export_cli
 from .spec import RoleSpec
 
@@ -38,6 +38,7 @@ SCRIPT_NAME = "ecsrole-setup.sh"
 TEMPLATE_NAME = "ecsrole-role.cfn.yaml"
 FOLLOW_UP_NAME = "ecsrole-cfn-follow-up.sh"
 ROLLOUT_NAME = "ecsrole-rollout.sh"
+TERRAFORM_NAME = "ecsrole-role.tf"
 
 _ROLLOUT_HEAD = (
     "#!/usr/bin/env bash\n"
@@ -53,13 +54,15 @@ def write_exports(spec: RoleSpec, folder: str | os.PathLike, **rollout: Any) -> 
     Keys: ``script`` (the guarded AWS CLI script, executable), ``template``
     (the CloudFormation template), ``follow_up`` (what the template cannot
     express), ``rollout`` (the StackSets recipe; ``rollout`` keyword
-    arguments go to :func:`rollout_commands`), and one key per document the
+    arguments go to :func:`rollout_commands`), ``terraform`` (the same
+    resources for Terraform, :func:`export_terraform`), and one key per document the
     page writes beside its commands (``instance-role-trust-policy.json``,
     ``instance-cw-logs.json`` ...). Documents that name the account hold
     ``${ACCOUNT_ID}`` until the script, run, writes them again with it.
     """
     spec = _check_spec(spec)
     from .render.cloudformation import cloudformation_follow_up, export_cloudformation
+    from .render.terraform import export_terraform as terraform
 
     the_plan = plan(spec)
     out = Path(folder)
@@ -71,6 +74,7 @@ def write_exports(spec: RoleSpec, folder: str | os.PathLike, **rollout: Any) -> 
         ("follow_up", FOLLOW_UP_NAME, cloudformation_follow_up(spec, the_plan), 0o755),
         ("rollout", ROLLOUT_NAME, _ROLLOUT_HEAD
          + rollout_commands(spec, template_file=TEMPLATE_NAME, **rollout) + "\n", 0o755),
+        ("terraform", TERRAFORM_NAME, terraform(spec, the_plan), 0o644),
     ):
         path = out / name
         path.write_text(text, encoding="utf-8")
@@ -90,11 +94,11 @@ def rollout_commands(spec: RoleSpec, **options: Any) -> str:
     return recipe(spec, **options)
 
 
-def export_terraform(spec: RoleSpec) -> str:
+def export_terraform(spec: RoleSpec, the_plan: Plan | None = None) -> str:
     """The Terraform configuration; see :func:`ecsrole_lib.render.terraform.export_terraform`."""
     from .render.terraform import export_terraform as configuration
 
-    return configuration(spec)
+    return configuration(spec, the_plan)
 
 
 @dataclass
