@@ -28,11 +28,12 @@ import boto3
 
 from .errors import EcsRoleError
 from .plan import Plan, plan
-from .render.cli import ACCOUNT_ID, POLICY_ARN, ROLE_ARN, _check_spec, account_parts, export_cli
+from .render.base import check_spec
+from .render.cli import ACCOUNT_ID, POLICY_ARN, ROLE_ARN, account_parts, export_cli
 from .spec import RoleSpec
 
-__all__ = ["ACCOUNT_ID", "POLICY_ARN", "ROLE_ARN", "CliError", "CliRun", "account_parts", "export_cli",
-           "export_terraform", "rollout_commands", "run_cli", "write_exports"]
+__all__ = ["ACCOUNT_ID", "POLICY_ARN", "ROLE_ARN", "CliError", "CliRun", "account_parts",
+           "export_cli", "export_terraform", "rollout_commands", "run_cli", "write_exports"]
 
 SCRIPT_NAME = "ecsrole-setup.sh"
 TEMPLATE_NAME = "ecsrole-role.cfn.yaml"
@@ -60,7 +61,7 @@ def write_exports(spec: RoleSpec, folder: str | os.PathLike, **rollout: Any) -> 
     ``instance-cw-logs.json`` ...). Documents that name the account hold
     ``${ACCOUNT_ID}`` until the script, run, writes them again with it.
     """
-    spec = _check_spec(spec)
+    spec = check_spec(spec)
     from .render.cloudformation import cloudformation_follow_up, export_cloudformation
     from .render.terraform import export_terraform as terraform
 

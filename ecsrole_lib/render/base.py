@@ -22,9 +22,10 @@ from __future__ import annotations
 import abc
 from typing import Any
 
+from ..spec import RoleSpec
 from ..steps import Step
 
-__all__ = ["KINDS", "Renderer"]
+__all__ = ["KINDS", "Renderer", "check_spec"]
 
 #: The action kinds, one abstract method each, in the page's order.
 KINDS = (
@@ -98,3 +99,10 @@ class Renderer(abc.ABC):
     @abc.abstractmethod
     def show_activation(self, step: Step) -> Any:
         """The Amazon ECS Anywhere activation: shown, never run."""
+
+
+def check_spec(spec: Any) -> RoleSpec:
+    """``spec`` itself, or ``TypeError``: every rendering takes a :class:`RoleSpec`."""
+    if not isinstance(spec, RoleSpec):
+        raise TypeError(f"spec must be a RoleSpec, got {type(spec).__name__}")
+    return spec

@@ -24,7 +24,7 @@ from ..plan import Plan, plan
 from ..shell import ShellVar, Word, comment, heredoc, quote
 from ..spec import RoleSpec
 from ..steps import Step
-from .base import Renderer
+from .base import Renderer, check_spec
 
 __all__ = ["ACCOUNT_ID", "POLICY_ARN", "ROLE_ARN", "CliGuards", "account_parts", "export_cli"]
 
@@ -143,11 +143,6 @@ class CliGuards(Renderer):
                 *(comment(line) for line in step.command.split("\n"))]
 
 
-def _check_spec(spec) -> RoleSpec:
-    if not isinstance(spec, RoleSpec):
-        raise TypeError(f"spec must be a RoleSpec, got {type(spec).__name__}")
-    return spec
-
 
 def export_cli(spec: RoleSpec, the_plan: Plan | None = None) -> str:
     """A bash script of the plan's AWS CLI commands, each guarded so a re-run is safe.
@@ -167,7 +162,7 @@ def export_cli(spec: RoleSpec, the_plan: Plan | None = None) -> str:
         The plan to export; ``plan(spec)`` by default. Its language sets the
         language of the step titles in the comments.
     """
-    spec = _check_spec(spec)
+    spec = check_spec(spec)
     the_plan = the_plan or plan(spec)
     by_id = {e.id: e for e in errata()}
     guards = CliGuards()

@@ -34,7 +34,7 @@ from ..shell import ShellVar, Word, comment, heredoc, json_value, quote
 from ..spec import OWNER_TAG, RoleSpec
 from ..steps import S3_INLINE_NAME, Step
 from ..userdata import user_data_parts
-from .base import Renderer
+from .base import Renderer, check_spec
 
 __all__ = [
     "RESOURCES",
@@ -446,11 +446,6 @@ def _template(spec: RoleSpec, the_plan: Plan) -> dict[str, Any]:
     }
 
 
-def _check(spec: Any) -> RoleSpec:
-    if not isinstance(spec, RoleSpec):
-        raise TypeError(f"spec must be a RoleSpec, got {type(spec).__name__}")
-    return spec
-
 
 def export_cloudformation(spec: RoleSpec, the_plan: Plan | None = None) -> str:
     """A CloudFormation template (YAML) of ``spec``'s plan.
@@ -466,7 +461,7 @@ def export_cloudformation(spec: RoleSpec, the_plan: Plan | None = None) -> str:
     the_plan
         The plan to export; ``plan(spec)`` by default.
     """
-    spec = _check(spec)
+    spec = check_spec(spec)
     return dump(_template(spec, the_plan or plan(spec)))
 
 
@@ -565,7 +560,7 @@ class CloudFormationFollowUp(Renderer):
 
 def follow_up_commands(spec: RoleSpec, the_plan: Plan | None = None) -> list[str]:
     """The follow-up's commands, one string each (with the script's shell variables)."""
-    return [item.command for item in _follow_ups(_check(spec), the_plan or plan(spec))]
+    return [item.command for item in _follow_ups(check_spec(spec), the_plan or plan(spec))]
 
 
 def _default(variable: str, value: str) -> str:
@@ -587,7 +582,7 @@ def cloudformation_follow_up(spec: RoleSpec, the_plan: Plan | None = None) -> st
     parameter defaults; set ``ROLE_NAME``, ``CONFIG_BUCKET`` ... to what the
     stack was given.
     """
-    spec = _check(spec)
+    spec = check_spec(spec)
     the_plan = the_plan or plan(spec)
     lines = [
         "#!/usr/bin/env bash",
@@ -671,7 +666,7 @@ def rollout_commands(spec: RoleSpec, stack_set_name: str | None = None,
     ValidationError
         A name, account, OU id or the Region list is not valid.
     """
-    spec = _check(spec)
+    spec = check_spec(spec)
     if stack_set_name is None:
         stack_set_name = re.sub(r"[^-a-zA-Z0-9]", "-", f"ecsrole-{spec.role_name}")[:128]
     regions = list(regions) if regions is not None else [spec.region]

@@ -42,7 +42,7 @@ from ..shell import comment
 from ..spec import OWNER_TAG, RoleSpec
 from ..steps import S3_INLINE_NAME, Step
 from ..userdata import ecs_config
-from .base import Renderer
+from .base import Renderer, check_spec
 
 __all__ = ["RESOURCES", "Ref", "TerraformRenderer", "export_terraform", "string"]
 
@@ -318,8 +318,11 @@ def _variable(name: str, default: str, description: str, kind: str = "string") -
                                          ("description", string(description))])
 
 
-def _variables(spec: RoleSpec, the_plan: Plan) -> list[str]:
-    kinds = {s.action.render_as for s in the_plan}
+def _kinds(the_plan: Plan) -> set[str]:
+    return {step.action.render_as for step in the_plan}
+
+
+def _variables(spec: RoleSpec, kinds: set[str]) -> list[str]:
     blocks = [_variable("region", string(spec.region), "The spec's Region: Amazon S3 and "
                         "Amazon ECS are regional; IAM is global."),
               _variable("role_name", string(spec.role_name),
@@ -341,8 +344,8 @@ def _variables(spec: RoleSpec, the_plan: Plan) -> list[str]:
     return blocks
 
 
-def _follow_up(the_plan: Plan) -> list[str]:
-    if "enable_trunking" not in {s.action.render_as for s in the_plan}:
+def _follow_up(kinds: set[str]) -> list[str]:
+    if "enable_trunking" not in kinds:
         return []
     # Shell-quoted by Terraform itself: the ARN holds the spec's path.
     arn = "'${replace(" + RESOURCES["role"] + '.arn, "\'", "\'\\"\'\\"\'")}\''
@@ -352,8 +355,7 @@ def _follow_up(the_plan: Plan) -> list[str]:
                    f"awsvpcTrunking --value enabled --principal-arn {arn}\",\n  ]"))])]
 
 
-def _outputs(the_plan: Plan) -> list[str]:
-    kinds = {s.action.render_as for s in the_plan}
+def _outputs(kinds: set[str]) -> list[str]:
     blocks = [_block('output "role_arn"', [("value", RESOURCES["role"] + ".arn")])]
     if "create_instance_profile" in kinds:
         blocks.append(_block('output "instance_profile_arn"',
@@ -364,7 +366,7 @@ def _outputs(the_plan: Plan) -> list[str]:
     if "create_config_bucket" in kinds:
         blocks.append(_block('output "config_bucket_arn"',
                              [("value", RESOURCES["bucket"] + ".arn")]))
-    return blocks + _follow_up(the_plan)
+    return blocks + _follow_up(kinds)
 
 
 _PROVIDERS = """terraform {
@@ -376,11 +378,6 @@ _PROVIDERS = """terraform {
   }
 }"""
 
-
-def _check(spec: Any) -> RoleSpec:
-    if not isinstance(spec, RoleSpec):
-        raise TypeError(f"spec must be a RoleSpec, got {type(spec).__name__}")
-    return spec
 
 
 def export_terraform(spec: RoleSpec, the_plan: Plan | None = None) -> str:
@@ -398,12 +395,12 @@ def export_terraform(spec: RoleSpec, the_plan: Plan | None = None) -> str:
     the_plan
         The plan to export; ``plan(spec)`` by default.
     """
-    spec = _check(spec)
+    spec = check_spec(spec)
     the_plan = the_plan or plan(spec)
     renderer = TerraformRenderer(spec)
-    trunking = "enable_trunking" in {s.action.render_as for s in the_plan}
+    kinds = _kinds(the_plan)
     missing = [("awsvpcTrunking for the role's principal (aws ecs put-account-setting; "
-                "output.follow_up)")] if trunking else []
+                "output.follow_up)")] if "enable_trunking" in kinds else []
     head = ["\n".join([
         comment(f"Amazon ECS container instance IAM role {spec.role_name} ({spec.instance_kind}), "
                 "as the AWS documentation creates it."),
@@ -417,7 +414,7 @@ def export_terraform(spec: RoleSpec, the_plan: Plan | None = None) -> str:
         'data "aws_partition" "current" {}',
         'data "aws_caller_identity" "current" {}',
     ]
-    blocks = head + _variables(spec, the_plan)
+    blocks = head + _variables(spec, kinds)
     for step in the_plan:
         blocks += renderer.render(step)
-    return "\n\n".join(blocks + _outputs(the_plan)) + "\n"
+    return "\n\n".join(blocks + _outputs(kinds)) + "\n"
