@@ -47,9 +47,11 @@ SPECS = [
 # ---------------------------------------------------------------------------------------
 # Reading HCL as Terraform does.
 # ---------------------------------------------------------------------------------------
-_QUOTED = re.compile(r'\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})|\\(["\\nrt])|\$\$\{|%%\{'
-                     r'|\$\{("(?:[^"\\]|\\.)*"|[^}]*)\}|(.)', re.DOTALL)
-_HEREDOC = re.compile(r'\$\$\{|%%\{|\$\{("(?:[^"\\]|\\.)*"|[^}]*)\}|(.)', re.DOTALL)
+_TEMPLATE = r'(?P<lit>\$\$\{|%%\{)|\$\{(?P<expr>"(?:[^"\\]|\\.)*"|[^}]*)\}|(?P<char>.)'
+#: A quoted string also has backslash escapes; a heredoc has none.
+_QUOTED = re.compile(r'\\u(?P<u>[0-9a-fA-F]{4})|\\U(?P<u8>[0-9a-fA-F]{8})|\\(?P<esc>["\\nrt])|'
+                     + _TEMPLATE, re.DOTALL)
+_HEREDOC = re.compile(_TEMPLATE, re.DOTALL)
 _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
@@ -58,6 +60,23 @@ def _interpolation(expression: str, refs: dict[str, str]) -> str:
         return hcl_value(expression, refs)
     assert expression in refs, f"unknown reference {expression}"
     return refs[expression]
+
+
+def _template(text: str, pattern: re.Pattern, refs: dict[str, str]) -> str:
+    out = []
+    for m in pattern.finditer(text):
+        found = m.groupdict()
+        if found.get("u") or found.get("u8"):
+            out.append(chr(int(found.get("u") or found["u8"], 16)))
+        elif found.get("esc"):
+            out.append(_SIMPLE[found["esc"]])
+        elif found["lit"]:
+            out.append(found["lit"][1:])  # $${ is ${, %%{ is %{
+        elif found["expr"] is not None:
+            out.append(_interpolation(found["expr"], refs))
+        else:
+            out.append(found["char"])
+    return "".join(out)
 
 
 def hcl_value(raw, refs: dict[str, str]):
@@ -69,31 +88,10 @@ def hcl_value(raw, refs: dict[str, str]):
         return [hcl_value(v, refs) for v in raw]
     if not isinstance(raw, str):
         return raw
-    if raw.startswith('"<<'):  # a heredoc: no backslash escapes, the first line opens it
-        body = raw[1:-1].split("\n")[1:-1]
-        out = []
-        for m in _HEREDOC.finditer("\n".join(body)):
-            if m.group(0) in ("$${", "%%{"):
-                out.append(m.group(0)[1:])
-            elif m.group(1) is not None:
-                out.append(_interpolation(m.group(1), refs))
-            else:
-                out.append(m.group(2))
-        return "".join(out)
+    if raw.startswith('"<<'):  # a heredoc: the first line opens it, the last closes it
+        return _template("\n".join(raw[1:-1].split("\n")[1:-1]), _HEREDOC, refs)
     if raw.startswith('"') and raw.endswith('"'):
-        out = []
-        for m in _QUOTED.finditer(raw[1:-1]):
-            if m.group(1) or m.group(2):
-                out.append(chr(int(m.group(1) or m.group(2), 16)))
-            elif m.group(3):
-                out.append(_SIMPLE[m.group(3)])
-            elif m.group(0) in ("$${", "%%{"):
-                out.append(m.group(0)[1:])
-            elif m.group(4) is not None:
-                out.append(_interpolation(m.group(4), refs))
-            else:
-                out.append(m.group(5))
-        return "".join(out)
+        return _template(raw[1:-1], _QUOTED, refs)
     if raw.startswith("${") and raw.endswith("}"):
         return _interpolation(raw[2:-1], refs)
     return raw
