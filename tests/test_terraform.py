@@ -260,6 +260,7 @@ def test_trunking_is_a_follow_up_and_the_account_default_is_off():
 def test_a_dollar_before_an_interpolation_stays_a_dollar():
     assert hcl_value(string("a$", Ref("var.x"), "%"), {"var.x": "X"}) == "a$X%"
     assert hcl_value(string("$${", "%{"), {}) == "$${%{"
+    assert hcl_value(string("a$", "{b}", "%", "{c}"), {}) == "a${b}%{c}"
 
 
 @settings(max_examples=60, deadline=None)

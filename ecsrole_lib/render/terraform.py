@@ -88,6 +88,13 @@ _SIMPLE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 def _template(parts: tuple[Any, ...], escape) -> str:
     """The inside of an HCL template: literal parts through ``escape``, references as ``${...}``."""
+    joined: list[Any] = []
+    for part in parts:  # adjacent literals first joined: a "$" + "{" split must be escaped too
+        if joined and isinstance(part, str) and isinstance(joined[-1], str):
+            joined[-1] += part
+        else:
+            joined.append(part)
+    parts = tuple(joined)
     out = []
     for index, part in enumerate(parts):
         if isinstance(part, Ref):
