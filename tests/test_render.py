@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ecsrole_lib import RoleSpec, plan, steps
+from ecsrole_lib.export import run_cli
 from ecsrole_lib.render.base import KINDS, Renderer
 from ecsrole_lib.render.cli import CliGuards
 from ecsrole_lib.render.cloudformation import CloudFormationFollowUp, CloudFormationPlacement
@@ -82,3 +83,17 @@ def test_no_rendering_dispatches_on_the_class_of_an_action():
     found = [f"{path.name}: {m.group(0)}" for path in files
              for m in dispatch.finditer(path.read_text())]
     assert not found, found
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("key", ["file://ecs.config", "-ecs.config"])
+def test_a_key_the_aws_cli_would_misread_is_guarded_exactly(key, session, tmp_path):
+    """The guard's head-object gets the key as it is: not a file to read, not an option."""
+    spec = RoleSpec(features=["s3_config"], config_bucket="ecsrole-render-test", config_key=key)
+    run_cli(spec, session, workdir=tmp_path)
+    keys = [o["Key"] for o in session.client("s3").list_objects_v2(
+        Bucket="ecsrole-render-test").get("Contents", [])]
+    assert keys == [key]
+    again = run_cli(spec, session, workdir=tmp_path)
+    assert "upload_ecs_config: already done" in again.stdout, again.stdout
+    assert not re.search(r"^\S+: done$", again.stdout, re.MULTILINE), again.stdout

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errata import errata
 from ..plan import Plan, plan
-from ..shell import ShellVar, Word, comment, heredoc, quote
+from ..shell import ShellVar, Word, comment, heredoc, option, quote
 from ..spec import RoleSpec
 from ..steps import Step
 from .base import Renderer, check_spec
@@ -120,8 +120,8 @@ class CliGuards(Renderer):
     def upload_ecs_config(self, step: Step) -> list[str]:
         spec = step.action.spec
         return self._guarded(step, _silent(
-            f"aws s3api head-object --bucket {quote(spec.config_bucket)} --key "
-            f"{quote(spec.config_key)}"))
+            f"aws s3api head-object --bucket {quote(spec.config_bucket)} "
+            f"{option('key', spec.config_key)}"))
 
     def create_logs_policy(self, step: Step) -> list[str]:
         spec = step.action.spec

@@ -30,7 +30,7 @@ import yaml
 from .. import policies
 from ..errors import Problem, ValidationError
 from ..plan import Plan, plan
-from ..shell import ShellVar, Word, comment, heredoc, json_value, quote
+from ..shell import ShellVar, Word, comment, heredoc, json_value, option, quote
 from ..spec import OWNER_TAG, RoleSpec
 from ..steps import S3_INLINE_NAME, Step
 from ..userdata import user_data_parts
@@ -531,12 +531,12 @@ class CloudFormationFollowUp(Renderer):
         files = tuple(
             (name, user_data_parts(spec, v["CONFIG_BUCKET"]) if name == "user-data.sh" else text)
             for name, text in step.files.items())
-        bucket, key = quote(v["CONFIG_BUCKET"]), quote(spec.config_key)
+        bucket, key = quote(v["CONFIG_BUCKET"]), option("key", spec.config_key)
         return FollowUp(
             step.id, self._title(step),
-            f"aws s3api put-object --bucket {bucket} --key {key} --body ecs.config "
+            f"aws s3api put-object --bucket {bucket} {key} --body ecs.config "
             f"--tagging {OWNER_TAG[0]}={OWNER_TAG[1]}",
-            f"! aws s3api head-object --bucket {bucket} --key {key} >/dev/null 2>&1",
+            f"! aws s3api head-object --bucket {bucket} {key} >/dev/null 2>&1",
             files)
 
     def enable_trunking(self, step: Step) -> FollowUp:
