@@ -132,8 +132,12 @@ def resource(service: str, operation: str, params: dict[str, Any]) -> str:
         return f"object s3://{params['Bucket']}/{params['Key']}"
     if "Bucket" in params:
         return f"bucket {params['Bucket']}"
-    if service == "ECS":
+    if service == "ECS" and "name" in params:
         return f"account setting {params.get('name')}"
+    if service == "ECS":
+        return f"cluster {params.get('cluster') or params.get('clusterName') or params.get('clusters')}"
+    if service == "EC2":
+        return "instances"
     if operation == "ListPolicies":
         return f"policy list ({params.get('Scope', 'All')})"
     if operation == "GetAccountSummary":
@@ -192,7 +196,8 @@ def run(repeat: int = 3) -> dict[str, Any]:
                     if (entry["reads"], entry["writes"]) != (found["reads"], found["writes"]):
                         entry["unstable"] = True
                     entry["seconds"].append(seconds)
-            for operation in OPERATIONS:
+                _after_the_page(name, spec, session, recorder, results)
+            for operation in OPERATIONS + AFTER_THE_PAGE:
                 entry = results[f"{name}/{operation}"]
                 entry["page_writes"] = _reference_writes(spec, operation)
                 entry["plan_cli_writes"] = (plan_cli_writes(spec) if operation == "fresh apply"
@@ -203,11 +208,36 @@ def run(repeat: int = 3) -> dict[str, Any]:
     return results
 
 
+#: Issue 10: the doctor (read only) and a launch on the sandbox, on a converged setup.
+AFTER_THE_PAGE = ("doctor", "launch")
+
+
+def _after_the_page(name: str, spec, session, recorder: Recorder, results: dict[str, Any]) -> None:
+    """doctor and launch of a converged ``spec``; the setup and its teardown are not counted."""
+    from ecsrole_lib import apply, doctor, launch, teardown
+
+    apply(spec, session)
+    recorder.take()
+    for operation, verb in (("doctor", doctor), ("launch", launch)):
+        seconds, report = timed(partial(verb, spec, session))
+        found = analyse(recorder.take())
+        if (found["reads"], found["writes"]) != (report.reads, report.writes):
+            raise AssertionError(f"{name} {operation}: recorded {found['reads']}/"
+                                 f"{found['writes']}, report says {report.reads}/{report.writes}")
+        entry = results.setdefault(f"{name}/{operation}", {
+            "spec": name, "operation": operation, "seconds": [], **found})
+        entry["seconds"].append(seconds)
+    teardown(spec, session)
+    recorder.take()
+
+
 def _reference_writes(spec, operation: str) -> int:
     if operation == "fresh apply":
         return page_writes(spec)
     if operation == "teardown":
         return page_writes(spec, TEARDOWN_WRITES)
+    if operation == "launch":  # the launcher: create-cluster, run-instances (the rest: the instance)
+        return 2
     return 0
 
 

@@ -9,9 +9,11 @@ AWS CLI commands a person reads, and ``apply``, ``audit`` and ``teardown``.
 ['create_role', 'create_instance_profile']
 """
 
+from .agent import AgentConfig
 from .aws import connect, is_sandbox
 from .cloudformation import export_cloudformation
 from .converge import apply, audit, teardown
+from .doctor import Diagnosis, doctor
 from .errata import Erratum, errata
 from .errors import (
     AccessDeniedError,
@@ -19,12 +21,14 @@ from .errors import (
     ConflictError,
     CredentialsError,
     EcsRoleError,
+    LaunchDeniedError,
     Problem,
     PropagationError,
     QuotaError,
     UnsupportedPolicyError,
     ValidationError,
 )
+from .launch import LaunchReport, launch
 from .plan import Plan, plan
 from .report import Report, Row
 from .sandbox import SandboxSession, sandbox
@@ -36,11 +40,15 @@ __all__ = [
     "FEATURES",
     "INSTANCE_KINDS",
     "AccessDeniedError",
+    "AgentConfig",
     "AwsError",
     "ConflictError",
     "CredentialsError",
+    "Diagnosis",
     "EcsRoleError",
     "Erratum",
+    "LaunchDeniedError",
+    "LaunchReport",
     "Plan",
     "Problem",
     "PropagationError",
@@ -55,10 +63,12 @@ __all__ = [
     "apply",
     "audit",
     "connect",
+    "doctor",
     "ecs_config",
     "errata",
     "export_cloudformation",
     "is_sandbox",
+    "launch",
     "plan",
     "sandbox",
     "teardown",

@@ -76,8 +76,6 @@ def _sandbox_notes(ctx: Context, spec: RoleSpec, report: Report) -> None:
     report.note("Sandbox: " + LIMITS["iam_names"] + ".")
     if spec.instance_kind == "ec2":
         report.note("Sandbox: " + LIMITS["propagation"] + ".")
-    if spec.trunking:
-        report.note("Sandbox: " + LIMITS["account_setting_principal"] + ".")
     if spec.instance_kind == "external":
         report.note("Sandbox: " + LIMITS["ssm_activation"] + ".")
     if "ecr" in spec.features:
@@ -354,10 +352,32 @@ def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
             report.add("foreign_inline_policy", name, "conflict", role["Arn"],
                        f"inline policy {name} holds a document the guide did not write: "
                        "review what it grants; teardown keeps it")
+    _doctor_rows(ctx, spec, report)
     findings = len(report.findings)
     report.note(f"{findings} finding(s)." if findings else "No findings: AWS matches the spec.")
     _sandbox_notes(ctx, spec, report)
     return _finish(ctx, report)
+
+
+def _doctor_rows(ctx: Context, spec: RoleSpec, report: Report) -> None:
+    """The audit's last row: the doctor's verdict (existing is not working)."""
+    from .doctor import doctor
+
+    diagnosis = doctor(spec, ctx.session, _ctx=ctx)
+    failing = diagnosis.failures
+    if diagnosis.registers and not failing:
+        outcome, reason = "ok", ("an instance with this role registers, and every call the "
+                                 "agent makes for the spec's features is allowed")
+    elif [c for c in failing if c.name == "role"]:
+        outcome, reason = "missing", "no role, so no instance can use it"
+    else:
+        outcome = "fails"
+        reason = ("an instance with this role " + ("registers, but " if diagnosis.registers
+                                                    else "does not register: ")
+                  + "; ".join(f"{c.name}: {c.reason}" for c in failing) + " (doctor(spec) "
+                  "explains each, with the fix)")
+    report.add("doctor", "Will an instance with this role work?", outcome, diagnosis.role_arn,
+               reason)
 
 
 def _principal_hint(role: dict) -> str:
@@ -391,6 +411,10 @@ def teardown(spec: RoleSpec, session: boto3.Session | None = None, force: bool =
     """
     ctx, the_plan, report = _start(spec, session, "teardown", progress)
     _teardown_preflight(ctx, spec, the_plan, force)
+    from .launch import remove_launched  # what launch started goes first: it uses the role
+
+    for row in remove_launched(ctx, spec, force):
+        report.add(*row)
     for step in reversed(the_plan.steps):
         ctx.progress(f"undo {step.id} ...")
         outcome, reason = step.action.undo(ctx, force)

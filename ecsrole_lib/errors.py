@@ -25,6 +25,7 @@ __all__ = [
     "ConflictError",
     "CredentialsError",
     "EcsRoleError",
+    "LaunchDeniedError",
     "Problem",
     "PropagationError",
     "QuotaError",
@@ -103,6 +104,18 @@ class AwsError(EcsRoleError):
 
 class AccessDeniedError(AwsError):
     """The caller's credentials may not make this call."""
+
+
+class LaunchDeniedError(AccessDeniedError):
+    """A call the launched container instance makes is denied, or it gets no credentials.
+
+    The message is AWS's, then the cause and the fix; ``report`` holds what the launch
+    did until it stopped (:func:`ecsrole_lib.launch.launch`).
+    """
+
+    def __init__(self, message: str, code: str = "", operation: str = "", report: Any = None):
+        super().__init__(message, code=code, operation=operation)
+        self.report = report
 
 
 class CredentialsError(AwsError):

@@ -34,7 +34,7 @@ import ipywidgets as widgets
 import jmespath
 
 from . import policies
-from .aws import connect, is_sandbox
+from .aws import connect
 from .converge import apply, audit, teardown
 from .errata import Erratum, errata
 from .errors import EcsRoleError, Problem, ValidationError
@@ -526,8 +526,6 @@ def trunking_settings(session, specs: Iterable[RoleSpec]) -> Table:
         on_aws = "enabled" if spec.trunking else "the account default (disabled unless set)"
         rows.append((spec.role_name, "yes" if spec.trunking else "no", value, on_aws))
     note = TRUNKING_TAKES_EFFECT
-    if is_sandbox(session) and "account_setting_principal" in LIMITS:
-        note = "Sandbox: " + LIMITS["account_setting_principal"] + ". " + note
     return Table("awsvpcTrunking, effective for each role's principal",
                  ("role", "asked for trunking", "awsvpcTrunking (this target)", "on AWS"),
                  rows, note)

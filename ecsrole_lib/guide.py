@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from botocore.exceptions import ClientError
+
 from .aws import is_sandbox
 from .converge import apply
 from .forms import Table
@@ -51,7 +53,7 @@ __all__ = [
 
 #: The notebooks, in the order the guide runs them.
 NOTEBOOKS = ("01_container_instance_role", "02_feature_permissions", "03_ecs_anywhere",
-             "04_eni_trunking", "05_audit", "99_cleanup")
+             "04_eni_trunking", "05_audit", "06_will_it_register", "99_cleanup")
 #: The role notebook 03 makes (the name the documentation uses).
 ANYWHERE_ROLE = "ecsAnywhereRole"
 #: The second container instance role notebook 04 makes, with awsvpcTrunking.
@@ -241,6 +243,7 @@ def leftovers(session, roles: GuideRoles | None = None, region: str = "us-east-1
             if setting.get("value") == "enabled":
                 rows.append(("ECS account setting", "awsvpcTrunking=enabled",
                              setting.get("principalArn", "the account")))
+        rows += _launched(session, region, owned_only=False)
         return Leftovers("the sandbox", rows)
     account = session.client("sts", region_name=region).get_caller_identity()
     partition = account["Arn"].split(":")[1]
@@ -278,7 +281,35 @@ def leftovers(session, roles: GuideRoles | None = None, region: str = "us-east-1
             settings = ecs.list_account_settings(name="awsvpcTrunking", principalArn=arn)["settings"]
             if any(s.get("value") == "enabled" and s.get("principalArn") == arn for s in settings):
                 rows.append(("ECS account setting", "awsvpcTrunking=enabled", arn))
+    try:
+        rows += _launched(session, region, owned_only=True)
+    except ClientError as err:  # a caller without EC2 or ECS reads: say so, keep going
+        rows.append(("EC2 instances", "not read", err.response.get("Error", {}).get("Code", "")))
     return Leftovers("AWS", sorted(set(rows)))
+
+
+def _launched(session, region: str, owned_only: bool) -> list[tuple[str, str, str]]:
+    """Instances not terminated and active clusters (what 06's launch makes)."""
+    ec2 = session.client("ec2", region_name=region)
+    ecs = session.client("ecs", region_name=region)
+    filters = [{"Name": "instance-state-name", "Values": ["pending", "running", "stopping",
+                                                          "stopped"]}]
+    if owned_only:
+        filters.append({"Name": f"tag:{OWNER_TAG[0]}", "Values": [OWNER_TAG[1]]})
+    rows = [("EC2 instance", i["InstanceId"], "launched by the guide (tagged)"
+             if _owned(i.get("Tags", [])) else "not launched by the guide: kept")
+            for page in ec2.get_paginator("describe_instances").paginate(Filters=filters)
+            for r in page["Reservations"] for i in r["Instances"]]
+    arns = ecs.list_clusters()["clusterArns"]
+    for cluster in ecs.describe_clusters(clusters=arns, include=["TAGS"])["clusters"] if arns else []:
+        tags = [{"Key": t["key"], "Value": t["value"]} for t in cluster.get("tags", [])]
+        if cluster["status"] == "ACTIVE" and (_owned(tags) or not owned_only):
+            rows.append(("ECS cluster", cluster["clusterName"], _why_cluster(tags)))
+    return rows
+
+
+def _why_cluster(tags: list[dict]) -> str:
+    return "created by the guide's launch (tagged)" if _owned(tags) else "not made by the guide: kept"
 
 
 # ---------------------------------------------------------------------------------------

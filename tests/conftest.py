@@ -263,6 +263,7 @@ def _delete_everything(endpoint: str) -> None:
     """Delete what the guide (or a test) can make: roles, profiles, policies, buckets, settings."""
     session = _CLEANER.setdefault(endpoint, share_models(SandboxSession(endpoint, "us-east-1")))
     iam = session.client("iam")
+    ecs_clients = [session.client("ecs", region_name=r) for r in ("us-east-1", "eu-west-1")]
     for role in iam.get_paginator("list_roles").paginate().build_full_result()["Roles"]:
         name = role["RoleName"]
         for policy in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
@@ -272,6 +273,8 @@ def _delete_everything(endpoint: str) -> None:
         for profile in iam.list_instance_profiles_for_role(RoleName=name)["InstanceProfiles"]:
             iam.remove_role_from_instance_profile(
                 InstanceProfileName=profile["InstanceProfileName"], RoleName=name)
+        for ecs in ecs_clients:  # a principal's ECS account setting outlives the role
+            ecs.delete_account_setting(name="awsvpcTrunking", principalArn=role["Arn"])
         iam.delete_role(RoleName=name)
     for profile in iam.list_instance_profiles()["InstanceProfiles"]:
         iam.delete_instance_profile(InstanceProfileName=profile["InstanceProfileName"])

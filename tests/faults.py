@@ -52,7 +52,7 @@ from readback import bucket_state, tags
 from ecsrole_lib import SandboxSession
 from ecsrole_lib.aws import is_read
 
-__all__ = ["FIGURES", "Crash", "FaultInjector", "fresh", "nothing", "snapshot"]
+__all__ = ["FIGURES", "WATCHED_ROLES", "Crash", "FaultInjector", "fresh", "nothing", "snapshot"]
 
 
 class Crash(BaseException):
@@ -417,35 +417,6 @@ def fast_backoff(monkeypatch):
                         lambda self, context: min(original(self, context), 0.01))
 
 
-@pytest.fixture
-def s3_tags_at_creation(monkeypatch):
-    """The sandbox catching up with AWS: ``CreateBucket`` applies ``CreateBucketConfiguration.Tags``.
-
-    AWS tags a general purpose bucket in the same call that creates it (the
-    console and CloudFormation do so); moto 5.2.5 ignores those tags. Without
-    this, a crash between ``CreateBucket`` and ``PutBucketTagging`` leaves an
-    untagged bucket in the sandbox even when the library asks for the tags
-    at creation, as it must on AWS. Tags are applied only when the request
-    carries them, so a library that does not send them still fails here.
-    """
-    import xmltodict
-    from moto.s3.responses import S3Response
-
-    original = S3Response._bucket_response_put
-
-    def bucket_response_put(self, request, bucket_name, querystring):
-        result = original(self, request, bucket_name, querystring)
-        if not querystring and self.body:
-            config = xmltodict.parse(self.body).get("CreateBucketConfiguration") or {}
-            tags = (config.get("Tags") or {}).get("Tag") or []
-            tags = [tags] if isinstance(tags, dict) else tags
-            if tags:
-                self.backend.put_bucket_tagging(bucket_name, {t["Key"]: t["Value"] for t in tags})
-        return result
-
-    monkeypatch.setattr(S3Response, "_bucket_response_put", bucket_response_put)
-
-
 # --------------------------------------------------------------------------------------
 # State snapshots: everything the guide may create, read back with plain boto3.
 # --------------------------------------------------------------------------------------
@@ -466,7 +437,10 @@ def snapshot(session: boto3.Session, region: str = "us-east-1") -> dict[str, Any
     policies, instance profiles), instance profiles (path, roles, tags),
     customer managed policies (path, default document, version count, tags,
     the roles they are attached to), buckets (tags, public access block,
-    objects with body and tags) and the ``awsvpcTrunking`` account setting.
+    objects with body and tags) and the ``awsvpcTrunking`` account setting:
+    the account default and each principal's own, for every role listed and
+    every role named in ``WATCHED_ROLES`` (a principal's setting outlives
+    its role, so one teardown forgot is seen after the role is gone).
     """
     iam = session.client("iam", region_name=region)
     s3 = session.client("s3", region_name=region)
@@ -517,7 +491,17 @@ def snapshot(session: boto3.Session, region: str = "us-east-1") -> dict[str, Any
         state["buckets"][bucket["Name"]] = bucket_state(s3, bucket["Name"])
     for setting in ecs.list_account_settings(name="awsvpcTrunking")["settings"]:
         state["account_settings"][setting["name"]] = setting["value"]
+    account = session.client("sts", region_name=region).get_caller_identity()["Account"]
+    arns = {r["Arn"] for r in _all(iam, "list_roles", "Roles")}
+    arns |= {f"arn:aws:iam::{account}:role/{name}" for name in WATCHED_ROLES}
+    for arn in sorted(arns):
+        for setting in ecs.list_account_settings(name="awsvpcTrunking", principalArn=arn)["settings"]:
+            state["account_settings"][f"{setting['name']} for {arn.split(':', 5)[5]}"] = setting["value"]
     return state
+
+
+#: Role names whose own ECS account settings every snapshot reads, whether the role exists or not.
+WATCHED_ROLES = {"ecsInstanceRole", "ecsAnywhereRole"}
 
 
 def _all(client, operation: str, key: str, **params: Any) -> list[Any]:

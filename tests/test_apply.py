@@ -421,7 +421,9 @@ def test_conflict_foreign_logs_policy_with_other_permissions(session, iam, recor
 
 
 def test_conflict_public_bucket_not_the_guides(session, record_calls, state):
+    # A new bucket blocks public access (AWS since April 2023); someone else lifted the block.
     session.client("s3").create_bucket(Bucket=BUCKET)
+    session.client("s3").delete_public_access_block(Bucket=BUCKET)
     error = conflict(session, RoleSpec(features=["s3_config"], config_bucket=BUCKET),
                      record_calls, state)
     assert "config_bucket" in error.fields and BUCKET in str(error)

@@ -100,7 +100,8 @@ def test_missing_s3_read_permission(session, iam):
     apply(FULL, session)
     iam.detach_role_policy(RoleName="ecsInstanceRole", PolicyArn=S3_READ_ONLY)
     found = findings(audit(FULL, session))
-    assert list(found) == ["attach_s3_read_only"]
+    assert list(found) == ["attach_s3_read_only", "doctor"]  # the doctor: ecs.config unreadable
+    assert "s3:GetObject" in found["doctor"].reason
     assert found["attach_s3_read_only"].arn == S3_READ_ONLY
 
 
@@ -110,7 +111,8 @@ def test_missing_least_privilege_inline_policy(session, iam):
     (name,) = iam.list_role_policies(RoleName="ecsInstanceRole")["PolicyNames"]
     iam.delete_role_policy(RoleName="ecsInstanceRole", PolicyName=name)
     found = findings(audit(spec, session))
-    assert list(found) == ["put_s3_config_policy"]
+    assert list(found) == ["put_s3_config_policy", "doctor"]
+    assert "s3:GetObject" in found["doctor"].reason
     assert name in found["put_s3_config_policy"].reason
 
 
@@ -119,7 +121,8 @@ def test_missing_managed_policy_means_no_ecr_permissions(session, iam):
     apply(spec, session)
     iam.detach_role_policy(RoleName="ecsInstanceRole", PolicyArn=CONTAINER_POLICY)
     found = findings(audit(spec, session))
-    assert set(found) == {"attach_managed_policy", "check_ecr_permissions"}
+    assert set(found) == {"attach_managed_policy", "check_ecr_permissions", "doctor"}
+    assert "does not register" in found["doctor"].reason
     assert "ECR" in found["check_ecr_permissions"].reason
 
 
@@ -154,7 +157,9 @@ def test_changed_ecs_config_and_public_bucket(session):
 
 def test_trunking_not_enabled(session):
     apply(FULL, session)
-    session.client("ecs").delete_account_setting(name="awsvpcTrunking")
+    role_arn = session.client("iam").get_role(RoleName=FULL.role_name)["Role"]["Arn"]
+    # The setting is the role's own (as on AWS), so that is the one someone deletes.
+    session.client("ecs").delete_account_setting(name="awsvpcTrunking", principalArn=role_arn)
     found = findings(audit(FULL, session))
     assert list(found) == ["enable_awsvpc_trunking"]
     assert "awsvpcTrunking" in found["enable_awsvpc_trunking"].reason

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +28,7 @@ from faults import FIGURES, Crash, fresh, nothing, snapshot
 
 from ecsrole_lib import (
     AwsError,
+    ConflictError,
     EcsRoleError,
     PropagationError,
     RoleSpec,
@@ -41,6 +46,7 @@ SPECS = {
     "external (ecr, cloudwatch_logs)": EXTERNAL,
 }
 _names = itertools.count(1)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # --------------------------------------------------------------------------------------
@@ -52,11 +58,7 @@ def _reset(endpoint: str) -> None:
 
 
 def _case(spec: RoleSpec, case: str = "") -> RoleSpec:
-    """The spec with a bucket name of its own.
-
-    moto keeps a deleted bucket's tags and hands them to the next bucket of the
-    same name, which would hide an untagged bucket; a new name per case avoids it.
-    """
+    """The spec with a bucket name of its own, so each case's bucket is told apart in failures."""
     if spec.config_bucket is None:
         return spec
     return spec.replace(config_bucket=f"ecsrole-faults-{case or next(_names)}-{next(_names)}")
@@ -125,7 +127,7 @@ def _crash(spec, endpoint, faults, n, when):
 
 
 @pytest.mark.parametrize("label", list(SPECS))
-def test_crash_at_every_write_then_rerun_and_teardown(label, endpoint, faults, s3_tags_at_creation):
+def test_crash_at_every_write_then_rerun_and_teardown(label, endpoint, faults):
     """Crash at each write N (before it is sent; and after the last one reached AWS).
 
     From the crashed state: ``teardown`` leaves nothing. From the same crashed
@@ -187,6 +189,63 @@ def test_crash_at_every_write_then_rerun_and_teardown(label, endpoint, faults, s
     assert not failed, "\n".join(failed)
 
 
+#: A user's next process: ``apply`` on the same sandbox, outcomes (or the error) as JSON.
+_NEXT_PROCESS = """
+import json, sys
+from ecsrole_lib import RoleSpec, apply, connect
+spec = RoleSpec(**json.loads(sys.argv[1]))
+try:
+    report = apply(spec, connect("sandbox"))
+except Exception as err:
+    print(json.dumps({"error": type(err).__name__, "message": str(err)}))
+else:
+    print(json.dumps({"outcomes": report.outcomes, "writes": report.writes}))
+"""
+
+
+def _apply_in_a_new_process(spec: RoleSpec, endpoint: str) -> dict:
+    env = dict(os.environ, ECSROLE_SANDBOX_ENDPOINT=endpoint,
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-c", _NEXT_PROCESS, json.dumps(spec.as_dict())],
+                          env=env, capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("label", list(SPECS))
+def test_crash_at_every_write_then_apply_in_a_new_process(label, endpoint, faults):
+    """The process dies at write N; the user's next process runs ``apply`` on the same sandbox.
+
+    It meets what a crash leaves on the sandbox as users get it (no test-side
+    patch of moto): no ConflictError, exactly a clean run's state, and a
+    further apply writes nothing.
+    """
+    base = SPECS[label]
+    want = reference(base, endpoint)
+    writes = _writes_of(base, endpoint, faults)
+    failed: list[str] = []
+    for n, when in [(n, "before") for n in range(1, len(writes) + 1)] + [(len(writes), "after")]:
+        spec = _case(base, f"proc{n}{when[0]}")
+        _crash(spec, endpoint, faults, n, when)
+        result = _apply_in_a_new_process(spec, endpoint)
+        name = f"write #{n} {writes[n - 1]} ({when})"
+        if "error" in result:
+            failed.append(f"{name}: the next process's apply raised {result['error']}: "
+                          f"{result['message']}")
+        else:
+            got = _normalised(snapshot(fresh(endpoint)), spec)
+            if got != want:
+                failed.append(f"{name}: state differs: " + "; ".join(differences(got, want)))
+            elif apply(spec, fresh(endpoint)).writes:
+                failed.append(f"{name}: a further apply wrote")
+        teardown(spec, fresh(endpoint))
+        if snapshot(fresh(endpoint)) != nothing():
+            failed.append(f"{name}: teardown left something")
+            _reset(endpoint)
+    assert not failed, "\n".join(failed)
+
+
 # --------------------------------------------------------------------------------------
 # 2. Throttling, 5xx, connection errors, hangs: retried by botocore's standard mode
 # --------------------------------------------------------------------------------------
@@ -202,8 +261,7 @@ def _total_attempts() -> int:
 
 
 @pytest.mark.parametrize("kind", ["throttling", "5xx"])
-def test_every_call_fails_once_and_the_run_succeeds(kind, endpoint, faults, fast_backoff,
-                                                    s3_tags_at_creation):
+def test_every_call_fails_once_and_the_run_succeeds(kind, endpoint, faults, fast_backoff):
     """Every API call of a full run (reads, writes, the waiter, pagination) fails once."""
     want = reference(FULL_EC2, endpoint)
     spec = _case(FULL_EC2)
@@ -217,8 +275,7 @@ def test_every_call_fails_once_and_the_run_succeeds(kind, endpoint, faults, fast
     assert_state(endpoint, spec, want)
 
 
-def test_connection_errors_and_hangs_are_retried(endpoint, faults, fast_backoff,
-                                                 s3_tags_at_creation):
+def test_connection_errors_and_hangs_are_retried(endpoint, faults, fast_backoff):
     """A connection error on every write; two named calls hang past a read timeout."""
     want = reference(FULL_EC2, endpoint)
     spec = _case(FULL_EC2)
@@ -236,8 +293,7 @@ def test_connection_errors_and_hangs_are_retried(endpoint, faults, fast_backoff,
 
 
 @pytest.mark.parametrize("label", list(SPECS))
-def test_lost_answer_at_every_write_is_retried_safely(label, endpoint, faults,
-                                                      s3_tags_at_creation):
+def test_lost_answer_at_every_write_is_retried_safely(label, endpoint, faults):
     """AWS applies write N, its answer is lost (read timeout), botocore sends it again.
 
     The repeated write meets what the first one made (EntityAlreadyExists,
@@ -261,7 +317,10 @@ def test_lost_answer_at_every_write_is_retried_safely(label, endpoint, faults,
                               + "; ".join(differences(got, want)))
         except Exception as err:  # noqa: BLE001 - collected
             failed.append(f"lost #{n} {injector.writes[n - 1]}: {type(err).__name__}: {err}")
-        _reset(endpoint) if _leftovers(spec, endpoint) else None
+        left = _leftovers(spec, endpoint)
+        if left:
+            failed.append(f"lost #{n} {injector.writes[n - 1]}: teardown left " + "; ".join(left))
+            _reset(endpoint)
     assert not failed, "\n".join(failed)
 
 
@@ -275,23 +334,19 @@ def _writes_of(base: RoleSpec, endpoint: str, faults) -> list[str]:
     return list(injector.writes)
 
 
-def _leftovers(spec: RoleSpec, endpoint: str) -> bool:
-    """Tear down; whether anything is left.
+def _leftovers(spec: RoleSpec, endpoint: str) -> list[str]:
+    """Tear down (not forced); what is left.
 
-    moto counts a repeated AttachRolePolicy twice in the policy's AttachmentCount (AWS
-    does not), so after a lost-and-repeated attachment of the logs policy teardown
-    keeps that policy as "still attached elsewhere"; force=True clears it.
+    A repeated AttachRolePolicy counts once in the policy's AttachmentCount (as on
+    AWS), so teardown does not take the logs policy for one attached elsewhere.
     """
     teardown(spec, fresh(endpoint))
-    if snapshot(fresh(endpoint)) == nothing():
-        return False
-    teardown(spec, fresh(endpoint), force=True)
-    return snapshot(fresh(endpoint)) != nothing()
+    return differences(snapshot(fresh(endpoint)), nothing())
 
 
 @pytest.mark.parametrize("kind", ["throttling", "5xx", "connection", "timeout"])
 def test_a_fault_that_outlasts_the_retries_is_a_clear_error_and_a_rerun_converges(
-        kind, endpoint, faults, fast_backoff, s3_tags_at_creation):
+        kind, endpoint, faults, fast_backoff):
     want = reference(FULL_EC2, endpoint)
     spec = _case(FULL_EC2)
     injector = faults(fresh(endpoint))
@@ -315,7 +370,7 @@ def test_a_fault_that_outlasts_the_retries_is_a_clear_error_and_a_rerun_converge
 # --------------------------------------------------------------------------------------
 # 3. IAM propagation delay
 # --------------------------------------------------------------------------------------
-def test_propagation_delay_within_the_bound_is_waited_out(endpoint, faults, s3_tags_at_creation):
+def test_propagation_delay_within_the_bound_is_waited_out(endpoint, faults):
     """NoSuchEntity for the first call naming each resource this run created."""
     want = reference(FULL_EC2, endpoint)
     spec = _case(FULL_EC2)
@@ -330,8 +385,7 @@ def test_propagation_delay_within_the_bound_is_waited_out(endpoint, faults, s3_t
     assert_state(endpoint, spec, want)
 
 
-def test_propagation_delay_past_the_bound_says_wait_and_run_again(endpoint, faults,
-                                                                  s3_tags_at_creation):
+def test_propagation_delay_past_the_bound_says_wait_and_run_again(endpoint, faults):
     want = reference(FULL_EC2, endpoint)
     spec = _case(FULL_EC2)
     injector = faults(fresh(endpoint))
@@ -396,7 +450,7 @@ def test_a_rerun_right_after_a_crash_waits_for_what_the_crashed_run_made(k, endp
 # 4. Two runs at once
 # --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("round_", range(3))
-def test_two_runs_at_once_make_what_one_run_makes(round_, endpoint, faults, s3_tags_at_creation):
+def test_two_runs_at_once_make_what_one_run_makes(round_, endpoint, faults):
     want = reference(FULL_EC2, endpoint)
     spec = _case(FULL_EC2, f"twins{round_}")
     barrier = threading.Barrier(2)
@@ -521,9 +575,9 @@ def test_drift_is_named_and_apply_restores_only_what_the_spec_owns(endpoint):
     left = audit(spec, fresh(endpoint))
     assert {r.outcome for r in left.findings} == {"extra"}
 
-    # Teardown removes what the guide made around the role, keeps the role for the foreign policies.
-    gone = teardown(spec, fresh(endpoint))
-    assert gone.outcomes["create_role"] == "kept"
-    state = snapshot(fresh(endpoint))
-    assert state["roles"][role]["attached"] == [foreign_arn]
-    assert list(state["roles"][role]["inline"]) == ["someone-elses-inline"]
+    # Teardown refuses, removing nothing, while the role holds what the spec does not describe.
+    with pytest.raises(ConflictError) as caught:
+        teardown(spec, fresh(endpoint))
+    assert "someone-elses-inline" in str(caught.value)
+    assert "someone-elses-policy" in str(caught.value)
+    assert snapshot(fresh(endpoint)) == after

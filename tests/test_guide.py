@@ -10,7 +10,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ("01_container_instance_role", "02_feature_permissions", "03_ecs_anywhere",
-             "04_eni_trunking", "05_audit", "99_cleanup")
+             "04_eni_trunking", "05_audit", "06_will_it_register", "99_cleanup")
 
 
 def guide(out: Path, *args: str) -> subprocess.CompletedProcess:
@@ -29,10 +29,13 @@ def test_make_guide_runs_every_notebook_on_one_sandbox_and_leaves_it_empty(tmp_p
         assert not [o for c in executed.cells for o in c.get("outputs", [])
                     if o.output_type == "error"]
         assert (tmp_path / f"{name}.html").stat().st_size > 0
-    # 05 audits what 01-04 made: the shared sandbox, not a fresh one.
-    assert "audit on sandbox: 10 ok, 2 info" in next(x for x in lines if x.startswith("05_audit"))
+    # 05 audits what 01-04 made: the shared sandbox, not a fresh one (its last row: the doctor).
+    assert "audit on sandbox: 11 ok, 2 info" in next(x for x in lines if x.startswith("05_audit"))
     assert "empty" in next(x for x in lines if x.startswith("sandbox after the guide"))
-    assert lines[-1].startswith("6/6 notebooks ran")
+    # 06's instance of the guide's role registered, and 99 terminated it.
+    assert "ecsInstanceRole registers; 0 problem(s)" in next(
+        x for x in lines if x.startswith("06_will_it_register"))
+    assert lines[-1].startswith("7/7 notebooks ran")
     # 05's exports land next to the executed notebook, not in the source folder.
     assert (tmp_path / "exports" / "ecsrole-setup.sh").exists()
     assert (tmp_path / "exports" / "ecsrole-role.cfn.yaml").exists()

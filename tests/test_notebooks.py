@@ -42,7 +42,7 @@ BUCKET = "ecsrole-guide-config-123456789012"
 OWNER = {"created-by": "ecsrole-guide"}
 PARAMETER_NAMES = {"target", "region", "role_name", "instance_profile_name", "instance_kind",
                    "features", "least_privilege", "config_bucket", "cluster_name", "trunking",
-                   "method", "dry_run", "lang"}
+                   "method", "dry_run", "lang", "show_answers"}
 
 
 def run(name: str, tmp_path: Path, **parameters) -> nbformat.NotebookNode:
@@ -77,7 +77,7 @@ def _builder():
     return module
 
 
-def test_the_six_notebooks_are_committed_in_the_guides_order():
+def test_the_notebooks_are_committed_in_the_guides_order():
     assert sorted(p.stem for p in NOTEBOOK_DIR.glob("*.ipynb")) == list(NOTEBOOKS)
     assert _builder().names() == list(NOTEBOOKS)
 
@@ -287,3 +287,62 @@ def test_the_guide_on_aws_then_cleanup_leaves_nothing(aws_session, tmp_path, sta
     cleaned = text(run("99_cleanup", tmp_path))
     assert "Nothing the guide made is left on AWS." in cleaned
     assert state(aws_session) == empty_state
+
+
+# ---------------------------------------------------------------------------------------
+# 06: the doctor, the launch and the exercises.
+# ---------------------------------------------------------------------------------------
+EXERCISE_FAILURES = ("FAIL  trust", "FAIL  instance_profile", "FAIL  ecs:TagResource",
+                     "FAIL  ecs:RegisterContainerInstance", "FAIL  ecs:Poll (Service Connect agent)",
+                     "FAIL  s3:GetObject")
+
+
+def _live_instances(session) -> list[dict]:
+    ec2 = session.client("ec2")
+    return [i for r in ec2.describe_instances(Filters=[{"Name": "instance-state-name", "Values": [
+        "pending", "running", "stopping", "stopped"]}])["Reservations"] for i in r["Instances"]]
+
+
+def test_06_on_the_sandbox_launches_breaks_and_fixes(session, tmp_path, state):
+    nb = run("06_will_it_register", tmp_path, target="sandbox", show_answers=True)
+    outputs = text(nb)
+    assert "an ec2 instance with role ecsInstanceRole registers; 0 problem(s)" in outputs
+    assert "aws ecs list-container-instances --cluster default" in outputs and "registered" in outputs
+    for failure in EXERCISE_FAILURES:  # each break named by the doctor
+        assert failure in outputs, failure
+    assert outputs.count("role ecsDoctorDemoRole registers; 0 problem(s)") >= 7  # green again
+    assert "is not authorized to perform: ecs:RegisterContainerInstance" in outputs
+    assert "Answer: `ec2.amazonaws.com`" in outputs  # show_answers reveals them
+    assert "least_privilege:cwlogspolicy" in outputs and "narrows nothing" in outputs
+    (instance,) = _live_instances(session)  # the guide's role's instance, for 99
+    assert {"Key": "ecsrole-guide:role", "Value": "ecsInstanceRole"} in instance["Tags"]
+    ecs = session.client("ecs")
+    arns = ecs.list_container_instances(cluster="default")["containerInstanceArns"]
+    described = ecs.describe_container_instances(cluster="default", containerInstances=arns)
+    assert [c["ec2InstanceId"] for c in described["containerInstances"]] == [instance["InstanceId"]]
+    assert "ecsDoctorDemoRole" not in state(session)["roles"]  # the exercise role is cleaned up
+
+    # Teardown of the guide's role (what 99 runs) terminates and deregisters the instance too.
+    from ecsrole_lib import RoleSpec, teardown
+
+    removed = teardown(RoleSpec(features=["ecr", "s3_config", "cloudwatch_logs"],
+                                config_bucket=BUCKET), session)
+    assert removed.outcomes["terminate_instances"] == "removed"
+    assert removed.outcomes["deregister_container_instance"] == "removed"
+    assert _live_instances(session) == []
+    assert ecs.list_container_instances(cluster="default")["containerInstanceArns"] == []
+    assert "ecsInstanceRole" not in state(session)["roles"]
+
+
+def test_06_on_aws_only_shows_the_launch_and_breaks_nothing(aws_session, tmp_path, state):
+    from ecsrole_lib import RoleSpec, apply
+
+    apply(RoleSpec(features=["ecr"]), aws_session)
+    before, instances = state(aws_session), _live_instances(aws_session)
+    nb = run("06_will_it_register", tmp_path, features=["ecr"], lang="ko")
+    outputs = text(nb)
+    assert "not run: on AWS it starts a billed instance" in outputs
+    assert "exercises run on the sandbox only" in outputs
+    assert "이해도 확인" in outputs and "답이 숨겨져 있습니다" in outputs  # hidden, in Korean
+    assert "could not be asked" in outputs  # moto has no simulator: said, not hidden
+    assert state(aws_session) == before and _live_instances(aws_session) == instances

@@ -81,8 +81,8 @@ form.run()
 # %% [markdown]
 # ## The setting, for each role's principal
 #
-# On AWS only the second role reads `enabled`. The sandbox ignores the principal of an account
-# setting, so there both roles read `enabled`: the note under the table says so.
+# Only the second role reads `enabled`: the setting belongs to that role's principal. The
+# sandbox keeps account settings per principal as AWS does, so it shows the same.
 
 # %%
 trunking_settings(form.session, [first, form.spec])

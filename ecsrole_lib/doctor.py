@@ -1,0 +1,704 @@
+"""``doctor``: will an instance holding this role register with its cluster and run tasks?
+
+The audit proves that the role, its instance profile and its policies *exist*; the
+doctor answers what an instance will *see*. It reads (only reads) the role: its trust
+policy, the default version of every attached managed policy, its inline policies, its
+permissions boundary, and the instance profiles that hold it. Then it evaluates, with the
+guide's own IAM evaluator (:func:`ecsrole_lib.access.evaluate`), every call the Amazon ECS
+container agent makes with the role (:mod:`ecsrole_lib.agent`), with the resource and the
+request context the agent sends.
+
+A failing row says what the instance would see, in AWS's words (``User: arn:aws:sts::...
+is not authorized to perform: ecs:Poll on resource: ...``), the cause (no policy allows
+it, which statement denies it, the boundary) and the fix. On AWS the doctor also asks
+IAM's own policy simulator (``iam:SimulatePrincipalPolicy``) the same questions, with the
+same context entries, and shows both answers side by side: a disagreement is a finding.
+The sandbox has no simulator, and the doctor says so.
+
+>>> from ecsrole_lib import RoleSpec, apply, doctor, sandbox
+>>> with sandbox() as session:                      # doctest: +SKIP
+...     _ = apply(RoleSpec(), session)
+...     doctor("ecsInstanceRole", session).registers
+True
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError
+from botocore.parsers import ResponseParserError
+
+from . import policies
+from .access import evaluate, trusts
+from .agent import AgentConfig, agent_calls
+from .aws import Context
+from .errors import AwsError, EcsRoleError
+from .report import CELL_STYLE
+from .sandbox import LIMITS
+from .spec import RoleSpec
+from .steps import (
+    _cached,
+    attached_policies,
+    get_instance_profile,
+    get_role,
+    inline_policies,
+    policy_document,
+)
+
+__all__ = ["Diagnosis", "DoctorCheck", "Need", "Symptom", "denied_message", "doctor", "needs"]
+
+#: Session names AWS gives the role's credentials, when no real instance is known.
+EXAMPLE_INSTANCE = {"ec2": "i-0123456789abcdef0", "external": "mi-0123456789abcdef0"}
+TRUSTED_SERVICE = {"ec2": "ec2.amazonaws.com", "external": "ssm.amazonaws.com"}
+#: Calls made before or as part of the registration: denied, the instance does not join its
+#: cluster (tags denied fail RegisterContainerInstance; without ecs.config it joins default).
+REGISTRATION = ("s3:getobject", "ec2:describetags", "ecs:createcluster", "ecs:tagresource")
+_SIMULATOR_KIND = {"allowed": "allow", "explicitDeny": "explicit_deny",
+                   "implicitDeny": "implicit_deny"}
+
+
+@dataclass(frozen=True)
+class Need:
+    """One call an instance makes with the role, as the doctor evaluates it."""
+
+    name: str
+    action: str
+    resource: str
+    context: dict[str, str]
+    always: bool  # needed to register: made always, or as part of the registration
+    source: str
+    when: str = ""
+
+
+@dataclass(frozen=True)
+class DoctorCheck:
+    """One row of a diagnosis.
+
+    ``ok`` is ``True``, ``False``, or ``None`` for information (least privilege, what the
+    sandbox cannot show). ``essential`` rows decide :attr:`Diagnosis.registers`.
+    """
+
+    name: str
+    ok: bool | None
+    action: str | None
+    reason: str
+    source: str
+    fix: str = ""
+    resource: str = ""
+    symptom: str = ""
+    iam: str = ""
+    essential: bool = False
+
+
+@dataclass(frozen=True)
+class Symptom:
+    """What the instance sees when a call is denied, and why (for :func:`ecsrole_lib.launch`)."""
+
+    message: str
+    cause: str
+    fix: str
+
+
+@dataclass(repr=False)
+class Diagnosis:
+    """The doctor's answer for one role.
+
+    Attributes
+    ----------
+    registers
+        Whether an instance holding the role registers with its cluster: the trust policy
+        lets the instance kind's service assume it, an instance profile holds it (Amazon
+        EC2), and every call the agent always makes is allowed (by the guide's evaluation
+        and, on AWS, by IAM's simulator too).
+    checks
+        One :class:`DoctorCheck` per question, in the order an instance meets them.
+    """
+
+    role_name: str
+    instance_kind: str
+    target: str
+    checks: list[DoctorCheck] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    role_arn: str = ""
+    simulated: bool = False
+    reads: int = 0
+    writes: int = 0
+
+    @property
+    def registers(self) -> bool:
+        essential = [c for c in self.checks if c.essential]
+        return bool(essential) and all(c.ok is True for c in essential)
+
+    @property
+    def failures(self) -> list[DoctorCheck]:
+        """The rows that are not right."""
+        return [c for c in self.checks if c.ok is False]
+
+    def __getitem__(self, name: str) -> DoctorCheck:
+        for check in self.checks:
+            if check.name == name:
+                return check
+        raise KeyError(name)
+
+    def summary(self) -> str:
+        verdict = "registers" if self.registers else "does NOT register"
+        failing = len(self.failures)
+        return (f"doctor on {self.target}: an {self.instance_kind} instance with role "
+                f"{self.role_name} {verdict}; {failing} problem(s); {self.reads} read API calls")
+
+    def __str__(self) -> str:
+        width = max([len(c.name) for c in self.checks] + [5])
+        lines = [self.summary(), ""]
+        for check in self.checks:
+            mark = {True: "ok", False: "FAIL", None: "info"}[check.ok]
+            lines.append(f"{mark:<4}  {check.name:<{width}}  {check.reason}")
+            pad = " " * (width + 8)
+            if check.symptom:
+                lines.append(f"{pad}the instance sees: {check.symptom}")
+            if check.iam:
+                lines.append(f"{pad}IAM's simulator: {check.iam}")
+            if check.fix:
+                lines.append(f"{pad}fix: {check.fix}")
+        if self.notes:
+            lines.append("")
+            lines += [f"note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        colour = {True: "#1a7f37", False: "#cf222e", None: "#57606a"}
+        label = {True: "ok", False: "fails", None: "info"}
+        columns = ["check", "", "the guide's evaluation"] + (
+            ["IAM's simulator"] if self.simulated else []) + ["fix", "source"]
+        head = "".join(f"<th style='{CELL_STYLE}'>{esc(h)}</th>" for h in columns)
+        rows = []
+        for c in self.checks:
+            reason = esc(c.reason) + (f"<br><small><code>{esc(c.symptom)}</code></small>"
+                                      if c.symptom else "")
+            cells = [f"<code>{esc(c.name)}</code>",
+                     f"<b style='color:{colour[c.ok]}'>{label[c.ok]}</b>", reason]
+            if self.simulated:
+                cells.append(esc(c.iam))
+            cells += [esc(c.fix), f"<small>{esc(c.source)}</small>"]
+            rows.append("<tr>" + "".join(f"<td style='{CELL_STYLE}'>{x}</td>" for x in cells)
+                        + "</tr>")
+        verdict = colour[self.registers]
+        notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
+        return (f"<div class='ecsrole-doctor'><p><b style='color:{verdict}'>"
+                f"{esc(self.summary())}</b></p><table style='text-align:left'><tr>{head}</tr>"
+                f"{''.join(rows)}</table>" + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+
+
+# ---------------------------------------------------------------------------------------
+# What the instance needs
+# ---------------------------------------------------------------------------------------
+def needs(agent: AgentConfig, instance_kind: str, partition: str, region: str, account: str,
+          container_instance_id: str = "*") -> list[Need]:
+    """The calls an instance of ``instance_kind`` makes with its role, for ``agent``'s settings,
+    with their resources filled in, in the order the instance makes them
+    (:func:`ecsrole_lib.agent.agent_calls`); each named by its action, and where an action
+    comes twice, by its caller or resource type too.
+
+    >>> [n.name for n in needs(AgentConfig(service_connect=True), "ec2", "aws", "us-east-1",
+    ...                        "111122223333") if n.action == "ecs:Poll"]
+    ['ecs:Poll', 'ecs:Poll (Service Connect agent)']
+    """
+    if agent.instance_kind != instance_kind:
+        agent = replace(agent, instance_kind=instance_kind)
+    calls = agent_calls(agent, partition=partition, region=region, account=account,
+                        container_instance_id=container_instance_id)
+    # The user data copies ecs.config before the agent starts.
+    calls.sort(key=lambda call: not call.caller.startswith("user data"))
+    count: dict[str, int] = {}
+    for call in calls:
+        count[call.action] = count.get(call.action, 0) + 1
+    out = []
+    for call in calls:
+        always = call.when.startswith("always")
+        name = call.action
+        if count[call.action] > 1 and not always:
+            kind = call.resource.split(":", 5)[-1].split("/", 1)[0] if ":" in call.resource else ""
+            name = f"{call.action} ({call.caller if call.caller != 'ecs-agent' else kind})"
+        out.append(Need(name, call.action, call.resource, call.context_dict,
+                        always or call.action.lower() in REGISTRATION, call.source, call.when))
+    return out
+
+
+def denied_message(account: str, partition: str, role_name: str, session_name: str,
+                   action: str, resource: str, kind: str, boundary: bool = False) -> str:
+    """AWS's AccessDenied message for a call made with the role's credentials.
+
+    >>> denied_message("111122223333", "aws", "ecsInstanceRole", "i-0123456789abcdef0",
+    ...                "ecs:Poll", "*", "implicit_deny")  # doctest: +NORMALIZE_WHITESPACE
+    'User: arn:aws:sts::111122223333:assumed-role/ecsInstanceRole/i-0123456789abcdef0 is not
+    authorized to perform: ecs:Poll on resource: * because no identity-based policy allows the
+    ecs:Poll action'
+    """
+    user = f"arn:{partition}:sts::{account}:assumed-role/{role_name}/{session_name}"
+    if kind == "explicit_deny":
+        because = "with an explicit deny in an identity-based policy"
+    elif boundary:
+        because = f"because no permissions boundary allows the {action} action"
+    else:
+        because = f"because no identity-based policy allows the {action} action"
+    return f"User: {user} is not authorized to perform: {action} on resource: {resource} {because}"
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the role
+# ---------------------------------------------------------------------------------------
+@dataclass
+class _Role:
+    role: dict
+    trust: dict
+    documents: dict[str, Any]  # name as shown -> document
+    managed: list[str]
+    inline: list[str]
+    boundary_arn: str | None
+    boundary: dict | None
+    profiles: list[dict]
+
+
+def _parallel(*reads: Callable[[], Any]) -> list[Any]:
+    """Independent reads at once: on AWS each is a round trip of tens of milliseconds."""
+    if len(reads) <= 1:
+        return [read() for read in reads]
+    with ThreadPoolExecutor(max_workers=min(8, len(reads))) as pool:
+        return [f.result() for f in [pool.submit(read) for read in reads]]
+
+
+def _managed_name(arn: str) -> str:
+    return arn.rsplit("/", 1)[-1]
+
+
+def _read(ctx: Context, role_name: str) -> _Role | None:
+    """The role and everything that decides its permissions, read once per run."""
+    return _cached(ctx, ("doctor", role_name), lambda: _read_role(ctx, role_name))
+
+
+def _read_role(ctx: Context, role_name: str) -> _Role | None:
+    role = get_role(ctx, role_name)
+    if role is None:
+        return None
+    ctx.client("iam")  # made once, before the threads share it
+    boundary_arn = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
+    managed, inline, profiles, boundary = _parallel(
+        lambda: attached_policies(ctx, role_name),
+        lambda: inline_policies(ctx, role_name),
+        lambda: ctx.pages("iam", "list_instance_profiles_for_role", "InstanceProfiles",
+                          RoleName=role_name),
+        lambda: policy_document(ctx, boundary_arn) if boundary_arn else None)
+    documents = _parallel(
+        *[(lambda arn=arn: policy_document(ctx, arn)) for arn in managed],
+        *[(lambda name=name: policies.parse(ctx.call(
+            "iam", "get_role_policy", RoleName=role_name, PolicyName=name)["PolicyDocument"]))
+          for name in inline])
+    names = [_managed_name(arn) for arn in managed]
+    # An AWS managed and a customer managed policy may share a name: then the ARN tells them apart.
+    named = {(name if names.count(name) == 1 else arn): doc
+             for name, arn, doc in zip(names, managed, documents)}
+    named.update({f"inline policy {name}": doc
+                  for name, doc in zip(inline, documents[len(managed):])})
+    return _Role(role, policies.parse(role["AssumeRolePolicyDocument"]), named, managed, inline,
+                 boundary_arn, boundary, profiles)
+
+
+# ---------------------------------------------------------------------------------------
+# The checks
+# ---------------------------------------------------------------------------------------
+def _principals(trust: dict) -> list[str]:
+    statements = trust.get("Statement", [])
+    found = []
+    for statement in [statements] if isinstance(statements, dict) else statements:
+        principal = statement.get("Principal", {})
+        if not isinstance(principal, dict):
+            found.append(str(principal))
+            continue
+        for values in principal.values():
+            found += [values] if isinstance(values, str) else list(values)
+    return found
+
+
+_WRONG = {
+    "ecs.amazonaws.com": "ecs.amazonaws.com is the Amazon ECS service itself, not the instance",
+    "ecs-tasks.amazonaws.com": "ecs-tasks.amazonaws.com is for task roles, not container instances",
+}
+
+
+def _trust_check(ctx: Context, facts: _Role, kind: str, role_name: str) -> DoctorCheck:
+    service = TRUSTED_SERVICE[kind]
+    context = ({"aws:SourceAccount": ctx.account,
+                "aws:SourceArn": f"arn:{ctx.partition}:ssm:{ctx.region}:{ctx.account}:"
+                                 f"managed-instance/{EXAMPLE_INSTANCE['external']}"}
+               if kind == "external" else {})
+    source = ("AWS: Amazon ECS container instance IAM role (trust policy); "
+              "IAM: Using an IAM role to grant permissions to applications on EC2 instances"
+              if kind == "ec2" else "AWS: Amazon ECS Anywhere IAM role (trust policy)")
+    try:
+        decision = trusts(facts.trust, service=service, context=context)
+    except EcsRoleError as err:
+        return DoctorCheck("trust", None, "sts:AssumeRole", f"the guide cannot decide: {err}",
+                           source, essential=True)
+    if decision.allowed:
+        return DoctorCheck("trust", True, "sts:AssumeRole",
+                           f"the trust policy lets {service} assume the role", source,
+                           essential=True)
+    named = _principals(facts.trust)
+    hints = [_WRONG[p] for p in named if p in _WRONG]
+    reason = (f"{service} may not assume the role: {decision.why}; the trust policy names "
+              f"{', '.join(named) or 'no principal'}" + ("; " + "; ".join(hints) if hints else ""))
+    if kind == "ec2":
+        symptom = (f"the instance metadata (iam/info) answers AssumeRoleUnauthorizedAccess: "
+                   f"EC2 cannot assume the role {role_name}; the agent gets no credentials "
+                   "(NoCredentialProviders: no valid providers in chain) and never registers")
+    else:
+        symptom = ("aws ssm create-activation fails: ValidationException: Nonexistent role or "
+                   "missing ssm service principal in trust policy")
+    fix = (f"aws iam update-assume-role-policy --role-name {role_name} --policy-document "
+           f"file://instance-role-trust-policy.json (trusting {service}, as the page writes it)")
+    return DoctorCheck("trust", False, "sts:AssumeRole", reason, source, fix,
+                       symptom=symptom, essential=True)
+
+
+def _profile_check(ctx: Context, facts: _Role, spec: RoleSpec | None,
+                   role_name: str) -> DoctorCheck:
+    source = "AWS: Amazon ECS container instance IAM role (the instance profile)"
+    holders = [p["InstanceProfileName"] for p in facts.profiles]
+    wanted = spec.instance_profile_name if spec is not None else None
+    if holders:
+        launch_with = wanted if wanted in holders else holders[0]
+        extra = ("" if wanted is None or wanted in holders else
+                 f" (not {wanted}, the spec's: launch with Name={launch_with})")
+        return DoctorCheck("instance_profile", True, None,
+                           f"instance profile {', '.join(holders)} holds the role{extra}",
+                           source, essential=True)
+    fix_profile = wanted or f"{role_name}-profile"
+    profile = get_instance_profile(ctx, fix_profile)
+    if profile is None:
+        reason = (f"no instance profile holds role {role_name}, and {fix_profile} does not "
+                  "exist: Amazon EC2 gives an instance a role only through an instance profile")
+        symptom = (f"aws ec2 run-instances fails: InvalidParameterValue: Value ({fix_profile}) "
+                   "for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance "
+                   "Profile name")
+        fix = (f"aws iam create-instance-profile --instance-profile-name {fix_profile}; aws iam "
+               f"add-role-to-instance-profile --instance-profile-name {fix_profile} "
+               f"--role-name {role_name}")
+    else:
+        others = [r["RoleName"] for r in profile.get("Roles", [])]
+        if others:
+            reason = (f"instance profile {fix_profile} holds role {others[0]}, not {role_name}: "
+                      f"instances launched with it get the permissions of {others[0]}")
+            fix = (f"aws iam remove-role-from-instance-profile --instance-profile-name "
+                   f"{fix_profile} --role-name {others[0]}; ")
+        else:
+            reason = (f"instance profile {fix_profile} is empty: an instance launched with it "
+                      "gets no role")
+            fix = ""
+        symptom = ("the instance starts, but its metadata has no iam/security-credentials; the "
+                   "agent gets no credentials (NoCredentialProviders: no valid providers in "
+                   "chain) and never registers")
+        fix += (f"aws iam add-role-to-instance-profile --instance-profile-name {fix_profile} "
+                f"--role-name {role_name}")
+    return DoctorCheck("instance_profile", False, None, reason, source, fix, symptom=symptom,
+                       essential=True)
+
+
+def _candidates(kind: str, action: str) -> list[tuple[str, str]]:
+    """The AWS managed policies the page attaches that may grant ``action``: (path, name)."""
+    found = [policies.CONTAINER_INSTANCE_POLICY]
+    if kind == "external":
+        found.insert(0, policies.SSM_CORE_POLICY)
+    return found
+
+
+def _grant_fix(ctx: Context, facts: _Role, kind: str, need: Need, role_name: str) -> str:
+    """Which managed policy of the page would allow ``need``, as the command that attaches it."""
+    if need.action.lower() == "s3:getobject":
+        read_only = policies.managed_policy_arn(ctx.partition, policies.S3_READ_ONLY_POLICY)
+        return (f"allow s3:GetObject on {need.resource}: the guide's least-privilege inline "
+                f"policy (apply with least_privilege=True writes it), or aws iam "
+                f"attach-role-policy --role-name {role_name} --policy-arn {read_only}")
+    for path_name in _candidates(kind, need.action):
+        arn = policies.managed_policy_arn(ctx.partition, path_name)
+        document = policy_document(ctx, arn)
+        if document is None or not evaluate({path_name[1]: document}, need.action,
+                                            need.resource, need.context).allowed:
+            continue
+        if arn in facts.managed:
+            return ""  # attached already: the cause is elsewhere
+        copy = ""
+        if path_name == policies.CONTAINER_INSTANCE_POLICY and facts.documents:
+            try:  # another policy already allows the agent's registration: a copy, fallen behind
+                if evaluate(facts.documents, "ecs:RegisterContainerInstance", "*").allowed:
+                    copy = "; it replaces a hand-copied policy: AWS keeps the managed one current"
+            except EcsRoleError:
+                pass
+        return (f"aws iam attach-role-policy --role-name {role_name} --policy-arn {arn} "
+                f"({path_name[1]} allows {need.action}{copy})")
+    return f"add a statement that allows {need.action} on {need.resource}"
+
+
+def _explain(ctx: Context, facts: _Role, kind: str, need: Need, decision, role_name: str,
+             session_name: str, allowed_elsewhere: list[str]) -> Symptom:
+    """The message AWS gives for a denied ``need``, its cause and its fix."""
+    identity_only = decision
+    if decision.kind == "implicit_deny" and facts.boundary is not None:
+        identity_only = evaluate(facts.documents, need.action, need.resource, need.context)
+    by_boundary = decision.kind == "implicit_deny" and identity_only.allowed
+    message = denied_message(ctx.account, ctx.partition, role_name, session_name, need.action,
+                             need.resource, decision.kind, by_boundary)
+    if decision.kind == "explicit_deny":
+        cause = f"{decision.why}: an explicit deny wins over every allow"
+        fix = (f"remove or narrow the Deny statement ({', '.join(decision.statements)}); no "
+               "Allow can override it")
+    elif by_boundary:
+        cause = (f"the permissions boundary {_managed_name(facts.boundary_arn or '')} does not "
+                 f"allow {need.action}; the role's policies do ({identity_only.why}), but a "
+                 "boundary caps them")
+        fix = (f"add {need.action} (for the agent, ecs:*) to the boundary policy, or remove the "
+               f"boundary: aws iam delete-role-permissions-boundary --role-name {role_name}")
+    else:
+        cause = f"{decision.why} among {', '.join(facts.documents) or 'no policies at all'}"
+        if allowed_elsewhere:
+            cause += (f"; {need.action} is allowed on {', '.join(allowed_elsewhere)} but not on "
+                      f"{need.resource}: a policy's Resource is scoped too narrowly")
+        fix = _grant_fix(ctx, facts, kind, need, role_name)
+    return Symptom(message, cause, fix)
+
+
+def _symptom_text(need: Need, message: str) -> str:
+    if need.action.lower() == "s3:getobject":
+        return ("the user data's aws s3 cp fails: fatal error: An error occurred (403) when "
+                f"calling the HeadObject operation: Forbidden ({message})")
+    return message
+
+
+def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role_name: str,
+                 session_name: str) -> list[tuple[DoctorCheck, Need, Any]]:
+    decisions: list[Any] = []
+    for need in wanted:
+        try:
+            decisions.append(evaluate(facts.documents, need.action, need.resource, need.context,
+                                      boundary=_boundary(facts)))
+        except EcsRoleError as err:
+            decisions.append(err)
+    rows = []
+    for need, decision in zip(wanted, decisions):
+        when = "always" if need.when.startswith("always") else need.when.split(":", 1)[0]
+        if isinstance(decision, EcsRoleError):
+            rows.append((DoctorCheck(need.name, None, need.action,
+                                     f"the guide cannot decide ({decision}); IAM's simulator "
+                                     "can, with target='aws'", need.source,
+                                     resource=need.resource, essential=need.always),
+                         need, None))
+            continue
+        if decision.allowed:
+            rows.append((DoctorCheck(need.name, True, need.action,
+                                     f"{when}: {decision.why}", need.source,
+                                     resource=need.resource, essential=need.always),
+                         need, decision))
+            continue
+        elsewhere = [n.resource for n, d in zip(wanted, decisions)
+                     if n.action == need.action and n is not need and not isinstance(d, Exception)
+                     and d.allowed]
+        found = _explain(ctx, facts, kind, need, decision, role_name, session_name, elsewhere)
+        rows.append((DoctorCheck(need.name, False, need.action, f"{when}: {found.cause}",
+                                 need.source, found.fix, need.resource,
+                                 _symptom_text(need, found.message), essential=need.always),
+                     need, decision))
+    return rows
+
+
+def _boundary(facts: _Role):
+    if facts.boundary is None:
+        return None
+    return (f"permissions boundary {_managed_name(facts.boundary_arn or '')}", facts.boundary)
+
+
+def _scoped_rows(facts: _Role) -> list[DoctorCheck]:
+    """Least privilege, honestly: a scoped grant narrows nothing when another policy allows the
+    same action on every resource (effective permissions are the union of all policies)."""
+    rows = []
+    for name, document in facts.documents.items():
+        statements = document.get("Statement", [])
+        statements = [statements] if isinstance(statements, dict) else statements
+        scoped: dict[str, str] = {}
+        for statement in statements:
+            resources = statement.get("Resource", [])
+            resources = [resources] if isinstance(resources, str) else resources
+            actions = statement.get("Action", [])
+            actions = [actions] if isinstance(actions, str) else actions
+            if (statement.get("Effect") != "Allow" or statement.get("Condition")
+                    or not resources or "*" in resources):
+                continue
+            others = {n: d for n, d in facts.documents.items() if n != name}
+            for action in actions:
+                if "*" in action or "?" in action or not others:
+                    continue
+                try:
+                    wide = evaluate(others, action, "*", boundary=_boundary(facts))
+                except EcsRoleError:
+                    continue
+                if wide.allowed:
+                    scoped[action] = wide.why.removeprefix("allowed by ")
+        if scoped:
+            by = sorted(set(scoped.values()))
+            rows.append(DoctorCheck(
+                f"least_privilege:{name}", None, None,
+                f"{name} scopes {', '.join(sorted(scoped))} to named resources, but "
+                f"{'; '.join(by)} allows them on every resource (*): effective permissions are "
+                "the union of all policies, so the scoped grant narrows nothing",
+                "IAM: Policy evaluation logic (identity-based policies are a union)",
+                "to narrow them, the broad grant must go (for AmazonEC2ContainerServiceforEC2Role: "
+                "a customer managed copy, which then no longer follows AWS's updates)"))
+    return rows
+
+
+def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, Any]],
+              ) -> tuple[list[DoctorCheck], list[str]]:
+    """Ask IAM's simulator each question again; show both answers; a disagreement fails."""
+    def ask(need: Need) -> dict:
+        params: dict[str, Any] = {"PolicySourceArn": role_arn, "ActionNames": [need.action]}
+        if need.resource != "*":
+            params["ResourceArns"] = [need.resource]
+        if need.context:
+            params["ContextEntries"] = [
+                {"ContextKeyName": k,
+                 "ContextKeyValues": list(v) if isinstance(v, (list, tuple)) else [str(v)],
+                 "ContextKeyType": "stringList" if isinstance(v, (list, tuple)) else "string"}
+                for k, v in need.context.items()]
+        return ctx.call("iam", "simulate_principal_policy", f"simulating {need.action}",
+                        **params)["EvaluationResults"][0]
+
+    try:
+        # One question first: a caller without iam:SimulatePrincipalPolicy (or an endpoint
+        # without a simulator) answers the same to all of them.
+        first = [ask(rows[0][1])] if rows else []
+        answers = first + _parallel(*[(lambda need=need: ask(need)) for _, need, _ in rows[1:]])
+    except (AwsError, BotoCoreError, ResponseParserError) as err:  # moto: no simulator
+        return [check for check, _, _ in rows], [
+            (f"IAM's policy simulator could not be asked ({err}); the answers above are the "
+             "guide's own evaluation only.")]
+    out = []
+    for (check, need, decision), answer in zip(rows, answers):
+        said = answer.get("EvalDecision", "")
+        iam_kind = _SIMULATOR_KIND.get(said, said)
+        ours = decision.kind if decision is not None else "undecided"
+        if decision is None:
+            out.append(replace(check, iam=f"{said}", ok=iam_kind == "allow",
+                               reason=check.reason + f"; IAM's simulator says {said}"))
+        elif iam_kind == ours:
+            out.append(replace(check, iam=f"{said} (agrees)"))
+        else:
+            out.append(replace(check, ok=False, iam=f"{said} (DISAGREES)",
+                               reason=(f"the guide's evaluation says {ours}, IAM's simulator "
+                                       f"says {said}: a disagreement, so this row fails until "
+                                       f"it is understood; the guide's reason was: "
+                                       f"{check.reason}")))
+    return out, []
+
+
+def _agent_for(spec: RoleSpec | None, agent: AgentConfig) -> AgentConfig:
+    if spec is None:
+        return agent
+    changes: dict[str, Any] = {"instance_kind": spec.instance_kind}
+    if "s3_config" in spec.features and agent.config_from_s3 is None:
+        changes["config_from_s3"] = (spec.config_bucket, spec.config_key)
+    if agent.cluster == AgentConfig().cluster and spec.cluster_name != agent.cluster:
+        changes["cluster"] = spec.cluster_name
+    return replace(agent, **changes)
+
+
+def _kind(facts: _Role | None, spec: RoleSpec | None) -> str:
+    if spec is not None:
+        return spec.instance_kind
+    if facts is not None and "ssm.amazonaws.com" in _principals(facts.trust):
+        return "external"
+    return "ec2"
+
+
+def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
+           agent: AgentConfig = AgentConfig(), instance_id: str | None = None,  # noqa: B008 - frozen
+           _ctx: Context | None = None) -> Diagnosis:
+    """Will an instance holding this role register with its cluster and run tasks? Read only.
+
+    Parameters
+    ----------
+    role_or_spec
+        A role name, or a :class:`RoleSpec` (its role, instance kind, instance profile,
+        cluster and ``ecs.config`` location are used).
+    session
+        Where to look; ``None`` is the sandbox. On anything but the sandbox the doctor also
+        asks IAM's policy simulator.
+    agent
+        How the container agent is configured (``ECS_CONTAINER_INSTANCE_TAGS``, Service
+        Connect, ...): which calls it makes.
+    instance_id
+        The instance whose view to show in messages (default: an example ID).
+
+    Returns
+    -------
+    Diagnosis
+    """
+    spec = role_or_spec if isinstance(role_or_spec, RoleSpec) else None
+    role_name = spec.role_name if spec is not None else role_or_spec
+    if not isinstance(role_name, str) or not role_name:
+        raise TypeError(f"role_or_spec must be a role name or a RoleSpec, got {role_or_spec!r}")
+    region = spec.region if spec is not None else (
+        (session.region_name if session is not None else None) or "us-east-1")
+    ctx = _ctx or Context(session, region)
+    if not ctx.account:
+        identity = ctx.call("sts", "get_caller_identity", "identifying the caller")
+        ctx.account, ctx.caller_arn = identity["Account"], identity["Arn"]
+        ctx.partition = identity["Arn"].split(":")[1]
+    facts = _read(ctx, role_name)
+    kind = _kind(facts, spec)
+    agent = _agent_for(spec, agent)
+    if agent.instance_kind != kind:
+        agent = replace(agent, instance_kind=kind)
+    diagnosis = Diagnosis(role_name, kind, "sandbox" if ctx.sandbox else "AWS")
+    if facts is None:
+        diagnosis.checks.append(DoctorCheck(
+            "role", False, None, f"role {role_name} does not exist", "IAM: GetRole",
+            "apply(RoleSpec(...)) or the page's aws iam create-role", essential=True))
+        diagnosis.reads, diagnosis.writes = ctx.calls.reads, ctx.calls.writes
+        return diagnosis
+    diagnosis.role_arn = facts.role["Arn"]
+    diagnosis.checks.append(_trust_check(ctx, facts, kind, role_name))
+    if kind == "ec2":
+        diagnosis.checks.append(_profile_check(ctx, facts, spec, role_name))
+    session_name = instance_id or EXAMPLE_INSTANCE[kind]
+    wanted = needs(agent, kind, ctx.partition, ctx.region, ctx.account)
+    calls = _call_checks(ctx, facts, kind, wanted, role_name, session_name)
+    if ctx.sandbox:
+        diagnosis.checks += [check for check, _, _ in calls]
+        diagnosis.notes.append("Sandbox: " + LIMITS["policy_simulator"] + " (the guide's own "
+                               "evaluation of AWS's documented logic; on AWS the doctor asks "
+                               "IAM's simulator too).")
+    else:
+        checked, notes = _simulate(ctx, facts.role["Arn"], calls)
+        diagnosis.checks += checked
+        diagnosis.notes += notes
+        diagnosis.simulated = not notes
+        diagnosis.notes.append("IAM's simulator evaluates the role's policies and boundary, "
+                               "not its trust policy: the trust row is the guide's alone.")
+    diagnosis.checks += _scoped_rows(facts)
+    if facts.boundary_arn:
+        diagnosis.notes.append(f"Permissions boundary {facts.boundary_arn} is applied to every "
+                               "call above.")
+    diagnosis.notes.append("Service control policies and resource control policies of an "
+                           "organization are not read; they can deny more.")
+    diagnosis.reads, diagnosis.writes = ctx.calls.reads, ctx.calls.writes
+    return diagnosis

@@ -1,0 +1,527 @@
+"""``launch``: what comes after the page, an instance with the profile joining its cluster.
+
+It shows the AWS CLI commands (``aws ec2 run-instances ... --iam-instance-profile
+Name=<profile> --user-data file://user-data.sh``, and the launch template form), the
+``iam:PassRole`` permission the person launching needs, and the wait for a new instance
+profile. On the sandbox it runs them: the instance starts (Amazon EC2 in moto), then the
+guide plays the container agent. It assumes the role as Amazon EC2 would (the trust
+policy evaluated by the guide, since moto does not), reads ``ecs.config`` from Amazon S3
+when the spec keeps it there, and makes the agent's calls in order, each first evaluated
+against the role's policies: an allowed call is made against the sandbox with the
+instance's credentials (the instance appears in ``ecs list-container-instances``); a
+denied one stops the launch with :class:`~ecsrole_lib.errors.LaunchDeniedError`, which
+carries AWS's AccessDenied message and the doctor's explanation.
+
+On AWS, ``launch`` would start a real, billed instance, so it refuses unless asked:
+``on_aws="show"`` returns the commands only (the notebooks do that), ``on_aws="run"``
+launches, the real agent makes the calls, and ``launch`` waits for the container instance
+to appear. ``teardown`` terminates what ``launch`` started and
+deregisters its container instance (both carry ``created-by=ecsrole-guide``).
+
+>>> from ecsrole_lib import AgentConfig, RoleSpec
+>>> print(launch_user_data(RoleSpec(cluster_name="prod"), AgentConfig(awslogs=False)), end="")
+#!/bin/bash
+# The container agent reads /etc/ecs/ecs.config when it starts.
+echo ECS_CLUSTER=prod >> /etc/ecs/ecs.config
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shlex
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import boto3
+
+from .agent import AgentConfig
+from .aws import Context
+from .doctor import (
+    Diagnosis,
+    Need,
+    _agent_for,
+    _explain,
+    _read,
+    _symptom_text,
+    doctor,
+    needs,
+)
+from .errors import AccessDeniedError, LaunchDeniedError, Problem, ValidationError
+from .report import Report
+from .sandbox import SandboxSession
+from .spec import OWNER_TAG, RoleSpec
+from .steps import get_instance_profile, owned
+from .userdata import user_data
+
+__all__ = ["LaunchPlan", "LaunchReport", "launch", "launch_commands", "launch_plan",
+           "launch_user_data", "remove_launched"]
+
+#: The Amazon ECS-optimized AMI, as AWS publishes it in Systems Manager Parameter Store.
+AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+#: Tags on the instance: the guide's own, and which role and cluster it was launched for.
+ROLE_TAG = "ecsrole-guide:role"
+CLUSTER_TAG = "ecsrole-guide:cluster"
+INSTANCE_TYPE = "t3.micro"
+_LIVE_STATES = ["pending", "running", "stopping", "stopped"]
+
+PASS_ROLE_NOTE = (
+    "The person who launches needs ec2:RunInstances and iam:PassRole on the role "
+    "({role_arn}), best with the condition iam:PassedToService = ec2.amazonaws.com; without "
+    "it run-instances fails with UnauthorizedOperation. The role's own permissions are not "
+    "needed by the person launching.")
+WAIT_NOTE = ("A new instance profile can take about ten seconds to reach Amazon EC2: "
+             "run-instances right after create-instance-profile may fail with \"Invalid IAM "
+             "Instance Profile name\"; wait and run it again.")
+
+
+def launch_user_data(spec: RoleSpec, agent: AgentConfig = AgentConfig()) -> str:  # noqa: B008
+    """The instance's user data: ``ecs.config`` copied from Amazon S3 (``s3_config``) or
+    written in place, then the agent settings ``agent`` asks for (:meth:`AgentConfig.env`)."""
+    agent = _agent_for(spec, agent)
+    settings = agent.env()
+    if agent.config_from_s3:
+        # The copied file names the cluster; the settings after it add to it.
+        lines = [user_data(spec)]
+        settings = [s for s in settings if not s.startswith("ECS_CLUSTER=")]
+    else:
+        lines = ["#!/bin/bash", "# The container agent reads /etc/ecs/ecs.config when it starts."]
+    lines += [f"echo {shlex.quote(line)} >> /etc/ecs/ecs.config" for line in settings]
+    return "\n".join(lines) + "\n"
+
+
+def launch_commands(spec: RoleSpec, agent: AgentConfig = AgentConfig(),  # noqa: B008
+                    instance_type: str = INSTANCE_TYPE) -> list[str]:
+    """The AWS CLI commands that launch a container instance with the spec's profile:
+    the AMI lookup, ``run-instances``, and the same as a launch template."""
+    profile = spec.instance_profile_name
+    tags = (f"ResourceType=instance,Tags=[{{Key={OWNER_TAG[0]},Value={OWNER_TAG[1]}}},"
+            f"{{Key={ROLE_TAG},Value={spec.role_name}}}]")
+    data = base64.b64encode(launch_user_data(spec, agent).encode()).decode()
+    template = json.dumps({"ImageId": "${AMI_ID}", "InstanceType": instance_type,
+                           "IamInstanceProfile": {"Name": profile}, "UserData": data},
+                          separators=(",", ":")).replace('"', '\\"')
+    return [
+        (f"AMI_ID=$(aws ssm get-parameters --names {AMI_PARAMETER} "
+        "--query 'Parameters[0].Value' --output text)"),
+        ("aws ec2 run-instances \\\n    --image-id \"$AMI_ID\" \\\n"
+        f"    --instance-type {instance_type} \\\n"
+        f"    --iam-instance-profile Name={shlex.quote(profile)} \\\n"
+        "    --user-data file://user-data.sh \\\n"
+        f"    --tag-specifications {shlex.quote(tags)}"),
+        "# or, as a launch template:",
+        (f"aws ec2 create-launch-template \\\n    --launch-template-name {spec.role_name}-template "
+        f"\\\n    --launch-template-data \"{template}\""),
+        f"aws ec2 run-instances --launch-template LaunchTemplateName={spec.role_name}-template",
+    ]
+
+
+@dataclass
+class LaunchPlan:
+    """What launching takes, before anything runs: ``user-data.sh``, the commands, the notes."""
+
+    user_data: str
+    commands: list[str]
+    notes: list[str]
+
+    def __str__(self) -> str:
+        return ("user-data.sh:\n" + self.user_data + "\nAWS CLI:\n" + "\n".join(self.commands)
+                + "\n\n" + "\n".join(f"note: {n}" for n in self.notes))
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return ("<div><p><b>user-data.sh</b></p><pre>" + html.escape(self.user_data)
+                + "</pre><p><b>AWS CLI</b></p><pre>" + html.escape("\n".join(self.commands))
+                + f"</pre><ul>{notes}</ul></div>")
+
+
+def launch_plan(spec: RoleSpec, agent: AgentConfig = AgentConfig(),  # noqa: B008
+                instance_type: str = INSTANCE_TYPE) -> LaunchPlan:
+    """The user data, the commands and what the person launching needs, for ``spec``."""
+    # The account as a wildcard: the statement is valid as it is, in any account.
+    role_arn = f"arn:{spec.partition}:iam::*:role{spec.path}{spec.role_name}"
+    return LaunchPlan(launch_user_data(spec, agent), launch_commands(spec, agent, instance_type),
+                      [PASS_ROLE_NOTE.format(role_arn=role_arn), WAIT_NOTE])
+
+
+@dataclass
+class LaunchReport(Report):
+    """What :func:`launch` did: one row per step the instance took, and what it runs on."""
+
+    instance_id: str = ""
+    container_instance_arn: str = ""
+    cluster: str = ""
+    user_data: str = ""
+    commands: list[str] = field(default_factory=list)
+    diagnosis: Diagnosis | None = None
+
+    @property
+    def registered(self) -> bool:
+        return bool(self.container_instance_arn)
+
+    def __str__(self) -> str:
+        return (super().__str__() + "\n\nuser-data.sh:\n" + self.user_data
+                + "\nAWS CLI:\n" + "\n".join(self.commands))
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return (super()._repr_html_() + "<p><b>user-data.sh</b></p><pre>"
+                + html.escape(self.user_data) + "</pre><p><b>AWS CLI</b></p><pre>"
+                + html.escape("\n".join(self.commands)) + "</pre>")
+
+
+class _InstanceSession(SandboxSession):
+    """A sandbox session holding the instance's credentials (the assumed role's)."""
+
+    def __init__(self, endpoint_url: str, region_name: str, credentials: dict[str, str]):
+        boto3.Session.__init__(self, region_name=region_name,
+                               aws_access_key_id=credentials["AccessKeyId"],
+                               aws_secret_access_key=credentials["SecretAccessKey"],
+                               aws_session_token=credentials["SessionToken"])
+        self.endpoint_url = endpoint_url
+
+
+def _stop(report: LaunchReport, ctx: Context, step: str, title: str, message: str, cause: str,
+          fix: str, code: str, operation: str) -> LaunchDeniedError:
+    report.add(step, title, "denied", "", f"{message} | cause: {cause} | fix: {fix}")
+    report.note(f"The launch stopped at {step}. Run doctor(spec) for every problem at once.")
+    report.reads, report.writes, report.retries = ctx.calls.reads, ctx.calls.writes, ctx.calls.retries
+    return LaunchDeniedError(f"{message}\ncause: {cause}\nfix: {fix}", code=code,
+                             operation=operation, report=report)
+
+
+def _cluster(ctx: Context, report: LaunchReport, name: str) -> None:
+    """The cluster must exist before the agent registers (it creates only ``default``, and
+    only without ECS_CLUSTER): the person launching makes it, tagged as the guide's."""
+    found = ctx.call("ecs", "describe_clusters", clusters=[name])["clusters"]
+    if found and found[0].get("status") == "ACTIVE":
+        report.add("create_cluster", f"Cluster {name}", "unchanged", found[0]["clusterArn"],
+                   "the cluster exists")
+        return
+    made = ctx.call("ecs", "create_cluster", "creating the cluster", clusterName=name,
+                    tags=[{"key": OWNER_TAG[0], "value": OWNER_TAG[1]}])["cluster"]
+    report.add("create_cluster", f"Cluster {name}", "created", made["clusterArn"],
+               f"aws ecs create-cluster --cluster-name {name} (the agent joins an existing "
+               "cluster; it creates only 'default', and only when ECS_CLUSTER is unset)")
+
+
+def _run_instance(ctx: Context, report: LaunchReport, spec: RoleSpec, text: str,
+                  cluster: str, instance_type: str) -> dict:
+    image = ctx.call("ssm", "get_parameter", "looking up the Amazon ECS-optimized AMI",
+                     Name=AMI_PARAMETER)["Parameter"]["Value"]
+    tags = [{"Key": OWNER_TAG[0], "Value": OWNER_TAG[1]}, {"Key": ROLE_TAG, "Value": spec.role_name},
+            {"Key": CLUSTER_TAG, "Value": cluster}, {"Key": "Name", "Value": f"{spec.role_name}-instance"}]
+    instance = ctx.call("ec2", "run_instances", "launching the instance", ImageId=image,
+                        InstanceType=instance_type, MinCount=1, MaxCount=1, UserData=text,
+                        IamInstanceProfile={"Name": spec.instance_profile_name},
+                        TagSpecifications=[{"ResourceType": "instance", "Tags": tags}])["Instances"][0]
+    report.instance_id = instance["InstanceId"]
+    report.add("run_instances", "Launch the instance", "created", instance["InstanceId"],
+               f"{instance_type}, {image} (Amazon ECS-optimized AMI), instance profile "
+               f"{spec.instance_profile_name}, user-data.sh")
+    return instance
+
+
+def _identity_document(ctx: Context, instance: dict) -> str:
+    """The instance identity document, as the instance metadata gives it to the agent."""
+    return json.dumps({
+        "accountId": ctx.account, "architecture": "x86_64",
+        "availabilityZone": instance["Placement"]["AvailabilityZone"],
+        "imageId": instance["ImageId"], "instanceId": instance["InstanceId"],
+        "instanceType": instance["InstanceType"], "privateIp": instance.get("PrivateIpAddress"),
+        "region": ctx.region, "version": "2017-09-30"})
+
+
+def _made(need: Need) -> bool:
+    """Calls the sandbox can take: the rest are websocket sessions or happen when tasks run."""
+    return need.action.lower() in ("s3:getobject", "ec2:describetags",
+                                   "ecs:registercontainerinstance", "ecs:discoverpollendpoint")
+
+
+def launch(spec: RoleSpec, session: boto3.Session | None = None,
+           agent: AgentConfig = AgentConfig(), *, on_aws: str = "refuse",  # noqa: B008
+           instance_type: str = INSTANCE_TYPE, timeout: float = 300.0) -> LaunchReport:
+    """Launch an Amazon EC2 instance with the spec's instance profile; see it join the cluster.
+
+    Parameters
+    ----------
+    spec
+        The role (an ``ec2`` one) and its instance profile, cluster and ``ecs.config``.
+    session
+        ``None`` is the sandbox, where the guide plays the container agent.
+    agent
+        The agent's settings (``instance_tags`` ...), which decide the calls it makes.
+    on_aws
+        On AWS the instance is real and billed: ``"refuse"`` (the default) raises before any
+        call; ``"show"`` returns the commands and runs nothing (what the notebooks do);
+        ``"run"`` launches it, and the real agent registers.
+    instance_type
+        The instance type to launch.
+    timeout
+        On AWS, seconds to wait for the real agent to register.
+
+    Raises
+    ------
+    ValidationError
+        External instances (they register through an SSM activation), or AWS with
+        ``on_aws="refuse"``. Nothing was called.
+    LaunchDeniedError
+        A call the instance makes is denied (or it gets no credentials): AWS's message,
+        the cause and the fix; ``.report`` holds what was done until then.
+    """
+    if not isinstance(spec, RoleSpec):
+        raise TypeError(f"spec must be a RoleSpec, got {type(spec).__name__}")
+    if spec.instance_kind != "ec2":
+        raise ValidationError(Problem("instance_kind", spec.instance_kind,
+                                      "launch starts an Amazon EC2 instance; an external "
+                                      "instance registers with an SSM activation (notebook 03)"))
+    if on_aws not in ("refuse", "show", "run"):
+        raise ValidationError(Problem("on_aws", on_aws, "must be 'refuse', 'show' or 'run'"))
+    ctx = Context(session, spec.region)
+    if not ctx.sandbox and on_aws == "refuse":
+        raise ValidationError(Problem("on_aws", on_aws,
+                                      "on AWS, launch starts a real, billed Amazon EC2 instance; "
+                                      "pass on_aws='run' to do that (teardown terminates it), or "
+                                      "on_aws='show' for the commands only"))
+    if not ctx.sandbox and on_aws == "show":
+        report = LaunchReport("launch", target="AWS", user_data=launch_user_data(spec, agent),
+                              commands=launch_commands(spec, agent, instance_type))
+        report.add("run_instances", "Launch the instance", "shown", "",
+                   "not run: on AWS it starts a billed instance; launch(..., on_aws='run') "
+                   "runs it")
+        report.note(WAIT_NOTE)
+        return report
+    identity = ctx.call("sts", "get_caller_identity", "identifying the caller")
+    ctx.account, ctx.caller_arn = identity["Account"], identity["Arn"]
+    ctx.partition = identity["Arn"].split(":")[1]
+    agent = _agent_for(spec, agent)
+    report = LaunchReport("launch", target="sandbox" if ctx.sandbox else "AWS",
+                          account=ctx.account, user_data=launch_user_data(spec, agent),
+                          commands=launch_commands(spec, agent, instance_type))
+    role_arn = f"arn:{ctx.partition}:iam::{ctx.account}:role{spec.path}{spec.role_name}"
+    report.note(PASS_ROLE_NOTE.format(role_arn=role_arn))
+    report.note(WAIT_NOTE)
+    facts = _read(ctx, spec.role_name)
+    if facts is None:
+        raise _stop(report, ctx, "role", "The role", f"NoSuchEntity: role {spec.role_name} does "
+                    "not exist", "nothing was made yet", "apply(spec) first", "NoSuchEntity",
+                    "GetRole")
+    if get_instance_profile(ctx, spec.instance_profile_name) is None:
+        check = doctor(spec, agent=agent, _ctx=ctx)["instance_profile"]
+        raise _stop(report, ctx, "run_instances", "Launch the instance", check.symptom,
+                    check.reason, check.fix, "InvalidParameterValue", "RunInstances")
+    if agent.cluster is None:  # the agent registers with, or creates, default
+        agent = replace(agent, cluster="default")
+    _cluster(ctx, report, agent.cluster)
+    report.cluster = agent.cluster
+    instance = _run_instance(ctx, report, spec, report.user_data, agent.cluster, instance_type)
+    if not ctx.sandbox:
+        return _wait_on_aws(ctx, report, spec, agent, timeout)
+    instance_ctx = _become_instance(ctx, report, spec, agent, facts, instance)
+    _play_agent(ctx, instance_ctx, report, spec, agent, facts, instance)
+    report.reads, report.writes, report.retries = (ctx.calls.reads + instance_ctx.calls.reads,
+                                                   ctx.calls.writes + instance_ctx.calls.writes,
+                                                   ctx.calls.retries + instance_ctx.calls.retries)
+    return report
+
+
+def _become_instance(ctx: Context, report: LaunchReport, spec: RoleSpec, agent: AgentConfig,
+                     facts, instance: dict) -> Context:
+    """The instance's credentials: Amazon EC2 assumes the role of the instance profile."""
+    diagnosis = doctor(spec, agent=agent, instance_id=instance["InstanceId"], _ctx=ctx)
+    report.diagnosis = diagnosis
+    for name in ("instance_profile", "trust"):
+        check = diagnosis[name]
+        if check.ok is not True:
+            raise _stop(report, ctx, "assume_role", "Amazon EC2 assumes the role", check.symptom,
+                        check.reason, check.fix,
+                        "AssumeRoleUnauthorizedAccess" if name == "trust" else "NoCredentialProviders",
+                        "AssumeRole")
+    # moto does not evaluate the trust policy: the doctor's trust row above did.
+    assumed = ctx.call("sts", "assume_role", "assuming the role as Amazon EC2",
+                       RoleArn=facts.role["Arn"], RoleSessionName=instance["InstanceId"])
+    report.add("assume_role", "Amazon EC2 assumes the role", "allowed",
+               assumed["AssumedRoleUser"]["Arn"],
+               f"{diagnosis['trust'].reason}; the instance's credentials come from its metadata")
+    endpoint = getattr(ctx.session, "endpoint_url", None)
+    return Context(_InstanceSession(endpoint, ctx.region, assumed["Credentials"]), ctx.region)
+
+
+def _play_agent(ctx: Context, me: Context, report: LaunchReport, spec: RoleSpec,
+                agent: AgentConfig, facts, instance: dict) -> None:
+    """The user data's and the agent's calls, in order, each evaluated first."""
+    from .access import evaluate
+    from .doctor import _boundary
+
+    me.account, me.partition = ctx.account, ctx.partition
+    instance_id = instance["InstanceId"]
+    container_instance_id = "*"  # until the registration names it
+    cluster = agent.cluster
+    tags: list[dict[str, str]] = []
+    done: set[str] = set()
+    while True:
+        pending = [n for n in needs(agent, "ec2", ctx.partition, ctx.region, ctx.account,
+                                    container_instance_id) if n.name not in done]
+        if not pending:
+            break
+        need = pending[0]
+        tagging = [n for n in pending if n.action == "ecs:TagResource"]
+        if need.action == "ecs:RegisterContainerInstance" and tagging:
+            need = tagging[0]  # ECS authorizes the tags as part of the registration
+        done.add(need.name)
+        decision = evaluate(facts.documents, need.action, need.resource, need.context,
+                            boundary=_boundary(facts))
+        if not decision.allowed:
+            found = _explain(ctx, facts, "ec2", need, decision, spec.role_name, instance_id, [])
+            raise _stop(report, ctx, need.name, need.action,
+                        _symptom_text(need, found.message), found.cause, found.fix,
+                        "AccessDenied", need.action.split(":")[1])
+        if not _made(need):
+            later = {"ecs:poll": "a websocket session the sandbox does not have",
+                     "ecs:starttelemetrysession": "a websocket session the sandbox does not have",
+                     "ecs:tagresource": "authorized as part of the registration",
+                     }.get(need.action.lower(), "made when tasks run")
+            report.add(need.name, need.action, "allowed", need.resource,
+                       f"{decision.why}; evaluated, not sent: {later}")
+            continue
+        action = need.action.lower()
+        if action == "s3:getobject":
+            bucket, key = agent.config_from_s3
+            body = me.call("s3", "get_object", "copying ecs.config (user data)", Bucket=bucket,
+                           Key=key)["Body"].read().decode()
+            for line in body.splitlines():
+                if line.startswith("ECS_CLUSTER="):
+                    cluster = line.split("=", 1)[1].strip()
+            if cluster != agent.cluster:  # the copied file names another cluster: it must exist
+                _cluster(ctx, report, cluster)
+            reason = f"ecs.config copied: ECS_CLUSTER={cluster}"
+        elif action == "ec2:describetags":
+            found_tags = me.call("ec2", "describe_tags", Filters=[
+                {"Name": "resource-id", "Values": [instance_id]}])["Tags"]
+            tags += [{"key": t["Key"], "value": t["Value"]} for t in found_tags
+                     if not t["Key"].startswith("aws:")]
+            reason = f"{len(found_tags)} tag(s) of the instance read, to propagate"
+        elif action == "ecs:registercontainerinstance":
+            tags += [{"key": k, "value": v} for k, v in agent.instance_tags]
+            params: dict[str, Any] = {
+                "cluster": cluster, "instanceIdentityDocument": _identity_document(ctx, instance),
+                "instanceIdentityDocumentSignature": "not signed: the sandbox has no instance "
+                                                     "metadata service"}
+            if tags:
+                params["tags"] = tags
+            made = me.call("ecs", "register_container_instance",
+                           "registering the container instance", **params)["containerInstance"]
+            report.container_instance_arn = made["containerInstanceArn"]
+            container_instance_id = made["containerInstanceArn"].rsplit("/", 1)[-1]
+            reason = f"registered in cluster {cluster}"
+        else:  # ecs:DiscoverPollEndpoint
+            me.call("ecs", "discover_poll_endpoint", containerInstance=report.container_instance_arn,
+                    cluster=cluster)
+            reason = "the endpoint for the control-plane session"
+        report.add(need.name, need.action, "allowed",
+                   report.container_instance_arn if action.startswith("ecs:") else need.resource,
+                   f"{decision.why}; made as the instance: {reason}")
+    listed = ctx.call("ecs", "list_container_instances", cluster=cluster)["containerInstanceArns"]
+    report.cluster = cluster
+    if report.container_instance_arn in listed:
+        report.add("list_container_instances", f"aws ecs list-container-instances --cluster {cluster}",
+                   "registered", report.container_instance_arn,
+                   f"instance {instance_id} is a container instance of cluster {cluster}")
+    report.note("Sandbox: the guide plays the container agent: moto has no instance metadata "
+                "service, no websocket sessions (Poll, StartTelemetrySession) and enforces no "
+                "permissions, so each call is evaluated from the role's policies first.")
+
+
+def _wait_on_aws(ctx: Context, report: LaunchReport, spec: RoleSpec, agent: AgentConfig,
+                 timeout: float) -> LaunchReport:
+    """On AWS the real agent registers; wait for its container instance to appear."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        arns = ctx.call("ecs", "list_container_instances", cluster=agent.cluster,
+                        filter=f"ec2InstanceId == {report.instance_id}")["containerInstanceArns"]
+        if arns:
+            report.container_instance_arn = arns[0]
+            report.add("list_container_instances", "The agent registers", "registered", arns[0],
+                       f"instance {report.instance_id} joined cluster {agent.cluster}")
+            break
+        time.sleep(10)
+    else:
+        report.diagnosis = doctor(spec, ctx.session, agent, instance_id=report.instance_id)
+        report.add("list_container_instances", "The agent registers", "missing", "",
+                   f"not registered after {timeout:.0f} s; the doctor says: "
+                   f"{report.diagnosis.summary()}")
+    report.reads, report.writes, report.retries = (ctx.calls.reads, ctx.calls.writes,
+                                                   ctx.calls.retries)
+    return report
+
+
+# ---------------------------------------------------------------------------------------
+# Teardown: what launch started
+# ---------------------------------------------------------------------------------------
+def remove_launched(ctx: Context, spec: RoleSpec, force: bool = False) -> list[tuple[str, ...]]:
+    """Deregister and terminate the instances ``launch`` started for ``spec``'s role, and
+    delete the cluster ``launch`` created once it holds no container instance.
+
+    Returns report rows ``(step, title, outcome, arn, reason)``; ``teardown`` calls it first.
+    Only what carries ``created-by=ecsrole-guide`` is touched (``force`` changes nothing here:
+    an instance the guide did not start is never terminated).
+    """
+    if spec.instance_kind != "ec2":
+        return []
+    try:
+        return _remove_launched(ctx, spec)
+    except AccessDeniedError as err:  # a caller without EC2 or ECS permissions: say so, go on
+        return [("terminate_instances", "Instances launched with the role", "skipped", "",
+                 f"could not look for instances launch started: {err}")]
+
+
+def _remove_launched(ctx: Context, spec: RoleSpec) -> list[tuple[str, ...]]:
+    reservations = ctx.pages("ec2", "describe_instances", "Reservations", Filters=[
+        {"Name": f"tag:{OWNER_TAG[0]}", "Values": [OWNER_TAG[1]]},
+        {"Name": f"tag:{ROLE_TAG}", "Values": [spec.role_name]},
+        {"Name": "instance-state-name", "Values": _LIVE_STATES}])
+    instances = [i for r in reservations for i in r["Instances"]]
+    clusters = {spec.cluster_name} | {t["Value"] for i in instances for t in i.get("Tags", [])
+                                      if t["Key"] == CLUSTER_TAG}
+    rows: list[tuple[str, ...]] = []
+    ids = [i["InstanceId"] for i in instances]
+    for cluster in sorted(clusters):
+        found = ctx.call("ecs", "describe_clusters", clusters=[cluster], include=["TAGS"])["clusters"]
+        if not found or found[0].get("status") != "ACTIVE":
+            continue
+        arns = ctx.call("ecs", "list_container_instances", cluster=cluster)["containerInstanceArns"]
+        described = ctx.call("ecs", "describe_container_instances", cluster=cluster,
+                             containerInstances=arns)["containerInstances"] if arns else []
+        left = []
+        for item in described:
+            if item["ec2InstanceId"] in ids:
+                ctx.call("ecs", "deregister_container_instance", "deregistering", cluster=cluster,
+                         containerInstance=item["containerInstanceArn"], force=True)
+                rows.append(("deregister_container_instance", f"Container instance in {cluster}",
+                             "removed", item["containerInstanceArn"],
+                             f"instance {item['ec2InstanceId']} deregistered"))
+            else:
+                left.append(item["containerInstanceArn"])
+        cluster_tags = [{"Key": t["key"], "Value": t["value"]} for t in found[0].get("tags", [])]
+        if owned(cluster_tags) and not left:
+            ctx.call("ecs", "delete_cluster", "deleting the cluster", cluster=cluster)
+            rows.append(("delete_cluster", f"Cluster {cluster}", "removed", found[0]["clusterArn"],
+                         "created by launch, and empty now"))
+        elif owned(cluster_tags):
+            rows.append(("delete_cluster", f"Cluster {cluster}", "kept", found[0]["clusterArn"],
+                         f"it still holds {len(left)} container instance(s) of other instances"))
+    if ids:
+        ctx.call("ec2", "terminate_instances", "terminating the instances", InstanceIds=ids)
+        rows.append(("terminate_instances", "Instances launched with the role", "removed",
+                     ", ".join(ids), f"{len(ids)} instance(s) terminated"))
+    return rows

@@ -1,0 +1,362 @@
+"""The doctor: will an instance holding the role register? Each break of the issue, on the sandbox.
+
+Every break is made with plain boto3, the way a person (or a script) gets there; the
+assertions are on what a user reads: which row fails, AWS's words, the cause and the fix.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.awsrequest import AWSResponse
+
+from ecsrole_lib import AgentConfig, RoleSpec, apply, audit, doctor
+
+ACCOUNT = "123456789012"
+ROLE = "ecsInstanceRole"
+PROFILE = "ecsInstanceRole-profile"
+CONTAINER_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
+SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+BUCKET = "ecsrole-guide-doctor-test"
+CLUSTER_ARN = f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/default"
+
+
+def document(*statements) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def trust(service: str) -> str:
+    return document({"Effect": "Allow", "Principal": {"Service": service},
+                     "Action": "sts:AssumeRole"})
+
+
+def failing(diagnosis) -> dict:
+    return {c.name: c for c in diagnosis.failures}
+
+
+# An ecs.amazonaws.com-era copy of the managed policy: everything but the 2024 TagResource
+# statement (and the 2025 ListTagsForResource one).
+STALE_COPY = document({"Effect": "Allow", "Action": [
+    "ec2:DescribeTags", "ecs:CreateCluster", "ecs:DeregisterContainerInstance",
+    "ecs:DiscoverPollEndpoint", "ecs:Poll", "ecs:RegisterContainerInstance",
+    "ecs:StartTelemetrySession", "ecs:UpdateContainerInstancesState", "ecs:Submit*",
+    "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
+    "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "logs:CreateLogStream",
+    "logs:PutLogEvents"], "Resource": "*"})
+
+
+def swap_for_stale_copy(iam):
+    iam.detach_role_policy(RoleName=ROLE, PolicyArn=CONTAINER_POLICY)
+    iam.put_role_policy(RoleName=ROLE, PolicyName="ecs-instance-copy", PolicyDocument=STALE_COPY)
+
+
+# ---------------------------------------------------------------------------------------
+# Right roles are green.
+# ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("spec", [
+    RoleSpec(),
+    RoleSpec(features=["ecr", "s3_config", "cloudwatch_logs"], config_bucket=BUCKET),
+    RoleSpec(features=["s3_config", "cloudwatch_logs"], config_bucket=BUCKET,
+             least_privilege=True, cluster_name="prod"),
+    RoleSpec(instance_kind="external"),
+], ids=["base", "all-features", "least-privilege", "external"])
+def test_the_guides_roles_register(session, spec, record_calls):
+    apply(spec, session)
+    calls = record_calls(session)
+    everything = AgentConfig(instance_tags=True, service_connect=True, task_metadata_tags=True,
+                             spot_draining=spec.instance_kind == "ec2",
+                             propagate_ec2_tags=spec.instance_kind == "ec2")
+    diagnosis = doctor(spec, session, everything)
+    assert diagnosis.registers, str(diagnosis)
+    assert diagnosis.failures == []
+    assert calls.writes() == []  # read only
+    names = [c.name for c in diagnosis.checks]
+    assert names[0] == "trust" and "ecs:RegisterContainerInstance" in names
+    assert ("instance_profile" in names) == (spec.instance_kind == "ec2")
+    if "s3_config" in spec.features:
+        assert diagnosis["s3:GetObject"].ok
+    if spec.instance_kind == "external":
+        assert diagnosis["ssm:UpdateInstanceInformation"].ok
+    assert "no IAM policy simulator" in " ".join(diagnosis.notes)  # said once, on the sandbox
+    assert sum("simulator" in n for n in diagnosis.notes) == 1
+
+
+def test_a_role_name_is_enough(session):
+    apply(RoleSpec(instance_kind="external"), session)
+    diagnosis = doctor("ecsAnywhereRole", session)
+    assert diagnosis.instance_kind == "external" and diagnosis.registers
+
+
+def test_a_missing_role(session):
+    diagnosis = doctor("noSuchRole", session)
+    assert not diagnosis.registers
+    assert "does not exist" in failing(diagnosis)["role"].reason
+
+
+# ---------------------------------------------------------------------------------------
+# The breaks.
+# ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("principal", ["ecs.amazonaws.com", "ecs-tasks.amazonaws.com",
+                                       "ssm.amazonaws.com"])
+def test_wrong_trust_principal(session, iam, principal):
+    apply(RoleSpec(), session)
+    iam.update_assume_role_policy(RoleName=ROLE, PolicyDocument=trust(principal))
+    diagnosis = doctor(RoleSpec(), session)
+    assert not diagnosis.registers
+    assert list(failing(diagnosis)) == ["trust"]
+    row = diagnosis["trust"]
+    assert principal in row.reason and "ec2.amazonaws.com" in row.reason
+    assert "AssumeRoleUnauthorizedAccess" in row.symptom
+    assert "update-assume-role-policy" in row.fix
+
+
+def test_external_role_trusting_ec2(session, iam):
+    apply(RoleSpec(instance_kind="external"), session)
+    iam.update_assume_role_policy(RoleName="ecsAnywhereRole", PolicyDocument=trust("ec2.amazonaws.com"))
+    diagnosis = doctor(RoleSpec(instance_kind="external"), session)
+    assert list(failing(diagnosis)) == ["trust"]
+    assert "ssm.amazonaws.com" in diagnosis["trust"].reason
+    assert "missing ssm service principal" in diagnosis["trust"].symptom
+
+
+def test_empty_instance_profile(session, iam):
+    apply(RoleSpec(), session)
+    iam.remove_role_from_instance_profile(InstanceProfileName=PROFILE, RoleName=ROLE)
+    diagnosis = doctor(RoleSpec(), session)
+    assert list(failing(diagnosis)) == ["instance_profile"]
+    row = diagnosis["instance_profile"]
+    assert "empty" in row.reason and "NoCredentialProviders" in row.symptom
+    assert f"add-role-to-instance-profile --instance-profile-name {PROFILE} --role-name {ROLE}" in row.fix
+
+
+def test_no_instance_profile_at_all(session, iam):
+    iam.create_role(RoleName=ROLE, AssumeRolePolicyDocument=trust("ec2.amazonaws.com"))
+    iam.attach_role_policy(RoleName=ROLE, PolicyArn=CONTAINER_POLICY)
+    diagnosis = doctor(ROLE, session)
+    row = failing(diagnosis)["instance_profile"]
+    assert "does not exist" in row.reason and "Invalid IAM Instance Profile name" in row.symptom
+    assert "create-instance-profile" in row.fix
+
+
+def test_profile_holds_another_role(session, iam):
+    apply(RoleSpec(), session)
+    iam.remove_role_from_instance_profile(InstanceProfileName=PROFILE, RoleName=ROLE)
+    iam.create_role(RoleName="someOtherRole", AssumeRolePolicyDocument=trust("ec2.amazonaws.com"))
+    iam.add_role_to_instance_profile(InstanceProfileName=PROFILE, RoleName="someOtherRole")
+    row = failing(doctor(RoleSpec(), session))["instance_profile"]
+    assert "holds role someOtherRole" in row.reason
+    assert "remove-role-from-instance-profile" in row.fix
+
+
+def test_managed_policy_detached_and_nothing_instead(session, iam):
+    apply(RoleSpec(), session)
+    iam.detach_role_policy(RoleName=ROLE, PolicyArn=CONTAINER_POLICY)
+    diagnosis = doctor(RoleSpec(), session)
+    found = failing(diagnosis)
+    assert {"ecs:RegisterContainerInstance", "ecs:Poll", "ecs:DiscoverPollEndpoint"} <= set(found)
+    row = found["ecs:RegisterContainerInstance"]
+    assert row.symptom == (
+        f"User: arn:aws:sts::{ACCOUNT}:assumed-role/{ROLE}/i-0123456789abcdef0 is not authorized "
+        f"to perform: ecs:RegisterContainerInstance on resource: {CLUSTER_ARN} because no "
+        "identity-based policy allows the ecs:RegisterContainerInstance action")
+    assert f"attach-role-policy --role-name {ROLE} --policy-arn {CONTAINER_POLICY}" in row.fix
+
+
+def test_explicit_deny_names_the_statement(session, iam):
+    apply(RoleSpec(), session)
+    iam.put_role_policy(RoleName=ROLE, PolicyName="guardrail", PolicyDocument=document(
+        {"Sid": "NoTelemetry", "Effect": "Deny", "Action": "ecs:StartTelemetrySession",
+         "Resource": "*"}))
+    diagnosis = doctor(RoleSpec(), session)
+    assert list(failing(diagnosis)) == ["ecs:StartTelemetrySession"]
+    row = diagnosis["ecs:StartTelemetrySession"]
+    assert "guardrail" in row.reason and "NoTelemetry" in row.reason
+    assert row.symptom.endswith("with an explicit deny in an identity-based policy")
+    assert "Deny statement" in row.fix
+
+
+def test_boundary_that_omits_ecs(session, iam):
+    boundary = iam.create_policy(PolicyName="only-logs", PolicyDocument=document(
+        {"Effect": "Allow", "Action": ["logs:*", "ecr:*"], "Resource": "*"}))["Policy"]["Arn"]
+    spec = RoleSpec(permissions_boundary=boundary)
+    apply(spec, session)
+    diagnosis = doctor(spec, session)
+    found = failing(diagnosis)
+    assert "ecs:RegisterContainerInstance" in found and "ecr:BatchGetImage" not in found
+    row = found["ecs:Poll"]
+    assert "boundary only-logs" in row.reason
+    assert row.symptom.endswith("because no permissions boundary allows the ecs:Poll action")
+    assert "delete-role-permissions-boundary" in row.fix
+
+
+def test_stale_hand_copied_policy_without_tag_resource(session, iam):
+    apply(RoleSpec(), session)
+    swap_for_stale_copy(iam)
+    assert doctor(RoleSpec(), session).registers  # without instance tags, the copy still works
+    diagnosis = doctor(RoleSpec(), session, AgentConfig(instance_tags=True))
+    assert not diagnosis.registers
+    assert list(failing(diagnosis)) == ["ecs:TagResource"]
+    row = diagnosis["ecs:TagResource"]
+    assert "ecs:TagResource" in row.symptom
+    assert CONTAINER_POLICY in row.fix and "AWS keeps the managed one current" in row.fix
+
+
+def test_scoped_poll_breaks_service_connect(session, iam):
+    apply(RoleSpec(), session)
+    iam.detach_role_policy(RoleName=ROLE, PolicyArn=CONTAINER_POLICY)
+    iam.put_role_policy(RoleName=ROLE, PolicyName="scoped-agent", PolicyDocument=document(
+        {"Effect": "Allow", "Action": ["ecs:RegisterContainerInstance", "ecs:DiscoverPollEndpoint",
+                                       "ecs:Submit*", "ecs:StartTelemetrySession", "ecs:Poll"],
+         "Resource": "*", "Condition": {"ArnEquals": {"ecs:cluster": CLUSTER_ARN}}},
+        {"Effect": "Allow", "Action": "ecs:DiscoverPollEndpoint", "Resource": "*"}))
+    plain = AgentConfig(awslogs=False, ecr_pulls=False)
+    assert doctor(RoleSpec(), session, plain).registers is False  # RegisterContainerInstance: no ecs:cluster
+    iam.put_role_policy(RoleName=ROLE, PolicyName="register", PolicyDocument=document(
+        {"Effect": "Allow", "Action": ["ecs:RegisterContainerInstance", "ecs:Submit*"],
+         "Resource": CLUSTER_ARN}))
+    assert doctor(RoleSpec(), session, plain).registers
+    connect = AgentConfig(awslogs=False, ecr_pulls=False, service_connect=True)
+    diagnosis = doctor(RoleSpec(), session, connect)
+    assert diagnosis.registers  # it registers, and Service Connect then fails
+    (row,) = diagnosis.failures
+    assert row.name == "ecs:Poll (Service Connect agent)" and row.action == "ecs:Poll"
+    assert "task-set/default/" in row.symptom
+    assert "condition is not met" in row.reason
+
+
+def test_ecs_config_unreadable(session, iam):
+    spec = RoleSpec(features=["s3_config"], config_bucket=BUCKET, least_privilege=True)
+    apply(spec, session)
+    iam.put_role_policy(RoleName=ROLE, PolicyName="ecs-config-read", PolicyDocument=document(
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/old.config"}))
+    diagnosis = doctor(spec, session)
+    assert list(failing(diagnosis)) == ["s3:GetObject"]
+    row = diagnosis["s3:GetObject"]
+    assert f"arn:aws:s3:::{BUCKET}/ecs.config" in row.symptom and "403" in row.symptom
+    assert "s3:GetObject" in row.fix
+
+
+def test_external_role_without_ssm_core(session, iam):
+    apply(RoleSpec(instance_kind="external"), session)
+    iam.detach_role_policy(RoleName="ecsAnywhereRole", PolicyArn=SSM_CORE)
+    diagnosis = doctor(RoleSpec(instance_kind="external"), session)
+    found = failing(diagnosis)
+    assert "ssm:UpdateInstanceInformation" in found and "ecs:Poll" not in found
+    assert SSM_CORE in found["ssm:UpdateInstanceInformation"].fix
+
+
+def test_scoped_logs_policy_narrows_nothing(session):
+    spec = RoleSpec(features=["cloudwatch_logs"], least_privilege=True)
+    apply(spec, session)
+    diagnosis = doctor(spec, session)
+    assert diagnosis.registers
+    row = diagnosis["least_privilege:cwlogspolicy"]
+    assert row.ok is None  # information, not a failure
+    assert "logs:CreateLogStream" in row.reason and "logs:PutLogEvents" in row.reason
+    assert "AmazonEC2ContainerServiceforEC2Role" in row.reason and "narrows nothing" in row.reason
+
+
+def test_text_and_html(session, iam):
+    apply(RoleSpec(), session)
+    iam.update_assume_role_policy(RoleName=ROLE, PolicyDocument=trust("ecs.amazonaws.com"))
+    diagnosis = doctor(RoleSpec(), session)
+    text, page = str(diagnosis), diagnosis._repr_html_()
+    assert "does NOT register" in text and "FAIL  trust" in text and "fix:" in text
+    assert "<table" in page and "ecs.amazonaws.com" in page
+
+
+def test_audit_ends_with_the_doctors_verdict(session, iam):
+    apply(RoleSpec(), session)
+    assert audit(RoleSpec(), session).rows[-1].outcome == "ok"
+    iam.remove_role_from_instance_profile(InstanceProfileName=PROFILE, RoleName=ROLE)
+    report = audit(RoleSpec(), session)
+    last = report.rows[-1]
+    assert last.step == "doctor" and last.outcome == "fails"
+    assert "instance_profile" in last.reason
+
+
+# ---------------------------------------------------------------------------------------
+# Off the sandbox: IAM's simulator is asked too, and a disagreement shows.
+# ---------------------------------------------------------------------------------------
+def stub_simulator(session, answer: dict[str, str]):
+    """Answer SimulatePrincipalPolicy from ``answer`` (action -> EvalDecision), default allowed."""
+    asked = []
+
+    def reply(params=None, **_):
+        body = params["body"]  # the query protocol's form fields, as sent
+        action = body["ActionNames.member.1"]
+        asked.append(body)
+        parsed = {"EvaluationResults": [{"EvalActionName": action,
+                                         "EvalDecision": answer.get(action, "allowed")}]}
+        return AWSResponse("https://iam.amazonaws.com/", 200, {}, None), parsed
+
+    session.events.register("before-call.iam.SimulatePrincipalPolicy", reply)
+    return asked
+
+
+def test_on_aws_the_simulator_answers_beside_the_guide(aws_session):
+    apply(RoleSpec(), aws_session)
+    asked = stub_simulator(aws_session, {"ecs:Poll": "implicitDeny"})
+    diagnosis = doctor(RoleSpec(), aws_session, AgentConfig(instance_tags=True))
+    assert diagnosis.simulated and diagnosis.target == "AWS"
+    row = diagnosis["ecs:Poll"]
+    assert row.ok is False and "DISAGREES" in row.iam
+    assert "the guide's evaluation says allow" in row.reason and "implicitDeny" in row.reason
+    assert not diagnosis.registers  # the stricter answer decides
+    assert "agrees" in diagnosis["ecs:RegisterContainerInstance"].iam
+    tag = next(b for b in asked if b["ActionNames.member.1"] == "ecs:TagResource")
+    entries = {tag[k]: tag[k.replace("ContextKeyName", "ContextKeyValues.member.1")]
+               for k in tag if k.endswith("ContextKeyName")}
+    assert entries["ecs:CreateAction"] == "RegisterContainerInstance"
+    assert tag["ResourceArns.member.1"].startswith(
+        f"arn:aws:ecs:us-east-1:{ACCOUNT}:container-instance/default/")
+    assert "simulator</th>" in diagnosis._repr_html_() and "DISAGREES" in diagnosis._repr_html_()
+    assert not any("no IAM policy simulator" in n for n in diagnosis.notes)
+
+
+def test_on_aws_a_denied_simulator_is_said_not_hidden(aws_session):
+    apply(RoleSpec(), aws_session)
+    # moto has no SimulatePrincipalPolicy: the doctor says it could not ask, and answers alone.
+    diagnosis = doctor(RoleSpec(), aws_session)
+    assert diagnosis.registers and not diagnosis.simulated
+    assert any("could not be asked" in n for n in diagnosis.notes)
+
+
+# ---------------------------------------------------------------------------------------
+# A property: with a right trust and profile, the role registers exactly when every call the
+# issue names as always needed is allowed, and each missing one is a failing row.
+# ---------------------------------------------------------------------------------------
+ALWAYS = ("ecs:RegisterContainerInstance", "ecs:DiscoverPollEndpoint", "ecs:Poll",
+          "ecs:StartTelemetrySession", "ecs:SubmitTaskStateChange",
+          "ecs:SubmitContainerStateChange", "ecs:SubmitAttachmentStateChanges")
+NOT_NEEDED = ("ecs:ListClusters", "s3:ListAllMyBuckets", "ecs:DeregisterContainerInstance")
+
+
+def test_registers_exactly_when_every_always_needed_call_is_allowed(session, iam):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    iam.create_role(RoleName=ROLE, AssumeRolePolicyDocument=trust("ec2.amazonaws.com"))
+    iam.create_instance_profile(InstanceProfileName=PROFILE)
+    iam.add_role_to_instance_profile(InstanceProfileName=PROFILE, RoleName=ROLE)
+    quiet = AgentConfig(awslogs=False, ecr_pulls=False)
+
+    @settings(max_examples=15, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.sets(st.sampled_from(ALWAYS + NOT_NEEDED), min_size=1),
+           st.sampled_from(["exact", "lower", "wildcard"]))
+    def check(allowed, spelling):
+        actions = sorted(allowed)
+        if spelling == "lower":  # action names are case-insensitive
+            actions = [a.lower() for a in actions]
+        if spelling == "wildcard" and {a for a in ALWAYS if a.startswith("ecs:Submit")} <= allowed:
+            actions = [a for a in actions if not a.startswith("ecs:Submit")] + ["ecs:Submit*"]
+        iam.put_role_policy(RoleName=ROLE, PolicyName="agent", PolicyDocument=document(
+            {"Effect": "Allow", "Action": actions, "Resource": "*"}))
+        diagnosis = doctor(ROLE, session, quiet)
+        missing = {a for a in ALWAYS if a not in allowed}
+        assert diagnosis.registers == (not missing)
+        assert {c.action for c in diagnosis.failures} == missing
+
+    check()
