@@ -1,11 +1,13 @@
 """``make bench``: run the benchmarks, print their tables, write ``build/bench.json``.
 
-    python -m benchmarks                      # everything
-    python -m benchmarks --only calls,sandbox  # some of: calls, sandbox, notebooks
+    python -m benchmarks                      # everything, then issue 13's goals table
+    python -m benchmarks --only calls,latency  # some of: calls, latency, process, sandbox,
+                                               # notebooks, survey
     python -m benchmarks --repeat 5 --no-guide
 
-Every timed figure is the median of ``--repeat`` runs (sandbox start: at least 5).
-Nothing here asserts a time; the goals are reported as met or missed.
+Every timed figure is the median of ``--repeat`` runs (sandbox start and fresh
+processes: at least 5). Nothing here asserts a time; the goals are reported as
+met or missed, with the load average.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ import platform
 import sys
 import time
 
-from . import calls, notebooks, sandbox_start
+from . import calls, goals, latency, notebooks, process, sandbox_start, survey_scale
 from .common import BUILD
 
-SECTIONS = ("calls", "sandbox", "notebooks")
+SECTIONS = ("calls", "latency", "process", "sandbox", "notebooks", "survey")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +49,14 @@ def main(argv: list[str] | None = None) -> int:
         results["calls"] = calls.run(args.repeat)
         texts.append(calls.render(results["calls"]))
         print(texts[-1] + "\n", flush=True)
+    if "latency" in wanted:
+        results["latency"] = latency.run(args.repeat)
+        texts.append(latency.render(results["latency"]))
+        print(texts[-1] + "\n", flush=True)
+    if "process" in wanted:
+        results["process"] = process.run(max(args.repeat, 5))
+        texts.append(process.render(results["process"]))
+        print(texts[-1] + "\n", flush=True)
     if "sandbox" in wanted:
         results["sandbox"] = sandbox_start.run(max(args.repeat, 5))
         texts.append(sandbox_start.render(results["sandbox"]))
@@ -55,6 +65,12 @@ def main(argv: list[str] | None = None) -> int:
         results["notebooks"] = notebooks.run(args.repeat, guide=not args.no_guide)
         texts.append(notebooks.render(results["notebooks"]))
         print(texts[-1] + "\n", flush=True)
+    if "survey" in wanted:
+        results["survey"] = survey_scale.run(args.repeat)
+        texts.append(survey_scale.render(results["survey"]))
+        print(texts[-1] + "\n", flush=True)
+    texts.append(goals.render(results))
+    print(texts[-1] + "\n", flush=True)
     results["meta"]["seconds"] = round(time.perf_counter() - started, 1)
     # Timings are only comparable on an otherwise idle machine: say how busy it was.
     results["meta"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]

@@ -9,32 +9,60 @@ AWS CLI commands a person reads, and ``apply``, ``audit`` and ``teardown``.
 ['create_role', 'create_instance_profile']
 """
 
-from .agent import AgentConfig
-from .aws import connect, is_sandbox
-from .cloudformation import export_cloudformation
-from .converge import apply, audit, teardown
-from .doctor import Diagnosis, doctor
-from .errata import Erratum, errata
-from .errors import (
-    AccessDeniedError,
-    AwsError,
-    ConflictError,
-    CredentialsError,
-    EcsRoleError,
-    LaunchDeniedError,
-    Problem,
-    PropagationError,
-    QuotaError,
-    UnsupportedPolicyError,
-    ValidationError,
-)
-from .launch import LaunchReport, launch
-from .plan import Plan, plan
-from .report import Report, Row
-from .sandbox import SandboxSession, sandbox
-from .spec import FEATURES, INSTANCE_KINDS, RoleSpec
-from .steps import Step
-from .userdata import ecs_config, user_data
+import importlib
+import sys
+import types
+
+#: Where each public name lives. Nothing is imported until a name is first used, so
+#: ``import ecsrole_lib`` costs next to nothing and a notebook cell pulls in only the
+#: modules it uses (boto3 with the first run; the CloudFormation renderer and its YAML
+#: only for an export; ipywidgets only with a form; moto only with the sandbox).
+_WHERE = {
+    "AgentConfig": "agent",
+    "connect": "aws", "is_sandbox": "aws",
+    "export_cloudformation": "cloudformation",
+    "apply": "converge", "audit": "converge", "teardown": "converge",
+    "Diagnosis": "doctor", "doctor": "doctor",
+    "Erratum": "errata", "errata": "errata",
+    "AccessDeniedError": "errors", "AwsError": "errors", "ConflictError": "errors",
+    "CredentialsError": "errors", "EcsRoleError": "errors", "LaunchDeniedError": "errors",
+    "Problem": "errors",
+    "PropagationError": "errors", "QuotaError": "errors", "UnsupportedPolicyError": "errors",
+    "ValidationError": "errors",
+    "LaunchReport": "launch", "launch": "launch",
+    "Plan": "plan", "plan": "plan",
+    "Report": "report", "Row": "report",
+    "SandboxSession": "sandbox", "sandbox": "sandbox",
+    "FEATURES": "spec", "INSTANCE_KINDS": "spec", "RoleSpec": "spec",
+    "Step": "steps",
+    "Survey": "survey", "survey": "survey",
+    "ecs_config": "userdata", "user_data": "userdata",
+}
+
+
+class _Package(types.ModuleType):
+    """The package module: names resolved on first use."""
+
+    def __getattr__(self, name: str):
+        if name not in _WHERE:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        types.ModuleType.__setattr__(self, name, value)
+        return value
+
+    def __setattr__(self, name: str, value) -> None:
+        # Importing a submodule sets it as an attribute of the package; where a function
+        # has its module's name (plan, sandbox, errata, survey, doctor, launch), the function wins, as it
+        # did when this file imported everything at once.
+        if isinstance(value, types.ModuleType) and _WHERE.get(name) == name:
+            return
+        types.ModuleType.__setattr__(self, name, value)
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(_WHERE))
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "FEATURES",
@@ -58,6 +86,7 @@ __all__ = [
     "Row",
     "SandboxSession",
     "Step",
+    "Survey",
     "UnsupportedPolicyError",
     "ValidationError",
     "apply",
@@ -71,6 +100,7 @@ __all__ = [
     "launch",
     "plan",
     "sandbox",
+    "survey",
     "teardown",
     "user_data",
 ]

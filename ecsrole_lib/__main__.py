@@ -7,7 +7,7 @@ from . import RoleSpec, apply, audit, sandbox
 
 def main() -> None:
     spec = RoleSpec(features=["ecr", "s3_config", "cloudwatch_logs"],
-                    config_bucket="ecsrole-guide-config-123456789012")
+                    config_bucket="ecsrole-guide-config-sandbox")
     with sandbox(spec.region) as session:
         print(apply(spec, session), end="\n\n")
         print(audit(spec, session).summary())

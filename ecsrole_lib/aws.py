@@ -11,12 +11,20 @@ means the sandbox, so nothing reaches a real account unless asked for with
 
 from __future__ import annotations
 
+import functools
+import io
+import json
+import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.model
 from botocore.config import Config
 from botocore.exceptions import (
     ClientError,
@@ -26,6 +34,7 @@ from botocore.exceptions import (
     ProfileNotFound,
 )
 from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.response import StreamingBody
 
 from .errors import (
     CredentialsError,
@@ -37,18 +46,22 @@ from .errors import (
 )
 from .sandbox import SandboxSession, shared_sandbox_session
 
-__all__ = ["connect", "is_sandbox", "whoami"]
+__all__ = ["Read", "assumed", "connect", "is_sandbox", "keep_clients", "whoami"]
 
 TARGETS = ("sandbox", "aws")
+
+#: Reads made at once by one run (a bounded pool; botocore clients are thread-safe).
+WORKERS = 8
 
 # One configuration for every client: standard retry mode retries throttling and
 # 5xx with backoff, which is what a run against a busy account needs. The timeouts
 # bound a call to an endpoint that accepts and never answers: at most
 # max_attempts x (CONNECT_TIMEOUT or READ_TIMEOUT) plus backoff, then a clear AwsError.
+# The connection pool holds one connection per concurrent read (WORKERS).
 CONNECT_TIMEOUT, READ_TIMEOUT, MAX_ATTEMPTS = 5, 15, 4
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
                  connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
-                 user_agent_extra="ecsrole-guide/0.1")
+                 user_agent_extra="ecsrole-guide/0.1", max_pool_connections=WORKERS + 2)
 
 _READ_PREFIXES = ("Get", "List", "Describe", "Head", "Simulate")
 
@@ -97,6 +110,24 @@ def connect(target: str = "sandbox", region: str | None = None) -> boto3.Session
     return session
 
 
+def assumed(ctx: Context, role_arn: str, session_name: str) -> boto3.Session:
+    """A session holding the credentials of ``role_arn``, assumed with ``ctx``'s session.
+
+    On the sandbox the session stays on the same server: moto keys each account by
+    the credentials' access key id, so the assumed credentials reach the role's account.
+    """
+    found = ctx.call("sts", "assume_role", f"assuming {role_arn}", RoleArn=role_arn,
+                     RoleSessionName=session_name)["Credentials"]
+    keys = {"aws_access_key_id": found["AccessKeyId"], "aws_secret_access_key": found["SecretAccessKey"],
+            "aws_session_token": found["SessionToken"]}
+    if is_sandbox(ctx.session):
+        session = SandboxSession(ctx.session.endpoint_url, ctx.region)
+        session._session.set_credentials(keys["aws_access_key_id"], keys["aws_secret_access_key"],
+                                         keys["aws_session_token"])
+        return session
+    return boto3.Session(region_name=ctx.region, **keys)
+
+
 def whoami(session: boto3.Session | None = None, region: str = "us-east-1") -> dict[str, str]:
     """The caller's ``Account``, ``Arn`` and ``UserId`` (one read; errors as the guide's own).
 
@@ -116,8 +147,69 @@ def is_sandbox(session: boto3.Session) -> bool:
     return isinstance(session, SandboxSession)
 
 
+# A boto3 Session is not thread-safe: several runs at once on one session (a survey
+# audits many roles at a time) make their clients one after another.
+_CLIENT_LOCK = threading.Lock()
+# Making a client costs about 10 ms of CPU; a thread that runs many short runs one after
+# another (a survey's audits) keeps its clients for the next run (see keep_clients).
+_KEPT = threading.local()
+
+
+def keep_clients() -> None:
+    """From now on, runs on this thread reuse the clients of the runs before them.
+
+    For a pool's worker threads (``ThreadPoolExecutor(initializer=keep_clients)``):
+    each run still counts only its own calls, since it binds the counting hooks
+    of a kept client to itself, and one thread makes one run at a time.
+    """
+    _KEPT.clients = {}
+
+
 def _client(session: boto3.Session, service: str, region: str):
-    return session.client(service, region_name=region, config=_CONFIG)
+    kept = getattr(_KEPT, "clients", None)
+    key = (id(session), service, region)
+    if kept is not None and key in kept:
+        return kept[key][1]
+    with _CLIENT_LOCK:
+        made = session.client(service, region_name=region, config=_CONFIG)
+    if kept is not None:
+        kept[key] = (session, made)  # the session too, so its id is not reused meanwhile
+    return made
+
+
+@functools.cache
+def _loader() -> botocore.loaders.Loader:
+    """One botocore data loader for the process, with boto3's data path as boto3 adds it.
+
+    A loader parses each service model once and keeps it; every new session would
+    otherwise scan botocore's data folder and parse IAM's model (about 30 ms) again.
+    """
+    loader = botocore.loaders.create_loader(os.environ.get("AWS_DATA_PATH"))
+    loader.search_paths.append(os.path.join(os.path.dirname(boto3.__file__), "data"))
+    return loader
+
+
+def service_model(service: str) -> botocore.model.ServiceModel:
+    """botocore's model of ``service`` (parsed once per process).
+
+    >>> service_model("iam").operation_model("CreateRole").input_shape.members["RoleName"].metadata["max"]
+    64
+    """
+    # The same arguments as botocore's client factory, so the loader's cache serves both.
+    return botocore.model.ServiceModel(
+        _loader().load_service_model(service, "service-2", api_version=None), service)
+
+
+def botocore_data(name: str) -> Any:
+    """botocore's data file ``name`` (``partitions`` ...), parsed once per process."""
+    return _loader().load_data(name)
+
+
+def _share_models(session: boto3.Session) -> None:
+    """Let ``session``'s clients use the process's loader (models parsed once)."""
+    core = getattr(session, "_session", None)  # the botocore session under boto3's
+    if core is not None and core.get_config_variable("data_path") == os.environ.get("AWS_DATA_PATH"):
+        core.register_component("data_loader", _loader())
 
 
 def is_read(operation: str) -> bool:
@@ -127,24 +219,62 @@ def is_read(operation: str) -> bool:
 
 @dataclass
 class Calls:
-    """API calls one run made: reads, writes, and retries botocore made for them."""
+    """API calls one run made: reads, writes, and retries botocore made for them.
+
+    Counted by botocore's hooks on every request, from whichever thread makes it.
+    """
 
     reads: int = 0
     writes: int = 0
     retries: int = 0
     log: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def _before(self, model: Any = None, **_: Any) -> None:
         name = f"{model.service_model.service_id}:{model.name}"
-        self.log.append(name)
-        if is_read(model.name):
-            self.reads += 1
-        else:
-            self.writes += 1
+        with self._lock:
+            self.log.append(name)
+            if is_read(model.name):
+                self.reads += 1
+            else:
+                self.writes += 1
 
     def _after(self, parsed: Any = None, **_: Any) -> None:
         if isinstance(parsed, dict):
-            self.retries += parsed.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+            with self._lock:
+                self.retries += parsed.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+
+
+@dataclass(frozen=True)
+class Read:
+    """One read to make ahead of the step that needs it (see :meth:`Context.read_ahead`).
+
+    ``items`` names the list a paginated read gathers (as :meth:`Context.pages`
+    does); empty for a plain call.
+    """
+
+    service: str
+    operation: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
+    items: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.service, self.operation, self.items,
+                json.dumps(self.params, sort_keys=True, default=str))
+
+
+#: Parameters that name the resource a call is about. A write makes a read made ahead
+#: stale when they name a resource in common, or when either names none (a listing).
+_RESOURCE_PARAMS = ("RoleName", "InstanceProfileName", "PolicyArn", "Bucket", "Key",
+                    "principalArn")
+
+
+def _resources(params: dict[str, Any]) -> frozenset[str]:
+    return frozenset(str(params[k]) for k in _RESOURCE_PARAMS if k in params)
+
+
+_NOTHING = object()
 
 
 # IAM is eventually consistent: a role made a moment ago may still be unknown
@@ -162,6 +292,7 @@ class Context:
                  progress: Callable[[str], None] | None = None,
                  propagation_timeout: float = 20.0):
         self.session = session if session is not None else connect("sandbox", region)
+        _share_models(self.session)
         self.region = region
         self.calls = Calls()
         self.progress = progress or (lambda message: None)
@@ -171,19 +302,99 @@ class Context:
         self.partition = ""
         self.caller_arn = ""
         self.created: set[str] = set()
+        # Filled and read by the run's own thread; reads made ahead go to _ahead instead.
         self.cache: dict[Any, Any] = {}
+        self._ahead: dict[tuple, tuple[str, frozenset[str], Any]] = {}
+        self._lock = threading.Lock()
 
     @property
     def sandbox(self) -> bool:
         return is_sandbox(self.session)
 
     def client(self, service: str):
-        if service not in self._clients:
-            client = _client(self.session, service, self.region)
-            client.meta.events.register("before-call.*.*", self.calls._before)
-            client.meta.events.register("after-call.*.*", self.calls._after)
-            self._clients[service] = client
-        return self._clients[service]
+        with self._lock:  # a boto3 Session must not make clients from two threads at once
+            if service not in self._clients:
+                client = _client(self.session, service, self.region)
+                for event, handler in (("before-call.*.*", self.calls._before),
+                                       ("after-call.*.*", self.calls._after)):
+                    # By name, so a kept client counts for this run only.
+                    client.meta.events.unregister(event, unique_id=f"ecsrole-{event}")
+                    client.meta.events.register(event, handler, unique_id=f"ecsrole-{event}")
+                self._clients[service] = client
+            return self._clients[service]
+
+    def read_ahead(self, reads: Sequence[Read]) -> list[Any]:
+        """Make independent reads at once, each kept for the one call that asks for it.
+
+        The reads run on a bounded pool of :data:`WORKERS` threads, through the
+        same clients (same retries). Each answer, or the error it met, waits for
+        the first :meth:`call` or :meth:`pages` with the same operation and
+        parameters, which takes it instead of asking AWS again and handles an
+        error exactly as if it had just met it (``ok_codes``, translation). A
+        write drops the answers it could have changed. Returns the answers (or
+        errors) in order, so the caller can decide what to read next.
+        """
+        answers = self._read_all(reads)
+        with self._lock:
+            for read, answer in zip(reads, answers):
+                self._ahead[read.key] = (read.service, _resources(read.params), answer)
+        return answers
+
+    def read_concurrently(self, reads: Sequence[Read]) -> list[Any]:
+        """Make independent reads at once; their answers in order, none kept.
+
+        An answer is the response (for a paginated read, all its items) or the
+        error the read met, translated as :meth:`call` would raise it (an
+        :class:`~ecsrole_lib.errors.EcsRoleError` with AWS's ``code``), for the
+        caller to raise or to handle (a resource deleted since it was listed).
+        """
+        answers = self._read_all(reads)
+        for i, (read, answer) in enumerate(zip(reads, answers)):
+            if isinstance(answer, ClientError):
+                answers[i] = translate(answer, f"reading {read.operation}")
+                answers[i].__cause__ = answer
+            elif isinstance(answer, (BotoConnectionError, HTTPClientError)):
+                answers[i] = unreachable(answer, self._api_name(read.service, read.operation), "")
+                answers[i].__cause__ = answer
+        return answers
+
+    def _read_all(self, reads: Sequence[Read]) -> list[Any]:
+        for service in {r.service for r in reads}:
+            self.client(service)
+        if len(reads) <= 1:
+            return [self._read(r) for r in reads]
+        with ThreadPoolExecutor(min(WORKERS, len(reads))) as pool:
+            return list(pool.map(self._read, reads))
+
+    def _read(self, read: Read) -> Any:
+        try:
+            if read.items:
+                return self._all_pages(read.service, read.operation, read.items, read.params)
+            answer = getattr(self.client(read.service), read.operation)(**read.params)
+            if isinstance(answer.get("Body"), StreamingBody):  # S3 GetObject: free the connection
+                body = answer["Body"].read()
+                answer["Body"] = StreamingBody(io.BytesIO(body), len(body))
+            return answer
+        except Exception as err:  # noqa: BLE001 - kept, raised where the step makes this call
+            return err
+
+    def _take(self, service: str, operation: str, items: str, params: dict[str, Any]) -> Any:
+        key = Read(service, operation, params, items).key
+        with self._lock:
+            found = self._ahead.pop(key, None)
+        if found is None:
+            return _NOTHING
+        if isinstance(found[2], Exception):
+            raise found[2]
+        return found[2]
+
+    def _stale(self, service: str, params: dict[str, Any]) -> None:
+        """Drop reads made ahead that this write to ``service`` could change."""
+        names = _resources(params)
+        with self._lock:
+            for key, (where, about, _) in list(self._ahead.items()):
+                if where == service and (not names or not about or names & about):
+                    del self._ahead[key]
 
     def call(self, service: str, operation: str, doing: str = "", ok_codes: tuple[str, ...] = (),
              **params: Any) -> Any:
@@ -193,11 +404,14 @@ class Context:
         ``ClientError`` is raised unchanged for them.
         """
         method = getattr(self.client(service), operation)
+        if not is_read(self._api_name(service, operation)):
+            self._stale(service, params)
         waited = 0.0
         delay = 0.25
         while True:
             try:
-                return method(**params)
+                ahead = self._take(service, operation, "", params)
+                return method(**params) if ahead is _NOTHING else ahead
             except ClientError as err:
                 code = err.response.get("Error", {}).get("Code", "")
                 if code in ok_codes:
@@ -227,15 +441,20 @@ class Context:
 
     def pages(self, service: str, operation: str, key: str, **params: Any) -> list[Any]:
         """All items of a paginated read."""
-        paginator = self.client(service).get_paginator(operation)
-        items: list[Any] = []
         try:
-            for page in paginator.paginate(**params):
-                items.extend(page.get(key, []))
+            ahead = self._take(service, operation, key, params)
+            if ahead is not _NOTHING:
+                return list(ahead)
+            return self._all_pages(service, operation, key, params)
         except ClientError as err:
             raise translate(err, f"listing {key}") from err
         except (BotoConnectionError, HTTPClientError) as err:
             raise unreachable(err, self._api_name(service, operation), f"listing {key}") from err
+
+    def _all_pages(self, service: str, operation: str, key: str, params: dict[str, Any]) -> list[Any]:
+        items: list[Any] = []
+        for page in self.client(service).get_paginator(operation).paginate(**params):
+            items.extend(page.get(key, []))
         return items
 
     def _api_name(self, service: str, operation: str) -> str:

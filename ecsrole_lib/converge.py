@@ -22,6 +22,7 @@ from . import policies
 from .aws import Context
 from .errors import ConflictError, Problem
 from .plan import Plan, plan
+from .prefetch import prefetch, verify_ahead
 from .report import Report
 from .sandbox import LIMITS
 from .spec import DEFAULT_ATTACHED_POLICIES_QUOTA, RoleSpec
@@ -56,12 +57,14 @@ def _start(spec: RoleSpec, session: boto3.Session | None, action: str,
     if not isinstance(spec, RoleSpec):
         raise TypeError(f"spec must be a RoleSpec, got {type(spec).__name__}")
     ctx = Context(session, spec.region, progress, propagation_timeout)
+    the_plan = plan(spec)
+    prefetch(ctx, spec, the_plan, action)  # the steps' independent reads, at once
     identity = ctx.call("sts", "get_caller_identity", "identifying the caller")
     ctx.account = identity["Account"]
     ctx.caller_arn = identity["Arn"]
     ctx.partition = identity["Arn"].split(":")[1]
     report = Report(action, target="sandbox" if ctx.sandbox else "AWS", account=ctx.account)
-    return ctx, plan(spec), report
+    return ctx, the_plan, report
 
 
 def _finish(ctx: Context, report: Report) -> Report:
@@ -157,7 +160,8 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
         title = step.title()
         if dry_run and (kind != "info"):
             outcome = UNCHANGED if found.state == OK and kind == "write" else PLANNED
-            reason = found.reason if outcome == UNCHANGED else f"would run: {step.cli[0].splitlines()[0]}"
+            first = next(c for c in step.setup + step.cli if not c.startswith("#"))
+            reason = found.reason if outcome == UNCHANGED else f"would run: {first.splitlines()[0]}"
             report.add(step.id, title, outcome, found.arn or step.action.arn(ctx), reason)
             continue
         if kind == "wait" and not (ctx.created & made):
@@ -198,6 +202,7 @@ def _verify(ctx: Context, spec: RoleSpec, the_plan: Plan, report: Report) -> Non
     waited, delay = 0.0, 0.25
     while steps:
         ctx.cache.clear()
+        verify_ahead(ctx, spec, steps)  # the checks' independent reads, at once
         found = [(step, step.action.check(ctx)) for step in steps]
         if all(f.state != MISSING for _, f in found) or waited >= ctx.propagation_timeout:
             break

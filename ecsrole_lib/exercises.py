@@ -218,7 +218,7 @@ class Exercise:
                      self.fix_first(self._context(form.session, region))]
         report = form.apply(self.spec(region), echo=False)
         rows += [(r.step, f"{r.outcome}: {r.reason}") for r in report.rows
-                 if r.outcome not in ("unchanged", "skipped")]
+                 if r.outcome not in ("unchanged", "skipped", "waited")]
         return Table(f"Fixed: {report.summary()}", ("step", "what"), rows)
 
 

@@ -21,6 +21,7 @@ against the same target (the sandbox endpoint included).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import html
 import json
@@ -28,7 +29,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import ipywidgets as widgets
 import jmespath
@@ -39,8 +40,9 @@ from .converge import apply, audit, teardown
 from .errata import Erratum, errata
 from .errors import EcsRoleError, Problem, ValidationError
 from .export import CliRun, export_cli, rollout_commands, run_cli, write_exports
+from .i18n import tr, word
 from .plan import LANGS, Plan, plan
-from .report import CELL_STYLE, Report
+from .report import CELL_STYLE, Report, pad, text_width
 from .sandbox import LIMITS
 from .spec import FEATURES, INSTANCE_KINDS, RoleSpec
 
@@ -59,6 +61,7 @@ __all__ = [
     "explain",
     "least_privilege_table",
     "localize",
+    "localized_error",
     "sandbox_limits",
     "trunking_settings",
 ]
@@ -116,8 +119,28 @@ def localize(report: Report, lang: str, *specs: RoleSpec) -> Report:
     titles: dict[str, str] = {}
     for spec in specs:
         titles.update({s.id: s.title(lang) for s in plan(spec, lang)})
-    rows = [dataclasses.replace(r, title=titles.get(r.step, r.title)) for r in report.rows]
-    return dataclasses.replace(report, rows=rows, notes=list(report.notes))
+    rows = [dataclasses.replace(r, title=titles.get(r.step, tr(r.title, lang))) for r in report.rows]
+    return dataclasses.replace(report, rows=rows, notes=list(report.notes), lang=lang)
+
+
+def localized_error(err: EcsRoleError, lang: str) -> EcsRoleError:
+    """``err`` with its message in ``lang`` (field names and AWS's own words stay).
+
+    The library raises its errors in English; a notebook in Korean shows this copy.
+    """
+    if lang == "en":
+        return err
+    import copy
+
+    new = copy.copy(err)
+    problems = getattr(err, "problems", None)
+    if problems is not None:
+        new.problems = [Problem(p.field, p.value, tr(p.rule, lang)) for p in problems]
+        lines = "\n".join(f"  - {p}" for p in new.problems)
+        new.args = (f"{tr(err.headline, lang)} ({len(problems)}):\n{lines}",)
+    else:
+        new.args = (tr(str(err), lang),)
+    return new
 
 
 # ---------------------------------------------------------------------------------------
@@ -133,12 +156,12 @@ class Table:
     note: str = ""
 
     def __str__(self) -> str:
-        widths = [max([len(h)] + [len(str(r[i])) for r in self.rows])
+        widths = [max([text_width(h)] + [text_width(str(r[i])) for r in self.rows])
                   for i, h in enumerate(self.header)]
         lines = [self.title]
         if self.rows:
-            lines.append("  ".join(h.ljust(w) for h, w in zip(self.header, widths)).rstrip())
-        lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip()
+            lines.append("  ".join(pad(h, w) for h, w in zip(self.header, widths)).rstrip())
+        lines += ["  ".join(pad(str(c), w) for c, w in zip(row, widths)).rstrip()
                   for row in self.rows]
         if self.note:
             lines += ["", self.note]
@@ -146,6 +169,14 @@ class Table:
 
     def __repr__(self) -> str:
         return str(self)
+
+    def translated(self, lang: str) -> Table:
+        """The same table with its words in ``lang`` (:func:`ecsrole_lib.i18n.tr`)."""
+        if lang == "en":
+            return self
+        return Table(tr(self.title, lang), tuple(word(tr(h, lang), lang) for h in self.header),
+                     [tuple(tr(str(c), lang) for c in row) for row in self.rows],
+                     tr(self.note, lang))
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th style='{_CELL}'>{_esc(h)}</th>" for h in self.header)
@@ -167,6 +198,13 @@ class Identity:
     arn: str
     endpoint: str = ""
     dry_run: bool = False
+    action: str = "apply"
+    lang: str = "en"
+
+    #: What a run of each action writes (a dry run writes nothing whatever the action).
+    WRITES: ClassVar[dict[str, str]] = {"apply": "Writes: only what differs from the plan.",
+              "audit": "Writes: none; an audit only reads.",
+              "teardown": "Writes: removes only what the guide created (tag created-by=ecsrole-guide)."}
 
     def lines(self) -> list[str]:
         where = ("the sandbox (a moto server on 127.0.0.1; no AWS account is used)"
@@ -178,8 +216,8 @@ class Identity:
         if self.endpoint:
             lines.append(f"Endpoint: {self.endpoint} (AWS_ENDPOINT_URL)")
         lines.append("Dry run: the notebook only reads; apply reports what it would do."
-                     if self.dry_run else "Writes: only what differs from the plan.")
-        return lines
+                     if self.dry_run and self.action != "audit" else self.WRITES[self.action])
+        return [tr(line, self.lang) for line in lines]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -191,19 +229,42 @@ class Identity:
         return "<ul>" + "".join(f"<li>{_esc(line)}</li>" for line in self.lines()) + "</ul>"
 
 
+def _gloss_off(text: str, lang: str) -> str:
+    """A quote of the Korean page without the English gloss the guide adds after it."""
+    if lang == "ko" and re.search("[\uac00-\ud7a3]", text) and text.endswith(")") and " (" in text:
+        return text[:text.rfind(" (")]
+    return text
+
+
 @dataclass
 class ErratumView:
     """One of the page's errors: as written, corrected, why, and what it does."""
 
     erratum: Erratum
     evidence: list[str] = field(default_factory=list)
+    lang: str = "en"
+
+    _WORDS: ClassVar[dict[str, tuple[str, ...]]] = {"en": ("Erratum", "step", "as written", "corrected", "why", "shown here"),
+              "ko": ("정오표", "단계", "페이지에 적힌 것", "고친 것", "이유", "여기서 확인한 것")}
+
+    def _texts(self) -> tuple[str, str, str, list[str]]:
+        """Where, corrected, why and the evidence, in the view's language."""
+        e, lang = self.erratum, self.lang
+        return (tr(e.where, lang), _gloss_off(tr(e.corrected, lang), lang), tr(e.why, lang),
+                [tr(line, lang) for line in self.evidence])
+
+    @property
+    def as_written(self) -> str:
+        return _gloss_off(self.erratum.as_written, self.lang)
 
     def __str__(self) -> str:
         e = self.erratum
-        lines = [f"Erratum {e.id} ({e.where}; step {e.step})",
-                 f"  as written: {e.as_written}", f"  corrected:  {e.corrected}",
-                 f"  why:        {e.why}"]
-        lines += [f"  shown here: {line}" for line in self.evidence]
+        name, step, written, corrected, why, shown = self._WORDS[self.lang]
+        where, fixed, because, evidence = self._texts()
+        lines = [f"{name} {e.id} ({where}; {step} {e.step})",
+                 f"  {written}: {self.as_written}", f"  {corrected}: {fixed}",
+                 f"  {why}: {because}"]
+        lines += [f"  {shown}: {line}" for line in evidence]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -211,16 +272,18 @@ class ErratumView:
 
     def _repr_html_(self) -> str:
         e = self.erratum
-        evidence = "".join(f"<li>{_esc(line)}</li>" for line in self.evidence)
+        name, step, written, corrected, why, shown = self._WORDS[self.lang]
+        where, fixed, because, evidence = self._texts()
+        items = "".join(f"<li>{_esc(line)}</li>" for line in evidence)
         return (f"<div style='border-left:4px solid {_AMBER};padding-left:8px'>"
-                f"<p><b>Erratum {_esc(e.id)}</b> &middot; {_esc(e.where)} &middot; "
-                f"step <code>{_esc(e.step)}</code></p><table style='text-align:left'>"
-                f"<tr><th style='{_CELL}'>as written</th><td style='{_CELL};color:{_RED}'>"
-                f"<s>{_esc(e.as_written)}</s></td></tr>"
-                f"<tr><th style='{_CELL}'>corrected</th><td style='{_CELL};color:{_GREEN}'>"
-                f"{_esc(e.corrected)}</td></tr>"
-                f"<tr><th style='{_CELL}'>why</th><td style='{_CELL}'>{_esc(e.why)}</td></tr></table>"
-                + (f"<p>Shown here:</p><ul>{evidence}</ul>" if evidence else "") + "</div>")
+                f"<p><b>{name} {_esc(e.id)}</b> &middot; {_esc(where)} &middot; "
+                f"{step} <code>{_esc(e.step)}</code></p><table style='text-align:left'>"
+                f"<tr><th style='{_CELL}'>{written}</th><td style='{_CELL};color:{_RED}'>"
+                f"<s>{_esc(self.as_written)}</s></td></tr>"
+                f"<tr><th style='{_CELL}'>{corrected}</th><td style='{_CELL};color:{_GREEN}'>"
+                f"{_esc(fixed)}</td></tr>"
+                f"<tr><th style='{_CELL}'>{why}</th><td style='{_CELL}'>{_esc(because)}</td></tr></table>"
+                + (f"<p>{shown}:</p><ul>{items}</ul>" if items else "") + "</div>")
 
 
 @dataclass
@@ -232,20 +295,30 @@ class StepView:
     lang: str = "en"
     alternative: str = ""
 
+    #: The plan's own numbering, named so it is not taken for the page's step numbers.
+    _WORDS: ClassVar[dict[str, tuple[str, ...]]] = {"en": ("Plan step", "Alternative", "Console", "File", "Note"),
+              "ko": ("계획 단계", "대안", "콘솔", "파일", "참고")}
+
+    def command(self) -> str:
+        """The step's AWS CLI lines; the guide's comment lines in the view's language."""
+        return "\n".join(tr(line, self.lang) if line.startswith("# ") else line
+                         for line in self.step.command.splitlines())
+
     def __str__(self) -> str:
-        s = self.step
-        lines = [f"Step {self.number}: {s.title(self.lang)}  [{s.id}]  ({s.page_ref})"]
+        s, lang = self.step, self.lang
+        plan_step, alternative, console, file, note = self._WORDS[lang]
+        lines = [f"{plan_step} {self.number}: {s.title(lang)}  [{s.id}]  ({tr(s.page_ref, lang)})"]
         if self.alternative:
-            lines[0] = f"Alternative ({self.alternative}): {s.title(self.lang)}  [{s.id}]"
-        lines.append("Console:")
-        lines += [f"  {line}" for line in s.console_path(self.lang)]
+            lines[0] = f"{alternative} ({tr(self.alternative, lang)}): {s.title(lang)}  [{s.id}]"
+        lines.append(f"{console}:")
+        lines += [f"  {line}" for line in s.console_path(lang)]
         for name, text in s.files.items():
-            lines += [f"File {name}:"] + [f"  {line}" for line in text.splitlines()]
-        lines += ["AWS CLI:"] + [f"  {line}" for line in s.command.splitlines()]
+            lines += [f"{file} {name}:"] + [f"  {line}" for line in text.splitlines()]
+        lines += ["AWS CLI:"] + [f"  {line}" for line in self.command().splitlines()]
         for eid in s.errata:
-            lines += ["", str(erratum(eid))]
+            lines += ["", str(erratum(eid, lang=lang))]
         if s.note:
-            lines.append(f"Note: {s.note}")
+            lines.append(f"{note}: {tr(s.note, lang)}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -256,16 +329,18 @@ class StepView:
         console = "".join(f"<li>{_esc(line)}</li>" for line in s.console_path(self.lang))
         files = "".join(f"<p>File <code>{_esc(n)}</code></p><pre>{_esc(t)}</pre>"
                         for n, t in s.files.items())
-        errata_html = "".join(erratum(eid)._repr_html_() for eid in s.errata)
-        note = f"<p><i>{_esc(s.note)}</i></p>" if s.note else ""
-        labels = LABELS[self.lang]
-        number = (f"<span style='color:{_GREY}'>Alternative ({_esc(self.alternative)}):</span>"
-                  if self.alternative else f"{self.number}.")
-        return (f"<div class='ecsrole-step'><h4>{number} {_esc(s.title(self.lang))} "
-                f"<small><code>{_esc(s.id)}</code> &middot; {_esc(s.page_ref)}</small></h4>"
+        lang = self.lang
+        plan_step, alternative = self._WORDS[lang][:2]
+        errata_html = "".join(erratum(eid, lang=lang)._repr_html_() for eid in s.errata)
+        note = f"<p><i>{_esc(tr(s.note, lang))}</i></p>" if s.note else ""
+        labels = LABELS[lang]
+        number = (f"<span style='color:{_GREY}'>{alternative} ({_esc(tr(self.alternative, lang))}):"
+                  "</span>" if self.alternative else f"{plan_step} {self.number}:")
+        return (f"<div class='ecsrole-step'><h4>{number} {_esc(s.title(lang))} "
+                f"<small><code>{_esc(s.id)}</code> &middot; {_esc(tr(s.page_ref, lang))}</small></h4>"
                 f"<table><tr><th style='{_CELL}'>{labels['console']}</th>"
                 f"<th style='{_CELL}'>{labels['cli']}</th></tr><tr><td style='{_CELL}'><ul>{console}</ul>"
-                f"</td><td style='{_CELL}'>{files}<pre>{_esc(s.command)}</pre></td></tr>"
+                f"</td><td style='{_CELL}'>{files}<pre>{_esc(self.command())}</pre></td></tr>"
                 f"</table>{note}{errata_html}</div>")
 
 
@@ -289,10 +364,10 @@ class RunResult:
             how = f"{how}, dry run (nothing written)"
         elif self.method == "cli":
             how = f"{how}, then audited"
-        return f"{self.report.summary()}" + (f" ({how})" if how else "")
+        return f"{self.report.summary()}" + (f" ({tr(how, self.report.lang)})" if how else "")
 
     def __str__(self) -> str:
-        parts = [self.summary, "", *str(self.report).splitlines()[2:]]  # its summary is above
+        parts = [self.summary, "", self.report.table()]
         if self.cli is not None:
             parts += ["", "AWS CLI output:", self.cli.stdout.rstrip()]
         elif self.script:
@@ -310,7 +385,9 @@ class RunResult:
         elif self.script:
             extra = ("<details><summary>AWS CLI script (dry run: shown, not run)</summary>"
                      f"<pre>{_esc(self.script)}</pre></details>")
-        return f"<div><p><i>{_esc(self.summary)}</i></p>{self.report._repr_html_()}{extra}</div>"
+        # The report's own summary line would repeat the one above it.
+        return (f"<div><p><b>{_esc(self.summary)}</b></p>{self.report.html(summary=False)}"
+                f"{extra}</div>")
 
 
 _EXPLAIN = {
@@ -358,12 +435,14 @@ class Findings:
     report: Report
 
     def rows(self) -> list[tuple[str, str, str, str]]:
-        return [(r.step, r.title, r.outcome, r.reason + "\n" + _EXPLAIN.get(r.step, ""))
+        lang = self.report.lang
+        return [(r.step, r.title, word(r.outcome, lang),
+                 tr(r.reason, lang) + "\n" + tr(_EXPLAIN.get(r.step, ""), lang))
                 for r in self.report.findings]
 
     def __str__(self) -> str:
-        found = self.rows()
-        lines = [f"{len(found)} finding(s) in {self.report.action} of {self.report.target}"]
+        found, report = self.rows(), self.report
+        lines = [tr(f"{len(found)} finding(s) in {report.action} of {report.target}", report.lang)]
         for step, title, outcome, text in found:
             lines += [f"- [{outcome}] {title} ({step})"] + [f"    {t}" for t in text.splitlines()]
         return "\n".join(lines)
@@ -373,12 +452,14 @@ class Findings:
 
     def _repr_html_(self) -> str:
         colour = {"missing": _RED, "conflict": _RED, "drift": _AMBER, "extra": _AMBER}
+        lang = self.report.lang
         items = "".join(
-            f"<li><b style='color:{colour.get(outcome, 'inherit')}'>{_esc(outcome)}</b> "
+            f"<li><b style='color:{colour.get(r.outcome, 'inherit')}'>{_esc(outcome)}</b> "
             f"{_esc(title)} <code>{_esc(step)}</code><br>{_esc(text.splitlines()[0])}<br>"
             f"<i>{_esc(' '.join(text.splitlines()[1:]))}</i></li>"
-            for step, title, outcome, text in self.rows())
-        return (f"<div><p><b>{len(self.rows())} finding(s)</b></p><ol>{items}</ol></div>")
+            for r, (step, title, outcome, text) in zip(self.report.findings, self.rows()))
+        heading = tr(f"{len(self.report.findings)} finding(s).", lang).rstrip(".")
+        return f"<div><p><b>{_esc(heading)}</b></p><ol>{items}</ol></div>"
 
 
 def explain(report: Report) -> Findings:
@@ -390,7 +471,8 @@ def _by_id(eid: str) -> Erratum:
     for item in errata():
         if item.id == eid:
             return item
-    raise ValidationError(Problem("erratum", eid, "must be one of E1 to E6"))
+    raise ValidationError(Problem("erratum", eid, "must be one of "
+                                  + ", ".join(repr(e.id) for e in errata())))
 
 
 def _validation_text(arn: str) -> str:
@@ -419,15 +501,15 @@ def _iam_answer(session, spec: RoleSpec, arn: str) -> str:
     return f"{where} answers GetPolicy with the ARN as written: {answer}"
 
 
-def erratum(eid: str, session=None, spec: RoleSpec | None = None) -> ErratumView:
-    """Erratum ``eid`` (``"E1"`` ... ``"E6"``), with what it does on ``session`` (read only).
+def erratum(eid: str, session=None, spec: RoleSpec | None = None, lang: str = "en") -> ErratumView:
+    """Erratum ``eid`` (``"E1"`` ... ``"E9"``), with what it does on ``session`` (read only).
 
     >>> print(erratum("E3").evidence[0])
     The guide's ARN check on the as-written ARN: the service (3rd field) must be 'iam', found '' (an extra ':' after the partition? erratum E3)
     """
     item = _by_id(eid)
     spec = spec or RoleSpec()
-    view = ErratumView(item)
+    view = ErratumView(item, lang=lang)
     if eid in ("E3", "E5"):
         arn = item.as_written.split("--policy-arn ")[-1]
         view.evidence.append(f"The guide's ARN check on the as-written ARN: {_validation_text(arn)}")
@@ -467,13 +549,13 @@ def erratum(eid: str, session=None, spec: RoleSpec | None = None) -> ErratumView
         document = iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
         granted = policies.allowed_actions(document, policies.ECR_ACTIONS)
         for action in policies.ECR_ACTIONS:
-            how = f"granted by {granted[action]!r}" if action in granted else "NOT granted"
+            how = f"granted by {json.dumps(granted[action])}" if action in granted else "NOT granted"
             view.evidence.append(f"{action}: {how} in {policies.CONTAINER_INSTANCE_POLICY[1]} "
                                  f"({version})")
     return view
 
 
-def least_privilege_table(spec: RoleSpec) -> Table:
+def least_privilege_table(spec: RoleSpec, lang: str = "en") -> Table:
     """Each broad grant of the page beside its least-privilege alternative, and the cost."""
     region, bucket, key = spec.region, spec.config_bucket or "<config_bucket>", spec.config_key
     broad_logs = policies.logs_policy(False)["Statement"][0]["Resource"][0]
@@ -495,7 +577,8 @@ def least_privilege_table(spec: RoleSpec) -> Table:
     chosen = "least privilege" if spec.least_privilege else "the page's broad grants"
     return Table("Broad grant (the page) beside its least-privilege alternative",
                  ("permission", "the page grants", "least privilege grants", "what it costs"),
-                 rows, note=f"This run uses {chosen} (least_privilege={spec.least_privilege}).")
+                 rows, note=f"This run uses {chosen} (least_privilege={spec.least_privilege}).",
+                 ).translated(lang)
 
 
 TRUNKING_TAKES_EFFECT = (
@@ -505,7 +588,7 @@ TRUNKING_TAKES_EFFECT = (
     "Instances registered before keep their ENI limits until they are replaced.")
 
 
-def trunking_settings(session, specs: Iterable[RoleSpec]) -> Table:
+def trunking_settings(session, specs: Iterable[RoleSpec], lang: str = "en") -> Table:
     """The effective ``awsvpcTrunking`` for each role's principal, beside what AWS would say.
 
     Read as ``aws ecs list-account-settings --effective-settings --principal-arn ARN``
@@ -528,13 +611,24 @@ def trunking_settings(session, specs: Iterable[RoleSpec]) -> Table:
     note = TRUNKING_TAKES_EFFECT
     return Table("awsvpcTrunking, effective for each role's principal",
                  ("role", "asked for trunking", "awsvpcTrunking (this target)", "on AWS"),
-                 rows, note)
+                 rows, note).translated(lang)
 
 
-def sandbox_limits() -> Table:
-    """What the sandbox (moto) cannot emulate, and how the guide deals with it."""
-    return Table("What the sandbox cannot emulate", ("topic", "what happens"),
-                 [(k.replace("_", " "), v) for k, v in LIMITS.items()])
+def sandbox_limits(*topics: str, lang: str = "en") -> Table:
+    """What the sandbox (moto) cannot emulate, and how the guide deals with it.
+
+    ``topics`` (keys of :data:`ecsrole_lib.sandbox.LIMITS`) keep only the limits a
+    notebook meets; none means all of them.
+
+    >>> [row[0] for row in sandbox_limits("propagation").rows]
+    ['propagation']
+    """
+    for topic in topics:
+        _choice("topics", topic, LIMITS)
+    title = "What the sandbox cannot emulate here" if topics else "What the sandbox cannot emulate"
+    return Table(tr(title, lang), (word("topic", lang), word("what happens", lang)),
+                 [(tr(k.replace("_", " "), lang), tr(v, lang)) for k, v in LIMITS.items()
+                  if not topics or k in topics])
 
 
 # ---------------------------------------------------------------------------------------
@@ -693,11 +787,14 @@ class RoleForm(widgets.VBox):
     def _default_bucket(self) -> str | None:
         """An empty config bucket, with ``s3_config`` chosen: one named after the account.
 
-        Bucket names are global, so the default is derived from the account the form
-        talks to (on AWS, yours), never a fixed name that exists only on the sandbox.
+        Bucket names are global, so on AWS the default is derived from your account;
+        on the sandbox it says so (``ecsrole-guide-config-sandbox``), never the stand-in
+        account's number.
         """
         if not self.w_features["s3_config"].value:
             return None
+        if self.target == "sandbox":  # not the stand-in account's number: it is no one's
+            return "ecsrole-guide-config-sandbox"
         try:
             return f"ecsrole-guide-config-{self.whoami().account}"
         except EcsRoleError:
@@ -750,6 +847,7 @@ class RoleForm(widgets.VBox):
         try:
             the_plan = self.plan()
         except ValidationError as err:
+            err = localized_error(err, self.lang)
             self.problems.value = (f"<div style='color:{_RED}'><b>{_esc(labels['invalid'])}</b>"
                                    "<ul>" + "".join(f"<li>{_esc(p)}</li>" for p in err.problems)
                                    + "</ul></div>")
@@ -762,10 +860,11 @@ class RoleForm(widgets.VBox):
         self.status.value = _esc(labels["ready"].format(n=len(the_plan), role=the_plan.spec.role_name))
         self.progress.max, self.progress.value = max(len(the_plan), 1), 0
         self.tab_plan.value = the_plan._repr_html_()
-        self.tab_console.value = "<ol>" + "".join(
+        # The clicks carry the page's step numbers; the plan's steps are not numbered here.
+        self.tab_console.value = "<ul>" + "".join(
             f"<li><b>{_esc(s.title(self.lang))}</b><ul>"
             + "".join(f"<li>{_esc(line)}</li>" for line in s.console_path(self.lang))
-            + "</ul></li>" for s in the_plan) + "</ol>"
+            + "</ul></li>" for s in the_plan) + "</ul>"
         files = "".join(f"<p><code>{_esc(n)}</code></p><pre>{_esc(t)}</pre>"
                         for n, t in the_plan.files().items())
         self.tab_cli.value = files + "<pre>" + _esc("\n\n".join(the_plan.commands())) + "</pre>"
@@ -774,13 +873,26 @@ class RoleForm(widgets.VBox):
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = str(self)
         # Where widgets cannot run (a code host, a static page): a snapshot of the values.
-        values = ", ".join(f"<code>{_esc(k)}={_esc(repr(v))}</code>" for k, v in self.values.items())
-        bundle["text/html"] = (f"<div><p><b>RoleForm</b> (button: {_esc(self.action)}), a snapshot: "
-                               f"the live form needs a running kernel.</p><p>{values}</p></div>")
+        values = ", ".join(f"<code>{_esc(k)}={_esc(repr(v))}</code>" for k, v in self._used().items())
+        snapshot = tr("a snapshot: the live form needs a running kernel.", self.lang)
+        bundle["text/html"] = (f"<div><p><b>RoleForm</b> ({_esc(LABELS[self.lang][self.action])}), "
+                               f"{_esc(snapshot)}</p><p>{values}</p></div>")
         return bundle
 
+    def _used(self) -> dict[str, Any]:
+        """The values, with the names the plan uses where a field is left to its default."""
+        used = dict(self.values)
+        try:
+            spec = self.spec
+        except ValidationError:
+            return used
+        for name in ("role_name", "instance_profile_name", "config_bucket"):
+            if used.get(name) is None:
+                used[name] = getattr(spec, name)
+        return used
+
     def __str__(self) -> str:
-        v = self.values
+        v = self._used()
         shown = {k: v[k] for k in ("target", "role_name", "instance_kind", "features",
                                    "least_privilege", "trunking", "method", "dry_run", "lang")}
         return (f"RoleForm({', '.join(f'{k}={val!r}' for k, val in shown.items())}) "
@@ -821,6 +933,12 @@ class RoleForm(widgets.VBox):
                      [(spec.role_name, ", ".join(spec.features) or "-", spec.instance_kind)],
                      note="Choose its feature in the form (or as a parameter) to include it.")
 
+    def view(self, shown: Any) -> Table:
+        """``shown`` (a :class:`Table`, or anything with a ``table()`` such as the guide's
+        roles, demo and leftovers) as a table in the form's language."""
+        table = shown if isinstance(shown, Table) else shown.table()
+        return table.translated(self.lang)
+
     def whoami(self) -> Identity:
         """The caller's account and ARN on the current target (read only)."""
         import os
@@ -835,11 +953,11 @@ class RoleForm(widgets.VBox):
         identity = self._identities[key]
         endpoint = "" if self.target == "sandbox" else os.environ.get("AWS_ENDPOINT_URL", "")
         return Identity(self.target, self.w_region.value.strip(), identity["Account"],
-                        identity["Arn"], endpoint, self.dry_run)
+                        identity["Arn"], endpoint, self.dry_run, self.action, self.lang)
 
     def erratum(self, eid: str) -> ErratumView:
         """Erratum ``eid``, shown on the current target (read only)."""
-        return erratum(eid, self.session, self.spec)
+        return erratum(eid, self.session, self.spec, self.lang)
 
     def picture(self, spec: RoleSpec | None = None):
         """A picture of the role, its trust, instance profile and policies (read only)."""
@@ -853,34 +971,48 @@ class RoleForm(widgets.VBox):
         Raises what the library raises (``ValidationError``, ``ConflictError`` ...),
         so a headless run stops at the first problem with its message.
         """
-        result = self._execute(echo=True)
+        with self._errors_in_language():
+            result = self._execute(echo=True)
         self._show(result)
         return result
+
+    @contextlib.contextmanager
+    def _errors_in_language(self):
+        """The library's errors, raised in the form's language (the English one chained)."""
+        try:
+            yield
+        except EcsRoleError as err:
+            if self.lang == "en":
+                raise
+            raise localized_error(err, self.lang) from err
 
     def apply(self, spec: RoleSpec | None = None, echo: bool = True) -> Report:
         """``apply`` of ``spec`` (default: the form's) on the form's target, honouring dry run.
 
         Long waits show in the form's progress line and, with ``echo``, are printed.
         """
-        spec = spec or self.spec
-        report = apply(spec, self.session, dry_run=self.dry_run,
-                       progress=self._progress(spec, echo))
+        with self._errors_in_language():
+            spec = spec or self.spec
+            report = apply(spec, self.session, dry_run=self.dry_run,
+                           progress=self._progress(spec, echo))
         return localize(report, self.lang, spec)
 
     def audit(self, spec: RoleSpec | None = None) -> Report:
         """``audit`` of ``spec`` (default: the form's) on the form's target (read only)."""
-        spec = spec or self.spec
-        return localize(audit(spec, self.session), self.lang, spec)
+        with self._errors_in_language():
+            spec = spec or self.spec
+            return localize(audit(spec, self.session), self.lang, spec)
 
     def teardown(self, spec: RoleSpec | None = None, force: bool = False,
                  echo: bool = True) -> Report:
         """``teardown`` of ``spec`` (default: the form's); with dry run, an audit instead."""
-        spec = spec or self.spec
-        if self.dry_run:
-            report = self.audit(spec)
-            report.note("Dry run: nothing was removed; this audit shows what exists.")
-            return report
-        report = teardown(spec, self.session, force=force, progress=self._progress(spec, echo))
+        with self._errors_in_language():
+            spec = spec or self.spec
+            if self.dry_run:
+                report = self.audit(spec)
+                report.note("Dry run: nothing was removed; this audit shows what exists.")
+                return report
+            report = teardown(spec, self.session, force=force, progress=self._progress(spec, echo))
         return localize(report, self.lang, spec)
 
     def export(self, folder: str | Path = "exports", **rollout: Any) -> ExportView:
@@ -919,8 +1051,8 @@ class RoleForm(widgets.VBox):
                 self.progress.value = (len(ids) - position + 1 if message.startswith("undo ")
                                        else position)
             elif echo:  # not a step starting: a wait, or IAM catching up
-                print(message, flush=True)
-            self.status.value = _esc(message)
+                print(tr(message, self.lang), flush=True)
+            self.status.value = _esc(tr(message, self.lang))
         return show
 
     def _execute(self, echo: bool = False) -> RunResult:
@@ -954,6 +1086,8 @@ class RoleForm(widgets.VBox):
         except Exception as err:  # noqa: BLE001 - shown in the form: a click has nowhere else to report
             self.last_result, self.last_error = None, err
             kind = "" if isinstance(err, EcsRoleError) else " (unexpected)"
+            if isinstance(err, EcsRoleError):
+                err = localized_error(err, self.lang)
             self.status.value = _esc(f"{type(err).__name__}{kind}")
             self.output.outputs = ({"output_type": "display_data", "metadata": {},
                                     "data": {"text/plain": f"{type(err).__name__}: {err}",

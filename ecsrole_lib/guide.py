@@ -36,7 +36,6 @@ from .spec import OWNER_TAG, RoleSpec
 
 __all__ = [
     "ANYWHERE_ROLE",
-    "DEFAULT_CONFIG_BUCKET",
     "DEMO_ROLE",
     "NOTEBOOKS",
     "TRUNKING_ROLE",
@@ -60,8 +59,6 @@ ANYWHERE_ROLE = "ecsAnywhereRole"
 TRUNKING_ROLE = "ecsInstanceRoleTrunking"
 #: The deliberately broken role notebook 05 builds on the sandbox to show findings.
 DEMO_ROLE = "ecsAuditDemoRole"
-#: The private bucket for ecs.config on the sandbox (bucket names are global: choose yours on AWS).
-DEFAULT_CONFIG_BUCKET = "ecsrole-guide-config-123456789012"
 _DEMO_EXTRA_POLICY = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
 
 

@@ -146,6 +146,7 @@ def _role_steps(spec: RoleSpec, partition: str, account: str | None) -> list[Ste
                      tags=tags_json(spec))),
         files={trust_file: policies.as_json(trust)}, account_files=account_files,
         api=("iam:GetRole", "iam:CreateRole", "iam:UpdateAssumeRolePolicy"),
+        errata=("E8",) if ec2 else (),
         note=("Amazon EC2 (ec2.amazonaws.com) assumes the role for the instance." if ec2 else
               "Systems Manager (ssm.amazonaws.com) assumes the role for the external instance; "
               "the conditions let only this account's Systems Manager do so (confused deputy)."
@@ -218,7 +219,7 @@ def _role_steps(spec: RoleSpec, partition: str, account: str | None) -> list[Ste
         console=chosen,
         cli=(command("aws", "iam", "attach-role-policy", policy_arn=managed, role_name=role),),
         api=("iam:GetPolicy", "iam:ListAttachedRolePolicies", "iam:AttachRolePolicy"),
-        errata=("E2",),
+        errata=("E2", "E7"),
         note="Without it, creating a cluster in the console shows an error. AWS adds permissions "
              "for new features to this policy, which is why the page attaches it rather than "
              "copying it.",
@@ -340,7 +341,7 @@ def _feature_steps(spec: RoleSpec, partition: str, account: str | None) -> list[
         policy_arn = ShellVar("POLICY_ARN")
         steps += [
             Step(id="create_logs_policy", section=SECTIONS["cloudwatch_logs"],
-                 page_ref="Console steps 1-8; AWS CLI steps 1-2",
+                 page_ref="CloudWatch Logs: console steps 1-8; AWS CLI steps 1-2",
                  titles={"en": "Create the CloudWatch Logs policy", "ko": "CloudWatch Logs 정책 생성"},
                  console={"en": [f"1. {_SIGN_IN['en']}",
                                  ("2. In the navigation pane, choose Policies (the first time, "
@@ -350,7 +351,7 @@ def _feature_steps(spec: RoleSpec, partition: str, account: str | None) -> list[
                                  f"5. Enter the JSON policy document ({logs_file}).",
                                  "6. Choose Next.",
                                  (f"7. On Review and create, enter Policy name {name} and a "
-                                 "Description (optional)."),
+                                 "Description (optional); review the permissions it grants."),
                                  "8. Choose Create policy."],
                           "ko": [f"1. {_SIGN_IN['ko']}",
                                  "2. 왼쪽의 탐색 창에서 정책을 선택합니다(처음이면 시작하기를 선택).",
@@ -359,7 +360,7 @@ def _feature_steps(spec: RoleSpec, partition: str, account: str | None) -> list[
                                  f"5. JSON 정책 문서({logs_file})를 입력합니다.",
                                  "6. 다음을 선택합니다.",
                                  (f"7. 검토 및 생성 페이지에서 정책 이름 {name}과(와) 설명(선택 사항)을 "
-                                 "입력합니다."),
+                                 "입력하고 정책이 부여한 권한을 검토합니다."),
                                  "8. 정책 생성을 선택합니다."]},
                  cli=(_ADDS_TAGS,
                       command("aws", "iam", "create-policy", policy_name=name,
@@ -379,7 +380,7 @@ def _feature_steps(spec: RoleSpec, partition: str, account: str | None) -> list[
                        "account and Region; least_privilege=True narrows it."),
                  spec_field="log_policy_name", action=CreateLogsPolicy(spec)),
             Step(id="find_logs_policy", section=SECTIONS["cloudwatch_logs"],
-                 page_ref="AWS CLI step 3",
+                 page_ref="CloudWatch Logs: AWS CLI step 3",
                  titles={"en": "Find the policy's ARN", "ko": "정책 ARN 검색"},
                  console={"en": ["Policies: search for " + name + "; the ARN is on its summary."],
                           "ko": [f"정책에서 {name}을(를) 검색합니다. 요약에 ARN이 있습니다."]},
@@ -391,7 +392,7 @@ def _feature_steps(spec: RoleSpec, partition: str, account: str | None) -> list[
                  note="The page's query spells cwlogsppolicy and prints [] without an error.",
                  action=FindLogsPolicy(spec)),
             Step(id="attach_logs_policy", section=SECTIONS["cloudwatch_logs"],
-                 page_ref="Console: modify the role's permissions; AWS CLI step 4",
+                 page_ref="CloudWatch Logs: console, modify the role's permissions; AWS CLI step 4",
                  titles={"en": "Attach the CloudWatch Logs policy",
                          "ko": "CloudWatch Logs 정책을 역할에 연결"},
                  console=_attach_console(role, name),
@@ -436,7 +437,8 @@ def _closing_steps(spec: RoleSpec, partition: str) -> list[Step]:
                          principal_arn=role_arn, region=spec.region),),
             api=("ecs:ListAccountSettings", "ecs:PutAccountSetting"),
             note="The page recommends two container instance roles: this one, with trunking, "
-                 "for tasks that need the higher ENI density, and one without.",
+                 "for the instances whose tasks need the higher ENI density, and one without.",
+            errata=("E9",),
             spec_field="trunking", action=EnableTrunking(spec)))
     if spec.instance_kind == "external":
         steps.append(Step(
@@ -548,7 +550,7 @@ class Plan:
                 f"<code>{esc(step.id)}</code><br><small>{esc(step.page_ref)}</small>{errata}</td>"
                 f"<td style='{left}'><ul style='margin:0'>{console}</ul></td>"
                 f"<td style='{left}'><pre style='margin:0;white-space:pre-wrap'>{cli}</pre></td></tr>")
-        names = ("#", "step", "console", "AWS CLI") if self.lang == "en" else ("#", "단계", "콘솔", "AWS CLI")
+        names = ("plan", "step", "console (the page's steps)", "AWS CLI") if self.lang == "en" else ("계획", "단계", "콘솔(페이지의 단계)", "AWS CLI")
         head = "<tr>" + "".join(f"<th style='{left}'>{n}</th>" for n in names) + "</tr>"
         return (f"<div class='ecsrole-plan'><p>Plan for role <code>{esc(self.spec.role_name)}</code> "
                 f"({esc(self.spec.instance_kind)}, {len(self.steps)} steps)</p>"

@@ -11,7 +11,9 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-__all__ = ["Report", "Row"]
+from .i18n import tr, word
+
+__all__ = ["Report", "Row", "pad", "text_width"]
 
 #: Notebook style sheets right-align table cells; the guide's tables read left to right.
 CELL_STYLE = "text-align:left;vertical-align:top"
@@ -43,6 +45,9 @@ class Report:
     notes
         What the reader should know about this run (sandbox limits, costs of
         least privilege, the next command).
+    lang
+        The language it is shown in (``"en"`` or ``"ko"``); the data (steps,
+        outcomes, reasons) stays English, the text and HTML are translated.
     """
 
     action: str
@@ -53,6 +58,7 @@ class Report:
     retries: int = 0
     notes: list[str] = field(default_factory=list)
     account: str = ""
+    lang: str = "en"
 
     def add(self, step: str, title: str, outcome: str, arn: str = "", reason: str = "") -> None:
         self.rows.append(Row(step, title, outcome, arn, reason))
@@ -75,12 +81,18 @@ class Report:
     @property
     def findings(self) -> list[Row]:
         """Audit rows that need attention (anything but ``ok`` and ``info``)."""
-        return [r for r in self.rows if r.outcome not in ("ok", "info", "unchanged", "skipped")]
+        return [r for r in self.rows
+                if r.outcome not in ("ok", "info", "unchanged", "skipped", "waited")]
 
     def summary(self) -> str:
         counts: dict[str, int] = {}
         for row in self.rows:
             counts[row.outcome] = counts.get(row.outcome, 0) + 1
+        if self.lang == "ko":
+            parts = ", ".join(f"{word(o, 'ko')} {n}" for o, n in counts.items())
+            return (f"{word(self.target or 'AWS', 'ko')}에서 {word(self.action, 'ko')}: "
+                    f"{parts or word('no steps', 'ko')}; 읽기 API 호출 {self.reads}회, "
+                    f"쓰기 API 호출 {self.writes}회, 재시도 {self.retries}회")
         parts = ", ".join(f"{n} {o}" for o, n in counts.items())
         return (f"{self.action} on {self.target or 'AWS'}: {parts or 'no steps'}; "
                 f"{self.reads} read and {self.writes} write API calls, {self.retries} retries")
@@ -89,33 +101,58 @@ class Report:
         """IPython's text form (text/plain in a notebook) is the readable one."""
         printer.text(str(self))
 
-    def __str__(self) -> str:
-        widths = [max([len(h)] + [len(getattr(r, a)) for r in self.rows])
-                  for h, a in (("step", "step"), ("outcome", "outcome"))]
-        lines = [self.summary(), ""]
-        lines.append(f"{'step':<{widths[0]}}  {'outcome':<{widths[1]}}  reason")
-        for row in self.rows:
-            lines.append(f"{row.step:<{widths[0]}}  {row.outcome:<{widths[1]}}  {row.reason}")
+    def table(self) -> str:
+        """The rows as text, without the summary line."""
+        lang = self.lang
+        outcomes = [word(r.outcome, lang) for r in self.rows]
+        head = [word(h, lang) for h in ("step", "outcome", "reason")]
+        widths = [max([text_width(head[0])] + [len(r.step) for r in self.rows]),
+                  max([text_width(head[1])] + [text_width(o) for o in outcomes])]
+        lines = [f"{pad(head[0], widths[0])}  {pad(head[1], widths[1])}  {head[2]}"]
+        for row, outcome in zip(self.rows, outcomes):
+            lines.append(f"{pad(row.step, widths[0])}  {pad(outcome, widths[1])}  "
+                         f"{tr(row.reason, lang)}")
             if row.arn:
                 lines.append(f"{'':<{widths[0]}}  {'':<{widths[1]}}  {row.arn}")
         if self.notes:
             lines.append("")
-            lines += [f"note: {n}" for n in self.notes]
+            lines += [f"{word('note', lang)}: {tr(n, lang)}" for n in self.notes]
         return "\n".join(lines)
 
+    def __str__(self) -> str:
+        return f"{self.summary()}\n\n{self.table()}"
+
     def _repr_html_(self) -> str:
-        esc = html.escape
+        return self.html()
+
+    def html(self, summary: bool = True) -> str:
+        """The report as HTML; ``summary=False`` leaves out the summary line (for a view
+        that shows its own summary above the table)."""
+        esc, lang = html.escape, self.lang
         colour = {"created": "#1a7f37", "updated": "#9a6700", "removed": "#cf222e",
                   "kept": "#0969da", "missing": "#cf222e", "drift": "#9a6700",
                   "conflict": "#cf222e", "extra": "#9a6700"}
         left = CELL_STYLE
         rows = "".join(
             f"<tr><td style='{left}'><code>{esc(r.step)}</code><br>{esc(r.title)}</td>"
-            f"<td style='{left};color:{colour.get(r.outcome, 'inherit')}'><b>{esc(r.outcome)}</b></td>"
-            f"<td style='{left}'>{esc(r.reason)}<br><small><code>{esc(r.arn)}</code></small></td></tr>"
+            f"<td style='{left};color:{colour.get(r.outcome, 'inherit')}'>"
+            f"<b>{esc(word(r.outcome, lang))}</b></td>"
+            f"<td style='{left}'>{esc(tr(r.reason, lang))}<br><small><code>{esc(r.arn)}</code>"
+            "</small></td></tr>"
             for r in self.rows)
-        notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
-        head = "".join(f"<th style='{left}'>{h}</th>" for h in ("step", "outcome", "reason"))
-        return (f"<div class='ecsrole-report'><p><b>{esc(self.summary())}</b></p>"
+        notes = "".join(f"<li>{esc(tr(n, lang))}</li>" for n in self.notes)
+        head = "".join(f"<th style='{left}'>{esc(word(h, lang))}</th>"
+                       for h in ("step", "outcome", "reason"))
+        top = f"<p><b>{esc(self.summary())}</b></p>" if summary else ""
+        return (f"<div class='ecsrole-report'>{top}"
                 f"<table style='text-align:left'><tr>{head}</tr>"
                 f"{rows}</table>" + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Hangul syllables are two wide."""
+    return sum(2 if "\uac00" <= c <= "\ud7a3" else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - text_width(text))

@@ -20,10 +20,10 @@ from types import MappingProxyType
 from typing import Any
 
 import botocore.exceptions
-import botocore.session
 import regex
 
 from . import policies
+from .aws import botocore_data, service_model
 from .errors import Problem, ValidationError
 
 __all__ = ["ADDED_TAG", "FEATURES", "INSTANCE_KINDS", "OWNER_TAG", "RoleSpec"]
@@ -48,8 +48,7 @@ _CLUSTER = re.compile(r"[A-Za-z0-9_-]{1,255}")
 
 @functools.cache
 def _iam_member(operation: str, member: str):
-    model = botocore.session.get_session().get_service_model("iam")
-    return model.operation_model(operation).input_shape.members[member]
+    return service_model("iam").operation_model(operation).input_shape.members[member]
 
 
 @functools.cache
@@ -171,7 +170,7 @@ def regions() -> dict[str, str]:
     >>> regions()["eusc-de-east-1"], regions()["cn-north-1"]
     ('aws-eusc', 'aws-cn')
     """
-    data = botocore.session.get_session().get_data("partitions")
+    data = botocore_data("partitions")
     return {region: partition["id"] for partition in data["partitions"]
             for region in partition.get("regions", {}) if not region.endswith("-global")}
 

@@ -25,8 +25,8 @@ from .spec import ADDED_TAG, OWNER_TAG, RoleSpec
 from .userdata import ecs_config
 
 # Outcomes a report can show.
-CREATED, UPDATED, UNCHANGED, PLANNED, SKIPPED, REMOVED, KEPT = (
-    "created", "updated", "unchanged", "planned", "skipped", "removed", "kept")
+CREATED, UPDATED, UNCHANGED, PLANNED, SKIPPED, REMOVED, KEPT, WAITED = (
+    "created", "updated", "unchanged", "planned", "skipped", "removed", "kept", "waited")
 # States a check can find.
 OK, MISSING, DRIFT, CONFLICT, INFO = "ok", "missing", "drift", "conflict", "info"
 
@@ -67,6 +67,8 @@ def record(ctx, spec: RoleSpec, token: str) -> None:
     Written before the change itself, so a crash in between leaves a note of
     something that is not there (teardown skips it), never a change without a note.
     """
+    if "role" in ctx.created:  # this run created it, with the guide's tag: nothing to note
+        return
     role = get_role(ctx, spec.role_name)
     if role is None or owned(role.get("Tags")) or token in added(role):
         return
@@ -236,7 +238,7 @@ class CreateRole(Action):
         if not policies.same_policy(current, self.trust(ctx)):
             principals = sorted({json.dumps(s.get("Principal")) for s in current.get("Statement", [])})
             fixable.append(f"the trust policy differs (trusts {', '.join(principals)}; "
-                           f"the spec trusts {self.trust(ctx)['Statement'][0]['Principal']})")
+                           f"the spec trusts {json.dumps(self.trust(ctx)['Statement'][0]['Principal'])})")
         if role.get("Path", "/") != spec.path:
             fixed_forever.append(f"its path is {role.get('Path')!r}, the spec says {spec.path!r} "
                                  "(IAM cannot change a role's path)")
@@ -411,7 +413,8 @@ class AddRoleToInstanceProfile(Action):
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
         name = self.spec.instance_profile_name
-        profile = get_instance_profile(ctx, name)
+        # A profile this run created is the guide's: no second read to learn that.
+        profile = None if "instance_profile" in ctx.created else get_instance_profile(ctx, name)
         if profile is not None and not owned(profile.get("Tags")):
             record(ctx, self.spec, "profile-role")
         try:
@@ -472,8 +475,9 @@ class WaitInstanceProfile(Action):
             raise unreachable(err, "GetInstanceProfile", "waiting for the instance profile") from err
         seconds = time.monotonic() - started
         ctx.progress(f"Instance profile visible after {seconds:.1f} s.")
-        return UNCHANGED, (f"instance profile visible in IAM after {seconds:.1f} s; Amazon EC2 "
-                           "may need about ten more seconds before an instance can launch with it")
+        return WAITED, (f"waited {seconds:.1f} s until the instance profile was visible in IAM; "
+                        "Amazon EC2 may need about ten more seconds before an instance can launch "
+                        "with it")
 
 
 @dataclass

@@ -283,9 +283,9 @@ def test_text_and_html_renderings():
 # ---------------------------------------------------------------------------------------
 # Errata.
 # ---------------------------------------------------------------------------------------
-def test_errata_are_the_pages_six():
+def test_errata_are_the_pages_nine():
     found = {e.id: e for e in errata()}
-    assert list(found) == ["E1", "E2", "E3", "E4", "E5", "E6"]
+    assert list(found) == ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9"]
     assert "arn:aws::iam::aws:policy/AmazonS3ReadOnlyAccess" in found["E3"].as_written
     assert "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" in found["E3"].corrected
     assert "cwlogsppolicy" in found["E4"].as_written

@@ -61,6 +61,7 @@ def test_the_config_bucket_defaults_to_a_name_from_the_account(other_account):
     assert form.spec.config_bucket == f"ecsrole-guide-config-{ACCOUNT}"
     assert RoleForm(target="aws", features=["s3_config"], config_bucket="mine-1").spec \
         .config_bucket == "mine-1"
+    assert SANDBOX_ACCOUNT not in RoleForm(features=["s3_config"]).spec.config_bucket
 
 
 def test_trunking_table_says_what_aws_does_and_when_it_takes_effect(session):

@@ -98,8 +98,52 @@ def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def _defaults() -> dict[tuple[str, str], dict]:
+    """Each ipywidgets model's default state, as JSON, by (model module, model name)."""
+    import ipywidgets
+
+    found: dict[tuple[str, str], dict] = {}
+    for cls in _walk(ipywidgets.Widget):
+        traits = cls.class_traits(sync=True)
+        module, model = traits.get("_model_module"), traits.get("_model_name")
+        if module is None or model is None:
+            continue
+        defaults = {}
+        for key, trait in traits.items():
+            try:
+                defaults[key] = json.loads(json.dumps(trait.default()))
+            except (TypeError, ValueError):  # an instance default (a Layout): never dropped
+                continue
+        found.setdefault((module.default_value, model.default_value), defaults)
+    return found
+
+
+def _walk(cls: type) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_walk(sub)]
+    return found
+
+
+def drop_defaults(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Keep only what rendering the widgets needs: each model's values that differ from
+    its defaults (a widget manager fills in the rest), as ``ipywidgets`` does when it
+    embeds widgets (``get_manager_state(drop_defaults=True)``)."""
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    defaults = _defaults()
+    for model in state.get("state", {}).values():
+        known = defaults.get((model["model_module"], model["model_name"]))
+        if known is None:
+            continue
+        model["state"] = {k: v for k, v in model["state"].items()
+                          if k not in known or v != known[k]}
+    return nb
+
+
 def normalize(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
-    """Renumber widget model ids in order of appearance, so a rebuild gives the same file."""
+    """Renumber widget model ids in order of appearance, so a rebuild gives the same file;
+    drop the widget state rendering does not need."""
+    nb = drop_defaults(nb)
     state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
     text = json.dumps(nb)
     for index, model_id in enumerate(state.get("state", {})):

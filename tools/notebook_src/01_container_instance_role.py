@@ -24,8 +24,23 @@
 #   see `03_ecs_anywhere`.
 #
 # By default everything runs on the embedded sandbox, a local stand-in for AWS: no account
-# and no credentials. Each code cell calls one function of `ecsrole_lib` and shows what it
-# returns; the teaching is in these Markdown cells.
+# and no credentials. The sandbox is a *moto* server: moto is an open-source library that
+# answers the AWS APIs the way AWS does, from memory, on 127.0.0.1, so nothing reaches a real
+# account. Each code cell calls one function of `ecsrole_lib` and shows what it returns; the
+# teaching is in these Markdown cells.
+#
+# ### Three roles, three jobs
+#
+# Amazon ECS on Amazon EC2 uses three different IAM roles. This guide makes only the first.
+#
+# | role | who uses it | for what |
+# | --- | --- | --- |
+# | **container instance role** (`ecsInstanceRole`, this notebook) | the container agent and Docker on the instance | register the instance with the cluster, pull images, send logs |
+# | **task execution role** | Amazon ECS, on behalf of one task | pull that task's image from a private Amazon ECR repository and send its logs with the `awslogs` driver (needed on AWS Fargate and external instances; on Amazon EC2 the container instance role can do both), read the secrets its task definition references |
+# | **task role** | the application code in the task's containers | call AWS services the application needs, such as Amazon S3 |
+#
+# Give each task its own task role instead of widening the container instance role: the
+# instance role serves every task on the instance, a task role only its own task.
 
 # %% [markdown]
 # ## Parameters
@@ -33,7 +48,9 @@
 # The next cell holds the parameters (tagged `parameters` for papermill).
 # `papermill --help-notebook 01_container_instance_role.ipynb` lists them; for example
 # `papermill 01_container_instance_role.ipynb out.ipynb -p method cli -p lang ko` runs the
-# AWS CLI path with Korean step titles.
+# AWS CLI path in Korean. *papermill* is a tool that runs a notebook from the command line,
+# with its parameters replaced by the values given with `-p`, and saves the executed copy:
+# that is how the guide's tests and `make guide` run every notebook with nobody clicking.
 
 # %% tags=["parameters"]
 target: str = "sandbox"  # "sandbox" (embedded moto server, no account) or "aws" (standard credential chain)
@@ -43,7 +60,8 @@ instance_profile_name: str = ""  # "" means <role_name>-profile, as the AWS CLI 
 instance_kind: str = "ec2"  # "ec2" (Amazon EC2 instances) or "external" (Amazon ECS Anywhere, see 03)
 method: str = "console"  # "console" applies through the library; "cli" runs the AWS CLI commands with the real aws
 dry_run: bool = False  # True: read only; shows the caller, the plan and what apply would do
-lang: str = "en"  # "en" or "ko": language of step titles and console click paths
+lang: str = "en"  # "en" or "ko": language of step titles, console click paths, reports and notes
+show_answers: bool = False  # True: every "check your understanding" answer shows (a headless run)
 
 # %% [markdown]
 # ## The form
@@ -57,6 +75,7 @@ lang: str = "en"  # "en" or "ko": language of step titles and console click path
 
 # %%
 from ecsrole_lib.forms import RoleForm, sandbox_limits
+from ecsrole_lib.quiz import Question
 
 form = RoleForm(target=target, region=region, role_name=role_name,
                 instance_profile_name=instance_profile_name, instance_kind=instance_kind,
@@ -84,6 +103,10 @@ form.whoami()
 form.plan()
 
 # %% [markdown]
+# The first column numbers the plan's steps; the console column keeps the page's own step
+# numbers, so the two are never confused.
+
+# %% [markdown]
 # ## The console: nine steps
 #
 # 1. Sign in to the AWS Management Console and open the IAM console at
@@ -99,14 +122,31 @@ form.plan()
 # 8. For **Role name** (역할 이름), enter `ecsInstanceRole`.
 # 9. Review the role, then choose **Create role** (역할 생성).
 #
+# The page titles this procedure "to create a service role for Elastic Container Service"
+# (erratum E8): the role is assumed by Amazon EC2 for the instances, not by Amazon ECS.
+#
 # The plan groups them by what they produce: steps 1-4 and 8-9 create the role
 # (`create_role`), steps 5-7 attach the managed policy (`attach_managed_policy`).
 #
 # ## The AWS CLI: five steps
 #
+# The page begins: "Replace all user input with your own values" (모든 사용자 입력을 고유한 값으로
+# 바꿉니다): the role name, the instance profile name and, later, account ids and file names are
+# examples. The form does this for you: every command below uses the values of the form.
+#
 # 1. Write the trust policy to `instance-role-trust-policy.json`.
 # 2. `aws iam create-role` with that trust policy.
-# 3. `aws iam create-instance-profile --instance-profile-name ecsInstanceRole-profile`.
+# 3. `aws iam create-instance-profile --instance-profile-name ecsInstanceRole-profile`. The page
+#    shows its example response (응답의 예), an empty instance profile:
+#
+#    ```json
+#    { "InstanceProfile": { "InstanceProfileId": "AIPAJTLBPJLEGREXAMPLE", "Roles": [],
+#      "CreateDate": "2022-04-12T23:53:34.093Z", "InstanceProfileName": "ecsInstanceRole-profile",
+#      "Path": "/", "Arn": "arn:aws:iam::123456789012:instance-profile/ecsInstanceRole-profile" } }
+#    ```
+#
+#    `Roles` is empty until step 4; the account in the example's `Arn` is the page's example
+#    account, yours appears in its place.
 # 4. `aws iam add-role-to-instance-profile` (erratum E1 is in the sentence above it).
 # 5. `aws iam attach-role-policy` with `AmazonEC2ContainerServiceforEC2Role` (erratum E2 is in
 #    the sentence above it).
@@ -120,9 +160,30 @@ form.plan()
 # Amazon EC2 itself, `ec2.amazonaws.com`: it assumes the role and hands its credentials to the
 # instance, where the container agent uses them. In the console, choosing the *EC2 Role for
 # Elastic Container Service* use case writes this trust policy for you.
+#
+# **Trust policy and permissions policy.** A role has two kinds of policy, and they answer two
+# different questions:
+#
+# - the **trust policy** (`AssumeRolePolicyDocument`) says *who may become the role*: its
+#   `Principal` is the one allowed to call `sts:AssumeRole`. A *principal* is whoever makes a
+#   request to AWS: an IAM user or role, an account, or an AWS service such as
+#   `ec2.amazonaws.com`. A role has exactly one trust policy.
+# - the **permissions policies** say *what the role may do once assumed*: the actions, on which
+#   resources. The role below gets them in the next steps (`AmazonEC2ContainerServiceforEC2Role`).
+#
+# A role that trusts the wrong principal is useless however many permissions it has: nobody
+# who needs it can assume it.
 
 # %%
 form.step("create_role")
+
+# %%
+Question("A role trusts `ec2.amazonaws.com` and holds `AmazonS3FullAccess`. Which policy lets "
+         "Amazon EC2 take the role, and which one lets the instance read a bucket?",
+         "The trust policy lets Amazon EC2 assume the role (its `Principal` is "
+         "`ec2.amazonaws.com`); the permissions policy `AmazonS3FullAccess` decides what the "
+         "instance may do with the role's credentials, here read the bucket.",
+         show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # ### The instance profile (AWS CLI steps 3 and 4)
@@ -140,9 +201,24 @@ form.step("create_role")
 # follows the AWS CLI page and uses `<role_name>-profile`. If you made the role in the console,
 # your instance profile is called like the role: pass `instance_profile_name="ecsInstanceRole"`
 # to use that one.
+#
+# **Who may hand the role to an instance: `iam:PassRole`.** Whoever launches an instance with
+# this instance profile (a person, an Auto Scaling group's launch template, a capacity
+# provider's pipeline) passes the role to Amazon EC2. IAM checks that the caller has
+# `iam:PassRole` on the role's ARN, besides `ec2:RunInstances` (and
+# `ec2:AssociateIamInstanceProfile` to attach it to a running instance). Grant `iam:PassRole` on
+# this role only, not on `*`: whoever may pass any role may give an instance more than they
+# hold themselves.
 
 # %%
 form.step("create_instance_profile")
+
+# %%
+Question("Ana may call `ec2:RunInstances` but has no `iam:PassRole`. She launches an instance "
+         "with the instance profile `ecsInstanceRole-profile`. What happens?",
+         "The launch is refused with an access-denied error: passing a role to Amazon EC2 "
+         "needs `iam:PassRole` on the role, here `ecsInstanceRole`.",
+         show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # The sentence above AWS CLI step 4 swaps the two names (erratum E1); the command itself is
@@ -154,23 +230,55 @@ form.step("add_role_to_instance_profile")
 # %% [markdown]
 # ### Waiting for IAM
 #
-# IAM is eventually consistent: a new instance profile takes a few seconds to become visible
-# everywhere, and Amazon EC2 may need about ten seconds more before an instance can launch with
-# it. Apply waits with IAM's own waiter (`aws iam wait instance-profile-exists` on the AWS CLI
+# IAM is *eventually consistent*: a change is accepted at once, but reaches every place that reads
+# IAM only after a short delay, because IAM keeps copies of its data in many places around the
+# world. A new instance profile takes a few seconds to become visible everywhere, and Amazon EC2
+# may need about ten seconds more before an instance can launch with it. Reading right after a
+# create can therefore answer "no such entity" for something that exists. Apply waits with IAM's own waiter (`aws iam wait instance-profile-exists` on the AWS CLI
 # path), and the form shows the wait as progress below the button. Calls that meet IAM's
 # `NoSuchEntity` right after a create are retried with backoff, up to a bound.
 
 # %%
 form.step("wait_instance_profile")
 
+# %%
+Question("`create-instance-profile` has just succeeded, and the next `get-instance-profile` "
+         "answers `NoSuchEntity`. Is the profile missing?",
+         "Not necessarily: IAM is eventually consistent, and the new profile may not be visible "
+         "yet. Wait (`aws iam wait instance-profile-exists`) or retry with backoff; creating it "
+         "again would fail with `EntityAlreadyExists`.",
+         show_answers=show_answers, lang=lang)
+
 # %% [markdown]
 # ### Attach the managed policy (console steps 5-7; AWS CLI step 5)
 #
 # The sentence above AWS CLI step 5 names `AmazonEC2ContainerServiceRoleForEC2Role`, a policy
 # that does not exist (erratum E2); the command's ARN is right.
+#
+# **Three kinds of permissions policy.** The guide uses all three:
+#
+# | kind | who writes and updates it | where it lives | in this guide |
+# | --- | --- | --- | --- |
+# | **AWS managed** | AWS, which adds permissions as features arrive | `arn:aws:iam::aws:policy/...`, shared by every account | `AmazonEC2ContainerServiceforEC2Role`, `AmazonS3ReadOnlyAccess` |
+# | **customer managed** | you; up to five versions, one of them the default | `arn:aws:iam::<your account>:policy/...`, attachable to many roles | `cwlogspolicy` (02) |
+# | **inline** | you | inside one role, deleted with it | the least-privilege grants of 02 |
+#
+# The page attaches the AWS managed policy rather than copying it, so that AWS can extend it.
+# It also offers the other way: "use the managed policy as a guide for a custom policy"
+# (사용자 지정 정책을 생성할 때 관리형 정책을 가이드로 사용할 수 있습니다): copy its document
+# into a customer managed policy and remove what your instances do not use. You then own the
+# updates: a new Amazon ECS feature that needs a new permission will not get it by itself.
 
 # %%
 form.step("attach_managed_policy")
+
+# %%
+Question("You copy `AmazonEC2ContainerServiceforEC2Role` into a customer managed policy and "
+         "attach the copy instead. A year later Amazon ECS adds a feature that needs one more "
+         "permission. Who adds it to your copy?",
+         "You do: AWS updates only its own managed policy. A customer managed policy changes "
+         "only when you create a new version of it.",
+         show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # ## Apply
@@ -178,7 +286,8 @@ form.step("attach_managed_policy")
 # The button in the form applies the plan. The next cell does exactly what the button does,
 # from the form's current values, so a run where nobody clicks (papermill, `make guide`) takes
 # the same path. Apply reads first, then writes only what differs: run it again and it writes
-# nothing.
+# nothing. Such an operation, which gives the same result however often it runs, is called
+# *idempotent*.
 
 # %% tags=["summary"]
 form.run()
@@ -193,10 +302,46 @@ form.run()
 form.picture()
 
 # %% [markdown]
+# ## What the role's credentials can reach
+#
+# Amazon EC2 delivers the role's temporary credentials through the *instance metadata service*
+# (IMDS), at `http://169.254.169.254/` on the instance. By default any process that can reach
+# that address gets them, and that includes containers: a task in `bridge` network mode (Docker's
+# own network on the instance) reaches the instance's metadata through the instance, so its code
+# can call AWS with the container instance role, whatever its own task role says.
+#
+# To keep tasks to their own task roles:
+#
+# - **`awsvpc` tasks**: in the *`awsvpc`* network mode each task gets an elastic network
+#   interface of its own (an *ENI*, see `04_eni_trunking`). An *ENI* is a virtual network card
+#   in a VPC, with its own private IP address and security groups. Add
+#   `ECS_AWSVPC_BLOCK_IMDS=true` to `/etc/ecs/ecs.config`, and the agent blocks these tasks'
+#   access to the metadata service.
+# - **`bridge` tasks**: require IMDSv2 (a session token for every metadata request) with a
+#   response hop limit of 1 (`aws ec2 modify-instance-metadata-options --http-tokens required
+#   --http-put-response-hop-limit 1`): the token cannot travel the extra network hop into a
+#   container. Amazon ECS also documents an `iptables` rule on the instance that drops traffic
+#   from Docker's bridge to `169.254.169.254`.
+# - **`host` tasks** share the instance's network, and the agent itself needs the metadata
+#   service: their access cannot be blocked, so avoid `host` mode for untrusted code.
+
+# %%
+Question("A task in `bridge` mode has a task role that may only read one Amazon S3 object, "
+         "but its code also calls `ecs:RegisterContainerInstance` successfully. How, and what "
+         "stops it?",
+         "The code fetched the container instance role's credentials from the instance "
+         "metadata service (`169.254.169.254`). Requiring IMDSv2 with a hop limit of 1 (or the "
+         "documented `iptables` rule) stops bridge-mode containers from reaching them; for "
+         "`awsvpc` tasks `ECS_AWSVPC_BLOCK_IMDS=true` does.",
+         show_answers=show_answers, lang=lang)
+
+# %% [markdown]
 # ## The page's errors here, checked on the target
 #
 # E1: the profile holds the role, not the other way round. E2: the policy name in the sentence
-# does not exist; the one in the command does.
+# does not exist; the one in the command does. E7 and E8 are slips in the page's prose: the
+# introduction's garbled sentence about where the managed policy is attached, and the console
+# procedure's title.
 
 # %%
 form.erratum("E1")
@@ -204,14 +349,21 @@ form.erratum("E1")
 # %%
 form.erratum("E2")
 
+# %%
+form.erratum("E7")
+
+# %%
+form.erratum("E8")
+
 # %% [markdown]
 # ## What the sandbox cannot show
 #
-# The sandbox answers like AWS for everything this notebook does, with a few exceptions. The
-# guide says so wherever it matters; on AWS, `target="aws"` runs the same cells.
+# The sandbox answers like AWS for everything this notebook does, with the exceptions below
+# (only those that touch this notebook). The guide says so wherever it matters; on AWS,
+# `target="aws"` runs the same cells.
 
 # %%
-sandbox_limits()
+sandbox_limits("iam_names", "propagation", lang=lang)
 
 # %% [markdown]
 # ## Next

@@ -28,15 +28,17 @@ role_name: str = "ecsInstanceRole"  # the container instance role that gets the 
 instance_profile_name: str = ""  # "" means <role_name>-profile, as the AWS CLI steps name it
 features: list[str] = ["ecr", "s3_config", "cloudwatch_logs"]  # any of "ecr", "s3_config", "cloudwatch_logs"
 least_privilege: bool = False  # True: scoped grants instead of AmazonS3ReadOnlyAccess and arn:aws:logs:*:*:*
-config_bucket: str = "ecsrole-guide-config-123456789012"  # private bucket for ecs.config (names are global: choose yours on AWS)
+config_bucket: str = ""  # private bucket for ecs.config; empty: ecsrole-guide-config-<your account id> (bucket names are global)
 cluster_name: str = "default"  # the cluster ecs.config names (ECS_CLUSTER)
 method: str = "console"  # "console" applies through the library; "cli" runs the AWS CLI commands with the real aws
 dry_run: bool = False  # True: read only; shows the caller, the plan and what apply would do
-lang: str = "en"  # "en" or "ko": language of step titles and console click paths
+lang: str = "en"  # "en" or "ko": language of step titles, console click paths, reports and notes
+show_answers: bool = False  # True: every "check your understanding" answer shows (a headless run)
 
 # %%
 from ecsrole_lib import ecs_config, user_data
 from ecsrole_lib.forms import RoleForm, least_privilege_table, sandbox_limits
+from ecsrole_lib.quiz import Question
 
 form = RoleForm(target=target, region=region, role_name=role_name,
                 instance_profile_name=instance_profile_name, features=features,
@@ -56,10 +58,19 @@ form.plan()
 # %% [markdown]
 # ## Amazon ECR permissions
 #
-# To pull images from Amazon ECR, the role must allow four actions on `*`:
-# `ecr:BatchCheckLayerAvailability`, `ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer` and
-# `ecr:GetAuthorizationToken`. With `AmazonEC2ContainerServiceforEC2Role` attached, the role
-# already has them, so nothing is added.
+# To pull images from Amazon ECR, the container instance role must hold this policy, as the page
+# writes it:
+#
+# ```json
+# { "Version": "2012-10-17", "Statement": [ { "Effect": "Allow", "Action": [
+#     "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+#     "ecr:GetAuthorizationToken" ], "Resource": "*" } ] }
+# ```
+#
+# You do not write it yourself: `AmazonEC2ContainerServiceforEC2Role` already holds these four
+# actions on `*` (the page: with the managed policy, the role has the right permissions), so
+# with it attached nothing is added. The check below reads the managed policy's document and
+# shows where each action comes from.
 #
 # **Erratum E6.** To check that the role supports Amazon ECR, the page refers to "Amazon ECS
 # container instance IAM role", which is the page itself: the question is left open. The guide
@@ -72,6 +83,25 @@ form.plan()
 
 # %%
 form.step("check_ecr_permissions")
+
+# %% [markdown]
+# **Effective permissions are a union.** IAM evaluates all of a role's permissions policies
+# together: an action is allowed if *any* attached or inline policy allows it (and no policy
+# denies it explicitly: an explicit `Deny` always wins). So a narrow policy does not narrow the
+# role while a broad one grants the same: `AmazonEC2ContainerServiceforEC2Role` also allows
+# `logs:CreateLogStream` and `logs:PutLogEvents` on `*`, whatever the CloudWatch Logs policy
+# below says. A *permissions boundary* works the other way: set on a role, it is a ceiling, and
+# the role may do only what both its policies **and** the boundary allow (an intersection).
+# (Service control policies of AWS Organizations are ceilings too.)
+
+# %%
+Question("A role holds policy A (allows `s3:GetObject` on `*`) and policy B (allows "
+         "`s3:GetObject` on one bucket only). Can it read objects in other buckets? And if "
+         "a permissions boundary allowing only `logs:*` is added?",
+         "Without the boundary, yes: permissions policies combine as a union, and A allows "
+         "every bucket. With that boundary, no `s3:GetObject` at all: the boundary is an "
+         "intersection, and it does not allow any Amazon S3 action.",
+         show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # ## Amazon S3 read-only access for `ecs.config`
@@ -125,14 +155,18 @@ print(user_data(form.spec))
 # 3 **Create policy** (정책 생성); 4 in **Policy editor** (정책 편집기) choose **JSON**; 5 enter the
 # document; 6 **Next** (switching between the visual and JSON editors may restructure the policy);
 # 7 on **Review and create** (검토 및 생성) enter the **Policy name** (정책 이름) and a
-# **Description (optional)** (설명(선택 사항)); 8 **Create policy**. Then attach the policy to the
-# role.
+# **Description (optional)** (설명(선택 사항)), and review the permissions the policy grants
+# (the page: 이 정책에 정의된 권한을 검토하여 정책이 부여한 권한을 확인합니다); 8 **Create
+# policy**. Then attach the policy to the role. The plan labels these "CloudWatch Logs: console
+# steps", apart from the role's console steps 1-9 of `01`.
 #
 # **AWS CLI, four steps:** save `instance-cw-logs.json`; `aws iam create-policy`; find the
 # policy's ARN with `aws iam list-policies`; `aws iam attach-role-policy`.
 #
 # **Least privilege.** The page's `Resource` is `arn:aws:logs:*:*:*`: any log group in any
-# account and Region. `least_privilege=True` narrows it to this account and Region.
+# account and Region. `least_privilege=True` narrows this policy to this account and Region; as
+# the union above shows, the managed policy still lets the instance create streams and put
+# events in any log group.
 
 # %%
 form.step("create_logs_policy")
@@ -157,7 +191,7 @@ form.step("attach_logs_policy")
 # ## Each broad grant beside its least-privilege alternative
 
 # %%
-least_privilege_table(form.spec)
+least_privilege_table(form.spec, lang)
 
 # %% [markdown]
 # ## Apply
@@ -194,4 +228,4 @@ form.picture()
 # the guide does on AWS too. It validates no IAM names; the guide validates them itself.
 
 # %%
-sandbox_limits()
+sandbox_limits("iam_names", "policy_simulator", "propagation", lang=lang)

@@ -28,10 +28,12 @@ region: str = "us-east-1"  # AWS Region of the session, the trust conditions and
 role_name: str = "ecsAnywhereRole"  # the external instance role, named as the documentation names it
 method: str = "console"  # "console" applies through the library; "cli" runs the AWS CLI commands with the real aws
 dry_run: bool = False  # True: read only; shows the caller, the plan and what apply would do
-lang: str = "en"  # "en" or "ko": language of step titles and console click paths
+lang: str = "en"  # "en" or "ko": language of step titles, console click paths, reports and notes
+show_answers: bool = False  # True: every "check your understanding" answer shows (a headless run)
 
 # %%
 from ecsrole_lib.forms import RoleForm, sandbox_limits
+from ecsrole_lib.quiz import Question
 
 form = RoleForm(target=target, region=region, role_name=role_name, instance_kind="external",
                 method=method, dry_run=dry_run, lang=lang)
@@ -52,9 +54,29 @@ form.plan()
 # The console's use case is *Systems Manager*; the two conditions are added afterwards on the
 # role's **Trust relationships** tab. The AWS Command Line Interface (AWS CLI) writes them in the trust policy file from the
 # start.
+#
+# **The confused deputy.** A *confused deputy* is a more-privileged party that is made to act
+# for someone who has no permission to ask it directly. Systems Manager is such a deputy: one
+# service acting for every AWS customer. A trust policy that names only `ssm.amazonaws.com`
+# trusts Systems Manager whatever request it is working on, so nothing in the role would stop
+# Systems Manager, tricked into acting for a request that came from another account, from
+# assuming your role. The two conditions tie the trust to your own requests:
+# `aws:SourceAccount` is the account Systems Manager acts for, and must be yours;
+# `aws:SourceArn` is the Systems Manager resource it acts for, and must be one of your account's
+# (`arn:aws:ssm:<region>:<account>:*`). (`iam:PassRole` already keeps another account from
+# naming your role in its own activation; the conditions protect the role itself.)
 
 # %%
 form.step("create_role")
+
+# %%
+Question("The trust policy of `ecsAnywhereRole` names `ssm.amazonaws.com` with the conditions "
+         "`aws:SourceAccount` and `aws:SourceArn`. When may Systems Manager assume the role?",
+         "Only while it acts for your account: `aws:SourceAccount` must be your account id and "
+         "`aws:SourceArn` a Systems Manager resource of your account. A request made for any "
+         "other account does not match, so Systems Manager cannot be used as a confused deputy "
+         "to get your role's credentials.",
+         show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # ## The Systems Manager permissions
@@ -75,6 +97,9 @@ form.step("attach_managed_policy")
 # external machine, the ECS Anywhere install script (`ecs-anywhere-install.sh`) takes them, with
 # the Region and the cluster name, registers the machine with Systems Manager, and starts the
 # container agent. The plan shows the command and runs nothing.
+
+# Whoever creates the activation passes the role to Systems Manager, so they need
+# `iam:PassRole` on it, as whoever launches Amazon EC2 instances with an instance profile does.
 
 # %%
 form.step("create_activation")
@@ -100,4 +125,4 @@ form.picture()
 # ## What the sandbox cannot show
 
 # %%
-sandbox_limits()
+sandbox_limits("iam_names", "ssm_activation", lang=lang)

@@ -5,11 +5,16 @@
 #
 # On supported Amazon Elastic Compute Cloud (Amazon EC2) instance types, Amazon Elastic Container
 # Service (Amazon ECS) can launch container instances with a higher elastic network interface
-# (ENI) density: a *trunk* interface carries the interfaces of `awsvpc` tasks, so one instance
-# runs more of them. It is switched on by the account setting `awsvpcTrunking`.
+# (ENI) density. An *ENI* is a virtual network card in a VPC, with its own private IP address and
+# security groups; an instance type can hold only a few. A task in the *`awsvpc`* network mode
+# gets an ENI of its own, so without trunking the instance type's ENI limit caps how many
+# `awsvpc` tasks one instance runs. With trunking, one *trunk* interface carries a branch
+# interface for each task, so one instance runs more of them. It is switched on by the account
+# setting `awsvpcTrunking`.
 #
 # The page recommends **two** container instance roles: enable `awsvpcTrunking` for one of them,
-# and use that role for the instances whose tasks need trunking. An account setting can be set
+# and use that role for the instances whose tasks need trunking (the page says "for tasks":
+# erratum E9, a task does not use the container instance role). An account setting can be set
 # for one principal (a user or a role) only, so this notebook enables it for the second role's
 # principal and leaves the first role, and the account default, as they are.
 #
@@ -24,11 +29,13 @@ instance_profile_name: str = ""  # "" means <role_name>-profile, as the AWS CLI 
 trunking: bool = True  # enable awsvpcTrunking for this role's principal
 method: str = "console"  # "console" applies through the library; "cli" runs the AWS CLI commands with the real aws
 dry_run: bool = False  # True: read only; shows the caller, the plan and what apply would do
-lang: str = "en"  # "en" or "ko": language of step titles and console click paths
+lang: str = "en"  # "en" or "ko": language of step titles, console click paths, reports and notes
+show_answers: bool = False  # True: every "check your understanding" answer shows (a headless run)
 
 # %%
 from ecsrole_lib import RoleSpec
 from ecsrole_lib.forms import RoleForm, sandbox_limits, trunking_settings
+from ecsrole_lib.quiz import Question
 
 form = RoleForm(target=target, region=region, role_name=role_name,
                 instance_profile_name=instance_profile_name, trunking=trunking,
@@ -70,6 +77,17 @@ form.plan()
 # %%
 form.step("enable_awsvpc_trunking")
 
+# %%
+form.erratum("E9")
+
+# %%
+Question("An instance type can hold 3 ENIs, one of them the instance's own. Without trunking, "
+         "how many `awsvpc` tasks can it run, and what does `awsvpcTrunking` change?",
+         "Two: each `awsvpc` task needs an ENI of its own, and the primary ENI is the "
+         "instance's. With trunking, the instance gets a trunk interface that carries a branch "
+         "interface per task, so the instance runs more `awsvpc` tasks than its ENI limit.",
+         show_answers=show_answers, lang=lang)
+
 # %% [markdown]
 # ## Apply
 #
@@ -85,7 +103,7 @@ form.run()
 # sandbox keeps account settings per principal as AWS does, so it shows the same.
 
 # %%
-trunking_settings(form.session, [first, form.spec])
+trunking_settings(form.session, [first, form.spec], lang)
 
 # %% [markdown]
 # ## What the target holds now
@@ -97,4 +115,4 @@ form.picture()
 # ## What the sandbox cannot show
 
 # %%
-sandbox_limits()
+sandbox_limits("iam_names", "propagation", "account_setting_caller", lang=lang)

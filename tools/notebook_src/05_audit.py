@@ -11,7 +11,7 @@
 # | --- | --- |
 # | `ok` | the target holds what the step asks for |
 # | `missing` | the step's resource or permission is not there |
-# | `drift` | something the guide made was changed since |
+# | `drift` | something the guide made was changed since (*drift*: what exists has drifted away from what was planned, by a hand edit or another tool) |
 # | `conflict` | something not made by the guide stands in the way |
 # | `extra` | the role holds a policy the plan does not name |
 # | `info` | nothing to check after the fact (a wait, a lookup) |
@@ -32,10 +32,11 @@ instance_profile_name: str = ""  # "" means <role_name>-profile, as the AWS CLI 
 instance_kind: str = "ec2"  # "ec2" (Amazon EC2 instances) or "external" (Amazon ECS Anywhere)
 features: list[str] = ["ecr", "s3_config", "cloudwatch_logs"]  # the features the role should serve
 least_privilege: bool = False  # whether the role should hold the least-privilege grants
-config_bucket: str = "ecsrole-guide-config-123456789012"  # private bucket for ecs.config (s3_config)
+config_bucket: str = ""  # private bucket for ecs.config; empty: ecsrole-guide-config-<your account id> (bucket names are global)
 cluster_name: str = "default"  # the cluster ecs.config should name
 trunking: bool = False  # whether awsvpcTrunking should be enabled for the role
-lang: str = "en"  # "en" or "ko": language of step titles
+lang: str = "en"  # "en" or "ko": language of step titles, reports and findings
+show_answers: bool = False  # True: every "check your understanding" answer shows (a headless run)
 
 # %%
 from ecsrole_lib.forms import RoleForm, explain, sandbox_limits
@@ -46,6 +47,7 @@ from ecsrole_lib.guide import (
     ensure_on_sandbox,
     guide_roles,
 )
+from ecsrole_lib.quiz import Question
 
 form = RoleForm(target=target, region=region, role_name=role_name,
                 instance_profile_name=instance_profile_name, instance_kind=instance_kind,
@@ -67,10 +69,10 @@ form.whoami()
 
 # %%
 roles = guide_roles(form.spec)
-roles
+form.view(roles)
 
 # %%
-ensure_on_sandbox(form.session, roles)
+form.view(ensure_on_sandbox(form.session, roles))
 
 # %% [markdown]
 # ## Audit the container instance role
@@ -111,7 +113,7 @@ form.audit(roles[TRUNKING_ROLE])
 
 # %%
 demo = broken_demo(form.session, region)
-demo
+form.view(demo)
 
 # %%
 findings = form.audit(demo.spec)
@@ -122,6 +124,16 @@ findings
 
 # %%
 explain(findings)
+
+# %%
+Question("Someone edits the trust policy of the guide's own `ecsInstanceRole` to trust "
+         "`ecs.amazonaws.com`. What does the audit report, and what does the next apply do? "
+         "And for a role with the same problem that the guide did not create?",
+         "For the guide's role: `drift`, and apply restores the documented trust policy (the "
+         "role carries the tag `created-by=ecsrole-guide`). For a role the guide did not "
+         "create: `conflict`, and apply stops before any write: changing someone else's role "
+         "is for a person to decide.",
+         show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # ### The picture
@@ -161,4 +173,21 @@ form.export("exports")
 # boundaries set by others, or session policies, and the sandbox has no IAM policy simulator.
 
 # %%
-sandbox_limits()
+sandbox_limits("policy_simulator", "ssm_activation", lang=lang)
+
+# %% [markdown]
+# ## Every container instance role in the account
+#
+# A survey finds every role an instance could use with Amazon ECS: the roles that hold
+# `AmazonEC2ContainerServiceforEC2Role`, and the roles trusted by Amazon EC2
+# (`ec2.amazonaws.com`) or AWS Systems Manager (`ssm.amazonaws.com`) whose own policies allow
+# `ecs:RegisterContainerInstance`, with the instance profiles that hold them. Each gets the
+# audit's verdict against the documented setup for its kind. It only reads: the account is
+# listed once, page by page, and each role found is read concurrently with the others, so a
+# survey of a thousand roles takes seconds. For many accounts, `survey_organization` assumes a
+# role in each account of an AWS Organizations organization and merges the surveys.
+
+# %%
+from ecsrole_lib import survey
+
+survey(form.session, region)

@@ -8,7 +8,9 @@
 # the reason, unless you ask for `force=True`:
 #
 # - a role, instance profile, policy or bucket that existed before the guide (no tag);
-# - a role that still holds a policy the guide did not attach;
+# - a policy the guide did not attach to its role: teardown then refuses before removing
+#   anything (a `ConflictError` naming the policy), because it would leave the role
+#   half-removed; `force=True` detaches such policies (never deletes them);
 # - AWS managed policies such as `AmazonEC2ContainerServiceforEC2Role`: they belong to AWS and
 #   are only detached, never deleted;
 # - the account default of `awsvpcTrunking`: only the role's own setting is deleted.
@@ -22,7 +24,7 @@ role_name: str = "ecsInstanceRole"  # the container instance role of 01 and 02
 instance_profile_name: str = ""  # "" means <role_name>-profile, as the AWS CLI steps name it
 features: list[str] = ["ecr", "s3_config", "cloudwatch_logs"]  # the features 02 added (their resources are removed)
 least_privilege: bool = False  # as 02 ran: which S3 and CloudWatch Logs grants to remove
-config_bucket: str = "ecsrole-guide-config-123456789012"  # the private bucket of ecs.config
+config_bucket: str = ""  # private bucket for ecs.config; empty: ecsrole-guide-config-<your account id> (bucket names are global)
 cluster_name: str = "default"  # the cluster ecs.config names
 dry_run: bool = False  # True: remove nothing; show what exists instead
 lang: str = "en"  # "en" or "ko": language of step titles
@@ -58,24 +60,25 @@ form.whoami()
 
 # %%
 roles = guide_roles(form.spec)
-roles
+form.view(roles)
 
 # %%
-ensure_on_sandbox(form.session, roles, dry_run=dry_run)
+form.view(ensure_on_sandbox(form.session, roles, dry_run=dry_run))
 
 # %%
 demo = broken_demo(form.session, region, dry_run=dry_run)
-demo
+form.view(demo)
 
 # %% [markdown]
-# ## The demo role of 05: kept, and why
+# ## The demo role of 05: refused without force, and why
 #
 # The demo role carries the guide's tag, but it holds `AmazonS3FullAccess`, which its plan does
-# not attach. Teardown does not delete a role that still holds something it did not add: it
-# keeps the role and says why.
+# not attach. Teardown without `force=True` refuses it before removing anything, with a
+# `ConflictError` that names the policy: removing the instance profile and the policies the
+# guide added would leave a role behind, half-removed. The audit shows the policy as `extra`:
 
 # %%
-form.teardown(demo.spec)
+form.audit(demo.spec)
 
 # %% [markdown]
 # The whole demo role, extra policy included, was made by the guide (`05_audit` built it broken
@@ -116,4 +119,4 @@ form.run()
 # by name; anything listed as *kept* was not made by the guide.
 
 # %% tags=["summary"]
-leftovers(form.session, roles, region)
+form.view(leftovers(form.session, roles, region))

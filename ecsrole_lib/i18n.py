@@ -1,0 +1,963 @@
+"""Korean for every text the library produces, translated where it is rendered.
+
+The steps, ``converge``, the sandbox and the errors write their messages in
+English, as data (a report's reasons and notes, a step's note, a limit of the
+sandbox, a ``Problem``'s rule). They are translated only when they are shown:
+``Report`` (text and HTML), the form's views (findings, errata, tables, the
+identity) and the errors a notebook shows all call :func:`tr` with the
+language of the form. So a module that adds a message needs no change to be
+translated: add its English template and its Korean to :data:`KO`.
+
+How a message is matched
+    :data:`KO` maps English *templates* to Korean ones. ``{name}`` in a
+    template stands for any text (names, ARNs, numbers); the Korean template
+    uses the same names. A value that is itself a known message is translated
+    too (``"Sandbox: {limit}."``), and a text made of messages joined by
+    ``"; "`` is translated part by part. A text no template matches is shown
+    as it is: :func:`untranslated` finds such leftovers, and
+    ``tests/test_korean.py`` runs the notebooks' operations in Korean and
+    fails on any English sentence left.
+
+Console labels
+    A Korean template writes a console label as ``[[English label]]``; it is
+    replaced by the label of :data:`CONSOLE_LABELS`, which holds only labels
+    as the Korean console writes them, each with its source (the page itself,
+    or an AWS documentation page in Korean).
+
+>>> tr("role ecsInstanceRole does not exist yet", "ko")
+'역할 ecsInstanceRole이(가) 아직 없습니다'
+>>> tr("role ecsInstanceRole does not exist yet", "en")
+'role ecsInstanceRole does not exist yet'
+>>> tr("Sandbox: moto has no IAM policy simulator; permissions are checked from the policy documents.", "ko")[:10]
+'샌드박스: moto'
+>>> untranslated("역할 x이(가) 아직 없습니다; the role is made first")
+['the role is made first']
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["CONSOLE_LABELS", "KO", "OUTCOMES", "tr", "untranslated", "word"]
+
+#: The page this guide mirrors, in Korean (the source of most labels).
+PAGE = "container-instance-role.ko.txt (docs.aws.amazon.com/ko_kr/AmazonECS/latest/developerguide/instance_IAM_role.html)"
+
+#: Console labels as the Korean AWS Management Console writes them, with where that is shown.
+CONSOLE_LABELS: dict[str, tuple[str, str]] = {
+    "Roles": ("역할", PAGE),
+    "Create role": ("역할 생성", PAGE),
+    "Trusted entity type": ("신뢰할 수 있는 엔터티 유형", PAGE),
+    "AWS service": ("AWS 서비스", PAGE),
+    "Service or use case": ("서비스 또는 사용 사례", PAGE),
+    "Next": ("다음", PAGE),
+    "Permissions policies": ("권한 정책", PAGE),
+    "Role name": ("역할 이름", PAGE),
+    "Policies": ("정책", PAGE),
+    "Get Started": ("시작하기", PAGE),
+    "Create policy": ("정책 생성", PAGE),
+    "Policy editor": ("정책 편집기", PAGE),
+    "Review and create": ("검토 및 생성", PAGE),
+    "Policy name": ("정책 이름", PAGE),
+    "Description (optional)": ("설명(선택 사항)", PAGE),
+}
+
+#: Report outcomes, as words (the data keeps the English ones).
+OUTCOMES = {
+    "created": "생성됨", "updated": "수정됨", "unchanged": "변경 없음", "planned": "예정",
+    "skipped": "건너뜀", "removed": "삭제됨", "kept": "유지됨", "waited": "대기함",
+    "ok": "정상", "fails": "실패", "missing": "없음", "drift": "드리프트", "conflict": "충돌", "extra": "추가 정책",
+    "info": "정보",
+}
+
+#: Words of tables and headings.
+WORDS = {
+    "apply": "적용", "audit": "감사", "teardown": "정리", "sandbox": "샌드박스", "AWS": "AWS",
+    "step": "단계", "outcome": "결과", "reason": "이유", "note": "참고", "topic": "항목",
+    "what happens": "어떻게 되는가", "no steps": "단계 없음",
+}
+
+
+def word(text: str, lang: str) -> str:
+    """One word of a table or heading in ``lang`` (outcomes included)."""
+    if lang != "ko":
+        return text
+    return OUTCOMES.get(text, WORDS.get(text, text))
+
+
+_FORCE = "force=True를 쓰면 그래도 제거합니다"
+
+#: English template -> Korean template. Keep the placeholders' names the same.
+KO: dict[str, str] = {
+    # -- converge: notes -----------------------------------------------------------------
+    "Run apply again at any time: it writes only what differs.":
+        "apply는 언제 다시 실행해도 됩니다: 다른 것만 씁니다.",
+    "Kept {what}: the spec does not name it, so apply leaves it as it is "
+    "(audit lists it as extra; teardown keeps the role for it).":
+        "{what}은(는) 그대로 두었습니다: 사양에 없으므로 apply는 건드리지 않습니다"
+        "(audit은 추가 정책으로 표시하고, teardown은 이 때문에 역할을 유지합니다).",
+    "managed policy {arn} (attached to {role})": "{role}에 연결된 관리형 정책 {arn}",
+    "inline policy {name} of {role}": "{role}의 인라인 정책 {name}",
+    "Least privilege ({step}): {note}": "최소 권한({step}): {note}",
+    "Next (not run): {command}": "다음 단계(실행하지 않음): {command}",
+    "Sandbox: {limit}.": "샌드박스: {limit}.",
+    "{n} finding(s).": "발견 사항 {n}개.",
+    "No findings: AWS matches the spec.": "발견 사항 없음: AWS가 사양과 일치합니다.",
+    "{n} step(s) kept what the guide did not create; force=True removes them.":
+        "{n}개 단계가 가이드가 만들지 않은 것을 유지했습니다. force=True를 쓰면 제거합니다.",
+    "Dry run: nothing was removed; this audit shows what exists.":
+        "시험 실행: 아무것도 제거하지 않았습니다. 이 감사는 있는 것을 보여 줍니다.",
+    # -- converge: reasons -----------------------------------------------------------------
+    "would run: {command}": "실행할 명령: {command}",
+    "the instance profile already existed with the role; nothing to wait for":
+        "인스턴스 프로파일이 역할과 함께 이미 있었으므로 기다릴 것이 없습니다",
+    "the role does not hold {policy}, which is where the ECR permissions come from; "
+    "image pulls from Amazon ECR fail":
+        "역할에 ECR 권한을 주는 {policy}이(가) 없으므로 Amazon ECR에서 이미지를 가져오지 못합니다",
+    "IAM propagation: nothing to check after the fact": "IAM 전파: 나중에 확인할 것이 없습니다",
+    "the ARN is looked up by name when needed": "ARN은 필요할 때 이름으로 찾습니다",
+    "attached, but the spec does not name it: review whether the instances need it "
+    "(apply keeps it; teardown keeps the role for it)":
+        "연결되어 있지만 사양에 없습니다: 인스턴스에 필요한지 검토하십시오"
+        "(apply는 그대로 두고, teardown은 이 때문에 역할을 유지합니다)",
+    "inline policy the spec does not name: review what it grants":
+        "사양에 없는 인라인 정책입니다: 무엇을 허용하는지 검토하십시오",
+    "ecs.amazonaws.com is the Amazon ECS service itself, not the instance: Amazon EC2 cannot "
+    "assume this role, so the container agent gets no credentials and the instance never "
+    "joins the cluster":
+        "ecs.amazonaws.com은 인스턴스가 아니라 Amazon ECS 서비스 자체입니다: Amazon EC2가 이 역할을 "
+        "수임할 수 없으므로 컨테이너 에이전트가 자격 증명을 받지 못하고 인스턴스는 클러스터에 "
+        "조인하지 못합니다",
+    "ecs-tasks.amazonaws.com is for task roles, not container instances: the agent on the "
+    "instance gets no credentials":
+        "ecs-tasks.amazonaws.com은 컨테이너 인스턴스가 아니라 태스크 역할용입니다: 인스턴스의 "
+        "에이전트가 자격 증명을 받지 못합니다",
+    # -- steps: role -------------------------------------------------------------------------
+    "nothing to undo": "되돌릴 것이 없습니다",
+    "the trust policy differs (trusts {found}; the spec trusts {wanted})":
+        "신뢰 정책이 다릅니다(신뢰 대상 {found}; 사양의 신뢰 대상 {wanted})",
+    "its path is {found}, the spec says {wanted} (IAM cannot change a role's path)":
+        "경로가 {found}이고 사양은 {wanted}입니다(IAM은 역할의 경로를 바꿀 수 없습니다)",
+    "its permissions boundary is {found}, the spec says {wanted}":
+        "권한 경계가 {found}이고 사양은 {wanted}입니다",
+    "tags {tags} are missing or differ": "태그 {tags}이(가) 없거나 다릅니다",
+    "its description differs": "설명이 다릅니다",
+    "role {role} does not exist yet": "역할 {role}이(가) 아직 없습니다",
+    "role {role} exists and was not created by the guide, but {problems}":
+        "역할 {role}이(가) 있지만 가이드가 만들지 않았고, {problems}",
+    "role {role} has drifted: {problems}": "역할 {role}이(가) 드리프트되었습니다: {problems}",
+    "role {role}: {problems}": "역할 {role}: {problems}",
+    "role exists with the documented trust policy ({who})":
+        "문서의 신뢰 정책으로 역할이 있습니다({who})",
+    "created by the guide": "가이드가 만듦",
+    "existed before the guide; teardown keeps it": "가이드 이전부터 있었음, teardown이 유지함",
+    "role created; {principal} may assume it": "역할을 만들었습니다. {principal}이(가) 수임할 수 있습니다",
+    "trust policy restored": "신뢰 정책을 되돌렸습니다",
+    "permissions boundary set": "권한 경계를 설정했습니다",
+    "tags restored": "태그를 되돌렸습니다",
+    "description restored": "설명을 되돌렸습니다",
+    "{done} (tags and policies the spec does not name are kept)":
+        "{done}(사양에 없는 태그와 정책은 유지합니다)",
+    "the role does not exist": "역할이 없습니다",
+    "role {role} existed before the guide; use force=True to remove it anyway":
+        f"역할 {{role}}은(는) 가이드 이전부터 있었습니다. {_FORCE}",
+    "role {role} still holds {held}, which the guide did not add; use force=True to remove it anyway":
+        f"역할 {{role}}에 가이드가 추가하지 않은 {{held}}이(가) 아직 있습니다. {_FORCE}",
+    "role deleted": "역할을 삭제했습니다",
+    "role deleted (forced)": "역할을 삭제했습니다(강제)",
+    # -- steps: instance profile ---------------------------------------------------------------
+    "instance profile {profile} does not exist yet": "인스턴스 프로파일 {profile}이(가) 아직 없습니다",
+    "instance profile exists ({who})": "인스턴스 프로파일이 있습니다({who})",
+    "instance profile created, empty until the role is added":
+        "인스턴스 프로파일을 만들었습니다. 역할을 추가할 때까지 비어 있습니다",
+    "the instance profile does not exist": "인스턴스 프로파일이 없습니다",
+    "instance profile {profile} existed before the guide; use force=True to remove it anyway":
+        f"인스턴스 프로파일 {{profile}}은(는) 가이드 이전부터 있었습니다. {_FORCE}",
+    "instance profile {profile} holds role {roles}; use force=True to remove it anyway":
+        f"인스턴스 프로파일 {{profile}}에 역할 {{roles}}이(가) 들어 있습니다. {_FORCE}",
+    "instance profile deleted": "인스턴스 프로파일을 삭제했습니다",
+    "the instance profile is made in the step before": "인스턴스 프로파일은 앞 단계에서 만듭니다",
+    "instance profile holds role {role}": "인스턴스 프로파일에 역할 {role}이(가) 들어 있습니다",
+    "instance profile {profile} already holds role {role}, and an instance profile holds only one role":
+        "인스턴스 프로파일 {profile}에 이미 역할 {role}이(가) 들어 있으며, 인스턴스 프로파일에는 역할이 "
+        "하나만 들어갑니다",
+    "instance profile is empty": "인스턴스 프로파일이 비어 있습니다",
+    "role {role} added to instance profile {profile}":
+        "역할 {role}을(를) 인스턴스 프로파일 {profile}에 추가했습니다",
+    "the instance profile does not hold the role": "인스턴스 프로파일에 역할이 들어 있지 않습니다",
+    "both role and instance profile existed before the guide; use force=True to remove it anyway":
+        f"역할과 인스턴스 프로파일 모두 가이드 이전부터 있었습니다. {_FORCE}",
+    "role removed from the instance profile": "인스턴스 프로파일에서 역할을 제거했습니다",
+    # -- steps: the wait -----------------------------------------------------------------------
+    "nothing to wait for unless this run makes the instance profile":
+        "이번 실행에서 인스턴스 프로파일을 만들지 않으면 기다릴 것이 없습니다",
+    "Waiting for instance profile {profile} to be visible in IAM ...":
+        "인스턴스 프로파일 {profile}이(가) IAM에 보일 때까지 기다리는 중 ...",
+    "Instance profile visible after {seconds} s.": "{seconds}초 후 인스턴스 프로파일이 보입니다.",
+    "waited {seconds} s until the instance profile was visible in IAM; Amazon EC2 may need about "
+    "ten more seconds before an instance can launch with it":
+        "IAM에 인스턴스 프로파일이 보일 때까지 {seconds}초 기다렸습니다. Amazon EC2가 이것으로 인스턴스를 "
+        "시작할 수 있기까지 10초 정도 더 걸릴 수 있습니다",
+    "instance profile {profile} was not visible after {seconds} s; wait a minute and run again "
+    "(apply is safe to re-run)":
+        "인스턴스 프로파일 {profile}이(가) {seconds}초 후에도 보이지 않습니다. 1분 기다린 후 다시 "
+        "실행하십시오(apply는 다시 실행해도 안전합니다)",
+    # -- steps: policies -----------------------------------------------------------------------
+    "policy {arn} does not exist in this account": "이 계정에 정책 {arn}이(가) 없습니다",
+    "not attached yet": "아직 연결되지 않았습니다",
+    "attached": "연결되어 있습니다",
+    "attached to {role}": "{role}에 연결했습니다",
+    "not attached": "연결되어 있지 않습니다",
+    "role {role} existed before the guide, so its policies stay; use force=True to remove it anyway":
+        f"역할 {{role}}은(는) 가이드 이전부터 있었으므로 정책을 그대로 둡니다. {_FORCE}",
+    "detached from {role}": "{role}에서 분리했습니다",
+    "{policy} ({version}) already allows all four ECR actions on *, so nothing is added (erratum E6)":
+        "{policy}({version})이(가) 이미 네 가지 ECR 작업을 모두 *에 허용하므로 추가하는 것이 "
+        "없습니다(정오표 E6)",
+    "{policy} ({version}) lacks {actions}; an inline policy {name} adds them":
+        "{policy}({version})에 {actions}이(가) 없습니다. 인라인 정책 {name}이(가) 추가합니다",
+    "inline policy {name} grants the four ECR actions": "인라인 정책 {name}이(가) 네 가지 ECR 작업을 허용합니다",
+    "inline policy {name} not there yet": "인라인 정책 {name}이(가) 아직 없습니다",
+    "inline policy {name} grants what the spec says": "인라인 정책 {name}이(가) 사양대로 허용합니다",
+    "inline policy {name} was changed": "인라인 정책 {name}이(가) 바뀌었습니다",
+    "role {role} (not the guide's) has an inline policy {name} that differs from the spec":
+        "역할 {role}(가이드가 만들지 않음)에 사양과 다른 인라인 정책 {name}이(가) 있습니다",
+    "inline policy {name} written": "인라인 정책 {name}을(를) 썼습니다",
+    "no inline policy {name}": "인라인 정책 {name}이(가) 없습니다",
+    "inline policy {name} deleted": "인라인 정책 {name}을(를) 삭제했습니다",
+    # -- steps: bucket and ecs.config ------------------------------------------------------------
+    "bucket {bucket} does not exist yet": "버킷 {bucket}이(가) 아직 없습니다",
+    "bucket {bucket} belongs to another account (403); bucket names are global, choose another config_bucket":
+        "버킷 {bucket}은(는) 다른 계정의 것입니다(403). 버킷 이름은 전역이므로 다른 config_bucket을 "
+        "고르십시오",
+    "bucket {bucket} no longer blocks public access": "버킷 {bucket}이(가) 더 이상 퍼블릭 액세스를 차단하지 않습니다",
+    "bucket {bucket} does not block all public access; the page asks for a private bucket":
+        "버킷 {bucket}이(가) 모든 퍼블릭 액세스를 차단하지 않습니다. 페이지는 프라이빗 버킷을 요구합니다",
+    "private bucket exists ({who})": "프라이빗 버킷이 있습니다({who})",
+    "bucket created with all public access blocked": "모든 퍼블릭 액세스를 차단한 버킷을 만들었습니다",
+    "public access blocked again": "퍼블릭 액세스를 다시 차단했습니다",
+    "the bucket does not exist": "버킷이 없습니다",
+    "not this account's bucket": "이 계정의 버킷이 아닙니다",
+    "bucket {bucket} existed before the guide; use force=True to remove it anyway":
+        f"버킷 {{bucket}}은(는) 가이드 이전부터 있었습니다. {_FORCE}",
+    "bucket {bucket} still holds {n} object(s) the guide did not put there; use force=True to remove it anyway":
+        f"버킷 {{bucket}}에 가이드가 넣지 않은 객체가 {{n}}개 있습니다. {_FORCE}",
+    "bucket deleted": "버킷을 삭제했습니다",
+    "{key} is not in the bucket yet": "{key}이(가) 아직 버킷에 없습니다",
+    "{key} holds ECS_CLUSTER={cluster}": "{key}에 ECS_CLUSTER={cluster}이(가) 들어 있습니다",
+    "{key} was changed": "{key}이(가) 바뀌었습니다",
+    "{url} exists with other content that the guide did not write; it is not overwritten":
+        "{url}에 가이드가 쓰지 않은 다른 내용이 있어 덮어쓰지 않습니다",
+    "no config object": "구성 객체가 없습니다",
+    "{key} was not put there by the guide; use force=True to remove it anyway":
+        f"{{key}}은(는) 가이드가 넣은 것이 아닙니다. {_FORCE}",
+    "config object deleted": "구성 객체를 삭제했습니다",
+    # -- steps: the CloudWatch Logs policy --------------------------------------------------------
+    "policy {name} does not exist yet": "정책 {name}이(가) 아직 없습니다",
+    "policy exists with the documented permissions ({who})": "문서의 권한으로 정책이 있습니다({who})",
+    "policy {name} grants something else now": "정책 {name}이(가) 지금은 다른 것을 허용합니다",
+    "policy {name} exists, was not created by the guide, and grants something else; choose another log_policy_name":
+        "정책 {name}이(가) 있지만 가이드가 만들지 않았고 다른 것을 허용합니다. 다른 log_policy_name을 "
+        "고르십시오",
+    "customer managed policy created": "고객 관리형 정책을 만들었습니다",
+    "a new default version restores the documented permissions": "새 기본 버전이 문서의 권한을 되돌립니다",
+    "the policy does not exist": "정책이 없습니다",
+    "policy {name} existed before the guide; use force=True to remove it anyway":
+        f"정책 {{name}}은(는) 가이드 이전부터 있었습니다. {_FORCE}",
+    "policy {name} is still attached to {n} other role(s), user(s) or group(s); use force=True to remove it anyway":
+        f"정책 {{name}}이(가) 아직 다른 역할, 사용자 또는 그룹 {{n}}개에 연결되어 있습니다. {_FORCE}",
+    "customer managed policy deleted": "고객 관리형 정책을 삭제했습니다",
+    "read only: looks the ARN up by name": "읽기 전용: 이름으로 ARN을 찾습니다",
+    "no customer managed policy named {name} found yet": "이름이 {name}인 고객 관리형 정책을 아직 찾지 못했습니다",
+    "found {arn} by name (the page's query spells 'cwlogsppolicy' and finds nothing, erratum E4)":
+        "이름으로 {arn}을(를) 찾았습니다(페이지의 쿼리는 'cwlogsppolicy'로 적혀 아무것도 찾지 "
+        "못합니다, 정오표 E4)",
+    # -- steps: trunking, activation, concurrency ---------------------------------------------------
+    "the role is made first": "역할을 먼저 만듭니다",
+    "awsvpcTrunking is enabled for this role": "이 역할에 awsvpcTrunking이 활성화되어 있습니다",
+    "awsvpcTrunking is not enabled for this role yet": "이 역할에 awsvpcTrunking이 아직 활성화되지 않았습니다",
+    "awsvpcTrunking enabled for this role's principal only": "이 역할의 보안 주체에만 awsvpcTrunking을 활성화했습니다",
+    "awsvpcTrunking is not set for this role": "이 역할에 awsvpcTrunking이 설정되어 있지 않습니다",
+    "role {role} existed before the guide; {hint}": "역할 {role}은(는) 가이드 이전부터 있었습니다. {hint}",
+    "the role's awsvpcTrunking setting deleted": "역할의 awsvpcTrunking 설정을 삭제했습니다",
+    "shown, not run: an activation registers real machines":
+        "보여 주기만 하고 실행하지 않습니다: 활성화는 실제 머신을 등록합니다",
+    "shown, not run: run it when a machine is ready to register":
+        "보여 주기만 하고 실행하지 않습니다: 등록할 머신이 준비되면 실행하십시오",
+    "made by a concurrent run at the same moment; it matches the spec":
+        "같은 순간 동시에 실행된 다른 실행이 만들었으며 사양과 일치합니다",
+    "IAM has not caught up yet (exists, but not visible); retrying in {seconds} s":
+        "IAM이 아직 따라잡지 못했습니다(있지만 보이지 않음). {seconds}초 후 다시 시도합니다",
+    "AWS says {arn} already exists, but IAM still does not show it after {seconds} s. Wait a "
+    "minute and run again; apply is safe to re-run and continues where it stopped.":
+        "AWS는 {arn}이(가) 이미 있다고 하지만 IAM은 {seconds}초 후에도 보여 주지 않습니다. 1분 기다린 후 "
+        "다시 실행하십시오. apply는 다시 실행해도 안전하며 멈춘 곳부터 이어 갑니다.",
+    # -- the sandbox's limits -------------------------------------------------------------------------
+    "moto validates no IAM names or documents; the guide validates them itself before any call":
+        "moto는 IAM 이름이나 문서를 검증하지 않습니다. 가이드가 호출 전에 직접 검증합니다",
+    "moto does not implement SSM activations, so the activation command is shown, not run":
+        "moto는 SSM 활성화를 구현하지 않으므로 활성화 명령은 보여 주기만 하고 실행하지 않습니다",
+    "moto ignores the principal of an ECS account setting: in the sandbox awsvpcTrunking is "
+    "enabled for the whole account, on AWS only for this role":
+        "moto는 ECS 계정 설정의 보안 주체를 무시합니다: 샌드박스에서는 awsvpcTrunking이 계정 전체에 "
+        "활성화되고, AWS에서는 이 역할에만 활성화됩니다",
+    "moto has no IAM policy simulator; permissions are checked from the policy documents":
+        "moto에는 IAM 정책 시뮬레이터가 없습니다. 권한은 정책 문서로 확인합니다",
+    "the sandbox is consistent at once; on AWS a new instance profile may need about ten seconds":
+        "샌드박스는 즉시 일관됩니다. AWS에서는 새 인스턴스 프로파일에 10초 정도 걸릴 수 있습니다",
+    # -- plan: page references and notes ---------------------------------------------------------------
+    "Console steps 1-4, 8-9; AWS CLI steps 1-2": "콘솔 1-4, 8-9단계; AWS CLI 1-2단계",
+    "Console steps 5-7; AWS CLI step 5": "콘솔 5-7단계; AWS CLI 5단계",
+    "AWS CLI step {n}": "AWS CLI {n}단계",
+    "(IAM propagation, not a numbered step)": "(IAM 전파, 번호 없는 단계)",
+    "Amazon ECS Anywhere IAM role (the page's IMPORTANT note)": "Amazon ECS Anywhere IAM 역할(페이지의 중요 참고)",
+    "Amazon ECR permissions": "Amazon ECR 권한",
+    "Amazon S3 read-only access": "Amazon S3 읽기 전용 액세스",
+    "Amazon S3 read-only access (least-privilege alternative)": "Amazon S3 읽기 전용 액세스(최소 권한 대안)",
+    "Amazon S3 read-only access (a private bucket)": "Amazon S3 읽기 전용 액세스(프라이빗 버킷)",
+    "Amazon S3 read-only access (ecs.config and user data)": "Amazon S3 읽기 전용 액세스(ecs.config와 사용자 데이터)",
+    "Console: modify the role's permissions; AWS CLI step 4": "콘솔: 역할 권한 정책 수정; AWS CLI 4단계",
+    "(your choice: extra_policy_arns)": "(사용자 선택: extra_policy_arns)",
+    "Introduction: ENI trunking (two container instance roles)": "소개: ENI 트렁킹(컨테이너 인스턴스 역할 2개)",
+    "Amazon ECS Anywhere IAM role (next: register an external instance)":
+        "Amazon ECS Anywhere IAM 역할(다음 단계: 외부 인스턴스 등록)",
+    "Amazon EC2 (ec2.amazonaws.com) assumes the role for the instance.":
+        "Amazon EC2(ec2.amazonaws.com)가 인스턴스를 위해 역할을 수임합니다.",
+    "Systems Manager (ssm.amazonaws.com) assumes the role for the external instance; the "
+    "conditions let only this account's Systems Manager do so (confused deputy).":
+        "Systems Manager(ssm.amazonaws.com)가 외부 인스턴스를 위해 역할을 수임합니다. 조건은 이 계정의 "
+        "Systems Manager만 그렇게 할 수 있게 합니다(혼동된 대리자).",
+    "An instance profile is the container that hands the role to an EC2 instance.":
+        "인스턴스 프로파일은 역할을 EC2 인스턴스에 건네는 컨테이너입니다.",
+    "Role {role} goes into instance profile {profile} (the page's sentence swaps the names, erratum E1).":
+        "역할 {role}이(가) 인스턴스 프로파일 {profile}에 들어갑니다(페이지의 문장은 두 이름을 바꿔 "
+        "적었습니다, 정오표 E1).",
+    "IAM is eventually consistent: a new instance profile takes a few seconds to reach Amazon EC2.":
+        "IAM은 최종적 일관성을 따릅니다: 새 인스턴스 프로파일이 Amazon EC2에 닿기까지 몇 초 걸립니다.",
+    "Systems Manager permissions let the external instance register and talk to AWS.":
+        "Systems Manager 권한으로 외부 인스턴스가 등록하고 AWS와 통신합니다.",
+    "Without it, creating a cluster in the console shows an error. AWS adds permissions for new "
+    "features to this policy, which is why the page attaches it rather than copying it.":
+        "이 정책이 없으면 콘솔에서 클러스터를 만들 때 오류가 표시됩니다. AWS는 새 기능의 권한을 이 "
+        "정책에 추가하므로 페이지는 정책을 복사하지 않고 연결합니다.",
+    "The managed policy already grants ecr:BatchCheckLayerAvailability, ecr:BatchGetImage, "
+    "ecr:GetDownloadUrlForLayer and ecr:GetAuthorizationToken. ecr:GetAuthorizationToken "
+    "supports no resource-level permissions and stays on *.":
+        "관리형 정책이 이미 ecr:BatchCheckLayerAvailability, ecr:BatchGetImage, "
+        "ecr:GetDownloadUrlForLayer, ecr:GetAuthorizationToken을 허용합니다. "
+        "ecr:GetAuthorizationToken은 리소스 수준 권한을 지원하지 않아 *에 남습니다.",
+    "Grants s3:GetObject on s3://{object} only, instead of every bucket in the account "
+    "(AmazonS3ReadOnlyAccess). The cost: any other file the instances should read from S3 needs "
+    "its own grant.":
+        "계정의 모든 버킷(AmazonS3ReadOnlyAccess) 대신 s3://{object}에만 s3:GetObject를 허용합니다. "
+        "대가: 인스턴스가 S3에서 읽어야 할 다른 파일마다 따로 허용해야 합니다.",
+    "AmazonS3ReadOnlyAccess lets every instance read every bucket in the account; "
+    "least_privilege=True grants the one config object instead.":
+        "AmazonS3ReadOnlyAccess는 모든 인스턴스가 계정의 모든 버킷을 읽게 합니다. "
+        "least_privilege=True는 대신 구성 객체 하나만 허용합니다.",
+    "Private: all public access is blocked, only the role reads the file.":
+        "프라이빗: 모든 퍼블릭 액세스가 차단되어 역할만 파일을 읽습니다.",
+    "At launch, the instance's user data (user-data.sh) installs the AWS CLI and copies the "
+    "file to /etc/ecs/ecs.config.":
+        "시작할 때 인스턴스의 사용자 데이터(user-data.sh)가 AWS CLI를 설치하고 파일을 "
+        "/etc/ecs/ecs.config에 복사합니다.",
+    "Narrowed to this account and Region: instances in other Regions or accounts cannot write "
+    "logs with it.":
+        "이 계정과 리전으로 좁혔습니다: 다른 리전이나 계정의 인스턴스는 이 정책으로 로그를 쓸 수 "
+        "없습니다.",
+    "The page's Resource arn:aws:logs:*:*:* allows any log group in any account and Region; "
+    "least_privilege=True narrows it.":
+        "페이지의 Resource arn:aws:logs:*:*:*는 모든 계정과 리전의 모든 로그 그룹을 허용합니다. "
+        "least_privilege=True로 좁힙니다.",
+    "The page's query spells cwlogsppolicy and prints [] without an error.":
+        "페이지의 쿼리는 cwlogsppolicy로 적혀 오류 없이 []를 출력합니다.",
+    "The page recommends two container instance roles: this one, with trunking, for the "
+    "instances whose tasks need the higher ENI density, and one without.":
+        "페이지는 컨테이너 인스턴스 역할 2개를 권장합니다: 높은 ENI 밀도가 필요한 태스크를 실행하는 "
+        "인스턴스를 위한 트렁킹이 있는 이 역할과, 트렁킹이 없는 역할입니다.",
+    "Shown, not run: the activation code and id register one external instance.":
+        "보여 주기만 하고 실행하지 않습니다: 활성화 코드와 ID로 외부 인스턴스 하나를 등록합니다.",
+    # -- errata ---------------------------------------------------------------------------------
+    "AWS CLI step 4, the sentence above the command": "AWS CLI 4단계, 명령 위의 문장",
+    "AWS CLI step 5, the sentence above the command": "AWS CLI 5단계, 명령 위의 문장",
+    "Amazon S3 read-only access, the AWS CLI command": "Amazon S3 읽기 전용 액세스, AWS CLI 명령",
+    "Container instance monitoring, AWS CLI step 3": "컨테이너 인스턴스 모니터링, AWS CLI 3단계",
+    "Container instance monitoring, AWS CLI step 4": "컨테이너 인스턴스 모니터링, AWS CLI 4단계",
+    "Introduction, the paragraph on the managed policy": "소개, 관리형 정책에 관한 문단",
+    "Create the container instance role, the console procedure's title":
+        "컨테이너 인스턴스 역할 생성, 콘솔 절차의 제목",
+    "Introduction, the paragraph on ENI trunking": "소개, ENI 트렁킹에 관한 문단",
+    "Add role ecsInstanceRole to instance profile ecsInstanceRole-profile":
+        "ecsInstanceRole-profile 인스턴스 프로파일에 ecsInstanceRole 역할을 추가합니다.",
+    "The sentence swaps the two names; the command below it is right.":
+        "문장이 두 이름을 바꿔 적었습니다. 아래 명령은 맞습니다.",
+    "No managed policy has the name in the sentence; the command's ARN is right.":
+        "문장의 이름을 가진 관리형 정책은 없습니다. 명령의 ARN은 맞습니다.",
+    "An extra ':' after 'aws' empties the service field, so IAM rejects the ARN.":
+        "'aws' 뒤의 여분의 ':'이 서비스 필드를 비우므로 IAM이 ARN을 거부합니다.",
+    "The doubled 'p' names no policy, so the query prints an empty list without any error.":
+        "'p'가 두 번 들어가 어떤 정책도 가리키지 않으므로 쿼리는 오류 없이 빈 목록을 출력합니다.",
+    "The account id sits in the region field and a stray 'aws:' precedes 'policy/'; a customer "
+    "managed policy's ARN is arn:aws:iam::<account>:policy/<name>.":
+        "계정 ID가 리전 필드에 있고 'policy/' 앞에 불필요한 'aws:'가 있습니다. 고객 관리형 정책의 "
+        "ARN은 arn:aws:iam::<account>:policy/<name>입니다.",
+    "The sentence is garbled: a policy is attached to a role, not to an 'IAM attachment', and it "
+    "is the role (through its instance profile) that goes with the instances.":
+        "문장이 뒤섞였습니다: 정책은 'IAM 연결'이 아니라 역할에 연결하고, 인스턴스와 연결되는 것은 "
+        "(인스턴스 프로파일을 통해) 그 역할입니다.",
+    "The procedure makes the container instance role, which Amazon EC2 (ec2.amazonaws.com) "
+    "assumes for the instances; Amazon ECS does not assume it, so it is not a service role for "
+    "Amazon ECS. Elastic Container Service is only the console's use case group.":
+        "이 절차가 만드는 것은 Amazon EC2(ec2.amazonaws.com)가 인스턴스를 위해 수임하는 컨테이너 "
+        "인스턴스 역할입니다. Amazon ECS는 이 역할을 수임하지 않으므로 Amazon ECS의 서비스 역할이 "
+        "아닙니다. Elastic Container Service는 콘솔에서 사용 사례를 묶는 이름일 뿐입니다.",
+    "A container instance role belongs to instances, not tasks (a task has its own task role): "
+    "instances registered with the role's instance profile get a trunk interface, and their "
+    "awsvpc tasks use it.":
+        "컨테이너 인스턴스 역할은 태스크가 아니라 인스턴스의 것입니다(태스크에는 따로 태스크 역할이 "
+        "있습니다): 그 역할의 인스턴스 프로파일로 등록된 인스턴스가 트렁크 인터페이스를 받고, 그 "
+        "인스턴스의 awsvpc 태스크가 그것을 씁니다.",
+    "CloudWatch Logs: console steps 1-8; AWS CLI steps 1-2": "CloudWatch Logs: 콘솔 1-8단계; AWS CLI 1-2단계",
+    "CloudWatch Logs: AWS CLI step 3": "CloudWatch Logs: AWS CLI 3단계",
+    "CloudWatch Logs: console, modify the role's permissions; AWS CLI step 4":
+        "CloudWatch Logs: 콘솔, 역할 권한 정책 수정; AWS CLI 4단계",
+    "not in this run's plan: the alternative with least_privilege={value}":
+        "이번 실행의 계획에 없음: least_privilege={value}일 때의 대안",
+    "Read the attached policies' documents and look for the four ECR actions.":
+        "연결된 정책의 문서를 읽고 네 가지 ECR 작업을 찾습니다.",
+    "The page links to itself, so the question is left open; the guide answers it from "
+    "AmazonEC2ContainerServiceforEC2Role's document.":
+        "페이지가 자기 자신을 가리키므로 질문은 답 없이 남습니다. 가이드는 "
+        "AmazonEC2ContainerServiceforEC2Role의 문서로 답합니다.",
+    "The guide's ARN check on the as-written ARN: {rule}": "페이지에 적힌 ARN에 대한 가이드의 ARN 검사: {rule}",
+    "Instance profile {profile} holds role(s): {roles}": "인스턴스 프로파일 {profile}에 든 역할: {roles}",
+    "Instance profile {profile} does not exist yet": "인스턴스 프로파일 {profile}이(가) 아직 없습니다",
+    "GetPolicy {arn} (as written): {answer}": "GetPolicy {arn}(페이지에 적힌 대로): {answer}",
+    "GetPolicy {arn} (corrected): {answer}": "GetPolicy {arn}(고친 것): {answer}",
+    "exists": "있음",
+    "{query} (as written) returns {found}": "{query}(페이지에 적힌 대로)의 결과: {found}",
+    "{query} (corrected) returns {found}": "{query}(고친 것)의 결과: {found}",
+    "{action}: granted by {grant} in {policy} ({version})": "{action}: {policy}({version})의 {grant}이(가) 허용",
+    "{action}: NOT granted in {policy} ({version})": "{action}: {policy}({version})에서 허용되지 않음",
+    # -- the form's findings -------------------------------------------------------------------------
+    "The role must exist and trust the right service. Amazon EC2 (ec2.amazonaws.com) assumes it "
+    "for an EC2 instance, Systems Manager (ssm.amazonaws.com) for an external one. Fix: apply "
+    "restores the trust policy of a role the guide created; for another role, edit its trust "
+    "policy (IAM console: the role's Trust relationships tab, Edit trust policy).":
+        "역할이 있어야 하고 올바른 서비스를 신뢰해야 합니다. EC2 인스턴스에서는 Amazon EC2"
+        "(ec2.amazonaws.com)가, 외부 인스턴스에서는 Systems Manager(ssm.amazonaws.com)가 역할을 "
+        "수임합니다. 해결: 가이드가 만든 역할이면 apply가 신뢰 정책을 되돌립니다. 다른 역할이면 IAM "
+        "콘솔에서 역할의 신뢰 정책을 편집하십시오.",
+    "Amazon EC2 hands a role to an instance only through an instance profile: without one the "
+    "role cannot be chosen at launch, and the agent gets no credentials. Fix: apply (AWS CLI "
+    "steps 3 and 4).":
+        "Amazon EC2는 인스턴스 프로파일을 통해서만 인스턴스에 역할을 건넵니다: 없으면 시작할 때 역할을 "
+        "고를 수 없고 에이전트는 자격 증명을 받지 못합니다. 해결: apply(AWS CLI 3, 4단계).",
+    "The instance profile is empty or missing, so an instance launched with it has no role. "
+    "Fix: apply (AWS CLI step 4).":
+        "인스턴스 프로파일이 비었거나 없어서 그것으로 시작한 인스턴스에는 역할이 없습니다. "
+        "해결: apply(AWS CLI 4단계).",
+    "Without AmazonEC2ContainerServiceforEC2Role the container agent cannot register the "
+    "instance with the cluster. Fix: apply (console step 6, AWS CLI step 5).":
+        "AmazonEC2ContainerServiceforEC2Role이 없으면 컨테이너 에이전트가 인스턴스를 클러스터에 등록할 "
+        "수 없습니다. 해결: apply(콘솔 6단계, AWS CLI 5단계).",
+    "Without Systems Manager permissions an external instance cannot register. Fix: apply.":
+        "Systems Manager 권한이 없으면 외부 인스턴스를 등록할 수 없습니다. 해결: apply.",
+    "A missing feature permission: image pulls from Amazon ECR fail. The four ECR actions come "
+    "with AmazonEC2ContainerServiceforEC2Role. Fix: apply.":
+        "기능 권한이 없습니다: Amazon ECR에서 이미지를 가져오지 못합니다. 네 가지 ECR 작업은 "
+        "AmazonEC2ContainerServiceforEC2Role에 들어 있습니다. 해결: apply.",
+    "A missing feature permission: the user data cannot copy ecs.config from the bucket, so the "
+    "instance joins the default cluster. Fix: apply.":
+        "기능 권한이 없습니다: 사용자 데이터가 버킷에서 ecs.config를 복사하지 못해 인스턴스가 기본 "
+        "클러스터에 조인합니다. 해결: apply.",
+    "A missing feature permission: the user data cannot copy ecs.config from the bucket. Fix: apply.":
+        "기능 권한이 없습니다: 사용자 데이터가 버킷에서 ecs.config를 복사하지 못합니다. 해결: apply.",
+    "The private bucket for ecs.config is missing. Fix: apply.":
+        "ecs.config용 프라이빗 버킷이 없습니다. 해결: apply.",
+    "ecs.config is not in the bucket (or differs). Fix: apply.":
+        "ecs.config가 버킷에 없습니다(또는 다릅니다). 해결: apply.",
+    "The CloudWatch Logs policy is missing or grants something else. Fix: apply.":
+        "CloudWatch Logs 정책이 없거나 다른 것을 허용합니다. 해결: apply.",
+    "A missing feature permission: the instance cannot send its logs to CloudWatch Logs. Fix: apply.":
+        "기능 권한이 없습니다: 인스턴스가 로그를 CloudWatch Logs에 보내지 못합니다. 해결: apply.",
+    "awsvpcTrunking is not enabled for this role: its instances get no trunk ENI. Fix: apply.":
+        "이 역할에 awsvpcTrunking이 활성화되지 않았습니다: 인스턴스가 트렁크 ENI를 받지 못합니다. "
+        "해결: apply.",
+    "More than the spec names: least privilege says remove what the instances do not need. "
+    "apply never removes it; teardown keeps the role while it is attached.":
+        "사양보다 많습니다: 최소 권한 원칙에 따라 인스턴스에 필요 없는 것은 제거하십시오. apply는 "
+        "절대 제거하지 않고, teardown은 연결되어 있는 동안 역할을 유지합니다.",
+    "An inline policy the spec does not name: read what it grants.":
+        "사양에 없는 인라인 정책입니다: 무엇을 허용하는지 읽어 보십시오.",
+    "{n} finding(s) in {action} of {target}": "{target}의 {action}에서 발견 사항 {n}개",
+    # -- errors ------------------------------------------------------------------------------------
+    "invalid RoleSpec, nothing was sent to AWS": "RoleSpec이 잘못되어 AWS에 아무것도 보내지 않았습니다",
+    "AWS already holds something incompatible, nothing was written":
+        "AWS에 호환되지 않는 것이 이미 있어 아무것도 쓰지 않았습니다",
+    "{operation} failed while {doing}: {code}: {message} ({hint})":
+        "{doing} 중 {operation} 실패: {code}: {message} ({hint})",
+    "{operation} failed while {doing}: {code}: {message}": "{doing} 중 {operation} 실패: {code}: {message}",
+    "the caller may not do this; ask for {operation} permission":
+        "호출자에게 이 작업 권한이 없습니다. {operation} 권한을 요청하십시오",
+    "the access key is not valid for this endpoint": "액세스 키가 이 엔드포인트에 유효하지 않습니다",
+    "the secret key does not match the access key": "비밀 키가 액세스 키와 맞지 않습니다",
+    "the session token has expired; sign in again": "세션 토큰이 만료되었습니다. 다시 로그인하십시오",
+    "an IAM quota is reached": "IAM 할당량에 도달했습니다",
+    "a quota is reached": "할당량에 도달했습니다",
+    "identifying the caller": "호출자 확인",
+    "creating the role": "역할 생성",
+    "restoring the trust policy": "신뢰 정책 복원",
+    "deleting the role": "역할 삭제",
+    "creating the instance profile": "인스턴스 프로파일 생성",
+    "deleting the instance profile": "인스턴스 프로파일 삭제",
+    "adding the role to the instance profile": "인스턴스 프로파일에 역할 추가",
+    "waiting for the instance profile": "인스턴스 프로파일 대기",
+    "creating the config bucket": "구성 버킷 생성",
+    "deleting the config bucket": "구성 버킷 삭제",
+    "uploading ecs.config": "ecs.config 업로드",
+    "creating the CloudWatch Logs policy": "CloudWatch Logs 정책 생성",
+    "deleting the CloudWatch Logs policy": "CloudWatch Logs 정책 삭제",
+    "enabling awsvpcTrunking": "awsvpcTrunking 활성화",
+    "writing inline policy {name}": "인라인 정책 {name} 쓰기",
+    "{operation} failed while {doing}: no answer from AWS after every retry ({error}). Check the "
+    "network, the endpoint and any proxy, then run again; apply is safe to re-run and continues "
+    "where it stopped.":
+        "{doing} 중 {operation} 실패: 모든 재시도 후에도 AWS가 응답하지 않습니다({error}). 네트워크, "
+        "엔드포인트, 프록시를 확인한 후 다시 실행하십시오. apply는 다시 실행해도 안전하며 멈춘 "
+        "곳부터 이어 갑니다.",
+    # -- spec's validation rules (field names stay as they are) --------------------------------------
+    "must be one of {choices}": "{choices} 중 하나여야 합니다",
+    "must be a string ({shape})": "문자열이어야 합니다({shape})",
+    "must be a string of the form {form}": "{form} 형식의 문자열이어야 합니다",
+    "must be a string (an S3 bucket name)": "문자열(S3 버킷 이름)이어야 합니다",
+    "must be a list of feature names": "기능 이름의 목록이어야 합니다",
+    "must be True or False": "True 또는 False여야 합니다",
+    "must be a dict of tag keys to values": "태그 키와 값의 dict여야 합니다",
+    "keys starting with 'aws:' are reserved by AWS": "'aws:'로 시작하는 키는 AWS가 예약했습니다",
+    "no such policy in this account": "이 계정에 그런 정책이 없습니다",
+    "is in partition {spec}, but the credentials belong to partition {caller}":
+        "파티션 {spec}에 있지만 자격 증명은 파티션 {caller}에 속합니다",
+    "role {role} would hold {n} managed policies; this account allows {quota} per role":
+        "역할 {role}이(가) 관리형 정책 {n}개를 갖게 됩니다. 이 계정은 역할당 {quota}개까지 허용합니다",
+    "must be {low} to {high} characters long, is {n} (IAM {shape})":
+        "{low}~{high}자여야 하는데 {n}자입니다(IAM {shape})",
+    "must be at least {low} characters long, is {n} (IAM {shape})":
+        "{low}자 이상이어야 하는데 {n}자입니다(IAM {shape})",
+    "must match IAM's pattern {pattern} ({shape}); not allowed: {chars}":
+        "IAM의 패턴 {pattern}({shape})과 맞아야 합니다. 허용되지 않는 문자: {chars}",
+    "must match IAM's pattern {pattern} ({shape})": "IAM의 패턴 {pattern}({shape})과 맞아야 합니다",
+    "must have 6 ':'-separated fields ({form}), has {n}": "':'로 나뉜 필드 6개({form})가 있어야 하는데 {n}개입니다",
+    "must start with 'arn:', found '{found}'": "'arn:'으로 시작해야 하는데 '{found}'입니다",
+    "the partition (2nd field) must be one of {choices}, found '{found}'":
+        "파티션(2번째 필드)은 {choices} 중 하나여야 하는데 '{found}'입니다",
+    "the service (3rd field) must be 'iam', found '{found}'": "서비스(3번째 필드)는 'iam'이어야 하는데 '{found}'입니다",
+    "the region (4th field) must be empty for IAM, found '{found}'":
+        "IAM에서는 리전(4번째 필드)이 비어 있어야 하는데 '{found}'입니다",
+    "the region (4th field) must be empty for IAM, found '{found}' (the account belongs in the 5th field? erratum E5)":
+        "IAM에서는 리전(4번째 필드)이 비어 있어야 하는데 '{found}'입니다(계정은 5번째 필드에 들어갑니까? "
+        "정오표 E5)",
+    "the account (5th field) must be 12 digits or 'aws', found '{found}'":
+        "계정(5번째 필드)은 12자리 숫자나 'aws'여야 하는데 '{found}'입니다",
+    "the resource must start with 'policy/', found '{found}'": "리소스는 'policy/'로 시작해야 하는데 '{found}'입니다",
+    "the resource must start with 'policy/', found '{found}' (a stray 'aws:' before it? erratum E5)":
+        "리소스는 'policy/'로 시작해야 하는데 '{found}'입니다(앞에 불필요한 'aws:'가 있습니까? 정오표 E5)",
+    "the policy name after the last '/' is empty": "마지막 '/' 뒤의 정책 이름이 비어 있습니다",
+    "the policy name '{name}': {rule}": "정책 이름 '{name}': {rule}",
+    "the policy path '{path}': {rule}": "정책 경로 '{path}': {rule}",
+    "must be {low} to {high} characters long, is {n}": "{low}~{high}자여야 하는데 {n}자입니다",
+    "must use only lowercase letters, digits, dots and hyphens; found uppercase or other characters":
+        "소문자, 숫자, 점, 하이픈만 쓸 수 있는데 대문자나 다른 문자가 있습니다",
+    "must begin and end with a lowercase letter or digit": "소문자나 숫자로 시작하고 끝나야 합니다",
+    "must not contain two adjacent dots": "점 두 개가 연달아 오면 안 됩니다",
+    "must not be formatted as an IP address": "IP 주소 형식이면 안 됩니다",
+    "must not start with 'xn--', 'sthree-' or 'amzn-s3-demo-' (reserved by S3)":
+        "'xn--', 'sthree-', 'amzn-s3-demo-'로 시작하면 안 됩니다(S3가 예약함)",
+    "must not end with '-s3alias', '--ol-s3', '.mrap', '--x-s3' or '--table-s3' (reserved by S3)":
+        "'-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'로 끝나면 안 됩니다(S3가 예약함)",
+    "must be 'ec2' (Amazon EC2 instances) or 'external' (ECS Anywhere)":
+        "'ec2'(Amazon EC2 인스턴스) 또는 'external'(ECS Anywhere)이어야 합니다",
+    "unknown feature; choose from {choices}": "알 수 없는 기능입니다. {choices} 중에서 고르십시오",
+    "external instances (ECS Anywhere) use no instance profile; leave it None":
+        "외부 인스턴스(ECS Anywhere)는 인스턴스 프로파일을 쓰지 않습니다. None으로 두십시오",
+    "must be a list of policy ARNs": "정책 ARN의 목록이어야 합니다",
+    "must be 1 to 255 letters, digits, hyphens or underscores (Amazon ECS cluster names)":
+        "문자, 숫자, 하이픈, 밑줄 1~255자여야 합니다(Amazon ECS 클러스터 이름)",
+    "ENI trunking is for Amazon EC2 instance types; external instances cannot use it":
+        "ENI 트렁킹은 Amazon EC2 인스턴스 유형용입니다. 외부 인스턴스는 쓸 수 없습니다",
+    "must be an AWS Region code such as 'us-east-1'": "'us-east-1' 같은 AWS 리전 코드여야 합니다",
+    "belongs to no AWS partition botocore knows (aws, aws-cn, aws-us-gov, ...); check the spelling":
+        "botocore가 아는 어떤 AWS 파티션(aws, aws-cn, aws-us-gov, ...)에도 속하지 않습니다. 철자를 "
+        "확인하십시오",
+    "IAM allows {max} tags; the guide adds one, so at most {limit}":
+        "IAM은 태그 {max}개를 허용하고 가이드가 하나를 추가하므로 최대 {limit}개입니다",
+    "this key is the guide's own mark of what it created; choose another":
+        "이 키는 가이드가 만든 것을 표시하는 키입니다. 다른 키를 고르십시오",
+    "ecs.config is copied by Amazon EC2 user data at launch; external instances (ECS Anywhere) "
+    "are configured by their install script":
+        "ecs.config는 시작할 때 Amazon EC2 사용자 데이터가 복사합니다. 외부 인스턴스(ECS Anywhere)는 "
+        "설치 스크립트로 구성합니다",
+    "is required with the 's3_config' feature (the private bucket that holds ecs.config)":
+        "'s3_config' 기능에는 필수입니다(ecs.config를 담는 프라이빗 버킷)",
+    "must be an S3 object key of 1 to 1,024 bytes, not starting with '/'":
+        "'/'로 시작하지 않는 1~1,024바이트의 S3 객체 키여야 합니다",
+    "the trust policy would be {n} characters; IAM allows {quota}":
+        "신뢰 정책이 {n}자가 됩니다. IAM은 {quota}자까지 허용합니다",
+    "the inline policy would be {n} characters; IAM allows {quota} in all":
+        "인라인 정책이 {n}자가 됩니다. IAM은 모두 합해 {quota}자까지 허용합니다",
+    "the role would hold {n} managed policies; IAM's default quota is {quota} per role":
+        "역할이 관리형 정책 {n}개를 갖게 됩니다. IAM의 기본 할당량은 역할당 {quota}개입니다",
+    # the sandbox's limits, by topic
+    "iam names": "IAM 이름", "ssm activation": "SSM 활성화",
+    "account setting principal": "계정 설정의 보안 주체", "policy simulator": "정책 시뮬레이터",
+    "account setting caller": "계정 설정의 호출자",
+    "iam xml carriage return": "IAM XML의 캐리지 리턴",
+    "moto writes a carriage return in an IAM description raw into its XML answer, which reads "
+    "back as a line feed (AWS escapes it)":
+        "moto는 IAM 설명의 캐리지 리턴을 XML 응답에 그대로 써서 다시 읽으면 줄 바꿈이 됩니다(AWS는 "
+        "이스케이프합니다)",
+    "bucket created with its tags; it blocks all public access":
+        "태그와 함께 버킷을 만들었습니다. 모든 퍼블릭 액세스를 차단합니다",
+    "the sandbox has no sign-in, so an ECS account setting call without a principal acts on the "
+    "account default, as the root user's does; on AWS it acts on the calling user's or role's own":
+        "샌드박스에는 로그인이 없으므로 보안 주체 없이 한 ECS 계정 설정 호출은 루트 사용자의 호출처럼 "
+        "계정 기본값에 적용됩니다. AWS에서는 호출한 사용자나 역할 자신의 설정에 적용됩니다",
+    "propagation": "전파",
+    "the service (3rd field) must be 'iam', found '{found}' (an extra ':' after the partition? erratum E3)":
+        "서비스(3번째 필드)는 'iam'이어야 하는데 '{found}'입니다(파티션 뒤에 ':'가 하나 더 있습니까? "
+        "정오표 E3)",
+}
+
+#: Messages of the teardown that undoes exactly what apply added, and of the per-step commands.
+KO.update({
+    "force never removes what the guide did not create": "force로도 가이드가 만들지 않은 것은 제거하지 않습니다",
+    "use force=True to remove it anyway": _FORCE,
+    "role {role} existed before the guide": "역할 {role}은(는) 가이드 이전부터 있었습니다",
+    "policy {name} existed before the guide": "정책 {name}은(는) 가이드 이전부터 있었습니다",
+    "bucket {bucket} existed before the guide": "버킷 {bucket}은(는) 가이드 이전부터 있었습니다",
+    "instance profile {profile} existed before the guide": "인스턴스 프로파일 {profile}은(는) 가이드 이전부터 있었습니다",
+    "{key} was not put there by the guide": "{key}은(는) 가이드가 넣은 것이 아닙니다",
+    "role {role} existed before the guide: only what the guide added to it was removed ({hint})":
+        "역할 {role}은(는) 가이드 이전부터 있었습니다: 가이드가 추가한 것만 제거했습니다({hint})",
+    "role {role} holds inline policies the guide did not write ({names})":
+        "역할 {role}에 가이드가 쓰지 않은 인라인 정책({names})이 있습니다",
+    "both role and instance profile existed before the guide, and the guide did not add one to the other":
+        "역할과 인스턴스 프로파일 모두 가이드 이전부터 있었고, 가이드가 하나를 다른 하나에 추가하지 "
+        "않았습니다",
+    "role {role} existed before the guide and already held this policy":
+        "역할 {role}은(는) 가이드 이전부터 있었고 이미 이 정책을 갖고 있었습니다",
+    "role {role} existed before the guide, and the guide did not write its inline policy {name}":
+        "역할 {role}은(는) 가이드 이전부터 있었고, 인라인 정책 {name}은(는) 가이드가 쓰지 않았습니다",
+    "inline policy {name} holds a document the guide did not write":
+        "인라인 정책 {name}에 가이드가 쓰지 않은 문서가 있습니다",
+    "inline policy {name} holds a document the guide did not write (changed, or someone else's "
+    "under the guide's name): apply writes the guide's again; teardown keeps it":
+        "인라인 정책 {name}에 가이드가 쓰지 않은 문서가 있습니다(바뀌었거나, 가이드의 이름으로 다른 "
+        "누군가가 쓴 것): apply는 가이드의 문서를 다시 쓰고, teardown은 그대로 둡니다",
+    "inline policy {name} holds a document the guide did not write: review what it grants; "
+    "teardown keeps it":
+        "인라인 정책 {name}에 가이드가 쓰지 않은 문서가 있습니다: 무엇을 허용하는지 검토하십시오. "
+        "teardown은 그대로 둡니다",
+    "bucket {bucket} still holds {n} object(s) or version(s) the guide did not put there":
+        "버킷 {bucket}에 가이드가 넣지 않은 객체나 버전이 {n}개 있습니다",
+    "policy {name} is still attached to {n} other role(s), user(s) or group(s), which keep it":
+        "정책 {name}이(가) 아직 다른 역할, 사용자 또는 그룹 {n}개에 연결되어 있어 그쪽에 남습니다",
+    "role {role} existed before the guide and already had awsvpcTrunking":
+        "역할 {role}은(는) 가이드 이전부터 있었고 이미 awsvpcTrunking이 있었습니다",
+    "{n} step(s) kept what the guide did not create (each says why).":
+        "{n}개 단계가 가이드가 만들지 않은 것을 유지했습니다(각 단계에 이유가 있습니다).",
+    "holds {what}, which this spec does not describe (applied with other choices, or added by "
+    "hand): teardown would leave the role half-removed. Tear down with the spec it was applied "
+    "with, or use force=True to detach them (they are detached, never deleted)":
+        "이 사양에 없는 {what}이(가) 있습니다(다른 선택으로 적용했거나 직접 추가함): teardown이 역할을 "
+        "반쯤 제거한 채로 남기게 됩니다. 적용할 때의 사양으로 정리하거나, force=True로 분리하십시오"
+        "(분리만 하고 삭제하지는 않습니다)",
+    "holds inline policies the guide did not write: {names}; teardown (even with force=True) never "
+    "deletes them, so the role would stay without its instance profile: delete or rename them first":
+        "가이드가 쓰지 않은 인라인 정책이 있습니다: {names}. teardown은 force=True로도 이것을 삭제하지 "
+        "않으므로 역할이 인스턴스 프로파일 없이 남게 됩니다: 먼저 삭제하거나 이름을 바꾸십시오",
+    "{name} (a document the guide did not write)": "{name}(가이드가 쓰지 않은 문서)",
+    "managed policy {arn}": "관리형 정책 {arn}",
+    "instance profile {profile}": "인스턴스 프로파일 {profile}",
+    "another writer changed it while this run made it ({reason}); run apply again once the other "
+    "run has finished, or use another name":
+        "이번 실행이 만드는 동안 다른 쓰기가 바꾸었습니다({reason}). 다른 실행이 끝나면 apply를 다시 "
+        "실행하거나 다른 이름을 쓰십시오",
+    "noting what the guide adds to a role it did not create": "가이드가 만들지 않은 역할에 추가하는 것을 기록",
+    "# Added by ecsrole-guide (not on the page): {what}": "# ecsrole-guide가 추가함(페이지에 없음): {what}",
+    "--tags with created-by=ecsrole-guide, the mark teardown looks for.":
+        "teardown이 찾는 표시 created-by=ecsrole-guide를 담은 --tags.",
+    "--tagging, the created-by mark.": "created-by 표시를 담은 --tagging.",
+    "the created-by tag and the public access block of a private bucket.":
+        "created-by 태그와 프라이빗 버킷의 퍼블릭 액세스 차단.",
+    "{note} {files} names your account as ${{ACCOUNT_ID}}: replace it with your 12-digit account "
+    "id, or set ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text) and fill "
+    "it in with sed, as the full AWS CLI listing does.":
+        "{note} {files}에는 계정이 ${{ACCOUNT_ID}}로 적혀 있습니다: 12자리 계정 ID로 바꾸거나, "
+        "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)로 설정한 뒤 전체 "
+        "AWS CLI 목록처럼 sed로 채우십시오.",
+    "Narrowed to this account and Region. The role's effective permissions are the union of its "
+    "policies, and {policy} already allows logs:CreateLogStream and logs:PutLogEvents on *: this "
+    "policy narrows only logs:CreateLogGroup and logs:DescribeLogStreams.":
+        "이 계정과 리전으로 좁혔습니다. 역할의 실제 권한은 정책들의 합집합이며, {policy}이(가) 이미 "
+        "logs:CreateLogStream과 logs:PutLogEvents를 *에 허용하므로 이 정책이 좁히는 것은 "
+        "logs:CreateLogGroup과 logs:DescribeLogStreams뿐입니다.",
+    "Private: all public access is blocked. That keeps the file from the internet, not from your "
+    "account: any principal in it whose own policies allow s3:GetObject on the bucket can read "
+    "the file too, not only this role.":
+        "프라이빗: 모든 퍼블릭 액세스가 차단됩니다. 이것은 인터넷으로부터 파일을 지킬 뿐 계정 안에서는 "
+        "아닙니다: 자신의 정책이 이 버킷에 s3:GetObject를 허용하는 계정의 모든 보안 주체가 이 역할처럼 "
+        "파일을 읽을 수 있습니다.",
+    "The ARN is the one the step before looked up (POLICY_ARN).":
+        "ARN은 앞 단계에서 찾은 것(POLICY_ARN)입니다.",
+    "must be an AWS Region code that botocore's partition data lists, such as 'us-east-1' (check "
+    "the spelling; a Region newer than this botocore needs an update)":
+        "botocore의 파티션 데이터에 있는 'us-east-1' 같은 AWS 리전 코드여야 합니다(철자를 확인하십시오. "
+        "이 botocore보다 새로운 리전이면 업데이트가 필요합니다)",
+    "is in partition {arn_partition}, but region {region} is in partition {partition}: use arn:{use}:...":
+        "파티션 {arn_partition}에 있지만 리전 {region}은(는) 파티션 {partition}에 있습니다: arn:{use}:...을 "
+        "쓰십시오",
+    "this key is the guide's own mark of what it created (IAM tag keys ignore case); choose another":
+        "이 키는 가이드가 만든 것을 표시하는 키입니다(IAM 태그 키는 대소문자를 구분하지 않습니다). "
+        "다른 키를 고르십시오",
+    "IAM tag keys ignore case: {first} and {second} are the same key":
+        "IAM 태그 키는 대소문자를 구분하지 않습니다: {first}와(과) {second}은(는) 같은 키입니다",
+})
+
+#: The guide's tables (ecsrole_lib/guide.py): the roles, the sandbox's set-up, the demo, what is left.
+KO.update({
+    "{verb} on {target}: {counts}; {reads} read and {writes} write API calls, {retries} retries":
+        "{target}에서 {verb}: {counts}; 읽기 API 호출 {reads}회, 쓰기 API 호출 {writes}회, 재시도 {retries}회",
+    "The roles the guide makes": "가이드가 만드는 역할", "notebooks": "노트북", "kind": "종류",
+    "features": "기능", "least privilege": "최소 권한", "trunking": "트렁킹",
+    "Nothing created: on AWS this notebook works on what is there":
+        "만든 것 없음: AWS에서 이 노트북은 있는 것을 대상으로 합니다",
+    "not run": "실행하지 않음",
+    "On the sandbox, what the earlier notebooks make (idempotent)":
+        "샌드박스에서 앞의 노트북들이 만드는 것(멱등)",
+    "Demo role {role}: not built (it is built on the sandbox only, never in an AWS account, and not in a dry run)":
+        "데모 역할 {role}: 만들지 않음(샌드박스에서만 만들며, AWS 계정에서나 시험 실행에서는 만들지 않습니다)",
+    "Demo role {role}, broken on purpose": "일부러 망가뜨린 데모 역할 {role}",
+    "defect": "결함", "as built": "만든 상태", "why it is wrong": "무엇이 잘못인가",
+    "trust principal": "신뢰 대상 보안 주체", "instance profile": "인스턴스 프로파일", "none": "없음",
+    "feature permission": "기능 권한", "extra policy": "추가 정책",
+    "Amazon ECS is the service; Amazon EC2 (ec2.amazonaws.com) assumes the role for the instance":
+        "Amazon ECS는 서비스입니다. 인스턴스를 위해 역할을 수임하는 것은 Amazon EC2(ec2.amazonaws.com)입니다",
+    "without one, Amazon EC2 cannot give the role to an instance":
+        "없으면 Amazon EC2가 인스턴스에 역할을 줄 수 없습니다",
+    "AmazonEC2ContainerServiceforEC2Role not attached": "AmazonEC2ContainerServiceforEC2Role이 연결되지 않음",
+    "the agent cannot register, and Amazon ECR pulls fail":
+        "에이전트가 등록하지 못하고 Amazon ECR에서 가져오기가 실패합니다",
+    "AmazonS3FullAccess attached": "AmazonS3FullAccess가 연결됨",
+    "write access to every bucket, which no container instance needs":
+        "모든 버킷에 대한 쓰기 액세스로, 어떤 컨테이너 인스턴스에도 필요 없습니다",
+    "Nothing the guide made is left on {where}.": "{where}에 가이드가 만든 것은 남아 있지 않습니다.",
+    "{n} thing(s) left on {where}": "{where}에 남은 것 {n}개",
+    "the sandbox": "샌드박스", "name": "이름", "why it is there": "왜 있는가",
+    "made by the guide (tagged)": "가이드가 만듦(태그 있음)", "not made by the guide: kept": "가이드가 만들지 않음: 유지",
+    "policy": "정책", "bucket": "버킷", "a bucket": "버킷", "the config bucket": "구성 버킷",
+    "ECS account setting": "ECS 계정 설정", "the account": "계정",
+})
+
+#: The audit's doctor row (its summary; the doctor's own per-call reasons have no Korean yet).
+KO.update({
+    "Will an instance with this role work?": "이 역할을 가진 인스턴스가 동작합니까?",
+    "an instance with this role registers, and every call the agent makes for the spec's "
+    "features is allowed":
+        "이 역할을 가진 인스턴스는 등록되며, 에이전트가 사양의 기능을 위해 하는 모든 호출이 허용됩니다",
+    "no role, so no instance can use it": "역할이 없으므로 어떤 인스턴스도 쓸 수 없습니다",
+    "an instance with this role does not register: {failures} (doctor(spec) explains each, with the fix)":
+        "이 역할을 가진 인스턴스는 등록되지 않습니다: {failures} (doctor(spec)이 각각을 해결 방법과 함께 "
+        "설명합니다)",
+    "an instance with this role registers, but {failures} (doctor(spec) explains each, with the fix)":
+        "이 역할을 가진 인스턴스는 등록되지만, {failures} (doctor(spec)이 각각을 해결 방법과 함께 "
+        "설명합니다)",
+    # merged from main: the identity's stand-ins, IAM's answer for E3/E5, the trunking table
+    "Account: {account} (the sandbox's stand-in, not an AWS account of yours)":
+        "계정: {account}(샌드박스의 대역이며 사용자의 AWS 계정이 아님)",
+    "Caller ARN: {arn} (the sandbox's stand-in, not an AWS account of yours)":
+        "호출자 ARN: {arn}(샌드박스의 대역이며 사용자의 AWS 계정이 아님)",
+    "The sandbox (moto) answers GetPolicy with the ARN as written: {answer}":
+        "샌드박스(moto)가 페이지에 적힌 ARN으로 GetPolicy에 답한 것: {answer}",
+    "IAM answers GetPolicy with the ARN as written: {answer}":
+        "IAM이 페이지에 적힌 ARN으로 GetPolicy에 답한 것: {answer}",
+    "accepted it (a policy by that ARN exists)": "받아들였습니다(그 ARN의 정책이 있음)",
+    "awsvpcTrunking (this target)": "awsvpcTrunking(이 대상)", "on AWS": "AWS에서",
+    "the account default (disabled unless set)": "계정 기본값(설정하지 않으면 disabled)",
+    "The setting takes effect for container instances that register after it is set, launched "
+    "with this role's instance profile, on instance types that support ENI trunking; tasks that "
+    "use the awsvpc network mode then get a branch ENI on the instance's trunk ENI. Instances "
+    "registered before keep their ENI limits until they are replaced.":
+        "이 설정은 설정한 뒤에 등록되고, 이 역할의 인스턴스 프로파일로 시작되며, ENI 트렁킹을 지원하는 "
+        "인스턴스 유형인 컨테이너 인스턴스에 적용됩니다. 그러면 awsvpc 네트워크 모드를 쓰는 태스크가 "
+        "인스턴스의 트렁크 ENI에서 브랜치 ENI를 받습니다. 그 전에 등록된 인스턴스는 교체될 때까지 ENI "
+        "한도를 유지합니다.",
+    "Sandbox: {limit}. {note}": "샌드박스: {limit}. {note}",
+})
+
+#: Texts of the sandbox's limits table and the form's views.
+KO.update({
+    "What the sandbox cannot emulate": "샌드박스가 흉내 낼 수 없는 것",
+    "What the sandbox cannot emulate here": "여기서 샌드박스가 흉내 낼 수 없는 것",
+    "Target: the sandbox (a moto server on 127.0.0.1; no AWS account is used)":
+        "대상: 샌드박스(127.0.0.1의 moto 서버, AWS 계정을 쓰지 않음)",
+    "Target: AWS, with the standard credential chain": "대상: AWS, 표준 자격 증명 체인 사용",
+    "Account: {account}": "계정: {account}",
+    "Caller ARN: {arn}": "호출자 ARN: {arn}",
+    "Region: {region}": "리전: {region}",
+    "Endpoint: {endpoint} (AWS_ENDPOINT_URL)": "엔드포인트: {endpoint}(AWS_ENDPOINT_URL)",
+    "Dry run: the notebook only reads; apply reports what it would do.":
+        "시험 실행: 노트북은 읽기만 하고, apply는 할 일을 보고합니다.",
+    "Writes: only what differs from the plan.": "쓰기: 계획과 다른 것만 씁니다.",
+    "Writes: none; an audit only reads.": "쓰기: 없음. 감사는 읽기만 합니다.",
+    "Writes: removes only what the guide created (tag created-by=ecsrole-guide).":
+        "쓰기: 가이드가 만든 것(태그 created-by=ecsrole-guide)만 제거합니다.",
+    "a snapshot: the live form needs a running kernel.": "스냅샷입니다: 살아 있는 양식에는 실행 중인 커널이 필요합니다.",
+    "undo {step} ...": "{step} 되돌리는 중 ...",
+    # least_privilege_table and trunking_settings
+    "Broad grant (the page) beside its least-privilege alternative": "넓은 허용(페이지)과 최소 권한 대안",
+    "permission": "권한", "the page grants": "페이지가 허용하는 것", "least privilege grants": "최소 권한이 허용하는 것",
+    "what it costs": "대가",
+    "the four ECR actions on * (they come with AmazonEC2ContainerServiceforEC2Role)":
+        "*에 대한 네 가지 ECR 작업(AmazonEC2ContainerServiceforEC2Role에 들어 있음)",
+    "{actions} on {arn}; ecr:GetAuthorizationToken stays on *":
+        "{arn}에 대한 {actions}. ecr:GetAuthorizationToken은 *에 남습니다",
+    "not done by the guide: the managed policy is kept so AWS can add future permissions":
+        "가이드는 하지 않습니다: AWS가 앞으로 권한을 추가할 수 있도록 관리형 정책을 유지합니다",
+    "AmazonS3ReadOnlyAccess: every object of every bucket": "AmazonS3ReadOnlyAccess: 모든 버킷의 모든 객체",
+    "inline {actions} on {arn} only": "{arn}에만 인라인 {actions}",
+    "a new config object or bucket needs the policy edited": "새 구성 객체나 버킷에는 정책을 고쳐야 합니다",
+    "logs:{actions} on {arn}": "{arn}에 대한 logs:{actions}",
+    "the same actions on {arn}": "{arn}에 대한 같은 작업",
+    "instances in other Regions or accounts cannot use the policy":
+        "다른 리전이나 계정의 인스턴스는 이 정책을 쓸 수 없습니다",
+    "This run uses least privilege (least_privilege={value}).": "이번 실행은 최소 권한을 씁니다(least_privilege={value}).",
+    "This run uses the page's broad grants (least_privilege={value}).":
+        "이번 실행은 페이지의 넓은 허용을 씁니다(least_privilege={value}).",
+    "awsvpcTrunking, effective for each role's principal": "각 역할의 보안 주체에 적용되는 awsvpcTrunking",
+    "role": "역할", "asked for trunking": "트렁킹 요청", "yes": "예", "no": "아니요",
+    "enabled": "enabled", "disabled": "disabled",
+    "On AWS the setting is per principal: only the role that asked for it is enabled.":
+        "AWS에서 이 설정은 보안 주체별입니다: 요청한 역할에만 활성화됩니다.",
+    "through the library": "라이브러리로",
+    "with the AWS CLI": "AWS CLI로",
+    "dry run, read only": "시험 실행, 읽기 전용",
+    "{how}, dry run (nothing written)": "{how}, 시험 실행(아무것도 쓰지 않음)",
+    "{how}, then audited": "{how}, 이어서 감사함",
+})
+
+
+#: Placeholders that stand for a narrower kind of text than "anything".
+_SHAPES = {
+    "files": r"[\w.-]+\.json(?: and [\w.-]+\.json)*",
+    "role": r"[\w+=,.@-]+", "profile": r"[\w+=,.@-]+", "name": r"[\w+=,.@-]+",  # IAM names
+    "bucket": r"[a-z0-9.-]+", "n": r"\d+", "seconds": r"[\d.]+", "arn": r"\S+", "key": r"\S+",
+    "reads": r"\d+", "writes": r"\d+", "retries": r"\d+", "verb": r"apply|audit|teardown",
+}
+
+
+def _regex(template: str) -> re.Pattern:
+    pattern = ""
+    for piece in re.split(r"(\{\{|\}\}|\{\w+\})", template):
+        if piece in ("{{", "}}"):
+            pattern += re.escape(piece[0])
+        elif re.fullmatch(r"\{\w+\}", piece):
+            name = piece[1:-1]
+            pattern += f"(?P<{name}>{_SHAPES.get(name, '.*?')})"
+        else:
+            pattern += re.escape(piece)
+    return re.compile(pattern, re.DOTALL)
+
+
+@lru_cache(maxsize=1)
+def _templates() -> list[tuple[re.Pattern, str]]:
+    # The template that spells out more of the text is tried first ("{key} was changed"
+    # loses to "inline policy {name} was changed"; "{n} on {m}" would lose to anything).
+    items = sorted((t for t in KO if re.search(r"\{\w+\}", t)),
+                   key=lambda t: len(re.sub(r"\{\w+\}", "", t)), reverse=True)
+    return [(_regex(t), KO[t]) for t in items]
+
+
+def _counts(text: str) -> str:
+    """``"4 created, 1 unchanged"`` as ``"생성됨 4, 변경 없음 1"``."""
+    parts = [p.split(" ", 1) for p in text.split(", ")]
+    if all(len(p) == 2 and p[0].isdigit() and p[1] in OUTCOMES for p in parts):
+        return ", ".join(f"{OUTCOMES[o]} {n}" for n, o in parts)
+    return text
+
+
+#: Placeholders whose values are words of their own kind rather than messages.
+_VALUES = {"counts": _counts, "verb": lambda v: WORDS[v], "target": lambda v: WORDS.get(v, v)}
+
+
+def _labels(text: str) -> str:
+    return re.sub(r"\[\[(.+?)\]\]", lambda m: CONSOLE_LABELS[m.group(1)][0], text)
+
+
+def _one(text: str) -> str | None:
+    """``text`` in Korean if one template matches all of it, else ``None``."""
+    if text in KO:
+        return _labels(KO[text])
+    for regex, korean in _templates():
+        match = regex.fullmatch(text)
+        if match:
+            values = {k: _VALUES[k](v) if k in _VALUES else tr(v, "ko")
+                      for k, v in match.groupdict().items()}
+            return _labels(korean).format(**values)
+    return None
+
+
+def _split(text: str) -> list[str]:
+    """``text`` split at each ``"; "`` outside brackets (a message may hold one inside)."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += (char in "([{") - (char in ")]}")
+        if depth == 0 and text.startswith("; ", index):
+            parts.append(text[start:index])
+            start = index + 2
+    return [*parts, text[start:]]
+
+
+def tr(text: str, lang: str = "ko") -> str:
+    """``text`` in ``lang``: English is returned as it is; Korean from :data:`KO`.
+
+    A text no template matches, whole or as ``"; "``-separated parts, comes back
+    as it is (:func:`untranslated` finds it).
+    """
+    if lang != "ko" or not text or not isinstance(text, str):
+        return text
+    found = _one(text)
+    if found is not None:
+        return found
+    if "; " in text:
+        parts = _split(text)
+        done = [_one(p) for p in parts]
+        if any(d is not None for d in done):
+            return "; ".join(d if d is not None else p for d, p in zip(done, parts))
+    if "\n" in text:
+        return "\n".join(tr(line, lang) for line in text.split("\n"))
+    return text
+
+
+#: Three or more English words in a row: a sentence left in English.
+_ENGLISH = re.compile(r"(?<![\w:/.=-])[A-Za-z]{2,}(?:[ ,]+[a-z]{2,}){2,}(?![\w/-])")
+#: What stays English in Korean text: product names, commands, code, and AWS's own answers
+#: (an error code and its message, as AWS wrote them).
+_KEEP = re.compile(r"Amazon [A-Z][\w ]*|AWS [A-Z][\w ]*|Elastic Container Service|Systems Manager"
+                   r"|CloudWatch Logs|aws [a-z0-9-]+ [\w-]+[^\n]*|`[^`]*`"
+                   r"|\b(?:[A-Z][a-z]+){2,}: [^\n]*")
+
+
+def untranslated(text: str) -> list[str]:
+    """The English sentences in ``text`` (product names and commands not counted).
+
+    >>> untranslated("역할 ecsInstanceRole이(가) 아직 없습니다")
+    []
+    """
+    rest = _KEEP.sub(" ", text)
+    pieces = []
+    for piece in re.split(r"; |\n", rest):
+        if _ENGLISH.search(piece):
+            pieces.append(piece.strip())
+    return pieces
