@@ -743,6 +743,13 @@ class RoleForm(widgets.VBox):
             w.observe(self._changed, names="value")
         self.button.on_click(self._clicked)
         self.export_button.on_click(self._export_clicked)
+        if target == "aws":
+            # One read, so the first plan already names the real account; without usable
+            # credentials the plan says ${ACCOUNT_ID}, and whoami() raises the error itself.
+            try:
+                self.whoami()
+            except EcsRoleError:
+                pass
         self._refresh()
 
     # -- values -------------------------------------------------------------------------

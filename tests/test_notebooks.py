@@ -347,3 +347,26 @@ def test_06_on_aws_only_shows_the_launch_and_breaks_nothing(aws_session, tmp_pat
     assert "이해도 확인" in outputs and "답이 숨겨져 있습니다" in outputs  # hidden, in Korean
     assert "could not be asked" in outputs  # moto has no simulator: said, not hidden
     assert state(aws_session) == before and _live_instances(aws_session) == instances
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 11: every notebook on target="aws" in an account other than moto's default shows
+# that account: never moto's 123456789012, never an unfilled ${ACCOUNT_ID}.
+# ---------------------------------------------------------------------------------------
+def test_every_notebook_in_another_account_shows_that_account(endpoint, monkeypatch, tmp_path):
+    from ecsrole_lib import SandboxSession
+
+    other = "444455556666"
+    credentials = SandboxSession(endpoint).client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{other}:role/guide-user", RoleSessionName="guide")["Credentials"]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", credentials["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", credentials["SecretAccessKey"])
+    monkeypatch.setenv("AWS_SESSION_TOKEN", credentials["SessionToken"])
+    monkeypatch.delenv("AWS_SECURITY_TOKEN", raising=False)
+    found = {}
+    for name in NOTEBOOKS:
+        shown = text(run(name, tmp_path, least_privilege=True)
+                     if name in ("02_feature_permissions", "03_ecs_anywhere") else run(name, tmp_path))
+        found[name] = (other in shown, "123456789012" in shown, "${ACCOUNT_ID}" in shown)
+    assert all(ok and not moto and not unfilled for ok, moto, unfilled in found.values()), found

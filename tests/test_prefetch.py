@@ -18,7 +18,7 @@ from collections import Counter
 from unittest import mock
 
 import pytest
-from conftest import read_state
+from readback import read_state
 
 from ecsrole_lib import AwsError, RoleSpec, SandboxSession, apply, audit, teardown
 from ecsrole_lib.aws import WORKERS, Context, Read, is_read

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from ecsrole_lib import RoleSpec, apply
+from ecsrole_lib import RoleSpec, apply, plan
 from ecsrole_lib.forms import RoleForm, erratum, trunking_settings
 from ecsrole_lib.sandbox import SANDBOX_ACCOUNT
 
@@ -37,12 +37,16 @@ def shown(form: RoleForm) -> str:
 
 
 def test_on_aws_every_view_names_the_real_account_once_known(other_account):
+    # The plan says ${ACCOUNT_ID} while the account is unknown ...
+    offline = plan(RoleSpec(instance_kind="external", features=["cloudwatch_logs"],
+                            least_privilege=True))
+    before = "\n".join([*offline.files().values(), *(s.note for s in offline)])
+    assert "${ACCOUNT_ID}" in before and "replace it with your 12-digit account id" in before
+    # ... and the form on AWS reads it once, before it first shows the plan.
     form = RoleForm(target="aws", instance_kind="external",
                     features=["cloudwatch_logs"], least_privilege=True)
-    before = shown(form)
-    assert "${ACCOUNT_ID}" in before and "replace it with your 12-digit account id" in before
-    assert form.whoami().account == ACCOUNT
     after = shown(form)
+    assert form.whoami().account == ACCOUNT
     assert ACCOUNT in after
     assert "${ACCOUNT_ID}" not in after and SANDBOX_ACCOUNT not in after
     trust = json.loads(form.plan().files()["instance-role-trust-policy.json"])
