@@ -1,14 +1,11 @@
-"""Exports of the plan: a runnable, re-runnable AWS CLI script, and running it.
+"""Exports of the plan as files, and running the AWS CLI script.
 
-The script is the plan's own CLI commands (as corrected), in the page's
-order, each behind a read-only guard so a second run changes nothing. It
-writes the JSON documents beside itself, as the page does. ``write_exports``
-writes it with the CloudFormation template, its follow-up and the StackSets
-recipe (:mod:`ecsrole_lib.cloudformation`) into one folder.
-
-Every value in the script is quoted by :mod:`ecsrole_lib.shell`; the only
-expansions are the script's own variables (``ACCOUNT_ID`` from the preamble,
-``POLICY_ARN`` and ``ROLE_ARN`` from the plan's reads).
+The renderings themselves live in :mod:`ecsrole_lib.render`: the guarded
+AWS CLI script (:mod:`~ecsrole_lib.render.cli`), the CloudFormation template,
+its follow-up and the StackSets recipe (:mod:`~ecsrole_lib.render.cloudformation`)
+and the Terraform configuration (:mod:`~ecsrole_lib.render.terraform`).
+``write_exports`` writes them into one folder; ``run_cli`` runs the script
+with the real ``aws`` executable.
 
 >>> from ecsrole_lib import RoleSpec
 >>> script = export_cli(RoleSpec())
@@ -29,192 +26,20 @@ from typing import Any
 
 import boto3
 
-from .errata import errata
 from .errors import EcsRoleError
 from .plan import Plan, plan
-from .shell import ShellVar, Word, comment, heredoc, quote
+from .render.base import check_spec
+from .render.cli import ACCOUNT_ID, POLICY_ARN, ROLE_ARN, account_parts, export_cli
 from .spec import RoleSpec
-from .steps import (
-    AddRoleToInstanceProfile,
-    AttachPolicy,
-    CheckEcrPermissions,
-    CreateConfigBucket,
-    CreateInstanceProfile,
-    CreateLogsPolicy,
-    CreateRole,
-    EnableTrunking,
-    FindLogsPolicy,
-    InlinePolicy,
-    ShowActivation,
-    Step,
-    UploadEcsConfig,
-    WaitInstanceProfile,
-)
 
-__all__ = ["CliError", "CliRun", "export_cli", "rollout_commands", "run_cli", "write_exports"]
+__all__ = ["ACCOUNT_ID", "POLICY_ARN", "ROLE_ARN", "CliError", "CliRun", "account_parts",
+           "export_cli", "export_terraform", "rollout_commands", "run_cli", "write_exports"]
 
 SCRIPT_NAME = "ecsrole-setup.sh"
 TEMPLATE_NAME = "ecsrole-role.cfn.yaml"
 FOLLOW_UP_NAME = "ecsrole-cfn-follow-up.sh"
 ROLLOUT_NAME = "ecsrole-rollout.sh"
-
-#: The script's own variables: the preamble's and those the plan's reads define.
-ACCOUNT_ID, POLICY_ARN, ROLE_ARN = ShellVar("ACCOUNT_ID"), ShellVar("POLICY_ARN"), ShellVar("ROLE_ARN")
-
-
-def _jmespath_literal(value: str | ShellVar) -> tuple:
-    r"""Parts of a JMESPath raw string literal ``'...'`` holding ``value``.
-
-    >>> _jmespath_literal("it's")
-    ("'it\\'s'",)
-    """
-    if isinstance(value, ShellVar):
-        return ("'", value, "'")
-    return ("'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'",)
-
-
-def _query(*parts: Any) -> str:
-    """``--query`` with an expression of literal text and the script's own variables."""
-    return "--query " + Word(*parts).render()
-
-
-def account_parts(text: str) -> tuple[Any, ...]:
-    """A document the guide built with ``${ACCOUNT_ID}``: parts where only the account expands.
-
-    Only for the plan's ``account_files``, which hold no value from the spec.
-    """
-    pieces = text.split(str(ACCOUNT_ID))
-    parts: list[Any] = [pieces[0]]
-    for piece in pieces[1:]:
-        parts += [ACCOUNT_ID, piece]
-    return tuple(parts)
-
-
-# ---------------------------------------------------------------------------------------
-# The guards: a read before each write, so a second run changes nothing.
-# ---------------------------------------------------------------------------------------
-def _needed_if(step: Step) -> tuple[str, str] | None:
-    """(prelude, condition): the condition is true while the step still has to run.
-
-    A read whose answer is compared is assigned in the prelude first, so a
-    failing read stops the script (``set -e``) instead of passing for "done".
-    None: the step only reads or waits and always runs.
-    """
-    action = step.action
-    spec = action.spec
-    role = quote(spec.role_name)
-    profile = quote(spec.instance_profile_name or "")
-    if isinstance(action, CreateRole):
-        return "", f"! aws iam get-role --role-name {role} >/dev/null 2>&1"
-    if isinstance(action, CreateInstanceProfile):
-        return "", f"! aws iam get-instance-profile --instance-profile-name {profile} >/dev/null 2>&1"
-    if isinstance(action, AddRoleToInstanceProfile):
-        query = _query("length(InstanceProfile.Roles[?RoleName==",
-                       *_jmespath_literal(spec.role_name), "])")
-        return (f"held=$(aws iam get-instance-profile --instance-profile-name {profile} "
-                f"{query} --output text)"), '[ "$held" = "0" ]'
-    if isinstance(action, AttachPolicy):
-        arn = POLICY_ARN if action.made_by is not None else action.policy_arn
-        query = _query("length(AttachedPolicies[?PolicyArn==", *_jmespath_literal(arn), "])")
-        return (f"attached=$(aws iam list-attached-role-policies --role-name {role} "
-                f"{query} --output text)"), '[ "$attached" = "0" ]'
-    if isinstance(action, InlinePolicy):
-        return "", (f"! aws iam get-role-policy --role-name {role} --policy-name "
-                    f"{quote(action.policy_name)} >/dev/null 2>&1")
-    if isinstance(action, CreateConfigBucket):
-        return "", f"! aws s3api head-bucket --bucket {quote(spec.config_bucket)} >/dev/null 2>&1"
-    if isinstance(action, UploadEcsConfig):
-        return "", (f"! aws s3api head-object --bucket {quote(spec.config_bucket)} --key "
-                    f"{quote(spec.config_key)} >/dev/null 2>&1")
-    if isinstance(action, CreateLogsPolicy):
-        arn = Word(f"arn:{spec.partition}:iam::", ACCOUNT_ID,
-                   f":policy{spec.path}{spec.log_policy_name}")
-        return "", f"! aws iam get-policy --policy-arn {arn.render()} >/dev/null 2>&1"
-    if isinstance(action, EnableTrunking):
-        query = _query("length(settings[?value=='enabled'])")
-        return (f"enabled=$(aws ecs list-account-settings --name awsvpcTrunking --principal-arn "
-                f"{ROLE_ARN.render()} {query} --output text)"), '[ "$enabled" = "0" ]'
-    if isinstance(action, (WaitInstanceProfile, FindLogsPolicy, CheckEcrPermissions)):
-        return None  # reads: always safe to run
-    raise TypeError(f"no guard for step {step.id}")
-
-
-def _check_spec(spec) -> RoleSpec:
-    if not isinstance(spec, RoleSpec):
-        raise TypeError(f"spec must be a RoleSpec, got {type(spec).__name__}")
-    return spec
-
-
-def export_cli(spec: RoleSpec, the_plan: Plan | None = None) -> str:
-    """A bash script of the plan's AWS CLI commands, each guarded so a re-run is safe.
-
-    The commands are the plan's own (as corrected), in the page's order; each
-    write runs only when its read (``get-*``, ``head-*``, ``list-*``) says
-    it is still needed, and prints ``<step>: already done`` otherwise. The
-    JSON documents are written beside the script, as the page does. The
-    script creates what is missing; drift in what exists is ``apply``'s to
-    repair (``audit`` shows it).
-
-    Parameters
-    ----------
-    spec
-        The user's choices; invalid specs never get here (``RoleSpec`` raises).
-    the_plan
-        The plan to export; ``plan(spec)`` by default. Its language sets the
-        language of the step titles in the comments.
-    """
-    spec = _check_spec(spec)
-    the_plan = the_plan or plan(spec)
-    by_id = {e.id: e for e in errata()}
-    lines = [
-        "#!/usr/bin/env bash",
-        "set -euo pipefail",
-        comment(f"Amazon ECS container instance IAM role {spec.role_name} ({spec.instance_kind}), "
-                "as the documentation creates it."),
-        "# Source: the AWS documentation page \"Amazon ECS container instance IAM role\".",
-        "# Made by ecsrole-guide from its plan: the page's commands in the page's order, as",
-        "# corrected where the page is wrong. Every write is guarded by a read, so running this",
-        "# script again changes nothing. The JSON documents are written beside it, as the page does.",
-        *([comment(f"Planned for account {the_plan.account}; the script reads the account it "
-                   "runs in (ACCOUNT_ID below), so it works in any account.")]
-          if the_plan.account else []),
-        'cd "$(dirname "$0")"',
-        (f"export AWS_DEFAULT_REGION={quote(spec.region)}  # the spec's Region: S3 and ECS are "
-        "regional; IAM is global"),
-        'export AWS_PAGER=""',
-        *the_plan.preamble,
-    ]
-    section = None
-    for number, step in enumerate(the_plan, 1):
-        if step.section != section:
-            section = step.section
-            lines += ["", comment(f"=== {section} ===")]
-        lines += ["", comment(f"{number}/{len(the_plan)} {step.id}: {step.title(the_plan.lang)}"),
-                  comment(f"The page: {step.page_ref}.")]
-        for erratum in step.errata:
-            known = by_id.get(erratum)
-            lines.append(comment(f"Erratum {erratum}: {known.why}" if known else f"Erratum {erratum}."))
-        lines += [heredoc(name, account_parts(text) if name in step.account_files else text)
-                  for name, text in step.files.items()]
-        if isinstance(step.action, ShowActivation):
-            lines += [comment("Next, not run here: an activation registers a real machine.")]
-            lines += [comment(line) for line in step.command.split("\n")]
-            continue
-        lines += list(step.setup)
-        guard = _needed_if(step)
-        if guard is None:
-            lines += list(step.cli)
-            continue
-        prelude, condition = guard
-        if prelude:
-            lines.append(prelude)
-        # Each command is indented on its first line only: a value may hold a line break,
-        # and indenting after it would change the value.
-        lines += [f"if {condition}; then", *("    " + c for c in step.cli),
-                  f'    echo "{step.id}: done"', "else", f'    echo "{step.id}: already done"', "fi"]
-    lines += ["", f"echo {quote(f'Role {spec.role_name}: all {len(the_plan)} steps done.')}", ""]
-    return "\n".join(lines)
-
+TERRAFORM_NAME = "ecsrole-role.tf"
 
 _ROLLOUT_HEAD = (
     "#!/usr/bin/env bash\n"
@@ -230,13 +55,15 @@ def write_exports(spec: RoleSpec, folder: str | os.PathLike, **rollout: Any) -> 
     Keys: ``script`` (the guarded AWS CLI script, executable), ``template``
     (the CloudFormation template), ``follow_up`` (what the template cannot
     express), ``rollout`` (the StackSets recipe; ``rollout`` keyword
-    arguments go to :func:`rollout_commands`), and one key per document the
+    arguments go to :func:`rollout_commands`), ``terraform`` (the same
+    resources for Terraform, :func:`export_terraform`), and one key per document the
     page writes beside its commands (``instance-role-trust-policy.json``,
     ``instance-cw-logs.json`` ...). Documents that name the account hold
     ``${ACCOUNT_ID}`` until the script, run, writes them again with it.
     """
-    spec = _check_spec(spec)
-    from .cloudformation import cloudformation_follow_up, export_cloudformation
+    spec = check_spec(spec)
+    from .render.cloudformation import cloudformation_follow_up, export_cloudformation
+    from .render.terraform import export_terraform as terraform
 
     the_plan = plan(spec)
     out = Path(folder)
@@ -248,6 +75,7 @@ def write_exports(spec: RoleSpec, folder: str | os.PathLike, **rollout: Any) -> 
         ("follow_up", FOLLOW_UP_NAME, cloudformation_follow_up(spec, the_plan), 0o755),
         ("rollout", ROLLOUT_NAME, _ROLLOUT_HEAD
          + rollout_commands(spec, template_file=TEMPLATE_NAME, **rollout) + "\n", 0o755),
+        ("terraform", TERRAFORM_NAME, terraform(spec, the_plan), 0o644),
     ):
         path = out / name
         path.write_text(text, encoding="utf-8")
@@ -262,9 +90,16 @@ def write_exports(spec: RoleSpec, folder: str | os.PathLike, **rollout: Any) -> 
 
 def rollout_commands(spec: RoleSpec, **options: Any) -> str:
     """The StackSets rollout recipe; see :func:`ecsrole_lib.cloudformation.rollout_commands`."""
-    from .cloudformation import rollout_commands as recipe
+    from .render.cloudformation import rollout_commands as recipe
 
     return recipe(spec, **options)
+
+
+def export_terraform(spec: RoleSpec, the_plan: Plan | None = None) -> str:
+    """The Terraform configuration; see :func:`ecsrole_lib.render.terraform.export_terraform`."""
+    from .render.terraform import export_terraform as configuration
+
+    return configuration(spec, the_plan)
 
 
 @dataclass

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["Assign", "FileRef", "ShellVar", "Subst", "Word", "command", "comment", "heredoc",
-           "in_double_quotes", "quote"]
+           "in_double_quotes", "option", "quote"]
 
 _NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
 
@@ -161,6 +161,25 @@ def _api_member(option: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in option.split("_"))
 
 
+def option(name: str, value: Any) -> str:
+    """One ``--name value`` of an AWS CLI command that delivers ``value`` exactly.
+
+    A value the AWS CLI would read as a file or URL travels in
+    ``--cli-input-json``; one that starts with ``-`` is written ``--name=value``.
+
+    >>> print(option("key", "file://x"))
+    --cli-input-json '{"Key":"file://x"}'
+    >>> print(option("key", "-x"))
+    --key=-x
+    """
+    flag = "--" + name.replace("_", "-")
+    if isinstance(value, str) and value.startswith(_PARAMFILE_PREFIXES):
+        return f"--cli-input-json {quote(json_value({_api_member(name): value}))}"
+    if isinstance(value, str) and value.startswith("-"):
+        return f"{flag}={quote(value)}"
+    return f"{flag} {quote(value)}"
+
+
 def command(*words: str, **options: Any) -> str:
     """An AWS CLI command the way the page writes it (one option a line).
 
@@ -189,11 +208,9 @@ def command(*words: str, **options: Any) -> str:
         elif isinstance(value, (list, tuple)):
             parts.append(" ".join([flag] + [quote(v) for v in value]))
         elif isinstance(value, str) and value.startswith(_PARAMFILE_PREFIXES):
-            as_json[_api_member(key)] = value
-        elif isinstance(value, str) and value.startswith("-"):
-            parts.append(f"{flag}={quote(value)}")
+            as_json[_api_member(key)] = value  # one --cli-input-json for all of them
         else:
-            parts.append(f"{flag} {quote(value)}")
+            parts.append(option(key, value))
     if as_json:
         parts.append(f"--cli-input-json {quote(json_value(as_json))}")
     head = " ".join(words)

@@ -202,6 +202,8 @@ class Action:
 
     #: "write" changes AWS; "wait" only waits; "read" only reads; "info" shows a next step.
     kind = "write"
+    #: The method of :class:`ecsrole_lib.render.base.Renderer` that renders this action.
+    render_as = ""
 
     def check(self, ctx) -> Check:
         raise NotImplementedError
@@ -218,6 +220,7 @@ class Action:
 
 @dataclass
 class CreateRole(Action):
+    render_as = "create_role"
     spec: RoleSpec
 
     def arn(self, ctx) -> str:
@@ -341,6 +344,7 @@ class CreateRole(Action):
 
 @dataclass
 class CreateInstanceProfile(Action):
+    render_as = "create_instance_profile"
     spec: RoleSpec
 
     def arn(self, ctx) -> str:
@@ -388,6 +392,7 @@ class CreateInstanceProfile(Action):
 
 @dataclass
 class AddRoleToInstanceProfile(Action):
+    render_as = "add_role_to_instance_profile"
     spec: RoleSpec
 
     def arn(self, ctx) -> str:
@@ -441,6 +446,7 @@ class AddRoleToInstanceProfile(Action):
 
 @dataclass
 class WaitInstanceProfile(Action):
+    render_as = "wait_instance_profile"
     spec: RoleSpec
     kind = "wait"
 
@@ -476,6 +482,7 @@ class WaitInstanceProfile(Action):
 
 @dataclass
 class AttachPolicy(Action):
+    render_as = "attach_policy"
     spec: RoleSpec
     policy_arn: str  # as shown; the ARN used is made_by's when an earlier step makes the policy
     made_by_step: str = ""  # set when an earlier step of the plan creates the policy
@@ -517,6 +524,7 @@ class AttachPolicy(Action):
 class CheckEcrPermissions(Action):
     """The page's ECR section asks whether the role can pull images (erratum E6)."""
 
+    render_as = "check_ecr_permissions"
     spec: RoleSpec
     kind = "read"
 
@@ -549,6 +557,7 @@ class CheckEcrPermissions(Action):
 
 @dataclass
 class InlinePolicy(Action):
+    render_as = "inline_policy"
     spec: RoleSpec
     policy_name: str
     document: dict
@@ -607,6 +616,7 @@ class InlinePolicy(Action):
 
 @dataclass
 class CreateConfigBucket(Action):
+    render_as = "create_config_bucket"
     spec: RoleSpec
 
     def arn(self, ctx) -> str:
@@ -712,6 +722,7 @@ _PRIVATE = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "Restric
 
 @dataclass
 class UploadEcsConfig(Action):
+    render_as = "upload_ecs_config"
     spec: RoleSpec
 
     def arn(self, ctx) -> str:
@@ -763,6 +774,7 @@ class UploadEcsConfig(Action):
 
 @dataclass
 class CreateLogsPolicy(Action):
+    render_as = "create_logs_policy"
     spec: RoleSpec
 
     def arn(self, ctx) -> str:
@@ -833,6 +845,7 @@ class CreateLogsPolicy(Action):
 class FindLogsPolicy(Action):
     """The page's ``list-policies --scope Local --query`` (erratum E4)."""
 
+    render_as = "find_logs_policy"
     spec: RoleSpec
     kind = "read"
 
@@ -856,6 +869,7 @@ class FindLogsPolicy(Action):
 
 @dataclass
 class EnableTrunking(Action):
+    render_as = "enable_trunking"
     spec: RoleSpec
 
     def arn(self, ctx) -> str:
@@ -893,6 +907,7 @@ class EnableTrunking(Action):
 
 @dataclass
 class ShowActivation(Action):
+    render_as = "show_activation"
     spec: RoleSpec
     kind = "info"
 

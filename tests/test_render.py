@@ -1,0 +1,99 @@
+"""Issue 12: the renderings are one interface, a method per action kind.
+
+A renderer that lacks the method for a kind cannot be made, so a new step kind without
+its rendering fails here, at once, not in the one combination of choices that reaches it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+
+from ecsrole_lib import RoleSpec, plan, steps
+from ecsrole_lib.export import run_cli
+from ecsrole_lib.render.base import KINDS, Renderer
+from ecsrole_lib.render.cli import CliGuards
+from ecsrole_lib.render.cloudformation import CloudFormationFollowUp, CloudFormationPlacement
+from ecsrole_lib.render.terraform import TerraformRenderer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _action_classes() -> list[type]:
+    found, todo = [], [steps.Action]
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        found += cls.__subclasses__()
+    return found
+
+
+def _renderers(spec: RoleSpec) -> list[Renderer]:
+    return [CliGuards(), CloudFormationPlacement(spec), CloudFormationFollowUp(spec),
+            TerraformRenderer(spec)]
+
+
+def _every_spec():
+    for kind, lp, trunking, features in itertools.product(
+            ("ec2", "external"), (False, True), (False, True),
+            ((), ("ecr",), ("cloudwatch_logs",), ("ecr", "s3_config", "cloudwatch_logs"))):
+        if kind == "external" and ("s3_config" in features or trunking):
+            continue
+        yield RoleSpec(instance_kind=kind, least_privilege=lp, trunking=trunking,
+                       features=features, config_bucket="a-bucket",
+                       extra_policy_arns=["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"])
+
+
+def test_each_action_kind_is_one_abstract_method_of_the_renderer():
+    kinds = {cls.render_as for cls in _action_classes()}
+    assert "" not in kinds, [c.__name__ for c in _action_classes() if not c.render_as]
+    assert kinds == set(Renderer.__abstractmethods__) == set(KINDS)
+
+
+def test_a_renderer_without_a_method_for_some_kind_cannot_be_made():
+    class Partial(CliGuards):
+        pass
+
+    del_kind = "upload_ecs_config"
+    Incomplete = type("Incomplete", (Renderer,), {
+        k: (lambda self, step: None) for k in KINDS if k != del_kind})
+    with pytest.raises(TypeError, match=del_kind):
+        Incomplete()
+    Partial()  # a complete one can be made
+
+
+def test_every_renderer_renders_every_step_of_every_combination():
+    seen = set()
+    for spec in _every_spec():
+        for step in plan(spec):
+            seen.add(step.action.render_as)
+            for renderer in _renderers(spec):
+                renderer.render(step)
+    assert seen == set(KINDS)
+
+
+def test_no_rendering_dispatches_on_the_class_of_an_action():
+    names = "|".join(cls.__name__ for cls in _action_classes())
+    dispatch = re.compile(rf"isinstance\([^)]*action[^)]*\)|isinstance\([^,]+,\s*\(?({names})\b")
+    files = [*sorted((ROOT / "ecsrole_lib" / "render").glob("*.py")),
+             ROOT / "ecsrole_lib" / "export.py", ROOT / "ecsrole_lib" / "cloudformation.py"]
+    found = [f"{path.name}: {m.group(0)}" for path in files
+             for m in dispatch.finditer(path.read_text())]
+    assert not found, found
+
+
+@pytest.mark.cli
+@pytest.mark.parametrize("key", ["file://ecs.config", "-ecs.config"])
+def test_a_key_the_aws_cli_would_misread_is_guarded_exactly(key, session, tmp_path):
+    """The guard's head-object gets the key as it is: not a file to read, not an option."""
+    spec = RoleSpec(features=["s3_config"], config_bucket="ecsrole-render-test", config_key=key)
+    run_cli(spec, session, workdir=tmp_path)
+    keys = [o["Key"] for o in session.client("s3").list_objects_v2(
+        Bucket="ecsrole-render-test").get("Contents", [])]
+    assert keys == [key]
+    again = run_cli(spec, session, workdir=tmp_path)
+    assert "upload_ecs_config: already done" in again.stdout, again.stdout
+    assert not re.search(r"^\S+: done$", again.stdout, re.MULTILINE), again.stdout
