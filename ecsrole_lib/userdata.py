@@ -28,7 +28,8 @@ def ecs_config(spec: RoleSpec) -> str:
 
 def user_data(spec: RoleSpec) -> str:
     """EC2 user data that installs the AWS CLI and copies ``ecs.config`` into place."""
-    return "".join(user_data_parts(spec, spec.config_bucket))
+    # Without the s3_config feature there is no bucket yet: the placeholder says so.
+    return "".join(user_data_parts(spec, spec.config_bucket or "<config_bucket>"))
 
 
 def user_data_parts(spec: RoleSpec, bucket: Any) -> tuple[Any, ...]:
