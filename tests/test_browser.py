@@ -261,7 +261,9 @@ def test_jupyterlab_runs_notebook_01_and_applies_a_new_role_name(browser, lab, e
         assert "created" in _row(report, "create_role").inner_text()
         assert f"arn:aws:iam::123456789012:role/{new_name}" in _row(report, "create_role").inner_text()
         assert "created" in _row(report, "attach_managed_policy").inner_text()
-        assert report.inner_text().startswith("apply on sandbox:")
+        # The summary stands once, above the report's table (issue 11: it was printed twice).
+        result = report.locator("xpath=..").inner_text()
+        assert result.startswith("apply on sandbox:") and result.count("apply on sandbox:") == 1
 
     iam = SandboxSession(endpoint).client("iam")
     role = iam.get_role(RoleName=new_name)["Role"]
