@@ -233,3 +233,21 @@ def clean_endpoint(moto_server):
 def wipe(moto_server):
     """``wipe()`` empties the moto server in the middle of a test."""
     return lambda: _wipe(moto_server)
+
+
+@pytest.fixture
+def other_account(endpoint, monkeypatch, session) -> str:
+    """Credentials of account 444455556666 on the moto server, in the environment.
+
+    An account other than moto's default, reached as a user's would be (an assumed role),
+    so a test can tell the real account from the sandbox's stand-in.
+    """
+    account = "444455556666"
+    credentials = session.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/guide-user", RoleSessionName="guide")["Credentials"]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", credentials["AccessKeyId"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", credentials["SecretAccessKey"])
+    monkeypatch.setenv("AWS_SESSION_TOKEN", credentials["SessionToken"])
+    monkeypatch.delenv("AWS_SECURITY_TOKEN", raising=False)
+    return account

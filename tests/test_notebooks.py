@@ -353,17 +353,8 @@ def test_06_on_aws_only_shows_the_launch_and_breaks_nothing(aws_session, tmp_pat
 # Issue 11: every notebook on target="aws" in an account other than moto's default shows
 # that account: never moto's 123456789012, never an unfilled ${ACCOUNT_ID}.
 # ---------------------------------------------------------------------------------------
-def test_every_notebook_in_another_account_shows_that_account(endpoint, monkeypatch, tmp_path):
-    from ecsrole_lib import SandboxSession
-
-    other = "444455556666"
-    credentials = SandboxSession(endpoint).client("sts").assume_role(
-        RoleArn=f"arn:aws:iam::{other}:role/guide-user", RoleSessionName="guide")["Credentials"]
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", credentials["AccessKeyId"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", credentials["SecretAccessKey"])
-    monkeypatch.setenv("AWS_SESSION_TOKEN", credentials["SessionToken"])
-    monkeypatch.delenv("AWS_SECURITY_TOKEN", raising=False)
+def test_every_notebook_in_another_account_shows_that_account(other_account, tmp_path):
+    other = other_account
     found = {}
     for name in NOTEBOOKS:  # least privilege wherever asked: its logs policy names the account
         asks = "least_privilege" in papermill.inspect_notebook(str(NOTEBOOK_DIR / f"{name}.ipynb"))

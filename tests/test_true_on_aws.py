@@ -14,20 +14,7 @@ from ecsrole_lib import RoleSpec, apply, plan
 from ecsrole_lib.forms import RoleForm, erratum, trunking_settings
 from ecsrole_lib.sandbox import SANDBOX_ACCOUNT
 
-ACCOUNT = "444455556666"
-
-
-@pytest.fixture
-def other_account(endpoint, monkeypatch, session):
-    """Credentials of account 444455556666 on the moto server, in the environment."""
-    credentials = session.client("sts").assume_role(
-        RoleArn=f"arn:aws:iam::{ACCOUNT}:role/guide-user", RoleSessionName="guide")["Credentials"]
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", credentials["AccessKeyId"])
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", credentials["SecretAccessKey"])
-    monkeypatch.setenv("AWS_SESSION_TOKEN", credentials["SessionToken"])
-    monkeypatch.delenv("AWS_SECURITY_TOKEN", raising=False)
-    return ACCOUNT
+ACCOUNT = "444455556666"  # the other_account fixture's (tests/conftest.py)
 
 
 def shown(form: RoleForm) -> str:
