@@ -45,6 +45,7 @@ from .errors import (
     unreachable,
 )
 from .sandbox import SandboxSession, shared_sandbox_session
+from .states import Made, Seen
 
 __all__ = ["Read", "assumed", "connect", "is_sandbox", "keep_clients", "whoami"]
 
@@ -301,7 +302,9 @@ class Context:
         self.account = ""
         self.partition = ""
         self.caller_arn = ""
-        self.created: set[str] = set()
+        #: What this run made (:meth:`made`); while it holds anything, IAM's
+        #: ``NoSuchEntity`` is eventual consistency, waited for.
+        self.created: set[Made | Seen] = set()
         # Filled and read by the run's own thread; reads made ahead go to _ahead instead.
         self.cache: dict[Any, Any] = {}
         self._ahead: dict[tuple, tuple[str, frozenset[str], Any]] = {}
@@ -310,6 +313,20 @@ class Context:
     @property
     def sandbox(self) -> bool:
         return is_sandbox(self.session)
+
+    def made(self, what: Made | Seen) -> None:
+        """Note that this run created ``what`` (or saw another run's, :class:`Seen`)."""
+        self.created.add(what)
+
+    def was_made(self, what: Made | Seen) -> bool:
+        """Whether this run created ``what``.
+
+        >>> ctx = Context(boto3.Session(region_name="us-east-1"), "us-east-1")
+        >>> ctx.made(Made.INSTANCE_PROFILE)
+        >>> ctx.was_made(Made.INSTANCE_PROFILE), ctx.was_made(Made.ROLE)
+        (True, False)
+        """
+        return what in self.created
 
     def client(self, service: str):
         with self._lock:  # a boto3 Session must not make clients from two threads at once

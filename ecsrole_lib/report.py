@@ -12,11 +12,20 @@ import html
 from dataclasses import dataclass, field
 
 from .i18n import tr, word
+from .states import AuditOutcome, Outcome
 
 __all__ = ["Report", "Row", "pad", "text_width"]
 
 #: Notebook style sheets right-align table cells; the guide's tables read left to right.
 CELL_STYLE = "text-align:left;vertical-align:top"
+
+#: Outcomes that need no attention (:attr:`Report.findings` leaves them out).
+_FINE = frozenset({AuditOutcome.OK, AuditOutcome.INFO, Outcome.UNCHANGED, Outcome.SKIPPED,
+                   Outcome.WAITED})
+_GREEN, _AMBER, _RED, _BLUE = "#1a7f37", "#9a6700", "#cf222e", "#0969da"
+_COLOUR = {Outcome.CREATED: _GREEN, Outcome.UPDATED: _AMBER, Outcome.REMOVED: _RED,
+           Outcome.KEPT: _BLUE, AuditOutcome.MISSING: _RED, AuditOutcome.DRIFT: _AMBER,
+           AuditOutcome.CONFLICT: _RED, AuditOutcome.EXTRA: _AMBER}
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,8 @@ class Row:
 
     step: str
     title: str
+    #: An :class:`~ecsrole_lib.states.Outcome` (apply, teardown) or an
+    #: :class:`~ecsrole_lib.states.AuditOutcome` (audit); either is its text.
     outcome: str
     arn: str
     reason: str
@@ -81,8 +92,7 @@ class Report:
     @property
     def findings(self) -> list[Row]:
         """Audit rows that need attention (anything but ``ok`` and ``info``)."""
-        return [r for r in self.rows
-                if r.outcome not in ("ok", "info", "unchanged", "skipped", "waited")]
+        return [r for r in self.rows if r.outcome not in _FINE]
 
     def summary(self) -> str:
         counts: dict[str, int] = {}
@@ -129,13 +139,10 @@ class Report:
         """The report as HTML; ``summary=False`` leaves out the summary line (for a view
         that shows its own summary above the table)."""
         esc, lang = html.escape, self.lang
-        colour = {"created": "#1a7f37", "updated": "#9a6700", "removed": "#cf222e",
-                  "kept": "#0969da", "missing": "#cf222e", "drift": "#9a6700",
-                  "conflict": "#cf222e", "extra": "#9a6700"}
         left = CELL_STYLE
         rows = "".join(
             f"<tr><td style='{left}'><code>{esc(r.step)}</code><br>{esc(r.title)}</td>"
-            f"<td style='{left};color:{colour.get(r.outcome, 'inherit')}'>"
+            f"<td style='{left};color:{_COLOUR.get(r.outcome, 'inherit')}'>"
             f"<b>{esc(word(r.outcome, lang))}</b></td>"
             f"<td style='{left}'>{esc(tr(r.reason, lang))}<br><small><code>{esc(r.arn)}</code>"
             "</small></td></tr>"

@@ -22,13 +22,14 @@ from . import policies
 from .errors import ConflictError, Problem, PropagationError, unreachable
 from .shell import json_value
 from .spec import ADDED_TAG, OWNER_TAG, RoleSpec
+from .states import Kind, Made, Outcome, Seen, State
 from .userdata import ecs_config
 
-# Outcomes a report can show.
+# The enums' members under their old names, so ``from .steps import CREATED`` keeps working.
 CREATED, UPDATED, UNCHANGED, PLANNED, SKIPPED, REMOVED, KEPT, WAITED = (
-    "created", "updated", "unchanged", "planned", "skipped", "removed", "kept", "waited")
-# States a check can find.
-OK, MISSING, DRIFT, CONFLICT, INFO = "ok", "missing", "drift", "conflict", "info"
+    Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED, Outcome.PLANNED, Outcome.SKIPPED,
+    Outcome.REMOVED, Outcome.KEPT, Outcome.WAITED)
+OK, MISSING, DRIFT, CONFLICT, INFO = State.OK, State.MISSING, State.DRIFT, State.CONFLICT, State.INFO
 
 ACCOUNT = "${ACCOUNT_ID}"
 LOGS_INLINE_NAME = "ecs-cloudwatch-logs"
@@ -42,7 +43,7 @@ NEVER_FORCED = "force never removes what the guide did not create"
 class Check:
     """What a step found in AWS: ``ok``, ``missing``, ``drift``, ``conflict`` or ``info``."""
 
-    state: str
+    state: State
     reason: str
     arn: str = ""
     owned: bool = False
@@ -67,7 +68,7 @@ def record(ctx, spec: RoleSpec, token: str) -> None:
     Written before the change itself, so a crash in between leaves a note of
     something that is not there (teardown skips it), never a change without a note.
     """
-    if "role" in ctx.created:  # this run created it, with the guide's tag: nothing to note
+    if ctx.was_made(Made.ROLE):  # this run created it, with the guide's tag: nothing to note
         return
     role = get_role(ctx, spec.role_name)
     if role is None or owned(role.get("Tags")) or token in added(role):
@@ -200,8 +201,8 @@ def dropped(ctx, key, item) -> None:
 class Action:
     """What a step does in AWS. Subclasses override the three verbs."""
 
-    #: "write" changes AWS; "wait" only waits; "read" only reads; "info" shows a next step.
-    kind = "write"
+    #: How apply treats it (:class:`~ecsrole_lib.states.Kind`): only a write changes AWS.
+    kind = Kind.WRITE
     #: The method of :class:`ecsrole_lib.render.base.Renderer` that renders this action.
     render_as = ""
 
@@ -286,7 +287,7 @@ class CreateRole(Action):
                          **params)
             except ClientError:
                 return _raced(ctx, self, ("role", spec.role_name))
-            ctx.created.add("role")
+            ctx.made(Made.ROLE)
             forget(ctx, ("role", spec.role_name))
             principal = self.trust(ctx)["Statement"][0]["Principal"]["Service"]
             return CREATED, f"role created; {principal} may assume it"
@@ -367,7 +368,7 @@ class CreateInstanceProfile(Action):
                      Path=self.spec.path, Tags=_tags(self.spec))
         except ClientError:
             return _raced(ctx, self, ("profile", name))
-        ctx.created.add("instance_profile")
+        ctx.made(Made.INSTANCE_PROFILE)
         forget(ctx, ("profile", name))
         return CREATED, "instance profile created, empty until the role is added"
 
@@ -414,7 +415,7 @@ class AddRoleToInstanceProfile(Action):
     def do(self, ctx, found: Check) -> tuple[str, str]:
         name = self.spec.instance_profile_name
         # A profile this run created is the guide's: no second read to learn that.
-        profile = None if "instance_profile" in ctx.created else get_instance_profile(ctx, name)
+        profile = None if ctx.was_made(Made.INSTANCE_PROFILE) else get_instance_profile(ctx, name)
         if profile is not None and not owned(profile.get("Tags")):
             record(ctx, self.spec, "profile-role")
         try:
@@ -423,7 +424,7 @@ class AddRoleToInstanceProfile(Action):
                      RoleName=self.spec.role_name)
         except ClientError:
             return _raced(ctx, self, ("profile", name))
-        ctx.created.add("instance_profile_role")
+        ctx.made(Made.INSTANCE_PROFILE_ROLE)
         forget(ctx, ("profile", name))
         return CREATED, f"role {self.spec.role_name} added to instance profile {name}"
 
@@ -448,7 +449,7 @@ class AddRoleToInstanceProfile(Action):
 class WaitInstanceProfile(Action):
     render_as = "wait_instance_profile"
     spec: RoleSpec
-    kind = "wait"
+    kind = Kind.WAIT
 
     def arn(self, ctx) -> str:
         return CreateInstanceProfile(self.spec).arn(ctx)
@@ -526,7 +527,7 @@ class CheckEcrPermissions(Action):
 
     render_as = "check_ecr_permissions"
     spec: RoleSpec
-    kind = "read"
+    kind = Kind.READ
 
     def arn(self, ctx) -> str:
         return policies.managed_policy_arn(ctx.partition, policies.CONTAINER_INSTANCE_POLICY)
@@ -677,7 +678,7 @@ class CreateConfigBucket(Action):
             except ClientError:
                 forget(ctx, ("bucket", bucket))
                 return _raced(ctx, self, ("bucket", bucket))
-            ctx.created.add("bucket")
+            ctx.made(Made.BUCKET)
             forget(ctx, ("bucket", bucket))
             # A new bucket blocks all public access (AWS's default since April 2023), and
             # apply's read-back checks it: nothing more to write.
@@ -808,7 +809,7 @@ class CreateLogsPolicy(Action):
                          Path=spec.path, PolicyDocument=document, Tags=_tags(spec))
             except ClientError:
                 return _raced(ctx, self, ("policy", arn), ("document", arn))
-            ctx.created.add("logs_policy")
+            ctx.made(Made.LOGS_POLICY)
             forget(ctx, ("policy", arn), ("document", arn))
             return CREATED, "customer managed policy created"
         versions = ctx.call("iam", "list_policy_versions", PolicyArn=arn)["Versions"]
@@ -847,7 +848,7 @@ class FindLogsPolicy(Action):
 
     render_as = "find_logs_policy"
     spec: RoleSpec
-    kind = "read"
+    kind = Kind.READ
 
     def _find(self, ctx) -> list[str]:
         return [p["Arn"] for p in ctx.pages("iam", "list_policies", "Policies", Scope="Local")
@@ -909,7 +910,7 @@ class EnableTrunking(Action):
 class ShowActivation(Action):
     render_as = "show_activation"
     spec: RoleSpec
-    kind = "info"
+    kind = Kind.INFO
 
     def check(self, ctx) -> Check:
         return Check(INFO, "shown, not run: an activation registers real machines")
@@ -940,7 +941,7 @@ def _raced(ctx, action: Action, *stale) -> tuple[str, str]:
         time.sleep(delay)
         waited += delay
         delay = min(delay * 2, 4.0)
-        ctx.created.add(f"seen:{action.arn(ctx)}")  # so later NoSuchEntity is waited for too
+        ctx.made(Seen(action.arn(ctx)))  # so later NoSuchEntity is waited for too
     if again.state == OK:
         return UNCHANGED, "made by a concurrent run at the same moment; it matches the spec"
     if again.state == CONFLICT:

@@ -53,6 +53,7 @@ from .converge import audit
 from .errors import EcsRoleError, ValidationError
 from .report import CELL_STYLE, Report
 from .spec import RoleSpec, partition_of
+from .states import AuditOutcome
 
 __all__ = ["Survey", "SurveyRow", "survey", "survey_organization"]
 
@@ -214,11 +215,11 @@ def _doctor(report: Report) -> tuple[str, str]:
         row = report["doctor"]
     except KeyError:
         return "", ""
-    if row.outcome == "ok":
+    if row.outcome == AuditOutcome.OK:
         return "registers", ""
     if "does not register" in row.reason:
         return "does not register", row.reason
-    if row.outcome == "missing":
+    if row.outcome == AuditOutcome.MISSING:
         return "no role", row.reason
     return "registers, some calls denied", row.reason
 
@@ -283,7 +284,7 @@ def survey(session: boto3.Session | None = None, region: str = "us-east-1",
             return SurveyRow(account, name, role["Arn"], found[name], principals, held,
                              "not audited", (str(err).splitlines()[-1].strip(),))
         report = audit(spec, ctx.session)
-        if report.outcomes.get("create_role") == "missing":  # deleted since the listing
+        if report.outcomes.get("create_role") == AuditOutcome.MISSING:  # deleted since the listing
             return SurveyRow(account, name, role["Arn"], found[name], principals, held, _GONE,
                              reads=report.reads)
         findings = tuple(f"{r.step}: {r.outcome}: " + (f"{r.title}: " if r.step.startswith("extra") else "")

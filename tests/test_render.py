@@ -75,13 +75,54 @@ def test_every_renderer_renders_every_step_of_every_combination():
     assert seen == set(KINDS)
 
 
-def test_no_rendering_dispatches_on_the_class_of_an_action():
+def _step_ids() -> set[str]:
+    return {step.id for spec in _every_spec() for step in plan(spec)}
+
+
+def _dispatches(text: str) -> list[str]:
+    """Where ``text`` decides by what a step is rather than by what its action says.
+
+    ``isinstance`` on an action (or naming an action class), ``hasattr`` on an action,
+    and a step's id compared with a value: ``step.id == ...``, ``.id == "<a step id>"``,
+    ``.id in (...)``.
+    """
     names = "|".join(cls.__name__ for cls in _action_classes())
-    dispatch = re.compile(rf"isinstance\([^)]*action[^)]*\)|isinstance\([^,]+,\s*\(?({names})\b")
+    ids = "|".join(re.escape(i) for i in _step_ids())
+    pattern = re.compile(
+        rf"isinstance\([^)]*\baction\b[^)]*\)|isinstance\([^,]+,\s*\(?[^)]*\b({names})\b"
+        rf"|hasattr\([^)]*\baction\b"
+        rf"|\b(step|s)\.id\s*(==|!=)|\.id\s*(==|!=)\s*[\"']({ids})[\"']"
+        rf"|\.id\s+(not\s+)?in\s*[(\[{{]")
+    return [m.group(0) for m in pattern.finditer(text)]
+
+
+def test_the_dispatch_finder_finds_dispatch_and_nothing_else():
+    bad = ['isinstance(step.action, CreateRole)', 'isinstance(a, (AttachPolicy, InlinePolicy))',
+           'isinstance(s.action, kinds)', 'hasattr(s.action, "policy_name")',
+           'step.id == "anything"', 's.id != other', 'row.id == "create_role"',
+           'step.id in ("put_s3_config_policy", "create_logs_policy")', 'x.id not in {"a"}']
+    assert [_dispatches(b) != [] for b in bad] == [True] * len(bad)
+    fine = ['isinstance(actions, str)', 'item.id == eid', 'err.id == "E3"', 's.id in wrote',
+            'isinstance(step, Step)', 'step.action.kind == Kind.WRITE']
+    assert [_dispatches(f) for f in fine] == [[]] * len(fine)
+
+
+def test_no_rendering_dispatches_on_the_class_of_an_action():
     files = [*sorted((ROOT / "ecsrole_lib" / "render").glob("*.py")),
              ROOT / "ecsrole_lib" / "export.py", ROOT / "ecsrole_lib" / "cloudformation.py"]
-    found = [f"{path.name}: {m.group(0)}" for path in files
-             for m in dispatch.finditer(path.read_text())]
+    found = [f"{path.name}: {hit}" for path in files for hit in _dispatches(path.read_text())]
+    assert not found, found
+
+
+@pytest.mark.xfail(strict=True, reason="converge.py/prefetch.py: the lead removes these")
+def test_nothing_outside_the_plan_dispatches_on_what_a_step_is():
+    """Only ``plan.py`` and the features (which make the steps) may know them by class or id;
+    everything else asks the action (``kind``, ``render_as``, its attributes)."""
+    lib = ROOT / "ecsrole_lib"
+    files = [p for p in sorted(lib.rglob("*.py"))
+             if p != lib / "plan.py" and (lib / "features") not in p.parents]
+    found = [f"{path.relative_to(lib)}: {hit}" for path in files
+             for hit in _dispatches(path.read_text())]
     assert not found, found
 
 
