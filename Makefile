@@ -20,8 +20,10 @@ $(STAMP): pyproject.toml
 guide: $(STAMP)
 	$(BIN)/python -m ecsrole_lib.guide
 
-## test: run every test, and nbval (strict) on every committed notebook
+## test: every docstring example of the library (their own run: --doctest-modules would also
+## import tests/ as modules), then every test, and nbval (strict) on every committed notebook
 test: $(STAMP)
+	$(BIN)/python -m pytest --doctest-modules ecsrole_lib
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 ## lab: open JupyterLab on the notebooks, widgets on, all notebooks sharing one sandbox

@@ -4,6 +4,9 @@ Every public function takes ``session: boto3.Session | None = None``; ``None``
 means the sandbox, so nothing reaches a real account unless asked for with
 ``connect("aws")``.
 
+Not run as a doctest: ``connect("sandbox")`` starts the process's shared sandbox, which
+lives as long as the process (a notebook kernel's), on a port chosen when it starts.
+
 >>> session = connect("sandbox")                    # doctest: +SKIP
 >>> session.endpoint_url                            # doctest: +SKIP
 'http://127.0.0.1:43115'

@@ -16,7 +16,7 @@ same context entries, and shows both answers side by side: a disagreement is a f
 The sandbox has no simulator, and the doctor says so.
 
 >>> from ecsrole_lib import RoleSpec, apply, doctor, sandbox
->>> with sandbox() as session:                      # doctest: +SKIP
+>>> with sandbox() as session:            # a sandbox of its own, stopped on leaving
 ...     _ = apply(RoleSpec(), session)
 ...     doctor("ecsInstanceRole", session).registers
 True

@@ -10,7 +10,7 @@ starts a standalone server and prints its endpoint; with
 server instead of starting one (this is how ``make guide`` runs).
 
 >>> from ecsrole_lib import sandbox
->>> with sandbox() as session:                      # doctest: +SKIP
+>>> with sandbox() as session:            # started here, stopped on leaving
 ...     session.client("sts").get_caller_identity()["Account"]
 '123456789012'
 
@@ -846,7 +846,7 @@ def sandbox(region: str = "us-east-1") -> Iterator[SandboxSession]:
     region
         The region the session's clients use.
 
-    >>> with sandbox() as session:                  # doctest: +SKIP
+    >>> with sandbox() as session:
     ...     session.endpoint_url.startswith("http://127.0.0.1:")
     True
     """

@@ -89,3 +89,9 @@ def test_makefile_has_the_targets():
     makefile = (ROOT / "Makefile").read_text()
     for target in ("guide", "lab", "test"):
         assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
+
+
+def test_make_test_runs_the_library_s_docstring_examples():
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
+    assert re.search(r"pytest .*--doctest-modules ecsrole_lib\b", recipe), recipe
