@@ -7,8 +7,8 @@ explanation. :func:`ecsrole_lib.plan.plan` composes the features of
 :data:`ecsrole_lib.features.REGISTRY` in order; nothing else names a feature.
 
 >>> from ecsrole_lib.features import REGISTRY
->>> [f.name for f in REGISTRY if f.selectable]
-['ecr', 's3_config', 'cloudwatch_logs']
+>>> REGISTRY[0].name, REGISTRY[0].selectable
+('role', False)
 """
 
 from __future__ import annotations
