@@ -5,8 +5,8 @@ model (lengths and patterns), bucket names against Amazon S3's naming rules and
 Regions against botocore's partition data, so the rules are AWS's, not ours.
 Every check returns :class:`~ecsrole_lib.errors.Problem` s naming the field.
 
->>> print(check_iam_name("CreateRole", "RoleName", "role_name", "my role")[0].rule[:28])
-must match IAM's pattern [\\w
+>>> check_iam_name("CreateRole", "RoleName", "role_name", "my role")[0].field
+'role_name'
 """
 
 from __future__ import annotations

@@ -39,8 +39,9 @@ def _renderers(spec: RoleSpec) -> list[Renderer]:
 def _every_spec():
     for kind, lp, trunking, features in itertools.product(
             ("ec2", "external"), (False, True), (False, True),
-            ((), ("ecr",), ("cloudwatch_logs",), ("ecr", "s3_config", "cloudwatch_logs"))):
-        if kind == "external" and ("s3_config" in features or trunking):
+            ((), ("ecr",), ("cloudwatch_logs",), ("ecr", "s3_config", "cloudwatch_logs"),
+             ("s3_config", "spot_draining"))):
+        if kind == "external" and ({"s3_config", "spot_draining"} & set(features) or trunking):
             continue
         yield RoleSpec(instance_kind=kind, least_privilege=lp, trunking=trunking,
                        features=features, config_bucket="a-bucket",

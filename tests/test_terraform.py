@@ -41,6 +41,7 @@ SPECS = [
     RoleSpec(extra_policy_arns=["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
                                 "arn:aws:iam::123456789012:policy/p-x"],
              features=["cloudwatch_logs"]),
+    RoleSpec(features=["s3_config", "spot_draining"], config_bucket="spot-bucket"),
 ]
 
 

@@ -8,7 +8,7 @@ plan, the form, the exports, ``ecs.config``, apply, audit and the doctor read
 it from here.
 
 >>> [f.name for f in REGISTRY]
-['role', 'ecr', 's3_config', 'cloudwatch_logs', 'extra', 'trunking', 'anywhere']
+['role', 'ecr', 's3_config', 'cloudwatch_logs', 'spot_draining', 'extra', 'trunking', 'anywhere']
 >>> from ecsrole_lib import RoleSpec
 >>> ecs_config(RoleSpec(cluster_name="prod"))
 'ECS_CLUSTER=prod\\n'
@@ -28,7 +28,8 @@ __all__ = ["REGISTRY", "SELECTABLE", "Facts", "Feature", "agent_settings", "appl
            "ecs_config", "feature"]
 
 #: The feature modules, in the page's order: the plan's steps follow it.
-_MODULES = ("role", "ecr", "s3_config", "cloudwatch_logs", "extra", "trunking", "anywhere")
+_MODULES = ("role", "ecr", "s3_config", "cloudwatch_logs", "spot_draining", "extra", "trunking",
+            "anywhere")
 
 REGISTRY: tuple[Feature, ...] = tuple(
     importlib.import_module(f"{__name__}.{name}").FEATURE for name in _MODULES)

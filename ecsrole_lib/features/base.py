@@ -7,8 +7,8 @@ explanation. :func:`ecsrole_lib.plan.plan` composes the features of
 :data:`ecsrole_lib.features.REGISTRY` in order; nothing else names a feature.
 
 >>> from ecsrole_lib.features import REGISTRY
->>> [f.name for f in REGISTRY if f.selectable]
-['ecr', 's3_config', 'cloudwatch_logs']
+>>> REGISTRY[0].name, REGISTRY[0].selectable
+('role', False)
 """
 
 from __future__ import annotations
@@ -65,6 +65,9 @@ class Feature:
     labels: ClassVar[dict[str, str]] = {}
     #: What choosing it does, in English and Korean (the form's help and the guide's text).
     explanation: ClassVar[dict[str, str]] = {}
+    #: The Korean of this feature's own phrases in messages (English template -> Korean),
+    #: merged into :data:`ecsrole_lib.i18n.KO`.
+    korean: ClassVar[dict[str, str]] = {}
 
     def applies(self, spec: RoleSpec) -> bool:
         """Whether the spec uses this feature."""

@@ -1,0 +1,96 @@
+"""Spot Instance draining: the container agent sets a Spot Instance to DRAINING before it goes.
+
+Not a section of the page; an agent setting the Amazon ECS Developer Guide
+describes ("Container instance draining", Spot Instances): with
+``ECS_ENABLE_SPOT_INSTANCE_DRAINING=true`` in ``ecs.config`` the agent polls
+for a Spot interruption notice and calls ``ecs:UpdateContainerInstancesState``
+with the instance role, so the tasks move before Amazon EC2 reclaims the
+instance. ``AmazonEC2ContainerServiceforEC2Role`` grants that action, so the
+step only checks it, like the page's ECR section; the doctor checks the call.
+
+>>> from ecsrole_lib import RoleSpec, ecs_config, plan
+>>> spec = RoleSpec(features=["spot_draining"])
+>>> plan(spec).ids[-1]
+'check_spot_draining_permissions'
+>>> print(ecs_config(spec), end="")
+ECS_CLUSTER=default
+ECS_ENABLE_SPOT_INSTANCE_DRAINING=true
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .. import policies
+from ..errors import Problem
+from ..shell import Subst, command
+from ..steps import CheckManagedPolicy, Step
+from .base import SIGN_IN, Facts, Feature
+
+if TYPE_CHECKING:
+    from ..spec import RoleSpec
+
+ACTION = "ecs:UpdateContainerInstancesState"
+INLINE_NAME = "ecs-spot-draining"
+
+
+class SpotDraining(Feature):
+    name = "spot_draining"
+    selectable = True
+    section = "Spot Instance draining"
+    labels: ClassVar[dict[str, str]] = {"en": "Spot Instance draining",
+                                        "ko": "스팟 인스턴스 드레이닝"}
+    explanation: ClassVar[dict[str, str]] = {
+        "en": "The container agent sets a Spot Instance to DRAINING when Amazon EC2 sends the "
+              "interruption notice, so its tasks move first (ECS_ENABLE_SPOT_INSTANCE_DRAINING).",
+        "ko": "Amazon EC2가 중단 알림을 보내면 컨테이너 에이전트가 스팟 인스턴스를 DRAINING으로 "
+              "설정하여 태스크를 먼저 옮깁니다(ECS_ENABLE_SPOT_INSTANCE_DRAINING).",
+    }
+    korean: ClassVar[dict[str, str]] = {
+        "a reclaimed Spot Instance is not drained: its tasks stop without being replaced first":
+            "회수되는 스팟 인스턴스가 드레이닝되지 않습니다. 태스크가 먼저 교체되지 않고 중지됩니다",
+        "Spot Instance draining is for Amazon EC2 Spot Instances; external instances (ECS "
+        "Anywhere) get no interruption notice":
+            "스팟 인스턴스 드레이닝은 Amazon EC2 스팟 인스턴스용입니다. 외부 인스턴스(ECS Anywhere)는 "
+            "중단 알림을 받지 않습니다",
+    }
+
+    def problems(self, spec: RoleSpec) -> list[Problem]:
+        if spec.instance_kind == "external":
+            return [Problem("features", self.name,
+                            "Spot Instance draining is for Amazon EC2 Spot Instances; external "
+                            "instances (ECS Anywhere) get no interruption notice")]
+        return []
+
+    def ecs_config(self, spec: RoleSpec) -> list[str]:
+        return ["ECS_ENABLE_SPOT_INSTANCE_DRAINING=true"]
+
+    def agent(self, spec: RoleSpec) -> dict[str, Any]:
+        return {"spot_draining": True}
+
+    def steps(self, facts: Facts) -> list[Step]:
+        managed = policies.managed_policy_arn(facts.partition, policies.CONTAINER_INSTANCE_POLICY)
+        name = policies.CONTAINER_INSTANCE_POLICY[1]
+        return [Step(
+            id="check_spot_draining_permissions", section=self.section,
+            page_ref="(not on the page: Amazon ECS Developer Guide, Spot Instance draining)",
+            titles={"en": "Check the Spot Instance draining permission",
+                    "ko": "스팟 인스턴스 드레이닝 권한 확인"},
+            console={"en": [SIGN_IN["en"], f"Choose Policies, then {name}.",
+                            f"On Permissions, choose JSON and look for {ACTION}."],
+                     "ko": [SIGN_IN["ko"], f"정책을 선택한 다음 {name}을(를) 선택합니다.",
+                            f"권한에서 JSON을 선택하고 {ACTION} 작업을 찾습니다."]},
+            cli=(command("aws", "iam", "get-policy-version", policy_arn=managed,
+                         version_id=Subst(command("aws", "iam", "get-policy", policy_arn=managed,
+                                                  query="Policy.DefaultVersionId", output="text")),
+                         query=f"PolicyVersion.Document.Statement[].Action[?@ == `{ACTION}`]"),),
+            api=("iam:GetPolicy", "iam:GetPolicyVersion"),
+            note=(f"{name} already grants {ACTION}, which the agent calls with the instance role "
+                  "to set the instance to DRAINING on a Spot interruption notice; the setting "
+                  "itself is the ecs.config line ECS_ENABLE_SPOT_INSTANCE_DRAINING=true."),
+            action=CheckManagedPolicy(facts.spec, (ACTION,), INLINE_NAME, ACTION,
+                                      symptom="a reclaimed Spot Instance is not drained: its "
+                                              "tasks stop without being replaced first"))]
+
+
+FEATURE = SpotDraining()
