@@ -115,7 +115,6 @@ def test_no_rendering_dispatches_on_the_class_of_an_action():
     assert not found, found
 
 
-@pytest.mark.xfail(strict=True, reason="prefetch.py (isinstance(step.action, kinds)): the lead removes it")
 def test_nothing_outside_the_plan_dispatches_on_what_a_step_is():
     """Only ``plan.py`` and the features (which make the steps) may know them by class or id;
     everything else asks the action (``kind``, ``render_as``, its attributes)."""
