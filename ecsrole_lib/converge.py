@@ -14,13 +14,13 @@ spec writes nothing.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 import boto3
 
 from . import policies
 from .aws import Context
 from .errors import ConflictError, Problem
+from .events import Progress, StepDone, StepStarted
 from .plan import Plan, plan
 from .prefetch import prefetch, verify_ahead
 from .report import Report
@@ -48,8 +48,6 @@ from .steps import (
 )
 
 __all__ = ["apply", "audit", "teardown"]
-
-Progress = Callable[[str], None]
 
 
 def _start(spec: RoleSpec, session: boto3.Session | None, action: str,
@@ -165,20 +163,25 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
             first = next(c for c in step.setup + step.cli if not c.startswith("#"))
             reason = found.reason if outcome == UNCHANGED else f"would run: {first.splitlines()[0]}"
             report.add(step.id, title, outcome, found.arn or step.action.arn(ctx), reason)
+            ctx.progress(StepDone(step.id, report.rows[-1].outcome))
             continue
         if kind == "wait" and not (ctx.created & made):
             report.add(step.id, title, UNCHANGED, step.action.arn(ctx),
                        "the instance profile already existed with the role; nothing to wait for")
+            ctx.progress(StepDone(step.id, report.rows[-1].outcome))
             continue
         if kind == "write" and found.state == OK:
             report.add(step.id, title, UNCHANGED, found.arn or step.action.arn(ctx), found.reason)
+            ctx.progress(StepDone(step.id, report.rows[-1].outcome))
             continue
         if kind == "read" and found.state == OK and step.id == "check_ecr_permissions":
             report.add(step.id, title, UNCHANGED, found.arn, found.reason)
+            ctx.progress(StepDone(step.id, report.rows[-1].outcome))
             continue
-        ctx.progress(f"{step.id}: {title} ...")
+        ctx.progress(StepStarted(step.id, title))
         outcome, reason = step.action.do(ctx, found)
         report.add(step.id, title, outcome, step.action.arn(ctx), reason)
+        ctx.progress(StepDone(step.id, report.rows[-1].outcome))
     if not dry_run:
         _verify(ctx, spec, the_plan, report)
     if not dry_run and any(r.outcome in (CREATED, UPDATED) for r in report.rows):
@@ -423,10 +426,11 @@ def teardown(spec: RoleSpec, session: boto3.Session | None = None, force: bool =
     for row in remove_launched(ctx, spec, force):
         report.add(*row)
     for step in reversed(the_plan.steps):
-        ctx.progress(f"undo {step.id} ...")
+        ctx.progress(StepStarted(step.id, step.title(), undo=True))
         outcome, reason = step.action.undo(ctx, force)
         report.add(step.id, step.title(), outcome, step.action.arn(ctx) if outcome != SKIPPED else "",
                    reason)
+        ctx.progress(StepDone(step.id, outcome))
     kept = [r for r in report.rows if r.outcome == "kept"]
     if kept:
         report.note(f"{len(kept)} step(s) kept what the guide did not create (each says why).")

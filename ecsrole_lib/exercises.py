@@ -21,11 +21,11 @@ from .agent import AgentConfig
 from .aws import is_sandbox
 from .converge import apply, teardown
 from .errors import EcsRoleError
-from .forms import Table
 from .launch import launch
 from .policies import CONTAINER_INSTANCE_POLICY, managed_policy_arn
 from .quiz import Question
 from .spec import OWNER_TAG, RoleSpec
+from .views import Table
 
 __all__ = ["EXERCISES", "EXERCISE_ROLE", "Exercise", "cleanup", "exercise"]
 

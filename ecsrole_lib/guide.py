@@ -31,8 +31,8 @@ from botocore.exceptions import ClientError
 
 from .aws import is_sandbox
 from .converge import apply
-from .forms import Table
 from .spec import OWNER_TAG, RoleSpec
+from .views import Table
 
 __all__ = [
     "ANYWHERE_ROLE",
