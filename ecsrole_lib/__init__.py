@@ -36,7 +36,7 @@ _WHERE = {
     "FEATURES": "spec", "INSTANCE_KINDS": "spec", "RoleSpec": "spec",
     "Step": "steps",
     "Survey": "survey", "survey": "survey",
-    "ecs_config": "userdata", "user_data": "userdata",
+    "ecs_config": "features", "user_data": "userdata",
 }
 
 

@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import Problem, ValidationError
-from .spec import OWNER_TAG
+from .features import agent_settings
+from .marks import OWNER_TAG
 
 if TYPE_CHECKING:
     from .spec import RoleSpec
@@ -140,10 +141,7 @@ class AgentConfig:
         >>> AgentConfig.for_spec(spec, spot_draining=True).config_from_s3
         ('my-ecs-config', 'ecs.config')
         """
-        s3 = (spec.config_bucket, spec.config_key) if "s3_config" in spec.features else None
-        fields = {"cluster": spec.cluster_name, "instance_kind": spec.instance_kind,
-                  "config_from_s3": s3}
-        return cls(**{**fields, **changes})
+        return cls(**{"config_from_s3": None, **agent_settings(spec), **changes})
 
     def env(self) -> list[str]:
         """The ``ecs.config`` lines this configuration implies, in the agent's own names.

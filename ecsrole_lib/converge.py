@@ -30,7 +30,6 @@ from .steps import (
     CONFLICT,
     CREATED,
     DRIFT,
-    ECR_INLINE_NAME,
     INFO,
     MISSING,
     OK,
@@ -38,7 +37,6 @@ from .steps import (
     SKIPPED,
     UNCHANGED,
     UPDATED,
-    InlinePolicy,
     attached_policies,
     get_policy,
     get_role,
@@ -73,16 +71,17 @@ def _finish(ctx: Context, report: Report) -> Report:
     return report
 
 
-def _sandbox_notes(ctx: Context, spec: RoleSpec, report: Report) -> None:
+#: The order in which a report notes what the sandbox cannot show.
+_SANDBOX_NOTES = ("iam_names", "propagation", "ssm_activation", "policy_simulator")
+
+
+def _sandbox_notes(ctx: Context, the_plan: Plan, report: Report) -> None:
     if not ctx.sandbox:
         return
-    report.note("Sandbox: " + LIMITS["iam_names"] + ".")
-    if spec.instance_kind == "ec2":
-        report.note("Sandbox: " + LIMITS["propagation"] + ".")
-    if spec.instance_kind == "external":
-        report.note("Sandbox: " + LIMITS["ssm_activation"] + ".")
-    if "ecr" in spec.features:
-        report.note("Sandbox: " + LIMITS["policy_simulator"] + ".")
+    shown = {limit for step in the_plan for limit in step.action.sandbox_limits}
+    for limit in _SANDBOX_NOTES:
+        if limit in shown:
+            report.note("Sandbox: " + LIMITS[limit] + ".")
 
 
 def _preflight(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list:
@@ -154,7 +153,6 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
     ctx, the_plan, report = _start(spec, session, "apply", progress, propagation_timeout)
     checks = _preflight(ctx, spec, the_plan)
     foreign = _not_in_spec(ctx, spec, the_plan)
-    made = {"instance_profile", "instance_profile_role"}
     for step, found in zip(the_plan, checks):
         kind = step.action.kind
         title = step.title()
@@ -165,17 +163,13 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
             report.add(step.id, title, outcome, found.arn or step.action.arn(ctx), reason)
             ctx.progress(StepDone(step.id, report.rows[-1].outcome))
             continue
-        if kind == "wait" and not (ctx.created & made):
-            report.add(step.id, title, UNCHANGED, step.action.arn(ctx),
-                       "the instance profile already existed with the role; nothing to wait for")
+        not_needed = step.action.needed(ctx)
+        if not_needed:
+            report.add(step.id, title, UNCHANGED, step.action.arn(ctx), not_needed)
             ctx.progress(StepDone(step.id, report.rows[-1].outcome))
             continue
-        if kind == "write" and found.state == OK:
+        if found.state == OK and step.action.settled_when_ok:
             report.add(step.id, title, UNCHANGED, found.arn or step.action.arn(ctx), found.reason)
-            ctx.progress(StepDone(step.id, report.rows[-1].outcome))
-            continue
-        if kind == "read" and found.state == OK and step.id == "check_ecr_permissions":
-            report.add(step.id, title, UNCHANGED, found.arn, found.reason)
             ctx.progress(StepDone(step.id, report.rows[-1].outcome))
             continue
         ctx.progress(StepStarted(step.id, title))
@@ -262,21 +256,12 @@ def _teardown_preflight(ctx: Context, spec: RoleSpec, the_plan: Plan, force: boo
         raise ConflictError(problems)
 
 
-def _guide_documents(spec: RoleSpec, the_plan: Plan) -> dict[str, dict]:
-    """The inline policies the guide may write for this spec, by name, with their documents."""
-    documents = {s.action.policy_name: s.action.document for s in the_plan
-                 if isinstance(s.action, InlinePolicy)}
-    if "ecr" in spec.features:
-        documents[ECR_INLINE_NAME] = policies.ecr_policy()  # check_ecr_permissions adds it if needed
-    return documents
-
-
 def _foreign_inline(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list[tuple[str, dict]]:
     """Inline policies of the role the guide did not write: (name, the guide's documents).
 
     Inline policies carry no tags, so the guide knows its own by name and document.
     """
-    documents = _guide_documents(spec, the_plan)
+    documents = the_plan.inline_documents()
     found = []
     for name in inline_policies(ctx, spec.role_name):
         if name not in documents or not policies.same_policy(ctx.call(
@@ -288,11 +273,8 @@ def _foreign_inline(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list[tuple[
 
 def _planned(ctx: Context, spec: RoleSpec, the_plan: Plan) -> tuple[set[str], set[str]]:
     """The managed policy ARNs and inline policy names the plan gives the role."""
-    managed = {s.action.arn(ctx) for s in the_plan if s.id.startswith("attach_")}
-    inline = {s.action.policy_name for s in the_plan if hasattr(s.action, "policy_name")}
-    if "ecr" in spec.features:
-        inline.add(ECR_INLINE_NAME)  # check_ecr_permissions adds it when needed
-    return managed, inline
+    managed = {arn for s in the_plan if (arn := s.action.attaches(ctx)) is not None}
+    return managed, set(the_plan.inline_documents())
 
 
 def _not_in_spec(ctx: Context, spec: RoleSpec, the_plan: Plan) -> tuple[list[str], list[str]]:
@@ -306,22 +288,12 @@ def _not_in_spec(ctx: Context, spec: RoleSpec, the_plan: Plan) -> tuple[list[str
 
 def _notes(ctx: Context, spec: RoleSpec, the_plan: Plan, report: Report) -> None:
     for step in the_plan:
-        if spec.least_privilege and step.id in ("put_s3_config_policy", "create_logs_policy"):
-            report.note(f"Least privilege ({step.id}): {step.note}")
-        if step.id == "create_activation":
-            report.note("Next (not run): " + step.cli[0].replace(" \\\n    ", " "))
-    _sandbox_notes(ctx, spec, report)
+        if step.report_note:
+            report.note(step.report_note)
+    _sandbox_notes(ctx, the_plan, report)
 
 
 _AUDIT_OUTCOME = {OK: "ok", MISSING: "missing", DRIFT: "drift", CONFLICT: "conflict", INFO: "info"}
-
-_WRONG_PRINCIPALS = {
-    "ecs.amazonaws.com": "ecs.amazonaws.com is the Amazon ECS service itself, not the instance: "
-                         "Amazon EC2 cannot assume this role, so the container agent gets no "
-                         "credentials and the instance never joins the cluster",
-    "ecs-tasks.amazonaws.com": "ecs-tasks.amazonaws.com is for task roles, not container "
-                               "instances: the agent on the instance gets no credentials",
-}
 
 
 def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
@@ -335,18 +307,8 @@ def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
     role = get_role(ctx, spec.role_name)
     for step in the_plan:
         found = step.action.check(ctx)
-        reason = found.reason
-        outcome = _AUDIT_OUTCOME[found.state]
-        if step.id == "create_role" and role is not None and found.state != OK:
-            reason += _principal_hint(role)
-        if step.id == "check_ecr_permissions" and found.arn not in attached_policies(ctx, spec.role_name):
-            outcome = "missing"
-            reason = (f"the role does not hold {policies.CONTAINER_INSTANCE_POLICY[1]}, which is "
-                      "where the ECR permissions come from; image pulls from Amazon ECR fail")
-        if step.id == "wait_instance_profile":
-            outcome, reason = "info", "IAM propagation: nothing to check after the fact"
-        if step.id == "find_logs_policy":
-            outcome, reason = "info", "the ARN is looked up by name when needed"
+        state, reason = step.action.audit(ctx, found)
+        outcome = _AUDIT_OUTCOME[state]
         report.add(step.id, step.title(), outcome, found.arn or step.action.arn(ctx), reason)
     managed, inline = _not_in_spec(ctx, spec, the_plan)
     for arn in managed:
@@ -356,7 +318,7 @@ def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
     for name in inline:
         report.add("extra_inline_policy", name, "extra", role["Arn"],
                    "inline policy the spec does not name: review what it grants")
-    steps_inline = {s.action.policy_name for s in the_plan if isinstance(s.action, InlinePolicy)}
+    steps_inline = {name for s in the_plan for name in s.action.inline_checked}
     for name, documents in (_foreign_inline(ctx, spec, the_plan) if role is not None else []):
         if name in documents and name not in steps_inline:  # the steps report their own
             report.add("foreign_inline_policy", name, "conflict", role["Arn"],
@@ -365,7 +327,7 @@ def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
     _doctor_rows(ctx, spec, report)
     findings = len(report.findings)
     report.note(f"{findings} finding(s)." if findings else "No findings: AWS matches the spec.")
-    _sandbox_notes(ctx, spec, report)
+    _sandbox_notes(ctx, the_plan, report)
     return _finish(ctx, report)
 
 
@@ -388,17 +350,6 @@ def _doctor_rows(ctx: Context, spec: RoleSpec, report: Report) -> None:
                   "explains each, with the fix)")
     report.add("doctor", "Will an instance with this role work?", outcome, diagnosis.role_arn,
                reason)
-
-
-def _principal_hint(role: dict) -> str:
-    document = policies.parse(role["AssumeRolePolicyDocument"])
-    hints = []
-    for statement in document.get("Statement", []):
-        services = statement.get("Principal", {}).get("Service", [])
-        for service in [services] if isinstance(services, str) else services:
-            if service in _WRONG_PRINCIPALS:
-                hints.append(_WRONG_PRINCIPALS[service])
-    return ("; " + "; ".join(hints)) if hints else ""
 
 
 def teardown(spec: RoleSpec, session: boto3.Session | None = None, force: bool = False,

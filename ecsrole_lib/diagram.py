@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from . import policies
 from .evidence import role_holdings
+from .plan import plan
 from .spec import RoleSpec
 
 __all__ = ["Box", "RolePicture", "role_picture"]
@@ -30,7 +31,6 @@ _COLOUR = {"ok": "#1a7f37", "missing": "#cf222e", "extra": "#9a6700", "wrong": "
            "other": "#57606a"}
 _FILL = {"ok": "#dafbe1", "missing": "#ffebe9", "extra": "#fff8c5", "wrong": "#ffebe9",
          "other": "#f6f8fa"}
-_INLINE_S3 = "ecs-config-read"
 
 
 @dataclass(frozen=True)
@@ -91,10 +91,10 @@ def _expected_principal(spec: RoleSpec) -> str:
 
 
 def _expected_policies(spec: RoleSpec, account: str) -> list[str]:
-    arns = [a.replace("${ACCOUNT_ID}", account) for a in spec.managed_policy_names()]
-    if "s3_config" in spec.features and spec.least_privilege:
-        arns.append(f"inline:{_INLINE_S3}")
-    return arns
+    """The plan's managed policies, then the inline policies its steps write."""
+    the_plan = plan(spec, account=account)
+    return the_plan.managed_policy_arns() + [
+        f"inline:{name}" for step in the_plan for name in step.action.inline_checked]
 
 
 def _policy_label(arn: str) -> str:

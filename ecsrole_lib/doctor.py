@@ -39,6 +39,7 @@ from .access import evaluate, trusts
 from .agent import AgentConfig, agent_calls
 from .aws import Context
 from .errors import AwsError, EcsRoleError
+from .features import agent_settings
 from .report import CELL_STYLE
 from .sandbox import LIMITS
 from .spec import RoleSpec
@@ -613,12 +614,11 @@ def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, A
 def _agent_for(spec: RoleSpec | None, agent: AgentConfig) -> AgentConfig:
     if spec is None:
         return agent
-    changes: dict[str, Any] = {"instance_kind": spec.instance_kind}
-    if "s3_config" in spec.features and agent.config_from_s3 is None:
-        changes["config_from_s3"] = (spec.config_bucket, spec.config_key)
-    if agent.cluster == AgentConfig().cluster and spec.cluster_name != agent.cluster:
-        changes["cluster"] = spec.cluster_name
-    return replace(agent, **changes)
+    # The spec's features say what the instance has, except what the caller set itself.
+    default = AgentConfig()
+    changes: dict[str, Any] = {name: value for name, value in agent_settings(spec).items()
+                               if getattr(agent, name) == getattr(default, name)}
+    return replace(agent, **{**changes, "instance_kind": spec.instance_kind})
 
 
 def _kind(facts: _Role | None, spec: RoleSpec | None) -> str:

@@ -118,10 +118,19 @@ def config_read_policy(partition: str, bucket: str, key: str,
          "Resource": f"arn:{partition}:s3:::{bucket}/{literal_key}"}]}
 
 
+def allow_policy(actions) -> dict[str, Any]:
+    """One statement allowing ``actions`` on every resource.
+
+    >>> allow_policy(["ecs:UpdateContainerInstancesState"])["Statement"][0]["Action"]
+    ['ecs:UpdateContainerInstancesState']
+    """
+    return {"Version": VERSION, "Statement": [
+        {"Effect": "Allow", "Action": list(actions), "Resource": "*"}]}
+
+
 def ecr_policy() -> dict[str, Any]:
     """The page's ECR permissions, as one policy."""
-    return {"Version": VERSION, "Statement": [
-        {"Effect": "Allow", "Action": list(ECR_ACTIONS), "Resource": "*"}]}
+    return allow_policy(ECR_ACTIONS)
 
 
 def as_json(document: dict[str, Any]) -> str:

@@ -49,10 +49,9 @@ from .plan import Plan
 from .spec import RoleSpec
 from .steps import (
     ACCOUNT,
-    ECR_INLINE_NAME,
     AddRoleToInstanceProfile,
     AttachPolicy,
-    CheckEcrPermissions,
+    CheckManagedPolicy,
     CreateConfigBucket,
     CreateInstanceProfile,
     CreateLogsPolicy,
@@ -111,7 +110,7 @@ def first_round(spec: RoleSpec, steps: Iterable[Step], action: str) -> list[Read
         for attach in _has(steps, AttachPolicy):
             if not attach.made_by_step and ACCOUNT not in attach.policy_arn:
                 reads.append(Read("iam", "get_policy", {"PolicyArn": attach.policy_arn}))
-        if _has(steps, CheckEcrPermissions):
+        if _has(steps, CheckManagedPolicy):
             reads.append(Read("iam", "get_policy", {"PolicyArn": _container_policy(spec.partition)}))
     if action == "apply" and spec.permissions_boundary:
         reads.append(Read("iam", "get_policy", {"PolicyArn": spec.permissions_boundary}))
@@ -171,7 +170,7 @@ def _rounds(ctx: Context, spec: RoleSpec, steps: list[Step], action: str) -> Non
                                "InstanceProfiles"))
     if action != "verify":  # verifying, the account is known: these went in round 1
         second += _with_account(ctx, spec, steps, action, role_found)
-    if checks and _has(steps, CheckEcrPermissions):
+    if checks and _has(steps, CheckManagedPolicy):
         second += _default_version(answer("iam", "get_policy",
                                           PolicyArn=_container_policy(ctx.partition)),
                                    _container_policy(ctx.partition))
@@ -188,10 +187,9 @@ def _rounds(ctx: Context, spec: RoleSpec, steps: list[Step], action: str) -> Non
             found = answer("iam", "get_policy", PolicyArn=logs.arn(ctx))
             logs_found = logs_found or _ok(found)
             third += _default_version(found, logs.arn(ctx))
-        names = [document.policy_name for document in _has(steps, InlinePolicy)]
+        names = [name for step in steps for name in step.action.inline_checked]
     else:  # teardown's preflight: each inline policy named as one of the guide's, by document
-        names = [document.policy_name for document in _has(steps, InlinePolicy)] + (
-            [ECR_INLINE_NAME] if "ecr" in spec.features else [])
+        names = [name for step in steps for name in step.action.inline_documents]
     for name in names:
         if _ok(inline) and name in inline:
             third.append(Read("iam", "get_role_policy", {"RoleName": role, "PolicyName": name}))

@@ -19,173 +19,29 @@ from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any
 
-import botocore.exceptions
-import regex
-
-from . import policies
-from .aws import botocore_data, service_model
+from . import features
 from .errors import Problem, ValidationError
+from .marks import ADDED_TAG, OWNER_TAG
+from .rules import (  # noqa: F401  (re-exported: the rules were first defined here)
+    _iam_member,
+    check_bucket_name,
+    check_iam_name,
+    check_policy_arn,
+    check_shape,
+    partition_of,
+    regions,
+)
 
 __all__ = ["ADDED_TAG", "FEATURES", "INSTANCE_KINDS", "OWNER_TAG", "RoleSpec"]
 
 INSTANCE_KINDS = ("ec2", "external")
-FEATURES = ("ecr", "s3_config", "cloudwatch_logs")  # in the page's section order
+FEATURES = features.SELECTABLE  # in the page's section order
 DEFAULT_ROLE_NAMES = {"ec2": "ecsInstanceRole", "external": "ecsAnywhereRole"}
-
-#: The tag that marks what the guide created; teardown removes only what carries it.
-OWNER_TAG = ("created-by", "ecsrole-guide")
-#: On a role that existed before the guide: what the guide added to it, so teardown
-#: removes exactly that (space-separated tokens, see ``ecsrole_lib.steps.record``).
-ADDED_TAG = "ecsrole-guide-added"
 
 #: IAM's default quota of managed policies attached to one role.
 DEFAULT_ATTACHED_POLICIES_QUOTA = 10
 
-_PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f",
-               "aws-eusc")
 _CLUSTER = re.compile(r"[A-Za-z0-9_-]{1,255}")
-
-
-@functools.cache
-def _iam_member(operation: str, member: str):
-    return service_model("iam").operation_model(operation).input_shape.members[member]
-
-
-@functools.cache
-def _compiled(pattern: str):
-    # The model's patterns are Java-style: \w means ASCII word characters there,
-    # while \p{L} means any Unicode letter; the regex module reads \p{...}.
-    return regex.compile(pattern.replace(r"\w", "a-zA-Z0-9_"))
-
-
-def check_shape(shape, field_name: str, value: str) -> list[Problem]:
-    """Problems of ``value`` against a botocore string shape's length and pattern."""
-    meta = shape.metadata
-    found: list[Problem] = []
-    if not isinstance(value, str):
-        return [Problem(field_name, value, f"must be a string ({shape.name})")]
-    low, high = meta.get("min", 0), meta.get("max")
-    if len(value) < low or (high is not None and len(value) > high):
-        bounds = f"{low} to {high}" if high is not None else f"at least {low}"
-        found.append(Problem(field_name, value,
-                             f"must be {bounds} characters long, is {len(value)} "
-                             f"(IAM {shape.name})"))
-    pattern = meta.get("pattern")
-    if pattern and value and not _compiled(pattern).fullmatch(value):
-        bad = sorted({c for c in value if not _compiled(pattern).fullmatch(c)}) \
-            if pattern.startswith("[") else []
-        which = f"; not allowed: {' '.join(repr(c) for c in bad)}" if bad else ""
-        found.append(Problem(field_name, value,
-                             f"must match IAM's pattern {pattern} ({shape.name}){which}"))
-    return found
-
-
-def check_iam_name(operation: str, member: str, field_name: str, value: str) -> list[Problem]:
-    """Check a value against the IAM API's own rule for ``operation``'s ``member``."""
-    return check_shape(_iam_member(operation, member), field_name, value)
-
-
-def check_policy_arn(field_name: str, arn: str) -> list[Problem]:
-    """Strict check of an IAM policy ARN, pointing at the first bad part.
-
-    The expected form is ``arn:<partition>:iam::<account id or aws>:policy/<path><name>``.
-
-    >>> check_policy_arn("extra_policy_arns[0]", "arn:aws::iam::aws:policy/AmazonS3ReadOnlyAccess")[0].rule
-    "the service (3rd field) must be 'iam', found '' (an extra ':' after the partition? erratum E3)"
-    """
-    rule_form = "arn:<partition>:iam::<account id or aws>:policy/<path><name>"
-    if not isinstance(arn, str):
-        return [Problem(field_name, arn, f"must be a string of the form {rule_form}")]
-    parts = arn.split(":", 5)
-    checks = [
-        (len(parts) == 6, f"must have 6 ':'-separated fields ({rule_form}), has {len(parts)}"),
-    ]
-    if len(parts) == 6:
-        prefix, partition, service, region, account, resource = parts
-        checks += [
-            (prefix == "arn", f"must start with 'arn:', found '{prefix}:'"),
-            (partition in _PARTITIONS,
-             f"the partition (2nd field) must be one of {', '.join(_PARTITIONS)}, found '{partition}'"),
-            (service == "iam",
-             f"the service (3rd field) must be 'iam', found '{service}'"
-             + (" (an extra ':' after the partition? erratum E3)" if service == "" else "")),
-            (region == "",
-             f"the region (4th field) must be empty for IAM, found '{region}'"
-             + (" (the account belongs in the 5th field? erratum E5)" if region.isdigit() else "")),
-            (account == "aws" or re.fullmatch(r"\d{12}", account) is not None,
-             f"the account (5th field) must be 12 digits or 'aws', found '{account}'"),
-            (resource.startswith("policy/"),
-             f"the resource must start with 'policy/', found '{resource}'"
-             + (" (a stray 'aws:' before it? erratum E5)" if resource.startswith("aws:") else "")),
-        ]
-        if resource.startswith("policy/"):
-            path, _, name = resource[len("policy"):].rpartition("/")
-            checks.append((bool(name), "the policy name after the last '/' is empty"))
-            if name:
-                found = check_iam_name("CreatePolicy", "PolicyName", field_name, name)
-                checks += [(False, f"the policy name '{name}': {p.rule}") for p in found]
-            path = path + "/"
-            found = check_iam_name("CreatePolicy", "Path", field_name, path)
-            checks += [(False, f"the policy path '{path}': {p.rule}") for p in found]
-    for ok, rule in checks:
-        if not ok:
-            return [Problem(field_name, arn, rule)]
-    return []
-
-
-def check_bucket_name(field_name: str, name: str) -> list[Problem]:
-    """Amazon S3's rules for general purpose bucket names.
-
-    >>> check_bucket_name("config_bucket", "My_Bucket")[0].rule
-    'must use only lowercase letters, digits, dots and hyphens; found uppercase or other characters'
-    """
-    if not isinstance(name, str):
-        return [Problem(field_name, name, "must be a string (an S3 bucket name)")]
-    rules = [
-        (3 <= len(name) <= 63, f"must be 3 to 63 characters long, is {len(name)}"),
-        (re.fullmatch(r"[a-z0-9.-]*", name) is not None,
-         ("must use only lowercase letters, digits, dots and hyphens; "
-         "found uppercase or other characters")),
-        (re.fullmatch(r"[a-z0-9].*[a-z0-9]|[a-z0-9]", name) is not None,
-         "must begin and end with a lowercase letter or digit"),
-        (".." not in name, "must not contain two adjacent dots"),
-        (not _IP_SHAPED.fullmatch(name), "must not be formatted as an IP address"),
-        (not name.startswith(("xn--", "sthree-", "amzn-s3-demo-")),
-         "must not start with 'xn--', 'sthree-' or 'amzn-s3-demo-' (reserved by S3)"),
-        (not name.endswith(("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")),
-         ("must not end with '-s3alias', '--ol-s3', '.mrap', '--x-s3' or '--table-s3' "
-         "(reserved by S3)")),
-    ]
-    return [Problem(field_name, name, rule) for ok, rule in rules if not ok][:1]
-
-
-# Four groups of digits, leading zeros or not: S3 refuses every name shaped like an address.
-_IP_SHAPED = re.compile(r"\d+\.\d+\.\d+\.\d+")
-
-
-@functools.cache
-def regions() -> dict[str, str]:
-    """Every Region botocore's partition data lists, with its partition.
-
-    >>> regions()["eusc-de-east-1"], regions()["cn-north-1"]
-    ('aws-eusc', 'aws-cn')
-    """
-    data = botocore_data("partitions")
-    return {region: partition["id"] for partition in data["partitions"]
-            for region in partition.get("regions", {}) if not region.endswith("-global")}
-
-
-def partition_of(region: str) -> str:
-    """The AWS partition a Region belongs to (botocore's partition data).
-
-    >>> partition_of("cn-north-1"), partition_of("eu-west-1")
-    ('aws-cn', 'aws')
-    """
-    try:
-        return regions()[region]
-    except KeyError:
-        raise botocore.exceptions.UnknownRegionError(
-            region_name=region, error_msg="not in botocore's partition data") from None
 
 
 @dataclass(frozen=True)
@@ -265,10 +121,10 @@ class RoleSpec:
             set_("tags", MappingProxyType(dict(self.tags)))
         if self.role_name is None and self.instance_kind in INSTANCE_KINDS:
             set_("role_name", DEFAULT_ROLE_NAMES[self.instance_kind])
-        profile_given = self.instance_profile_name is not None
-        if not profile_given and self.instance_kind == "ec2" and isinstance(self.role_name, str):
+        if (self.instance_profile_name is None and self.instance_kind == "ec2"
+                and isinstance(self.role_name, str)):
             set_("instance_profile_name", f"{self.role_name}-profile")
-        problems = self._problems(profile_given)
+        problems = self._problems()
         if problems:
             raise ValidationError(problems)
 
@@ -302,12 +158,8 @@ class RoleSpec:
                          else dict(v) if isinstance(v, Mapping) else v)
                 for f in fields(self)}
 
-    def _features(self) -> tuple[str, ...]:
-        """The features, or none while they are not a list (validation reports that once)."""
-        return self.features if isinstance(self.features, tuple) else ()
-
     # -- validation ---------------------------------------------------------------------
-    def _problems(self, profile_given: bool) -> list[Problem]:
+    def _problems(self) -> list[Problem]:
         found: list[Problem] = []
         if self.instance_kind not in INSTANCE_KINDS:
             found.append(Problem("instance_kind", self.instance_kind,
@@ -315,42 +167,12 @@ class RoleSpec:
         if not isinstance(self.features, tuple):
             found.append(Problem("features", self.features, "must be a list of feature names"))
         else:
-            for feature in self.features:
-                if not isinstance(feature, str) or feature not in FEATURES:
-                    found.append(Problem("features", feature,
+            for name in self.features:
+                if not isinstance(name, str) or name not in FEATURES:
+                    found.append(Problem("features", name,
                                          f"unknown feature; choose from {', '.join(FEATURES)}"))
-        role_problems = check_iam_name("CreateRole", "RoleName", "role_name", self.role_name)
-        found += role_problems
-        if self.instance_kind == "external" and profile_given:
-            found.append(Problem("instance_profile_name", self.instance_profile_name,
-                                 "external instances (ECS Anywhere) use no instance profile; "
-                                 "leave it None"))
-        elif self.instance_profile_name is not None and (profile_given or not role_problems):
-            # A name derived from a bad role name is reported once, as the role name.
-            found += check_iam_name("CreateInstanceProfile", "InstanceProfileName",
-                                    "instance_profile_name", self.instance_profile_name)
-        path_problems = check_iam_name("CreateRole", "Path", "path", self.path)
-        if not path_problems and "cloudwatch_logs" in self._features():
-            # The logs policy gets the same path, and policy paths allow fewer characters.
-            path_problems = check_iam_name("CreatePolicy", "Path", "path", self.path)
-        found += path_problems
-        if self.description is not None:
-            found += check_iam_name("CreateRole", "Description", "description", self.description)
+        found += check_iam_name("CreateRole", "Path", "path", self.path)
         found += self._tag_problems()
-        if "cloudwatch_logs" in self._features():
-            found += check_iam_name("CreatePolicy", "PolicyName", "log_policy_name",
-                                    self.log_policy_name)
-        found += self._s3_problems()
-        if not isinstance(self.extra_policy_arns, tuple):
-            found.append(Problem("extra_policy_arns", self.extra_policy_arns,
-                                 "must be a list of policy ARNs"))
-        else:
-            for index, arn in enumerate(self.extra_policy_arns):
-                found += (check_policy_arn(f"extra_policy_arns[{index}]", arn)
-                          or self._partition_problems(f"extra_policy_arns[{index}]", arn))
-        if self.permissions_boundary is not None:
-            found += (check_policy_arn("permissions_boundary", self.permissions_boundary)
-                      or self._partition_problems("permissions_boundary", self.permissions_boundary))
         if not isinstance(self.cluster_name, str) or not _CLUSTER.fullmatch(self.cluster_name):
             found.append(Problem("cluster_name", self.cluster_name,
                                  "must be 1 to 255 letters, digits, hyphens or underscores "
@@ -358,29 +180,19 @@ class RoleSpec:
         for name in ("least_privilege", "trunking"):
             if not isinstance(getattr(self, name), bool):
                 found.append(Problem(name, getattr(self, name), "must be True or False"))
-        if self.trunking is True and self.instance_kind == "external":
-            found.append(Problem("trunking", True,
-                                 "ENI trunking is for Amazon EC2 instance types; external "
-                                 "instances cannot use it"))
         if not isinstance(self.region, str) or self.region not in regions():
             found.append(Problem("region", self.region,
                                  "must be an AWS Region code that botocore's partition data "
                                  "lists, such as 'us-east-1' (check the spelling; a Region newer "
                                  "than this botocore needs an update)"))
+        chosen = features.applicable(self)
+        for feature in chosen:
+            found += feature.problems(self)
         if not found:
+            for feature in chosen:
+                found += feature.limits(self)
             found += self._quota_problems()
         return found
-
-    def _partition_problems(self, field_name: str, arn: str) -> list[Problem]:
-        """An ARN must be in the partition of the spec's Region (IAM is per partition)."""
-        if not isinstance(self.region, str) or self.region not in regions():
-            return []
-        partition = arn.split(":")[1]
-        if partition == self.partition:
-            return []
-        return [Problem(field_name, arn, f"is in partition {partition}, but region "
-                        f"{self.region} is in partition {self.partition}: use "
-                        f"arn:{self.partition}:...")]
 
     def _tag_problems(self) -> list[Problem]:
         if not isinstance(self.tags, Mapping):
@@ -411,66 +223,22 @@ class RoleSpec:
             seen.setdefault(key.lower(), key)
         return found
 
-    def _s3_problems(self) -> list[Problem]:
-        if "s3_config" not in self._features():
-            return []
-        found: list[Problem] = []
-        if self.instance_kind == "external":
-            found.append(Problem("features", "s3_config",
-                                 "ecs.config is copied by Amazon EC2 user data at launch; external "
-                                 "instances (ECS Anywhere) are configured by their install script"))
-        if self.config_bucket is None:
-            found.append(Problem("config_bucket", None,
-                                 "is required with the 's3_config' feature (the private bucket "
-                                 "that holds ecs.config)"))
-        else:
-            found += check_bucket_name("config_bucket", self.config_bucket)
-        key = self.config_key
-        if not isinstance(key, str) or not 1 <= len(key.encode()) <= 1024 or key.startswith("/"):
-            found.append(Problem("config_key", key,
-                                 "must be an S3 object key of 1 to 1,024 bytes, not starting with '/'"))
-        elif any(ord(c) < 0x20 or c == "\x7f" for c in key):
-            # Amazon S3 User Guide, "Naming Amazon S3 objects": ASCII control characters need
-            # special handling, and XML end-of-line handling rewrites carriage returns in keys
-            # (ListObjects, DeleteObjects); a NUL cannot travel in a shell argument at all.
-            found.append(Problem("config_key", key,
-                                 "must not hold ASCII control characters (0x00-0x1F, 0x7F): "
-                                 "Amazon S3 asks to avoid them in object keys (XML rewrites a "
-                                 "carriage return), and no shell argument can carry a NUL"))
-        return found
-
     def _quota_problems(self) -> list[Problem]:
-        # Sizes are those of the documents the guide will send, with a 12-digit account.
-        account = "123456789012"
-        found: list[Problem] = []
-        trust = policies.trust_policy(self.instance_kind, self.partition, account, self.region)
-        if policies.size(trust) > policies.TRUST_POLICY_QUOTA:
-            found.append(Problem("instance_kind", self.instance_kind,
-                                 f"the trust policy would be {policies.size(trust)} characters; "
-                                 f"IAM allows {policies.TRUST_POLICY_QUOTA}"))
-        if "s3_config" in self.features and self.least_privilege:
-            inline = policies.config_read_policy(self.partition, self.config_bucket, self.config_key)
-            if policies.size(inline) > policies.INLINE_POLICIES_QUOTA:
-                found.append(Problem("config_key", self.config_key,
-                                     f"the inline policy would be {policies.size(inline)} characters; "
-                                     f"IAM allows {policies.INLINE_POLICIES_QUOTA} in all"))
         attached = len(self.managed_policy_names())
         if attached > DEFAULT_ATTACHED_POLICIES_QUOTA:
-            found.append(Problem("extra_policy_arns", list(self.extra_policy_arns),
-                                 f"the role would hold {attached} managed policies; IAM's default "
-                                 f"quota is {DEFAULT_ATTACHED_POLICIES_QUOTA} per role"))
-        return found
+            return [Problem("extra_policy_arns", list(self.extra_policy_arns),
+                            f"the role would hold {attached} managed policies; IAM's default "
+                            f"quota is {DEFAULT_ATTACHED_POLICIES_QUOTA} per role")]
+        return []
 
     def managed_policy_names(self) -> list[str]:
-        """Every managed policy the role will hold, as ARNs with ``${ACCOUNT_ID}`` for the account."""
-        partition = self.partition
-        arns = []
-        if self.instance_kind == "external":
-            arns.append(policies.managed_policy_arn(partition, policies.SSM_CORE_POLICY))
-        arns.append(policies.managed_policy_arn(partition, policies.CONTAINER_INSTANCE_POLICY))
-        if "s3_config" in self.features and not self.least_privilege:
-            arns.append(policies.managed_policy_arn(partition, policies.S3_READ_ONLY_POLICY))
-        if "cloudwatch_logs" in self.features:
-            arns.append(f"arn:{partition}:iam::${{ACCOUNT_ID}}:policy{self.path}{self.log_policy_name}")
-        arns += [a for a in self.extra_policy_arns if a not in arns]
-        return arns
+        """Every managed policy the role will hold, as ARNs with ``${ACCOUNT_ID}`` for the account.
+
+        The plan's own list (:meth:`ecsrole_lib.plan.Plan.managed_policy_arns`).
+
+        >>> RoleSpec(instance_kind="external").managed_policy_names()[0]
+        'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'
+        """
+        from .plan import plan  # the plan is built from a valid spec, so it comes after it
+
+        return plan(self).managed_policy_arns()

@@ -13,16 +13,18 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError, HTTPClientError, WaiterError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from . import policies
 from .errors import ConflictError, Problem, PropagationError, unreachable
+from .marks import ADDED_TAG, OWNER_TAG
 from .shell import json_value
-from .spec import ADDED_TAG, OWNER_TAG, RoleSpec
-from .userdata import ecs_config
+
+if TYPE_CHECKING:
+    from .spec import RoleSpec
 
 # Outcomes a report can show.
 CREATED, UPDATED, UNCHANGED, PLANNED, SKIPPED, REMOVED, KEPT, WAITED = (
@@ -204,6 +206,36 @@ class Action:
     kind = "write"
     #: The method of :class:`ecsrole_lib.render.base.Renderer` that renders this action.
     render_as = ""
+    #: What the sandbox cannot show about this action (keys of ``sandbox.LIMITS``).
+    sandbox_limits: tuple[str, ...] = ()
+    #: Inline policies this action checks and reports on itself, by name.
+    inline_checked: tuple[str, ...] = ()
+
+    @property
+    def settled_when_ok(self) -> bool:
+        """Whether a check that finds ``ok`` leaves nothing for ``do`` (apply skips it)."""
+        return self.kind == "write"
+
+    def needed(self, ctx) -> str:
+        """Empty when apply runs ``do``; otherwise why there is nothing to do (a wait)."""
+        return ""
+
+    def attaches(self, ctx) -> str | None:
+        """The managed policy ARN this action attaches to the role, if any.
+
+        With ``ctx=None``, the ARN as the plan shows it (``${ACCOUNT_ID}`` for an
+        account not known yet).
+        """
+        return None
+
+    @property
+    def inline_documents(self) -> dict[str, dict]:
+        """The inline policies this action may write on the role, by name."""
+        return {}
+
+    def audit(self, ctx, found: Check) -> tuple[str, str]:
+        """Audit's outcome and reason for what ``check`` found."""
+        return found.state, found.reason
 
     def check(self, ctx) -> Check:
         raise NotImplementedError
@@ -218,9 +250,20 @@ class Action:
         return ""
 
 
+#: Trust principals people pick by mistake, and what the instance then sees.
+_WRONG_PRINCIPALS = {
+    "ecs.amazonaws.com": "ecs.amazonaws.com is the Amazon ECS service itself, not the instance: "
+                         "Amazon EC2 cannot assume this role, so the container agent gets no "
+                         "credentials and the instance never joins the cluster",
+    "ecs-tasks.amazonaws.com": "ecs-tasks.amazonaws.com is for task roles, not container "
+                               "instances: the agent on the instance gets no credentials",
+}
+
+
 @dataclass
 class CreateRole(Action):
     render_as = "create_role"
+    sandbox_limits = ("iam_names",)
     spec: RoleSpec
 
     def arn(self, ctx) -> str:
@@ -314,6 +357,19 @@ class CreateRole(Action):
             done.append("description restored")
         forget(ctx, ("role", spec.role_name))
         return UPDATED, "; ".join(done) + " (tags and policies the spec does not name are kept)"
+
+    def audit(self, ctx, found: Check) -> tuple[str, str]:
+        role = get_role(ctx, self.spec.role_name)
+        if role is None or found.state == OK:
+            return found.state, found.reason
+        document = policies.parse(role["AssumeRolePolicyDocument"])
+        hints = []
+        for statement in document.get("Statement", []):
+            services = statement.get("Principal", {}).get("Service", [])
+            for service in [services] if isinstance(services, str) else services:
+                if service in _WRONG_PRINCIPALS:
+                    hints.append(_WRONG_PRINCIPALS[service])
+        return found.state, found.reason + (("; " + "; ".join(hints)) if hints else "")
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         name = self.spec.role_name
@@ -449,9 +505,18 @@ class WaitInstanceProfile(Action):
     render_as = "wait_instance_profile"
     spec: RoleSpec
     kind = "wait"
+    sandbox_limits = ("propagation",)
 
     def arn(self, ctx) -> str:
         return CreateInstanceProfile(self.spec).arn(ctx)
+
+    def needed(self, ctx) -> str:
+        if ctx.created & {"instance_profile", "instance_profile_role"}:
+            return ""
+        return "the instance profile already existed with the role; nothing to wait for"
+
+    def audit(self, ctx, found: Check) -> tuple[str, str]:
+        return INFO, "IAM propagation: nothing to check after the fact"
 
     def check(self, ctx) -> Check:
         return Check(OK, "nothing to wait for unless this run makes the instance profile")
@@ -491,6 +556,9 @@ class AttachPolicy(Action):
     def arn(self, ctx) -> str:
         return self.made_by.arn(ctx) if self.made_by is not None else self.policy_arn
 
+    def attaches(self, ctx) -> str | None:
+        return self.policy_arn if ctx is None else self.arn(ctx)
+
     def check(self, ctx) -> Check:
         arn = self.arn(ctx)
         if not self.made_by_step and get_policy(ctx, arn) is None:
@@ -521,12 +589,37 @@ class AttachPolicy(Action):
 
 
 @dataclass
-class CheckEcrPermissions(Action):
-    """The page's ECR section asks whether the role can pull images (erratum E6)."""
+class CheckManagedPolicy(Action):
+    """Does the container instance managed policy grant a feature's actions?
 
-    render_as = "check_ecr_permissions"
+    The page's ECR section asks this of the four ECR actions (erratum E6). When
+    the policy lacks some, ``do`` writes the inline policy ``inline_name``
+    granting them; ``what`` names the actions in a sentence.
+    """
+
+    render_as = "check_managed_policy"
     spec: RoleSpec
+    actions: tuple[str, ...]
+    inline_name: str
+    what: str
+    erratum: str = ""
+    symptom: str = ""  # what the instance sees without them
     kind = "read"
+    sandbox_limits = ("policy_simulator",)
+
+    @property
+    def settled_when_ok(self) -> bool:
+        return True
+
+    @property
+    def inline_documents(self) -> dict[str, dict]:
+        return {self.inline_name: policies.allow_policy(self.actions)}
+
+    @property
+    def covered(self) -> str:
+        """What a rendering that attaches the managed policy says instead of a resource."""
+        return (f"grants {self.what}; nothing to add"
+                + (f" (erratum {self.erratum})" if self.erratum else ""))
 
     def arn(self, ctx) -> str:
         return policies.managed_policy_arn(ctx.partition, policies.CONTAINER_INSTANCE_POLICY)
@@ -536,23 +629,33 @@ class CheckEcrPermissions(Action):
         document = policy_document(ctx, arn)
         if document is None:
             return Check(CONFLICT, f"policy {arn} does not exist in this account", arn)
-        granted = policies.allowed_actions(document, policies.ECR_ACTIONS)
+        granted = policies.allowed_actions(document, self.actions)
         version = get_policy(ctx, arn)["DefaultVersionId"]
-        if len(granted) == len(policies.ECR_ACTIONS):
+        if len(granted) == len(self.actions):
+            erratum = f" (erratum {self.erratum})" if self.erratum else ""
             return Check(OK, f"{policies.CONTAINER_INSTANCE_POLICY[1]} ({version}) already allows "
-                         f"all four ECR actions on *, so nothing is added (erratum E6)", arn)
-        lacking = [a for a in policies.ECR_ACTIONS if a not in granted]
+                         f"{self.what} on *, so nothing is added{erratum}", arn)
+        lacking = [a for a in self.actions if a not in granted]
         return Check(MISSING, f"{policies.CONTAINER_INSTANCE_POLICY[1]} ({version}) lacks "
-                     f"{', '.join(lacking)}; an inline policy {ECR_INLINE_NAME} adds them", arn)
+                     f"{', '.join(lacking)}; an inline policy {self.inline_name} adds them", arn)
+
+    def audit(self, ctx, found: Check) -> tuple[str, str]:
+        if found.arn not in attached_policies(ctx, self.spec.role_name):
+            return MISSING, (f"the role does not hold {policies.CONTAINER_INSTANCE_POLICY[1]}, "
+                             f"which is where {self.what} come from"
+                             + (f"; {self.symptom}" if self.symptom else ""))
+        return found.state, found.reason
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
-        record(ctx, self.spec, f"inline:{ECR_INLINE_NAME}")
+        record(ctx, self.spec, f"inline:{self.inline_name}")
         ctx.call("iam", "put_role_policy", RoleName=self.spec.role_name,
-                 PolicyName=ECR_INLINE_NAME, PolicyDocument=json.dumps(policies.ecr_policy()))
-        return CREATED, f"inline policy {ECR_INLINE_NAME} grants the four ECR actions"
+                 PolicyName=self.inline_name,
+                 PolicyDocument=json.dumps(self.inline_documents[self.inline_name]))
+        return CREATED, f"inline policy {self.inline_name} grants {self.what}"
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
-        return InlinePolicy(self.spec, ECR_INLINE_NAME, policies.ecr_policy()).undo(ctx, force)
+        return InlinePolicy(self.spec, self.inline_name,
+                            self.inline_documents[self.inline_name]).undo(ctx, force)
 
 
 @dataclass
@@ -561,6 +664,14 @@ class InlinePolicy(Action):
     spec: RoleSpec
     policy_name: str
     document: dict
+
+    @property
+    def inline_checked(self) -> tuple[str, ...]:
+        return (self.policy_name,)
+
+    @property
+    def inline_documents(self) -> dict[str, dict]:
+        return {self.policy_name: self.document}
 
     def arn(self, ctx) -> str:
         return f"{CreateRole(self.spec).arn(ctx)} (inline {self.policy_name})"
@@ -724,6 +835,7 @@ _PRIVATE = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "Restric
 class UploadEcsConfig(Action):
     render_as = "upload_ecs_config"
     spec: RoleSpec
+    body: str  # the file's text, as the plan composes it from every feature
 
     def arn(self, ctx) -> str:
         return f"arn:{ctx.partition}:s3:::{self.spec.config_bucket}/{self.spec.config_key}"
@@ -745,7 +857,7 @@ class UploadEcsConfig(Action):
         body, mine = self._object(ctx)
         if body is None:
             return Check(MISSING, f"{self.spec.config_key} is not in the bucket yet")
-        if body == ecs_config(self.spec):
+        if body == self.body:
             return Check(OK, f"{self.spec.config_key} holds ECS_CLUSTER={self.spec.cluster_name}",
                          self.arn(ctx), mine)
         if mine:
@@ -757,7 +869,7 @@ class UploadEcsConfig(Action):
     def do(self, ctx, found: Check) -> tuple[str, str]:
         spec = self.spec
         ctx.call("s3", "put_object", "uploading ecs.config", Bucket=spec.config_bucket,
-                 Key=spec.config_key, Body=ecs_config(spec).encode(),
+                 Key=spec.config_key, Body=self.body.encode(),
                  Tagging=f"{OWNER_TAG[0]}={OWNER_TAG[1]}")
         return (CREATED if found.state == MISSING else UPDATED), (
             f"s3://{spec.config_bucket}/{spec.config_key} holds ECS_CLUSTER={spec.cluster_name}")
@@ -856,8 +968,15 @@ class FindLogsPolicy(Action):
     def arn(self, ctx) -> str:
         return CreateLogsPolicy(self.spec).arn(ctx)
 
+    @property
+    def settled_when_ok(self) -> bool:
+        return False  # its check reads nothing: do looks the ARN up
+
     def check(self, ctx) -> Check:
         return Check(OK, "read only: looks the ARN up by name")
+
+    def audit(self, ctx, found: Check) -> tuple[str, str]:
+        return INFO, "the ARN is looked up by name when needed"
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
         arns = self._find(ctx)
@@ -910,6 +1029,7 @@ class ShowActivation(Action):
     render_as = "show_activation"
     spec: RoleSpec
     kind = "info"
+    sandbox_limits = ("ssm_activation",)
 
     def check(self, ctx) -> Check:
         return Check(INFO, "shown, not run: an activation registers real machines")
@@ -974,6 +1094,8 @@ class Step:
         variables (``ROLE_ARN=$(aws iam get-role ...)``); they only read.
     account_files
         The files that still say ``${ACCOUNT_ID}`` (the account was not known).
+    report_note
+        What apply's report notes about this step (a least-privilege cost, a next step).
     api
         The API operations it may call (``iam:CreateRole`` ...).
     errata
@@ -996,6 +1118,7 @@ class Step:
     spec_field: str = "role_name"
     setup: tuple[str, ...] = ()
     account_files: tuple[str, ...] = ()
+    report_note: str = ""
 
     def title(self, lang: str = "en") -> str:
         return self.titles.get(lang, self.titles["en"])

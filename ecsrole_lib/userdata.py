@@ -1,9 +1,10 @@
-"""``ecs.config`` and the Amazon EC2 user data that copies it at launch.
+"""The Amazon EC2 user data that copies ``ecs.config`` into place at launch.
+
+``ecs.config`` itself is composed from every feature's lines
+(:func:`ecsrole_lib.features.ecs_config`).
 
 >>> from ecsrole_lib import RoleSpec
 >>> spec = RoleSpec(features=["s3_config"], config_bucket="my-ecs-config", cluster_name="prod")
->>> ecs_config(spec)
-'ECS_CLUSTER=prod\\n'
 >>> print(user_data(spec))
 #!/bin/bash
 # Installs the AWS CLI, then copies the container agent's configuration from the private bucket.
@@ -18,12 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .spec import RoleSpec
 
-__all__ = ["ecs_config", "user_data", "user_data_parts"]
-
-
-def ecs_config(spec: RoleSpec) -> str:
-    """The container agent's configuration file: which cluster to join."""
-    return f"ECS_CLUSTER={spec.cluster_name}\n"
+__all__ = ["user_data", "user_data_parts"]
 
 
 def user_data(spec: RoleSpec) -> str:

@@ -30,7 +30,7 @@ __all__ = ["KINDS", "Renderer", "check_spec"]
 #: The action kinds, one abstract method each, in the page's order.
 KINDS = (
     "create_role", "create_instance_profile", "add_role_to_instance_profile",
-    "wait_instance_profile", "attach_policy", "check_ecr_permissions", "inline_policy",
+    "wait_instance_profile", "attach_policy", "check_managed_policy", "inline_policy",
     "create_config_bucket", "upload_ecs_config", "create_logs_policy", "find_logs_policy",
     "enable_trunking", "show_activation",
 )
@@ -69,7 +69,7 @@ class Renderer(abc.ABC):
         """``iam:AttachRolePolicy`` of a managed policy (AWS's or the plan's own)."""
 
     @abc.abstractmethod
-    def check_ecr_permissions(self, step: Step) -> Any:
+    def check_managed_policy(self, step: Step) -> Any:
         """The read that shows the managed policy already grants ECR (erratum E6)."""
 
     @abc.abstractmethod

@@ -136,7 +136,7 @@ class CliGuards(Renderer):
             f"{ROLE_ARN.render()} {query} --output text)"))
 
     # Reads and waits: always safe to run.
-    wait_instance_profile = find_logs_policy = check_ecr_permissions = _always
+    wait_instance_profile = find_logs_policy = check_managed_policy = _always
 
     def show_activation(self, step: Step) -> list[str]:
         return [comment("Next, not run here: an activation registers a real machine."),

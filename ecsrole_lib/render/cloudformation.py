@@ -216,10 +216,9 @@ class CloudFormationPlacement(Renderer):
         return _made("role", inline={"PolicyName": action.policy_name,
                                      "PolicyDocument": _value(document)})
 
-    def check_ecr_permissions(self, step: Step) -> Placement:
+    def check_managed_policy(self, step: Step) -> Placement:
         return Placement("covered", f"{policies.CONTAINER_INSTANCE_POLICY[1]} (in "
-                         "ManagedPolicyArns) grants the four ECR actions; nothing to add "
-                         "(erratum E6)", RESOURCES["role"])
+                         f"ManagedPolicyArns) {step.action.covered}", RESOURCES["role"])
 
     def create_instance_profile(self, step: Step) -> Placement:
         return _made("instance_profile")
@@ -523,7 +522,7 @@ class CloudFormationFollowUp(Renderer):
 
     # In the template (CloudFormationPlacement): nothing to follow up.
     create_role = create_instance_profile = add_role_to_instance_profile = _in_template
-    wait_instance_profile = attach_policy = check_ecr_permissions = inline_policy = _in_template
+    wait_instance_profile = attach_policy = check_managed_policy = inline_policy = _in_template
     create_config_bucket = create_logs_policy = find_logs_policy = _in_template
 
     def upload_ecs_config(self, step: Step) -> FollowUp:

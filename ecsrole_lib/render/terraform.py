@@ -41,7 +41,6 @@ from ..plan import Plan, plan
 from ..shell import comment
 from ..spec import OWNER_TAG, RoleSpec
 from ..steps import S3_INLINE_NAME, Step
-from ..userdata import ecs_config
 from .base import Renderer, check_spec
 
 __all__ = ["RESOURCES", "Ref", "TerraformRenderer", "export_terraform", "string"]
@@ -257,9 +256,9 @@ class TerraformRenderer(Renderer):
             ("policy_arn", string(*arn) if isinstance(arn, tuple) else string(arn))],
             [_step_note(step)])]
 
-    def check_ecr_permissions(self, step: Step) -> list[str]:
+    def check_managed_policy(self, step: Step) -> list[str]:
         return self._covered(step, f"{policies.CONTAINER_INSTANCE_POLICY[1]} (attached above) "
-                             "grants the four ECR actions; nothing to add (erratum E6).")
+                             f"{step.action.covered}.")
 
     def inline_policy(self, step: Step) -> list[str]:
         action = step.action
@@ -286,7 +285,7 @@ class TerraformRenderer(Renderer):
         spec = self.spec
         return [_block(_resource(RESOURCES["ecs_config"]), [
             ("bucket", RESOURCES["bucket"] + ".id"), ("key", string(spec.config_key)),
-            ("content", string(ecs_config(spec))),
+            ("content", string(step.action.body)),
             ("tags", _map([OWNER_TAG]))],
             [_step_note(step)])]
 

@@ -1,0 +1,55 @@
+"""Amazon ECR permissions: the page's section that checks the role can pull images.
+
+``AmazonEC2ContainerServiceforEC2Role`` already grants the four ECR actions
+(erratum E6), so the step reads the policy and adds nothing unless an
+account's copy lacks them.
+
+>>> from ecsrole_lib import RoleSpec, plan
+>>> plan(RoleSpec(features=["ecr"]))["check_ecr_permissions"].action.what
+'the four ECR actions'
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from .. import policies
+from ..shell import Subst, command
+from ..steps import ECR_INLINE_NAME, CheckManagedPolicy, Step
+from .base import SIGN_IN, Facts, Feature
+
+
+class Ecr(Feature):
+    name = "ecr"
+    selectable = True
+    section = "Amazon ECR permissions"
+    labels: ClassVar[dict[str, str]] = {"en": "Amazon ECR", "ko": "Amazon ECR 권한"}
+    explanation: ClassVar[dict[str, str]] = {
+        "en": "Pull container images from Amazon ECR: the managed policy already allows it.",
+        "ko": "Amazon ECR에서 컨테이너 이미지를 가져옵니다. 관리형 정책이 이미 허용합니다.",
+    }
+
+    def steps(self, facts: Facts) -> list[Step]:
+        spec = facts.spec
+        managed = policies.managed_policy_arn(facts.partition, policies.CONTAINER_INSTANCE_POLICY)
+        return [Step(
+            id="check_ecr_permissions", section=self.section, page_ref="Amazon ECR permissions",
+            titles={"en": "Check the Amazon ECR permissions", "ko": "Amazon ECR 권한 확인"},
+            console={"en": [SIGN_IN["en"], "Choose Policies, then AmazonEC2ContainerServiceforEC2Role.",
+                            "On Permissions, choose JSON and look for the four ecr: actions."],
+                     "ko": [SIGN_IN["ko"], ("정책을 선택한 다음 AmazonEC2ContainerServiceforEC2Role을 "
+                            "선택합니다."), "권한에서 JSON을 선택하고 네 가지 ecr: 작업을 찾습니다."]},
+            cli=(command("aws", "iam", "get-policy-version", policy_arn=managed,
+                         version_id=Subst(command("aws", "iam", "get-policy", policy_arn=managed,
+                                                  query="Policy.DefaultVersionId", output="text")),
+                         query="PolicyVersion.Document.Statement[].Action[?starts_with(@, `ecr:`)]"),),
+            api=("iam:GetPolicy", "iam:GetPolicyVersion"), errata=("E6",),
+            note="The managed policy already grants ecr:BatchCheckLayerAvailability, "
+                 "ecr:BatchGetImage, ecr:GetDownloadUrlForLayer and ecr:GetAuthorizationToken. "
+                 "ecr:GetAuthorizationToken supports no resource-level permissions and stays on *.",
+            action=CheckManagedPolicy(spec, policies.ECR_ACTIONS, ECR_INLINE_NAME,
+                                      "the four ECR actions", erratum="E6",
+                                      symptom="image pulls from Amazon ECR fail"))]
+
+
+FEATURE = Ecr()

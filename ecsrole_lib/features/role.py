@@ -1,0 +1,224 @@
+"""The container instance role itself: trust policy, instance profile, the managed policy.
+
+The page's first section, "Create the container instance role" (console steps
+1-9, AWS CLI steps 1-5), and for Amazon ECS Anywhere the Systems Manager
+policy of its IMPORTANT note. It always applies.
+
+>>> from ecsrole_lib import RoleSpec, plan
+>>> [s.id for s in plan(RoleSpec(instance_kind="external"))]
+['create_role', 'attach_ssm_managed_instance_core', 'attach_managed_policy', 'create_activation']
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import policies
+from ..errors import Problem
+from ..rules import check_iam_name, check_partition, check_policy_arn
+from ..shell import FileRef, command
+from ..steps import (
+    ACCOUNT,
+    AddRoleToInstanceProfile,
+    AttachPolicy,
+    CreateInstanceProfile,
+    CreateRole,
+    Step,
+    WaitInstanceProfile,
+    tags_json,
+)
+from .base import ADDS_TAGS, SIGN_IN, Facts, Feature, account_note
+
+if TYPE_CHECKING:
+    from ..spec import RoleSpec
+
+
+class Role(Feature):
+    name = "role"
+    section = "Create the container instance role"
+
+    def applies(self, spec: RoleSpec) -> bool:
+        return True
+
+    def problems(self, spec: RoleSpec) -> list[Problem]:
+        found = check_iam_name("CreateRole", "RoleName", "role_name", spec.role_name)
+        derived = spec.instance_profile_name == f"{spec.role_name}-profile"
+        if spec.instance_kind == "external" and spec.instance_profile_name is not None:
+            found.append(Problem("instance_profile_name", spec.instance_profile_name,
+                                 "external instances (ECS Anywhere) use no instance profile; "
+                                 "leave it None"))
+        elif spec.instance_profile_name is not None and not (derived and found):
+            # A name derived from a bad role name is reported once, as the role name.
+            found += check_iam_name("CreateInstanceProfile", "InstanceProfileName",
+                                    "instance_profile_name", spec.instance_profile_name)
+        if spec.description is not None:
+            found += check_iam_name("CreateRole", "Description", "description", spec.description)
+        if spec.permissions_boundary is not None:
+            found += (check_policy_arn("permissions_boundary", spec.permissions_boundary)
+                      or check_partition("permissions_boundary", spec.permissions_boundary,
+                                         spec.region))
+        return found
+
+    def limits(self, spec: RoleSpec) -> list[Problem]:
+        # The size of the document the guide will send, with a 12-digit account.
+        trust = policies.trust_policy(spec.instance_kind, spec.partition, "123456789012",
+                                      spec.region)
+        if policies.size(trust) > policies.TRUST_POLICY_QUOTA:
+            return [Problem("instance_kind", spec.instance_kind,
+                            f"the trust policy would be {policies.size(trust)} characters; "
+                            f"IAM allows {policies.TRUST_POLICY_QUOTA}")]
+        return []
+
+    def ecs_config(self, spec: RoleSpec) -> list[str]:
+        return [f"ECS_CLUSTER={spec.cluster_name}"]
+
+    def agent(self, spec: RoleSpec) -> dict[str, Any]:
+        return {"cluster": spec.cluster_name, "instance_kind": spec.instance_kind}
+
+    def steps(self, facts: Facts) -> list[Step]:
+        spec, partition, account = facts.spec, facts.partition, facts.account
+        role = spec.role_name
+        trust_file = "instance-role-trust-policy.json"
+        trust = policies.trust_policy(spec.instance_kind, partition, account or ACCOUNT, spec.region)
+        ec2 = spec.instance_kind == "ec2"
+        managed_name = policies.CONTAINER_INSTANCE_POLICY[1]
+        ssm_name = policies.SSM_CORE_POLICY[1]
+        service_choice = {
+            "en": ("For Service or use case, choose Elastic Container Service, then the "
+                   "EC2 Role for Elastic Container Service use case." if ec2 else
+                   "For Service or use case, choose Systems Manager (the Systems Manager use case)."),
+            "ko": ("서비스 또는 사용 사례의 경우 Elastic Container Service를 선택하고 Elastic Container "
+                   "Service의 EC2 역할 사용 사례를 선택합니다." if ec2 else
+                   "서비스 또는 사용 사례의 경우 Systems Manager를 선택합니다."),
+        }
+        select = {
+            "en": (f"6. In Permissions policies, make sure {managed_name} is selected." if ec2 else
+                   f"6. In Permissions policies, select {ssm_name} and {managed_name} (the Systems "
+                   "Manager use case selects neither for you)."),
+            "ko": (f"6. 권한 정책 섹션에서 {managed_name} 정책을 선택했는지 확인합니다." if ec2 else
+                   f"6. 권한 정책 섹션에서 {ssm_name} 및 {managed_name} 정책을 선택합니다(Systems "
+                   "Manager 사용 사례는 둘 다 미리 선택하지 않습니다)."),
+        }
+        # The console's own order, 1-9: the policy is chosen (5-7) before the role is named
+        # and created (8-9), although the AWS CLI attaches it last.
+        create_console = {
+            "en": [f"1. {SIGN_IN['en']}",
+                   "2. In the navigation pane of the IAM console, choose Roles, then Create role.",
+                   "3. For Trusted entity type, choose AWS service.",
+                   f"4. {service_choice['en']}",
+                   "5. Choose Next.", select["en"], "7. Choose Next.",
+                   f"8. For Role name, enter {role}.",
+                   "9. Review the role, then choose Create role."],
+            "ko": [f"1. {SIGN_IN['ko']}",
+                   "2. IAM 콘솔의 탐색 창에서 역할을 선택하고 역할 생성을 선택합니다.",
+                   "3. 신뢰할 수 있는 엔터티 유형에서 AWS 서비스를 선택합니다.",
+                   f"4. {service_choice['ko']}",
+                   "5. 다음을 선택합니다.", select["ko"], "7. 다음을 선택합니다.",
+                   f"8. 역할 이름에 {role}을(를) 입력합니다.",
+                   "9. 역할을 검토한 다음 역할 생성을 선택합니다."],
+        }
+        if not ec2:
+            create_console["en"].append(
+                "Then, on the role's Trust relationships tab, choose Edit trust policy and add the "
+                "aws:SourceAccount and aws:SourceArn conditions shown in the JSON file.")
+            create_console["ko"].append(
+                "그런 다음 역할의 신뢰 관계 탭에서 신뢰 정책 편집을 선택하고 JSON 파일의 "
+                "aws:SourceAccount 및 aws:SourceArn 조건을 추가합니다.")
+        account_files = (trust_file,) if not ec2 and account is None else ()
+        steps = [Step(
+            id="create_role", section=self.section,
+            page_ref="Console steps 1-9; AWS CLI steps 1-2",
+            titles={"en": "Create the role with its trust policy", "ko": "신뢰 정책으로 역할 생성"},
+            console=create_console,
+            cli=(ADDS_TAGS,
+                 command("aws", "iam", "create-role", role_name=role,
+                         assume_role_policy_document=FileRef(trust_file),
+                         path=spec.path if spec.path != "/" else None,
+                         description=spec.description,
+                         permissions_boundary=spec.permissions_boundary,
+                         tags=tags_json(spec))),
+            files={trust_file: policies.as_json(trust)}, account_files=account_files,
+            api=("iam:GetRole", "iam:CreateRole", "iam:UpdateAssumeRolePolicy"),
+            errata=("E8",) if ec2 else (),
+            note=("Amazon EC2 (ec2.amazonaws.com) assumes the role for the instance." if ec2 else
+                  "Systems Manager (ssm.amazonaws.com) assumes the role for the external instance; "
+                  "the conditions let only this account's Systems Manager do so (confused deputy)."
+                  + (account_note(account_files) if account_files else "")),
+            action=CreateRole(spec))]
+        chosen = {"en": [(f"Chosen at console step 6 of \"{steps[0].titles['en']}\": the console "
+                          "attaches it when it creates the role.")],
+                  "ko": [(f"콘솔 6단계(\"{steps[0].titles['ko']}\")에서 선택합니다. 콘솔은 역할을 만들 때 "
+                          "이 정책을 연결합니다.")]}
+        if ec2:
+            profile = spec.instance_profile_name
+            auto = {"en": [(f"Nothing to click: with console step 9 the IAM console creates an instance "
+                           f"profile named after the role ({role}) and adds the role to it.")],
+                    "ko": [(f"클릭할 것이 없습니다. 9단계에서 IAM 콘솔이 역할과 같은 이름({role})의 "
+                           "인스턴스 프로파일을 만들고 역할을 추가합니다.")]}
+            steps += [
+                Step(id="create_instance_profile", section=self.section, page_ref="AWS CLI step 3",
+                     titles={"en": "Create the instance profile", "ko": "인스턴스 프로파일 생성"},
+                     console=auto,
+                     cli=(ADDS_TAGS,
+                          command("aws", "iam", "create-instance-profile",
+                                  instance_profile_name=profile,
+                                  path=spec.path if spec.path != "/" else None,
+                                  tags=tags_json(spec))),
+                     api=("iam:GetInstanceProfile", "iam:CreateInstanceProfile"),
+                     note="An instance profile is the container that hands the role to an EC2 instance.",
+                     spec_field="instance_profile_name", action=CreateInstanceProfile(spec)),
+                Step(id="add_role_to_instance_profile", section=self.section,
+                     page_ref="AWS CLI step 4",
+                     titles={"en": "Add the role to the instance profile",
+                             "ko": "인스턴스 프로파일에 역할 추가"},
+                     console=auto,
+                     cli=(command("aws", "iam", "add-role-to-instance-profile",
+                                  instance_profile_name=profile, role_name=role),),
+                     api=("iam:AddRoleToInstanceProfile",), errata=("E1",),
+                     note=f"Role {role} goes into instance profile {profile} (the page's sentence "
+                          "swaps the names, erratum E1).",
+                     spec_field="instance_profile_name", action=AddRoleToInstanceProfile(spec)),
+                Step(id="wait_instance_profile", section=self.section,
+                     page_ref="(IAM propagation, not a numbered step)",
+                     titles={"en": "Wait until the instance profile is visible",
+                             "ko": "인스턴스 프로파일이 보일 때까지 대기"},
+                     console={"en": ["Wait about ten seconds before launching an instance with it."],
+                              "ko": ["인스턴스를 시작하기 전에 10초 정도 기다립니다."]},
+                     cli=(command("aws", "iam", "wait", "instance-profile-exists",
+                                  instance_profile_name=profile),),
+                     api=("iam:GetInstanceProfile",),
+                     note="IAM is eventually consistent: a new instance profile takes a few seconds to "
+                          "reach Amazon EC2.",
+                     action=WaitInstanceProfile(spec)),
+            ]
+        else:
+            ssm_arn = policies.managed_policy_arn(partition, policies.SSM_CORE_POLICY)
+            steps.append(Step(
+                id="attach_ssm_managed_instance_core", section=self.section,
+                page_ref="Amazon ECS Anywhere IAM role (the page's IMPORTANT note)",
+                titles={"en": "Attach AmazonSSMManagedInstanceCore",
+                        "ko": "AmazonSSMManagedInstanceCore 정책 연결"},
+                console=chosen,
+                cli=(command("aws", "iam", "attach-role-policy", role_name=role, policy_arn=ssm_arn),),
+                api=("iam:ListAttachedRolePolicies", "iam:AttachRolePolicy"),
+                note="Systems Manager permissions let the external instance register and talk to AWS.",
+                action=AttachPolicy(spec, ssm_arn)))
+        managed = policies.managed_policy_arn(partition, policies.CONTAINER_INSTANCE_POLICY)
+        steps.append(Step(
+            id="attach_managed_policy", section=self.section,
+            page_ref="Console steps 5-7; AWS CLI step 5",
+            titles={"en": "Attach AmazonEC2ContainerServiceforEC2Role",
+                    "ko": "AmazonEC2ContainerServiceforEC2Role 관리형 정책 연결"},
+            console=chosen,
+            cli=(command("aws", "iam", "attach-role-policy", policy_arn=managed, role_name=role),),
+            api=("iam:GetPolicy", "iam:ListAttachedRolePolicies", "iam:AttachRolePolicy"),
+            errata=("E2", "E7"),
+            note="Without it, creating a cluster in the console shows an error. AWS adds permissions "
+                 "for new features to this policy, which is why the page attaches it rather than "
+                 "copying it.",
+            action=AttachPolicy(spec, managed)))
+        return steps
+
+
+
+FEATURE = Role()
