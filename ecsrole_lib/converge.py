@@ -136,7 +136,10 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
     dry_run
         Read and report ``planned`` for each step that would write; write nothing.
     progress
-        Called with a line of text during long waits.
+        Called with each step's :class:`~ecsrole_lib.events.StepStarted` and
+        :class:`~ecsrole_lib.events.StepDone`, a :class:`~ecsrole_lib.events.Waiting`
+        while IAM catches up, and a line of text during other long waits;
+        ``str()`` of each is the line to show (``progress=print`` works).
     propagation_timeout
         Seconds to keep retrying IAM's ``NoSuchEntity`` right after a create.
 
