@@ -34,6 +34,7 @@ from .converge import apply, audit, teardown
 from .errors import EcsRoleError, ValidationError
 from .events import Event, Progress, StepDone, StepStarted
 from .export import export_cli, rollout_commands, run_cli, write_exports
+from .features import feature as find_feature
 from .i18n import tr
 from .plan import LANGS, Plan, plan
 from .report import Report
@@ -59,6 +60,7 @@ METHODS = ("console", "cli")
 ACTIONS = ("apply", "audit", "teardown")
 
 #: Form labels; the Korean ones are those the page and the Korean IAM console use.
+#: A feature's checkbox label lives in its module (``ecsrole_lib/features/``).
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "target": "Target", "region": "Region", "role_name": "Role name",
@@ -68,8 +70,6 @@ LABELS: dict[str, dict[str, str]] = {
         "method": "Method", "dry_run": "Dry run (read only)", "lang": "Language",
         "apply": "Apply", "audit": "Audit", "teardown": "Tear down",
         "plan": "Plan", "console": "Console", "cli": "AWS CLI",
-        "ecr": "Amazon ECR", "s3_config": "ecs.config in Amazon S3",
-        "cloudwatch_logs": "CloudWatch Logs",
         "ready": "Ready: {n} steps for role {role}.", "invalid": "Fix the form first:",
         "export": "Export",
     },
@@ -81,8 +81,6 @@ LABELS: dict[str, dict[str, str]] = {
         "method": "방법", "dry_run": "시험 실행(읽기 전용)", "lang": "언어",
         "apply": "적용", "audit": "감사", "teardown": "정리",
         "plan": "계획", "console": "콘솔", "cli": "AWS CLI",
-        "ecr": "Amazon ECR 권한", "s3_config": "Amazon S3 읽기 전용 액세스",
-        "cloudwatch_logs": "컨테이너 인스턴스 모니터링 권한",
         "ready": "준비됨: 역할 {role}의 {n}단계.", "invalid": "먼저 양식을 고치십시오:",
         "export": "내보내기",
     },
@@ -261,8 +259,8 @@ class RoleForm(widgets.VBox):
                      "dry_run", "lang"):
             getattr(self, f"w_{name}").description = labels[name]
         self.features_label.value = labels["features"]
-        for feature, w in self.w_features.items():
-            w.description = labels[feature]
+        for name, w in self.w_features.items():
+            w.description = find_feature(name).label(self.lang)  # its module names it
         external = self.w_instance_kind.value == "external"
         self.w_instance_profile_name.disabled = external
         self.w_trunking.disabled = external

@@ -6,7 +6,8 @@ sandbox, a ``Problem``'s rule). They are translated only when they are shown:
 ``Report`` (text and HTML), the form's views (findings, errata, tables, the
 identity) and the errors a notebook shows all call :func:`tr` with the
 language of the form. So a module that adds a message needs no change to be
-translated: add its English template and its Korean to :data:`KO`.
+translated: add its English template and its Korean to :data:`KO` (a feature's own
+phrases go in its module's ``korean``, ``ecsrole_lib/features/``).
 
 How a message is matched
     :data:`KO` maps English *templates* to Korean ones. ``{name}`` in a
@@ -38,6 +39,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+from .features import REGISTRY
 
 __all__ = ["CONSOLE_LABELS", "KO", "OUTCOMES", "tr", "untranslated", "word"]
 
@@ -112,9 +115,10 @@ KO: dict[str, str] = {
     "would run: {command}": "실행할 명령: {command}",
     "the instance profile already existed with the role; nothing to wait for":
         "인스턴스 프로파일이 역할과 함께 이미 있었으므로 기다릴 것이 없습니다",
-    "the role does not hold {policy}, which is where the ECR permissions come from; "
-    "image pulls from Amazon ECR fail":
-        "역할에 ECR 권한을 주는 {policy}이(가) 없으므로 Amazon ECR에서 이미지를 가져오지 못합니다",
+    "the role does not hold {policy}, which grants {what}; {symptom}":
+        "역할에 {what}을(를) 허용하는 {policy}이(가) 없으므로 {symptom}",
+    "the role does not hold {policy}, which grants {what}":
+        "역할에 {what}을(를) 허용하는 {policy}이(가) 없습니다",
     "IAM propagation: nothing to check after the fact": "IAM 전파: 나중에 확인할 것이 없습니다",
     "the ARN is looked up by name when needed": "ARN은 필요할 때 이름으로 찾습니다",
     "attached, but the spec does not name it: review whether the instances need it "
@@ -212,12 +216,14 @@ KO: dict[str, str] = {
     "role {role} existed before the guide, so its policies stay; use force=True to remove it anyway":
         f"역할 {{role}}은(는) 가이드 이전부터 있었으므로 정책을 그대로 둡니다. {_FORCE}",
     "detached from {role}": "{role}에서 분리했습니다",
-    "{policy} ({version}) already allows all four ECR actions on *, so nothing is added (erratum E6)":
-        "{policy}({version})이(가) 이미 네 가지 ECR 작업을 모두 *에 허용하므로 추가하는 것이 "
-        "없습니다(정오표 E6)",
+    "{policy} ({version}) already allows {what} on *, so nothing is added (erratum {erratum})":
+        "{policy}({version})이(가) 이미 {what}을(를) *에 허용하므로 추가하는 것이 "
+        "없습니다(정오표 {erratum})",
+    "{policy} ({version}) already allows {what} on *, so nothing is added":
+        "{policy}({version})이(가) 이미 {what}을(를) *에 허용하므로 추가하는 것이 없습니다",
     "{policy} ({version}) lacks {actions}; an inline policy {name} adds them":
         "{policy}({version})에 {actions}이(가) 없습니다. 인라인 정책 {name}이(가) 추가합니다",
-    "inline policy {name} grants the four ECR actions": "인라인 정책 {name}이(가) 네 가지 ECR 작업을 허용합니다",
+    "inline policy {name} grants {what}": "인라인 정책 {name}이(가) {what}을(를) 허용합니다",
     "inline policy {name} not there yet": "인라인 정책 {name}이(가) 아직 없습니다",
     "inline policy {name} grants what the spec says": "인라인 정책 {name}이(가) 사양대로 허용합니다",
     "inline policy {name} was changed": "인라인 정책 {name}이(가) 바뀌었습니다",
@@ -871,12 +877,19 @@ def _regex(template: str) -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _table() -> dict[str, str]:
+    """:data:`KO` and the Korean each feature module gives for its own phrases."""
+    return {**KO, **{en: ko for f in REGISTRY for en, ko in f.korean.items()}}
+
+
+@lru_cache(maxsize=1)
 def _templates() -> list[tuple[re.Pattern, str]]:
     # The template that spells out more of the text is tried first ("{key} was changed"
     # loses to "inline policy {name} was changed"; "{n} on {m}" would lose to anything).
-    items = sorted((t for t in KO if re.search(r"\{\w+\}", t)),
+    table = _table()
+    items = sorted((t for t in table if re.search(r"\{\w+\}", t)),
                    key=lambda t: len(re.sub(r"\{\w+\}", "", t)), reverse=True)
-    return [(_regex(t), KO[t]) for t in items]
+    return [(_regex(t), table[t]) for t in items]
 
 
 def _counts(text: str) -> str:
@@ -897,8 +910,8 @@ def _labels(text: str) -> str:
 
 def _one(text: str) -> str | None:
     """``text`` in Korean if one template matches all of it, else ``None``."""
-    if text in KO:
-        return _labels(KO[text])
+    if text in _table():
+        return _labels(_table()[text])
     for regex, korean in _templates():
         match = regex.fullmatch(text)
         if match:

@@ -47,22 +47,7 @@ from . import policies
 from .aws import Context, Read
 from .plan import Plan
 from .spec import RoleSpec
-from .steps import (
-    ACCOUNT,
-    AddRoleToInstanceProfile,
-    AttachPolicy,
-    CheckManagedPolicy,
-    CreateConfigBucket,
-    CreateInstanceProfile,
-    CreateLogsPolicy,
-    CreateRole,
-    EnableTrunking,
-    FindLogsPolicy,
-    InlinePolicy,
-    Step,
-    UploadEcsConfig,
-    owned,
-)
+from .steps import ACCOUNT, CreateRole, Step, owned
 
 __all__ = ["prefetch", "verify_ahead"]
 
@@ -72,8 +57,9 @@ ACTIONS = ("apply", "audit", "teardown")
 CHECKS = ("apply", "audit", "verify")
 
 
-def _has(steps: Iterable[Step], *kinds: type) -> list[Any]:
-    return [step.action for step in steps if isinstance(step.action, kinds)]
+def _has(steps: Iterable[Step], *reads: str) -> list[Any]:
+    """The actions whose checks read any of ``reads`` (see ``Action.touches``)."""
+    return [step.action for step in steps if step.action.touches & set(reads)]
 
 
 def _ok(answer: Any) -> bool:
@@ -90,31 +76,31 @@ def _unique(reads: list[Read]) -> list[Read]:
 def first_round(spec: RoleSpec, steps: Iterable[Step], action: str) -> list[Read]:
     """Reads that need nothing but the spec (the caller first, unless verifying)."""
     reads = [] if action == "verify" else [Read("sts", "get_caller_identity")]
-    if action != "verify" or _has(steps, CreateRole, AttachPolicy, InlinePolicy, EnableTrunking):
+    if action != "verify" or _has(steps, "role"):
         reads.append(Read("iam", "get_role", {"RoleName": spec.role_name}))
-    if _has(steps, CreateInstanceProfile, AddRoleToInstanceProfile):
+    if _has(steps, "instance_profile"):
         reads.append(Read("iam", "get_instance_profile",
                           {"InstanceProfileName": spec.instance_profile_name}))
     if action == "verify":
         # After the writes the role is there (this run made or fixed it): what depends on
         # it goes in the same round. Should IAM not show it yet, these answers go unused.
-        if _has(steps, AttachPolicy):
+        if _has(steps, "attached"):
             reads.append(Read("iam", "list_attached_role_policies", {"RoleName": spec.role_name},
                               "AttachedPolicies"))
-        if _has(steps, InlinePolicy):
+        if _has(steps, "inline"):
             reads.append(Read("iam", "list_role_policies", {"RoleName": spec.role_name},
                               "PolicyNames"))
     if action in CHECKS:
         # AWS managed policies: their ARNs hold the partition, known from the region
         # (a partition other than the credentials' is a conflict preflight reports).
-        for attach in _has(steps, AttachPolicy):
+        for attach in _has(steps, "policy"):
             if not attach.made_by_step and ACCOUNT not in attach.policy_arn:
                 reads.append(Read("iam", "get_policy", {"PolicyArn": attach.policy_arn}))
-        if _has(steps, CheckManagedPolicy):
+        if _has(steps, "container_policy"):
             reads.append(Read("iam", "get_policy", {"PolicyArn": _container_policy(spec.partition)}))
     if action == "apply" and spec.permissions_boundary:
         reads.append(Read("iam", "get_policy", {"PolicyArn": spec.permissions_boundary}))
-    if _has(steps, CreateConfigBucket, UploadEcsConfig):
+    if _has(steps, "bucket"):
         reads.append(Read("s3", "head_bucket", {"Bucket": spec.config_bucket}))
     return _unique(reads)
 
@@ -141,7 +127,7 @@ def _rounds(ctx: Context, spec: RoleSpec, steps: list[Step], action: str) -> Non
         # After the writes what they wrote is there: the reads that would wait for an
         # earlier answer go in the same round (should IAM not show it yet, they go unused).
         first += _with_account(ctx, spec, steps, action, True)
-        if _has(steps, CreateConfigBucket, UploadEcsConfig):
+        if _has(steps, "bucket"):
             first += _bucket(spec, steps) + _object_tags(spec, steps)
     answers = dict(zip((r.key for r in first), ctx.read_ahead(first)))
     if action != "verify":
@@ -170,7 +156,7 @@ def _rounds(ctx: Context, spec: RoleSpec, steps: list[Step], action: str) -> Non
                                "InstanceProfiles"))
     if action != "verify":  # verifying, the account is known: these went in round 1
         second += _with_account(ctx, spec, steps, action, role_found)
-    if checks and _has(steps, CheckManagedPolicy):
+    if checks and _has(steps, "container_policy"):
         second += _default_version(answer("iam", "get_policy",
                                           PolicyArn=_container_policy(ctx.partition)),
                                    _container_policy(ctx.partition))
@@ -183,7 +169,7 @@ def _rounds(ctx: Context, spec: RoleSpec, steps: list[Step], action: str) -> Non
     logs_found = False
     inline = answer("iam", "list_role_policies", RoleName=role)
     if checks:
-        for logs in _has(steps, CreateLogsPolicy):
+        for logs in _has(steps, "customer_policy"):
             found = answer("iam", "get_policy", PolicyArn=logs.arn(ctx))
             logs_found = logs_found or _ok(found)
             third += _default_version(found, logs.arn(ctx))
@@ -198,7 +184,7 @@ def _rounds(ctx: Context, spec: RoleSpec, steps: list[Step], action: str) -> Non
         third += _object_tags(spec, steps)
     # The page's list-policies step reads after the writes before it; ahead only when the
     # policy it looks for exists already (a converged run). A create would make it stale.
-    if action == "apply" and logs_found and _has(steps, FindLogsPolicy):
+    if action == "apply" and logs_found and _has(steps, "list_policies"):
         third.append(Read("iam", "list_policies", {"Scope": "Local"}, "Policies"))
     ctx.read_ahead(_unique(third))
 
@@ -207,13 +193,13 @@ def _bucket(spec: RoleSpec, steps: list[Step]) -> list[Read]:
     """The config bucket's tags and public access block, and the object, once it exists."""
     bucket = {"Bucket": spec.config_bucket}
     reads = [Read("s3", "get_bucket_tagging", bucket), Read("s3", "get_public_access_block", bucket)]
-    if _has(steps, UploadEcsConfig):
+    if _has(steps, "object"):
         reads.append(Read("s3", "get_object", dict(bucket, Key=spec.config_key)))
     return reads
 
 
 def _object_tags(spec: RoleSpec, steps: list[Step]) -> list[Read]:
-    if not _has(steps, UploadEcsConfig):
+    if not _has(steps, "object"):
         return []
     return [Read("s3", "get_object_tagging", {"Bucket": spec.config_bucket, "Key": spec.config_key})]
 
@@ -222,13 +208,13 @@ def _with_account(ctx: Context, spec: RoleSpec, steps: list[Step], action: str,
                   role_found: bool) -> list[Read]:
     """Reads whose parameters hold the account (customer managed policies, the principal)."""
     reads = []
-    if role_found and _has(steps, EnableTrunking):
+    if role_found and _has(steps, "account_setting"):
         reads.append(Read("ecs", "list_account_settings",
                           {"name": "awsvpcTrunking", "principalArn": CreateRole(spec).arn(ctx)}))
     if action in CHECKS:
-        for logs in _has(steps, CreateLogsPolicy):
+        for logs in _has(steps, "customer_policy"):
             reads.append(Read("iam", "get_policy", {"PolicyArn": logs.arn(ctx)}))
-        for attach in _has(steps, AttachPolicy):
+        for attach in _has(steps, "policy"):
             if not attach.made_by_step and ACCOUNT in attach.policy_arn:
                 reads.append(Read("iam", "get_policy", {"PolicyArn": attach.arn(ctx)}))
     return reads

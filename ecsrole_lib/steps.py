@@ -210,6 +210,12 @@ class Action:
     sandbox_limits: tuple[str, ...] = ()
     #: Inline policies this action checks and reports on itself, by name.
     inline_checked: tuple[str, ...] = ()
+    #: What its check reads, so those reads can be made ahead at once
+    #: (:mod:`ecsrole_lib.prefetch`): ``role``, ``instance_profile``, ``attached``,
+    #: ``inline``, ``policy`` (the one it attaches), ``customer_policy`` (the one it
+    #: creates), ``container_policy``, ``account_setting``, ``bucket``, ``object``,
+    #: ``list_policies``.
+    touches: frozenset[str] = frozenset()
 
     @property
     def settled_when_ok(self) -> bool:
@@ -264,6 +270,7 @@ _WRONG_PRINCIPALS = {
 class CreateRole(Action):
     render_as = "create_role"
     sandbox_limits = ("iam_names",)
+    touches = frozenset({"role"})
     spec: RoleSpec
 
     def arn(self, ctx) -> str:
@@ -401,6 +408,7 @@ class CreateRole(Action):
 @dataclass
 class CreateInstanceProfile(Action):
     render_as = "create_instance_profile"
+    touches = frozenset({"instance_profile"})
     spec: RoleSpec
 
     def arn(self, ctx) -> str:
@@ -449,6 +457,7 @@ class CreateInstanceProfile(Action):
 @dataclass
 class AddRoleToInstanceProfile(Action):
     render_as = "add_role_to_instance_profile"
+    touches = frozenset({"instance_profile"})
     spec: RoleSpec
 
     def arn(self, ctx) -> str:
@@ -548,6 +557,7 @@ class WaitInstanceProfile(Action):
 @dataclass
 class AttachPolicy(Action):
     render_as = "attach_policy"
+    touches = frozenset({"role", "attached", "policy"})
     spec: RoleSpec
     policy_arn: str  # as shown; the ARN used is made_by's when an earlier step makes the policy
     made_by_step: str = ""  # set when an earlier step of the plan creates the policy
@@ -598,6 +608,7 @@ class CheckManagedPolicy(Action):
     """
 
     render_as = "check_managed_policy"
+    touches = frozenset({"container_policy"})
     spec: RoleSpec
     actions: tuple[str, ...]
     inline_name: str
@@ -642,7 +653,7 @@ class CheckManagedPolicy(Action):
     def audit(self, ctx, found: Check) -> tuple[str, str]:
         if found.arn not in attached_policies(ctx, self.spec.role_name):
             return MISSING, (f"the role does not hold {policies.CONTAINER_INSTANCE_POLICY[1]}, "
-                             f"which is where {self.what} come from"
+                             f"which grants {self.what}"
                              + (f"; {self.symptom}" if self.symptom else ""))
         return found.state, found.reason
 
@@ -661,6 +672,7 @@ class CheckManagedPolicy(Action):
 @dataclass
 class InlinePolicy(Action):
     render_as = "inline_policy"
+    touches = frozenset({"role", "inline"})
     spec: RoleSpec
     policy_name: str
     document: dict
@@ -728,6 +740,7 @@ class InlinePolicy(Action):
 @dataclass
 class CreateConfigBucket(Action):
     render_as = "create_config_bucket"
+    touches = frozenset({"bucket"})
     spec: RoleSpec
 
     def arn(self, ctx) -> str:
@@ -834,6 +847,7 @@ _PRIVATE = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "Restric
 @dataclass
 class UploadEcsConfig(Action):
     render_as = "upload_ecs_config"
+    touches = frozenset({"bucket", "object"})
     spec: RoleSpec
     body: str  # the file's text, as the plan composes it from every feature
 
@@ -887,6 +901,7 @@ class UploadEcsConfig(Action):
 @dataclass
 class CreateLogsPolicy(Action):
     render_as = "create_logs_policy"
+    touches = frozenset({"customer_policy"})
     spec: RoleSpec
 
     def arn(self, ctx) -> str:
@@ -958,6 +973,7 @@ class FindLogsPolicy(Action):
     """The page's ``list-policies --scope Local --query`` (erratum E4)."""
 
     render_as = "find_logs_policy"
+    touches = frozenset({"list_policies"})
     spec: RoleSpec
     kind = "read"
 
@@ -989,6 +1005,7 @@ class FindLogsPolicy(Action):
 @dataclass
 class EnableTrunking(Action):
     render_as = "enable_trunking"
+    touches = frozenset({"role", "account_setting"})
     spec: RoleSpec
 
     def arn(self, ctx) -> str:

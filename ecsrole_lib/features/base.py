@@ -65,6 +65,9 @@ class Feature:
     labels: ClassVar[dict[str, str]] = {}
     #: What choosing it does, in English and Korean (the form's help and the guide's text).
     explanation: ClassVar[dict[str, str]] = {}
+    #: The Korean of this feature's own phrases in messages (English template -> Korean),
+    #: merged into :data:`ecsrole_lib.i18n.KO`.
+    korean: ClassVar[dict[str, str]] = {}
 
     def applies(self, spec: RoleSpec) -> bool:
         """Whether the spec uses this feature."""

@@ -28,6 +28,10 @@ class Ecr(Feature):
         "en": "Pull container images from Amazon ECR: the managed policy already allows it.",
         "ko": "Amazon ECR에서 컨테이너 이미지를 가져옵니다. 관리형 정책이 이미 허용합니다.",
     }
+    korean: ClassVar[dict[str, str]] = {
+        "the four ECR actions": "네 가지 ECR 작업",
+        "image pulls from Amazon ECR fail": "Amazon ECR에서 이미지를 가져오지 못합니다",
+    }
 
     def steps(self, facts: Facts) -> list[Step]:
         spec = facts.spec
