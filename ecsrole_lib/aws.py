@@ -17,7 +17,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +44,7 @@ from .errors import (
     translate,
     unreachable,
 )
+from .events import Progress, Waiting
 from .sandbox import SandboxSession, shared_sandbox_session
 
 __all__ = ["Read", "assumed", "connect", "is_sandbox", "keep_clients", "whoami"]
@@ -289,7 +290,7 @@ class Context:
     """
 
     def __init__(self, session: boto3.Session | None, region: str,
-                 progress: Callable[[str], None] | None = None,
+                 progress: Progress | None = None,
                  propagation_timeout: float = 20.0):
         self.session = session if session is not None else connect("sandbox", region)
         _share_models(self.session)
@@ -417,7 +418,7 @@ class Context:
                 if code in ok_codes:
                     raise
                 if code in _EVENTUAL_CODES and self.created and waited < self.propagation_timeout:
-                    self.progress(f"IAM has not caught up yet ({code}); retrying in {delay:.1f} s")
+                    self.progress(Waiting(code, delay))
                     time.sleep(delay)
                     waited += delay
                     delay = min(delay * 2, 4.0)
