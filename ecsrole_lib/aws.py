@@ -20,7 +20,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +47,7 @@ from .errors import (
     translate,
     unreachable,
 )
+from .events import Progress, Waiting
 from .sandbox import SandboxSession, shared_sandbox_session
 from .states import Made, Seen
 
@@ -293,7 +294,7 @@ class Context:
     """
 
     def __init__(self, session: boto3.Session | None, region: str,
-                 progress: Callable[[str], None] | None = None,
+                 progress: Progress | None = None,
                  propagation_timeout: float = 20.0):
         self.session = session if session is not None else connect("sandbox", region)
         _share_models(self.session)
@@ -437,7 +438,7 @@ class Context:
                 if code in ok_codes:
                     raise
                 if code in _EVENTUAL_CODES and self.created and waited < self.propagation_timeout:
-                    self.progress(f"IAM has not caught up yet ({code}); retrying in {delay:.1f} s")
+                    self.progress(Waiting(code, delay))
                     time.sleep(delay)
                     waited += delay
                     delay = min(delay * 2, 4.0)

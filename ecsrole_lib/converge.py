@@ -14,13 +14,13 @@ spec writes nothing.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 import boto3
 
 from . import policies
 from .aws import Context
 from .errors import ConflictError, Problem
+from .events import Progress, StepDone, StepStarted
 from .plan import Plan, plan
 from .prefetch import prefetch, verify_ahead
 from .report import Report
@@ -46,8 +46,6 @@ from .steps import (
 )
 
 __all__ = ["apply", "audit", "teardown"]
-
-Progress = Callable[[str], None]
 
 
 def _start(spec: RoleSpec, session: boto3.Session | None, action: str,
@@ -138,7 +136,10 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
     dry_run
         Read and report ``planned`` for each step that would write; write nothing.
     progress
-        Called with a line of text during long waits.
+        Called with each step's :class:`~ecsrole_lib.events.StepStarted` and
+        :class:`~ecsrole_lib.events.StepDone`, a :class:`~ecsrole_lib.events.Waiting`
+        while IAM catches up, and a line of text during other long waits;
+        ``str()`` of each is the line to show (``progress=print`` works).
     propagation_timeout
         Seconds to keep retrying IAM's ``NoSuchEntity`` right after a create.
 
@@ -163,17 +164,21 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
             first = next(c for c in step.setup + step.cli if not c.startswith("#"))
             reason = found.reason if outcome == UNCHANGED else f"would run: {first.splitlines()[0]}"
             report.add(step.id, title, outcome, found.arn or step.action.arn(ctx), reason)
+            ctx.progress(StepDone(step.id, report.rows[-1].outcome))
             continue
         not_needed = step.action.needed(ctx)
         if not_needed:
             report.add(step.id, title, UNCHANGED, step.action.arn(ctx), not_needed)
+            ctx.progress(StepDone(step.id, report.rows[-1].outcome))
             continue
         if found.state == OK and step.action.settled_when_ok:
             report.add(step.id, title, UNCHANGED, found.arn or step.action.arn(ctx), found.reason)
+            ctx.progress(StepDone(step.id, report.rows[-1].outcome))
             continue
-        ctx.progress(f"{step.id}: {title} ...")
+        ctx.progress(StepStarted(step.id, title))
         outcome, reason = step.action.do(ctx, found)
         report.add(step.id, title, outcome, step.action.arn(ctx), reason)
+        ctx.progress(StepDone(step.id, report.rows[-1].outcome))
     if not dry_run:
         _verify(ctx, spec, the_plan, report)
     if not dry_run and any(r.outcome in (CREATED, UPDATED) for r in report.rows):
@@ -375,10 +380,11 @@ def teardown(spec: RoleSpec, session: boto3.Session | None = None, force: bool =
     for row in remove_launched(ctx, spec, force):
         report.add(*row)
     for step in reversed(the_plan.steps):
-        ctx.progress(f"undo {step.id} ...")
+        ctx.progress(StepStarted(step.id, step.title(), undo=True))
         outcome, reason = step.action.undo(ctx, force)
         report.add(step.id, step.title(), outcome, step.action.arn(ctx) if outcome != SKIPPED else "",
                    reason)
+        ctx.progress(StepDone(step.id, outcome))
     kept = [r for r in report.rows if r.outcome == "kept"]
     if kept:
         report.note(f"{len(kept)} step(s) kept what the guide did not create (each says why).")

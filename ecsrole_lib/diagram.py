@@ -21,6 +21,7 @@ import html
 from dataclasses import dataclass, field
 
 from . import policies
+from .evidence import role_holdings
 from .plan import plan
 from .spec import RoleSpec
 
@@ -105,11 +106,9 @@ def _policy_label(arn: str) -> str:
 
 def role_picture(spec: RoleSpec, session) -> RolePicture:
     """Read the role of ``spec`` on ``session``'s target (read only) and picture it."""
-    iam = session.client("iam", region_name=spec.region)
-    account = session.client("sts", region_name=spec.region).get_caller_identity()["Account"]
-    try:
-        role = iam.get_role(RoleName=spec.role_name)["Role"]
-    except iam.exceptions.NoSuchEntityException:
+    held = role_holdings(spec, session)
+    account, role = held.account, held.role
+    if role is None:
         return RolePicture(spec, account, exists=False)
     expected = _expected_principal(spec)
     principals: list[Box] = []
@@ -122,19 +121,12 @@ def role_picture(spec: RoleSpec, session) -> RolePicture:
     if not any(b.label == expected for b in principals):
         principals.append(Box("principal", expected, "missing"))
     profiles: list[Box] = []
-    held = [p["InstanceProfileName"] for page in iam.get_paginator(
-        "list_instance_profiles_for_role").paginate(RoleName=spec.role_name)
-        for p in page["InstanceProfiles"]]
     if spec.instance_profile_name:
         profiles.append(Box("profile", spec.instance_profile_name,
-                            "ok" if spec.instance_profile_name in held else "missing"))
-    profiles += [Box("profile", name, "other", "not the spec's") for name in held
+                            "ok" if spec.instance_profile_name in held.profiles else "missing"))
+    profiles += [Box("profile", name, "other", "not the spec's") for name in held.profiles
                  if name != spec.instance_profile_name]
-    attached = [p["PolicyArn"] for page in iam.get_paginator(
-        "list_attached_role_policies").paginate(RoleName=spec.role_name)
-        for p in page["AttachedPolicies"]]
-    inline = [f"inline:{n}" for page in iam.get_paginator("list_role_policies").paginate(
-        RoleName=spec.role_name) for n in page["PolicyNames"]]
+    attached, inline = held.attached, [f"inline:{n}" for n in held.inline]
     wanted = _expected_policies(spec, account)
     boxes = [Box("policy", _policy_label(a), "ok" if a in attached + inline else "missing")
              for a in wanted]

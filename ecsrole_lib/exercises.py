@@ -17,15 +17,17 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from botocore.exceptions import ClientError
+
 from .agent import AgentConfig
-from .aws import is_sandbox
+from .aws import Context, is_sandbox
 from .converge import apply, teardown
 from .errors import EcsRoleError
-from .forms import Table
 from .launch import launch
 from .policies import CONTAINER_INSTANCE_POLICY, managed_policy_arn
 from .quiz import Question
 from .spec import OWNER_TAG, RoleSpec
+from .views import Table
 
 __all__ = ["EXERCISES", "EXERCISE_ROLE", "Exercise", "cleanup", "exercise"]
 
@@ -43,22 +45,26 @@ def _document(*statements: dict) -> str:
 
 @dataclass
 class _Context:
-    iam: object
+    ctx: Context
     account: str
     region: str
     spec: RoleSpec
 
+    def iam(self, operation: str, **params) -> dict:
+        """One IAM call of the break (through the guide's Context: counted, errors translated)."""
+        return self.ctx.call("iam", operation, "breaking the exercise role", **params)
+
 
 def _wrong_trust(c: _Context) -> list[tuple[str, str]]:
-    c.iam.update_assume_role_policy(RoleName=EXERCISE_ROLE, PolicyDocument=_document(
+    c.iam("update_assume_role_policy", RoleName=EXERCISE_ROLE, PolicyDocument=_document(
         {"Effect": "Allow", "Principal": {"Service": "ecs.amazonaws.com"},
          "Action": "sts:AssumeRole"}))
     return [("trust policy", "Principal: ecs.amazonaws.com (the service, not the instance)")]
 
 
 def _empty_profile(c: _Context) -> list[tuple[str, str]]:
-    c.iam.remove_role_from_instance_profile(InstanceProfileName=c.spec.instance_profile_name,
-                                            RoleName=EXERCISE_ROLE)
+    c.iam("remove_role_from_instance_profile", InstanceProfileName=c.spec.instance_profile_name,
+          RoleName=EXERCISE_ROLE)
     return [("instance profile", f"{c.spec.instance_profile_name} holds no role")]
 
 
@@ -71,10 +77,9 @@ _STALE = ["ec2:DescribeTags", "ecs:CreateCluster", "ecs:DeregisterContainerInsta
 
 
 def _stale_copy(c: _Context) -> list[tuple[str, str]]:
-    c.iam.detach_role_policy(RoleName=EXERCISE_ROLE, PolicyArn=_CONTAINER_POLICY)
-    c.iam.put_role_policy(RoleName=EXERCISE_ROLE, PolicyName="ecs-instance-copy-2023",
-                          PolicyDocument=_document({"Effect": "Allow", "Action": _STALE,
-                                                    "Resource": "*"}))
+    c.iam("detach_role_policy", RoleName=EXERCISE_ROLE, PolicyArn=_CONTAINER_POLICY)
+    c.iam("put_role_policy", RoleName=EXERCISE_ROLE, PolicyName="ecs-instance-copy-2023",
+          PolicyDocument=_document({"Effect": "Allow", "Action": _STALE, "Resource": "*"}))
     return [("managed policy", "AmazonEC2ContainerServiceforEC2Role detached"),
             ("inline policy ecs-instance-copy-2023", ("a copy of the managed policy from before "
              "2024: no ecs:TagResource")),
@@ -82,9 +87,9 @@ def _stale_copy(c: _Context) -> list[tuple[str, str]]:
 
 
 def _explicit_deny(c: _Context) -> list[tuple[str, str]]:
-    c.iam.put_role_policy(RoleName=EXERCISE_ROLE, PolicyName="guardrail",
-                          PolicyDocument=_document({"Sid": "NoEcsWrites", "Effect": "Deny",
-                                                    "Action": "ecs:Register*", "Resource": "*"}))
+    c.iam("put_role_policy", RoleName=EXERCISE_ROLE, PolicyName="guardrail",
+          PolicyDocument=_document({"Sid": "NoEcsWrites", "Effect": "Deny",
+                                    "Action": "ecs:Register*", "Resource": "*"}))
     return [("inline policy guardrail", ("Deny ecs:Register* on * (meant for people, attached "
              "to the instance role)"))]
 
@@ -92,48 +97,47 @@ def _explicit_deny(c: _Context) -> list[tuple[str, str]]:
 def _boundary(c: _Context) -> list[tuple[str, str]]:
     arn = f"arn:aws:iam::{c.account}:policy/{BOUNDARY_NAME}"
     try:
-        c.iam.get_policy(PolicyArn=arn)
-    except c.iam.exceptions.NoSuchEntityException:
-        c.iam.create_policy(PolicyName=BOUNDARY_NAME, Tags=[{"Key": OWNER_TAG[0],
-                                                             "Value": OWNER_TAG[1]}],
-                            PolicyDocument=_document({"Effect": "Allow", "Resource": "*",
-                                                      "Action": ["s3:*", "logs:*", "ecr:*"]}))
-    c.iam.put_role_permissions_boundary(RoleName=EXERCISE_ROLE, PermissionsBoundary=arn)
+        c.ctx.call("iam", "get_policy", ok_codes=("NoSuchEntity",), PolicyArn=arn)
+    except ClientError:
+        c.iam("create_policy", PolicyName=BOUNDARY_NAME,
+              Tags=[{"Key": OWNER_TAG[0], "Value": OWNER_TAG[1]}],
+              PolicyDocument=_document({"Effect": "Allow", "Resource": "*",
+                                        "Action": ["s3:*", "logs:*", "ecr:*"]}))
+    c.iam("put_role_permissions_boundary", RoleName=EXERCISE_ROLE, PermissionsBoundary=arn)
     return [("permissions boundary", f"{BOUNDARY_NAME}: allows s3:*, logs:*, ecr:*, no ecs:*")]
 
 
 def _scoped_poll(c: _Context) -> list[tuple[str, str]]:
     cluster = _CLUSTER.format(region=c.region, account=c.account)
-    c.iam.detach_role_policy(RoleName=EXERCISE_ROLE, PolicyArn=_CONTAINER_POLICY)
-    c.iam.put_role_policy(RoleName=EXERCISE_ROLE, PolicyName="ecs-agent-scoped",
-                          PolicyDocument=_document(
-                              {"Effect": "Allow", "Resource": cluster,
-                               "Action": ["ecs:RegisterContainerInstance", "ecs:Submit*"]},
-                              {"Effect": "Allow", "Action": "ecs:DiscoverPollEndpoint",
-                               "Resource": "*"},
-                              {"Effect": "Allow", "Resource": "*", "Action": [
-                                  "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
-                                  "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage",
-                                  "logs:CreateLogStream", "logs:PutLogEvents"]},
-                              {"Effect": "Allow", "Resource": "*",
-                               "Action": ["ecs:Poll", "ecs:StartTelemetrySession"],
-                               "Condition": {"ArnEquals": {"ecs:cluster": cluster}}}))
+    c.iam("detach_role_policy", RoleName=EXERCISE_ROLE, PolicyArn=_CONTAINER_POLICY)
+    c.iam("put_role_policy", RoleName=EXERCISE_ROLE, PolicyName="ecs-agent-scoped",
+          PolicyDocument=_document(
+              {"Effect": "Allow", "Resource": cluster,
+               "Action": ["ecs:RegisterContainerInstance", "ecs:Submit*"]},
+              {"Effect": "Allow", "Action": "ecs:DiscoverPollEndpoint", "Resource": "*"},
+              {"Effect": "Allow", "Resource": "*", "Action": [
+                  "ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
+                  "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage",
+                  "logs:CreateLogStream", "logs:PutLogEvents"]},
+              {"Effect": "Allow", "Resource": "*",
+               "Action": ["ecs:Poll", "ecs:StartTelemetrySession"],
+               "Condition": {"ArnEquals": {"ecs:cluster": cluster}}}))
     return [("managed policy", "AmazonEC2ContainerServiceforEC2Role detached"),
             ("inline policy ecs-agent-scoped", "ecs:Poll only with ecs:cluster = the cluster")]
 
 
 def _config_unreadable(c: _Context) -> list[tuple[str, str]]:
-    c.iam.put_role_policy(RoleName=EXERCISE_ROLE, PolicyName="ecs-config-read",
-                          PolicyDocument=_document({
-                              "Effect": "Allow", "Action": "s3:GetObject",
-                              "Resource": f"arn:aws:s3:::{EXERCISE_BUCKET}/ecs-old.config"}))
+    c.iam("put_role_policy", RoleName=EXERCISE_ROLE, PolicyName="ecs-config-read",
+          PolicyDocument=_document({
+              "Effect": "Allow", "Action": "s3:GetObject",
+              "Resource": f"arn:aws:s3:::{EXERCISE_BUCKET}/ecs-old.config"}))
     return [("inline policy ecs-config-read", ("s3:GetObject on ecs-old.config, while the user "
              "data copies ecs.config"))]
 
 
 def _delete_inline(name: str) -> Callable[[_Context], list[str]]:
     def fix(c: _Context) -> list[str]:
-        c.iam.delete_role_policy(RoleName=EXERCISE_ROLE, PolicyName=name)
+        c.iam("delete_role_policy", RoleName=EXERCISE_ROLE, PolicyName=name)
         return [f"aws iam delete-role-policy --role-name {EXERCISE_ROLE} --policy-name {name}"]
     return fix
 
@@ -168,8 +172,9 @@ class Exercise:
                         config_bucket=EXERCISE_BUCKET if "s3_config" in self.features else None)
 
     def _context(self, session, region: str) -> _Context:
-        account = session.client("sts").get_caller_identity()["Account"]
-        return _Context(session.client("iam"), account, region, self.spec(region))
+        ctx = Context(session, region)
+        account = ctx.call("sts", "get_caller_identity", "identifying the caller")["Account"]
+        return _Context(ctx, account, region, self.spec(region))
 
     def break_it(self, session, region: str = "us-east-1") -> Table:
         """Make the role right (apply), then break it as described; sandbox only."""
@@ -194,9 +199,9 @@ class Exercise:
         else:
             message, joined, stopped = "every call allowed", True, ""
         cluster = (report.cluster if report is not None and report.cluster else "default")
-        listed = session.client("ecs").list_container_instances(cluster=cluster)
-        shown = report is not None and report.container_instance_arn in listed[
-            "containerInstanceArns"]
+        listed = Context(session, region).pages("ecs", "list_container_instances",
+                                                "containerInstanceArns", cluster=cluster)
+        shown = report is not None and report.container_instance_arn in listed
         return Table("What the user sees", ("where", "what"), [
             ("aws ecs list-container-instances",
              f"the new instance is {'' if joined and shown else 'not '}in cluster {cluster}"),
@@ -305,21 +310,24 @@ def cleanup(session, region: str = "us-east-1") -> Table:
                      ("step", "outcome"), [])
     spec = RoleSpec(role_name=EXERCISE_ROLE, features=["s3_config"], least_privilege=True,
                     config_bucket=EXERCISE_BUCKET, region=region)
-    iam = session.client("iam")
+    ctx = Context(session, region)
+    gone = ("NoSuchEntity",)
     try:
-        iam.delete_role_permissions_boundary(RoleName=EXERCISE_ROLE)
+        ctx.call("iam", "delete_role_permissions_boundary", ok_codes=gone, RoleName=EXERCISE_ROLE)
         # The exercises wrote these inline policies, not apply: teardown would keep them.
-        for name in iam.list_role_policies(RoleName=EXERCISE_ROLE)["PolicyNames"]:
-            iam.delete_role_policy(RoleName=EXERCISE_ROLE, PolicyName=name)
-    except iam.exceptions.NoSuchEntityException:
+        for name in ctx.call("iam", "list_role_policies", ok_codes=gone,
+                             RoleName=EXERCISE_ROLE)["PolicyNames"]:
+            ctx.call("iam", "delete_role_policy", ok_codes=gone, RoleName=EXERCISE_ROLE,
+                     PolicyName=name)
+    except ClientError:
         pass
     report = teardown(spec, session, force=True)
     rows = [(r.step, r.outcome) for r in report.rows if r.outcome != "skipped"]
-    account = session.client("sts").get_caller_identity()["Account"]
+    account = ctx.call("sts", "get_caller_identity", "identifying the caller")["Account"]
     arn = f"arn:aws:iam::{account}:policy/{BOUNDARY_NAME}"
     try:
-        iam.delete_policy(PolicyArn=arn)
+        ctx.call("iam", "delete_policy", ok_codes=gone, PolicyArn=arn)
         rows.append(("delete boundary policy", "removed"))
-    except iam.exceptions.NoSuchEntityException:
+    except ClientError:
         pass
     return Table(f"The exercise role {EXERCISE_ROLE}, cleaned up", ("step", "outcome"), rows)

@@ -29,10 +29,11 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
-from .aws import is_sandbox
+from .aws import Context, is_sandbox
 from .converge import apply
-from .forms import Table
+from .errors import AwsError
 from .spec import OWNER_TAG, RoleSpec
+from .views import Table
 
 __all__ = [
     "ANYWHERE_ROLE",
@@ -60,6 +61,9 @@ TRUNKING_ROLE = "ecsInstanceRoleTrunking"
 #: The deliberately broken role notebook 05 builds on the sandbox to show findings.
 DEMO_ROLE = "ecsAuditDemoRole"
 _DEMO_EXTRA_POLICY = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+#: HeadBucket's answers for a bucket that is not there, or not the caller's (no body: the
+#: code is the HTTP status).
+_ANY_BUCKET_ERROR = ("404", "NoSuchBucket", "403", "AccessDenied")
 
 
 class _ShownAsTable:
@@ -168,17 +172,20 @@ def broken_demo(session, region: str = "us-east-1", dry_run: bool = False) -> Br
     spec = demo_spec(region)
     if not is_sandbox(session) or dry_run:
         return BrokenDemo(spec, False)
-    iam = session.client("iam", region_name=region)
+    ctx = Context(session, region)
     trust = {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"Service": "ecs.amazonaws.com"},
         "Action": "sts:AssumeRole"}]}
     try:
-        iam.get_role(RoleName=spec.role_name)
-        iam.update_assume_role_policy(RoleName=spec.role_name, PolicyDocument=json.dumps(trust))
-    except iam.exceptions.NoSuchEntityException:
-        iam.create_role(RoleName=spec.role_name, AssumeRolePolicyDocument=json.dumps(trust),
-                        Tags=[{"Key": OWNER_TAG[0], "Value": OWNER_TAG[1]}])
-    iam.attach_role_policy(RoleName=spec.role_name, PolicyArn=_DEMO_EXTRA_POLICY)
+        ctx.call("iam", "get_role", ok_codes=("NoSuchEntity",), RoleName=spec.role_name)
+        ctx.call("iam", "update_assume_role_policy", "breaking the demo role's trust",
+                 RoleName=spec.role_name, PolicyDocument=json.dumps(trust))
+    except ClientError:
+        ctx.call("iam", "create_role", "creating the demo role", RoleName=spec.role_name,
+                 AssumeRolePolicyDocument=json.dumps(trust),
+                 Tags=[{"Key": OWNER_TAG[0], "Value": OWNER_TAG[1]}])
+    ctx.call("iam", "attach_role_policy", "attaching the demo role's extra policy",
+             RoleName=spec.role_name, PolicyArn=_DEMO_EXTRA_POLICY)
     return BrokenDemo(spec, True, [
         ("trust principal", "ecs.amazonaws.com",
          "Amazon ECS is the service; Amazon EC2 (ec2.amazonaws.com) assumes the role for the instance"),
@@ -214,91 +221,91 @@ def _owned(tags: list[dict]) -> bool:
 def leftovers(session, roles: GuideRoles | None = None, region: str = "us-east-1") -> Leftovers:
     """What is left (read only). On the sandbox: everything there is. On AWS: the guide's
     roles, instance profiles, CloudWatch Logs policies, buckets and trunking settings, by name."""
-    iam = session.client("iam", region_name=region)
-    s3 = session.client("s3", region_name=region)
-    ecs = session.client("ecs", region_name=region)
+    ctx = Context(session, region)
     rows: list[tuple[str, str, str]] = []
 
     def why(tags: list[dict]) -> str:
         return "made by the guide (tagged)" if _owned(tags) else "not made by the guide: kept"
 
     if is_sandbox(session):
-        for role in [r for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"]]:
-            rows.append(("role", role["RoleName"],
-                         why(iam.list_role_tags(RoleName=role["RoleName"])["Tags"])))
-        for profile in [p for page in iam.get_paginator("list_instance_profiles").paginate()
-                        for p in page["InstanceProfiles"]]:
+        for role in ctx.pages("iam", "list_roles", "Roles"):
+            rows.append(("role", role["RoleName"], why(ctx.call(
+                "iam", "list_role_tags", "reading a role's tags", RoleName=role["RoleName"])["Tags"])))
+        for profile in ctx.pages("iam", "list_instance_profiles", "InstanceProfiles"):
             rows.append(("instance profile", profile["InstanceProfileName"],
                          why(profile.get("Tags", []))))
-        for policy in [p for page in iam.get_paginator("list_policies").paginate(Scope="Local")
-                       for p in page["Policies"]]:
-            rows.append(("policy", policy["PolicyName"], why(
-                iam.list_policy_tags(PolicyArn=policy["Arn"])["Tags"])))
-        for bucket in s3.list_buckets().get("Buckets", []):
+        for policy in ctx.pages("iam", "list_policies", "Policies", Scope="Local"):
+            rows.append(("policy", policy["PolicyName"], why(ctx.call(
+                "iam", "list_policy_tags", "reading a policy's tags", PolicyArn=policy["Arn"])["Tags"])))
+        for bucket in ctx.call("s3", "list_buckets", "listing the buckets").get("Buckets", []):
             rows.append(("bucket", bucket["Name"], "a bucket"))
-        for setting in ecs.list_account_settings(name="awsvpcTrunking")["settings"]:
+        for setting in ctx.call("ecs", "list_account_settings", "reading awsvpcTrunking",
+                                name="awsvpcTrunking")["settings"]:
             if setting.get("value") == "enabled":
                 rows.append(("ECS account setting", "awsvpcTrunking=enabled",
                              setting.get("principalArn", "the account")))
-        rows += _launched(session, region, owned_only=False)
+        rows += _launched(ctx, owned_only=False)
         return Leftovers("the sandbox", rows)
-    account = session.client("sts", region_name=region).get_caller_identity()
+    account = ctx.call("sts", "get_caller_identity", "identifying the caller")
     partition = account["Arn"].split(":")[1]
     specs = list(roles or []) + [demo_spec(region)]
     for spec in specs:
         try:
-            role = iam.get_role(RoleName=spec.role_name)["Role"]
+            role = ctx.call("iam", "get_role", ok_codes=("NoSuchEntity",),
+                            RoleName=spec.role_name)["Role"]
             rows.append(("role", spec.role_name, why(role.get("Tags", []))))
-        except iam.exceptions.NoSuchEntityException:
+        except ClientError:
             pass
         if spec.instance_profile_name:
             try:
-                profile = iam.get_instance_profile(
-                    InstanceProfileName=spec.instance_profile_name)["InstanceProfile"]
+                profile = ctx.call("iam", "get_instance_profile", ok_codes=("NoSuchEntity",),
+                                   InstanceProfileName=spec.instance_profile_name)["InstanceProfile"]
                 rows.append(("instance profile", spec.instance_profile_name,
                              why(profile.get("Tags", []))))
-            except iam.exceptions.NoSuchEntityException:
+            except ClientError:
                 pass
         if "cloudwatch_logs" in spec.features:
             arn = f"arn:{partition}:iam::{account['Account']}:policy{spec.path}{spec.log_policy_name}"
             try:
-                iam.get_policy(PolicyArn=arn)
-                rows.append(("policy", spec.log_policy_name,
-                             why(iam.list_policy_tags(PolicyArn=arn)["Tags"])))
-            except iam.exceptions.NoSuchEntityException:
+                ctx.call("iam", "get_policy", ok_codes=("NoSuchEntity",), PolicyArn=arn)
+                rows.append(("policy", spec.log_policy_name, why(ctx.call(
+                    "iam", "list_policy_tags", "reading the policy's tags", PolicyArn=arn)["Tags"])))
+            except ClientError:
                 pass
         if "s3_config" in spec.features and spec.config_bucket:
             try:
-                s3.head_bucket(Bucket=spec.config_bucket)
+                ctx.call("s3", "head_bucket", ok_codes=_ANY_BUCKET_ERROR, Bucket=spec.config_bucket)
                 rows.append(("bucket", spec.config_bucket, "the config bucket"))
-            except s3.exceptions.ClientError:
+            except ClientError:
                 pass
         if spec.trunking:
             arn = f"arn:{partition}:iam::{account['Account']}:role{spec.path}{spec.role_name}"
-            settings = ecs.list_account_settings(name="awsvpcTrunking", principalArn=arn)["settings"]
+            settings = ctx.call("ecs", "list_account_settings", "reading awsvpcTrunking",
+                                name="awsvpcTrunking", principalArn=arn)["settings"]
             if any(s.get("value") == "enabled" and s.get("principalArn") == arn for s in settings):
                 rows.append(("ECS account setting", "awsvpcTrunking=enabled", arn))
     try:
-        rows += _launched(session, region, owned_only=True)
-    except ClientError as err:  # a caller without EC2 or ECS reads: say so, keep going
-        rows.append(("EC2 instances", "not read", err.response.get("Error", {}).get("Code", "")))
+        rows += _launched(ctx, owned_only=True)
+    except AwsError as err:  # a caller without EC2 or ECS reads: say so, keep going
+        if not isinstance(err.__cause__, ClientError):  # no answer at all: not a refusal
+            raise
+        rows.append(("EC2 instances", "not read", err.code))
     return Leftovers("AWS", sorted(set(rows)))
 
 
-def _launched(session, region: str, owned_only: bool) -> list[tuple[str, str, str]]:
+def _launched(ctx: Context, owned_only: bool) -> list[tuple[str, str, str]]:
     """Instances not terminated and active clusters (what 06's launch makes)."""
-    ec2 = session.client("ec2", region_name=region)
-    ecs = session.client("ecs", region_name=region)
     filters = [{"Name": "instance-state-name", "Values": ["pending", "running", "stopping",
                                                           "stopped"]}]
     if owned_only:
         filters.append({"Name": f"tag:{OWNER_TAG[0]}", "Values": [OWNER_TAG[1]]})
     rows = [("EC2 instance", i["InstanceId"], "launched by the guide (tagged)"
              if _owned(i.get("Tags", [])) else "not launched by the guide: kept")
-            for page in ec2.get_paginator("describe_instances").paginate(Filters=filters)
-            for r in page["Reservations"] for i in r["Instances"]]
-    arns = ecs.list_clusters()["clusterArns"]
-    for cluster in ecs.describe_clusters(clusters=arns, include=["TAGS"])["clusters"] if arns else []:
+            for r in ctx.pages("ec2", "describe_instances", "Reservations", Filters=filters)
+            for i in r["Instances"]]
+    arns = ctx.pages("ecs", "list_clusters", "clusterArns")
+    for cluster in ctx.call("ecs", "describe_clusters", "reading the clusters", clusters=arns,
+                            include=["TAGS"])["clusters"] if arns else []:
         tags = [{"Key": t["key"], "Value": t["value"]} for t in cluster.get("tags", [])]
         if cluster["status"] == "ACTIVE" and (_owned(tags) or not owned_only):
             rows.append(("ECS cluster", cluster["clusterName"], _why_cluster(tags)))

@@ -40,6 +40,7 @@ from pathlib import Path
 import pytest
 
 from ecsrole_lib import RoleSpec, SandboxSession, plan
+from ecsrole_lib.features import feature
 from ecsrole_lib.forms import LABELS
 
 EN = LABELS["en"]  # the form's own words, so a rewording does not break the test
@@ -325,8 +326,8 @@ def test_make_app_serves_the_guide_for_a_full_setup_and_a_cleanup(browser, app, 
         assert page.get_by_role("heading", name="The Amazon ECS container instance role").count()
 
         _field(form, EN["role_name"]).fill(name)
-        for feature in full.features:
-            _checkbox(form, EN[feature]).check()
+        for chosen in full.features:
+            _checkbox(form, feature(chosen).label("en")).check()
         _field(form, EN["config_bucket"]).fill(bucket)
         _checkbox(form, EN["trunking"]).check()
         _field(form, EN["cluster_name"]).press("Tab")

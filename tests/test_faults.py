@@ -377,7 +377,7 @@ def test_propagation_delay_within_the_bound_is_waited_out(endpoint, faults):
     injector = faults(fresh(endpoint))
     injector.not_yet_visible(k=1)
     lines: list[str] = []
-    report = apply(spec, injector.session, propagation_timeout=10, progress=lines.append)
+    report = apply(spec, injector.session, propagation_timeout=10, progress=lambda e: lines.append(str(e)))
     assert injector.injected["no_such_entity"] >= 3, injector.injected
     assert any("IAM has not caught up" in line for line in lines), lines
     assert report.outcomes["add_role_to_instance_profile"] == "created"

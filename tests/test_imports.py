@@ -30,6 +30,7 @@ def _loaded(statement: str) -> list[str]:
     "import ecsrole_lib",
     "from ecsrole_lib import RoleSpec, apply, audit, teardown, plan, connect, survey",
     "import ecsrole_lib.forms",  # a notebook's form: widgets yes, no exports, no moto
+    "import ecsrole_lib.views, ecsrole_lib.evidence",  # what a notebook shows: no widgets
 ])
 def test_nothing_heavy_is_loaded_until_used(statement):
     heavy = _loaded(statement)

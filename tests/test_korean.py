@@ -21,8 +21,12 @@ from page import PAGE_TRUST_POLICY
 from ecsrole_lib import RoleSpec, apply, audit, teardown
 from ecsrole_lib.errata import errata
 from ecsrole_lib.errors import ConflictError, Problem, ValidationError
-from ecsrole_lib.forms import (
-    RoleForm,
+from ecsrole_lib.forms import RoleForm
+from ecsrole_lib.guide import broken_demo, ensure_on_sandbox, guide_roles, leftovers
+from ecsrole_lib.i18n import CONSOLE_LABELS, KO, PAGE, tr, untranslated
+from ecsrole_lib.plan import plan
+from ecsrole_lib.report import Report
+from ecsrole_lib.views import (
     StepView,
     erratum,
     explain,
@@ -32,10 +36,6 @@ from ecsrole_lib.forms import (
     sandbox_limits,
     trunking_settings,
 )
-from ecsrole_lib.guide import broken_demo, ensure_on_sandbox, guide_roles, leftovers
-from ecsrole_lib.i18n import CONSOLE_LABELS, KO, PAGE, tr, untranslated
-from ecsrole_lib.plan import plan
-from ecsrole_lib.report import Report
 
 PAGE_FILE = Path("/work/shared/reference/container-instance-role.ko.txt")
 HANGUL = re.compile("[\uac00-\ud7a3]")

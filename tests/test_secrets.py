@@ -97,7 +97,7 @@ def test_reports_plans_sessions_and_errors_hold_no_credentials(fake_keys, faults
                 lambda: teardown(SPEC, session, progress=lines.append)):
         report = run()
         seen += [str(report), report._repr_html_(), report.summary(), repr(report)]
-    seen += lines
+    seen += [str(line) for line in lines]  # progress events, as a person reads them
 
     errors: list[BaseException] = []
     # A conflict: a role of that name made by someone else, trusting another service.

@@ -22,7 +22,7 @@ a guarded bash script; ``rollout_commands(spec, ...)`` is the StackSets recipe.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -179,7 +179,10 @@ class Placement:
     does it without a resource) or ``follow-up`` (the follow-up script does it);
     ``where`` names the resource or says why. ``resource``: the logical id whose
     ``Metadata`` lists the step. ``managed`` and ``inline``: what it adds to the
-    role's ``ManagedPolicyArns`` and ``Policies``.
+    role's ``ManagedPolicyArns`` and ``Policies``. ``body``: the resource it makes
+    (the role's is assembled from every step's ``managed`` and ``inline``);
+    ``parameters`` and ``outputs``: the stack's, for that resource; ``cannot``:
+    what CloudFormation cannot express of the step (the follow-up does it).
     """
 
     kind: str
@@ -187,10 +190,20 @@ class Placement:
     resource: str | None = None
     managed: Any = None
     inline: dict[str, Any] | None = None
+    body: dict[str, Any] | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    cannot: str = ""
 
 
 def _made(resource: str, **role_parts: Any) -> Placement:
     return Placement("resource", RESOURCES[resource], RESOURCES[resource], **role_parts)
+
+
+def _name_parameter(name: str, default: str, max_length: int, description: str) -> dict[str, Any]:
+    return {name: {"Type": "String", "Default": default, "MinLength": 1,
+                   "MaxLength": max_length, "AllowedPattern": _IAM_NAME_PATTERN,
+                   "Description": description}}
 
 
 class CloudFormationPlacement(Renderer):
@@ -200,7 +213,14 @@ class CloudFormationPlacement(Renderer):
         self.spec = spec
 
     def create_role(self, step: Step) -> Placement:
-        return _made("role")
+        role = RESOURCES["role"]
+        return Placement(
+            "resource", role, role,
+            parameters=_name_parameter("RoleName", self.spec.role_name, 64,
+                                       "The container instance role (console step 8: Role name)."),
+            outputs={"RoleArn": {"Description": "The container instance role",
+                                 "Value": GetAtt(role, "Arn")},
+                     "RoleName": {"Description": "Its name", "Value": Ref(role)}})
 
     def attach_policy(self, step: Step) -> Placement:
         action = step.action
@@ -221,31 +241,85 @@ class CloudFormationPlacement(Renderer):
                          f"ManagedPolicyArns) {step.action.covered}", RESOURCES["role"])
 
     def create_instance_profile(self, step: Step) -> Placement:
-        return _made("instance_profile")
+        profile = RESOURCES["instance_profile"]
+        return Placement(
+            "resource", profile, profile,
+            body={"Type": "AWS::IAM::InstanceProfile",
+                  "Properties": {"InstanceProfileName": Ref("InstanceProfileName"),
+                                 "Path": _text(self.spec.path),
+                                 "Roles": [Ref(RESOURCES["role"])]}},
+            parameters=_name_parameter(
+                "InstanceProfileName", self.spec.instance_profile_name, 128,
+                "The instance profile that hands the role to Amazon EC2 (CLI step 3)."),
+            outputs={"InstanceProfileArn": {
+                         "Description": "The instance profile to launch container instances with",
+                         "Value": GetAtt(profile, "Arn")},
+                     "InstanceProfileName": {"Description": "Its name", "Value": Ref(profile)}},
+            cannot="tags on the instance profile (aws iam tag-instance-profile)")
 
-    add_role_to_instance_profile = create_instance_profile
+    def add_role_to_instance_profile(self, step: Step) -> Placement:
+        return _made("instance_profile")
 
     def wait_instance_profile(self, step: Step) -> Placement:
         return Placement("covered", "CloudFormation waits until the instance profile exists "
                          "before CREATE_COMPLETE", RESOURCES["instance_profile"])
 
     def create_logs_policy(self, step: Step) -> Placement:
-        return _made("logs_policy")
+        spec, logs = self.spec, RESOURCES["logs_policy"]
+        document = policies.logs_policy(spec.least_privilege, _PARTITION, _REGION, _ACCOUNT)
+        return Placement(
+            "resource", logs, logs,
+            body={"Type": "AWS::IAM::ManagedPolicy",
+                  "Properties": {"ManagedPolicyName": Ref("LogsPolicyName"),
+                                 "Path": _text(spec.path), "PolicyDocument": _value(document)}},
+            parameters=_name_parameter(
+                "LogsPolicyName", spec.log_policy_name, 128,
+                "The customer managed CloudWatch Logs policy (CLI step 2: create-policy "
+                "--policy-name)."),
+            outputs={"LogsPolicyArn": {"Description": "The CloudWatch Logs policy (the ARN the "
+                                                      "page looks up in CLI step 3)",
+                                       "Value": Ref(logs)}},
+            cannot="tags on the logs policy (aws iam tag-policy)")
 
     def find_logs_policy(self, step: Step) -> Placement:
         return Placement("covered", f"!Ref {RESOURCES['logs_policy']} is the policy's ARN; no "
                          "lookup by name (erratum E4)", RESOURCES["logs_policy"])
 
     def create_config_bucket(self, step: Step) -> Placement:
-        return _made("bucket")
+        spec, bucket = self.spec, RESOURCES["bucket"]
+        return Placement(
+            "resource", bucket, bucket,
+            body={"Type": "AWS::S3::Bucket",
+                  # It will hold ecs.config, and CloudFormation cannot delete a bucket with objects.
+                  "DeletionPolicy": "Retain",
+                  "UpdateReplacePolicy": "Retain",
+                  "Properties": {
+                      "BucketName": Ref("ConfigBucketName"),
+                      "PublicAccessBlockConfiguration": {
+                          "BlockPublicAcls": True, "IgnorePublicAcls": True,
+                          "BlockPublicPolicy": True, "RestrictPublicBuckets": True},
+                      "Tags": _tags(spec)}},
+            parameters={"ConfigBucketName": {
+                "Type": "String", "Default": spec.config_bucket, "MinLength": 3, "MaxLength": 63,
+                "AllowedPattern": _BUCKET_PATTERN,
+                "Description": "The private bucket for ecs.config. Bucket names are global: with "
+                               "StackSets, override it for each account."}},
+            outputs={"ConfigBucketName": {"Description": "The private bucket for ecs.config",
+                                          "Value": Ref(bucket)},
+                     "ConfigBucketArn": {"Description": "Its ARN", "Value": GetAtt(bucket, "Arn")}})
 
     def upload_ecs_config(self, step: Step) -> Placement:
+        # Not the key itself: the template's Description cannot carry a value exactly.
         return Placement("follow-up", "CloudFormation creates no S3 objects: upload ecs.config "
-                         "after the stack (cloudformation_follow_up)")
+                         "after the stack (cloudformation_follow_up)",
+                         cannot="uploading ecs.config to the bucket under the spec's config_key "
+                                "(aws s3api put-object)")
 
     def enable_trunking(self, step: Step) -> Placement:
         return Placement("follow-up", "no resource type sets an ECS account setting for one "
-                         "principal: aws ecs put-account-setting after the stack")
+                         "principal: aws ecs put-account-setting after the stack",
+                         cannot="awsvpcTrunking for the role's principal (aws ecs "
+                                "put-account-setting)")
 
     def show_activation(self, step: Step) -> Placement:
         return Placement("follow-up", "next step, shown, not run: an activation registers one "
@@ -277,28 +351,17 @@ def _tags(spec: RoleSpec) -> list[dict[str, str]]:
         {"Key": OWNER_TAG[0], "Value": OWNER_TAG[1]}]
 
 
-def _not_expressible(spec: RoleSpec) -> list[str]:
-    items = []
-    if spec.trunking:
-        items.append("awsvpcTrunking for the role's principal (aws ecs put-account-setting)")
-    if "s3_config" in spec.features:
-        # Not the key itself: the template's Description cannot carry a value exactly.
-        items.append("uploading ecs.config to the bucket under the spec's config_key "
-                     "(aws s3api put-object)")
-    if spec.instance_kind == "ec2":
-        items.append("tags on the instance profile (aws iam tag-instance-profile)")
-    if "cloudwatch_logs" in spec.features:
-        items.append("tags on the logs policy (aws iam tag-policy)")
-    return items
+def _not_expressible(placed: list[tuple[Step, Placement]]) -> list[str]:
+    return [where.cannot for _, where in placed if where.cannot]
 
 
-def _description(spec: RoleSpec) -> str:
+def _description(spec: RoleSpec, placed: list[tuple[Step, Placement]]) -> str:
     features = ", ".join(spec.features) or "no extra features"
     text = (f"Amazon ECS container instance IAM role {spec.role_name} ({spec.instance_kind}; "
             f"{features}{'; least privilege' if spec.least_privilege else ''}), as the AWS "
             "documentation creates it; made by ecsrole-guide from its plan. IAM is global: deploy "
             "one stack per account (StackSets: one Region per account).")
-    missing = _not_expressible(spec)
+    missing = _not_expressible(placed)
     if missing:
         text += (" Not expressible in CloudFormation, done by the follow-up commands in "
                  f"Metadata: {'; '.join(missing)}.")
@@ -307,36 +370,17 @@ def _description(spec: RoleSpec) -> str:
     return text
 
 
-def _parameters(spec: RoleSpec) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "RoleName": {
-            "Type": "String", "Default": spec.role_name, "MinLength": 1, "MaxLength": 64,
-            "AllowedPattern": _IAM_NAME_PATTERN,
-            "Description": "The container instance role (console step 8: Role name)."},
-    }
-    if spec.instance_kind == "ec2":
-        params["InstanceProfileName"] = {
-            "Type": "String", "Default": spec.instance_profile_name, "MinLength": 1,
-            "MaxLength": 128, "AllowedPattern": _IAM_NAME_PATTERN,
-            "Description": "The instance profile that hands the role to Amazon EC2 (CLI step 3)."}
-    if "cloudwatch_logs" in spec.features:
-        params["LogsPolicyName"] = {
-            "Type": "String", "Default": spec.log_policy_name, "MinLength": 1, "MaxLength": 128,
-            "AllowedPattern": _IAM_NAME_PATTERN,
-            "Description": "The customer managed CloudWatch Logs policy (CLI step 2: "
-                           "create-policy --policy-name)."}
-    if "s3_config" in spec.features:
-        params["ConfigBucketName"] = {
-            "Type": "String", "Default": spec.config_bucket, "MinLength": 3, "MaxLength": 63,
-            "AllowedPattern": _BUCKET_PATTERN,
-            "Description": "The private bucket for ecs.config. Bucket names are global: with "
-                           "StackSets, override it for each account."}
-    return params
+def _merged(placed: list[tuple[Step, Placement]], part: str) -> dict[str, Any]:
+    """The steps' ``parameters`` or ``outputs``, in the plan's order."""
+    merged: dict[str, Any] = {}
+    for _, where in placed:
+        merged.update(getattr(where, part))
+    return merged
 
 
 def _steps_of(placed: list[tuple[Step, Placement]], resource: str) -> list[dict[str, Any]]:
-    """The metadata entries of the steps that ``resource`` (a key of ``RESOURCES``) makes."""
-    return [_step_entry(step) for step, where in placed if where.resource == RESOURCES[resource]]
+    """The metadata entries of the steps that ``resource`` (a logical id) makes."""
+    return [_step_entry(step) for step, where in placed if where.resource == resource]
 
 
 def _role(spec: RoleSpec, placed: list[tuple[Step, Placement]], partition: str) -> dict[str, Any]:
@@ -357,66 +401,22 @@ def _role(spec: RoleSpec, placed: list[tuple[Step, Placement]], partition: str) 
         props["PermissionsBoundary"] = _arn(spec.permissions_boundary, partition)
     props["Tags"] = _tags(spec)
     return {"Type": "AWS::IAM::Role",
-            "Metadata": {METADATA_KEY: {"Steps": _steps_of(placed, "role")}},
+            "Metadata": {METADATA_KEY: {"Steps": _steps_of(placed, RESOURCES["role"])}},
             "Properties": props}
 
 
 def _resources(spec: RoleSpec, placed: list[tuple[Step, Placement]]) -> dict[str, Any]:
-    partition = spec.partition
-    resources: dict[str, Any] = {RESOURCES["role"]: _role(spec, placed, partition)}
-
-    if spec.instance_kind == "ec2":
-        resources[RESOURCES["instance_profile"]] = {
-            "Type": "AWS::IAM::InstanceProfile",
-            "Metadata": {METADATA_KEY: {"Steps": _steps_of(placed, "instance_profile")}},
-            "Properties": {"InstanceProfileName": Ref("InstanceProfileName"),
-                           "Path": _text(spec.path),
-                           "Roles": [Ref(RESOURCES["role"])]}}
-    if "cloudwatch_logs" in spec.features:
-        document = policies.logs_policy(spec.least_privilege, _PARTITION, _REGION, _ACCOUNT)
-        resources[RESOURCES["logs_policy"]] = {
-            "Type": "AWS::IAM::ManagedPolicy",
-            "Metadata": {METADATA_KEY: {"Steps": _steps_of(placed, "logs_policy")}},
-            "Properties": {"ManagedPolicyName": Ref("LogsPolicyName"), "Path": _text(spec.path),
-                           "PolicyDocument": _value(document)}}
-    if "s3_config" in spec.features:
-        resources[RESOURCES["bucket"]] = {
-            "Type": "AWS::S3::Bucket",
-            # It will hold ecs.config, and CloudFormation cannot delete a bucket with objects.
-            "DeletionPolicy": "Retain",
-            "UpdateReplacePolicy": "Retain",
-            "Metadata": {METADATA_KEY: {"Steps": _steps_of(placed, "bucket")}},
-            "Properties": {
-                "BucketName": Ref("ConfigBucketName"),
-                "PublicAccessBlockConfiguration": {
-                    "BlockPublicAcls": True, "IgnorePublicAcls": True,
-                    "BlockPublicPolicy": True, "RestrictPublicBuckets": True},
-                "Tags": _tags(spec)}}
+    resources: dict[str, Any] = {RESOURCES["role"]: _role(spec, placed, spec.partition)}
+    for _, where in placed:
+        if where.body is not None:
+            # Metadata first, as the role's: the steps this resource makes, then the resource.
+            body = dict(where.body)
+            kind = body.pop("Type")
+            resources[where.resource] = {"Type": kind, **{
+                k: v for k, v in body.items() if k != "Properties"},
+                "Metadata": {METADATA_KEY: {"Steps": _steps_of(placed, where.resource)}},
+                "Properties": body["Properties"]}
     return resources
-
-
-def _outputs(spec: RoleSpec) -> dict[str, Any]:
-    role = RESOURCES["role"]
-    outputs: dict[str, Any] = {
-        "RoleArn": {"Description": "The container instance role", "Value": GetAtt(role, "Arn")},
-        "RoleName": {"Description": "Its name", "Value": Ref(role)},
-    }
-    if spec.instance_kind == "ec2":
-        profile = RESOURCES["instance_profile"]
-        outputs["InstanceProfileArn"] = {
-            "Description": "The instance profile to launch container instances with",
-            "Value": GetAtt(profile, "Arn")}
-        outputs["InstanceProfileName"] = {"Description": "Its name", "Value": Ref(profile)}
-    if "cloudwatch_logs" in spec.features:
-        outputs["LogsPolicyArn"] = {"Description": "The CloudWatch Logs policy (the ARN the page "
-                                                   "looks up in CLI step 3)",
-                                    "Value": Ref(RESOURCES["logs_policy"])}
-    if "s3_config" in spec.features:
-        outputs["ConfigBucketName"] = {"Description": "The private bucket for ecs.config",
-                                       "Value": Ref(RESOURCES["bucket"])}
-        outputs["ConfigBucketArn"] = {"Description": "Its ARN",
-                                      "Value": GetAtt(RESOURCES["bucket"], "Arn")}
-    return outputs
 
 
 def _template(spec: RoleSpec, the_plan: Plan) -> dict[str, Any]:
@@ -437,11 +437,11 @@ def _template(spec: RoleSpec, the_plan: Plan) -> dict[str, Any]:
     }}
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": _description(spec),
+        "Description": _description(spec, placed),
         "Metadata": metadata,
-        "Parameters": _parameters(spec),
+        "Parameters": _merged(placed, "parameters"),
         "Resources": _resources(spec, placed),
-        "Outputs": _outputs(spec),
+        "Outputs": _merged(placed, "outputs"),
     }
 
 
@@ -477,6 +477,7 @@ class FollowUp:
     guard: str | None = None  # a shell condition, true while the command still has to run
     files: tuple[tuple[str, Any], ...] = ()  # (name, text or parts with the script's variables)
     prelude: str = ""  # runs before the guard (an assignment: a failing read stops the script)
+    variables: tuple[tuple[str, str], ...] = ()  # the stack parameters it reads, with defaults
 
 
 #: The follow-up script's own variables.
@@ -486,26 +487,13 @@ _VARS = {name: ShellVar(name) for name in (
 
 
 def _follow_ups(spec: RoleSpec, the_plan: Plan) -> list[FollowUp]:
-    v = _VARS
-    tags = quote(json_value([{"Key": k, "Value": val} for k, val in
-                             list(spec.tags.items()) + [OWNER_TAG]]))
-    items = []
-    if spec.instance_kind == "ec2":
-        items.append(FollowUp(
-            "tag_instance_profile", "Tags on the instance profile (AWS::IAM::InstanceProfile "
-            "has no Tags property)",
-            "aws iam tag-instance-profile --instance-profile-name "
-            f"{quote(v['INSTANCE_PROFILE_NAME'])} --tags {tags}"))
-    if "cloudwatch_logs" in spec.features:
-        arn = Word("arn:", v["PARTITION"], ":iam::", v["ACCOUNT_ID"], f":policy{spec.path}",
-                   v["LOGS_POLICY_NAME"])
-        items.append(FollowUp(
-            "tag_logs_policy", "Tags on the logs policy (AWS::IAM::ManagedPolicy has no Tags "
-            "property)",
-            f"aws iam tag-policy --policy-arn {arn.render()} --tags {tags}"))
     follow_up = CloudFormationFollowUp(spec, the_plan.lang)
-    items += [item for item in map(follow_up.render, the_plan) if item is not None]
-    return items
+    return [item for item in map(follow_up.render, the_plan) if item is not None]
+
+
+def _guide_tags(spec: RoleSpec) -> str:
+    return quote(json_value([{"Key": k, "Value": val} for k, val in
+                             list(spec.tags.items()) + [OWNER_TAG]]))
 
 
 class CloudFormationFollowUp(Renderer):
@@ -521,9 +509,30 @@ class CloudFormationFollowUp(Renderer):
         return None
 
     # In the template (CloudFormationPlacement): nothing to follow up.
-    create_role = create_instance_profile = add_role_to_instance_profile = _in_template
-    wait_instance_profile = attach_policy = check_managed_policy = inline_policy = _in_template
-    create_config_bucket = create_logs_policy = find_logs_policy = _in_template
+    create_role = add_role_to_instance_profile = wait_instance_profile = _in_template
+    attach_policy = check_managed_policy = inline_policy = find_logs_policy = _in_template
+
+    def create_instance_profile(self, step: Step) -> FollowUp:
+        profile = _VARS["INSTANCE_PROFILE_NAME"]
+        return FollowUp(
+            "tag_instance_profile", "Tags on the instance profile (AWS::IAM::InstanceProfile "
+            "has no Tags property)",
+            "aws iam tag-instance-profile --instance-profile-name "
+            f"{quote(profile)} --tags {_guide_tags(self.spec)}",
+            variables=(("INSTANCE_PROFILE_NAME", self.spec.instance_profile_name),))
+
+    def create_logs_policy(self, step: Step) -> FollowUp:
+        v = _VARS
+        arn = Word("arn:", v["PARTITION"], ":iam::", v["ACCOUNT_ID"], f":policy{self.spec.path}",
+                   v["LOGS_POLICY_NAME"])
+        return FollowUp(
+            "tag_logs_policy", "Tags on the logs policy (AWS::IAM::ManagedPolicy has no Tags "
+            "property)",
+            f"aws iam tag-policy --policy-arn {arn.render()} --tags {_guide_tags(self.spec)}",
+            variables=(("LOGS_POLICY_NAME", self.spec.log_policy_name),))
+
+    def create_config_bucket(self, step: Step) -> None:
+        return None  # the template makes it; the upload's follow-up names it
 
     def upload_ecs_config(self, step: Step) -> FollowUp:
         spec, v = self.spec, _VARS
@@ -536,7 +545,7 @@ class CloudFormationFollowUp(Renderer):
             f"aws s3api put-object --bucket {bucket} {key} --body ecs.config "
             f"--tagging {OWNER_TAG[0]}={OWNER_TAG[1]}",
             f"! aws s3api head-object --bucket {bucket} {key} >/dev/null 2>&1",
-            files)
+            files, variables=(("CONFIG_BUCKET", spec.config_bucket),))
 
     def enable_trunking(self, step: Step) -> FollowUp:
         v = _VARS
@@ -599,13 +608,9 @@ def cloudformation_follow_up(spec: RoleSpec, the_plan: Plan | None = None) -> st
         "# The stack's parameters; override them as the stack was given them:",
         _default("ROLE_NAME", spec.role_name),
     ]
-    if spec.instance_kind == "ec2":
-        lines.append(_default("INSTANCE_PROFILE_NAME", spec.instance_profile_name))
-    if "cloudwatch_logs" in spec.features:
-        lines.append(_default("LOGS_POLICY_NAME", spec.log_policy_name))
-    if "s3_config" in spec.features:
-        lines.append(_default("CONFIG_BUCKET", spec.config_bucket))
-    for item in _follow_ups(spec, the_plan):
+    follow_ups = _follow_ups(spec, the_plan)
+    lines += [_default(name, value) for item in follow_ups for name, value in item.variables]
+    for item in follow_ups:
         lines += ["", comment(item.comment)]
         lines += [heredoc(name, text) for name, text in item.files]
         if item.prelude:
@@ -704,7 +709,8 @@ def rollout_commands(spec: RoleSpec, stack_set_name: str | None = None,
         "# CAPABILITY_NAMED_IAM. IAM is global: one Region per account, or the second stack",
         "# instance in an account fails on the names the first one created.",
     ]
-    if "s3_config" in spec.features:
+    placed = _placed(spec, plan(spec))
+    if "ConfigBucketName" in _merged(placed, "parameters"):
         lines += ["# S3 bucket names are global: give each account its own ConfigBucketName",
                   "# (create-stack-instances --parameter-overrides, one call per account)."]
     if organization:
@@ -736,7 +742,7 @@ def rollout_commands(spec: RoleSpec, stack_set_name: str | None = None,
         "# Watch the operation; every instance should reach CURRENT:",
         f"aws cloudformation list-stack-instances --stack-set-name {name} --region {region}",
     ]
-    follow = _not_expressible(spec)
+    follow = _not_expressible(placed)
     if follow:
         # comment(): the list names the config_key, which may hold a line break.
         lines.append(comment("Then, in each account, run the follow-up script "
