@@ -1110,6 +1110,8 @@ class Step:
         The files that still say ``${ACCOUNT_ID}`` (the account was not known).
     report_note
         What apply's report notes about this step (a least-privilege cost, a next step).
+    finding
+        What an audit finding at this step means for the instances, and the fix.
     api
         The API operations it may call (``iam:CreateRole`` ...).
     errata
@@ -1133,6 +1135,7 @@ class Step:
     setup: tuple[str, ...] = ()
     account_files: tuple[str, ...] = ()
     report_note: str = ""
+    finding: str = ""
 
     def title(self, lang: str = "en") -> str:
         return self.titles.get(lang, self.titles["en"])
