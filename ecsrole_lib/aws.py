@@ -460,6 +460,17 @@ class Context:
                     "Nothing was called.", code="NoCredentials",
                     operation=self._api_name(service, operation)) from err
 
+    def wait(self, service: str, waiter: str, doing: str, **params: Any) -> None:
+        """Wait with one of botocore's waiters; its timeout raises ``WaiterError`` as it is.
+
+        The waiter's own reads are counted like every other call.
+        """
+        polled = self.client(service).get_waiter(waiter)
+        try:
+            polled.wait(**params)
+        except (BotoConnectionError, HTTPClientError) as err:
+            raise unreachable(err, polled.config.operation, doing) from err
+
     def pages(self, service: str, operation: str, key: str, **params: Any) -> list[Any]:
         """All items of a paginated read."""
         try:

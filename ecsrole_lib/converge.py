@@ -312,15 +312,20 @@ def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
         found = step.action.check(ctx)
         state, reason = step.action.audit(ctx, found)
         outcome = _AUDIT_OUTCOME[state]
-        report.add(step.id, step.title(), outcome, found.arn or step.action.arn(ctx), reason)
+        report.add(step.id, step.title(), outcome, found.arn or step.action.arn(ctx), reason,
+                   step.finding)
     managed, inline = _not_in_spec(ctx, spec, the_plan)
     for arn in managed:
         report.add("extra_policy", arn.rsplit("/", 1)[-1], "extra", arn,
                    "attached, but the spec does not name it: review whether the "
-                   "instances need it (apply keeps it; teardown keeps the role for it)")
+                   "instances need it (apply keeps it; teardown keeps the role for it)",
+                   "More than the spec names: least privilege says remove what the instances do "
+                   "not need. apply never removes it; teardown keeps the role while it is "
+                   "attached.")
     for name in inline:
         report.add("extra_inline_policy", name, "extra", role["Arn"],
-                   "inline policy the spec does not name: review what it grants")
+                   "inline policy the spec does not name: review what it grants",
+                   "An inline policy the spec does not name: read what it grants.")
     steps_inline = {name for s in the_plan for name in s.action.inline_checked}
     for name, documents in (_foreign_inline(ctx, spec, the_plan) if role is not None else []):
         if name in documents and name not in steps_inline:  # the steps report their own

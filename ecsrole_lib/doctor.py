@@ -293,7 +293,6 @@ def _read_role(ctx: Context, role_name: str) -> _Role | None:
     role = get_role(ctx, role_name)
     if role is None:
         return None
-    ctx.client("iam")  # made once, before the threads share it
     boundary_arn = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
     managed, inline, profiles, boundary = _parallel(
         lambda: attached_policies(ctx, role_name),

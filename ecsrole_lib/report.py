@@ -39,6 +39,7 @@ class Row:
     outcome: str
     arn: str
     reason: str
+    meaning: str = ""  # for a finding: what it means for the instances, and the fix
 
 
 @dataclass
@@ -71,8 +72,9 @@ class Report:
     account: str = ""
     lang: str = "en"
 
-    def add(self, step: str, title: str, outcome: str, arn: str = "", reason: str = "") -> None:
-        self.rows.append(Row(step, title, outcome, arn, reason))
+    def add(self, step: str, title: str, outcome: str, arn: str = "", reason: str = "",
+            meaning: str = "") -> None:
+        self.rows.append(Row(step, title, outcome, arn, reason, meaning))
 
     def note(self, text: str) -> None:
         if text not in self.notes:

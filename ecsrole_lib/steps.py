@@ -15,11 +15,10 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError, HTTPClientError, WaiterError
-from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import ClientError, WaiterError
 
 from . import policies
-from .errors import ConflictError, Problem, PropagationError, unreachable
+from .errors import ConflictError, Problem, PropagationError
 from .marks import ADDED_TAG, OWNER_TAG
 from .shell import json_value
 from .states import Kind, Made, Outcome, Seen, State
@@ -538,16 +537,14 @@ class WaitInstanceProfile(Action):
         # One look a second, within the run's propagation_timeout like every other wait.
         attempts = max(1, int(ctx.propagation_timeout)) + 1
         try:
-            ctx.client("iam").get_waiter("instance_profile_exists").wait(
-                InstanceProfileName=self.spec.instance_profile_name,
-                WaiterConfig={"Delay": 1, "MaxAttempts": attempts})
+            ctx.wait("iam", "instance_profile_exists", "waiting for the instance profile",
+                     InstanceProfileName=self.spec.instance_profile_name,
+                     WaiterConfig={"Delay": 1, "MaxAttempts": attempts})
         except WaiterError as err:
             raise PropagationError(
                 f"instance profile {self.spec.instance_profile_name} was not visible after "
                 f"{attempts - 1} s; wait a minute and run again (apply is safe to re-run)",
                 code="WaiterTimeout", operation="GetInstanceProfile") from err
-        except (BotoConnectionError, HTTPClientError) as err:
-            raise unreachable(err, "GetInstanceProfile", "waiting for the instance profile") from err
         seconds = time.monotonic() - started
         ctx.progress(f"Instance profile visible after {seconds:.1f} s.")
         return WAITED, (f"waited {seconds:.1f} s until the instance profile was visible in IAM; "
@@ -1114,6 +1111,8 @@ class Step:
         The files that still say ``${ACCOUNT_ID}`` (the account was not known).
     report_note
         What apply's report notes about this step (a least-privilege cost, a next step).
+    finding
+        What an audit finding at this step means for the instances, and the fix.
     api
         The API operations it may call (``iam:CreateRole`` ...).
     errata
@@ -1137,6 +1136,7 @@ class Step:
     setup: tuple[str, ...] = ()
     account_files: tuple[str, ...] = ()
     report_note: str = ""
+    finding: str = ""
 
     def title(self, lang: str = "en") -> str:
         return self.titles.get(lang, self.titles["en"])

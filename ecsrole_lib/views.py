@@ -343,44 +343,6 @@ class RunResult:
                 f"{extra}</div>")
 
 
-_EXPLAIN = {
-    "create_role": "The role must exist and trust the right service. Amazon EC2 "
-                   "(ec2.amazonaws.com) assumes it for an EC2 instance, Systems Manager "
-                   "(ssm.amazonaws.com) for an external one. Fix: apply restores the trust policy "
-                   "of a role the guide created; for another role, edit its trust policy "
-                   "(IAM console: the role's Trust relationships tab, Edit trust policy).",
-    "create_instance_profile": "Amazon EC2 hands a role to an instance only through an instance "
-                               "profile: without one the role cannot be chosen at launch, and the "
-                               "agent gets no credentials. Fix: apply (AWS CLI steps 3 and 4).",
-    "add_role_to_instance_profile": "The instance profile is empty or missing, so an instance "
-                                    "launched with it has no role. Fix: apply (AWS CLI step 4).",
-    "attach_managed_policy": "Without AmazonEC2ContainerServiceforEC2Role the container agent "
-                             "cannot register the instance with the cluster. Fix: apply (console "
-                             "step 6, AWS CLI step 5).",
-    "attach_ssm_managed_instance_core": "Without Systems Manager permissions an external instance "
-                                        "cannot register. Fix: apply.",
-    "check_ecr_permissions": "A missing feature permission: image pulls from Amazon ECR fail. "
-                             "The four ECR actions come with AmazonEC2ContainerServiceforEC2Role. "
-                             "Fix: apply.",
-    "attach_s3_read_only": "A missing feature permission: the user data cannot copy ecs.config "
-                           "from the bucket, so the instance joins the default cluster. Fix: apply.",
-    "put_s3_config_policy": "A missing feature permission: the user data cannot copy ecs.config "
-                            "from the bucket. Fix: apply.",
-    "create_config_bucket": "The private bucket for ecs.config is missing. Fix: apply.",
-    "upload_ecs_config": "ecs.config is not in the bucket (or differs). Fix: apply.",
-    "create_logs_policy": "The CloudWatch Logs policy is missing or grants something else. "
-                          "Fix: apply.",
-    "attach_logs_policy": "A missing feature permission: the instance cannot send its logs to "
-                          "CloudWatch Logs. Fix: apply.",
-    "enable_awsvpc_trunking": "awsvpcTrunking is not enabled for this role: its instances get "
-                              "no trunk ENI. Fix: apply.",
-    "extra_policy": "More than the spec names: least privilege says remove what the instances "
-                    "do not need. apply never removes it; teardown keeps the role while it is "
-                    "attached.",
-    "extra_inline_policy": "An inline policy the spec does not name: read what it grants.",
-}
-
-
 @dataclass
 class Findings:
     """An audit's findings, each with what it means and how to fix it."""
@@ -390,7 +352,7 @@ class Findings:
     def rows(self) -> list[tuple[str, str, str, str]]:
         lang = self.report.lang
         return [(r.step, r.title, word(r.outcome, lang),
-                 tr(r.reason, lang) + "\n" + tr(_EXPLAIN.get(r.step, ""), lang))
+                 tr(r.reason, lang) + "\n" + tr(r.meaning, lang))
                 for r in self.report.findings]
 
     def __str__(self) -> str:

@@ -62,7 +62,8 @@ class CloudWatchLogs(Feature):
                 "The page's Resource arn:aws:logs:*:*:* allows any log group in any "
                 "account and Region; least_privilege=True narrows it.")
         return [
-            Step(id="create_logs_policy", section=self.section,
+            Step(id="create_logs_policy", finding=("The CloudWatch Logs policy is missing or grants something else. Fix: apply."),
+                 section=self.section,
                  page_ref="CloudWatch Logs: console steps 1-8; AWS CLI steps 1-2",
                  titles={"en": "Create the CloudWatch Logs policy", "ko": "CloudWatch Logs 정책 생성"},
                  console={"en": [f"1. {SIGN_IN['en']}",
@@ -105,7 +106,9 @@ class CloudWatchLogs(Feature):
                  api=("iam:ListPolicies",), errata=("E4",),
                  note="The page's query spells cwlogsppolicy and prints [] without an error.",
                  action=FindLogsPolicy(spec)),
-            Step(id="attach_logs_policy", section=self.section,
+            Step(id="attach_logs_policy", finding=("A missing feature permission: the instance cannot send its logs to CloudWatch "
+                          "Logs. Fix: apply."),
+                 section=self.section,
                  page_ref="CloudWatch Logs: console, modify the role's permissions; AWS CLI step 4",
                  titles={"en": "Attach the CloudWatch Logs policy",
                          "ko": "CloudWatch Logs 정책을 역할에 연결"},

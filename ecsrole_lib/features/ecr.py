@@ -37,7 +37,9 @@ class Ecr(Feature):
         spec = facts.spec
         managed = policies.managed_policy_arn(facts.partition, policies.CONTAINER_INSTANCE_POLICY)
         return [Step(
-            id="check_ecr_permissions", section=self.section, page_ref="Amazon ECR permissions",
+            id="check_ecr_permissions", finding=("A missing feature permission: image pulls from Amazon ECR fail. The four ECR "
+                     "actions come with AmazonEC2ContainerServiceforEC2Role. Fix: apply."),
+            section=self.section, page_ref="Amazon ECR permissions",
             titles={"en": "Check the Amazon ECR permissions", "ko": "Amazon ECR 권한 확인"},
             console={"en": [SIGN_IN["en"], "Choose Policies, then AmazonEC2ContainerServiceforEC2Role.",
                             "On Permissions, choose JSON and look for the four ecr: actions."],

@@ -95,7 +95,9 @@ class S3Config(Feature):
                     "in the account (AmazonS3ReadOnlyAccess). The cost: any other file the "
                     "instances should read from S3 needs its own grant.")
             steps.append(Step(
-                id="put_s3_config_policy", section=self.section,
+                id="put_s3_config_policy", finding=("A missing feature permission: the user data cannot copy ecs.config from the "
+                         "bucket. Fix: apply."),
+                section=self.section,
                 page_ref="Amazon S3 read-only access (least-privilege alternative)",
                 titles={"en": "Allow reading ecs.config only (least privilege)",
                         "ko": "ecs.config 읽기만 허용(최소 권한)"},
@@ -117,7 +119,9 @@ class S3Config(Feature):
         else:
             read_only = policies.managed_policy_arn(partition, policies.S3_READ_ONLY_POLICY)
             steps.append(Step(
-                id="attach_s3_read_only", section=self.section,
+                id="attach_s3_read_only", finding=("A missing feature permission: the user data cannot copy ecs.config from the "
+                         "bucket, so the instance joins the default cluster. Fix: apply."),
+                section=self.section,
                 page_ref="Amazon S3 read-only access",
                 titles={"en": "Attach AmazonS3ReadOnlyAccess", "ko": "Amazon S3 읽기 전용 액세스 연결"},
                 console=attach_console(role, policies.S3_READ_ONLY_POLICY[1]),
@@ -129,7 +133,8 @@ class S3Config(Feature):
                      "least_privilege=True grants the one config object instead.",
                 action=AttachPolicy(spec, read_only)))
         steps += [
-            Step(id="create_config_bucket", section=self.section,
+            Step(id="create_config_bucket", finding=("The private bucket for ecs.config is missing. Fix: apply."),
+                 section=self.section,
                  page_ref="Amazon S3 read-only access (a private bucket)",
                  titles={"en": "Create the private bucket for ecs.config",
                          "ko": "ecs.config용 프라이빗 버킷 생성"},
@@ -157,7 +162,8 @@ class S3Config(Feature):
                        "internet, not from your account: any principal in it whose own policies "
                        "allow s3:GetObject on the bucket can read the file too, not only this role."),
                  spec_field="config_bucket", action=CreateConfigBucket(spec)),
-            Step(id="upload_ecs_config", section=self.section,
+            Step(id="upload_ecs_config", finding=("ecs.config is not in the bucket (or differs). Fix: apply."),
+                 section=self.section,
                  page_ref="Amazon S3 read-only access (ecs.config and user data)",
                  titles={"en": "Store ecs.config in the bucket", "ko": "ecs.config 파일을 버킷에 저장"},
                  console={"en": [f"In bucket {bucket}, choose Upload and add {key}."],

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 ACTION = "ecs:UpdateContainerInstancesState"
 INLINE_NAME = "ecs-spot-draining"
+FINDING = ("A missing feature permission: a Spot Instance is not drained before Amazon EC2 "
+           "reclaims it. ecs:UpdateContainerInstancesState comes with "
+           "AmazonEC2ContainerServiceforEC2Role. Fix: apply.")
 
 
 class SpotDraining(Feature):
@@ -47,6 +50,9 @@ class SpotDraining(Feature):
               "설정하여 태스크를 먼저 옮깁니다(ECS_ENABLE_SPOT_INSTANCE_DRAINING).",
     }
     korean: ClassVar[dict[str, str]] = {
+        FINDING: "기능 권한이 없습니다: Amazon EC2가 회수하기 전에 스팟 인스턴스가 드레이닝되지 "
+                 "않습니다. ecs:UpdateContainerInstancesState는 AmazonEC2ContainerServiceforEC2Role에 "
+                 "들어 있습니다. 해결: apply.",
         "a reclaimed Spot Instance is not drained: its tasks stop without being replaced first":
             "회수되는 스팟 인스턴스가 드레이닝되지 않습니다. 태스크가 먼저 교체되지 않고 중지됩니다",
         "Spot Instance draining is for Amazon EC2 Spot Instances; external instances (ECS "
@@ -72,7 +78,7 @@ class SpotDraining(Feature):
         managed = policies.managed_policy_arn(facts.partition, policies.CONTAINER_INSTANCE_POLICY)
         name = policies.CONTAINER_INSTANCE_POLICY[1]
         return [Step(
-            id="check_spot_draining_permissions", section=self.section,
+            id="check_spot_draining_permissions", section=self.section, finding=FINDING,
             page_ref="(not on the page: Amazon ECS Developer Guide, Spot Instance draining)",
             titles={"en": "Check the Spot Instance draining permission",
                     "ko": "스팟 인스턴스 드레이닝 권한 확인"},

@@ -39,7 +39,9 @@ class Trunking(Feature):
         role = spec.role_name
         role_arn = ShellVar("ROLE_ARN")
         return [Step(
-            id="enable_awsvpc_trunking", section=self.section,
+            id="enable_awsvpc_trunking", finding=("awsvpcTrunking is not enabled for this role: its instances get no trunk ENI. "
+                     "Fix: apply."),
+            section=self.section,
             page_ref="Introduction: ENI trunking (two container instance roles)",
             titles={"en": "Enable awsvpcTrunking for this role",
                     "ko": "이 역할에 awsvpcTrunking 계정 설정 활성화"},
