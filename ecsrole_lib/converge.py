@@ -157,28 +157,9 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
     checks = _preflight(ctx, spec, the_plan)
     foreign = _not_in_spec(ctx, spec, the_plan)
     for step, found in zip(the_plan, checks):
-        kind = step.action.kind
-        title = step.title()
-        if dry_run and (kind != "info"):
-            outcome = UNCHANGED if found.state == OK and kind == "write" else PLANNED
-            first = next(c for c in step.setup + step.cli if not c.startswith("#"))
-            reason = found.reason if outcome == UNCHANGED else f"would run: {first.splitlines()[0]}"
-            report.add(step.id, title, outcome, found.arn or step.action.arn(ctx), reason)
-            ctx.progress(StepDone(step.id, report.rows[-1].outcome))
-            continue
-        not_needed = step.action.needed(ctx)
-        if not_needed:
-            report.add(step.id, title, UNCHANGED, step.action.arn(ctx), not_needed)
-            ctx.progress(StepDone(step.id, report.rows[-1].outcome))
-            continue
-        if found.state == OK and step.action.settled_when_ok:
-            report.add(step.id, title, UNCHANGED, found.arn or step.action.arn(ctx), found.reason)
-            ctx.progress(StepDone(step.id, report.rows[-1].outcome))
-            continue
-        ctx.progress(StepStarted(step.id, title))
-        outcome, reason = step.action.do(ctx, found)
-        report.add(step.id, title, outcome, step.action.arn(ctx), reason)
-        ctx.progress(StepDone(step.id, report.rows[-1].outcome))
+        outcome, arn, reason = _converge_step(ctx, step, found, dry_run)
+        report.add(step.id, step.title(), outcome, arn, reason)
+        ctx.progress(StepDone(step.id, outcome))
     if not dry_run:
         _verify(ctx, spec, the_plan, report)
     if not dry_run and any(r.outcome in (CREATED, UPDATED) for r in report.rows):
@@ -190,6 +171,24 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
                     "(audit lists it as extra; teardown keeps the role for it).")
     _notes(ctx, spec, the_plan, report)
     return _finish(ctx, report)
+
+
+def _converge_step(ctx: Context, step, found, dry_run: bool) -> tuple[str, str, str]:
+    """One step of apply: (outcome, ARN, reason); writes only what the check found missing."""
+    action = step.action
+    if dry_run and action.kind != "info":
+        outcome = UNCHANGED if found.state == OK and action.kind == "write" else PLANNED
+        first = next(c for c in step.setup + step.cli if not c.startswith("#"))
+        reason = found.reason if outcome == UNCHANGED else f"would run: {first.splitlines()[0]}"
+        return outcome, found.arn or action.arn(ctx), reason
+    not_needed = action.needed(ctx)
+    if not_needed:
+        return UNCHANGED, action.arn(ctx), not_needed
+    if found.state == OK and action.settled_when_ok:
+        return UNCHANGED, found.arn or action.arn(ctx), found.reason
+    ctx.progress(StepStarted(step.id, step.title()))
+    outcome, reason = action.do(ctx, found)
+    return outcome, action.arn(ctx), reason
 
 
 def _verify(ctx: Context, spec: RoleSpec, the_plan: Plan, report: Report) -> None:

@@ -62,7 +62,7 @@ class CloudWatchLogs(Feature):
                 "The page's Resource arn:aws:logs:*:*:* allows any log group in any "
                 "account and Region; least_privilege=True narrows it.")
         return [
-            Step(id="create_logs_policy", finding=("The CloudWatch Logs policy is missing or grants something else. Fix: apply."),
+            Step(id="create_logs_policy",
                  section=self.section,
                  page_ref="CloudWatch Logs: console steps 1-8; AWS CLI steps 1-2",
                  titles={"en": "Create the CloudWatch Logs policy", "ko": "CloudWatch Logs 정책 생성"},
@@ -93,6 +93,8 @@ class CloudWatchLogs(Feature):
                  files={logs_file: policies.as_json(document)}, account_files=account_files,
                  api=("iam:GetPolicy", "iam:GetPolicyVersion", "iam:CreatePolicy"),
                  note=note, report_note=f"Least privilege (create_logs_policy): {note}" if spec.least_privilege else "",
+                 finding=("The CloudWatch Logs policy is missing or grants something else. Fix: "
+                          "apply."),
                  spec_field="log_policy_name", action=CreateLogsPolicy(spec)),
             Step(id="find_logs_policy", section=self.section,
                  page_ref="CloudWatch Logs: AWS CLI step 3",
@@ -106,8 +108,7 @@ class CloudWatchLogs(Feature):
                  api=("iam:ListPolicies",), errata=("E4",),
                  note="The page's query spells cwlogsppolicy and prints [] without an error.",
                  action=FindLogsPolicy(spec)),
-            Step(id="attach_logs_policy", finding=("A missing feature permission: the instance cannot send its logs to CloudWatch "
-                          "Logs. Fix: apply."),
+            Step(id="attach_logs_policy",
                  section=self.section,
                  page_ref="CloudWatch Logs: console, modify the role's permissions; AWS CLI step 4",
                  titles={"en": "Attach the CloudWatch Logs policy",
@@ -118,6 +119,8 @@ class CloudWatchLogs(Feature):
                  api=("iam:ListAttachedRolePolicies", "iam:AttachRolePolicy"), errata=("E5",),
                  note="The ARN is the one the step before looked up (POLICY_ARN).",
                  spec_field="log_policy_name",
+                 finding=("A missing feature permission: the instance cannot send its logs to "
+                          "CloudWatch Logs. Fix: apply."),
                  action=AttachPolicy(spec, logs_arn, made_by_step="create_logs_policy",
                                      made_by=CreateLogsPolicy(spec))),
         ]

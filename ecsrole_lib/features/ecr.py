@@ -37,8 +37,7 @@ class Ecr(Feature):
         spec = facts.spec
         managed = policies.managed_policy_arn(facts.partition, policies.CONTAINER_INSTANCE_POLICY)
         return [Step(
-            id="check_ecr_permissions", finding=("A missing feature permission: image pulls from Amazon ECR fail. The four ECR "
-                     "actions come with AmazonEC2ContainerServiceforEC2Role. Fix: apply."),
+            id="check_ecr_permissions",
             section=self.section, page_ref="Amazon ECR permissions",
             titles={"en": "Check the Amazon ECR permissions", "ko": "Amazon ECR 권한 확인"},
             console={"en": [SIGN_IN["en"], "Choose Policies, then AmazonEC2ContainerServiceforEC2Role.",
@@ -53,6 +52,8 @@ class Ecr(Feature):
             note="The managed policy already grants ecr:BatchCheckLayerAvailability, "
                  "ecr:BatchGetImage, ecr:GetDownloadUrlForLayer and ecr:GetAuthorizationToken. "
                  "ecr:GetAuthorizationToken supports no resource-level permissions and stays on *.",
+            finding=("A missing feature permission: image pulls from Amazon ECR fail. The four "
+                     "ECR actions come with AmazonEC2ContainerServiceforEC2Role. Fix: apply."),
             action=CheckManagedPolicy(spec, policies.ECR_ACTIONS, ECR_INLINE_NAME,
                                       "the four ECR actions", erratum="E6",
                                       symptom="image pulls from Amazon ECR fail"))]

@@ -126,11 +126,7 @@ class Role(Feature):
                 "aws:SourceAccount 및 aws:SourceArn 조건을 추가합니다.")
         account_files = (trust_file,) if not ec2 and account is None else ()
         steps = [Step(
-            id="create_role", finding=("The role must exist and trust the right service. Amazon EC2 "
-                     "(ec2.amazonaws.com) assumes it for an EC2 instance, Systems Manager "
-                     "(ssm.amazonaws.com) for an external one. Fix: apply restores the trust policy "
-                     "of a role the guide created; for another role, edit its trust policy (IAM "
-                     "console: the role's Trust relationships tab, Edit trust policy)."),
+            id="create_role",
             section=self.section,
             page_ref="Console steps 1-9; AWS CLI steps 1-2",
             titles={"en": "Create the role with its trust policy", "ko": "신뢰 정책으로 역할 생성"},
@@ -149,6 +145,11 @@ class Role(Feature):
                   "Systems Manager (ssm.amazonaws.com) assumes the role for the external instance; "
                   "the conditions let only this account's Systems Manager do so (confused deputy)."
                   + (account_note(account_files) if account_files else "")),
+            finding=("The role must exist and trust the right service. Amazon EC2 "
+                     "(ec2.amazonaws.com) assumes it for an EC2 instance, Systems Manager "
+                     "(ssm.amazonaws.com) for an external one. Fix: apply restores the trust "
+                     "policy of a role the guide created; for another role, edit its trust policy "
+                     "(IAM console: the role's Trust relationships tab, Edit trust policy)."),
             action=CreateRole(spec))]
         chosen = {"en": [(f"Chosen at console step 6 of \"{steps[0].titles['en']}\": the console "
                           "attaches it when it creates the role.")],
@@ -161,9 +162,7 @@ class Role(Feature):
                     "ko": [(f"클릭할 것이 없습니다. 9단계에서 IAM 콘솔이 역할과 같은 이름({role})의 "
                            "인스턴스 프로파일을 만들고 역할을 추가합니다.")]}
             steps += [
-                Step(id="create_instance_profile", finding=("Amazon EC2 hands a role to an instance only through an instance profile: "
-                              "without one the role cannot be chosen at launch, and the agent gets no "
-                              "credentials. Fix: apply (AWS CLI steps 3 and 4)."),
+                Step(id="create_instance_profile",
                      section=self.section, page_ref="AWS CLI step 3",
                      titles={"en": "Create the instance profile", "ko": "인스턴스 프로파일 생성"},
                      console=auto,
@@ -174,9 +173,11 @@ class Role(Feature):
                                   tags=tags_json(spec))),
                      api=("iam:GetInstanceProfile", "iam:CreateInstanceProfile"),
                      note="An instance profile is the container that hands the role to an EC2 instance.",
+                     finding=("Amazon EC2 hands a role to an instance only through an instance "
+                              "profile: without one the role cannot be chosen at launch, and the "
+                              "agent gets no credentials. Fix: apply (AWS CLI steps 3 and 4)."),
                      spec_field="instance_profile_name", action=CreateInstanceProfile(spec)),
-                Step(id="add_role_to_instance_profile", finding=("The instance profile is empty or missing, so an instance launched with it has "
-                              "no role. Fix: apply (AWS CLI step 4)."),
+                Step(id="add_role_to_instance_profile",
                      section=self.section,
                      page_ref="AWS CLI step 4",
                      titles={"en": "Add the role to the instance profile",
@@ -187,6 +188,8 @@ class Role(Feature):
                      api=("iam:AddRoleToInstanceProfile",), errata=("E1",),
                      note=f"Role {role} goes into instance profile {profile} (the page's sentence "
                           "swaps the names, erratum E1).",
+                     finding=("The instance profile is empty or missing, so an instance launched "
+                              "with it has no role. Fix: apply (AWS CLI step 4)."),
                      spec_field="instance_profile_name", action=AddRoleToInstanceProfile(spec)),
                 Step(id="wait_instance_profile", section=self.section,
                      page_ref="(IAM propagation, not a numbered step)",
@@ -204,8 +207,7 @@ class Role(Feature):
         else:
             ssm_arn = policies.managed_policy_arn(partition, policies.SSM_CORE_POLICY)
             steps.append(Step(
-                id="attach_ssm_managed_instance_core", finding=("Without Systems Manager permissions an external instance cannot register. Fix: "
-                         "apply."),
+                id="attach_ssm_managed_instance_core",
                 section=self.section,
                 page_ref="Amazon ECS Anywhere IAM role (the page's IMPORTANT note)",
                 titles={"en": "Attach AmazonSSMManagedInstanceCore",
@@ -214,12 +216,12 @@ class Role(Feature):
                 cli=(command("aws", "iam", "attach-role-policy", role_name=role, policy_arn=ssm_arn),),
                 api=("iam:ListAttachedRolePolicies", "iam:AttachRolePolicy"),
                 note="Systems Manager permissions let the external instance register and talk to AWS.",
+                finding=("Without Systems Manager permissions an external instance cannot "
+                         "register. Fix: apply."),
                 action=AttachPolicy(spec, ssm_arn)))
         managed = policies.managed_policy_arn(partition, policies.CONTAINER_INSTANCE_POLICY)
         steps.append(Step(
-            id="attach_managed_policy", finding=("Without AmazonEC2ContainerServiceforEC2Role the container agent cannot "
-                     "register the instance with the cluster. Fix: apply (console step 6, AWS CLI "
-                     "step 5)."),
+            id="attach_managed_policy",
             section=self.section,
             page_ref="Console steps 5-7; AWS CLI step 5",
             titles={"en": "Attach AmazonEC2ContainerServiceforEC2Role",
@@ -231,6 +233,9 @@ class Role(Feature):
             note="Without it, creating a cluster in the console shows an error. AWS adds permissions "
                  "for new features to this policy, which is why the page attaches it rather than "
                  "copying it.",
+            finding=("Without AmazonEC2ContainerServiceforEC2Role the container agent cannot "
+                     "register the instance with the cluster. Fix: apply (console step 6, AWS CLI "
+                     "step 5)."),
             action=AttachPolicy(spec, managed)))
         return steps
 

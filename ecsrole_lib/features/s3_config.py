@@ -95,8 +95,7 @@ class S3Config(Feature):
                     "in the account (AmazonS3ReadOnlyAccess). The cost: any other file the "
                     "instances should read from S3 needs its own grant.")
             steps.append(Step(
-                id="put_s3_config_policy", finding=("A missing feature permission: the user data cannot copy ecs.config from the "
-                         "bucket. Fix: apply."),
+                id="put_s3_config_policy",
                 section=self.section,
                 page_ref="Amazon S3 read-only access (least-privilege alternative)",
                 titles={"en": "Allow reading ecs.config only (least privilege)",
@@ -115,12 +114,13 @@ class S3Config(Feature):
                 files={f"{S3_INLINE_NAME}.json": policies.as_json(document)},
                 api=("iam:ListRolePolicies", "iam:GetRolePolicy", "iam:PutRolePolicy"),
                 note=note, report_note=f"Least privilege (put_s3_config_policy): {note}",
+                finding=("A missing feature permission: the user data cannot copy ecs.config from "
+                         "the bucket. Fix: apply."),
                 action=InlinePolicy(spec, S3_INLINE_NAME, document)))
         else:
             read_only = policies.managed_policy_arn(partition, policies.S3_READ_ONLY_POLICY)
             steps.append(Step(
-                id="attach_s3_read_only", finding=("A missing feature permission: the user data cannot copy ecs.config from the "
-                         "bucket, so the instance joins the default cluster. Fix: apply."),
+                id="attach_s3_read_only",
                 section=self.section,
                 page_ref="Amazon S3 read-only access",
                 titles={"en": "Attach AmazonS3ReadOnlyAccess", "ko": "Amazon S3 읽기 전용 액세스 연결"},
@@ -131,9 +131,11 @@ class S3Config(Feature):
                 errata=("E3",),
                 note="AmazonS3ReadOnlyAccess lets every instance read every bucket in the account; "
                      "least_privilege=True grants the one config object instead.",
+                finding=("A missing feature permission: the user data cannot copy ecs.config from "
+                         "the bucket, so the instance joins the default cluster. Fix: apply."),
                 action=AttachPolicy(spec, read_only)))
         steps += [
-            Step(id="create_config_bucket", finding=("The private bucket for ecs.config is missing. Fix: apply."),
+            Step(id="create_config_bucket",
                  section=self.section,
                  page_ref="Amazon S3 read-only access (a private bucket)",
                  titles={"en": "Create the private bucket for ecs.config",
@@ -161,8 +163,9 @@ class S3Config(Feature):
                  note=("Private: all public access is blocked. That keeps the file from the "
                        "internet, not from your account: any principal in it whose own policies "
                        "allow s3:GetObject on the bucket can read the file too, not only this role."),
+                 finding=("The private bucket for ecs.config is missing. Fix: apply."),
                  spec_field="config_bucket", action=CreateConfigBucket(spec)),
-            Step(id="upload_ecs_config", finding=("ecs.config is not in the bucket (or differs). Fix: apply."),
+            Step(id="upload_ecs_config",
                  section=self.section,
                  page_ref="Amazon S3 read-only access (ecs.config and user data)",
                  titles={"en": "Store ecs.config in the bucket", "ko": "ecs.config 파일을 버킷에 저장"},
@@ -175,6 +178,7 @@ class S3Config(Feature):
                  api=("s3:GetObject", "s3:GetObjectTagging", "s3:PutObject"),
                  note="At launch, the instance's user data (user-data.sh) installs the AWS CLI and "
                       "copies the file to /etc/ecs/ecs.config.",
+                 finding=("ecs.config is not in the bucket (or differs). Fix: apply."),
                  spec_field="config_key", action=UploadEcsConfig(spec, facts.ecs_config)),
         ]
         return steps

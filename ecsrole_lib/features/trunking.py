@@ -39,8 +39,7 @@ class Trunking(Feature):
         role = spec.role_name
         role_arn = ShellVar("ROLE_ARN")
         return [Step(
-            id="enable_awsvpc_trunking", finding=("awsvpcTrunking is not enabled for this role: its instances get no trunk ENI. "
-                     "Fix: apply."),
+            id="enable_awsvpc_trunking",
             section=self.section,
             page_ref="Introduction: ENI trunking (two container instance roles)",
             titles={"en": "Enable awsvpcTrunking for this role",
@@ -57,6 +56,8 @@ class Trunking(Feature):
             note="The page recommends two container instance roles: this one, with trunking, "
                  "for the instances whose tasks need the higher ENI density, and one without.",
             errata=("E9",),
+            finding=("awsvpcTrunking is not enabled for this role: its instances get no trunk "
+                     "ENI. Fix: apply."),
             spec_field="trunking", action=EnableTrunking(spec))]
 
 

@@ -12,6 +12,7 @@
 # | container images in Amazon Elastic Container Registry (Amazon ECR) | Amazon ECR permissions | `ecr` |
 # | configuration file hosted in an Amazon Simple Storage Service (Amazon S3) bucket | Amazon S3 read-only access | `s3_config` |
 # | container instance monitoring in Amazon CloudWatch Logs | monitoring permissions | `cloudwatch_logs` |
+# | Spot Instance draining (not on the page: an agent setting) | none: the managed policy grants `ecs:UpdateContainerInstancesState`, the guide checks it | `spot_draining` |
 #
 # Each broad grant of the page has a least-privilege alternative beside it; the parameter
 # `least_privilege` chooses which one runs. The page's errors E3 to E6 are in this part of it;
@@ -26,7 +27,7 @@ target: str = "sandbox"  # "sandbox" (embedded moto server, no account) or "aws"
 region: str = "us-east-1"  # AWS Region of the session, the bucket and the ARNs
 role_name: str = "ecsInstanceRole"  # the container instance role that gets the permissions
 instance_profile_name: str = ""  # "" means <role_name>-profile, as the AWS CLI steps name it
-features: list[str] = ["ecr", "s3_config", "cloudwatch_logs"]  # any of "ecr", "s3_config", "cloudwatch_logs"
+features: list[str] = ["ecr", "s3_config", "cloudwatch_logs"]  # any of "ecr", "s3_config", "cloudwatch_logs", "spot_draining"
 least_privilege: bool = False  # True: scoped grants instead of AmazonS3ReadOnlyAccess and arn:aws:logs:*:*:*
 config_bucket: str = ""  # private bucket for ecs.config; empty: ecsrole-guide-config-<your account id> (bucket names are global)
 cluster_name: str = "default"  # the cluster ecs.config names (ECS_CLUSTER)
