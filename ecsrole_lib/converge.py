@@ -6,9 +6,10 @@ first write, then writes only what differs. A second ``apply`` of the same
 spec writes nothing.
 
 >>> from ecsrole_lib import RoleSpec, apply, sandbox
->>> with sandbox() as session:                      # doctest: +SKIP
+>>> with sandbox() as session:  # a sandbox of its own, stopped on leaving
+...     _ = apply(RoleSpec(), session)
 ...     apply(RoleSpec(), session).writes
-4
+0
 """
 
 from __future__ import annotations
@@ -26,11 +27,10 @@ from .prefetch import prefetch, verify_ahead
 from .report import Report
 from .sandbox import LIMITS
 from .spec import DEFAULT_ATTACHED_POLICIES_QUOTA, RoleSpec
+from .states import AuditOutcome, Kind
 from .steps import (
     CONFLICT,
     CREATED,
-    DRIFT,
-    INFO,
     MISSING,
     OK,
     PLANNED,
@@ -176,8 +176,8 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
 def _converge_step(ctx: Context, step, found, dry_run: bool) -> tuple[str, str, str]:
     """One step of apply: (outcome, ARN, reason); writes only what the check found missing."""
     action = step.action
-    if dry_run and action.kind != "info":
-        outcome = UNCHANGED if found.state == OK and action.kind == "write" else PLANNED
+    if dry_run and action.kind != Kind.INFO:
+        outcome = UNCHANGED if found.state == OK and action.kind == Kind.WRITE else PLANNED
         first = next(c for c in step.setup + step.cli if not c.startswith("#"))
         reason = found.reason if outcome == UNCHANGED else f"would run: {first.splitlines()[0]}"
         return outcome, found.arn or action.arn(ctx), reason
@@ -199,7 +199,7 @@ def _verify(ctx: Context, spec: RoleSpec, the_plan: Plan, report: Report) -> Non
     eventual consistency, waited for within ``propagation_timeout``.
     """
     wrote = {r.step for r in report.rows if r.outcome in (CREATED, UPDATED)}
-    steps = [s for s in the_plan if s.id in wrote and s.action.kind == "write"]
+    steps = [s for s in the_plan if s.id in wrote and s.action.kind == Kind.WRITE]
     waited, delay = 0.0, 0.25
     while steps:
         ctx.cache.clear()
@@ -295,7 +295,6 @@ def _notes(ctx: Context, spec: RoleSpec, the_plan: Plan, report: Report) -> None
     _sandbox_notes(ctx, the_plan, report)
 
 
-_AUDIT_OUTCOME = {OK: "ok", MISSING: "missing", DRIFT: "drift", CONFLICT: "conflict", INFO: "info"}
 
 
 def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
@@ -310,25 +309,25 @@ def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
     for step in the_plan:
         found = step.action.check(ctx)
         state, reason = step.action.audit(ctx, found)
-        outcome = _AUDIT_OUTCOME[state]
+        outcome = AuditOutcome(state)
         report.add(step.id, step.title(), outcome, found.arn or step.action.arn(ctx), reason,
                    step.finding)
     managed, inline = _not_in_spec(ctx, spec, the_plan)
     for arn in managed:
-        report.add("extra_policy", arn.rsplit("/", 1)[-1], "extra", arn,
+        report.add("extra_policy", arn.rsplit("/", 1)[-1], AuditOutcome.EXTRA, arn,
                    "attached, but the spec does not name it: review whether the "
                    "instances need it (apply keeps it; teardown keeps the role for it)",
                    "More than the spec names: least privilege says remove what the instances do "
                    "not need. apply never removes it; teardown keeps the role while it is "
                    "attached.")
     for name in inline:
-        report.add("extra_inline_policy", name, "extra", role["Arn"],
+        report.add("extra_inline_policy", name, AuditOutcome.EXTRA, role["Arn"],
                    "inline policy the spec does not name: review what it grants",
                    "An inline policy the spec does not name: read what it grants.")
     steps_inline = {name for s in the_plan for name in s.action.inline_checked}
     for name, documents in (_foreign_inline(ctx, spec, the_plan) if role is not None else []):
         if name in documents and name not in steps_inline:  # the steps report their own
-            report.add("foreign_inline_policy", name, "conflict", role["Arn"],
+            report.add("foreign_inline_policy", name, AuditOutcome.CONFLICT, role["Arn"],
                        f"inline policy {name} holds a document the guide did not write: "
                        "review what it grants; teardown keeps it")
     _doctor_rows(ctx, spec, report)
@@ -345,12 +344,12 @@ def _doctor_rows(ctx: Context, spec: RoleSpec, report: Report) -> None:
     diagnosis = doctor(spec, ctx.session, _ctx=ctx)
     failing = diagnosis.failures
     if diagnosis.registers and not failing:
-        outcome, reason = "ok", ("an instance with this role registers, and every call the "
+        outcome, reason = AuditOutcome.OK, ("an instance with this role registers, and every call the "
                                  "agent makes for the spec's features is allowed")
     elif [c for c in failing if c.name == "role"]:
-        outcome, reason = "missing", "no role, so no instance can use it"
+        outcome, reason = AuditOutcome.MISSING, "no role, so no instance can use it"
     else:
-        outcome = "fails"
+        outcome = AuditOutcome.FAILS
         reason = ("an instance with this role " + ("registers, but " if diagnosis.registers
                                                     else "does not register: ")
                   + "; ".join(f"{c.name}: {c.reason}" for c in failing) + " (doctor(spec) "

@@ -220,7 +220,7 @@ class Action:
     @property
     def settled_when_ok(self) -> bool:
         """Whether a check that finds ``ok`` leaves nothing for ``do`` (apply skips it)."""
-        return self.kind == "write"
+        return self.kind == Kind.WRITE
 
     def needed(self, ctx) -> str:
         """Empty when apply runs ``do``; otherwise why there is nothing to do (a wait)."""
@@ -520,7 +520,7 @@ class WaitInstanceProfile(Action):
         return CreateInstanceProfile(self.spec).arn(ctx)
 
     def needed(self, ctx) -> str:
-        if ctx.created & {"instance_profile", "instance_profile_role"}:
+        if ctx.was_made(Made.INSTANCE_PROFILE) or ctx.was_made(Made.INSTANCE_PROFILE_ROLE):
             return ""
         return "the instance profile already existed with the role; nothing to wait for"
 
