@@ -32,7 +32,9 @@ from botocore.exceptions import ClientError
 from .aws import Context, is_sandbox
 from .converge import apply
 from .errors import AwsError
+from .plan import plan
 from .spec import OWNER_TAG, RoleSpec
+from .steps import why_left
 from .views import Table
 
 __all__ = [
@@ -63,7 +65,6 @@ DEMO_ROLE = "ecsAuditDemoRole"
 _DEMO_EXTRA_POLICY = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
 #: HeadBucket's answers for a bucket that is not there, or not the caller's (no body: the
 #: code is the HTTP status).
-_ANY_BUCKET_ERROR = ("404", "NoSuchBucket", "403", "AccessDenied")
 
 
 class _ShownAsTable:
@@ -224,18 +225,15 @@ def leftovers(session, roles: GuideRoles | None = None, region: str = "us-east-1
     ctx = Context(session, region)
     rows: list[tuple[str, str, str]] = []
 
-    def why(tags: list[dict]) -> str:
-        return "made by the guide (tagged)" if _owned(tags) else "not made by the guide: kept"
-
     if is_sandbox(session):
         for role in ctx.pages("iam", "list_roles", "Roles"):
-            rows.append(("role", role["RoleName"], why(ctx.call(
+            rows.append(("role", role["RoleName"], why_left(ctx.call(
                 "iam", "list_role_tags", "reading a role's tags", RoleName=role["RoleName"])["Tags"])))
         for profile in ctx.pages("iam", "list_instance_profiles", "InstanceProfiles"):
             rows.append(("instance profile", profile["InstanceProfileName"],
-                         why(profile.get("Tags", []))))
+                         why_left(profile.get("Tags", []))))
         for policy in ctx.pages("iam", "list_policies", "Policies", Scope="Local"):
-            rows.append(("policy", policy["PolicyName"], why(ctx.call(
+            rows.append(("policy", policy["PolicyName"], why_left(ctx.call(
                 "iam", "list_policy_tags", "reading a policy's tags", PolicyArn=policy["Arn"])["Tags"])))
         for bucket in ctx.call("s3", "list_buckets", "listing the buckets").get("Buckets", []):
             rows.append(("bucket", bucket["Name"], "a bucket"))
@@ -246,44 +244,12 @@ def leftovers(session, roles: GuideRoles | None = None, region: str = "us-east-1
                              setting.get("principalArn", "the account")))
         rows += _launched(ctx, owned_only=False)
         return Leftovers("the sandbox", rows)
-    account = ctx.call("sts", "get_caller_identity", "identifying the caller")
-    partition = account["Arn"].split(":")[1]
-    specs = list(roles or []) + [demo_spec(region)]
-    for spec in specs:
-        try:
-            role = ctx.call("iam", "get_role", ok_codes=("NoSuchEntity",),
-                            RoleName=spec.role_name)["Role"]
-            rows.append(("role", spec.role_name, why(role.get("Tags", []))))
-        except ClientError:
-            pass
-        if spec.instance_profile_name:
-            try:
-                profile = ctx.call("iam", "get_instance_profile", ok_codes=("NoSuchEntity",),
-                                   InstanceProfileName=spec.instance_profile_name)["InstanceProfile"]
-                rows.append(("instance profile", spec.instance_profile_name,
-                             why(profile.get("Tags", []))))
-            except ClientError:
-                pass
-        if "cloudwatch_logs" in spec.features:
-            arn = f"arn:{partition}:iam::{account['Account']}:policy{spec.path}{spec.log_policy_name}"
-            try:
-                ctx.call("iam", "get_policy", ok_codes=("NoSuchEntity",), PolicyArn=arn)
-                rows.append(("policy", spec.log_policy_name, why(ctx.call(
-                    "iam", "list_policy_tags", "reading the policy's tags", PolicyArn=arn)["Tags"])))
-            except ClientError:
-                pass
-        if "s3_config" in spec.features and spec.config_bucket:
-            try:
-                ctx.call("s3", "head_bucket", ok_codes=_ANY_BUCKET_ERROR, Bucket=spec.config_bucket)
-                rows.append(("bucket", spec.config_bucket, "the config bucket"))
-            except ClientError:
-                pass
-        if spec.trunking:
-            arn = f"arn:{partition}:iam::{account['Account']}:role{spec.path}{spec.role_name}"
-            settings = ctx.call("ecs", "list_account_settings", "reading awsvpcTrunking",
-                                name="awsvpcTrunking", principalArn=arn)["settings"]
-            if any(s.get("value") == "enabled" and s.get("principalArn") == arn for s in settings):
-                rows.append(("ECS account setting", "awsvpcTrunking=enabled", arn))
+    identity = ctx.call("sts", "get_caller_identity", "identifying the caller")
+    ctx.account, ctx.partition = identity["Account"], identity["Arn"].split(":")[1]
+    for spec in list(roles or []) + [demo_spec(region)]:
+        # Each step says what it leaves, if it is there: the plan knows what the guide makes.
+        rows += [left for step in plan(spec, account=ctx.account)
+                 if (left := step.action.leftover(ctx)) is not None]
     try:
         rows += _launched(ctx, owned_only=True)
     except AwsError as err:  # a caller without EC2 or ECS reads: say so, keep going

@@ -55,6 +55,11 @@ def owned(tags: list[dict[str, str]] | None) -> bool:
     return any(t.get("Key") == OWNER_TAG[0] and t.get("Value") == OWNER_TAG[1] for t in tags or [])
 
 
+def why_left(tags: list[dict[str, str]] | None) -> str:
+    """Why a resource is there, as a list of what is left says it."""
+    return "made by the guide (tagged)" if owned(tags) else "not made by the guide: kept"
+
+
 def added(role: dict | None) -> list[str]:
     """What the guide recorded it added to a role that existed before it (``ADDED_TAG``)."""
     for tag in (role or {}).get("Tags", []):
@@ -243,6 +248,10 @@ class Action:
         """Audit's outcome and reason for what ``check`` found."""
         return found.state, found.reason
 
+    def leftover(self, ctx) -> tuple[str, str, str] | None:
+        """What this step leaves in AWS while it is there: (kind, name, why), read only."""
+        return None
+
     def check(self, ctx) -> Check:
         raise NotImplementedError
 
@@ -365,6 +374,10 @@ class CreateRole(Action):
         forget(ctx, ("role", spec.role_name))
         return UPDATED, "; ".join(done) + " (tags and policies the spec does not name are kept)"
 
+    def leftover(self, ctx) -> tuple[str, str, str] | None:
+        role = get_role(ctx, self.spec.role_name)
+        return None if role is None else ("role", self.spec.role_name, why_left(role.get("Tags")))
+
     def audit(self, ctx, found: Check) -> tuple[str, str]:
         role = get_role(ctx, self.spec.role_name)
         if role is None or found.state == OK:
@@ -414,6 +427,11 @@ class CreateInstanceProfile(Action):
     def arn(self, ctx) -> str:
         return (f"arn:{ctx.partition}:iam::{ctx.account}:instance-profile{self.spec.path}"
                 f"{self.spec.instance_profile_name}")
+
+    def leftover(self, ctx) -> tuple[str, str, str] | None:
+        profile = get_instance_profile(ctx, self.spec.instance_profile_name)
+        return None if profile is None else (
+            "instance profile", self.spec.instance_profile_name, why_left(profile.get("Tags")))
 
     def check(self, ctx) -> Check:
         profile = get_instance_profile(ctx, self.spec.instance_profile_name)
@@ -744,6 +762,11 @@ class CreateConfigBucket(Action):
     def arn(self, ctx) -> str:
         return f"arn:{ctx.partition}:s3:::{self.spec.config_bucket}"
 
+    def leftover(self, ctx) -> tuple[str, str, str] | None:
+        if self._state(ctx)[0] != "yes":
+            return None  # none, or someone else's bucket of that name (not this account's)
+        return ("bucket", self.spec.config_bucket, "the config bucket")
+
     def _state(self, ctx) -> tuple[str, bool, bool]:
         """(exists: "yes"/"no"/"foreign", owned, private)."""
         bucket = self.spec.config_bucket
@@ -905,6 +928,13 @@ class CreateLogsPolicy(Action):
     def arn(self, ctx) -> str:
         return f"arn:{ctx.partition}:iam::{ctx.account}:policy{self.spec.path}{self.spec.log_policy_name}"
 
+    def leftover(self, ctx) -> tuple[str, str, str] | None:
+        if get_policy(ctx, self.arn(ctx)) is None:
+            return None
+        tags = ctx.call("iam", "list_policy_tags", "reading the policy's tags",
+                        PolicyArn=self.arn(ctx))["Tags"]
+        return ("policy", self.spec.log_policy_name, why_left(tags))
+
     def document(self, ctx) -> dict:
         return policies.logs_policy(self.spec.least_privilege, ctx.partition, self.spec.region,
                                     ctx.account)
@@ -1013,6 +1043,11 @@ class EnableTrunking(Action):
         settings = ctx.call("ecs", "list_account_settings", name="awsvpcTrunking",
                             principalArn=self.arn(ctx))["settings"]
         return any(s.get("value") == "enabled" for s in settings)
+
+    def leftover(self, ctx) -> tuple[str, str, str] | None:
+        if not self._enabled(ctx):
+            return None
+        return ("ECS account setting", "awsvpcTrunking=enabled", self.arn(ctx))
 
     def check(self, ctx) -> Check:
         if get_role(ctx, self.spec.role_name) is None:

@@ -45,3 +45,24 @@ def test_make_guide_fails_when_a_notebook_fails(tmp_path):
     done = guide(tmp_path, "--kernel", "no-such-kernel", "01_container_instance_role")
     assert done.returncode == 1
     assert "FAILED" in done.stdout and "failed: 01_container_instance_role" in done.stdout
+
+
+def test_leftovers_on_aws_name_what_each_step_left(aws_session, iam):
+    """Off the sandbox, 99 lists only what the guide's specs make, each step asked for what it left."""
+    from ecsrole_lib import RoleSpec, apply, teardown
+    from ecsrole_lib.guide import guide_roles, leftovers
+
+    spec = RoleSpec(features=["ecr", "s3_config", "cloudwatch_logs"],
+                    config_bucket="ecsrole-guide-leftover-test", trunking=True)
+    iam.create_role(RoleName="someoneElsesRole", AssumeRolePolicyDocument="{}")  # not listed
+    apply(spec, aws_session)
+    found = leftovers(aws_session, guide_roles(spec))
+    assert not found.empty
+    kinds = {(kind, name) for kind, name, _ in found.rows}
+    assert {("role", "ecsInstanceRole"), ("instance profile", "ecsInstanceRole-profile"),
+            ("policy", "cwlogspolicy"), ("bucket", "ecsrole-guide-leftover-test"),
+            ("ECS account setting", "awsvpcTrunking=enabled")} == kinds
+    assert {why for kind, _, why in found.rows if kind in ("role", "policy")} == {
+        "made by the guide (tagged)"}
+    teardown(spec, aws_session)
+    assert leftovers(aws_session, guide_roles(spec)).empty
