@@ -496,7 +496,7 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
             decisions.append(err)
     rows = []
     for need, decision in zip(wanted, decisions):
-        when = "always" if need.when.startswith("always") else need.when.split(":", 1)[0]
+        when = "always" if need.when.startswith("always") else _condition(need.when)
         if isinstance(decision, EcsRoleError):
             rows.append((DoctorCheck(need.name, None, need.action,
                                      f"the guide cannot decide ({decision}); IAM's simulator "
@@ -608,6 +608,22 @@ def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, A
                                        f"it is understood; the guide's reason was: "
                                        f"{check.reason}")))
     return out, []
+
+
+def _condition(when: str) -> str:
+    """When a call is needed, without its explanation: up to the first ``": "`` outside brackets.
+
+    >>> _condition("ECS_CONTAINER_INSTANCE_PROPAGATE_TAGS_FROM=ec2_instance: before registering")
+    'ECS_CONTAINER_INSTANCE_PROPAGATE_TAGS_FROM=ec2_instance'
+    >>> _condition("tasks log with awslogs (unless their execution role is used: X=true)")
+    'tasks log with awslogs (unless their execution role is used: X=true)'
+    """
+    depth = 0
+    for index, char in enumerate(when):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and when.startswith(": ", index):
+            return when[:index]
+    return when
 
 
 def _agent_for(spec: RoleSpec | None, agent: AgentConfig) -> AgentConfig:

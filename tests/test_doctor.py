@@ -163,6 +163,16 @@ def test_managed_policy_detached_and_nothing_instead(session, iam):
     assert f"attach-role-policy --role-name {ROLE} --policy-arn {CONTAINER_POLICY}" in row.fix
 
 
+def test_a_failing_rows_condition_is_said_whole(session, iam):
+    """The audit's doctor row names when each failing call is made, brackets and all."""
+    apply(RoleSpec(), session)
+    iam.detach_role_policy(RoleName=ROLE, PolicyArn=CONTAINER_POLICY)
+    reason = audit(RoleSpec(), session)["doctor"].reason
+    assert ("logs:PutLogEvents: tasks log with awslogs (unless their execution role is used: "
+            "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true): ") in reason
+    assert reason.count("(") == reason.count(")")
+
+
 def test_explicit_deny_names_the_statement(session, iam):
     apply(RoleSpec(), session)
     iam.put_role_policy(RoleName=ROLE, PolicyName="guardrail", PolicyDocument=document(
