@@ -260,7 +260,9 @@ class RoleForm(widgets.VBox):
             getattr(self, f"w_{name}").description = labels[name]
         self.features_label.value = labels["features"]
         for name, w in self.w_features.items():
-            w.description = find_feature(name).label(self.lang)  # its module names it
+            chosen = find_feature(name)  # its module names and explains it
+            w.description = chosen.label(self.lang)
+            w.tooltip = chosen.explanation.get(self.lang, chosen.explanation.get("en"))
         external = self.w_instance_kind.value == "external"
         self.w_instance_profile_name.disabled = external
         self.w_trunking.disabled = external

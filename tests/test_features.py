@@ -9,6 +9,7 @@ bucket after apply, the audit, the doctor's verdict and each export.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import hcl2
@@ -32,6 +33,7 @@ ROLE = "ecsInstanceRole"
 BUCKET = "ecsrole-guide-spot-test"
 CONTAINER_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
 SPOT_ACTION = "ecs:UpdateContainerInstancesState"
+HANGUL = re.compile("[\uac00-\ud7a3]")
 SPOT = RoleSpec(features=["s3_config", "spot_draining"], config_bucket=BUCKET, cluster_name="prod")
 
 
@@ -87,6 +89,8 @@ def test_the_form_shows_each_feature_with_its_modules_label():
     assert labels == {"ecr": "Amazon ECR 권한", "s3_config": "Amazon S3 읽기 전용 액세스",
                       "cloudwatch_logs": "컨테이너 인스턴스 모니터링 권한",
                       "spot_draining": "스팟 인스턴스 드레이닝"}
+    assert "DRAINING" in form.w_features["spot_draining"].tooltip  # what choosing it does
+    assert HANGUL.search(form.w_features["ecr"].tooltip)
     form.w_features["spot_draining"].value = True
     assert "check_spot_draining_permissions" in form.plan().ids
 

@@ -63,7 +63,7 @@ class Feature:
     section: ClassVar[str] = ""
     #: The form's checkbox label, in English and Korean.
     labels: ClassVar[dict[str, str]] = {}
-    #: What choosing it does, in English and Korean (the form's help and the guide's text).
+    #: What choosing it does, in English and Korean (the form checkbox's tooltip).
     explanation: ClassVar[dict[str, str]] = {}
     #: The Korean of this feature's own phrases in messages (English template -> Korean),
     #: merged into :data:`ecsrole_lib.i18n.KO`.
