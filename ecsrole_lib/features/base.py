@@ -16,12 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from .. import policies
+from ..shell import Subst, command
+
 if TYPE_CHECKING:
     from ..errors import Problem
     from ..spec import RoleSpec
     from ..steps import Step
 
-__all__ = ["ADDS_TAGS", "SIGN_IN", "Facts", "Feature", "account_note", "attach_console"]
+__all__ = ["ADDS_TAGS", "SIGN_IN", "Facts", "Feature", "account_note", "attach_console",
+           "managed_policy_lookup"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,25 @@ def attach_console(role: str, policy: str) -> dict[str, list[str]]:
         "ko": [SIGN_IN["ko"], "IAM 콘솔의 탐색 창에서 역할을 선택합니다.", f"{role}을(를) 선택합니다.",
                "권한 추가, 정책 연결을 선택합니다.", f"{policy}을(를) 선택한 다음 권한 추가를 선택합니다."],
     }
+
+
+def managed_policy_lookup(partition: str, look_for: dict[str, str],
+                          action_filter: str) -> tuple[dict[str, list[str]], tuple[str, ...]]:
+    """The console clicks and the AWS CLI command that read the container instance managed
+    policy for some of its actions: ``look_for`` names them (en, ko), ``action_filter`` is
+    the JMESPath filter that picks them out of each statement's ``Action``.
+    """
+    arn = policies.managed_policy_arn(partition, policies.CONTAINER_INSTANCE_POLICY)
+    name = policies.CONTAINER_INSTANCE_POLICY[1]
+    console = {"en": [SIGN_IN["en"], f"Choose Policies, then {name}.",
+                      f"On Permissions, choose JSON and look for {look_for['en']}."],
+               "ko": [SIGN_IN["ko"], f"정책을 선택한 다음 {name}을 선택합니다.",
+                      f"권한에서 JSON을 선택하고 {look_for['ko']}을 찾습니다."]}
+    cli = (command("aws", "iam", "get-policy-version", policy_arn=arn,
+                   version_id=Subst(command("aws", "iam", "get-policy", policy_arn=arn,
+                                            query="Policy.DefaultVersionId", output="text")),
+                   query=f"PolicyVersion.Document.Statement[].Action[?{action_filter}]"),)
+    return console, cli
 
 
 def account_note(files: tuple[str, ...]) -> str:

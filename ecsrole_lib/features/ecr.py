@@ -14,9 +14,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .. import policies
-from ..shell import Subst, command
 from ..steps import ECR_INLINE_NAME, CheckManagedPolicy, Step
-from .base import SIGN_IN, Facts, Feature
+from .base import Facts, Feature, managed_policy_lookup
 
 
 class Ecr(Feature):
@@ -34,27 +33,21 @@ class Ecr(Feature):
     }
 
     def steps(self, facts: Facts) -> list[Step]:
-        spec = facts.spec
-        managed = policies.managed_policy_arn(facts.partition, policies.CONTAINER_INSTANCE_POLICY)
+        console, cli = managed_policy_lookup(
+            facts.partition, {"en": "the four ecr: actions", "ko": "네 가지 ecr: 작업"},
+            "starts_with(@, `ecr:`)")
         return [Step(
             id="check_ecr_permissions",
             section=self.section, page_ref="Amazon ECR permissions",
             titles={"en": "Check the Amazon ECR permissions", "ko": "Amazon ECR 권한 확인"},
-            console={"en": [SIGN_IN["en"], "Choose Policies, then AmazonEC2ContainerServiceforEC2Role.",
-                            "On Permissions, choose JSON and look for the four ecr: actions."],
-                     "ko": [SIGN_IN["ko"], ("정책을 선택한 다음 AmazonEC2ContainerServiceforEC2Role을 "
-                            "선택합니다."), "권한에서 JSON을 선택하고 네 가지 ecr: 작업을 찾습니다."]},
-            cli=(command("aws", "iam", "get-policy-version", policy_arn=managed,
-                         version_id=Subst(command("aws", "iam", "get-policy", policy_arn=managed,
-                                                  query="Policy.DefaultVersionId", output="text")),
-                         query="PolicyVersion.Document.Statement[].Action[?starts_with(@, `ecr:`)]"),),
+            console=console, cli=cli,
             api=("iam:GetPolicy", "iam:GetPolicyVersion"), errata=("E6",),
             note="The managed policy already grants ecr:BatchCheckLayerAvailability, "
                  "ecr:BatchGetImage, ecr:GetDownloadUrlForLayer and ecr:GetAuthorizationToken. "
                  "ecr:GetAuthorizationToken supports no resource-level permissions and stays on *.",
             finding=("A missing feature permission: image pulls from Amazon ECR fail. The four "
                      "ECR actions come with AmazonEC2ContainerServiceforEC2Role. Fix: apply."),
-            action=CheckManagedPolicy(spec, policies.ECR_ACTIONS, ECR_INLINE_NAME,
+            action=CheckManagedPolicy(facts.spec, policies.ECR_ACTIONS, ECR_INLINE_NAME,
                                       "the four ECR actions", erratum="E6",
                                       symptom="image pulls from Amazon ECR fail"))]
 

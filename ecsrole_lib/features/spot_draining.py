@@ -23,9 +23,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import policies
 from ..errors import Problem
-from ..shell import Subst, command
 from ..steps import CheckManagedPolicy, Step
-from .base import SIGN_IN, Facts, Feature
+from .base import Facts, Feature, managed_policy_lookup
 
 if TYPE_CHECKING:
     from ..spec import RoleSpec
@@ -75,21 +74,15 @@ class SpotDraining(Feature):
         return {"spot_draining": True}
 
     def steps(self, facts: Facts) -> list[Step]:
-        managed = policies.managed_policy_arn(facts.partition, policies.CONTAINER_INSTANCE_POLICY)
         name = policies.CONTAINER_INSTANCE_POLICY[1]
+        console, cli = managed_policy_lookup(
+            facts.partition, {"en": ACTION, "ko": f"{ACTION} 작업"}, f"@ == `{ACTION}`")
         return [Step(
             id="check_spot_draining_permissions", section=self.section, finding=FINDING,
             page_ref="(not on the page: Amazon ECS Developer Guide, Spot Instance draining)",
             titles={"en": "Check the Spot Instance draining permission",
                     "ko": "스팟 인스턴스 드레이닝 권한 확인"},
-            console={"en": [SIGN_IN["en"], f"Choose Policies, then {name}.",
-                            f"On Permissions, choose JSON and look for {ACTION}."],
-                     "ko": [SIGN_IN["ko"], f"정책을 선택한 다음 {name}을(를) 선택합니다.",
-                            f"권한에서 JSON을 선택하고 {ACTION} 작업을 찾습니다."]},
-            cli=(command("aws", "iam", "get-policy-version", policy_arn=managed,
-                         version_id=Subst(command("aws", "iam", "get-policy", policy_arn=managed,
-                                                  query="Policy.DefaultVersionId", output="text")),
-                         query=f"PolicyVersion.Document.Statement[].Action[?@ == `{ACTION}`]"),),
+            console=console, cli=cli,
             api=("iam:GetPolicy", "iam:GetPolicyVersion"),
             note=(f"{name} already grants {ACTION}, which the agent calls with the instance role "
                   "to set the instance to DRAINING on a Spot interruption notice; the setting "
