@@ -318,25 +318,6 @@ def _read_role(ctx: Context, role_name: str) -> _Role | None:
 # ---------------------------------------------------------------------------------------
 # The checks
 # ---------------------------------------------------------------------------------------
-def _principals(trust: dict) -> list[str]:
-    statements = trust.get("Statement", [])
-    found = []
-    for statement in [statements] if isinstance(statements, dict) else statements:
-        principal = statement.get("Principal", {})
-        if not isinstance(principal, dict):
-            found.append(str(principal))
-            continue
-        for values in principal.values():
-            found += [values] if isinstance(values, str) else list(values)
-    return found
-
-
-_WRONG = {
-    "ecs.amazonaws.com": "ecs.amazonaws.com is the Amazon ECS service itself, not the instance",
-    "ecs-tasks.amazonaws.com": "ecs-tasks.amazonaws.com is for task roles, not container instances",
-}
-
-
 def _trust_check(ctx: Context, facts: _Role, kind: str, role_name: str) -> DoctorCheck:
     service = TRUSTED_SERVICE[kind]
     context = ({"aws:SourceAccount": ctx.account,
@@ -355,8 +336,8 @@ def _trust_check(ctx: Context, facts: _Role, kind: str, role_name: str) -> Docto
         return DoctorCheck("trust", True, "sts:AssumeRole",
                            f"the trust policy lets {service} assume the role", source,
                            essential=True)
-    named = _principals(facts.trust)
-    hints = [_WRONG[p] for p in named if p in _WRONG]
+    named = policies.named_principals(facts.trust)
+    hints = [policies.WRONG_PRINCIPALS[p][0] for p in named if p in policies.WRONG_PRINCIPALS]
     reason = (f"{service} may not assume the role: {decision.why}; the trust policy names "
               f"{', '.join(named) or 'no principal'}" + ("; " + "; ".join(hints) if hints else ""))
     if kind == "ec2":
@@ -639,7 +620,7 @@ def _agent_for(spec: RoleSpec | None, agent: AgentConfig) -> AgentConfig:
 def _kind(facts: _Role | None, spec: RoleSpec | None) -> str:
     if spec is not None:
         return spec.instance_kind
-    if facts is not None and "ssm.amazonaws.com" in _principals(facts.trust):
+    if facts is not None and "ssm.amazonaws.com" in policies.named_principals(facts.trust):
         return "external"
     return "ec2"
 

@@ -151,6 +151,37 @@ def parse(document: Any) -> dict[str, Any]:
     return json.loads(text)
 
 
+def named_principals(trust: dict[str, Any]) -> list[str]:
+    """Every principal a trust policy's statements name, in order (``"*"`` as itself).
+
+    >>> named_principals({"Statement": {"Principal": {"Service": ["ecs.amazonaws.com"]}}})
+    ['ecs.amazonaws.com']
+    """
+    statements = trust.get("Statement", [])
+    found: list[str] = []
+    for statement in [statements] if isinstance(statements, dict) else statements:
+        principal = statement.get("Principal", {})
+        if not isinstance(principal, dict):
+            found.append(str(principal))
+            continue
+        for values in principal.values():
+            found += [values] if isinstance(values, str) else list(values)
+    return found
+
+
+#: Trust principals people pick for a container instance role by mistake: what each is,
+#: and what an instance with the role then sees.
+WRONG_PRINCIPALS = {
+    "ecs.amazonaws.com": (
+        "ecs.amazonaws.com is the Amazon ECS service itself, not the instance",
+        ("Amazon EC2 cannot assume this role, so the container agent gets no credentials and "
+         "the instance never joins the cluster")),
+    "ecs-tasks.amazonaws.com": (
+        "ecs-tasks.amazonaws.com is for task roles, not container instances",
+        "the agent on the instance gets no credentials"),
+}
+
+
 def _as_set(value: Any, lower: bool = False) -> tuple[str, ...]:
     values = value if isinstance(value, list) else [value]
     return tuple(sorted({(v.lower() if lower else v) for v in values}))

@@ -265,16 +265,6 @@ class Action:
         return ""
 
 
-#: Trust principals people pick by mistake, and what the instance then sees.
-_WRONG_PRINCIPALS = {
-    "ecs.amazonaws.com": "ecs.amazonaws.com is the Amazon ECS service itself, not the instance: "
-                         "Amazon EC2 cannot assume this role, so the container agent gets no "
-                         "credentials and the instance never joins the cluster",
-    "ecs-tasks.amazonaws.com": "ecs-tasks.amazonaws.com is for task roles, not container "
-                               "instances: the agent on the instance gets no credentials",
-}
-
-
 @dataclass
 class CreateRole(Action):
     render_as = "create_role"
@@ -382,13 +372,8 @@ class CreateRole(Action):
         role = get_role(ctx, self.spec.role_name)
         if role is None or found.state == OK:
             return found.state, found.reason
-        document = policies.parse(role["AssumeRolePolicyDocument"])
-        hints = []
-        for statement in document.get("Statement", []):
-            services = statement.get("Principal", {}).get("Service", [])
-            for service in [services] if isinstance(services, str) else services:
-                if service in _WRONG_PRINCIPALS:
-                    hints.append(_WRONG_PRINCIPALS[service])
+        hints = [": ".join(policies.WRONG_PRINCIPALS[p]) for p in policies.named_principals(
+            policies.parse(role["AssumeRolePolicyDocument"])) if p in policies.WRONG_PRINCIPALS]
         return found.state, found.reason + (("; " + "; ".join(hints)) if hints else "")
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
