@@ -141,7 +141,7 @@ class AgentConfig:
         >>> AgentConfig.for_spec(spec, spot_draining=True).config_from_s3
         ('my-ecs-config', 'ecs.config')
         """
-        return cls(**{"config_from_s3": None, **agent_settings(spec), **changes})
+        return cls(**{**agent_settings(spec), **changes})
 
     def env(self) -> list[str]:
         """The ``ecs.config`` lines this configuration implies, in the agent's own names.

@@ -101,7 +101,7 @@ def _preflight(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list:
         if found.state == CONFLICT:
             problems.append(Problem(step.spec_field, _value(spec, step.spec_field), found.reason))
     if get_role(ctx, spec.role_name) is not None:
-        held = set(attached_policies(ctx, spec.role_name)) | _planned(ctx, spec, the_plan)[0]
+        held = set(attached_policies(ctx, spec.role_name)) | _planned(ctx, the_plan)[0]
         # IAM's default quota is also its floor (it can only be raised), so the account's
         # own figure is read only when the default could be exceeded: one read less per run.
         quota = DEFAULT_ATTACHED_POLICIES_QUOTA
@@ -169,7 +169,7 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
                  + [f"inline policy {name} of {spec.role_name}" for name in inline]):
         report.note(f"Kept {what}: the spec does not name it, so apply leaves it as it is "
                     "(audit lists it as extra; teardown keeps the role for it).")
-    _notes(ctx, spec, the_plan, report)
+    _notes(ctx, the_plan, report)
     return _finish(ctx, report)
 
 
@@ -232,7 +232,7 @@ def _teardown_preflight(ctx: Context, spec: RoleSpec, the_plan: Plan, force: boo
     role = get_role(ctx, spec.role_name)
     if role is None or not owned(role.get("Tags")):
         return  # nothing, or a role the guide adopted: only what it added is undone
-    managed, _ = _planned(ctx, spec, the_plan)
+    managed, _ = _planned(ctx, the_plan)
     other_managed = [a for a in attached_policies(ctx, spec.role_name) if a not in managed]
     foreign_inline = [name if name not in written else f"{name} (a document the guide did not write)"
                       for name, written in _foreign_inline(ctx, spec, the_plan)]
@@ -273,7 +273,7 @@ def _foreign_inline(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list[tuple[
     return found
 
 
-def _planned(ctx: Context, spec: RoleSpec, the_plan: Plan) -> tuple[set[str], set[str]]:
+def _planned(ctx: Context, the_plan: Plan) -> tuple[set[str], set[str]]:
     """The managed policy ARNs and inline policy names the plan gives the role."""
     managed = {arn for s in the_plan if (arn := s.action.attaches(ctx)) is not None}
     return managed, set(the_plan.inline_documents())
@@ -283,12 +283,12 @@ def _not_in_spec(ctx: Context, spec: RoleSpec, the_plan: Plan) -> tuple[list[str
     """Managed policy ARNs and inline policy names someone else gave the role."""
     if get_role(ctx, spec.role_name) is None:
         return [], []
-    managed, inline = _planned(ctx, spec, the_plan)
+    managed, inline = _planned(ctx, the_plan)
     return ([arn for arn in attached_policies(ctx, spec.role_name) if arn not in managed],
             [name for name in inline_policies(ctx, spec.role_name) if name not in inline])
 
 
-def _notes(ctx: Context, spec: RoleSpec, the_plan: Plan, report: Report) -> None:
+def _notes(ctx: Context, the_plan: Plan, report: Report) -> None:
     for step in the_plan:
         if step.report_note:
             report.note(step.report_note)

@@ -34,7 +34,7 @@ from .converge import apply
 from .errors import AwsError
 from .plan import plan
 from .spec import OWNER_TAG, RoleSpec
-from .steps import why_left
+from .steps import owned, why_left
 from .views import Table
 
 __all__ = [
@@ -215,10 +215,6 @@ class Leftovers(_ShownAsTable):
         return Table(title, ("kind", "name", "why it is there"), self.rows)
 
 
-def _owned(tags: list[dict]) -> bool:
-    return {"Key": OWNER_TAG[0], "Value": OWNER_TAG[1]} in tags
-
-
 def leftovers(session, roles: GuideRoles | None = None, region: str = "us-east-1") -> Leftovers:
     """What is left (read only). On the sandbox: everything there is. On AWS: the guide's
     roles, instance profiles, CloudWatch Logs policies, buckets and trunking settings, by name."""
@@ -266,20 +262,20 @@ def _launched(ctx: Context, owned_only: bool) -> list[tuple[str, str, str]]:
     if owned_only:
         filters.append({"Name": f"tag:{OWNER_TAG[0]}", "Values": [OWNER_TAG[1]]})
     rows = [("EC2 instance", i["InstanceId"], "launched by the guide (tagged)"
-             if _owned(i.get("Tags", [])) else "not launched by the guide: kept")
+             if owned(i.get("Tags", [])) else "not launched by the guide: kept")
             for r in ctx.pages("ec2", "describe_instances", "Reservations", Filters=filters)
             for i in r["Instances"]]
     arns = ctx.pages("ecs", "list_clusters", "clusterArns")
     for cluster in ctx.call("ecs", "describe_clusters", "reading the clusters", clusters=arns,
                             include=["TAGS"])["clusters"] if arns else []:
         tags = [{"Key": t["key"], "Value": t["value"]} for t in cluster.get("tags", [])]
-        if cluster["status"] == "ACTIVE" and (_owned(tags) or not owned_only):
+        if cluster["status"] == "ACTIVE" and (owned(tags) or not owned_only):
             rows.append(("ECS cluster", cluster["clusterName"], _why_cluster(tags)))
     return rows
 
 
 def _why_cluster(tags: list[dict]) -> str:
-    return "created by the guide's launch (tagged)" if _owned(tags) else "not made by the guide: kept"
+    return "created by the guide's launch (tagged)" if owned(tags) else "not made by the guide: kept"
 
 
 # ---------------------------------------------------------------------------------------
