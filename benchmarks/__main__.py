@@ -19,10 +19,10 @@ import platform
 import sys
 import time
 
-from . import calls, goals, latency, notebooks, process, sandbox_start, survey_scale
+from . import calls, goals, latency, notebooks, process, sandbox_start, screens, survey_scale
 from .common import BUILD
 
-SECTIONS = ("calls", "latency", "process", "sandbox", "notebooks", "survey")
+SECTIONS = ("calls", "latency", "process", "sandbox", "notebooks", "survey", "screens")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     if "survey" in wanted:
         results["survey"] = survey_scale.run(args.repeat)
         texts.append(survey_scale.render(results["survey"]))
+        print(texts[-1] + "\n", flush=True)
+    if "screens" in wanted:
+        results["screens"] = screens.run()
+        texts.append(screens.render(results["screens"]))
         print(texts[-1] + "\n", flush=True)
     texts.append(goals.render(results))
     print(texts[-1] + "\n", flush=True)
