@@ -86,7 +86,7 @@ def _lab(root: Path, home: Path, endpoint: str) -> tuple[subprocess.Popen, str]:
     for _ in range(400):
         with contextlib.suppress(OSError):
             urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5)
-            return process, f"{url}/lab/tree/{{path}}?token={token}"
+            return process, f"{url}/lab/workspaces/{{workspace}}/tree/{{path}}?token={token}"
         time.sleep(0.3)
     process.kill()
     raise RuntimeError("JupyterLab did not start")
@@ -144,7 +144,9 @@ def run(pictures: bool = True, only: list[str] | None = None) -> dict:
                             continue
                         page = browser.new_page(viewport=VIEWPORT)
                         page.set_default_timeout(120_000)
-                        page.goto(url.format(path=path.relative_to(ROOT).as_posix()))
+                        # A workspace of its own: JupyterLab would otherwise reopen the last notebook too.
+                        page.goto(url.format(workspace=f"{edition}-{path.stem}",
+                                             path=path.relative_to(ROOT).as_posix()))
                         _run_all(page)
                         time.sleep(1)
                         shots = SHOTS / edition if pictures else None
