@@ -38,10 +38,12 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
-## app: serve the guide as one web page with Voila (form and reports, no code) on 127.0.0.1
+## app: serve the guide as one web page with Voila (form and reports, no code) on 127.0.0.1,
+## with a token (in the URL it prints); the sandbox only unless APP_TARGETS=sandbox,aws
 APP_PORT ?= 8866
+APP_TARGETS ?= sandbox
 app: $(STAMP)
-	$(BIN)/voila app/guide.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(APP_PORT)
+	$(BIN)/python -m ecsrole_lib.guide --app app/guide.ipynb --port=$(APP_PORT) --targets=$(APP_TARGETS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ecsrole_lib tests benchmarks tools notebooks app

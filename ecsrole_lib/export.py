@@ -15,6 +15,7 @@ with the real ``aws`` executable.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -77,15 +78,32 @@ def write_exports(spec: RoleSpec, folder: str | os.PathLike, **rollout: Any) -> 
          + rollout_commands(spec, template_file=TEMPLATE_NAME, **rollout) + "\n", 0o755),
         ("terraform", TERRAFORM_NAME, terraform(spec, the_plan), 0o644),
     ):
-        path = out / name
-        path.write_text(text, encoding="utf-8")
-        path.chmod(mode)
-        written[key] = path
+        written[key] = _write_inside(out, name, text, mode)
     for name, text in the_plan.files().items():
-        path = out / name
-        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        written[name] = path
+        written[name] = _write_inside(out, name, text if text.endswith("\n") else text + "\n")
     return written
+
+
+def _write_inside(folder: Path, name: str, text: str, mode: int = 0o644) -> Path:
+    """Write ``folder/name`` as a new file, never through what is already there.
+
+    A temporary file in ``folder`` is written, given ``mode`` and renamed over
+    ``name``: a symbolic link of that name is replaced, not followed, so nothing
+    outside the folder is written or chmod-ed (the rename is atomic, too).
+    """
+    if Path(name).name != name or name in (".", ".."):
+        raise ValueError(f"an export's file name must be a plain name, not {name!r}")
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            os.fchmod(stream.fileno(), mode)
+        os.replace(temporary, folder / name)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return folder / name
 
 
 def rollout_commands(spec: RoleSpec, **options: Any) -> str:
@@ -119,12 +137,29 @@ class CliError(EcsRoleError):
     """The AWS CLI script stopped with an error."""
 
 
-def _cli_environment(session: boto3.Session | None) -> dict[str, str]:
-    env = dict(os.environ)
-    if session is not None and hasattr(session, "environment"):
+#: What the AWS CLI gets from the caller's environment on the sandbox: where programs are
+#: and the locale, nothing that configures AWS (an ``AWS_ENDPOINT_URL_IAM`` would send the
+#: writes elsewhere, an ``AWS_CA_BUNDLE`` or a profile's settings change how they go).
+_SANDBOX_KEEPS = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "SYSTEMROOT")
+
+
+def _cli_environment(session: boto3.Session | None, home: Path) -> dict[str, str]:
+    """The AWS CLI's environment: on the sandbox built from the sandbox alone, on AWS the chain.
+
+    On the sandbox: its endpoint, keys and Region, no config or credentials file
+    (``os.devnull``) and ``home`` as ``HOME`` (the CLI reads aliases from
+    ``~/.aws/cli/alias``). On AWS: the caller's environment, the documented chain.
+    """
+    sandbox = session is not None and hasattr(session, "environment")
+    if sandbox:
+        env = {name: os.environ[name] for name in _SANDBOX_KEEPS if name in os.environ}
         env.update(session.environment())  # the sandbox: its endpoint and dummy keys
-    elif session is not None and session.profile_name not in (None, "default"):
-        env["AWS_PROFILE"] = session.profile_name
+        env.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+                   HOME=str(home))
+    else:
+        env = dict(os.environ)
+        if session is not None and session.profile_name not in (None, "default"):
+            env["AWS_PROFILE"] = session.profile_name
     if session is not None and session.region_name:
         env.setdefault("AWS_DEFAULT_REGION", session.region_name)
     # The aws executable installed beside this Python comes first.
@@ -152,13 +187,12 @@ def run_cli(spec: RoleSpec, session: boto3.Session | None = None,
 
         session = connect("sandbox", spec.region)
     apply(spec, session, dry_run=True)
-    env = _cli_environment(session)
-    if shutil.which("aws", path=env["PATH"]) is None:
-        raise CliError("the AWS CLI (aws) is not installed; pip install awscli")
     folder = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="ecsrole-cli-"))
     folder.mkdir(parents=True, exist_ok=True)
-    script = folder / "ecsrole-setup.sh"
-    script.write_text(export_cli(spec))
+    env = _cli_environment(session, folder)
+    if shutil.which("aws", path=env["PATH"]) is None:
+        raise CliError("the AWS CLI (aws) is not installed; pip install awscli")
+    script = _write_inside(folder, SCRIPT_NAME, export_cli(spec), 0o755)
     done = subprocess.run(["bash", str(script)], check=False, env=env, capture_output=True, text=True,
                           timeout=600)
     run = CliRun(done.returncode, done.stdout, done.stderr, script)

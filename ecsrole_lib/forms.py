@@ -31,14 +31,14 @@ import ipywidgets as widgets
 
 from .aws import connect
 from .converge import apply, audit, teardown
-from .errors import EcsRoleError, ValidationError
+from .errors import EcsRoleError, Problem, ValidationError
 from .events import Event, Progress, StepDone, StepStarted
 from .export import export_cli, rollout_commands, run_cli, write_exports
 from .features import feature as find_feature
 from .i18n import tr
 from .plan import LANGS, Plan, plan
 from .report import Report
-from .spec import FEATURES, INSTANCE_KINDS, RoleSpec
+from .spec import FEATURES, INSTANCE_KINDS, RoleSpec, flag_problems
 from .views import (
     _RED,
     ErratumView,
@@ -54,9 +54,11 @@ from .views import (
     localized_error,
 )
 
-__all__ = ["ACTIONS", "LABELS", "METHODS", "RoleForm"]
+__all__ = ["ACTIONS", "LABELS", "METHODS", "TARGETS", "RoleForm"]
 
 METHODS = ("console", "cli")
+#: Every target a form can offer; the web page offers ``sandbox`` alone unless opted in.
+TARGETS = ("sandbox", "aws")
 ACTIONS = ("apply", "audit", "teardown")
 
 #: Form labels; the Korean ones are those the page and the Korean IAM console use.
@@ -87,11 +89,50 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+_NO_AWS = ("this page was started without the aws target, so it acts on the sandbox only "
+           "(make app APP_TARGETS=sandbox,aws)")
+
+
+def _offered(targets: Iterable[str], target: Any) -> tuple[str, ...]:
+    """``targets`` as a tuple, checked, with ``target`` among them (else ``ValidationError``)."""
+    offered = tuple(targets) if not isinstance(targets, str) else (targets,)
+    for name in offered:
+        _choice("targets", name, TARGETS)
+    if not offered:
+        raise ValidationError(Problem("targets", offered, "must name at least one target"))
+    if target == "aws" and target not in offered:  # the web page: its starter did not opt in
+        raise ValidationError(Problem("target", target, _NO_AWS))
+    _choice("target", target, offered)
+    return offered
+
+
+def _parameters(**values: Any) -> None:
+    """The notebook parameters by RoleSpec's rules: a real bool, text, a list of features.
+
+    Checked before any widget is made, so papermill's ``-p dry_run false`` (a string)
+    stops with the parameter's name instead of being read as ``bool("false")``.
+    """
+    flags = ("least_privilege", "trunking", "dry_run")
+    problems = flag_problems({name: values[name] for name in flags})
+    for name in ("region", "role_name", "instance_profile_name", "config_bucket", "cluster_name"):
+        value = values[name]
+        if not isinstance(value, str) and not (value is None and name != "region"):
+            problems.append(Problem(name, value, "must be a string (a notebook parameter)"))
+    chosen = values["features"]
+    if isinstance(chosen, str) or not isinstance(chosen, (list, tuple, set, frozenset, type(None))):
+        problems.append(Problem("features", chosen, "must be a list of feature names"))
+    if problems:
+        raise ValidationError(problems)
+
+
 class RoleForm(widgets.VBox):
     """The form: pre-filled from the parameters, plan re-rendered on change, apply button.
 
-    Parameters are the notebooks' parameters; ``action`` is what the button
-    does: ``"apply"`` (default), ``"audit"`` or ``"teardown"``.
+    Parameters are the notebooks' parameters, checked by RoleSpec's rules (a yes/no
+    choice is a real bool: the string ``"false"`` is refused, naming it); ``action`` is
+    what the button does: ``"apply"`` (default), ``"audit"`` or ``"teardown"``.
+    ``targets`` are the targets the form may act on: the web page passes
+    ``("sandbox",)`` unless its starter opted in, and then shows no target choice.
 
     Attributes
     ----------
@@ -111,8 +152,12 @@ class RoleForm(widgets.VBox):
                  least_privilege: bool = False, config_bucket: str | None = None,
                  cluster_name: str = "default", trunking: bool = False,
                  method: str = "console", dry_run: bool = False, lang: str = "en",
-                 action: str = "apply"):
-        _choice("target", target, ("sandbox", "aws"))
+                 action: str = "apply", targets: Iterable[str] = TARGETS):
+        self.targets = _offered(targets, target)
+        _parameters(region=region, role_name=role_name, instance_profile_name=instance_profile_name,
+                    features=features, least_privilege=least_privilege,
+                    config_bucket=config_bucket, cluster_name=cluster_name, trunking=trunking,
+                    dry_run=dry_run)
         _choice("method", method, METHODS)
         _choice("lang", lang, LANGS)
         _choice("action", action, ACTIONS)
@@ -127,7 +172,7 @@ class RoleForm(widgets.VBox):
         self.last_error: BaseException | None = None
         style = {"description_width": "9em"}
         text = {"style": style, "layout": widgets.Layout(width="34em")}
-        self.w_target = widgets.ToggleButtons(options=["sandbox", "aws"], value=target, style=style)
+        self.w_target = widgets.ToggleButtons(options=list(self.targets), value=target, style=style)
         self.w_region = widgets.Text(value=region, **text)
         self.w_role_name = widgets.Text(value=role_name or "", **text)
         self.w_instance_profile_name = widgets.Text(value=instance_profile_name or "", **text)
@@ -136,12 +181,12 @@ class RoleForm(widgets.VBox):
         self.w_features = {f: widgets.Checkbox(value=f in features, indent=False,
                                                layout=widgets.Layout(width="auto"))
                            for f in FEATURES}
-        self.w_least_privilege = widgets.Checkbox(value=bool(least_privilege), style=style)
+        self.w_least_privilege = widgets.Checkbox(value=least_privilege, style=style)
         self.w_config_bucket = widgets.Text(value=config_bucket or "", **text)
         self.w_cluster_name = widgets.Text(value=cluster_name, **text)
-        self.w_trunking = widgets.Checkbox(value=bool(trunking), style=style)
+        self.w_trunking = widgets.Checkbox(value=trunking, style=style)
         self.w_method = widgets.ToggleButtons(options=list(METHODS), value=method, style=style)
-        self.w_dry_run = widgets.Checkbox(value=bool(dry_run), style=style)
+        self.w_dry_run = widgets.Checkbox(value=dry_run, style=style)
         self.w_lang = widgets.ToggleButtons(options=list(LANGS), value=lang, style=style)
         self.features_label = widgets.Label()
         self.button = widgets.Button(button_style="primary", icon="play")
@@ -152,7 +197,8 @@ class RoleForm(widgets.VBox):
         self.tab_plan, self.tab_console, self.tab_cli = widgets.HTML(), widgets.HTML(), widgets.HTML()
         self.tabs = widgets.Tab(children=[self.tab_plan, self.tab_console, self.tab_cli])
         self.output = widgets.Output()
-        fields = [self.w_target, self.w_region, self.w_role_name, self.w_instance_profile_name,
+        # One target offered (the web page without the opt-in): no choice to show at all.
+        fields = [self.w_target] * (len(self.targets) > 1) + [self.w_region, self.w_role_name, self.w_instance_profile_name,
                   self.w_instance_kind,
                   widgets.HBox([self.features_label, *self.w_features.values()]),
                   self.w_least_privilege, self.w_config_bucket, self.w_cluster_name,
@@ -182,7 +228,11 @@ class RoleForm(widgets.VBox):
 
     @property
     def target(self) -> str:
-        return self.w_target.value
+        """The chosen target; only ever one of :attr:`targets` (a widget message cannot add one)."""
+        target = self.w_target.value
+        if target not in self.targets:
+            _offered(self.targets, target)  # raises, naming the opt-in
+        return target
 
     @property
     def method(self) -> str:

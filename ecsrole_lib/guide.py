@@ -413,8 +413,12 @@ def run_lab(notebooks_dir: Path) -> int:
     process, endpoint = _start_sandbox()
     env = dict(os.environ, **{ENDPOINT_VARIABLE: endpoint})
     print(f"One sandbox for every notebook: {endpoint} (stops with JupyterLab)", flush=True)
+    # JupyterLab runs any code: its token and these checks are all that guard it (the same
+    # as Jupyter's defaults, on the command line so that no config file turns them off).
     command = [str(Path(sys.executable).parent / "jupyter"), "lab", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.root_dir={notebooks_dir}"]
+               f"--ServerApp.root_dir={notebooks_dir}", "--ServerApp.allow_remote_access=False",
+               "--ServerApp.local_hostnames=localhost", "--ServerApp.allow_origin=",
+               "--ServerApp.allow_origin_pat=", "--ServerApp.disable_check_xsrf=False"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # a container: Jupyter refuses root otherwise
         command.append("--allow-root")
     try:
@@ -426,6 +430,68 @@ def run_lab(notebooks_dir: Path) -> int:
         process.wait(timeout=30)
 
 
+#: What ``make app APP_TARGETS=...`` sets for the page's kernels: the targets it may act on.
+APP_TARGETS_VARIABLE = "ECSROLE_APP_TARGETS"
+
+
+def app_targets(value: str | None = None) -> tuple[str, ...]:
+    """The targets the web page offers: ``("sandbox",)`` unless its starter opted in.
+
+    ``value`` (default: ``$ECSROLE_APP_TARGETS``) is a comma-separated list of
+    ``sandbox`` and ``aws``; anything else is a ``ValidationError`` naming it.
+
+    >>> app_targets("")
+    ('sandbox',)
+    >>> app_targets("sandbox,aws")
+    ('sandbox', 'aws')
+    """
+    from .errors import Problem, ValidationError
+    from .forms import TARGETS
+
+    raw = os.environ.get(APP_TARGETS_VARIABLE, "") if value is None else value
+    targets = tuple(dict.fromkeys(t.strip() for t in raw.split(",") if t.strip())) or ("sandbox",)
+    unknown = [t for t in targets if t not in TARGETS]
+    if unknown:
+        raise ValidationError(Problem("APP_TARGETS", raw, "must be 'sandbox' or 'sandbox,aws' "
+                                                          "(comma-separated targets)"))
+    return targets
+
+
+def app_protections(port: int) -> dict[str, object]:
+    """Jupyter Server's own checks, on for the page (Voila turns some off by default).
+
+    A request whose ``Host`` is not a local name is refused (a DNS-rebinding page),
+    and so is a websocket or API request from any origin but the page's own.
+    """
+    return {"allow_remote_access": False, "local_hostnames": ["localhost"],
+            "allow_origin": f"http://127.0.0.1:{port}", "allow_origin_pat": "",
+            "disable_check_xsrf": False}
+
+
+def run_app(notebook: Path, port: int, targets: tuple[str, ...]) -> int:
+    """``make app``: Voila on 127.0.0.1 with a token, local host names, the page's origin only.
+
+    The token is ``$JUPYTER_TOKEN`` when set (Jupyter's own variable), else a new
+    random one; the URL printed holds it. The kernels get ``targets`` alone.
+    """
+    import secrets
+
+    from voila.app import Voila
+
+    token = os.environ.pop("JUPYTER_TOKEN", "") or secrets.token_hex(24)  # not for the kernels
+    os.environ[APP_TARGETS_VARIABLE] = ",".join(targets)
+    app = Voila()
+    app.initialize([str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+                    "--Voila.port_retries=0"])
+    # Set after the config files are read, so none of them can turn a protection off.
+    app.token, app.ip, app.port, app.port_retries = token, "127.0.0.1", port, 0
+    app.tornado_settings = {**app.tornado_settings, **app_protections(port)}
+    print(f"The guide, on {' and '.join(targets)}: http://127.0.0.1:{port}/?token={token}",
+          flush=True)
+    app.start()  # Voila stops its kernels on SIGTERM itself
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the whole guide headlessly on one sandbox.")
     parser.add_argument("--notebooks", default="notebooks", help="folder of the notebooks")
@@ -433,10 +499,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kernel", default="python3", help="Jupyter kernel name")
     parser.add_argument("--lab", action="store_true",
                         help="open JupyterLab on the notebooks instead, on one shared sandbox")
+    parser.add_argument("--app", metavar="NOTEBOOK",
+                        help="serve NOTEBOOK as a web page with Voila instead (make app)")
+    parser.add_argument("--port", type=int, default=8866, help="the web page's port (--app)")
+    parser.add_argument("--targets", default=None,
+                        help="targets the web page may act on: sandbox (default) or sandbox,aws")
     parser.add_argument("names", nargs="*", help="notebooks to run (default: all, in order)")
     args = parser.parse_args(argv)
     if args.lab:
         return run_lab(Path(args.notebooks).resolve())
+    if args.app:
+        return run_app(Path(args.app).resolve(), args.port, app_targets(args.targets))
     names = tuple(args.names) or NOTEBOOKS
     return run_guide(Path(args.notebooks).resolve(), Path(args.out).resolve(), args.kernel, names)
 

@@ -540,6 +540,12 @@ KO: dict[str, str] = {
     "must be a string (an S3 bucket name)": "문자열(S3 버킷 이름)이어야 합니다",
     "must be a list of feature names": "기능 이름의 목록이어야 합니다",
     "must be True or False": "True 또는 False여야 합니다",
+    "this page was started without the aws target, so it acts on the sandbox only "
+    "(make app APP_TARGETS=sandbox,aws)":
+        "이 페이지는 aws 대상 없이 시작되었으므로 샌드박스에서만 작동합니다"
+        "(make app APP_TARGETS=sandbox,aws)",
+    "must be a string (a notebook parameter)": "문자열이어야 합니다(노트북 매개변수)",
+    "must name at least one target": "대상을 하나 이상 지정해야 합니다",
     "must be a dict of tag keys to values": "태그 키와 값의 dict여야 합니다",
     "keys starting with 'aws:' are reserved by AWS": "'aws:'로 시작하는 키는 AWS가 예약했습니다",
     "no such policy in this account": "이 계정에 그런 정책이 없습니다",

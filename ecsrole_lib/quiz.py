@@ -25,6 +25,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from .errors import ValidationError
+from .spec import flag_problems
+
 __all__ = ["Question"]
 
 LABELS = {
@@ -51,13 +54,17 @@ class Question(widgets.VBox):
     prompt, answer
         Plain text; `backticks` mark code.
     show_answers
-        Reveal the answer at once (for a headless run, where nobody clicks).
+        Reveal the answer at once (for a headless run, where nobody clicks); True or
+        False, as RoleSpec's choices (a string raises ``ValidationError`` naming it).
     lang
         ``"en"`` or ``"ko"``: the language of the heading and the button.
     """
 
     def __init__(self, prompt: str, answer: str, *, show_answers: bool = False,
                  lang: str = "en"):
+        problems = flag_problems({"show_answers": show_answers})  # "false" is no answer hidden
+        if problems:
+            raise ValidationError(problems)
         self.prompt, self.answer = prompt, answer
         self.labels = LABELS.get(lang, LABELS["en"])
         self.button = widgets.Button(description=self.labels["button"], icon="eye")

@@ -32,7 +32,7 @@ from .rules import (  # noqa: F401  (re-exported: the rules were first defined h
     regions,
 )
 
-__all__ = ["ADDED_TAG", "FEATURES", "INSTANCE_KINDS", "OWNER_TAG", "RoleSpec"]
+__all__ = ["ADDED_TAG", "FEATURES", "INSTANCE_KINDS", "OWNER_TAG", "RoleSpec", "flag_problems"]
 
 INSTANCE_KINDS = ("ec2", "external")
 FEATURES = features.SELECTABLE  # in the page's section order
@@ -42,6 +42,20 @@ DEFAULT_ROLE_NAMES = {"ec2": "ecsInstanceRole", "external": "ecsAnywhereRole"}
 DEFAULT_ATTACHED_POLICIES_QUOTA = 10
 
 _CLUSTER = re.compile(r"[A-Za-z0-9_-]{1,255}")
+
+
+def flag_problems(values: Mapping[str, Any]) -> list[Problem]:
+    """One problem per value that is not a real bool: the rule of every yes/no choice.
+
+    A string is refused, not read: ``bool("false")`` is True, so a papermill
+    ``-p least_privilege false`` (a string; papermill reads only ``True`` and
+    ``False`` as bools) must stop with the parameter's name, not turn the choice on.
+
+    >>> [str(p) for p in flag_problems({"dry_run": False, "trunking": "false"})]
+    ["trunking='false': must be True or False"]
+    """
+    return [Problem(name, value, "must be True or False")
+            for name, value in values.items() if not isinstance(value, bool)]
 
 
 @dataclass(frozen=True)
@@ -177,9 +191,7 @@ class RoleSpec:
             found.append(Problem("cluster_name", self.cluster_name,
                                  "must be 1 to 255 letters, digits, hyphens or underscores "
                                  "(Amazon ECS cluster names)"))
-        for name in ("least_privilege", "trunking"):
-            if not isinstance(getattr(self, name), bool):
-                found.append(Problem(name, getattr(self, name), "must be True or False"))
+        found += flag_problems({name: getattr(self, name) for name in ("least_privilege", "trunking")})
         if not isinstance(self.region, str) or self.region not in regions():
             found.append(Problem("region", self.region,
                                  "must be an AWS Region code that botocore's partition data "

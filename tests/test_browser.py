@@ -297,15 +297,16 @@ def _menu(page, menu: str, item: str) -> None:
 # ---------------------------------------------------------------------------------------
 @pytest.fixture
 def app(tmp_path, endpoint) -> Iterator[str]:
-    """``make app`` on a free port; yields its URL."""
-    port = _free_port()
+    """``make app`` on a free port; yields its URL with the token (``$JUPYTER_TOKEN``)."""
+    port, token = _free_port(), secrets.token_hex(16)
     server = Server(["make", "--no-print-directory", "app", f"APP_PORT={port}"],
-                    _server_env(tmp_path / "jupyter", endpoint), tmp_path / "voila.log")
+                    {**_server_env(tmp_path / "jupyter", endpoint), "JUPYTER_TOKEN": token},
+                    tmp_path / "voila.log")
     url = f"http://127.0.0.1:{port}"
     try:
         # Any answer will do: a GET of the page itself would start a kernel.
         server.wait_until_up(f"{url}/voila/static/none", any_answer=True)
-        yield url
+        yield f"{url}/?token={token}"
     finally:
         server.stop()
 
