@@ -671,6 +671,13 @@ KO.update({
         "정책 {name}이(가) 아직 다른 역할, 사용자 또는 그룹 {n}개에 연결되어 있어 그쪽에 남습니다",
     "role {role} existed before the guide and already had awsvpcTrunking":
         "역할 {role}은(는) 가이드 이전부터 있었고 이미 awsvpcTrunking이 있었습니다",
+    # Notes of intent, then of completion (issue 17, item 4).
+    "apply was stopped after noting that it would add {what} to role {role} and before noting "
+    "it done, so the guide cannot tell its change from the same change made by hand: kept":
+        "apply가 역할 {role}에 {what}을(를) 추가하겠다고 기록한 뒤, 완료를 기록하기 전에 멈췄습니다. "
+        "그래서 가이드는 자신의 변경과 직접 한 같은 변경을 구별할 수 없습니다: 유지함",
+    "remove it yourself if nothing needs it ({hint})":
+        "필요한 곳이 없으면 직접 제거하십시오({hint})",
     "{n} step(s) kept what the guide did not create (each says why).":
         "{n}개 단계가 가이드가 만들지 않은 것을 유지했습니다(각 단계에 이유가 있습니다).",
     "holds {what}, which this spec does not describe (applied with other choices, or added by "

@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError, WaiterError
 
 from . import policies
 from .errors import ConflictError, Problem, PropagationError
-from .marks import ADDED_TAG, OWNER_TAG
+from .marks import ADDED_TAG, INTENT, OWNER_TAG, USED_BY_TAG
 from .shell import json_value
 from .states import Kind, Made, Outcome, Seen, State
 
@@ -60,49 +60,93 @@ def why_left(tags: list[dict[str, str]] | None) -> str:
     return "made by the guide (tagged)" if owned(tags) else "not made by the guide: kept"
 
 
-def added(role: dict | None) -> list[str]:
-    """What the guide recorded it added to a role that existed before it (``ADDED_TAG``)."""
+def _notes(role: dict | None) -> list[str]:
+    """Every token of the role's ``ADDED_TAG``, intents (``INTENT`` prefix) included."""
     for tag in (role or {}).get("Tags", []):
         if tag.get("Key") == ADDED_TAG:
             return tag.get("Value", "").split()
     return []
 
 
-def record(ctx, spec: RoleSpec, token: str) -> None:
-    """Before the guide adds ``token`` to a role it did not create, note it on the role.
+def added(role: dict | None) -> list[str]:
+    """What the guide noted it added to a role that existed before it, once it was done."""
+    return [t for t in _notes(role) if not t.startswith(INTENT)]
 
-    Written before the change itself, so a crash in between leaves a note of
-    something that is not there (teardown skips it), never a change without a note.
-    """
+
+def intended(role: dict | None) -> list[str]:
+    """What apply noted it was about to add, with no note that it was done."""
+    return [t[len(INTENT):] for t in _notes(role) if t.startswith(INTENT)]
+
+
+def _write_notes(ctx, spec: RoleSpec, role: dict, tokens: list[str], why: str) -> None:
+    """Set the role's ``ADDED_TAG`` to ``tokens`` (untagged when none are left)."""
+    if tokens:
+        ctx.call("iam", "tag_role", why, RoleName=spec.role_name,
+                 Tags=[{"Key": ADDED_TAG, "Value": " ".join(tokens)}])
+    else:
+        ctx.call("iam", "untag_role", why, RoleName=spec.role_name, TagKeys=[ADDED_TAG])
+    # What the role's tags are now: the steps after this read them from the cache.
+    kept = [t for t in role.get("Tags", []) if t.get("Key") != ADDED_TAG]
+    ctx.cache[("role", spec.role_name)] = dict(role, Tags=kept + (
+        [{"Key": ADDED_TAG, "Value": " ".join(tokens)}] if tokens else []))
+
+
+def _noted_role(ctx, spec: RoleSpec) -> dict | None:
+    """The spec's role when notes go on it: it exists and is not the guide's own."""
     if ctx.was_made(Made.ROLE):  # this run created it, with the guide's tag: nothing to note
-        return
+        return None
     role = get_role(ctx, spec.role_name)
-    if role is None or owned(role.get("Tags")) or token in added(role):
+    return None if role is None or owned(role.get("Tags")) else role
+
+
+def record(ctx, spec: RoleSpec, token: str) -> None:
+    """Before the guide adds ``token`` to a role it did not create, note the intent.
+
+    :func:`confirm` turns the intent into a note of the change once it is made.
+    A crash in between leaves an intent: teardown cannot tell the change (if it
+    was made) from the same change made by hand, so it keeps it and says so.
+    """
+    role = _noted_role(ctx, spec)
+    if role is None or token in added(role) or token in intended(role):
         return
-    ctx.call("iam", "tag_role", "noting what the guide adds to a role it did not create",
-             RoleName=spec.role_name,
-             Tags=[{"Key": ADDED_TAG, "Value": " ".join(added(role) + [token])}])
-    forget(ctx, ("role", spec.role_name))
+    _write_notes(ctx, spec, role, _notes(role) + [INTENT + token],
+                 "noting what the guide is about to add to a role it did not create")
+
+
+def confirm(ctx, spec: RoleSpec, token: str) -> None:
+    """After the change: the intent ``record`` noted becomes a note of what the guide added."""
+    role = _noted_role(ctx, spec)
+    if role is None or token not in intended(role):
+        return
+    _write_notes(ctx, spec, role, [token if t == INTENT + token else t for t in _notes(role)],
+                 "noting what the guide added to a role it did not create")
 
 
 def unrecord(ctx, spec: RoleSpec, token: str) -> None:
-    """Teardown undid ``token`` on a role the guide did not create: drop it from the note."""
+    """Drop ``token`` (done or intended) from the note: undone, kept, or not there."""
     role = get_role(ctx, spec.role_name)
-    if role is None or token not in added(role):
+    if role is None or token not in added(role) + intended(role):
         return
-    left = [t for t in added(role) if t != token]
-    if left:
-        ctx.call("iam", "tag_role", RoleName=spec.role_name,
-                 Tags=[{"Key": ADDED_TAG, "Value": " ".join(left)}])
-    else:
-        ctx.call("iam", "untag_role", RoleName=spec.role_name, TagKeys=[ADDED_TAG])
-    forget(ctx, ("role", spec.role_name))
+    _write_notes(ctx, spec, role, [t for t in _notes(role) if t not in (token, INTENT + token)],
+                 "dropping a note of what the guide added")
 
 
 def ours(ctx, spec: RoleSpec, token: str) -> bool:
-    """Whether the guide made ``token`` on the spec's role: its own role, or noted on it."""
+    """Whether the guide made ``token`` on the spec's role: its own role, or noted as done."""
     role = get_role(ctx, spec.role_name)
     return role is not None and (owned(role.get("Tags")) or token in added(role))
+
+
+def unsure(ctx, spec: RoleSpec, token: str, what: str) -> tuple[str, str] | None:
+    """Teardown's answer when ``token`` is only an intent: kept, said, and the note dropped."""
+    role = get_role(ctx, spec.role_name)
+    if role is None or owned(role.get("Tags")) or token not in intended(role):
+        return None
+    unrecord(ctx, spec, token)
+    return KEPT, (f"apply was stopped after noting that it would add {what} to role "
+                  f"{spec.role_name} and before noting it done, so the guide cannot tell its "
+                  f"change from the same change made by hand: kept; remove it yourself if "
+                  f"nothing needs it ({NEVER_FORCED})")
 
 
 def _policy_token(arn: str) -> str:
@@ -493,6 +537,7 @@ class AddRoleToInstanceProfile(Action):
             return _raced(ctx, self, ("profile", name))
         ctx.made(Made.INSTANCE_PROFILE_ROLE)
         forget(ctx, ("profile", name))
+        confirm(ctx, self.spec, "profile-role")
         return CREATED, f"role {self.spec.role_name} added to instance profile {name}"
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
@@ -500,10 +545,13 @@ class AddRoleToInstanceProfile(Action):
         profile = get_instance_profile(ctx, spec.instance_profile_name)
         role = get_role(ctx, spec.role_name)
         if profile is None or spec.role_name not in [r["RoleName"] for r in profile.get("Roles", [])]:
+            unrecord(ctx, spec, "profile-role")  # a note without its change would outlive it
             return SKIPPED, "the instance profile does not hold the role"
         if not (owned(profile.get("Tags")) or (role is not None and ours(ctx, spec, "profile-role"))):
-            return KEPT, ("both role and instance profile existed before the guide, and the guide "
-                          f"did not add one to the other; {NEVER_FORCED}")
+            return unsure(ctx, spec, "profile-role", f"membership of instance profile "
+                          f"{spec.instance_profile_name}") or (KEPT, (
+                              "both role and instance profile existed before the guide, and the "
+                              f"guide did not add one to the other; {NEVER_FORCED}"))
         ctx.call("iam", "remove_role_from_instance_profile",
                  InstanceProfileName=spec.instance_profile_name, RoleName=spec.role_name)
         unrecord(ctx, spec, "profile-role")
@@ -583,16 +631,19 @@ class AttachPolicy(Action):
         ctx.call("iam", "attach_role_policy", f"attaching {self.arn(ctx)}",
                  RoleName=self.spec.role_name, PolicyArn=self.arn(ctx))
         forget(ctx, ("attached", self.spec.role_name))
+        confirm(ctx, self.spec, _policy_token(self.arn(ctx)))
         return CREATED, f"attached to {self.spec.role_name}"
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         name = self.spec.role_name
-        if self.arn(ctx) not in attached_policies(ctx, name):
-            return SKIPPED, "not attached"
         token = _policy_token(self.arn(ctx))
+        if self.arn(ctx) not in attached_policies(ctx, name):
+            unrecord(ctx, self.spec, token)  # a note without its change would outlive it
+            return SKIPPED, "not attached"
         if not ours(ctx, self.spec, token):
-            return KEPT, (f"role {name} existed before the guide and already held this policy; "
-                          f"{NEVER_FORCED}")
+            return unsure(ctx, self.spec, token, f"policy {self.arn(ctx)}") or (KEPT, (
+                f"role {name} existed before the guide and already held this policy; "
+                f"{NEVER_FORCED}"))
         ctx.call("iam", "detach_role_policy", RoleName=name, PolicyArn=self.arn(ctx))
         dropped(ctx, ("attached", name), self.arn(ctx))
         unrecord(ctx, self.spec, token)
@@ -663,6 +714,7 @@ class CheckManagedPolicy(Action):
         ctx.call("iam", "put_role_policy", RoleName=self.spec.role_name,
                  PolicyName=self.inline_name,
                  PolicyDocument=json.dumps(self.inline_documents[self.inline_name]))
+        confirm(ctx, self.spec, f"inline:{self.inline_name}")
         return CREATED, f"inline policy {self.inline_name} grants {self.what}"
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
@@ -718,16 +770,19 @@ class InlinePolicy(Action):
                  RoleName=self.spec.role_name, PolicyName=self.policy_name,
                  PolicyDocument=json.dumps(self._document(ctx)))
         forget(ctx, ("inline", self.spec.role_name))
+        confirm(ctx, self.spec, f"inline:{self.policy_name}")
         return (CREATED if found.state == MISSING else UPDATED), f"inline policy {self.policy_name} written"
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         name = self.spec.role_name
-        if self.policy_name not in inline_policies(ctx, name):
-            return SKIPPED, f"no inline policy {self.policy_name}"
         token = f"inline:{self.policy_name}"
+        if self.policy_name not in inline_policies(ctx, name):
+            unrecord(ctx, self.spec, token)  # a note without its change would outlive it
+            return SKIPPED, f"no inline policy {self.policy_name}"
         if not ours(ctx, self.spec, token):
-            return KEPT, (f"role {name} existed before the guide, and the guide did not write "
-                          f"its inline policy {self.policy_name}; {NEVER_FORCED}")
+            return unsure(ctx, self.spec, token, f"inline policy {self.policy_name}") or (KEPT, (
+                f"role {name} existed before the guide, and the guide did not write "
+                f"its inline policy {self.policy_name}; {NEVER_FORCED}"))
         # Inline policies carry no tags: the guide's own is known by its document.
         if not policies.same_policy(self._current(ctx), self._document(ctx)):
             return KEPT, (f"inline policy {self.policy_name} holds a document the guide did not "
@@ -1045,15 +1100,18 @@ class EnableTrunking(Action):
         record(ctx, self.spec, "trunking")
         ctx.call("ecs", "put_account_setting", "enabling awsvpcTrunking", name="awsvpcTrunking",
                  value="enabled", principalArn=self.arn(ctx))
+        confirm(ctx, self.spec, "trunking")
         return CREATED, "awsvpcTrunking enabled for this role's principal only"
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         role = get_role(ctx, self.spec.role_name)
         if role is None or not self._enabled(ctx):
+            unrecord(ctx, self.spec, "trunking")  # a note without its change would outlive it
             return SKIPPED, "awsvpcTrunking is not set for this role"
         if not ours(ctx, self.spec, "trunking"):
-            return KEPT, (f"role {self.spec.role_name} existed before the guide and already had "
-                          f"awsvpcTrunking; {NEVER_FORCED}")
+            return unsure(ctx, self.spec, "trunking", "awsvpcTrunking") or (KEPT, (
+                f"role {self.spec.role_name} existed before the guide and already had "
+                f"awsvpcTrunking; {NEVER_FORCED}"))
         ctx.call("ecs", "delete_account_setting", name="awsvpcTrunking", principalArn=self.arn(ctx))
         unrecord(ctx, self.spec, "trunking")
         return REMOVED, "the role's awsvpcTrunking setting deleted"
