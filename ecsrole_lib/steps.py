@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,39 @@ def _notes(role: dict | None) -> list[str]:
         if tag.get("Key") == ADDED_TAG:
             return tag.get("Value", "").split()
     return []
+
+
+def used_by(tags: list[dict[str, str]] | None) -> list[str]:
+    """The roles of the guide setups listed on the guide's ``ecs.config`` (``USED_BY_TAG``).
+
+    >>> used_by([{"Key": "ecsrole-guide-used-by", "Value": "roleA a:b"}])
+    ['roleA', 'a,b']
+    """
+    for tag in tags or []:
+        if tag.get("Key") == USED_BY_TAG:
+            return [name.replace(":", ",") for name in tag.get("Value", "").split()]
+    return []
+
+
+def _users_value(roles: list[str]) -> str:
+    # IAM role names may hold ',', which an S3 tag may not; ':' is in no role name.
+    return " ".join(role.replace(",", ":") for role in roles)
+
+
+def _with_users(tags: list[dict[str, str]], roles: list[str]) -> list[dict[str, str]]:
+    """The object's tags with ``USED_BY_TAG`` listing ``roles`` (its other tags kept)."""
+    return [t for t in tags if t.get("Key") != USED_BY_TAG] + [
+        {"Key": USED_BY_TAG, "Value": _users_value(roles)}]
+
+
+def object_tagging(role_name: str) -> str:
+    """The ``Tagging`` of the guide's ``ecs.config`` as put-object takes it (URL-encoded).
+
+    >>> object_tagging("ecs+Role,1")
+    'created-by=ecsrole-guide&ecsrole-guide-used-by=ecs%2BRole%3A1'
+    """
+    return urllib.parse.urlencode([OWNER_TAG, (USED_BY_TAG, _users_value([role_name]))],
+                                  quote_via=urllib.parse.quote)
 
 
 def added(role: dict | None) -> list[str]:
@@ -885,15 +919,21 @@ class CreateConfigBucket(Action):
         markers = ctx.pages("s3", "list_object_versions", "DeleteMarkers", Bucket=bucket)
         key = self.spec.config_key
         foreign = [v for v in versions + markers if v["Key"] != key]
+        users: list[str] = []
         for version in versions:
             if version["Key"] == key:  # "null" names the version made before versioning
                 tags = ctx.call("s3", "get_object_tagging", Bucket=bucket, Key=key,
                                 VersionId=version["VersionId"])["TagSet"]
                 if not owned(tags):
                     foreign.append(version)
+                elif version.get("IsLatest"):
+                    users = [u for u in used_by(tags) if u != self.spec.role_name]
         if foreign:
             return KEPT, (f"bucket {bucket} still holds {len(foreign)} object(s) or version(s) "
                           f"the guide did not put there; {NEVER_FORCED}")
+        if users:
+            return KEPT, (f"bucket {bucket} holds {key}, which the guide setup(s) of role(s) "
+                          f"{', '.join(users)} still use: kept for them, force or not")
         for version in versions + markers:
             ctx.call("s3", "delete_object", Bucket=bucket, Key=version["Key"],
                      VersionId=version["VersionId"])
@@ -915,47 +955,85 @@ class UploadEcsConfig(Action):
     def arn(self, ctx) -> str:
         return f"arn:{ctx.partition}:s3:::{self.spec.config_bucket}/{self.spec.config_key}"
 
-    def _object(self, ctx) -> tuple[str | None, bool]:
+    def _object(self, ctx) -> tuple[str | None, list[dict[str, str]]]:
+        """(body, tags) of the object; ``None`` when it is not there."""
         spec = self.spec
         if CreateConfigBucket(spec)._state(ctx)[0] != "yes":
-            return None, False
-        try:
-            body = ctx.call("s3", "get_object", ok_codes=("NoSuchKey", "404"),
-                            Bucket=spec.config_bucket, Key=spec.config_key)["Body"].read().decode()
-        except ClientError:
-            return None, False
-        tags = ctx.call("s3", "get_object_tagging", Bucket=spec.config_bucket,
-                        Key=spec.config_key)["TagSet"]
-        return body, owned(tags)
+            return None, []
+
+        def read():
+            try:
+                body = ctx.call("s3", "get_object", ok_codes=("NoSuchKey", "404"),
+                                Bucket=spec.config_bucket, Key=spec.config_key)["Body"].read().decode()
+            except ClientError:
+                return None, []
+            return body, ctx.call("s3", "get_object_tagging", Bucket=spec.config_bucket,
+                                  Key=spec.config_key)["TagSet"]
+        return _cached(ctx, ("object", spec.config_bucket, spec.config_key), read)
 
     def check(self, ctx) -> Check:
-        body, mine = self._object(ctx)
+        body, tags = self._object(ctx)
+        spec, mine, users = self.spec, owned(tags), used_by(tags)
+        url = f"s3://{spec.config_bucket}/{spec.config_key}"
         if body is None:
-            return Check(MISSING, f"{self.spec.config_key} is not in the bucket yet")
-        if body == self.body:
-            return Check(OK, f"{self.spec.config_key} holds ECS_CLUSTER={self.spec.cluster_name}",
+            return Check(MISSING, f"{spec.config_key} is not in the bucket yet")
+        # Listed by other setups and not by this one: apply adds this one (one write), so
+        # their teardown keeps the file while this setup's instances copy it too.
+        unlisted = mine and bool(users) and spec.role_name not in users
+        if body == self.body and not unlisted:
+            return Check(OK, f"{spec.config_key} holds ECS_CLUSTER={spec.cluster_name}",
                          self.arn(ctx), mine)
+        if body == self.body:
+            return Check(DRIFT, f"{url} holds what the spec says, but lists only role(s) "
+                         f"{', '.join(users)} as the guide setups that use it: apply adds role "
+                         f"{spec.role_name}", self.arn(ctx), True)
+        others = [u for u in users if u != spec.role_name]
+        if mine and others:
+            return Check(CONFLICT, f"{url} is the ecs.config of role(s) {', '.join(others)} "
+                         f"(their instances copy it at launch); role {spec.role_name}'s spec "
+                         "would write other content, so apply does not rewrite it: choose "
+                         "another config_key or config_bucket", self.arn(ctx), True)
         if mine:
-            return Check(DRIFT, f"{self.spec.config_key} was changed", self.arn(ctx), True)
-        return Check(CONFLICT, f"s3://{self.spec.config_bucket}/{self.spec.config_key} exists with "
-                     "other content that the guide did not write; it is not overwritten",
-                     self.arn(ctx))
+            return Check(DRIFT, f"{spec.config_key} was changed", self.arn(ctx), True)
+        return Check(CONFLICT, f"{url} exists with other content that the guide did not write; "
+                     "it is not overwritten", self.arn(ctx))
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
         spec = self.spec
+        # Missing: nothing to read again (the bucket may be new); otherwise the check's read.
+        body, tags = (None, []) if found.state == MISSING else self._object(ctx)
+        url = f"s3://{spec.config_bucket}/{spec.config_key}"
+        listed = used_by(tags) if spec.role_name in used_by(tags) else used_by(tags) + [spec.role_name]
+        forget(ctx, ("object", spec.config_bucket, spec.config_key))
+        if body == self.body:  # only this setup's name is missing from the list
+            ctx.call("s3", "put_object_tagging", "listing this setup as a user of ecs.config",
+                     Bucket=spec.config_bucket, Key=spec.config_key,
+                     Tagging={"TagSet": _with_users(tags, listed)})
+            return UPDATED, f"role {spec.role_name} listed among the guide setups that use {url}"
         ctx.call("s3", "put_object", "uploading ecs.config", Bucket=spec.config_bucket,
                  Key=spec.config_key, Body=self.body.encode(),
-                 Tagging=f"{OWNER_TAG[0]}={OWNER_TAG[1]}")
+                 Tagging=object_tagging(spec.role_name))
         return (CREATED if found.state == MISSING else UPDATED), (
-            f"s3://{spec.config_bucket}/{spec.config_key} holds ECS_CLUSTER={spec.cluster_name}")
+            f"{url} holds ECS_CLUSTER={spec.cluster_name}")
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
-        body, mine = self._object(ctx)
+        spec = self.spec
+        body, tags = self._object(ctx)
         if body is None:
             return SKIPPED, "no config object"
-        if not mine:
-            return KEPT, f"{self.spec.config_key} was not put there by the guide; {NEVER_FORCED}"
-        ctx.call("s3", "delete_object", Bucket=self.spec.config_bucket, Key=self.spec.config_key)
+        if not owned(tags):
+            return KEPT, f"{spec.config_key} was not put there by the guide; {NEVER_FORCED}"
+        others = [u for u in used_by(tags) if u != spec.role_name]
+        forget(ctx, ("object", spec.config_bucket, spec.config_key))
+        if others:  # another setup's instances copy it at launch
+            if spec.role_name in used_by(tags):
+                ctx.call("s3", "put_object_tagging", "taking this setup off the list of users",
+                         Bucket=spec.config_bucket, Key=spec.config_key,
+                         Tagging={"TagSet": _with_users(tags, others)})
+            return KEPT, (f"{spec.config_key} is still used by the guide setup(s) of role(s) "
+                          f"{', '.join(others)}, whose instances copy it at launch: kept for them, "
+                          "force or not")
+        ctx.call("s3", "delete_object", Bucket=spec.config_bucket, Key=spec.config_key)
         return REMOVED, "config object deleted"
 
 
@@ -988,10 +1066,33 @@ class CreateLogsPolicy(Action):
         if policies.same_policy(policy_document(ctx, arn), self.document(ctx)):
             who = "created by the guide" if mine else "existed before the guide; teardown keeps it"
             return Check(OK, f"policy exists with the documented permissions ({who})", arn, mine)
-        if mine:
-            return Check(DRIFT, f"policy {self.spec.log_policy_name} grants something else now", arn, True)
-        return Check(CONFLICT, f"policy {self.spec.log_policy_name} exists, was not created by the "
-                     "guide, and grants something else; choose another log_policy_name", arn)
+        if not mine:
+            return Check(CONFLICT, f"policy {self.spec.log_policy_name} exists, was not created "
+                         "by the guide, and grants something else; choose another log_policy_name",
+                         arn)
+        held = self._held_by(ctx, policy)
+        if held:  # a new version would change what they hold: another setup's, or by hand
+            return Check(CONFLICT, f"{held} as it is now; role {self.spec.role_name}'s spec "
+                         "grants something else, so apply does not rewrite it (that would change "
+                         "what they hold): choose another log_policy_name, or detach it from "
+                         "them first", arn, True)
+        return Check(DRIFT, f"policy {self.spec.log_policy_name} grants something else now", arn, True)
+
+    def _held_by(self, ctx, policy: dict) -> str:
+        """Who else holds the policy, by name (one read, only when someone else does)."""
+        arn, name = self.arn(ctx), self.spec.log_policy_name
+        others = policy.get("AttachmentCount", 0) - (
+            arn in attached_policies(ctx, self.spec.role_name))
+        if others <= 0:
+            return ""
+        roles = [r["RoleName"] for r in ctx.pages(
+            "iam", "list_entities_for_policy", "PolicyRoles", PolicyArn=arn, EntityFilter="Role")
+            if r["RoleName"] != self.spec.role_name]
+        rest = others - len(roles)
+        if not roles:
+            return f"policy {name} is held by {rest} user(s) or group(s)"
+        return f"policy {name} is held by role(s) {', '.join(roles)}" + (
+            f" and {rest} user(s) or group(s)" if rest > 0 else "")
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
         spec, arn = self.spec, self.arn(ctx)
