@@ -1079,16 +1079,19 @@ class CreateLogsPolicy(Action):
         return Check(DRIFT, f"policy {self.spec.log_policy_name} grants something else now", arn, True)
 
     def _held_by(self, ctx, policy: dict) -> str:
-        """Who else holds the policy, by name (one read, only when someone else does)."""
+        """Who else holds the policy, by name (one read, only when someone else does).
+
+        Held: attached, or set as a permissions boundary (a new version changes both).
+        """
         arn, name = self.arn(ctx), self.spec.log_policy_name
-        others = policy.get("AttachmentCount", 0) - (
-            arn in attached_policies(ctx, self.spec.role_name))
+        others = (policy.get("AttachmentCount", 0) + policy.get("PermissionsBoundaryUsageCount", 0)
+                  - (arn in attached_policies(ctx, self.spec.role_name)))
         if others <= 0:
             return ""
-        roles = [r["RoleName"] for r in ctx.pages(
+        entries = [r["RoleName"] for r in ctx.pages(
             "iam", "list_entities_for_policy", "PolicyRoles", PolicyArn=arn, EntityFilter="Role")
             if r["RoleName"] != self.spec.role_name]
-        rest = others - len(roles)
+        roles, rest = sorted(set(entries)), others - len(entries)
         if not roles:
             return f"policy {name} is held by {rest} user(s) or group(s)"
         return f"policy {name} is held by role(s) {', '.join(roles)}" + (
