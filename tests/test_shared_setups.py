@@ -10,10 +10,16 @@ the moto server.
 from __future__ import annotations
 
 import json
+import shlex
+import subprocess
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ecsrole_lib import ConflictError, RoleSpec, apply, audit, teardown
+from ecsrole_lib.cloudformation import cloudformation_follow_up
+from ecsrole_lib.steps import object_tagging, used_by
 
 BUCKET = "ecsrole-shared-config"
 A = RoleSpec(role_name="setupA", features=["ecr", "s3_config", "cloudwatch_logs"],
@@ -98,3 +104,31 @@ def test_a_setup_that_would_rewrite_the_shared_ecs_config_is_refused_before_any_
     body = session.client("s3").get_object(Bucket=BUCKET, Key="ecs.config")["Body"].read()
     assert b"ECS_CLUSTER=default" in body
     assert _findings(A, session) == []
+
+
+ROLE_NAMES = st.from_regex(r"[A-Za-z0-9+=,.@_-]{1,64}", fullmatch=True)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(role=ROLE_NAMES)
+def test_every_role_name_arrives_on_ecs_config_as_apply_and_the_follow_up_write_it(role, session,
+                                                                                   tmp_path):
+    """Any IAM role name: the tag apply puts, and the one the CloudFormation follow-up's shell
+    builds, both read back as that role."""
+    s3 = session.client("s3")
+    if BUCKET not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
+        s3.create_bucket(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key="by-apply", Body=b"x", Tagging=object_tagging(role))
+    (command,) = [line.strip() for line in cloudformation_follow_up(
+        RoleSpec(role_name=role, features=["s3_config"], config_bucket=BUCKET)).splitlines()
+        if line.strip().startswith("USED_BY=")]
+    script = tmp_path / "used-by.sh"
+    script.write_text(f"ROLE_NAME={shlex.quote(role)}\n{command}\nprintf %s \"$USED_BY\"\n")
+    encoded = subprocess.run(["bash", str(script)], check=True, capture_output=True,
+                             text=True).stdout
+    s3.put_object(Bucket=BUCKET, Key="by-follow-up", Body=b"x",
+                  Tagging=f"created-by=ecsrole-guide&ecsrole-guide-used-by={encoded}")
+    for key in ("by-apply", "by-follow-up"):
+        tags = s3.get_object_tagging(Bucket=BUCKET, Key=key)["TagSet"]
+        assert used_by(tags) == [role], (key, tags)
+        assert "," not in "".join(t["Value"] for t in tags)  # no S3 tag may hold it
