@@ -677,6 +677,44 @@ KO.update({
         "정책 {name}이(가) 아직 다른 역할, 사용자 또는 그룹 {n}개에 연결되어 있어 그쪽에 남습니다",
     "role {role} existed before the guide and already had awsvpcTrunking":
         "역할 {role}은(는) 가이드 이전부터 있었고 이미 awsvpcTrunking이 있었습니다",
+    # Notes of intent, then of completion (issue 17, item 4).
+    "apply was stopped after noting that it would add {what} to role {role} and before noting "
+    "it done, so the guide cannot tell its change from the same change made by hand: kept":
+        "apply가 역할 {role}에 {what}을(를) 추가하겠다고 기록한 뒤, 완료를 기록하기 전에 멈췄습니다. "
+        "그래서 가이드는 자신의 변경과 직접 한 같은 변경을 구별할 수 없습니다: 유지함",
+    "remove it yourself if nothing needs it ({hint})":
+        "필요한 곳이 없으면 직접 제거하십시오({hint})",
+    # What another setup (or anything else) holds (issue 17, item 7).
+    "policy {name} is held by role(s) {roles} as it is now":
+        "정책 {name}은(는) 지금 상태로 역할 {roles}에 연결되어 있습니다",
+    "policy {name} is held by role(s) {roles} and {n} user(s) or group(s) as it is now":
+        "정책 {name}은(는) 지금 상태로 역할 {roles}와(과) 사용자 또는 그룹 {n}개에 연결되어 있습니다",
+    "policy {name} is held by {n} user(s) or group(s) as it is now":
+        "정책 {name}은(는) 지금 상태로 사용자 또는 그룹 {n}개에 연결되어 있습니다",
+    "role {role}'s spec grants something else, so apply does not rewrite it (that would change "
+    "what they hold): choose another log_policy_name, or detach it from them first":
+        "역할 {role}의 사양은 다른 것을 허용하므로 apply는 정책을 다시 쓰지 않습니다(그쪽이 가진 권한이 "
+        "바뀝니다): 다른 log_policy_name을 선택하거나, 먼저 그쪽에서 분리하십시오",
+    "{url} holds what the spec says, but lists only role(s) {users} as the guide setups that use "
+    "it: apply adds role {role}":
+        "{url}에 사양대로의 내용이 있지만, 이를 사용하는 가이드 설정으로 역할 {users}만 기록되어 "
+        "있습니다: apply가 역할 {role}을(를) 추가합니다",
+    "{url} is the ecs.config of role(s) {others} (their instances copy it at launch)":
+        "{url}은(는) 역할 {others}의 ecs.config입니다(그 인스턴스가 시작할 때 복사합니다)",
+    "role {role}'s spec would write other content, so apply does not rewrite it: choose another "
+    "config_key or config_bucket":
+        "역할 {role}의 사양은 다른 내용을 쓰게 되므로 apply는 다시 쓰지 않습니다: 다른 config_key나 "
+        "config_bucket을 선택하십시오",
+    "role {role} listed among the guide setups that use {url}":
+        "역할 {role}을(를) {url}을(를) 사용하는 가이드 설정으로 기록했습니다",
+    "{key} is still used by the guide setup(s) of role(s) {others}, whose instances copy it at "
+    "launch: kept for them, force or not":
+        "{key}은(는) 아직 역할 {others}의 가이드 설정이 사용합니다(그 인스턴스가 시작할 때 복사합니다): "
+        "force 여부와 관계없이 그쪽을 위해 유지합니다",
+    "bucket {bucket} holds {key}, which the guide setup(s) of role(s) {users} still use: kept "
+    "for them, force or not":
+        "버킷 {bucket}에 역할 {users}의 가이드 설정이 아직 사용하는 {key}이(가) 있습니다: force 여부와 "
+        "관계없이 그쪽을 위해 유지합니다",
     "{n} step(s) kept what the guide did not create (each says why).":
         "{n}개 단계가 가이드가 만들지 않은 것을 유지했습니다(각 단계에 이유가 있습니다).",
     "holds {what}, which this spec does not describe (applied with other choices, or added by "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from botocore.exceptions import ClientError, WaiterError
 
 from . import policies
 from .errors import ConflictError, Problem, PropagationError
-from .marks import ADDED_TAG, OWNER_TAG
+from .marks import ADDED_TAG, INTENT, OWNER_TAG, USED_BY_TAG
 from .shell import json_value
 from .states import Kind, Made, Outcome, Seen, State
 
@@ -60,49 +61,126 @@ def why_left(tags: list[dict[str, str]] | None) -> str:
     return "made by the guide (tagged)" if owned(tags) else "not made by the guide: kept"
 
 
-def added(role: dict | None) -> list[str]:
-    """What the guide recorded it added to a role that existed before it (``ADDED_TAG``)."""
+def _notes(role: dict | None) -> list[str]:
+    """Every token of the role's ``ADDED_TAG``, intents (``INTENT`` prefix) included."""
     for tag in (role or {}).get("Tags", []):
         if tag.get("Key") == ADDED_TAG:
             return tag.get("Value", "").split()
     return []
 
 
-def record(ctx, spec: RoleSpec, token: str) -> None:
-    """Before the guide adds ``token`` to a role it did not create, note it on the role.
+def used_by(tags: list[dict[str, str]] | None) -> list[str]:
+    """The roles of the guide setups listed on the guide's ``ecs.config`` (``USED_BY_TAG``).
 
-    Written before the change itself, so a crash in between leaves a note of
-    something that is not there (teardown skips it), never a change without a note.
+    >>> used_by([{"Key": "ecsrole-guide-used-by", "Value": "roleA a:b"}])
+    ['roleA', 'a,b']
     """
+    for tag in tags or []:
+        if tag.get("Key") == USED_BY_TAG:
+            return [name.replace(":", ",") for name in tag.get("Value", "").split()]
+    return []
+
+
+def _users_value(roles: list[str]) -> str:
+    # IAM role names may hold ',', which an S3 tag may not; ':' is in no role name.
+    return " ".join(role.replace(",", ":") for role in roles)
+
+
+def _with_users(tags: list[dict[str, str]], roles: list[str]) -> list[dict[str, str]]:
+    """The object's tags with ``USED_BY_TAG`` listing ``roles`` (its other tags kept)."""
+    return [t for t in tags if t.get("Key") != USED_BY_TAG] + [
+        {"Key": USED_BY_TAG, "Value": _users_value(roles)}]
+
+
+def object_tagging(role_name: str) -> str:
+    """The ``Tagging`` of the guide's ``ecs.config`` as put-object takes it (URL-encoded).
+
+    >>> object_tagging("ecs+Role,1")
+    'created-by=ecsrole-guide&ecsrole-guide-used-by=ecs%2BRole%3A1'
+    """
+    return urllib.parse.urlencode([OWNER_TAG, (USED_BY_TAG, _users_value([role_name]))],
+                                  quote_via=urllib.parse.quote)
+
+
+def added(role: dict | None) -> list[str]:
+    """What the guide noted it added to a role that existed before it, once it was done."""
+    return [t for t in _notes(role) if not t.startswith(INTENT)]
+
+
+def intended(role: dict | None) -> list[str]:
+    """What apply noted it was about to add, with no note that it was done."""
+    return [t[len(INTENT):] for t in _notes(role) if t.startswith(INTENT)]
+
+
+def _write_notes(ctx, spec: RoleSpec, role: dict, tokens: list[str], why: str) -> None:
+    """Set the role's ``ADDED_TAG`` to ``tokens`` (untagged when none are left)."""
+    if tokens:
+        ctx.call("iam", "tag_role", why, RoleName=spec.role_name,
+                 Tags=[{"Key": ADDED_TAG, "Value": " ".join(tokens)}])
+    else:
+        ctx.call("iam", "untag_role", why, RoleName=spec.role_name, TagKeys=[ADDED_TAG])
+    # What the role's tags are now: the steps after this read them from the cache.
+    kept = [t for t in role.get("Tags", []) if t.get("Key") != ADDED_TAG]
+    ctx.cache[("role", spec.role_name)] = dict(role, Tags=kept + (
+        [{"Key": ADDED_TAG, "Value": " ".join(tokens)}] if tokens else []))
+
+
+def _noted_role(ctx, spec: RoleSpec) -> dict | None:
+    """The spec's role when notes go on it: it exists and is not the guide's own."""
     if ctx.was_made(Made.ROLE):  # this run created it, with the guide's tag: nothing to note
-        return
+        return None
     role = get_role(ctx, spec.role_name)
-    if role is None or owned(role.get("Tags")) or token in added(role):
+    return None if role is None or owned(role.get("Tags")) else role
+
+
+def record(ctx, spec: RoleSpec, token: str) -> None:
+    """Before the guide adds ``token`` to a role it did not create, note the intent.
+
+    :func:`confirm` turns the intent into a note of the change once it is made.
+    A crash in between leaves an intent: teardown cannot tell the change (if it
+    was made) from the same change made by hand, so it keeps it and says so.
+    """
+    role = _noted_role(ctx, spec)
+    if role is None or token in added(role) or token in intended(role):
         return
-    ctx.call("iam", "tag_role", "noting what the guide adds to a role it did not create",
-             RoleName=spec.role_name,
-             Tags=[{"Key": ADDED_TAG, "Value": " ".join(added(role) + [token])}])
-    forget(ctx, ("role", spec.role_name))
+    _write_notes(ctx, spec, role, _notes(role) + [INTENT + token],
+                 "noting what the guide is about to add to a role it did not create")
+
+
+def confirm(ctx, spec: RoleSpec, token: str) -> None:
+    """After the change: the intent ``record`` noted becomes a note of what the guide added."""
+    role = _noted_role(ctx, spec)
+    if role is None or token not in intended(role):
+        return
+    _write_notes(ctx, spec, role, [token if t == INTENT + token else t for t in _notes(role)],
+                 "noting what the guide added to a role it did not create")
 
 
 def unrecord(ctx, spec: RoleSpec, token: str) -> None:
-    """Teardown undid ``token`` on a role the guide did not create: drop it from the note."""
+    """Drop ``token`` (done or intended) from the note: undone, kept, or not there."""
     role = get_role(ctx, spec.role_name)
-    if role is None or token not in added(role):
+    if role is None or token not in added(role) + intended(role):
         return
-    left = [t for t in added(role) if t != token]
-    if left:
-        ctx.call("iam", "tag_role", RoleName=spec.role_name,
-                 Tags=[{"Key": ADDED_TAG, "Value": " ".join(left)}])
-    else:
-        ctx.call("iam", "untag_role", RoleName=spec.role_name, TagKeys=[ADDED_TAG])
-    forget(ctx, ("role", spec.role_name))
+    _write_notes(ctx, spec, role, [t for t in _notes(role) if t not in (token, INTENT + token)],
+                 "dropping a note of what the guide added")
 
 
 def ours(ctx, spec: RoleSpec, token: str) -> bool:
-    """Whether the guide made ``token`` on the spec's role: its own role, or noted on it."""
+    """Whether the guide made ``token`` on the spec's role: its own role, or noted as done."""
     role = get_role(ctx, spec.role_name)
     return role is not None and (owned(role.get("Tags")) or token in added(role))
+
+
+def unsure(ctx, spec: RoleSpec, token: str, what: str) -> tuple[str, str] | None:
+    """Teardown's answer when ``token`` is only an intent: kept, said, and the note dropped."""
+    role = get_role(ctx, spec.role_name)
+    if role is None or owned(role.get("Tags")) or token not in intended(role):
+        return None
+    unrecord(ctx, spec, token)
+    return KEPT, (f"apply was stopped after noting that it would add {what} to role "
+                  f"{spec.role_name} and before noting it done, so the guide cannot tell its "
+                  f"change from the same change made by hand: kept; remove it yourself if "
+                  f"nothing needs it ({NEVER_FORCED})")
 
 
 def _policy_token(arn: str) -> str:
@@ -493,6 +571,7 @@ class AddRoleToInstanceProfile(Action):
             return _raced(ctx, self, ("profile", name))
         ctx.made(Made.INSTANCE_PROFILE_ROLE)
         forget(ctx, ("profile", name))
+        confirm(ctx, self.spec, "profile-role")
         return CREATED, f"role {self.spec.role_name} added to instance profile {name}"
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
@@ -500,10 +579,13 @@ class AddRoleToInstanceProfile(Action):
         profile = get_instance_profile(ctx, spec.instance_profile_name)
         role = get_role(ctx, spec.role_name)
         if profile is None or spec.role_name not in [r["RoleName"] for r in profile.get("Roles", [])]:
+            unrecord(ctx, spec, "profile-role")  # a note without its change would outlive it
             return SKIPPED, "the instance profile does not hold the role"
         if not (owned(profile.get("Tags")) or (role is not None and ours(ctx, spec, "profile-role"))):
-            return KEPT, ("both role and instance profile existed before the guide, and the guide "
-                          f"did not add one to the other; {NEVER_FORCED}")
+            return unsure(ctx, spec, "profile-role", f"membership of instance profile "
+                          f"{spec.instance_profile_name}") or (KEPT, (
+                              "both role and instance profile existed before the guide, and the "
+                              f"guide did not add one to the other; {NEVER_FORCED}"))
         ctx.call("iam", "remove_role_from_instance_profile",
                  InstanceProfileName=spec.instance_profile_name, RoleName=spec.role_name)
         unrecord(ctx, spec, "profile-role")
@@ -583,16 +665,19 @@ class AttachPolicy(Action):
         ctx.call("iam", "attach_role_policy", f"attaching {self.arn(ctx)}",
                  RoleName=self.spec.role_name, PolicyArn=self.arn(ctx))
         forget(ctx, ("attached", self.spec.role_name))
+        confirm(ctx, self.spec, _policy_token(self.arn(ctx)))
         return CREATED, f"attached to {self.spec.role_name}"
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         name = self.spec.role_name
-        if self.arn(ctx) not in attached_policies(ctx, name):
-            return SKIPPED, "not attached"
         token = _policy_token(self.arn(ctx))
+        if self.arn(ctx) not in attached_policies(ctx, name):
+            unrecord(ctx, self.spec, token)  # a note without its change would outlive it
+            return SKIPPED, "not attached"
         if not ours(ctx, self.spec, token):
-            return KEPT, (f"role {name} existed before the guide and already held this policy; "
-                          f"{NEVER_FORCED}")
+            return unsure(ctx, self.spec, token, f"policy {self.arn(ctx)}") or (KEPT, (
+                f"role {name} existed before the guide and already held this policy; "
+                f"{NEVER_FORCED}"))
         ctx.call("iam", "detach_role_policy", RoleName=name, PolicyArn=self.arn(ctx))
         dropped(ctx, ("attached", name), self.arn(ctx))
         unrecord(ctx, self.spec, token)
@@ -663,6 +748,7 @@ class CheckManagedPolicy(Action):
         ctx.call("iam", "put_role_policy", RoleName=self.spec.role_name,
                  PolicyName=self.inline_name,
                  PolicyDocument=json.dumps(self.inline_documents[self.inline_name]))
+        confirm(ctx, self.spec, f"inline:{self.inline_name}")
         return CREATED, f"inline policy {self.inline_name} grants {self.what}"
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
@@ -718,16 +804,19 @@ class InlinePolicy(Action):
                  RoleName=self.spec.role_name, PolicyName=self.policy_name,
                  PolicyDocument=json.dumps(self._document(ctx)))
         forget(ctx, ("inline", self.spec.role_name))
+        confirm(ctx, self.spec, f"inline:{self.policy_name}")
         return (CREATED if found.state == MISSING else UPDATED), f"inline policy {self.policy_name} written"
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         name = self.spec.role_name
-        if self.policy_name not in inline_policies(ctx, name):
-            return SKIPPED, f"no inline policy {self.policy_name}"
         token = f"inline:{self.policy_name}"
+        if self.policy_name not in inline_policies(ctx, name):
+            unrecord(ctx, self.spec, token)  # a note without its change would outlive it
+            return SKIPPED, f"no inline policy {self.policy_name}"
         if not ours(ctx, self.spec, token):
-            return KEPT, (f"role {name} existed before the guide, and the guide did not write "
-                          f"its inline policy {self.policy_name}; {NEVER_FORCED}")
+            return unsure(ctx, self.spec, token, f"inline policy {self.policy_name}") or (KEPT, (
+                f"role {name} existed before the guide, and the guide did not write "
+                f"its inline policy {self.policy_name}; {NEVER_FORCED}"))
         # Inline policies carry no tags: the guide's own is known by its document.
         if not policies.same_policy(self._current(ctx), self._document(ctx)):
             return KEPT, (f"inline policy {self.policy_name} holds a document the guide did not "
@@ -830,15 +919,21 @@ class CreateConfigBucket(Action):
         markers = ctx.pages("s3", "list_object_versions", "DeleteMarkers", Bucket=bucket)
         key = self.spec.config_key
         foreign = [v for v in versions + markers if v["Key"] != key]
+        users: list[str] = []
         for version in versions:
             if version["Key"] == key:  # "null" names the version made before versioning
                 tags = ctx.call("s3", "get_object_tagging", Bucket=bucket, Key=key,
                                 VersionId=version["VersionId"])["TagSet"]
                 if not owned(tags):
                     foreign.append(version)
+                elif version.get("IsLatest"):
+                    users = [u for u in used_by(tags) if u != self.spec.role_name]
         if foreign:
             return KEPT, (f"bucket {bucket} still holds {len(foreign)} object(s) or version(s) "
                           f"the guide did not put there; {NEVER_FORCED}")
+        if users:
+            return KEPT, (f"bucket {bucket} holds {key}, which the guide setup(s) of role(s) "
+                          f"{', '.join(users)} still use: kept for them, force or not")
         for version in versions + markers:
             ctx.call("s3", "delete_object", Bucket=bucket, Key=version["Key"],
                      VersionId=version["VersionId"])
@@ -860,47 +955,85 @@ class UploadEcsConfig(Action):
     def arn(self, ctx) -> str:
         return f"arn:{ctx.partition}:s3:::{self.spec.config_bucket}/{self.spec.config_key}"
 
-    def _object(self, ctx) -> tuple[str | None, bool]:
+    def _object(self, ctx) -> tuple[str | None, list[dict[str, str]]]:
+        """(body, tags) of the object; ``None`` when it is not there."""
         spec = self.spec
         if CreateConfigBucket(spec)._state(ctx)[0] != "yes":
-            return None, False
-        try:
-            body = ctx.call("s3", "get_object", ok_codes=("NoSuchKey", "404"),
-                            Bucket=spec.config_bucket, Key=spec.config_key)["Body"].read().decode()
-        except ClientError:
-            return None, False
-        tags = ctx.call("s3", "get_object_tagging", Bucket=spec.config_bucket,
-                        Key=spec.config_key)["TagSet"]
-        return body, owned(tags)
+            return None, []
+
+        def read():
+            try:
+                body = ctx.call("s3", "get_object", ok_codes=("NoSuchKey", "404"),
+                                Bucket=spec.config_bucket, Key=spec.config_key)["Body"].read().decode()
+            except ClientError:
+                return None, []
+            return body, ctx.call("s3", "get_object_tagging", Bucket=spec.config_bucket,
+                                  Key=spec.config_key)["TagSet"]
+        return _cached(ctx, ("object", spec.config_bucket, spec.config_key), read)
 
     def check(self, ctx) -> Check:
-        body, mine = self._object(ctx)
+        body, tags = self._object(ctx)
+        spec, mine, users = self.spec, owned(tags), used_by(tags)
+        url = f"s3://{spec.config_bucket}/{spec.config_key}"
         if body is None:
-            return Check(MISSING, f"{self.spec.config_key} is not in the bucket yet")
-        if body == self.body:
-            return Check(OK, f"{self.spec.config_key} holds ECS_CLUSTER={self.spec.cluster_name}",
+            return Check(MISSING, f"{spec.config_key} is not in the bucket yet")
+        # Listed by other setups and not by this one: apply adds this one (one write), so
+        # their teardown keeps the file while this setup's instances copy it too.
+        unlisted = mine and bool(users) and spec.role_name not in users
+        if body == self.body and not unlisted:
+            return Check(OK, f"{spec.config_key} holds ECS_CLUSTER={spec.cluster_name}",
                          self.arn(ctx), mine)
+        if body == self.body:
+            return Check(DRIFT, f"{url} holds what the spec says, but lists only role(s) "
+                         f"{', '.join(users)} as the guide setups that use it: apply adds role "
+                         f"{spec.role_name}", self.arn(ctx), True)
+        others = [u for u in users if u != spec.role_name]
+        if mine and others:
+            return Check(CONFLICT, f"{url} is the ecs.config of role(s) {', '.join(others)} "
+                         f"(their instances copy it at launch); role {spec.role_name}'s spec "
+                         "would write other content, so apply does not rewrite it: choose "
+                         "another config_key or config_bucket", self.arn(ctx), True)
         if mine:
-            return Check(DRIFT, f"{self.spec.config_key} was changed", self.arn(ctx), True)
-        return Check(CONFLICT, f"s3://{self.spec.config_bucket}/{self.spec.config_key} exists with "
-                     "other content that the guide did not write; it is not overwritten",
-                     self.arn(ctx))
+            return Check(DRIFT, f"{spec.config_key} was changed", self.arn(ctx), True)
+        return Check(CONFLICT, f"{url} exists with other content that the guide did not write; "
+                     "it is not overwritten", self.arn(ctx))
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
         spec = self.spec
+        # Missing: nothing to read again (the bucket may be new); otherwise the check's read.
+        body, tags = (None, []) if found.state == MISSING else self._object(ctx)
+        url = f"s3://{spec.config_bucket}/{spec.config_key}"
+        listed = used_by(tags) if spec.role_name in used_by(tags) else used_by(tags) + [spec.role_name]
+        forget(ctx, ("object", spec.config_bucket, spec.config_key))
+        if body == self.body:  # only this setup's name is missing from the list
+            ctx.call("s3", "put_object_tagging", "listing this setup as a user of ecs.config",
+                     Bucket=spec.config_bucket, Key=spec.config_key,
+                     Tagging={"TagSet": _with_users(tags, listed)})
+            return UPDATED, f"role {spec.role_name} listed among the guide setups that use {url}"
         ctx.call("s3", "put_object", "uploading ecs.config", Bucket=spec.config_bucket,
                  Key=spec.config_key, Body=self.body.encode(),
-                 Tagging=f"{OWNER_TAG[0]}={OWNER_TAG[1]}")
+                 Tagging=object_tagging(spec.role_name))
         return (CREATED if found.state == MISSING else UPDATED), (
-            f"s3://{spec.config_bucket}/{spec.config_key} holds ECS_CLUSTER={spec.cluster_name}")
+            f"{url} holds ECS_CLUSTER={spec.cluster_name}")
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
-        body, mine = self._object(ctx)
+        spec = self.spec
+        body, tags = self._object(ctx)
         if body is None:
             return SKIPPED, "no config object"
-        if not mine:
-            return KEPT, f"{self.spec.config_key} was not put there by the guide; {NEVER_FORCED}"
-        ctx.call("s3", "delete_object", Bucket=self.spec.config_bucket, Key=self.spec.config_key)
+        if not owned(tags):
+            return KEPT, f"{spec.config_key} was not put there by the guide; {NEVER_FORCED}"
+        others = [u for u in used_by(tags) if u != spec.role_name]
+        forget(ctx, ("object", spec.config_bucket, spec.config_key))
+        if others:  # another setup's instances copy it at launch
+            if spec.role_name in used_by(tags):
+                ctx.call("s3", "put_object_tagging", "taking this setup off the list of users",
+                         Bucket=spec.config_bucket, Key=spec.config_key,
+                         Tagging={"TagSet": _with_users(tags, others)})
+            return KEPT, (f"{spec.config_key} is still used by the guide setup(s) of role(s) "
+                          f"{', '.join(others)}, whose instances copy it at launch: kept for them, "
+                          "force or not")
+        ctx.call("s3", "delete_object", Bucket=spec.config_bucket, Key=spec.config_key)
         return REMOVED, "config object deleted"
 
 
@@ -933,10 +1066,36 @@ class CreateLogsPolicy(Action):
         if policies.same_policy(policy_document(ctx, arn), self.document(ctx)):
             who = "created by the guide" if mine else "existed before the guide; teardown keeps it"
             return Check(OK, f"policy exists with the documented permissions ({who})", arn, mine)
-        if mine:
-            return Check(DRIFT, f"policy {self.spec.log_policy_name} grants something else now", arn, True)
-        return Check(CONFLICT, f"policy {self.spec.log_policy_name} exists, was not created by the "
-                     "guide, and grants something else; choose another log_policy_name", arn)
+        if not mine:
+            return Check(CONFLICT, f"policy {self.spec.log_policy_name} exists, was not created "
+                         "by the guide, and grants something else; choose another log_policy_name",
+                         arn)
+        held = self._held_by(ctx, policy)
+        if held:  # a new version would change what they hold: another setup's, or by hand
+            return Check(CONFLICT, f"{held} as it is now; role {self.spec.role_name}'s spec "
+                         "grants something else, so apply does not rewrite it (that would change "
+                         "what they hold): choose another log_policy_name, or detach it from "
+                         "them first", arn, True)
+        return Check(DRIFT, f"policy {self.spec.log_policy_name} grants something else now", arn, True)
+
+    def _held_by(self, ctx, policy: dict) -> str:
+        """Who else holds the policy, by name (one read, only when someone else does).
+
+        Held: attached, or set as a permissions boundary (a new version changes both).
+        """
+        arn, name = self.arn(ctx), self.spec.log_policy_name
+        others = (policy.get("AttachmentCount", 0) + policy.get("PermissionsBoundaryUsageCount", 0)
+                  - (arn in attached_policies(ctx, self.spec.role_name)))
+        if others <= 0:
+            return ""
+        entries = [r["RoleName"] for r in ctx.pages(
+            "iam", "list_entities_for_policy", "PolicyRoles", PolicyArn=arn, EntityFilter="Role")
+            if r["RoleName"] != self.spec.role_name]
+        roles, rest = sorted(set(entries)), others - len(entries)
+        if not roles:
+            return f"policy {name} is held by {rest} user(s) or group(s)"
+        return f"policy {name} is held by role(s) {', '.join(roles)}" + (
+            f" and {rest} user(s) or group(s)" if rest > 0 else "")
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
         spec, arn = self.spec, self.arn(ctx)
@@ -1045,15 +1204,18 @@ class EnableTrunking(Action):
         record(ctx, self.spec, "trunking")
         ctx.call("ecs", "put_account_setting", "enabling awsvpcTrunking", name="awsvpcTrunking",
                  value="enabled", principalArn=self.arn(ctx))
+        confirm(ctx, self.spec, "trunking")
         return CREATED, "awsvpcTrunking enabled for this role's principal only"
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         role = get_role(ctx, self.spec.role_name)
         if role is None or not self._enabled(ctx):
+            unrecord(ctx, self.spec, "trunking")  # a note without its change would outlive it
             return SKIPPED, "awsvpcTrunking is not set for this role"
         if not ours(ctx, self.spec, "trunking"):
-            return KEPT, (f"role {self.spec.role_name} existed before the guide and already had "
-                          f"awsvpcTrunking; {NEVER_FORCED}")
+            return unsure(ctx, self.spec, "trunking", "awsvpcTrunking") or (KEPT, (
+                f"role {self.spec.role_name} existed before the guide and already had "
+                f"awsvpcTrunking; {NEVER_FORCED}"))
         ctx.call("ecs", "delete_account_setting", name="awsvpcTrunking", principalArn=self.arn(ctx))
         unrecord(ctx, self.spec, "trunking")
         return REMOVED, "the role's awsvpcTrunking setting deleted"

@@ -581,3 +581,111 @@ def test_drift_is_named_and_apply_restores_only_what_the_spec_owns(endpoint):
     assert "someone-elses-inline" in str(caught.value)
     assert "someone-elses-policy" in str(caught.value)
     assert snapshot(fresh(endpoint)) == after
+
+
+# --------------------------------------------------------------------------------------
+# 6. Notes on a role the guide did not create (issue 17, item 4)
+# --------------------------------------------------------------------------------------
+ADOPTED = "adoptedRole"
+CONTAINER_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
+EC2_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+
+
+def _by_hand_attach(session, spec):
+    session.client("iam").attach_role_policy(RoleName=spec.role_name, PolicyArn=CONTAINER_POLICY)
+
+
+def _by_hand_inline(session, spec):
+    from ecsrole_lib import plan
+    document = plan(spec).inline_documents()["ecs-config-read"]
+    session.client("iam").put_role_policy(RoleName=spec.role_name, PolicyName="ecs-config-read",
+                                          PolicyDocument=json.dumps(document))
+
+
+def _by_hand_trunking(session, spec):
+    arn = session.client("iam").get_role(RoleName=spec.role_name)["Role"]["Arn"]
+    session.client("ecs").put_account_setting(name="awsvpcTrunking", value="enabled",
+                                              principalArn=arn)
+
+
+def _still_there(session, spec, step: str) -> bool:
+    iam = session.client("iam")
+    if step == "attach_managed_policy":
+        return CONTAINER_POLICY in [p["PolicyArn"] for p in iam.list_attached_role_policies(
+            RoleName=spec.role_name)["AttachedPolicies"]]
+    if step == "put_s3_config_policy":
+        return "ecs-config-read" in iam.list_role_policies(RoleName=spec.role_name)["PolicyNames"]
+    arn = iam.get_role(RoleName=spec.role_name)["Role"]["Arn"]
+    settings = session.client("ecs").list_account_settings(
+        name="awsvpcTrunking", principalArn=arn)["settings"]
+    return any(s["value"] == "enabled" for s in settings)
+
+
+#: (spec, the write a crash stops at, the same change made by hand, the step)
+ADDITIONS = {
+    "managed policy": (RoleSpec(role_name=ADOPTED), "AttachRolePolicy", _by_hand_attach,
+                       "attach_managed_policy"),
+    "inline policy": (RoleSpec(role_name=ADOPTED, features=["s3_config"], least_privilege=True,
+                               config_bucket="ecsrole-faults-adopted"), "PutRolePolicy",
+                      _by_hand_inline, "put_s3_config_policy"),
+    "trunking": (RoleSpec(role_name=ADOPTED, trunking=True), "PutAccountSetting",
+                 _by_hand_trunking, "enable_awsvpc_trunking"),
+}
+
+
+def _role_notes(session, spec) -> list[str]:
+    tags = session.client("iam").list_role_tags(RoleName=spec.role_name)["Tags"]
+    return [v for t in tags if t["Key"] == "ecsrole-guide-added" for v in t["Value"].split()]
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("label", list(ADDITIONS))
+def test_a_crash_between_note_and_change_never_lets_teardown_undo_what_it_cannot_show(
+        label, when, endpoint, faults):
+    """A role someone else made; apply is killed at the write that adds to it.
+
+    Before the write: the change never happened, and the user then makes the same
+    change by hand. After it: the change is there, but nothing says it was done.
+    Either way teardown cannot tell the guide's change from the user's: it keeps
+    it, says so, and leaves no note of the guide's on the role.
+    """
+    spec, operation, by_hand, step = ADDITIONS[label]
+    session = fresh(endpoint)
+    session.client("iam").create_role(RoleName=spec.role_name, AssumeRolePolicyDocument=EC2_TRUST)
+    faults(session).crash(nth=1, when=when, operation=operation)
+    with pytest.raises(Crash):
+        apply(spec, session)
+    if when == "before":
+        assert not _still_there(session, spec, step)
+        by_hand(session, spec)
+
+    report = teardown(spec, fresh(endpoint))
+    assert report[step].outcome == "kept", str(report)
+    assert "cannot tell" in report[step].reason and spec.role_name in report[step].reason
+    assert _still_there(session, spec, step), "teardown undid a change it cannot show was its own"
+    assert _role_notes(session, spec) == []  # the role is left without the guide's notes
+
+
+@pytest.mark.parametrize("label", list(ADDITIONS))
+def test_the_note_says_intent_first_and_done_after_and_teardown_undoes_what_is_done(
+        label, endpoint, faults):
+    """Killed before the write, then run again: the note turns from intent to done; teardown undoes it."""
+    spec, operation, _, step = ADDITIONS[label]
+    session = fresh(endpoint)
+    session.client("iam").create_role(RoleName=spec.role_name, AssumeRolePolicyDocument=EC2_TRUST)
+    faults(session).crash(nth=1, operation=operation)
+    with pytest.raises(Crash):
+        apply(spec, session)
+    notes = _role_notes(session, spec)
+    assert notes and notes[-1].startswith("adding:"), notes  # the intent, not a change
+
+    again = apply(spec, fresh(endpoint))
+    assert again[step].outcome == "created", str(again)
+    assert not any(n.startswith("adding:") for n in _role_notes(session, spec))
+    assert apply(spec, fresh(endpoint)).writes == 0
+
+    report = teardown(spec, fresh(endpoint))
+    assert report[step].outcome == "removed", str(report)
+    assert not _still_there(session, spec, step)
+    assert _role_notes(session, spec) == []

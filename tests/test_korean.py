@@ -44,8 +44,10 @@ SPECS = [
     RoleSpec(),
     RoleSpec(role_name="allFeatures", features=["ecr", "s3_config", "cloudwatch_logs"],
              config_bucket="ecsrole-guide-config-ko-1"),
+    # Its own logs policy: the broad one of allFeatures is not rewritten under it (issue 17).
     RoleSpec(role_name="leastPrivilege", features=["ecr", "s3_config", "cloudwatch_logs"],
-             least_privilege=True, config_bucket="ecsrole-guide-config-ko-2"),
+             least_privilege=True, config_bucket="ecsrole-guide-config-ko-2",
+             log_policy_name="cwlogspolicy-scoped"),
     RoleSpec(role_name="ecsAnywhereRole", instance_kind="external"),
     RoleSpec(role_name="trunkingRole", trunking=True),
 ]

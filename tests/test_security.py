@@ -408,16 +408,23 @@ def test_two_specs_on_one_role_do_not_both_report_success(session, iam):
     assert "another writer" in str(conflict)
 
 
-def test_two_specs_on_one_bucket_do_not_both_report_success(session):
+@pytest.mark.parametrize("role_name", ["ecsInstanceRole", "otherRole"])
+def test_two_specs_on_one_bucket_do_not_both_report_success(role_name, session):
     a = RoleSpec(features=["s3_config"], config_bucket=BUCKET, cluster_name="a")
     b = RoleSpec(features=["s3_config"], config_bucket=BUCKET, cluster_name="b",
-                 role_name="otherRole")
-    # b writes its ecs.config right after a wrote its own: a's read-back sees b's.
+                 role_name=role_name)
+    # b runs right after a wrote its ecs.config.
     first, second = _interleaved(session, a, b, after="PutObject")
-    assert isinstance(first, ConflictError) and "config_key" in first.fields
-    assert not isinstance(second, ConflictError)
+    if role_name == a.role_name:  # b rewrites it: a's read-back sees b's
+        assert isinstance(first, ConflictError) and "config_key" in first.fields
+        assert not isinstance(second, ConflictError)
+    else:  # another setup's: b is refused before it writes (issue 17, item 7)
+        assert isinstance(second, ConflictError) and "config_key" in second.fields
+        assert a.role_name in str(second) and role_name in str(second)
+        assert not isinstance(first, ConflictError)
     body = session.client("s3").get_object(Bucket=BUCKET, Key="ecs.config")["Body"].read()
-    assert body == b"ECS_CLUSTER=b\n"  # what the one run that reported success asked for
+    # What the one run that reported success asked for.
+    assert body == (b"ECS_CLUSTER=b\n" if role_name == a.role_name else b"ECS_CLUSTER=a\n")
 
 
 def test_two_threads_applying_different_specs_to_one_role(session, iam):

@@ -25,6 +25,7 @@ from ..steps import (
     InlinePolicy,
     Step,
     UploadEcsConfig,
+    object_tagging,
     tags_json,
 )
 from ..userdata import user_data
@@ -171,9 +172,10 @@ class S3Config(Feature):
                  titles={"en": "Store ecs.config in the bucket", "ko": "ecs.config 파일을 버킷에 저장"},
                  console={"en": [f"In bucket {bucket}, choose Upload and add {key}."],
                           "ko": [f"{bucket} 버킷에서 업로드를 선택하고 {key}을(를) 추가합니다."]},
-                 cli=("# Added by ecsrole-guide (not on the page): --tagging, the created-by mark.",
+                 cli=(("# Added by ecsrole-guide (not on the page): --tagging, the created-by "
+                       "mark and the role whose instances copy the file (ecsrole-guide-used-by)."),
                       command("aws", "s3api", "put-object", bucket=bucket, key=key, body="ecs.config",
-                              tagging="created-by=ecsrole-guide")),
+                              tagging=object_tagging(role))),
                  files={"ecs.config": facts.ecs_config, "user-data.sh": user_data(spec) + "\n"},
                  api=("s3:GetObject", "s3:GetObjectTagging", "s3:PutObject"),
                  note="At launch, the instance's user data (user-data.sh) installs the AWS CLI and "

@@ -29,6 +29,7 @@ import yaml
 
 from .. import policies
 from ..errors import Problem, ValidationError
+from ..marks import USED_BY_TAG
 from ..plan import Plan, plan
 from ..shell import ShellVar, Word, comment, heredoc, json_value, option, quote
 from ..spec import OWNER_TAG, RoleSpec
@@ -540,12 +541,17 @@ class CloudFormationFollowUp(Renderer):
             (name, user_data_parts(spec, v["CONFIG_BUCKET"]) if name == "user-data.sh" else text)
             for name, text in step.files.items())
         bucket, key = quote(v["CONFIG_BUCKET"]), option("key", spec.config_key)
+        # The role whose instances copy the file, as steps.object_tagging writes it: ',' as
+        # ':' (no S3 tag holds ','), then URL-encoded ('+', '=' and '@' are all a role name
+        # holds beyond letters, digits and '._-').
+        used_by = ('USED_BY=${ROLE_NAME//,/:}; USED_BY=${USED_BY//+/%2B}; '
+                   'USED_BY=${USED_BY//=/%3D}; USED_BY=${USED_BY//@/%40}; USED_BY=${USED_BY//:/%3A}')
         return FollowUp(
             step.id, self._title(step),
             f"aws s3api put-object --bucket {bucket} {key} --body ecs.config "
-            f"--tagging {OWNER_TAG[0]}={OWNER_TAG[1]}",
+            f'--tagging "{OWNER_TAG[0]}={OWNER_TAG[1]}&{USED_BY_TAG}=$USED_BY"',
             f"! aws s3api head-object --bucket {bucket} {key} >/dev/null 2>&1",
-            files, variables=(("CONFIG_BUCKET", spec.config_bucket),))
+            files, prelude=used_by, variables=(("CONFIG_BUCKET", spec.config_bucket),))
 
     def enable_trunking(self, step: Step) -> FollowUp:
         v = _VARS

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import policies
+from ..marks import USED_BY_TAG
 from ..plan import Plan, plan
 from ..shell import comment
 from ..spec import OWNER_TAG, RoleSpec
@@ -286,7 +287,8 @@ class TerraformRenderer(Renderer):
         return [_block(_resource(RESOURCES["ecs_config"]), [
             ("bucket", RESOURCES["bucket"] + ".id"), ("key", string(spec.config_key)),
             ("content", string(step.action.body)),
-            ("tags", _map([OWNER_TAG]))],
+            # The spec's role, whose instances copy it, as apply lists it (no S3 tag holds ',').
+            ("tags", _map([OWNER_TAG, (USED_BY_TAG, spec.role_name.replace(",", ":"))]))],
             [_step_note(step)])]
 
     def create_logs_policy(self, step: Step) -> list[str]:
