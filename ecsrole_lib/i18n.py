@@ -625,6 +625,12 @@ KO: dict[str, str] = {
         "이스케이프합니다)",
     "bucket created with its tags; it blocks all public access":
         "태그와 함께 버킷을 만들었습니다. 모든 퍼블릭 액세스를 차단합니다",
+    "bucket created; this endpoint made it without blocking public access (new buckets on AWS "
+    "block it), so the guide blocked all public access itself (one more write)":
+        "버킷을 만들었습니다. 이 엔드포인트는 퍼블릭 액세스를 차단하지 않은 채 버킷을 만들었으므로"
+        "(AWS의 새 버킷은 차단합니다) 가이드가 모든 퍼블릭 액세스를 직접 차단했습니다(쓰기 1회 추가)",
+    "reading the new bucket's public access block": "새 버킷의 퍼블릭 액세스 차단 설정 읽기",
+    "blocking public access to the config bucket": "구성 버킷의 퍼블릭 액세스 차단",
     "the sandbox has no sign-in, so an ECS account setting call without a principal acts on the "
     "account default, as the root user's does; on AWS it acts on the calling user's or role's own":
         "샌드박스에는 로그인이 없으므로 보안 주체 없이 한 ECS 계정 설정 호출은 루트 사용자의 호출처럼 "

@@ -809,13 +809,36 @@ class CreateConfigBucket(Action):
                 return _raced(ctx, self, ("bucket", bucket))
             ctx.made(Made.BUCKET)
             forget(ctx, ("bucket", bucket))
-            # A new bucket blocks all public access (AWS's default since April 2023), and
-            # apply's read-back checks it: nothing more to write.
-            return CREATED, "bucket created with its tags; it blocks all public access"
-        ctx.call("s3", "put_public_access_block", Bucket=bucket,
-                 PublicAccessBlockConfiguration={k: True for k in _PRIVATE})
-        forget(ctx, ("bucket", bucket))
+            if self._new_bucket_private(ctx):
+                return CREATED, "bucket created with its tags; it blocks all public access"
+            self._block_public_access(ctx)
+            return CREATED, ("bucket created; this endpoint made it without blocking public access "
+                             "(new buckets on AWS block it), so the guide blocked all public access "
+                             "itself (one more write)")
+        self._block_public_access(ctx)
         return UPDATED, "public access blocked again"
+
+    def _new_bucket_private(self, ctx) -> bool:
+        """Whether the bucket this run has just made blocks all public access.
+
+        AWS's new buckets do (its default since April 2023); an AWS-compatible endpoint
+        that is not AWS (moto as released) may make them without a public access block.
+        One read, so that only such an endpoint costs a write, never AWS.
+        """
+        try:
+            block = ctx.call("s3", "get_public_access_block",
+                             "reading the new bucket's public access block",
+                             ok_codes=("NoSuchPublicAccessBlockConfiguration",),
+                             Bucket=self.spec.config_bucket)["PublicAccessBlockConfiguration"]
+        except ClientError:
+            return False
+        return all(block.get(k) for k in _PRIVATE)
+
+    def _block_public_access(self, ctx) -> None:
+        ctx.call("s3", "put_public_access_block", "blocking public access to the config bucket",
+                 Bucket=self.spec.config_bucket,
+                 PublicAccessBlockConfiguration={k: True for k in _PRIVATE})
+        forget(ctx, ("bucket", self.spec.config_bucket))
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         bucket = self.spec.config_bucket
