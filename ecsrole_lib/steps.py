@@ -85,6 +85,17 @@ def record(ctx, spec: RoleSpec, token: str) -> None:
     forget(ctx, ("role", spec.role_name))
 
 
+def note_keys(ctx, spec: RoleSpec) -> set[str]:
+    """The tag keys :func:`record` may add to the spec's role (read only).
+
+    Its note goes only on a role that exists and that the guide did not create.
+    """
+    role = get_role(ctx, spec.role_name)
+    if role is None or owned(role.get("Tags")):
+        return set()
+    return {ADDED_TAG}
+
+
 def unrecord(ctx, spec: RoleSpec, token: str) -> None:
     """Teardown undid ``token`` on a role the guide did not create: drop it from the note."""
     role = get_role(ctx, spec.role_name)
@@ -248,6 +259,14 @@ class Action:
         """Audit's outcome and reason for what ``check`` found."""
         return found.state, found.reason
 
+    def role_tags(self, ctx, found: Check) -> set[str]:
+        """The tag keys ``do`` would put on the spec's role after ``found`` (read only).
+
+        Apply's preflight adds them to the role's own, against IAM's quota of tags
+        per role, so that no run stops half-way at a ``TagRole``.
+        """
+        return set()
+
     def leftover(self, ctx) -> tuple[str, str, str] | None:
         """What this step leaves in AWS while it is there: (kind, name, why), read only."""
         return None
@@ -302,6 +321,13 @@ class CreateRole(Action):
         if spec.description is not None and role.get("Description") != spec.description:
             fixable.append("its description differs")
         return fixable, fixed_forever
+
+    def role_tags(self, ctx, found: Check) -> set[str]:
+        role = get_role(ctx, self.spec.role_name)
+        if found.state != DRIFT or role is None:
+            return set()  # a role it creates gets its tags in CreateRole, counted by the spec
+        tags = {t["Key"]: t["Value"] for t in role.get("Tags", [])}
+        return {k for k, v in self.spec.tags.items() if tags.get(k) != v}
 
     def check(self, ctx) -> Check:
         role = get_role(ctx, self.spec.role_name)
@@ -479,6 +505,12 @@ class AddRoleToInstanceProfile(Action):
                          profile["Arn"])
         return Check(MISSING, "instance profile is empty", profile["Arn"])
 
+    def role_tags(self, ctx, found: Check) -> set[str]:
+        profile = get_instance_profile(ctx, self.spec.instance_profile_name)
+        if found.state != MISSING or profile is None or owned(profile.get("Tags")):
+            return set()  # a profile this run creates is the guide's: nothing noted
+        return note_keys(ctx, self.spec)
+
     def do(self, ctx, found: Check) -> tuple[str, str]:
         name = self.spec.instance_profile_name
         # A profile this run created is the guide's: no second read to learn that.
@@ -578,6 +610,9 @@ class AttachPolicy(Action):
             return Check(OK, "attached", arn)
         return Check(MISSING, "not attached yet", arn)
 
+    def role_tags(self, ctx, found: Check) -> set[str]:
+        return note_keys(ctx, self.spec) if found.state == MISSING else set()
+
     def do(self, ctx, found: Check) -> tuple[str, str]:
         record(ctx, self.spec, _policy_token(self.arn(ctx)))
         ctx.call("iam", "attach_role_policy", f"attaching {self.arn(ctx)}",
@@ -658,6 +693,9 @@ class CheckManagedPolicy(Action):
                              + (f"; {self.symptom}" if self.symptom else ""))
         return found.state, found.reason
 
+    def role_tags(self, ctx, found: Check) -> set[str]:
+        return note_keys(ctx, self.spec) if found.state == MISSING else set()
+
     def do(self, ctx, found: Check) -> tuple[str, str]:
         record(ctx, self.spec, f"inline:{self.inline_name}")
         ctx.call("iam", "put_role_policy", RoleName=self.spec.role_name,
@@ -711,6 +749,9 @@ class InlinePolicy(Action):
                          "apply writes the guide's again; teardown keeps it", owned=True)
         return Check(CONFLICT, f"role {self.spec.role_name} (not the guide's) has an inline "
                      f"policy {self.policy_name} that differs from the spec")
+
+    def role_tags(self, ctx, found: Check) -> set[str]:
+        return note_keys(ctx, self.spec) if found.state in (MISSING, DRIFT) else set()
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
         record(ctx, self.spec, f"inline:{self.policy_name}")
@@ -1063,6 +1104,9 @@ class EnableTrunking(Action):
         if self._enabled(ctx):
             return Check(OK, "awsvpcTrunking is enabled for this role", self.arn(ctx))
         return Check(MISSING, "awsvpcTrunking is not enabled for this role yet", self.arn(ctx))
+
+    def role_tags(self, ctx, found: Check) -> set[str]:
+        return note_keys(ctx, self.spec) if found.state == MISSING else set()
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
         record(ctx, self.spec, "trunking")

@@ -8,10 +8,14 @@ State is read back with boto3 from a moto server on 127.0.0.1: the sandbox users
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from botocore.exceptions import ClientError
 
-from ecsrole_lib import RoleSpec, apply, connect
+from ecsrole_lib import QuotaError, RoleSpec, apply, connect, policies
+from ecsrole_lib.i18n import untranslated
+from ecsrole_lib.views import localized_error
 
 ALL_BLOCKED = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
                "RestrictPublicBuckets": True}
@@ -59,3 +63,69 @@ def test_on_an_endpoint_whose_new_buckets_are_private_no_block_is_written(sessio
     assert "PutPublicAccessBlock" not in calls.writes()
     row = next(r for r in report.rows if r.step == "create_config_bucket")
     assert row.reason == "bucket created with its tags; it blocks all public access"
+
+
+# --------------------------------------------------------------------------------------
+# 8. A role that already holds 50 tags: the note of what the guide adds has no room
+# --------------------------------------------------------------------------------------
+TRUST = json.dumps(policies.trust_policy("ec2", "aws", "123456789012", "us-east-1"))
+
+
+def _role(iam, name: str, tags: int, owned: bool = False) -> None:
+    given = [{"Key": f"team-tag-{i}", "Value": "x"} for i in range(tags)]
+    if owned:
+        given[-1] = {"Key": "created-by", "Value": "ecsrole-guide"}
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST, Tags=given)
+
+
+def test_an_adopted_role_with_50_tags_is_refused_before_any_write(session, iam, record_calls,
+                                                                   state):
+    _role(iam, "ecsInstanceRole", 50)
+    before = state(session)
+    calls = record_calls(session)
+    with pytest.raises(QuotaError) as caught:
+        apply(RoleSpec(), session)
+    assert calls.writes() == []
+    assert state(session) == before  # no instance profile left behind
+    message = str(caught.value)
+    assert "role ecsInstanceRole holds 50 tags and apply would add ecsrole-guide-added" in message
+    assert "IAM allows 50 tags per role" in message and "Nothing was written" in message
+    assert caught.value.code == "LimitExceeded" and caught.value.operation == "TagRole"
+    korean = str(localized_error(caught.value, "ko"))
+    assert "역할당 태그를 50개까지" in korean and untranslated(korean) == []
+
+
+def test_a_dry_run_is_refused_the_same_way(session, iam, record_calls):
+    _role(iam, "ecsInstanceRole", 50)
+    calls = record_calls(session)
+    with pytest.raises(QuotaError):
+        apply(RoleSpec(), session, dry_run=True)
+    assert calls.writes() == []
+
+
+def test_the_guides_own_role_whose_spec_tags_have_no_room_is_refused(session, iam, record_calls):
+    """The guide's role (tagged) with 50 tags: restoring the spec's missing tag would be a 51st."""
+    _role(iam, "ecsInstanceRole", 50, owned=True)
+    calls = record_calls(session)
+    with pytest.raises(QuotaError) as caught:
+        apply(RoleSpec(tags={"team": "a"}), session)
+    assert calls.writes() == [] and "would add team" in str(caught.value)
+
+
+def test_an_adopted_role_with_49_tags_gets_its_note_as_the_50th(session, iam):
+    _role(iam, "ecsInstanceRole", 49)
+    apply(RoleSpec(), session)
+    tags = {t["Key"] for t in iam.list_role_tags(RoleName="ecsInstanceRole")["Tags"]}
+    assert len(tags) == 50 and "ecsrole-guide-added" in tags
+
+
+def test_a_full_role_that_needs_nothing_noted_applies_with_no_write(session, iam, record_calls):
+    """Everything already there, made by someone else: no note is needed, nothing refused."""
+    _role(iam, "ecsInstanceRole", 50)
+    iam.attach_role_policy(RoleName="ecsInstanceRole", PolicyArn=policies.managed_policy_arn(
+        "aws", policies.CONTAINER_INSTANCE_POLICY))
+    iam.create_instance_profile(InstanceProfileName="ecsInstanceRole-profile")
+    iam.add_role_to_instance_profile(InstanceProfileName="ecsInstanceRole-profile",
+                                     RoleName="ecsInstanceRole")
+    calls = record_calls(session)
+    assert apply(RoleSpec(), session).writes == 0 and calls.writes() == []
