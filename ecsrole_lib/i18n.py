@@ -630,6 +630,10 @@ KO: dict[str, str] = {
         "버킷을 만들었습니다. 이 엔드포인트는 퍼블릭 액세스를 차단하지 않은 채 버킷을 만들었으므로"
         "(AWS의 새 버킷은 차단합니다) 가이드가 모든 퍼블릭 액세스를 직접 차단했습니다(쓰기 1회 추가)",
     "reading the new bucket's public access block": "새 버킷의 퍼블릭 액세스 차단 설정 읽기",
+    "policy {arn} exists, and IAM policy names are unique in an account whatever their letter "
+    "case and path, so IAM cannot create {other}; choose another log_policy_name":
+        "정책 {arn}이(가) 있습니다. IAM 정책 이름은 대소문자와 경로에 관계없이 계정 안에서 고유하므로 "
+        "IAM이 {other}을(를) 만들 수 없습니다. 다른 log_policy_name을 선택하십시오",
     "role {role} holds {n} tags and apply would add {keys}; IAM allows {quota} tags per role, so "
     "apply would stop half-way at TagRole. Nothing was written: remove {over} tag(s) from the role "
     "(aws iam untag-role --role-name {name} --tag-keys KEY), then run apply again":

@@ -988,10 +988,23 @@ class CreateLogsPolicy(Action):
         return policies.logs_policy(self.spec.least_privilege, ctx.partition, self.spec.region,
                                     ctx.account)
 
+    def _twin(self, ctx) -> str | None:
+        """The ARN of a customer managed policy of the account that holds the spec's name
+        in another letter case or under another path: IAM names are unique in an account
+        regardless of both, so CreatePolicy would fail (EntityAlreadyExists) on every run."""
+        name = self.spec.log_policy_name.lower()
+        return next((p["Arn"] for p in ctx.pages("iam", "list_policies", "Policies", Scope="Local")
+                     if p["PolicyName"].lower() == name), None)
+
     def check(self, ctx) -> Check:
         arn = self.arn(ctx)
         policy = get_policy(ctx, arn)
         if policy is None:
+            twin = self._twin(ctx)
+            if twin is not None:
+                return Check(CONFLICT, f"policy {twin} exists, and IAM policy names are unique in "
+                             "an account whatever their letter case and path, so IAM cannot "
+                             f"create {arn}; choose another log_policy_name", twin)
             return Check(MISSING, f"policy {self.spec.log_policy_name} does not exist yet")
         mine = owned(policy.get("Tags"))
         if policies.same_policy(policy_document(ctx, arn), self.document(ctx)):

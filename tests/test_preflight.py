@@ -13,7 +13,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from ecsrole_lib import QuotaError, RoleSpec, apply, connect, policies
+from ecsrole_lib import ConflictError, QuotaError, RoleSpec, apply, audit, connect, policies
 from ecsrole_lib.i18n import untranslated
 from ecsrole_lib.views import localized_error
 
@@ -129,3 +129,45 @@ def test_a_full_role_that_needs_nothing_noted_applies_with_no_write(session, iam
                                      RoleName="ecsInstanceRole")
     calls = record_calls(session)
     assert apply(RoleSpec(), session).writes == 0 and calls.writes() == []
+
+
+# --------------------------------------------------------------------------------------
+# 9. The logs policy's name, held in another letter case or under another path
+# --------------------------------------------------------------------------------------
+LOGS_SPEC = RoleSpec(features=["cloudwatch_logs"])
+OTHER_DOCUMENT = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": "*"}]})
+
+
+@pytest.mark.parametrize("name, path", [("CWLogsPolicy", "/"), ("cwlogspolicy", "/team/")])
+def test_a_logs_policy_name_taken_in_another_case_or_path_is_refused_before_any_write(
+        session, iam, record_calls, state, name, path):
+    existing = iam.create_policy(PolicyName=name, Path=path,
+                                 PolicyDocument=OTHER_DOCUMENT)["Policy"]["Arn"]
+    before = state(session)
+    calls = record_calls(session)
+    with pytest.raises(ConflictError) as caught:
+        apply(LOGS_SPEC, session)
+    assert calls.writes() == [] and state(session) == before
+    assert caught.value.fields == ["log_policy_name"]
+    rule = caught.value.problems[0].rule
+    assert rule == (f"policy {existing} exists, and IAM policy names are unique in an account "
+                    "whatever their letter case and path, so IAM cannot create "
+                    "arn:aws:iam::123456789012:policy/cwlogspolicy; choose another log_policy_name")
+    assert "wait a minute" not in str(caught.value).lower()
+    korean = str(localized_error(caught.value, "ko"))
+    assert existing in korean and untranslated(korean) == []
+
+
+def test_audit_names_the_policy_that_holds_the_name(session, iam):
+    existing = iam.create_policy(PolicyName="CWLogsPolicy",
+                                 PolicyDocument=OTHER_DOCUMENT)["Policy"]["Arn"]
+    row = next(r for r in audit(LOGS_SPEC, session).rows if r.step == "create_logs_policy")
+    assert row.outcome == "conflict" and existing in row.reason
+
+
+def test_another_log_policy_name_applies_beside_it(session, iam):
+    iam.create_policy(PolicyName="CWLogsPolicy", PolicyDocument=OTHER_DOCUMENT)
+    apply(RoleSpec(features=["cloudwatch_logs"], log_policy_name="ecs-instance-logs"), session)
+    names = sorted(p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"])
+    assert names == ["CWLogsPolicy", "ecs-instance-logs"]
