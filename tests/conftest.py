@@ -4,7 +4,9 @@ Every test talks to one ``ThreadedMotoServer`` on 127.0.0.1 (reset before each
 test), either through a :class:`~ecsrole_lib.SandboxSession` or, the real-AWS
 path, through ``connect("aws")`` with ``AWS_ENDPOINT_URL`` pointing at it.
 ``ECSROLE_SANDBOX_ENDPOINT`` makes ``connect("sandbox")`` and notebooks join
-the same server instead of starting their own.
+the same server instead of starting their own. ``released_moto`` is moto as released
+(none of the sandbox's corrections), in a process of its own: an AWS-compatible endpoint
+that is not AWS.
 """
 
 from __future__ import annotations
