@@ -20,13 +20,13 @@ import boto3
 
 from . import policies
 from .aws import Context
-from .errors import ConflictError, Problem
+from .errors import ConflictError, Problem, QuotaError
 from .events import Progress, StepDone, StepStarted
 from .plan import Plan, plan
 from .prefetch import prefetch, verify_ahead
 from .report import Report
 from .sandbox import LIMITS
-from .spec import DEFAULT_ATTACHED_POLICIES_QUOTA, RoleSpec
+from .spec import DEFAULT_ATTACHED_POLICIES_QUOTA, TAGS_PER_ROLE_QUOTA, RoleSpec
 from .states import AuditOutcome, Kind
 from .steps import (
     CONFLICT,
@@ -114,7 +114,31 @@ def _preflight(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list:
                                     f"policies; this account allows {quota} per role"))
     if problems:
         raise ConflictError(problems)
+    _tag_quota(ctx, spec, the_plan, checks)
     return checks
+
+
+def _tag_quota(ctx: Context, spec: RoleSpec, the_plan: Plan, checks: list) -> None:
+    """Raise QuotaError before any write when the steps would put more tags on the role
+    than IAM allows (a role the guide did not create that holds 50 already gets no note).
+
+    IAM tag keys ignore case, so keys are compared in lower case.
+    """
+    role = get_role(ctx, spec.role_name)
+    if role is None:
+        return  # a role this run creates gets the spec's tags, which the spec has counted
+    held = {t["Key"].lower() for t in role.get("Tags", [])}
+    adds = sorted({key for step, found in zip(the_plan, checks)
+                   for key in step.action.role_tags(ctx, found) if key.lower() not in held})
+    if len(held) + len(adds) <= TAGS_PER_ROLE_QUOTA:
+        return
+    over = len(held) + len(adds) - TAGS_PER_ROLE_QUOTA
+    raise QuotaError(
+        f"role {spec.role_name} holds {len(held)} tags and apply would add {', '.join(adds)}; "
+        f"IAM allows {TAGS_PER_ROLE_QUOTA} tags per role, so apply would stop half-way at "
+        f"TagRole. Nothing was written: remove {over} tag(s) from the role (aws iam untag-role "
+        f"--role-name {spec.role_name} --tag-keys KEY), then run apply again",
+        code="LimitExceeded", operation="TagRole")
 
 
 def _value(spec: RoleSpec, spec_field: str):

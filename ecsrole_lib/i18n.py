@@ -631,6 +631,23 @@ KO: dict[str, str] = {
         "이스케이프합니다)",
     "bucket created with its tags; it blocks all public access":
         "태그와 함께 버킷을 만들었습니다. 모든 퍼블릭 액세스를 차단합니다",
+    "bucket created; this endpoint made it without blocking public access (new buckets on AWS "
+    "block it), so the guide blocked all public access itself (one more write)":
+        "버킷을 만들었습니다. 이 엔드포인트는 퍼블릭 액세스를 차단하지 않은 채 버킷을 만들었으므로"
+        "(AWS의 새 버킷은 차단합니다) 가이드가 모든 퍼블릭 액세스를 직접 차단했습니다(쓰기 1회 추가)",
+    "reading the new bucket's public access block": "새 버킷의 퍼블릭 액세스 차단 설정 읽기",
+    "policy {arn} exists, and IAM policy names are unique in an account whatever their letter "
+    "case and path, so IAM cannot create {other}; choose another log_policy_name":
+        "정책 {arn}이(가) 있습니다. IAM 정책 이름은 대소문자와 경로에 관계없이 계정 안에서 고유하므로 "
+        "IAM이 {other}을(를) 만들 수 없습니다. 다른 log_policy_name을 선택하십시오",
+    "role {role} holds {n} tags and apply would add {keys}; IAM allows {quota} tags per role, so "
+    "apply would stop half-way at TagRole. Nothing was written: remove {over} tag(s) from the role "
+    "(aws iam untag-role --role-name {name} --tag-keys KEY), then run apply again":
+        "역할 {role}에 태그가 {n}개 있고 apply가 {keys}을(를) 추가하게 됩니다. IAM은 역할당 태그를 "
+        "{quota}개까지 허용하므로 apply가 TagRole에서 중간에 멈추게 됩니다. 아무것도 쓰지 않았습니다: "
+        "역할에서 태그 {over}개를 제거한 다음(aws iam untag-role --role-name {name} --tag-keys KEY) "
+        "apply를 다시 실행하십시오",
+    "blocking public access to the config bucket": "구성 버킷의 퍼블릭 액세스 차단",
     "the sandbox has no sign-in, so an ECS account setting call without a principal acts on the "
     "account default, as the root user's does; on AWS it acts on the calling user's or role's own":
         "샌드박스에는 로그인이 없으므로 보안 주체 없이 한 ECS 계정 설정 호출은 루트 사용자의 호출처럼 "

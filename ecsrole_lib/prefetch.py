@@ -184,7 +184,10 @@ def _rounds(ctx: Context, spec: RoleSpec, steps: list[Step], action: str) -> Non
         third += _object_tags(spec, steps)
     # The page's list-policies step reads after the writes before it; ahead only when the
     # policy it looks for exists already (a converged run). A create would make it stale.
-    if action == "apply" and logs_found and _has(steps, "list_policies"):
+    listed = action == "apply" and logs_found and _has(steps, "list_policies")
+    # A policy not found by its ARN is looked for in another case or path: the check lists.
+    twin = action != "verify" and checks and not logs_found and _has(steps, "customer_policy")
+    if listed or twin:
         third.append(Read("iam", "list_policies", {"Scope": "Local"}, "Policies"))
     ctx.read_ahead(_unique(third))
 

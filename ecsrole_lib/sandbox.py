@@ -98,6 +98,12 @@ CORRECTIONS = {
     "policy_arn_validation": (
         "IAM refuses a malformed policy ARN with InvalidInput (the page's errata E3 and E5), "
         "instead of answering NoSuchEntity"),
+    "role_tag_quota": (
+        "TagRole refuses with LimitExceeded a tag that would give a role more than 50 (IAM's "
+        "quota of tags per role)"),
+    "policy_name_unique": (
+        "CreatePolicy refuses with EntityAlreadyExists a name that this account's customer managed "
+        "policies already hold in another letter case or under another path"),
 }
 
 
@@ -408,6 +414,64 @@ def _policy_arn_validation() -> None:
         setattr(IAMBackend, name, checked(getattr(IAMBackend, name)))
 
 
+def _role_tag_quota() -> None:
+    """``TagRole`` refuses a tag that would give the role more than 50: ``LimitExceeded``.
+
+    IAM allows 50 tags per role and the quota cannot be raised (IAM User Guide, "IAM and
+    AWS STS quotas", IAM object quotas, "Tags per IAM role: 50",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html; TagRole,
+    Errors: ``LimitExceeded``,
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagRole.html). moto 5.2 checks
+    only the 50 tags of one request, so a role grows past the quota one call at a time.
+    Tag keys are compared ignoring case, as IAM does; a key the role holds is overwritten,
+    which adds nothing.
+    """
+    from moto.iam.exceptions import LimitExceededException
+    from moto.iam.models import IAMBackend
+
+    original = IAMBackend.tag_role
+
+    def tag_role(self, role_name, tags):
+        role = self.get_role(role_name)
+        keys = {t["Key"].lower() for t in role.tags} | {t["Key"].lower() for t in tags}
+        if len(keys) > 50:
+            raise LimitExceededException("Cannot exceed quota for TagsPerRole: 50.")
+        return original(self, role_name, tags)
+
+    IAMBackend.tag_role = tag_role
+
+
+def _policy_name_unique() -> None:
+    """A customer managed policy's name is unique in the account, whatever its case and path.
+
+    "IAM user, group, role, and policy names must be unique within the account. Names are
+    not distinguished by case. For example, you cannot create resources named both
+    "MyResource" and "myresource"" (IAM API Reference, CreatePolicy, ``PolicyName``,
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html; the IAM
+    User Guide's "IAM name requirements" say the same of users, groups, roles and
+    instance profiles, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html),
+    so ``CreatePolicy`` answers ``EntityAlreadyExists`` for ``CWLogsPolicy`` beside
+    ``cwlogspolicy``, or for the same name under another path. moto 5.2 refuses only the
+    same ARN (same name, same case, same path).
+    """
+    from moto.iam.exceptions import EntityAlreadyExists
+    from moto.iam.models import AWSManagedPolicy, IAMBackend
+
+    original = IAMBackend.create_policy
+
+    def create_policy(self, description, path, policy_document, policy_name, tags):
+        policies = self.managed_policies
+        # Customer managed policies are always built: no AWS managed policy is made here.
+        built = policies.built() if isinstance(policies, _ManagedPolicies) else policies.values()
+        if any(not isinstance(p, AWSManagedPolicy) and p.name.lower() == policy_name.lower()
+               for p in built):
+            raise EntityAlreadyExists(
+                f"A policy called {policy_name} already exists. Duplicate names are not allowed.")
+        return original(self, description, path, policy_document, policy_name, tags)
+
+    IAMBackend.create_policy = create_policy
+
+
 # ---------------------------------------------------------------------------------------
 # AWS managed policies, built when first referenced (see the module docstring).
 # ---------------------------------------------------------------------------------------
@@ -685,6 +749,8 @@ _CORRECTORS = {
     "attachment_count": ("iam", _attachment_count),
     "deleted_bucket_tags": ("s3", _deleted_bucket_tags),
     "policy_arn_validation": ("iam", _policy_arn_validation),  # after attachment_count: wraps it
+    "role_tag_quota": ("iam", _role_tag_quota),
+    "policy_name_unique": ("iam", _policy_name_unique),
 }
 _corrected: set[str] = set()  # services corrected in this process
 _correct_lock = threading.RLock()

@@ -40,6 +40,10 @@ DEFAULT_ROLE_NAMES = {"ec2": "ecsInstanceRole", "external": "ecsAnywhereRole"}
 
 #: IAM's default quota of managed policies attached to one role.
 DEFAULT_ATTACHED_POLICIES_QUOTA = 10
+#: IAM's quota of tags on one role, which cannot be raised ("Tags per IAM role: 50", IAM
+#: User Guide, IAM and AWS STS quotas,
+#: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+TAGS_PER_ROLE_QUOTA = 50
 
 _CLUSTER = re.compile(r"[A-Za-z0-9_-]{1,255}")
 

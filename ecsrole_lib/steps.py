@@ -156,6 +156,17 @@ def confirm(ctx, spec: RoleSpec, token: str) -> None:
                  "noting what the guide added to a role it did not create")
 
 
+def note_keys(ctx, spec: RoleSpec) -> set[str]:
+    """The tag keys :func:`record` may add to the spec's role (read only).
+
+    Its note goes only on a role that exists and that the guide did not create.
+    """
+    role = get_role(ctx, spec.role_name)
+    if role is None or owned(role.get("Tags")):
+        return set()
+    return {ADDED_TAG}
+
+
 def unrecord(ctx, spec: RoleSpec, token: str) -> None:
     """Drop ``token`` (done or intended) from the note: undone, kept, or not there."""
     role = get_role(ctx, spec.role_name)
@@ -326,6 +337,14 @@ class Action:
         """Audit's outcome and reason for what ``check`` found."""
         return found.state, found.reason
 
+    def role_tags(self, ctx, found: Check) -> set[str]:
+        """The tag keys ``do`` would put on the spec's role after ``found`` (read only).
+
+        Apply's preflight adds them to the role's own, against IAM's quota of tags
+        per role, so that no run stops half-way at a ``TagRole``.
+        """
+        return set()
+
     def leftover(self, ctx) -> tuple[str, str, str] | None:
         """What this step leaves in AWS while it is there: (kind, name, why), read only."""
         return None
@@ -380,6 +399,13 @@ class CreateRole(Action):
         if spec.description is not None and role.get("Description") != spec.description:
             fixable.append("its description differs")
         return fixable, fixed_forever
+
+    def role_tags(self, ctx, found: Check) -> set[str]:
+        role = get_role(ctx, self.spec.role_name)
+        if found.state != DRIFT or role is None:
+            return set()  # a role it creates gets its tags in CreateRole, counted by the spec
+        tags = {t["Key"]: t["Value"] for t in role.get("Tags", [])}
+        return {k for k, v in self.spec.tags.items() if tags.get(k) != v}
 
     def check(self, ctx) -> Check:
         role = get_role(ctx, self.spec.role_name)
@@ -557,6 +583,12 @@ class AddRoleToInstanceProfile(Action):
                          profile["Arn"])
         return Check(MISSING, "instance profile is empty", profile["Arn"])
 
+    def role_tags(self, ctx, found: Check) -> set[str]:
+        profile = get_instance_profile(ctx, self.spec.instance_profile_name)
+        if found.state != MISSING or profile is None or owned(profile.get("Tags")):
+            return set()  # a profile this run creates is the guide's: nothing noted
+        return note_keys(ctx, self.spec)
+
     def do(self, ctx, found: Check) -> tuple[str, str]:
         name = self.spec.instance_profile_name
         # A profile this run created is the guide's: no second read to learn that.
@@ -660,6 +692,9 @@ class AttachPolicy(Action):
             return Check(OK, "attached", arn)
         return Check(MISSING, "not attached yet", arn)
 
+    def role_tags(self, ctx, found: Check) -> set[str]:
+        return note_keys(ctx, self.spec) if found.state == MISSING else set()
+
     def do(self, ctx, found: Check) -> tuple[str, str]:
         record(ctx, self.spec, _policy_token(self.arn(ctx)))
         ctx.call("iam", "attach_role_policy", f"attaching {self.arn(ctx)}",
@@ -743,6 +778,9 @@ class CheckManagedPolicy(Action):
                              + (f"; {self.symptom}" if self.symptom else ""))
         return found.state, found.reason
 
+    def role_tags(self, ctx, found: Check) -> set[str]:
+        return note_keys(ctx, self.spec) if found.state == MISSING else set()
+
     def do(self, ctx, found: Check) -> tuple[str, str]:
         record(ctx, self.spec, f"inline:{self.inline_name}")
         ctx.call("iam", "put_role_policy", RoleName=self.spec.role_name,
@@ -797,6 +835,9 @@ class InlinePolicy(Action):
                          "apply writes the guide's again; teardown keeps it", owned=True)
         return Check(CONFLICT, f"role {self.spec.role_name} (not the guide's) has an inline "
                      f"policy {self.policy_name} that differs from the spec")
+
+    def role_tags(self, ctx, found: Check) -> set[str]:
+        return note_keys(ctx, self.spec) if found.state in (MISSING, DRIFT) else set()
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
         record(ctx, self.spec, f"inline:{self.policy_name}")
@@ -898,13 +939,36 @@ class CreateConfigBucket(Action):
                 return _raced(ctx, self, ("bucket", bucket))
             ctx.made(Made.BUCKET)
             forget(ctx, ("bucket", bucket))
-            # A new bucket blocks all public access (AWS's default since April 2023), and
-            # apply's read-back checks it: nothing more to write.
-            return CREATED, "bucket created with its tags; it blocks all public access"
-        ctx.call("s3", "put_public_access_block", Bucket=bucket,
-                 PublicAccessBlockConfiguration={k: True for k in _PRIVATE})
-        forget(ctx, ("bucket", bucket))
+            if self._new_bucket_private(ctx):
+                return CREATED, "bucket created with its tags; it blocks all public access"
+            self._block_public_access(ctx)
+            return CREATED, ("bucket created; this endpoint made it without blocking public access "
+                             "(new buckets on AWS block it), so the guide blocked all public access "
+                             "itself (one more write)")
+        self._block_public_access(ctx)
         return UPDATED, "public access blocked again"
+
+    def _new_bucket_private(self, ctx) -> bool:
+        """Whether the bucket this run has just made blocks all public access.
+
+        AWS's new buckets do (its default since April 2023); an AWS-compatible endpoint
+        that is not AWS (moto as released) may make them without a public access block.
+        One read, so that only such an endpoint costs a write, never AWS.
+        """
+        try:
+            block = ctx.call("s3", "get_public_access_block",
+                             "reading the new bucket's public access block",
+                             ok_codes=("NoSuchPublicAccessBlockConfiguration",),
+                             Bucket=self.spec.config_bucket)["PublicAccessBlockConfiguration"]
+        except ClientError:
+            return False
+        return all(block.get(k) for k in _PRIVATE)
+
+    def _block_public_access(self, ctx) -> None:
+        ctx.call("s3", "put_public_access_block", "blocking public access to the config bucket",
+                 Bucket=self.spec.config_bucket,
+                 PublicAccessBlockConfiguration={k: True for k in _PRIVATE})
+        forget(ctx, ("bucket", self.spec.config_bucket))
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         bucket = self.spec.config_bucket
@@ -1057,10 +1121,23 @@ class CreateLogsPolicy(Action):
         return policies.logs_policy(self.spec.least_privilege, ctx.partition, self.spec.region,
                                     ctx.account)
 
+    def _twin(self, ctx) -> str | None:
+        """The ARN of a customer managed policy of the account that holds the spec's name
+        in another letter case or under another path: IAM names are unique in an account
+        regardless of both, so CreatePolicy would fail (EntityAlreadyExists) on every run."""
+        name = self.spec.log_policy_name.lower()
+        return next((p["Arn"] for p in ctx.pages("iam", "list_policies", "Policies", Scope="Local")
+                     if p["PolicyName"].lower() == name), None)
+
     def check(self, ctx) -> Check:
         arn = self.arn(ctx)
         policy = get_policy(ctx, arn)
         if policy is None:
+            twin = self._twin(ctx)
+            if twin is not None:
+                return Check(CONFLICT, f"policy {twin} exists, and IAM policy names are unique in "
+                             "an account whatever their letter case and path, so IAM cannot "
+                             f"create {arn}; choose another log_policy_name", twin)
             return Check(MISSING, f"policy {self.spec.log_policy_name} does not exist yet")
         mine = owned(policy.get("Tags"))
         if policies.same_policy(policy_document(ctx, arn), self.document(ctx)):
@@ -1199,6 +1276,9 @@ class EnableTrunking(Action):
         if self._enabled(ctx):
             return Check(OK, "awsvpcTrunking is enabled for this role", self.arn(ctx))
         return Check(MISSING, "awsvpcTrunking is not enabled for this role yet", self.arn(ctx))
+
+    def role_tags(self, ctx, found: Check) -> set[str]:
+        return note_keys(ctx, self.spec) if found.state == MISSING else set()
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
         record(ctx, self.spec, "trunking")

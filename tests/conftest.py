@@ -4,7 +4,9 @@ Every test talks to one ``ThreadedMotoServer`` on 127.0.0.1 (reset before each
 test), either through a :class:`~ecsrole_lib.SandboxSession` or, the real-AWS
 path, through ``connect("aws")`` with ``AWS_ENDPOINT_URL`` pointing at it.
 ``ECSROLE_SANDBOX_ENDPOINT`` makes ``connect("sandbox")`` and notebooks join
-the same server instead of starting their own.
+the same server instead of starting their own. ``released_moto`` is moto as released
+(none of the sandbox's corrections), in a process of its own: an AWS-compatible endpoint
+that is not AWS.
 """
 
 from __future__ import annotations
@@ -251,3 +253,38 @@ def other_account(endpoint, monkeypatch, session) -> str:
     monkeypatch.setenv("AWS_SESSION_TOKEN", credentials["SessionToken"])
     monkeypatch.delenv("AWS_SECURITY_TOKEN", raising=False)
     return account
+
+
+_RELEASED_MOTO = """
+import logging, sys
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+server = ThreadedMotoServer(ip_address="127.0.0.1", port=int(sys.argv[1]), verbose=False)
+server.start()
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.fixture(scope="module")
+def released_moto(aws_credentials):
+    """An AWS-compatible endpoint that is not AWS: moto as released, none of the sandbox's
+    corrections (they patch moto in this process, so it runs in its own), on 127.0.0.1.
+
+    A user reaches such an endpoint with ``target="aws"`` and ``AWS_ENDPOINT_URL``.
+    Every AWS managed policy is loaded (``MOTO_IAM_LOAD_MANAGED_POLICIES``), as a user
+    of moto's server would set it for the guide. Yields the endpoint URL.
+    """
+    import subprocess
+    import sys
+
+    from ecsrole_lib.sandbox import _free_port
+
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-c", _RELEASED_MOTO, str(port)],
+                               env=dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true"),
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "ready"
+    yield f"http://127.0.0.1:{port}"
+    process.stdin.close()
+    process.wait(10)

@@ -466,3 +466,50 @@ def test_a_malformed_policy_arn_is_invalid_input(arn, session, iam):
     with pytest.raises(ClientError) as missing:
         iam.get_policy(PolicyArn="arn:aws:iam::aws:policy/NoSuchPolicyAtAll")
     assert missing.value.response["Error"]["Code"] == "NoSuchEntity"
+
+
+# --------------------------------------------------------------------------------------
+# IAM: the quota of tags per role; customer managed policy names ignore case and path
+# --------------------------------------------------------------------------------------
+def _role_with_tags(iam, name: str, count: int) -> None:
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=ROLE_TRUST,
+                    Tags=[{"Key": f"k{i}", "Value": "v"} for i in range(count)])
+
+
+def test_a_51st_tag_on_a_role_is_limit_exceeded(iam):
+    _role_with_tags(iam, "fifty-tags", 50)
+    with pytest.raises(ClientError) as caught:
+        iam.tag_role(RoleName="fifty-tags", Tags=[{"Key": "one-more", "Value": "v"}])
+    assert _code(caught.value) == "LimitExceeded"
+    assert len(iam.list_role_tags(RoleName="fifty-tags")["Tags"]) == 50
+
+
+def test_a_role_grows_to_50_tags_one_call_at_a_time_and_no_further(iam):
+    _role_with_tags(iam, "growing", 30)
+    iam.tag_role(RoleName="growing", Tags=[{"Key": f"more{i}", "Value": "v"} for i in range(20)])
+    with pytest.raises(ClientError) as caught:
+        iam.tag_role(RoleName="growing", Tags=[{"Key": "more20", "Value": "v"}])
+    assert _code(caught.value) == "LimitExceeded"
+
+
+def test_overwriting_a_tag_of_a_full_role_adds_nothing(iam):
+    _role_with_tags(iam, "full-role", 50)
+    iam.tag_role(RoleName="full-role", Tags=[{"Key": "k0", "Value": "changed"}])
+    tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName="full-role")["Tags"]}
+    assert len(tags) == 50 and tags["k0"] == "changed"
+
+
+_LOGS_DOCUMENT = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]})
+
+
+@pytest.mark.parametrize("name, path", [("CWLogsPolicy", "/"), ("cwlogspolicy", "/team/"),
+                                        ("CwLogsPolicy", "/team/")])
+def test_a_policy_name_held_in_another_case_or_path_is_entity_already_exists(iam, name, path):
+    iam.create_policy(PolicyName="cwlogspolicy", Path="/", PolicyDocument=_LOGS_DOCUMENT)
+    with pytest.raises(ClientError) as caught:
+        iam.create_policy(PolicyName=name, Path=path, PolicyDocument=_LOGS_DOCUMENT)
+    assert _code(caught.value) == "EntityAlreadyExists"
+    names = [p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]]
+    assert names == ["cwlogspolicy"]
+
