@@ -270,6 +270,27 @@ class _Role:
     boundary_arn: str | None
     boundary: dict | None
     profiles: list[dict]
+    #: What the role's listing named but was deleted before it could be read (name as shown).
+    gone: list[str] = field(default_factory=list)
+
+
+class _Gone:
+    """A read that met ``NoSuchEntity``: deleted since the listing that named it."""
+
+    def __init__(self, err: EcsRoleError):
+        self.error = err
+
+
+def _present(read: Callable[[], Any]) -> Any:
+    """``read()``; a :class:`_Gone` (or ``None`` as the read itself says) when IAM answers
+    ``NoSuchEntity``: something listed a moment ago was deleted in between (a race with
+    another person's cleanup, never an error of the role)."""
+    try:
+        return read()
+    except EcsRoleError as err:
+        if getattr(err, "code", "") == "NoSuchEntity":
+            return _Gone(err)
+        raise
 
 
 def _parallel(*reads: Callable[[], Any]) -> list[Any]:
@@ -294,25 +315,50 @@ def _read_role(ctx: Context, role_name: str) -> _Role | None:
     if role is None:
         return None
     boundary_arn = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
-    managed, inline, profiles, boundary = _parallel(
-        lambda: attached_policies(ctx, role_name),
-        lambda: inline_policies(ctx, role_name),
-        lambda: ctx.pages("iam", "list_instance_profiles_for_role", "InstanceProfiles",
-                          RoleName=role_name),
-        lambda: policy_document(ctx, boundary_arn) if boundary_arn else None)
+    listed = _parallel(
+        lambda: _present(lambda: attached_policies(ctx, role_name)),
+        lambda: _present(lambda: inline_policies(ctx, role_name)),
+        lambda: _present(lambda: ctx.pages("iam", "list_instance_profiles_for_role",
+                                           "InstanceProfiles", RoleName=role_name)),
+        lambda: _present(lambda: policy_document(ctx, boundary_arn)) if boundary_arn else None)
+    if any(isinstance(found, _Gone) for found in listed[:3]):
+        return None  # the role itself was deleted while it was read
+    managed, inline, profiles, boundary = listed
     documents = _parallel(
-        *[(lambda arn=arn: policy_document(ctx, arn)) for arn in managed],
-        *[(lambda name=name: policies.parse(ctx.call(
-            "iam", "get_role_policy", RoleName=role_name, PolicyName=name)["PolicyDocument"]))
+        *[(lambda arn=arn: _present(lambda: policy_document(ctx, arn))) for arn in managed],
+        *[(lambda name=name: _present(lambda: policies.parse(ctx.call(
+            "iam", "get_role_policy", RoleName=role_name, PolicyName=name)["PolicyDocument"])))
           for name in inline])
     names = [_managed_name(arn) for arn in managed]
     # An AWS managed and a customer managed policy may share a name: then the ARN tells them apart.
-    named = {(name if names.count(name) == 1 else arn): doc
-             for name, arn, doc in zip(names, managed, documents)}
-    named.update({f"inline policy {name}": doc
-                  for name, doc in zip(inline, documents[len(managed):])})
+    shown = [name if names.count(name) == 1 else arn for name, arn in zip(names, managed)]
+    shown += [f"inline policy {name}" for name in inline]
+    # A policy detached and deleted since the listing no longer counts, in IAM either.
+    named = {name: doc for name, doc in zip(shown, documents)
+             if doc is not None and not isinstance(doc, _Gone)}
+    gone = [name for name, doc in zip(shown, documents) if doc is None or isinstance(doc, _Gone)]
+    if boundary_arn and (boundary is None or isinstance(boundary, _Gone)):
+        gone.append(f"permissions boundary {_managed_name(boundary_arn)}")
+        boundary = None
     return _Role(role, policies.parse(role["AssumeRolePolicyDocument"]), named, managed, inline,
-                 boundary_arn, boundary, profiles)
+                 boundary_arn, boundary, profiles, gone)
+
+
+def _gone_rows(facts: _Role) -> list[DoctorCheck]:
+    """A row for each policy the role's listing named that was deleted before it was read."""
+    rows = []
+    for name in facts.gone:
+        boundary = name.startswith("permissions boundary ")
+        if boundary:  # the role may still name it: what it caps cannot be known now
+            reason = (f"{name} was deleted since the role was read: the guide cannot tell what "
+                      "it caps; run the doctor again")
+        else:
+            reason = (f"{name} was deleted since the role's policies were listed: the calls "
+                      "below are evaluated without it, as IAM now does")
+        rows.append(DoctorCheck(f"deleted:{name}", None, None, reason,
+                                "IAM: NoSuchEntity on a policy the role's listing named",
+                                essential=boundary))
+    return rows
 
 
 # ---------------------------------------------------------------------------------------
@@ -666,12 +712,16 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
         agent = replace(agent, instance_kind=kind)
     diagnosis = Diagnosis(role_name, kind, "sandbox" if ctx.sandbox else "AWS")
     if facts is None:
+        gone = ctx.cache.get(("role", role_name)) is not None  # found, then deleted mid-read
         diagnosis.checks.append(DoctorCheck(
-            "role", False, None, f"role {role_name} does not exist", "IAM: GetRole",
+            "role", False, None, f"role {role_name} " + (
+                "was deleted while the doctor read it" if gone else "does not exist"),
+            "IAM: GetRole",
             "apply(RoleSpec(...)) or the page's aws iam create-role", essential=True))
         diagnosis.reads, diagnosis.writes = ctx.calls.reads, ctx.calls.writes
         return diagnosis
     diagnosis.role_arn = facts.role["Arn"]
+    diagnosis.checks += _gone_rows(facts)
     diagnosis.checks.append(_trust_check(ctx, facts, kind, role_name))
     if kind == "ec2":
         diagnosis.checks.append(_profile_check(ctx, facts, spec, role_name))

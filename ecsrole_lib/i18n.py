@@ -773,6 +773,18 @@ KO.update({
     "features is allowed":
         "이 역할을 가진 인스턴스는 등록되며, 에이전트가 사양의 기능을 위해 하는 모든 호출이 허용됩니다",
     "no role, so no instance can use it": "역할이 없으므로 어떤 인스턴스도 쓸 수 없습니다",
+    "{policy} was deleted since the role's policies were listed: the calls below are evaluated "
+    "without it, as IAM now does":
+        "{policy}은(는) 역할의 정책 목록을 읽은 뒤 삭제되었습니다: 아래 호출은 IAM이 지금 하듯 그 정책 없이 "
+        "평가됩니다",
+    "{policy} was deleted since the role was read: the guide cannot tell what it caps; run the "
+    "doctor again":
+        "{policy}은(는) 역할을 읽은 뒤 삭제되었습니다: 가이드는 그것이 무엇을 제한하는지 알 수 없습니다. "
+        "doctor를 다시 실행하십시오",
+    "role {role} was deleted while the doctor read it": "역할 {role}은(는) doctor가 읽는 동안 삭제되었습니다",
+    "inline policy {name}": "인라인 정책 {name}", "permissions boundary {name}": "권한 경계 {name}",
+    "deleted while the audit read it ({error}): run the audit again":
+        "감사가 읽는 동안 삭제되었습니다({error}). 감사를 다시 실행하십시오",
     "an instance with this role does not register: {failures} (doctor(spec) explains each, with the fix)":
         "이 역할을 가진 인스턴스는 등록되지 않습니다: {failures} (doctor(spec)이 각각을 해결 방법과 함께 "
         "설명합니다)",

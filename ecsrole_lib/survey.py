@@ -215,8 +215,8 @@ def _doctor(report: Report) -> tuple[str, str]:
         row = report["doctor"]
     except KeyError:
         return "", ""
-    if row.outcome == AuditOutcome.OK:
-        return "registers", ""
+    if row.outcome == AuditOutcome.OK:  # with what was deleted since the listing, if anything
+        return "registers", row.reason.partition("; ")[2]
     if "does not register" in row.reason:
         return "does not register", row.reason
     if row.outcome == AuditOutcome.MISSING:

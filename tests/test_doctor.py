@@ -370,3 +370,84 @@ def test_registers_exactly_when_every_always_needed_call_is_allowed(session, iam
         assert {c.action for c in diagnosis.failures} == missing
 
     check()
+
+
+# ---------------------------------------------------------------------------------------
+# Deleted while the doctor reads (issue 17, item 14): someone else's cleanup races the
+# doctor. IAM lists a policy, then answers NoSuchEntity for it; the doctor says so in a row.
+# ---------------------------------------------------------------------------------------
+ECS_ALL = document({"Effect": "Allow", "Action": "ecs:*", "Resource": "*"})
+
+
+def delete_before(session, operation: str, delete, about: str = "") -> None:
+    """Run ``delete`` (with a client of its own) once, just before the first ``operation``
+    the code under test sends about ``about``: the listing has named the thing, the read
+    finds it gone (the hook runs on the sending thread, before the request leaves)."""
+    done = []
+
+    def hook(params=None, **_):
+        if not done and about in str(params.get("body", "")):
+            done.append(operation)
+            delete()
+
+    session.events.register(f"before-call.iam.{operation}", hook)
+
+
+def _extra_policies(iam) -> str:
+    arn = iam.create_policy(PolicyName="extra-ecs", PolicyDocument=ECS_ALL)["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=ROLE, PolicyArn=arn)
+    iam.put_role_policy(RoleName=ROLE, PolicyName="extra-inline", PolicyDocument=ECS_ALL)
+    return arn
+
+
+@pytest.mark.parametrize("operation,gone", [
+    ("GetPolicy", "extra-ecs"), ("GetPolicyVersion", "extra-ecs"),
+    ("GetRolePolicy", "inline policy extra-inline")])
+def test_a_policy_deleted_while_the_doctor_reads_it_is_a_row(session, iam, operation, gone):
+    """IAM: a managed policy must be detached before DeletePolicy; a deleted inline policy is
+    no longer the role's. What is gone no longer grants anything, and the doctor says so."""
+    apply(RoleSpec(), session)
+    arn = _extra_policies(iam)
+
+    def delete():
+        if gone.startswith("inline"):
+            iam.delete_role_policy(RoleName=ROLE, PolicyName="extra-inline")
+        else:
+            iam.detach_role_policy(RoleName=ROLE, PolicyArn=arn)
+            iam.delete_policy(PolicyArn=arn)
+
+    delete_before(session, operation, delete, "extra")
+    diagnosis = doctor(RoleSpec(), session)
+    row = diagnosis[f"deleted:{gone}"]
+    assert row.ok is None and "was deleted since the role's policies were listed" in row.reason
+    assert diagnosis.registers  # the documented policy is still there and still allows it all
+    assert gone not in diagnosis["ecs:RegisterContainerInstance"].reason
+
+
+def test_a_role_deleted_while_the_doctor_reads_it(session, iam):
+    apply(RoleSpec(), session)
+
+    def delete():  # IAM: a role's policies and instance profiles go before DeleteRole
+        iam.detach_role_policy(RoleName=ROLE, PolicyArn=CONTAINER_POLICY)
+        iam.remove_role_from_instance_profile(InstanceProfileName=PROFILE, RoleName=ROLE)
+        iam.delete_role(RoleName=ROLE)
+
+    delete_before(session, "ListAttachedRolePolicies", delete)
+    diagnosis = doctor(ROLE, session)
+    assert not diagnosis.registers
+    assert diagnosis["role"].reason == f"role {ROLE} was deleted while the doctor read it"
+
+
+def test_the_audit_says_what_was_deleted_while_it_read(session, iam):
+    """The audit's rows after the role went say so, and its doctor row names the deletion."""
+    apply(RoleSpec(), session)
+    arn = _extra_policies(iam)
+
+    def delete():
+        iam.detach_role_policy(RoleName=ROLE, PolicyArn=arn)
+        iam.delete_policy(PolicyArn=arn)
+
+    delete_before(session, "GetPolicyVersion", delete, "extra-ecs")
+    report = audit(RoleSpec(), session)
+    assert report["doctor"].outcome == "ok"
+    assert "extra-ecs was deleted since the role's policies were listed" in report["doctor"].reason

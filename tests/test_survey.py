@@ -163,3 +163,28 @@ def test_a_role_deleted_during_the_survey_is_left_out(session, monkeypatch, reco
     result = survey(session)
     assert [r.role_name for r in result.rows] == ["keep"] and result.roles_listed == 2
     assert result.reads == len([c for c in calls.since() if c.startswith(("Get", "List"))])
+
+
+def test_a_role_deleted_during_its_audit_is_a_row_saying_so(session, record_calls):
+    """Issue 17, item 14: the role goes after the audit found it and before it read the
+    role's policies (IAM answers NoSuchEntity); the survey finishes, and the row says so."""
+    seed(session, {"keep": "documented", "gone": "inline policy instead"})
+    iam = session.client("iam")
+    done = []
+
+    def delete(params=None, **_):  # on the sending thread, before the request leaves
+        if not done and "gone" in str(params.get("body", "")):
+            done.append(True)
+            iam.delete_role_policy(RoleName="gone", PolicyName="instance")
+            iam.remove_role_from_instance_profile(InstanceProfileName="gone-profile", RoleName="gone")
+            iam.delete_role(RoleName="gone")
+
+    session.events.register("before-call.iam.ListAttachedRolePolicies", delete)
+    calls = record_calls(session)
+    result = survey(session)
+    assert result["keep"].verdict == "ok" and done
+    findings = result["gone"].findings
+    assert findings and all("deleted while the audit read it" in f for f in findings)
+    assert result["gone"].doctor == "no role"
+    assert "role gone was deleted while the doctor read it" in result["gone"].doctor_reason
+    assert result.reads == len([c for c in calls.since() if c.startswith(("Get", "List"))])
