@@ -472,7 +472,7 @@ def _condition_holds(statement: _Statement, operator: str, key: str,
             raise _malformed(statement.label, f"Null takes true or false, not {policy_values}")
         return ("true" in wanted and values is None) or ("false" in wanted and values is not None)
     if base in _UNSUPPORTED_OPERATORS:
-        raise _Undecidable(f"condition operator {operator} in {statement.label} is not "
+        raise _Undecidable(f"condition operator {operator} ({key}) in {statement.label} is not "
                            "supported (numeric, date, IP address and binary operators)")
     compare, negated = _OPERATORS[base]
     if values is None:

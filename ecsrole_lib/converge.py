@@ -357,24 +357,31 @@ def _deleted_meanwhile(err: EcsRoleError) -> str:
 
 
 def _doctor_rows(ctx: Context, spec: RoleSpec, report: Report) -> None:
-    """The audit's last row: the doctor's verdict (existing is not working)."""
-    from .doctor import doctor
+    """The audit's last row: the doctor's verdict (existing is not working), one of three:
+    registers, does not register (the failing calls), cannot tell (the undecided ones, why)."""
+    from .doctor import CANNOT_TELL, NOT_REGISTERS, REGISTERS, doctor
 
     diagnosis = doctor(spec, ctx.session, _ctx=ctx)
     failing = diagnosis.failures
-    if diagnosis.registers and not failing:
+    unsure = [c for c in diagnosis.checks if c.ok is None and c.action]  # undecided calls
+    said = "; ".join([f"{c.name}: {c.reason}" for c in failing]
+                     + [f"{c.name}: cannot tell: {c.reason}" for c in unsure])
+    explains = " (doctor(spec) explains each, with the fix)"
+    gone = [c for c in failing if c.name == "role"]
+    if diagnosis.verdict == REGISTERS and not said:
         outcome, reason = AuditOutcome.OK, ("an instance with this role registers, and every call the "
                                  "agent makes for the spec's features is allowed")
-    elif gone := [c for c in failing if c.name == "role"]:
+    elif gone:
         outcome, reason = AuditOutcome.MISSING, ("no role, so no instance can use it"
                                                  if "does not exist" in gone[0].reason
                                                  else gone[0].reason)  # deleted while read
+    elif diagnosis.verdict == CANNOT_TELL:
+        outcome = AuditOutcome.FAILS if failing else AuditOutcome.INFO
+        reason = f"cannot tell whether an instance with this role registers: {said}{explains}"
     else:
-        outcome = AuditOutcome.FAILS
-        reason = ("an instance with this role " + ("registers, but " if diagnosis.registers
-                                                    else "does not register: ")
-                  + "; ".join(f"{c.name}: {c.reason}" for c in failing) + " (doctor(spec) "
-                  "explains each, with the fix)")
+        outcome = AuditOutcome.FAILS if failing else AuditOutcome.INFO
+        verb = "does not register: " if diagnosis.verdict == NOT_REGISTERS else "registers, but "
+        reason = f"an instance with this role {verb}{said}{explains}"
     # A policy deleted since the role was listed is no failure, but the reader should know.
     reason = "; ".join([reason] + [c.reason for c in diagnosis.checks
                                    if c.name.startswith("deleted:")])

@@ -52,14 +52,22 @@ from .steps import (
     policy_document,
 )
 
-__all__ = ["Diagnosis", "DoctorCheck", "Need", "Symptom", "denied_message", "doctor", "needs"]
+__all__ = ["CANNOT_TELL", "NOT_REGISTERS", "REGISTERS", "Diagnosis", "DoctorCheck", "Need",
+           "Symptom", "denied_message", "doctor", "needs"]
 
 #: Session names AWS gives the role's credentials, when no real instance is known.
 EXAMPLE_INSTANCE = {"ec2": "i-0123456789abcdef0", "external": "mi-0123456789abcdef0"}
 TRUSTED_SERVICE = {"ec2": "ec2.amazonaws.com", "external": "ssm.amazonaws.com"}
 #: Calls made before or as part of the registration: denied, the instance does not join its
 #: cluster (tags denied fail RegisterContainerInstance; without ecs.config it joins default).
-REGISTRATION = ("s3:getobject", "ec2:describetags", "ecs:createcluster", "ecs:tagresource")
+#: On an external instance the Systems Manager Agent's heartbeat and message calls come first:
+#: without them the managed instance never comes online and the agent gets no credentials
+#: (AWS: Amazon ECS container instance IAM role, "requires Systems Manager permissions as
+#: well"; Amazon ECS Anywhere IAM role: AmazonSSMManagedInstanceCore).
+REGISTRATION = ("s3:getobject", "ec2:describetags", "ecs:createcluster", "ecs:tagresource",
+                "ssm:updateinstanceinformation", "ec2messages:getmessages")
+#: The doctor's three answers.
+REGISTERS, NOT_REGISTERS, CANNOT_TELL = "registers", "does not register", "cannot tell"
 _SIMULATOR_KIND = {"allowed": "allow", "explicitDeny": "explicit_deny",
                    "implicitDeny": "implicit_deny"}
 
@@ -133,13 +141,44 @@ class Diagnosis:
 
     @property
     def registers(self) -> bool:
+        return self.verdict == REGISTERS
+
+    @property
+    def verdict(self) -> str:
+        """``"registers"``, ``"does not register"`` (an essential row fails: :attr:`blocking`)
+        or ``"cannot tell"`` (none fails, but some are undecided: :attr:`undecided`)."""
         essential = [c for c in self.checks if c.essential]
-        return bool(essential) and all(c.ok is True for c in essential)
+        if not essential or any(c.ok is False for c in essential):
+            return NOT_REGISTERS
+        return CANNOT_TELL if any(c.ok is None for c in essential) else REGISTERS
 
     @property
     def failures(self) -> list[DoctorCheck]:
         """The rows that are not right."""
         return [c for c in self.checks if c.ok is False]
+
+    @property
+    def blocking(self) -> list[DoctorCheck]:
+        """The failing rows without which an instance does not register."""
+        return [c for c in self.checks if c.essential and c.ok is False]
+
+    @property
+    def undecided(self) -> list[DoctorCheck]:
+        """The rows needed to register that the guide could not decide, each saying why."""
+        return [c for c in self.checks if c.essential and c.ok is None]
+
+    def because(self) -> str:
+        """The verdict's reason: the failing calls, or the undecided ones with why.
+
+        >>> Diagnosis("r", "ec2", "sandbox", [DoctorCheck("ecs:Poll", None, "ecs:Poll",
+        ...     "depends on aws:SourceIp", "", essential=True)]).because()
+        'undecided: ecs:Poll (depends on aws:SourceIp)'
+        """
+        if self.verdict == NOT_REGISTERS:
+            return "fails: " + (", ".join(c.name for c in self.blocking) or "no checks")
+        if self.verdict == CANNOT_TELL:
+            return "undecided: " + "; ".join(f"{c.name} ({c.reason})" for c in self.undecided)
+        return ""
 
     def __getitem__(self, name: str) -> DoctorCheck:
         for check in self.checks:
@@ -148,7 +187,10 @@ class Diagnosis:
         raise KeyError(name)
 
     def summary(self) -> str:
-        verdict = "registers" if self.registers else "does NOT register"
+        verdict = {REGISTERS: "registers", NOT_REGISTERS: "does NOT register",
+                   CANNOT_TELL: "cannot tell whether it registers"}[self.verdict]
+        if self.because():
+            verdict += f" ({self.because()})"
         failing = len(self.failures)
         return (f"doctor on {self.target}: an {self.instance_kind} instance with role "
                 f"{self.role_name} {verdict}; {failing} problem(s); {self.reads} read API calls")
@@ -195,7 +237,7 @@ class Diagnosis:
             cells += [esc(c.fix), f"<small>{esc(c.source)}</small>"]
             rows.append("<tr>" + "".join(f"<td style='{CELL_STYLE}'>{x}</td>" for x in cells)
                         + "</tr>")
-        verdict = colour[self.registers]
+        verdict = colour[{REGISTERS: True, NOT_REGISTERS: False}.get(self.verdict)]
         notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
         return (f"<div class='ecsrole-doctor'><p><b style='color:{verdict}'>"
                 f"{esc(self.summary())}</b></p><table style='text-align:left'><tr>{head}</tr>"

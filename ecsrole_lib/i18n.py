@@ -788,6 +788,11 @@ KO.update({
     "an instance with this role does not register: {failures} (doctor(spec) explains each, with the fix)":
         "이 역할을 가진 인스턴스는 등록되지 않습니다: {failures} (doctor(spec)이 각각을 해결 방법과 함께 "
         "설명합니다)",
+    "cannot tell whether an instance with this role registers: {failures} (doctor(spec) explains "
+    "each, with the fix)":
+        "이 역할을 가진 인스턴스가 등록되는지 알 수 없습니다: {failures} (doctor(spec)이 각각을 해결 방법과 "
+        "함께 설명합니다)",
+    "{name}: cannot tell: {why}": "{name}: 알 수 없음: {why}",
     "an instance with this role registers, but {failures} (doctor(spec) explains each, with the fix)":
         "이 역할을 가진 인스턴스는 등록되지만, {failures} (doctor(spec)이 각각을 해결 방법과 함께 "
         "설명합니다)",

@@ -162,7 +162,7 @@ class Survey:
             cells[audit_cell] = (f"<b style='color:{colour}'>{cells[audit_cell]}</b>"
                                  + "".join(f"<br><small>{esc(f)}</small>" for f in row.findings))
             if row.doctor:
-                good = "#1a7f37" if row.doctor == "registers" else "#cf222e"
+                good = {"registers": "#1a7f37", "cannot tell": "#9a6700"}.get(row.doctor, "#cf222e")
                 cells[-1] = (f"<b style='color:{good}'>{cells[-1]}</b>"
                              + (f"<br><small>{esc(row.doctor_reason)}</small>" if row.doctor_reason else ""))
             body += "<tr>" + "".join(f"<td style='{CELL_STYLE}'>{c}</td>" for c in cells) + "</tr>"
@@ -217,6 +217,8 @@ def _doctor(report: Report) -> tuple[str, str]:
         return "", ""
     if row.outcome == AuditOutcome.OK:  # with what was deleted since the listing, if anything
         return "registers", row.reason.partition("; ")[2]
+    if row.reason.startswith("cannot tell"):
+        return "cannot tell", row.reason
     if "does not register" in row.reason:
         return "does not register", row.reason
     if row.outcome == AuditOutcome.MISSING:

@@ -256,6 +256,51 @@ def test_external_role_without_ssm_core(session, iam):
     assert SSM_CORE in found["ssm:UpdateInstanceInformation"].fix
 
 
+def test_external_role_without_ssm_core_does_not_register(session, iam):
+    """AWS, Amazon ECS container instance IAM role: "If you are registering external instances
+    to your cluster, the IAM role you use requires Systems Manager permissions as well" (the
+    Amazon ECS Anywhere IAM role page attaches AmazonSSMManagedInstanceCore). Without the
+    Systems Manager Agent's heartbeat the managed instance never comes online, and the agent
+    gets no credentials: the instance does not register."""
+    apply(RoleSpec(instance_kind="external"), session)
+    iam.detach_role_policy(RoleName="ecsAnywhereRole", PolicyArn=SSM_CORE)
+    diagnosis = doctor(RoleSpec(instance_kind="external"), session)
+    assert diagnosis.verdict == "does not register" and not diagnosis.registers
+    blocking = {c.name for c in diagnosis.blocking}
+    assert {"ssm:UpdateInstanceInformation", "ec2messages:GetMessages"} <= blocking
+    assert "ssmmessages:CreateControlChannel" not in blocking  # Session Manager only
+    assert diagnosis.summary().startswith(
+        "doctor on sandbox: an external instance with role ecsAnywhereRole does NOT register "
+        "(fails: ssm:UpdateInstanceInformation, ec2messages:GetMessages)")
+    assert audit(RoleSpec(instance_kind="external"), session)["doctor"].reason.startswith(
+        "an instance with this role does not register: ssm:UpdateInstanceInformation: ")
+
+
+#: IAM, Condition operators (IP address): aws:SourceIp is the requester's address, which an
+#: instance's role cannot tell the guide.
+SOURCE_IP_ONLY = document({"Effect": "Allow", "Action": "*", "Resource": "*",
+                           "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}})
+
+
+def test_a_policy_the_guide_cannot_decide_is_cannot_tell(session, iam):
+    """Issue 18.3: undecided is neither "registers" nor "does not register"; the summary, the
+    audit's row and the survey say "cannot tell", each undecided call with why."""
+    apply(RoleSpec(), session)
+    iam.detach_role_policy(RoleName=ROLE, PolicyArn=CONTAINER_POLICY)
+    iam.put_role_policy(RoleName=ROLE, PolicyName="from-the-vpc", PolicyDocument=SOURCE_IP_ONLY)
+    diagnosis = doctor(RoleSpec(), session)
+    assert diagnosis.verdict == "cannot tell" and not diagnosis.registers
+    assert not diagnosis.blocking and diagnosis.failures == []
+    register = diagnosis["ecs:RegisterContainerInstance"]
+    assert register in diagnosis.undecided and "aws:SourceIp" in register.reason
+    assert "cannot tell whether it registers (undecided: ecs:RegisterContainerInstance (" in (
+        diagnosis.summary())
+    row = audit(RoleSpec(), session)["doctor"]
+    assert row.reason.startswith("cannot tell whether an instance with this role registers: "
+                                 "ecs:RegisterContainerInstance: cannot tell: ")
+    assert "does not register" not in row.reason
+
+
 def test_scoped_logs_policy_narrows_nothing(session):
     spec = RoleSpec(features=["cloudwatch_logs"], least_privilege=True)
     apply(spec, session)

@@ -38,9 +38,10 @@ EXPECTED = {
                                                   ("extra_policy", "extra")}, DENIED),
     "extra managed policy": (HOLDS, {("extra_policy", "extra")}, REGISTERS),
     "ecs anywhere": (HOLDS, set(), REGISTERS),
-    # Registers with Amazon ECS, but Systems Manager's own calls are denied.
+    # Systems Manager's own calls are denied: the managed instance never comes online, and
+    # the agent gets no credentials (the Amazon ECS Anywhere IAM role page requires the policy).
     "ecs anywhere without ssm core": (HOLDS, {("attach_ssm_managed_instance_core", "missing")},
-                                      DENIED),
+                                      NEVER),
     # Systems Manager of any account could assume it (no aws:SourceAccount condition).
     "ecs anywhere without conditions": (HOLDS, {("create_role", "conflict")}, REGISTERS),
     "register denied": None,
@@ -188,3 +189,18 @@ def test_a_role_deleted_during_its_audit_is_a_row_saying_so(session, record_call
     assert result["gone"].doctor == "no role"
     assert "role gone was deleted while the doctor read it" in result["gone"].doctor_reason
     assert result.reads == len([c for c in calls.since() if c.startswith(("Get", "List"))])
+
+
+def test_a_role_the_doctor_cannot_decide_is_cannot_tell_in_the_survey(session):
+    """Issue 18.3: the survey shows the doctor's three verdicts; a Deny that depends on the
+    instance's source address (IAM: aws:SourceIp, not knowable for a role) is "cannot tell"."""
+    seed(session, {"vpc-only": "documented"})
+    session.client("iam").put_role_policy(
+        RoleName="vpc-only", PolicyName="outside-the-vpc", PolicyDocument=document(
+            {"Effect": "Deny", "Action": "*", "Resource": "*",
+             "Condition": {"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}))
+    row = survey(session)["vpc-only"]
+    assert row.doctor == "cannot tell"
+    assert row.doctor_reason.startswith("cannot tell whether an instance with this role "
+                                        "registers: ecs:RegisterContainerInstance: cannot tell: ")
+    assert "aws:SourceIp" in row.doctor_reason
