@@ -68,6 +68,13 @@ REGISTRATION = ("s3:getobject", "ec2:describetags", "ecs:createcluster", "ecs:ta
                 "ssm:updateinstanceinformation", "ec2messages:getmessages")
 #: The doctor's three answers.
 REGISTERS, NOT_REGISTERS, CANNOT_TELL = "registers", "does not register", "cannot tell"
+#: Keys a request from an instance carries whose values the doctor cannot know (IAM, Global
+#: condition context keys): the instance's address and network path, the resource's tags,
+#: the organization. A decision that depends on one is "cannot tell", naming it.
+UNKNOWN_KEYS = ("aws:SourceIp", "aws:SourceVpc", "aws:SourceVpce", "aws:VpcSourceIp",
+                "aws:UserAgent", "aws:Ec2InstanceSourceVpc", "aws:Ec2InstanceSourcePrivateIPv4",
+                "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:ResourceOrgID",
+                "aws:ResourceOrgPaths", "aws:ResourceTag/*", "ecs:ResourceTag/*")
 _SIMULATOR_KIND = {"allowed": "allow", "explicitDeny": "explicit_deny",
                    "implicitDeny": "implicit_deny"}
 
@@ -560,7 +567,7 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
     for need in wanted:
         try:
             decisions.append(evaluate(facts.documents, need.action, need.resource, need.context,
-                                      boundary=_boundary(facts)))
+                                      boundary=_boundary(facts), unknown=UNKNOWN_KEYS))
         except EcsRoleError as err:
             decisions.append(err)
     rows = []
