@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 import html
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -411,6 +412,72 @@ def _gone_rows(facts: _Role) -> list[DoctorCheck]:
 
 
 # ---------------------------------------------------------------------------------------
+# The request an instance-role session sends
+# ---------------------------------------------------------------------------------------
+_GLOBAL_KEYS = "IAM: AWS global condition context keys"
+_EC2_KEYS = "Amazon EC2: condition keys for EC2 instance role credentials"
+#: Every key the doctor fills, how, and where AWS documents that the request carries it.
+REQUEST_KEYS = {
+    "aws:RequestedRegion": ("the Region the agent calls (its instance's)", _GLOBAL_KEYS),
+    "aws:SecureTransport": ("true: the agent and the AWS CLI call HTTPS endpoints", _GLOBAL_KEYS),
+    "aws:CurrentTime": ("now", _GLOBAL_KEYS),
+    "aws:EpochTime": ("now, in epoch seconds", _GLOBAL_KEYS),
+    "aws:TokenIssueTime": ("now: the credentials of an instance that starts now",
+                           _GLOBAL_KEYS + " (present for temporary credentials)"),
+    "aws:PrincipalArn": ("the role's ARN (for an assumed role, the role, not the session)",
+                         _GLOBAL_KEYS),
+    "aws:PrincipalAccount": ("the role's account", _GLOBAL_KEYS),
+    "aws:PrincipalType": ("AssumedRole", _GLOBAL_KEYS + "; IAM: Variables and tags "
+                                         "(principal key values)"),
+    "aws:userid": ("role-id:session name (the instance ID)",
+                   "IAM: Variables and tags (principal key values: role-id:ec2-instance-id)"),
+    "aws:PrincipalTag/*": ("the role's tags", _GLOBAL_KEYS),
+    "aws:ViaAWSService": ("false: the instance calls itself, no service on its behalf",
+                          _GLOBAL_KEYS),
+    "aws:PrincipalIsAWSService": ("false", _GLOBAL_KEYS),
+    "aws:ResourceAccount": ("the role's account (the guide's resources are in it)", _GLOBAL_KEYS),
+    "ec2:SourceInstanceARN": ("the instance's ARN, when the instance is given (instance_id=)",
+                              _EC2_KEYS + "; IAM: Variables and tags"),
+    "ec2:RoleDelivery": (("2.0: the agent's aws-sdk-go-v2 ec2rolecreds reads the instance "
+                          "metadata with an IMDSv2 session token "
+                          "(ecs-agent/credentials/providers/instance_credentials_provider.go)"),
+                         _EC2_KEYS),
+}
+_REGIONLESS = ("s3:getobject",)  # the user data's aws s3 cp: its Region is the CLI's, not known
+
+
+def request_context(ctx: Context, facts: _Role, kind: str, session_name: str,
+                    instance_known: bool, action: str = "",
+                    now: float | None = None) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The global condition keys an instance-role session's request carries, as far as the
+    doctor knows them (:data:`REQUEST_KEYS`), and the keys it carries that the doctor cannot
+    know (:data:`UNKNOWN_KEYS`, the instance's ARN when no instance is given)."""
+    at = time.time() if now is None else now
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))
+    role = facts.role
+    known: dict[str, Any] = {
+        "aws:SecureTransport": "true", "aws:CurrentTime": stamp, "aws:EpochTime": str(int(at)),
+        "aws:TokenIssueTime": stamp, "aws:PrincipalArn": role["Arn"],
+        "aws:PrincipalAccount": ctx.account, "aws:PrincipalType": "AssumedRole",
+        "aws:userid": f"{role.get('RoleId', '')}:{session_name}", "aws:ViaAWSService": "false",
+        "aws:PrincipalIsAWSService": "false", "aws:ResourceAccount": ctx.account,
+        **{f"aws:PrincipalTag/{t['Key']}": t["Value"] for t in role.get("Tags", [])}}
+    unknown = list(UNKNOWN_KEYS)
+    if action.lower() in _REGIONLESS:
+        unknown.append("aws:RequestedRegion")
+    else:
+        known["aws:RequestedRegion"] = ctx.region
+    if kind == "ec2":
+        known["ec2:RoleDelivery"] = "2.0"
+        if instance_known:
+            known["ec2:SourceInstanceARN"] = (f"arn:{ctx.partition}:ec2:{ctx.region}:"
+                                              f"{ctx.account}:instance/{session_name}")
+        else:
+            unknown.append("ec2:SourceInstanceARN")
+    return known, tuple(unknown)
+
+
+# ---------------------------------------------------------------------------------------
 # The checks
 # ---------------------------------------------------------------------------------------
 def _trust_check(ctx: Context, facts: _Role, kind: str, role_name: str) -> DoctorCheck:
@@ -561,23 +628,37 @@ def _symptom_text(need: Need, message: str) -> str:
     return message
 
 
-def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role_name: str,
-                 session_name: str) -> list[tuple[DoctorCheck, Need, Any]]:
-    decisions: list[Any] = []
+def _with_request(ctx: Context, facts: _Role, kind: str, wanted: list[Need],
+                  session_name: str, instance_known: bool) -> list[tuple[Need, tuple[str, ...]]]:
+    """Each call with the global keys of its request added to the agent's own keys, and
+    the keys its request carries that the doctor cannot know."""
+    out = []
     for need in wanted:
+        known, unknown = request_context(ctx, facts, kind, session_name, instance_known,
+                                         need.action)
+        out.append((replace(need, context={**known, **need.context}), unknown))
+    return out
+
+
+def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role_name: str,
+                 session_name: str, instance_known: bool = False,
+                 ) -> list[tuple[DoctorCheck, Need, Any]]:
+    decisions: list[Any] = []
+    asked = _with_request(ctx, facts, kind, wanted, session_name, instance_known)
+    wanted = [need for need, _ in asked]
+    for need, unknown in asked:
         try:
             decisions.append(evaluate(facts.documents, need.action, need.resource, need.context,
-                                      boundary=_boundary(facts), unknown=UNKNOWN_KEYS))
+                                      boundary=_boundary(facts), unknown=unknown))
         except EcsRoleError as err:
             decisions.append(err)
     rows = []
     for need, decision in zip(wanted, decisions):
         when = "always" if need.when.startswith("always") else _condition(need.when)
         if isinstance(decision, EcsRoleError):
-            rows.append((DoctorCheck(need.name, None, need.action,
-                                     f"the guide cannot decide ({decision}); IAM's simulator "
-                                     "can, with target='aws'", need.source,
-                                     resource=need.resource, essential=need.always),
+            rows.append((DoctorCheck(need.name, None, need.action, _undecided(when, decision),
+                                     need.source, resource=need.resource,
+                                     essential=need.always),
                          need, None))
             continue
         if decision.allowed:
@@ -595,6 +676,17 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
                                  _symptom_text(need, found.message), essential=need.always),
                      need, decision))
     return rows
+
+
+def _undecided(when: str, err: EcsRoleError) -> str:
+    """Why a call is undecided: the request keys it depends on, or what the guide cannot
+    evaluate; IAM's simulator can be asked either way."""
+    keys = getattr(err, "depends_on", ())
+    if keys:
+        return (f"{when}: depends on {', '.join(keys)}: the instance's request carries "
+                f"{'it' if len(keys) == 1 else 'them'}, but the doctor cannot know the value "
+                f"({err}); ask IAM's simulator with the value (target='aws')")
+    return f"{when}: the guide cannot decide ({err}); IAM's simulator can, with target='aws'"
 
 
 def _boundary(facts: _Role):
@@ -642,6 +734,12 @@ def _scoped_rows(facts: _Role) -> list[DoctorCheck]:
     return rows
 
 
+#: The simulator's ContextKeyType of the global keys that are not text.
+_SIMULATOR_TYPES = {"aws:CurrentTime": "date", "aws:TokenIssueTime": "date",
+                    "aws:EpochTime": "numeric", "aws:SecureTransport": "boolean",
+                    "aws:ViaAWSService": "boolean", "aws:PrincipalIsAWSService": "boolean"}
+
+
 def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, Any]],
               ) -> tuple[list[DoctorCheck], list[str]]:
     """Ask IAM's simulator each question again; show both answers; a disagreement fails."""
@@ -653,7 +751,8 @@ def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, A
             params["ContextEntries"] = [
                 {"ContextKeyName": k,
                  "ContextKeyValues": list(v) if isinstance(v, (list, tuple)) else [str(v)],
-                 "ContextKeyType": "stringList" if isinstance(v, (list, tuple)) else "string"}
+                 "ContextKeyType": _SIMULATOR_TYPES.get(k, "string") + (
+                     "List" if isinstance(v, (list, tuple)) else "")}
                 for k, v in need.context.items()]
         return ctx.call("iam", "simulate_principal_policy", f"simulating {need.action}",
                         **params)["EvaluationResults"][0]
@@ -776,7 +875,7 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
         diagnosis.checks.append(_profile_check(ctx, facts, spec, role_name))
     session_name = instance_id or EXAMPLE_INSTANCE[kind]
     wanted = needs(agent, kind, ctx.partition, ctx.region, ctx.account)
-    calls = _call_checks(ctx, facts, kind, wanted, role_name, session_name)
+    calls = _call_checks(ctx, facts, kind, wanted, role_name, session_name, instance_id is not None)
     if ctx.sandbox:
         diagnosis.checks += [check for check, _, _ in calls]
         diagnosis.notes.append("Sandbox: " + LIMITS["policy_simulator"] + " (the guide's own "
@@ -790,6 +889,15 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
         diagnosis.notes.append("IAM's simulator evaluates the role's policies and boundary, "
                                "not its trust policy: the trust row is the guide's alone.")
     diagnosis.checks += _scoped_rows(facts)
+    known, unknown = request_context(ctx, facts, kind, session_name, instance_id is not None)
+    diagnosis.notes.append(
+        "Each call was asked with the keys an instance-role session's request carries: "
+        # The role ID and the times change from run to run: named, not shown.
+        + ", ".join(f"{k}={v}" if k != "aws:userid" else f"{k}=<role ID>:{session_name}"
+                    for k, v in known.items()
+                    if k not in ("aws:CurrentTime", "aws:EpochTime", "aws:TokenIssueTime"))
+        + ", aws:CurrentTime, aws:EpochTime and aws:TokenIssueTime now; the doctor cannot "
+        f"know {', '.join(unknown)}: a call that depends on one says so.")
     if facts.boundary_arn:
         diagnosis.notes.append(f"Permissions boundary {facts.boundary_arn} is applied to every "
                                "call above.")

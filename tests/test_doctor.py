@@ -418,6 +418,87 @@ def test_registers_exactly_when_every_always_needed_call_is_allowed(session, iam
 
 
 # ---------------------------------------------------------------------------------------
+# The request an instance-role session carries (issue 18.2): IAM, "AWS global condition
+# context keys" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)
+# and "Variables and tags" (principal key values); ec2:RoleDelivery and
+# ec2:SourceInstanceARN: the Amazon EC2 User Guide's keys for instance role credentials.
+# ---------------------------------------------------------------------------------------
+AGENT_ACTIONS = ["ecs:*", "ecr:*", "logs:*"]
+NOW_ISH = "2020-01-01T00:00:00Z"
+
+
+def _only_under(session, iam, condition, effect="Allow", tags=None):
+    """The documented role, its managed policy swapped for the agent's actions under
+    ``condition`` (or beside a Deny under it)."""
+    apply(RoleSpec(), session)
+    iam.detach_role_policy(RoleName=ROLE, PolicyArn=CONTAINER_POLICY)
+    statements = [{"Effect": "Allow", "Action": AGENT_ACTIONS, "Resource": "*",
+                   **({"Condition": condition} if effect == "Allow" else {})}]
+    if effect == "Deny":
+        statements.append({"Effect": "Deny", "Action": "*", "Resource": "*",
+                           "Condition": condition})
+    iam.put_role_policy(RoleName=ROLE, PolicyName="agent", PolicyDocument=document(*statements))
+    if tags:
+        iam.tag_role(RoleName=ROLE, Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+
+
+@pytest.mark.parametrize("condition,effect,tags,verdict", [
+    # aws:RequestedRegion: the Region the request is made to (the instance's).
+    ({"StringEquals": {"aws:RequestedRegion": "us-east-1"}}, "Allow", None, "registers"),
+    ({"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}, "Allow", None, "does not register"),
+    # aws:SecureTransport: whether the request was sent with TLS (the agent's always is).
+    ({"Bool": {"aws:SecureTransport": "false"}}, "Deny", None, "registers"),
+    # aws:PrincipalArn: for a role session, the role's ARN; aws:PrincipalType AssumedRole.
+    ({"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/ecs*"}}, "Allow", None,
+     "registers"),
+    ({"StringEquals": {"aws:PrincipalType": "AssumedRole",
+                       "aws:PrincipalAccount": ACCOUNT}}, "Allow", None, "registers"),
+    ({"StringEquals": {"aws:PrincipalType": "User"}}, "Allow", None, "does not register"),
+    # aws:userid of an EC2 role session: role-id:ec2-instance-id.
+    ({"StringLike": {"aws:userid": "*:i-*"}}, "Allow", None, "registers"),
+    # aws:PrincipalTag/*: the role's own tags.
+    ({"StringEquals": {"aws:PrincipalTag/team": "platform"}}, "Allow", {"team": "platform"},
+     "registers"),
+    ({"StringEquals": {"aws:PrincipalTag/team": "platform"}}, "Allow", None, "does not register"),
+    # aws:CurrentTime: a grant that has expired, one that holds.
+    ({"DateGreaterThan": {"aws:CurrentTime": NOW_ISH}}, "Allow", None, "registers"),
+    ({"DateLessThan": {"aws:CurrentTime": NOW_ISH}}, "Allow", None, "does not register"),
+    # aws:TokenIssueTime: revoking older sessions does not stop an instance that starts now.
+    ({"DateLessThan": {"aws:TokenIssueTime": NOW_ISH}}, "Deny", None, "registers"),
+    # aws:ViaAWSService: false for a call the principal makes itself.
+    ({"Bool": {"aws:ViaAWSService": "true"}}, "Deny", None, "registers"),
+    # ec2:RoleDelivery: 2.0 when the credentials came from IMDSv2 (the agent's SDK uses it).
+    ({"NumericLessThan": {"ec2:RoleDelivery": "2.0"}}, "Deny", None, "registers"),
+    # The instance's address is not knowable: "depends on aws:SourceIp".
+    ({"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}, "Deny", None, "cannot tell"),
+], ids=["region", "other-region", "tls", "principal-arn", "principal-type", "not-a-user",
+        "userid", "tag", "untagged", "date-holds", "date-expired", "token-revoked",
+        "via-service", "imdsv2", "source-ip"])
+def test_the_request_carries_the_global_keys_of_an_instance_role_session(
+        session, iam, condition, effect, tags, verdict):
+    _only_under(session, iam, condition, effect, tags)
+    diagnosis = doctor(RoleSpec(), session)
+    assert diagnosis.verdict == verdict, str(diagnosis)
+    if verdict == "registers":
+        assert diagnosis.failures == []  # not one invented "is not authorized" row
+    if verdict == "cannot tell":
+        row = diagnosis["ecs:RegisterContainerInstance"]
+        assert row.ok is None and "depends on aws:SourceIp" in row.reason
+
+
+def test_the_instances_arn_is_known_only_when_the_instance_is_given(session, iam):
+    """ec2:SourceInstanceARN: "the ARN of the Amazon EC2 instance from which the request is
+    made" (Variables and tags); the doctor knows it for instance_id=, else it depends on it."""
+    _only_under(session, iam, {"ArnLike": {
+        "ec2:SourceInstanceARN": f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-0aaa*"}})
+    unknown = doctor(RoleSpec(), session)
+    assert unknown.verdict == "cannot tell"
+    assert "depends on ec2:SourceInstanceARN" in unknown["ecs:Poll"].reason
+    assert doctor(RoleSpec(), session, instance_id="i-0aaa1111").verdict == "registers"
+    assert doctor(RoleSpec(), session, instance_id="i-0bbb2222").verdict == "does not register"
+
+
+# ---------------------------------------------------------------------------------------
 # Deleted while the doctor reads (issue 17, item 14): someone else's cleanup races the
 # doctor. IAM lists a policy, then answers NoSuchEntity for it; the doctor says so in a row.
 # ---------------------------------------------------------------------------------------
