@@ -54,7 +54,7 @@ from .steps import (
 )
 
 __all__ = ["CANNOT_TELL", "NOT_REGISTERS", "REGISTERS", "Diagnosis", "DoctorCheck", "Need",
-           "Symptom", "denied_message", "doctor", "needs"]
+           "Symptom", "denied_message", "doctor", "needs", "request_context"]
 
 #: Session names AWS gives the role's credentials, when no real instance is known.
 EXAMPLE_INSTANCE = {"ec2": "i-0123456789abcdef0", "external": "mi-0123456789abcdef0"}
@@ -446,7 +446,7 @@ REQUEST_KEYS = {
 _REGIONLESS = ("s3:getobject",)  # the user data's aws s3 cp: its Region is the CLI's, not known
 
 
-def request_context(ctx: Context, facts: _Role, kind: str, session_name: str,
+def request_context(ctx: Context, role: dict, kind: str, session_name: str,
                     instance_known: bool, action: str = "",
                     now: float | None = None) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The global condition keys an instance-role session's request carries, as far as the
@@ -454,7 +454,6 @@ def request_context(ctx: Context, facts: _Role, kind: str, session_name: str,
     know (:data:`UNKNOWN_KEYS`, the instance's ARN when no instance is given)."""
     at = time.time() if now is None else now
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))
-    role = facts.role
     known: dict[str, Any] = {
         "aws:SecureTransport": "true", "aws:CurrentTime": stamp, "aws:EpochTime": str(int(at)),
         "aws:TokenIssueTime": stamp, "aws:PrincipalArn": role["Arn"],
@@ -634,7 +633,7 @@ def _with_request(ctx: Context, facts: _Role, kind: str, wanted: list[Need],
     the keys its request carries that the doctor cannot know."""
     out = []
     for need in wanted:
-        known, unknown = request_context(ctx, facts, kind, session_name, instance_known,
+        known, unknown = request_context(ctx, facts.role, kind, session_name, instance_known,
                                          need.action)
         out.append((replace(need, context={**known, **need.context}), unknown))
     return out
@@ -889,7 +888,7 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
         diagnosis.notes.append("IAM's simulator evaluates the role's policies and boundary, "
                                "not its trust policy: the trust row is the guide's alone.")
     diagnosis.checks += _scoped_rows(facts)
-    known, unknown = request_context(ctx, facts, kind, session_name, instance_id is not None)
+    known, unknown = request_context(ctx, facts.role, kind, session_name, instance_id is not None)
     diagnosis.notes.append(
         "Each call was asked with the keys an instance-role session's request carries: "
         # The role ID and the times change from run to run: named, not shown.

@@ -204,3 +204,43 @@ def test_a_role_the_doctor_cannot_decide_is_cannot_tell_in_the_survey(session):
     assert row.doctor_reason.startswith("cannot tell whether an instance with this role "
                                         "registers: ecs:RegisterContainerInstance: cannot tell: ")
     assert "aws:SourceIp" in row.doctor_reason
+
+
+def test_discovery_finds_every_role_the_doctor_would_flag(session):
+    """Issue 18.4: discovery and verdict use the same evaluator and request. IAM, Policy
+    evaluation logic: an Allow scoped to a cluster ARN, a NotAction Allow, and an Allow
+    under a condition the request meets all allow ecs:RegisterContainerInstance; one under
+    a condition on aws:SourceIp may (the doctor cannot tell)."""
+    iam = session.client("iam")
+    account = session.client("sts").get_caller_identity()["Account"]
+    register = ["ecs:RegisterContainerInstance", "ecs:DiscoverPollEndpoint", "ecs:Poll",
+                "ecs:StartTelemetrySession", "ecs:Submit*"]
+    grants = {
+        "scoped": {"Effect": "Allow", "Action": register,
+                   "Resource": f"arn:aws:ecs:us-east-1:{account}:cluster/prod"},
+        "not-action": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+        "in-region": {"Effect": "Allow", "Action": "ecs:*", "Resource": "*",
+                      "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}},
+        "from-the-vpc": {"Effect": "Allow", "Action": "ecs:*", "Resource": "*",
+                         "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+    }
+    for name, grant in grants.items():
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                    "Principal": {"Service": "ec2.amazonaws.com"}}]}))
+        iam.put_role_policy(RoleName=name, PolicyName="agent", PolicyDocument=document(grant))
+        iam.create_instance_profile(InstanceProfileName=f"{name}-profile")
+        iam.add_role_to_instance_profile(InstanceProfileName=f"{name}-profile", RoleName=name)
+    result = survey(session)
+    assert sorted(r.role_name for r in result.rows) == sorted(grants)
+    for name in ("scoped", "not-action", "in-region"):
+        assert result[name].found_because == ALLOWED
+    assert result["from-the-vpc"].found_because.startswith(
+        "trusted by ec2.amazonaws.com; its policies may allow ecs:RegisterContainerInstance "
+        "(cannot tell: ")
+    assert "depends on aws:SourceIp" in result["from-the-vpc"].found_because
+    # The doctor's verdicts on the same request: cluster default is not prod.
+    assert result["not-action"].doctor == "registers"  # everything but IAM, ECR and logs too
+    assert result["in-region"].doctor == "registers, some calls denied"
+    assert result["scoped"].doctor == "does not register"
+    assert result["from-the-vpc"].doctor == "cannot tell"
