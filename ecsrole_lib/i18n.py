@@ -355,9 +355,13 @@ KO: dict[str, str] = {
         "ecr:GetAuthorizationToken은 리소스 수준 권한을 지원하지 않아 *에 남습니다.",
     "Grants s3:GetObject on s3://{object} only, instead of every bucket in the account "
     "(AmazonS3ReadOnlyAccess). The cost: any other file the instances should read from S3 needs "
-    "its own grant.":
+    "its own grant. When the bucket encrypts with SSE-KMS, the role needs kms:Decrypt on that key "
+    "too: Amazon S3 decrypts with the caller's permissions (Amazon S3 User Guide, server-side "
+    "encryption with AWS KMS keys).":
         "계정의 모든 버킷(AmazonS3ReadOnlyAccess) 대신 s3://{object}에만 s3:GetObject를 허용합니다. "
-        "대가: 인스턴스가 S3에서 읽어야 할 다른 파일마다 따로 허용해야 합니다.",
+        "대가: 인스턴스가 S3에서 읽어야 할 다른 파일마다 따로 허용해야 합니다. 버킷이 SSE-KMS로 "
+        "암호화하면 역할에 그 키에 대한 kms:Decrypt도 필요합니다: Amazon S3는 호출자의 권한으로 "
+        "복호화합니다(Amazon S3 User Guide, AWS KMS 키를 사용한 서버 측 암호화).",
     "AmazonS3ReadOnlyAccess lets every instance read every bucket in the account; "
     "least_privilege=True grants the one config object instead.":
         "AmazonS3ReadOnlyAccess는 모든 인스턴스가 계정의 모든 버킷을 읽게 합니다. "
@@ -379,9 +383,15 @@ KO: dict[str, str] = {
     "The page's query spells cwlogsppolicy and prints [] without an error.":
         "페이지의 쿼리는 cwlogsppolicy로 적혀 오류 없이 []를 출력합니다.",
     "The page recommends two container instance roles: this one, with trunking, for the "
-    "instances whose tasks need the higher ENI density, and one without.":
+    "instances whose tasks need the higher ENI density, and one without. PutAccountSetting with "
+    "--principal-arn must be called by the account's root user or by that principal itself "
+    "(Amazon ECS API Reference, PutAccountSetting: principalArn): an IAM user or another role is "
+    "refused, whatever its policies.":
         "페이지는 컨테이너 인스턴스 역할 2개를 권장합니다: 높은 ENI 밀도가 필요한 태스크를 실행하는 "
-        "인스턴스를 위한 트렁킹이 있는 이 역할과, 트렁킹이 없는 역할입니다.",
+        "인스턴스를 위한 트렁킹이 있는 이 역할과, 트렁킹이 없는 역할입니다. --principal-arn을 지정한 "
+        "PutAccountSetting은 계정의 루트 사용자나 그 보안 주체 자신만 호출할 수 있습니다(Amazon ECS "
+        "API Reference, PutAccountSetting: principalArn). IAM 사용자나 다른 역할은 정책과 관계없이 "
+        "거부됩니다.",
     "Shown, not run: the activation code and id register one external instance.":
         "보여 주기만 하고 실행하지 않습니다: 활성화 코드와 ID로 외부 인스턴스 하나를 등록합니다.",
     # -- errata ---------------------------------------------------------------------------------

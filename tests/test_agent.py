@@ -323,3 +323,22 @@ def test_a_cluster_scoped_poll_breaks_service_connect_only():
     denied = [c.resource for c in agent_calls(config, **WHERE)
               if not evaluate([scoped], c.action, c.resource, c.context_dict).allowed]
     assert denied == [f"{ARN}:task-set/default/*"]
+
+
+def test_the_anywhere_trust_conditions_are_marked_as_the_guides_and_pin_one_region():
+    """Issue 18.5: the Amazon ECS Anywhere IAM role page's trust policy has no conditions;
+    the guide adds aws:SourceAccount and an aws:SourceArn of one Region (IAM: ArnLike
+    compares each of the six parts), so an activation in another Region is refused."""
+    from ecsrole_lib import RoleSpec, plan
+    from ecsrole_lib.access import trusts
+
+    steps = plan(RoleSpec(instance_kind="external")).steps
+    console = " ".join(next(s for s in steps if s.id == "create_role").console["en"])
+    assert "the guide's addition, not on the page" in console
+    assert "an activation created in another Region cannot assume the role" in console
+    trust = policies.trust_policy("external", account="111122223333", region="us-east-1")
+    here = {"aws:SourceAccount": "111122223333",
+            "aws:SourceArn": "arn:aws:ssm:us-east-1:111122223333:activation/x"}
+    there = {**here, "aws:SourceArn": "arn:aws:ssm:eu-west-1:111122223333:activation/x"}
+    assert trusts(trust, service="ssm.amazonaws.com", context=here).allowed
+    assert not trusts(trust, service="ssm.amazonaws.com", context=there).allowed
