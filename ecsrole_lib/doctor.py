@@ -739,6 +739,111 @@ _SIMULATOR_TYPES = {"aws:CurrentTime": "date", "aws:TokenIssueTime": "date",
                     "aws:ViaAWSService": "boolean", "aws:PrincipalIsAWSService": "boolean"}
 
 
+# ---------------------------------------------------------------------------------------
+# Causes users report that the role's side can show (issue 18.6)
+# ---------------------------------------------------------------------------------------
+def _activation_row(ctx: Context, role_name: str) -> DoctorCheck:
+    """External instances get the role an activation names (AWS: Amazon ECS Anywhere,
+    registering an external instance; Systems Manager DescribeActivations, IamRole)."""
+    source = "AWS Systems Manager: DescribeActivations (IamRole); Amazon ECS Anywhere"
+    try:
+        activations = ctx.pages("ssm", "describe_activations", "ActivationList")
+    except (EcsRoleError, BotoCoreError, ResponseParserError) as err:
+        return DoctorCheck("activation", None, None, f"the activations could not be read "
+                           f"({err}): which role an activation names is not shown", source)
+    ours = [a["ActivationId"] for a in activations
+            if a.get("IamRole", "").rsplit("/", 1)[-1] == role_name]
+    others = sorted({a.get("IamRole", "") for a in activations} - {role_name, ""})
+    if ours:
+        return DoctorCheck("activation", True, None, f"activation(s) {', '.join(ours)} name "
+                           f"role {role_name}", source)
+    if not others:
+        return DoctorCheck("activation", None, None, "no activation yet: the next step after "
+                           "the role (aws ssm create-activation --iam-role "
+                           f"{role_name})", source)
+    return DoctorCheck(
+        "activation", False, None,
+        f"no activation names role {role_name}; the activations name {', '.join(others)}: an "
+        "instance registered with one of them gets that role, not this one", source,
+        f"aws ssm create-activation --iam-role {role_name} --registration-limit 1, and "
+        "register the instance with its code and ID")
+
+
+def _trunking_row(ctx: Context, facts: _Role) -> DoctorCheck:
+    """awsvpcTrunking is per principal: in effect for this role's instances only if set for
+    the role (or the account default) before they register (AWS: Elastic network interface
+    trunking; PutAccountSetting principalArn)."""
+    source = "AWS: Amazon ECS ENI trunking; ListAccountSettings (effectiveSettings)"
+    settings = ctx.call("ecs", "list_account_settings", "reading awsvpcTrunking",
+                        name="awsvpcTrunking", principalArn=facts.role["Arn"],
+                        effectiveSettings=True)["settings"]
+    later = ("container instances registered before it was set keep their ENI limits until "
+             "they are replaced")
+    if any(s.get("value") == "enabled" for s in settings):
+        return DoctorCheck("awsvpcTrunking", True, None, f"awsvpcTrunking is in effect for "
+                           f"this role's principal; {later}", source)
+    return DoctorCheck(
+        "awsvpcTrunking", False, None, "awsvpcTrunking is not in effect for this role's "
+        "principal: its instances get no trunk ENI, and awsvpc tasks keep the instance's ENI "
+        f"limit; {later}", source,
+        f"aws ecs put-account-setting --name awsvpcTrunking --value enabled --principal-arn "
+        f"{facts.role['Arn']} (as the account's root user or the role itself), then replace "
+        "the instances")
+
+
+def _ecs_config_row(ctx: Context, spec: RoleSpec) -> DoctorCheck:
+    """The cluster the user data's ecs.config names: without ECS_CLUSTER, or naming another,
+    the agent joins that cluster (default when unset) (AWS: Amazon ECS container agent
+    configuration, ECS_CLUSTER)."""
+    source = "AWS: Amazon ECS container agent configuration (ECS_CLUSTER; default: default)"
+    where = f"s3://{spec.config_bucket}/{spec.config_key}"
+    try:
+        body = ctx.call("s3", "get_object", "reading ecs.config", Bucket=spec.config_bucket,
+                        Key=spec.config_key)["Body"].read().decode("utf-8", "replace")
+    except EcsRoleError as err:
+        return DoctorCheck("ecs.config", None, None, f"{where} could not be read ({err})",
+                           source)
+    named = [line.split("=", 1)[1].strip() for line in body.splitlines()
+             if line.strip().startswith("ECS_CLUSTER=")]
+    cluster = named[-1] if named else "default"
+    if cluster == spec.cluster_name:
+        return DoctorCheck("ecs.config", True, None, f"{where} names cluster {cluster}", source,
+                           essential=True)
+    said = f"names cluster {cluster}" if named else "has no ECS_CLUSTER"
+    return DoctorCheck("ecs.config", False, None,
+                       f"{where} {said}: instances join {cluster}, not {spec.cluster_name}",
+                       source, "apply(spec) rewrites the guide's ecs.config with "
+                       f"ECS_CLUSTER={spec.cluster_name}", essential=True)
+
+
+def _network_row(kind: str) -> DoctorCheck:
+    """What IAM cannot show: the agent must reach the instance metadata and the endpoints."""
+    proxy = ("behind an HTTP proxy, set NO_PROXY=169.254.169.254,169.254.170.2,"
+             "/var/run/docker.sock in /etc/ecs/ecs.config and the Docker daemon's environment"
+             if kind == "ec2" else "behind an HTTP proxy, the Systems Manager Agent and the "
+             "container agent need the proxy for the AWS endpoints")
+    check = ("TOKEN=$(curl -s -X PUT http://169.254.169.254/latest/api/token -H "
+             "'X-aws-ec2-metadata-token-ttl-seconds: 60'); curl -s -H "
+             "\"X-aws-ec2-metadata-token: $TOKEN\" http://169.254.169.254/latest/meta-data/"
+             "iam/info" if kind == "ec2" else "sudo systemctl status amazon-ssm-agent ecs")
+    return DoctorCheck("network", None, None,
+                       f"outside IAM, not evaluated: the instance must reach the instance "
+                       f"metadata and the Amazon ECS endpoints; {proxy}", "AWS: Amazon ECS "
+                       "container agent configuration (HTTP proxy: NO_PROXY)", f"check: {check}")
+
+
+def _cause_rows(ctx: Context, facts: _Role, spec: RoleSpec | None, kind: str,
+                role_name: str) -> list[DoctorCheck]:
+    rows = []
+    if kind == "external":
+        rows.append(_activation_row(ctx, role_name))
+    if spec is not None and spec.trunking is True:
+        rows.append(_trunking_row(ctx, facts))
+    if spec is not None and "s3_config" in spec.features and spec.config_bucket:
+        rows.append(_ecs_config_row(ctx, spec))
+    return rows + [_network_row(kind)]
+
+
 def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, Any]],
               ) -> tuple[list[DoctorCheck], list[str]]:
     """Ask IAM's simulator each question again; show both answers; a disagreement fails."""
@@ -888,6 +993,7 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
         diagnosis.notes.append("IAM's simulator evaluates the role's policies and boundary, "
                                "not its trust policy: the trust row is the guide's alone.")
     diagnosis.checks += _scoped_rows(facts)
+    diagnosis.checks += _cause_rows(ctx, facts, spec, kind, role_name)
     known, unknown = request_context(ctx, facts.role, kind, session_name, instance_id is not None)
     diagnosis.notes.append(
         "Each call was asked with the keys an instance-role session's request carries: "

@@ -827,6 +827,13 @@ KO.update({
         "인스턴스의 트렁크 ENI에서 브랜치 ENI를 받습니다. 그 전에 등록된 인스턴스는 교체될 때까지 ENI "
         "한도를 유지합니다.",
     "Sandbox: {limit}. {note}": "샌드박스: {limit}. {note}",
+    "Wait for the instance profile": "인스턴스 프로파일 대기",
+    "Amazon EC2 answered Invalid IAM Instance Profile name for {profile}, which IAM has: a new "
+    "instance profile takes about ten seconds to reach Amazon EC2; waited {seconds} s and ran it "
+    "again":
+        "Amazon EC2가 IAM에 있는 {profile}에 대해 Invalid IAM Instance Profile name으로 답했습니다: "
+        "새 인스턴스 프로파일이 Amazon EC2에 전달되기까지 10초쯤 걸립니다. {seconds}초 기다린 뒤 다시 "
+        "실행했습니다",
 })
 
 #: Texts of the sandbox's limits table and the form's views.

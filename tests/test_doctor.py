@@ -594,3 +594,82 @@ def test_the_stale_copy_exercise_dates_tag_resource_as_aws_did():
     answer = exercise("stale_copy").answer
     assert "version 7 on 2023-03-06" in answer and "2024-03-29" in answer
     assert "in 2024" not in answer
+
+
+# ---------------------------------------------------------------------------------------
+# Causes users report that the role's side can show (issue 18.6).
+# ---------------------------------------------------------------------------------------
+def stub_activations(session, roles):
+    """Answer DescribeActivations (moto has no SSM activations) with one per role name."""
+    def reply(**_):
+        parsed = {"ActivationList": [{"ActivationId": f"act-{i}", "IamRole": role}
+                                     for i, role in enumerate(roles)]}
+        return AWSResponse("https://ssm.us-east-1.amazonaws.com/", 200, {}, None), parsed
+
+    session.events.register("before-call.ssm.DescribeActivations", reply)
+
+
+def test_an_activation_that_names_another_role(session):
+    """AWS Systems Manager, DescribeActivations: each activation's IamRole is the role its
+    managed instances get; an external instance registered with it gets that role."""
+    spec = RoleSpec(instance_kind="external")
+    apply(spec, session)
+    stub_activations(session, ["someOtherRole"])
+    row = doctor(spec, session)["activation"]
+    assert row.ok is False and "the activations name someOtherRole" in row.reason
+    assert "aws ssm create-activation --iam-role ecsAnywhereRole" in row.fix
+
+
+def test_an_activation_that_names_this_role_and_none_at_all(session):
+    spec = RoleSpec(instance_kind="external")
+    apply(spec, session)
+    stub_activations(session, ["ecsAnywhereRole"])
+    assert doctor(spec, session)["activation"].ok is True
+
+
+def test_without_the_activations_the_row_says_so(session):
+    spec = RoleSpec(instance_kind="external")
+    apply(spec, session)
+    row = doctor(spec, session)["activation"]  # moto: DescribeActivations is not implemented
+    assert row.ok is None and "could not be read" in row.reason
+
+
+def test_trunking_not_in_effect_for_the_roles_principal(session):
+    """Amazon ECS: awsvpcTrunking is an account setting per principal; instances get a trunk
+    ENI only when it is in effect for their role when they register."""
+    spec = RoleSpec(trunking=True)
+    apply(spec, session)
+    assert doctor(spec, session)["awsvpcTrunking"].ok is True
+    role_arn = session.client("iam").get_role(RoleName=ROLE)["Role"]["Arn"]
+    session.client("ecs").delete_account_setting(name="awsvpcTrunking", principalArn=role_arn)
+    row = doctor(spec, session)["awsvpcTrunking"]
+    assert row.ok is False and "not in effect for this role's principal" in row.reason
+    assert "registered before it was set keep their ENI limits" in row.reason
+    assert f"--principal-arn {role_arn}" in row.fix
+
+
+@pytest.mark.parametrize("body,joins", [(b"ECS_CLUSTER=elsewhere\n", "elsewhere"),
+                                        (b"ECS_ENABLE_TASK_IAM_ROLE=true\n", "default")])
+def test_an_ecs_config_that_names_another_cluster(session, body, joins):
+    """AWS, Amazon ECS container agent configuration: ECS_CLUSTER names the cluster the agent
+    registers with; unset, it is default. The instance registers, but not with its cluster."""
+    spec = RoleSpec(features=["s3_config"], config_bucket=BUCKET, cluster_name="prod")
+    apply(spec, session)
+    assert doctor(spec, session)["ecs.config"].ok is True
+    session.client("s3").put_object(Bucket=BUCKET, Key="ecs.config", Body=body)
+    diagnosis = doctor(spec, session)
+    row = diagnosis["ecs.config"]
+    assert row.ok is False and f"instances join {joins}, not prod" in row.reason
+    assert diagnosis.verdict == "does not register"
+
+
+def test_network_causes_are_named_as_outside_iam(session):
+    """AWS, Amazon ECS container agent configuration (HTTP proxy): NO_PROXY must keep the
+    instance metadata (169.254.169.254) and the task metadata endpoint off the proxy."""
+    apply(RoleSpec(), session)
+    diagnosis = doctor(RoleSpec(), session)
+    row = diagnosis["network"]
+    assert row.ok is None and not row.essential and "outside IAM" in row.reason
+    assert "NO_PROXY=169.254.169.254" in row.reason
+    assert "http://169.254.169.254/latest/meta-data/iam/info" in row.fix
+    assert diagnosis.verdict == "registers"
