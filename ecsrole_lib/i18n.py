@@ -803,6 +803,25 @@ KO.update({
         "이 역할을 가진 인스턴스가 등록되는지 알 수 없습니다: {failures} (doctor(spec)이 각각을 해결 방법과 "
         "함께 설명합니다)",
     "{name}: cannot tell: {why}": "{name}: 알 수 없음: {why}",
+    "{when}: depends on {keys}: the instance's request carries it, but the doctor cannot know "
+    "the value ({error}); ask IAM's simulator with the value (target='aws')":
+        "{when}: {keys}에 달려 있습니다: 인스턴스의 요청에 들어 있지만 doctor는 그 값을 알 수 "
+        "없습니다({error}). 그 값으로 IAM 정책 시뮬레이터에 물어보십시오(target='aws')",
+    "{where} names cluster {cluster}: instances join {joined}, not {wanted}":
+        "{where}에는 클러스터 {cluster}이(가) 적혀 있습니다: 인스턴스는 {wanted}이(가) 아니라 "
+        "{joined}에 가입합니다",
+    "{where} has no ECS_CLUSTER: instances join default, not {wanted}":
+        "{where}에 ECS_CLUSTER가 없습니다: 인스턴스는 {wanted}이(가) 아니라 default에 가입합니다",
+    "awsvpcTrunking is not in effect for this role's principal: its instances get no trunk ENI, "
+    "and awsvpc tasks keep the instance's ENI limit; container instances registered before it "
+    "was set keep their ENI limits until they are replaced":
+        "이 역할의 보안 주체에 awsvpcTrunking이 적용되지 않습니다: 인스턴스가 트렁크 ENI를 받지 "
+        "못하고 awsvpc 태스크는 인스턴스의 ENI 한도에 묶입니다. 설정 전에 등록된 컨테이너 "
+        "인스턴스는 교체될 때까지 ENI 한도를 유지합니다",
+    "no activation names role {role}; the activations name {others}: an instance registered "
+    "with one of them gets that role, not this one":
+        "역할 {role}을(를) 지정한 활성화가 없습니다. 활성화에는 {others}이(가) 지정되어 있습니다: "
+        "그 활성화로 등록된 인스턴스는 이 역할이 아니라 그 역할을 받습니다",
     "an instance with this role registers, but {failures} (doctor(spec) explains each, with the fix)":
         "이 역할을 가진 인스턴스는 등록되지만, {failures} (doctor(spec)이 각각을 해결 방법과 함께 "
         "설명합니다)",

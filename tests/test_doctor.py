@@ -673,3 +673,17 @@ def test_network_causes_are_named_as_outside_iam(session):
     assert "NO_PROXY=169.254.169.254" in row.reason
     assert "http://169.254.169.254/latest/meta-data/iam/info" in row.fix
     assert diagnosis.verdict == "registers"
+
+
+def test_the_new_rows_read_in_korean_in_the_audit(session):
+    """The audit's doctor row, in Korean, names the cluster ecs.config joins, with no English
+    sentence left (i18n: the doctor's row of the audit is translated)."""
+    from ecsrole_lib.i18n import tr, untranslated
+
+    spec = RoleSpec(features=["s3_config"], config_bucket=BUCKET, cluster_name="prod")
+    apply(spec, session)
+    session.client("s3").put_object(Bucket=BUCKET, Key="ecs.config", Body=b"ECS_CLUSTER=elsewhere\n")
+    reason = audit(spec, session)["doctor"].reason
+    korean = tr(reason, "ko")
+    assert "prod이(가) 아니라 elsewhere에 가입합니다" in korean
+    assert untranslated(korean) == []
