@@ -2,7 +2,7 @@
 
     python -m benchmarks                      # everything, then issue 13's goals table
     python -m benchmarks --only calls,latency  # some of: calls, latency, process, sandbox,
-                                               # notebooks, survey
+                                               # notebooks, survey, decided
     python -m benchmarks --repeat 5 --no-guide
 
 Every timed figure is the median of ``--repeat`` runs (sandbox start and fresh
@@ -19,10 +19,10 @@ import platform
 import sys
 import time
 
-from . import calls, goals, latency, notebooks, process, sandbox_start, screens, survey_scale
+from . import calls, decided, goals, latency, notebooks, process, sandbox_start, screens, survey_scale
 from .common import BUILD
 
-SECTIONS = ("calls", "latency", "process", "sandbox", "notebooks", "survey", "screens")
+SECTIONS = ("calls", "latency", "process", "sandbox", "notebooks", "survey", "decided", "screens")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     if "survey" in wanted:
         results["survey"] = survey_scale.run(args.repeat)
         texts.append(survey_scale.render(results["survey"]))
+        print(texts[-1] + "\n", flush=True)
+    if "decided" in wanted:
+        results["decided"] = decided.run()
+        texts.append(decided.render(results["decided"]))
         print(texts[-1] + "\n", flush=True)
     if "screens" in wanted:
         results["screens"] = screens.run()

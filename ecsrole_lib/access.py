@@ -33,13 +33,23 @@ and enforces nothing):
   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 
-What the guide cannot decide it never guesses: numeric, date, IP address and binary
-operators, policy variables (other than ``${*}``, ``${?}``, ``${$}``), and several values
-for a key without ``ForAllValues``/``ForAnyValue`` raise :class:`UnsupportedPolicyError`
-naming the statement, but only when the answer depends on them (a statement already out
-of the question by its action, resource or another condition is decided without them).
-A document IAM would not accept (no ``Effect``, an unknown element or operator) raises
-the same error.
+- *Condition operators*: ``Numeric*`` compare integers and decimals, ``Date*`` ISO 8601
+  dates and times (UTC unless they say) and epoch seconds, ``IpAddress``/``NotIpAddress``
+  an address with IPv4 and IPv6 CIDR blocks, ``BinaryEquals`` base-64 encoded bytes; each
+  with ``...IfExists`` and the set operators, as the string operators.
+- *Variables and tags*: under ``2012-10-17`` a ``${key}`` in a Resource (after the fifth
+  colon) or a string or ARN condition value is the request's value of ``key`` (names are
+  case-insensitive), or the default of ``${key, 'default'}``; a key the request lacks,
+  without a default, makes the statement invalid: it does not apply.
+
+What the guide cannot decide it never guesses: a value an operator cannot read (a number
+that is not one), a policy variable standing for several values, a key the request
+carries whose value the caller cannot know (``unknown=``, e.g. ``aws:SourceIp``: the error
+names it in ``depends_on``), and several values for a key without ``ForAllValues``/
+``ForAnyValue`` raise :class:`UnsupportedPolicyError` naming the statement, but only when
+the answer depends on them (a statement already out of the question by its action,
+resource or another condition is decided without them). A document IAM would not accept
+(no ``Effect``, an unknown element or operator) raises the same error.
 
 ``policies`` may be one document, a list of documents (named ``policy #1``, ``#2``, ... in
 ``why``), a mapping of policy name to document, or a list of ``(name, document)`` pairs;
@@ -62,9 +72,15 @@ True
 
 from __future__ import annotations
 
+import base64
+import binascii
+import ipaddress
+import operator as _op
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -92,13 +108,25 @@ _OPERATORS: dict[str, tuple[str, bool]] = {
     "ArnNotEquals": ("arn", True),
     "ArnNotLike": ("arn", True),
     "Bool": ("bool", False),
+    "NumericEquals": ("numeric ==", False),
+    "NumericNotEquals": ("numeric ==", True),
+    "NumericLessThan": ("numeric <", False),
+    "NumericLessThanEquals": ("numeric <=", False),
+    "NumericGreaterThan": ("numeric >", False),
+    "NumericGreaterThanEquals": ("numeric >=", False),
+    "DateEquals": ("date ==", False),
+    "DateNotEquals": ("date ==", True),
+    "DateLessThan": ("date <", False),
+    "DateLessThanEquals": ("date <=", False),
+    "DateGreaterThan": ("date >", False),
+    "DateGreaterThanEquals": ("date >=", False),
+    "IpAddress": ("ip", False),
+    "NotIpAddress": ("ip", True),
+    "BinaryEquals": ("binary", False),
 }
-#: Operators IAM has that the guide does not evaluate (it says so instead of guessing).
-_UNSUPPORTED_OPERATORS = {
-    "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals",
-    "NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals", "DateNotEquals",
-    "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
-    "BinaryEquals", "IpAddress", "NotIpAddress"}
+#: Operators whose values may hold policy variables (string, ARN and Boolean operators,
+#: *Condition operators*: not Numeric, Date, Binary, IP address or Null).
+_VARIABLE_COMPARES = ("equals", "equals_ignore_case", "like", "arn", "bool")
 _SET_OPERATORS = ("ForAllValues", "ForAnyValue")
 # The policy types as AWS's AccessDenied messages name them.
 _IDENTITY, _BOUNDARY, _RESOURCE_BASED = (
@@ -176,7 +204,18 @@ identity-based policy allows the ecs:Poll action
 
 
 class _Undecidable(Exception):
-    """Internal: this statement's answer depends on something the guide does not evaluate."""
+    """Internal: this statement's answer depends on something the guide does not evaluate,
+    or on the value of a request key the guide cannot know (``keys``)."""
+
+    def __init__(self, message: str, keys: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.keys = keys
+
+
+class _NoValue(Exception):
+    """Internal: a policy variable names a key the request does not have, and gives no
+    default: *Variables and tags* says "any attempt to match it fails and causes the
+    statement to be invalid", so the statement does not apply."""
 
 
 def _malformed(label: str, rule: str) -> UnsupportedPolicyError:
@@ -386,12 +425,91 @@ def _action_matches(statement: _Statement, action: str) -> bool:
                           "text", True)
 
 
-def _resource_matches(statement: _Statement, resource: str) -> bool:
+def _resource_matches(statement: _Statement, resource: str, request: _Request | None = None
+                      ) -> bool:
+    request = request or _Request({})
     if statement.resources is not None:
-        return _any_match(statement.resources, resource, statement.version,
-                          f"Resource of {statement.label}", "arn")
-    return not _any_match(statement.not_resources or (), resource, statement.version,
-                          f"NotResource of {statement.label}", "arn")
+        where = f"Resource of {statement.label}"
+        return _any_match([_resource_pattern(p, statement.version, request, where)
+                           for p in statement.resources], resource, statement.version, where, "arn")
+    where = f"NotResource of {statement.label}"
+    return not _any_match([_resource_pattern(p, statement.version, request, where)
+                           for p in statement.not_resources or ()], resource, statement.version,
+                          where, "arn")
+
+
+# ---------------------------------------------------------------------------------------
+# The request, and policy variables
+
+
+@dataclass(frozen=True)
+class _Request:
+    """The request's condition keys (lower-cased names), and the keys it carries whose value
+    the guide cannot know (``unknown``: names, or prefixes ending in ``/*``)."""
+
+    values: Mapping[str, Any]
+    unknown: tuple[str, ...] = ()
+
+    def get(self, key: str, where: str) -> list[str] | None:
+        """The request's values of ``key``; None when it has none; undecidable when the
+        request carries ``key`` but the guide cannot know its value."""
+        name = key.lower()
+        value = self.values.get(name)
+        if value is None and any(name == u or (u.endswith("/*") and name.startswith(u[:-1]))
+                                 for u in self.unknown):
+            raise _Undecidable(f"{where}: depends on {key}, which the request carries but the "
+                               "guide cannot know", (key,))
+        if value is None:
+            return None
+        values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+        return [v if isinstance(v, bytes) else _condition_value(v) for v in values] or None
+
+
+#: ``${key}`` or ``${key, 'default'}`` (*Variables and tags*, Specifying default values: the
+#: default in single quotes after a comma and a space; a quote inside it doubled).
+_VARIABLE = re.compile(r"\$\{\s*([^\s,'{}][^,'{}]*?)\s*(?:,\s*'((?:[^']|'')*)'\s*)?\}")
+#: A resolved value is text: its wildcard characters become the special variables.
+_LITERAL = {"*": "${*}", "?": "${?}", "$": "${$}"}
+
+
+def _resolve(pattern: str, version: str, request: _Request, where: str) -> str:
+    """``pattern`` with its policy variables replaced by the request's values (2012-10-17
+    only: under 2008-10-17 ``${...}`` is text). A key without a value and without a default
+    makes the statement invalid (:class:`_NoValue`); a key of several values is undecided.
+
+    >>> _resolve("home/${aws:username, 'anon'}/*", "2012-10-17", _Request({}), "x")
+    'home/anon/*'
+    """
+    if version != "2012-10-17" or "${" not in pattern:
+        return pattern
+
+    def value(match: re.Match) -> str:
+        key, default = match.group(1), match.group(2)
+        if key in _LITERAL:  # ${*}, ${?}, ${$}: the matcher's own
+            return match.group(0)
+        values = request.get(key, where)
+        if values is None and default is None:
+            raise _NoValue(f"policy variable ${{{key}}} has no value in the request")
+        if values is not None and len(values) > 1:
+            raise _Undecidable(f"{where}: policy variable ${{{key}}} stands for {len(values)} "
+                               "values; IAM documents no substitution of several", (key,))
+        text = default.replace("''", "'") if values is None else str(values[0])
+        return "".join(_LITERAL.get(c, c) for c in text)
+
+    return _VARIABLE.sub(value, pattern)
+
+
+def _resource_pattern(pattern: str, version: str, request: _Request, where: str) -> str:
+    # *Variables and tags*: in a Resource, a variable only in the part after the fifth colon.
+    parts = pattern.split(":", 5)
+    if len(parts) < 6:
+        return pattern  # not an ARN: a variable in it is left to the matcher, which refuses it
+    head = ":".join(parts[:5])
+    if version == "2012-10-17" and _VARIABLE.search(head + ":"):
+        raise _Undecidable(f"{where}: {pattern!r} has a policy variable before the fifth colon, "
+                           "where IAM documents none (Variables and tags: only in the resource "
+                           "portion of the ARN); the guide does not guess")
+    return ":".join([head, _resolve(parts[5], version, request, where)])
 
 
 def _split_operator(label: str, operator: str) -> tuple[str | None, str, bool]:
@@ -404,7 +522,7 @@ def _split_operator(label: str, operator: str) -> tuple[str | None, str, bool]:
         base = base[: -len("IfExists")]
     if base == "Null" and (if_exists or qualifier):
         raise _malformed(label, f"{operator!r}: Null takes neither IfExists nor a set operator")
-    if base not in _OPERATORS and base not in _UNSUPPORTED_OPERATORS and base != "Null":
+    if base not in _OPERATORS and base != "Null":
         raise _malformed(label, f"unknown condition operator {operator!r}")
     return (qualifier or None), base, if_exists
 
@@ -422,22 +540,15 @@ def _arn_like(pattern: str, value: str, version: str, where: str) -> bool:
                for p, v in zip(pattern_parts, value_parts, strict=True))
 
 
-def _value_matches(compare: str, policy_values: tuple[str, ...], value: str, version: str,
-                   where: str) -> bool:
+def _value_matches(compare: str, policy_values: tuple[str, ...], value: Any, version: str,
+                   where: str, request: _Request | None = None) -> bool:
     """Whether the request's ``value`` matches one of the policy's values (ORed)."""
     undecided: _Undecidable | None = None
     for expected in policy_values:
         try:
-            if compare == "equals":
-                hit = _literal(expected, version, where) == value
-            elif compare == "equals_ignore_case":
-                hit = _literal(expected, version, where).lower() == value.lower()
-            elif compare == "like":
-                hit = bool(_glob(expected, version, where, "text").fullmatch(value))
-            elif compare == "arn":
-                hit = _arn_like(expected, value, version, where)
-            else:  # bool
-                hit = _literal(expected, version, where).lower() == value.lower()
+            if compare in _VARIABLE_COMPARES:
+                expected = _resolve(expected, version, request or _Request({}), where)
+            hit = _compare(compare, expected, value, version, where)
         except _Undecidable as err:
             undecided = err
             continue
@@ -448,33 +559,102 @@ def _value_matches(compare: str, policy_values: tuple[str, ...], value: str, ver
     return False
 
 
+_ORDER = {"==": _op.eq, "<": _op.lt, "<=": _op.le, ">": _op.gt, ">=": _op.ge}
+
+
+def _compare(compare: str, expected: str, value: Any, version: str, where: str) -> bool:
+    """One policy value against one request value, as the operator family compares them."""
+    if isinstance(value, bytes) and compare != "binary":
+        value = value.decode("utf-8", "replace")
+    if compare == "equals":
+        return _literal(expected, version, where) == value
+    if compare == "equals_ignore_case":
+        return _literal(expected, version, where).lower() == value.lower()
+    if compare == "like":
+        return bool(_glob(expected, version, where, "text").fullmatch(value))
+    if compare == "arn":
+        return _arn_like(expected, value, version, where)
+    if compare == "bool":
+        return _literal(expected, version, where).lower() == value.lower()
+    family, _, order = compare.partition(" ")
+    if family == "numeric":
+        return _ORDER[order](_number(value, where, "request"), _number(expected, where, "policy"))
+    if family == "date":
+        return _ORDER[order](_date(value, where, "request"), _date(expected, where, "policy"))
+    if compare == "ip":
+        return _address(value, where) in _network(expected, where)
+    return _binary(value, where, "request") == _binary(expected, where, "policy")
+
+
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def _number(text: str, where: str, whose: str) -> Decimal:
+    # Numeric condition operators: an integer or a decimal value, nothing else.
+    if not _DECIMAL.fullmatch(text.strip()):
+        raise _Undecidable(f"{where}: the {whose}'s value {text!r} is not an integer or decimal "
+                           "number, which the Numeric operators compare")
+    return Decimal(text.strip())
+
+
+def _date(text: str, where: str, whose: str) -> datetime:
+    """A date of a Date operator: ISO 8601 (a date, or a date and time; UTC unless it says)
+    or epoch (Unix) seconds, the two forms *Condition operators* names."""
+    text = text.strip()
+    try:
+        if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", text):
+            return datetime.fromtimestamp(float(text), tz=UTC)
+        found = datetime.fromisoformat(text)
+    except (ValueError, OverflowError, OSError) as err:
+        raise _Undecidable(f"{where}: the {whose}'s value {text!r} is neither an ISO 8601 date "
+                           "nor epoch seconds") from err
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def _network(text: str, where: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    # IP address condition operators: a CIDR block (IPv4 or IPv6); an address is its /32, /128.
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError as err:
+        raise _Undecidable(f"{where}: {text!r} is not an IPv4 or IPv6 CIDR block") from err
+
+
+def _address(text: str, where: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError as err:
+        raise _Undecidable(f"{where}: the request's value {text!r} is not an IP address") from err
+
+
+def _binary(value: Any, where: str, whose: str) -> bytes:
+    # BinaryEquals: the policy gives the bytes base-64 encoded; a request's text is too.
+    if isinstance(value, bytes):
+        return value
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as err:
+        raise _Undecidable(f"{where}: the {whose}'s value {value!r} is not base-64") from err
+
+
 def _literal(expected: str, version: str, where: str) -> str:
     # Without wildcards, a policy value is text once its variables are resolved.
     return "".join(t.removeprefix("\0") for t in _tokens(expected, version, where))
 
 
-def _context_values(context: Mapping[str, Any], key: str) -> list[str] | None:
-    value = context.get(key.lower())
-    if value is None:
-        return None
-    values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
-    return [_condition_value(v) for v in values] or None
-
-
 def _condition_holds(statement: _Statement, operator: str, key: str,
-                     policy_values: tuple[str, ...], context: Mapping[str, Any]) -> bool:
+                     policy_values: tuple[str, ...], request: _Request) -> bool:
     qualifier, base, if_exists = _split_operator(statement.label, operator)
     where = f"{statement.label} ({operator} {key})"
-    values = _context_values(context, key)
+    values = request.get(key, where)
     if base == "Null":
         wanted = {v.lower() for v in policy_values}
         if not wanted <= {"true", "false"}:
             raise _malformed(statement.label, f"Null takes true or false, not {policy_values}")
         return ("true" in wanted and values is None) or ("false" in wanted and values is not None)
-    if base in _UNSUPPORTED_OPERATORS:
-        raise _Undecidable(f"condition operator {operator} in {statement.label} is not "
-                           "supported (numeric, date, IP address and binary operators)")
     compare, negated = _OPERATORS[base]
+    if compare in _VARIABLE_COMPARES:  # a variable without a value voids the statement
+        policy_values = tuple(_resolved(v, statement.version, request, where)
+                              for v in policy_values)
     if values is None:
         if qualifier == "ForAllValues" or if_exists:
             return True
@@ -486,8 +666,8 @@ def _condition_holds(statement: _Statement, operator: str, key: str,
                            "operator has no ForAllValues:/ForAnyValue:, which the guide does "
                            "not guess at")
 
-    def one(value: str) -> bool:
-        hit = _value_matches(compare, policy_values, value, statement.version, where)
+    def one(value: Any) -> bool:
+        hit = _value_matches(compare, policy_values, value, statement.version, where, request)
         return not hit if negated else hit
 
     if qualifier == "ForAllValues":
@@ -497,13 +677,22 @@ def _condition_holds(statement: _Statement, operator: str, key: str,
     return one(values[0])
 
 
-def _unmet_condition(statement: _Statement, context: Mapping[str, Any]) -> str | None:
+def _resolved(value: str, version: str, request: _Request, where: str) -> str:
+    """``value`` resolved, or as it is when that is undecided (the comparison says so, and
+    only if no other value decides); a variable without a value raises :class:`_NoValue`."""
+    try:
+        return _resolve(value, version, request, where)
+    except _Undecidable:
+        return value
+
+
+def _unmet_condition(statement: _Statement, request: _Request) -> str | None:
     """The first condition of ``statement`` that is not met (``operator key``), or None when
     all are; undecidable only when no decidable condition fails."""
     undecided: _Undecidable | None = None
     for operator, key, values in statement.conditions:
         try:
-            if not _condition_holds(statement, operator, key, values, context):
+            if not _condition_holds(statement, operator, key, values, request):
                 return f"{operator} {key}"
         except _Undecidable as err:
             undecided = undecided or err
@@ -525,19 +714,25 @@ class _Tally:
     unmet: list[str]
     undecided_allow: list[str]
     undecided_deny: list[str]
+    #: The request keys whose unknown values left a statement undecided.
+    depends_on: list[str] = field(default_factory=list)
 
 
 def _tally(statements: list[_Statement], matches_target, action: str,
-           context: Mapping[str, Any]) -> _Tally:
+           request: _Request) -> _Tally:
     tally = _Tally([], [], [], [], [])
     for statement in statements:
         try:
             if not _action_matches(statement, action) or not matches_target(statement):
                 continue
-            unmet = _unmet_condition(statement, context)
+            unmet = _unmet_condition(statement, request)
         except _Undecidable as err:
             bucket = tally.undecided_deny if statement.effect == "Deny" else tally.undecided_allow
             bucket.append(str(err))
+            tally.depends_on += [k for k in err.keys if k not in tally.depends_on]
+            continue
+        except _NoValue as err:  # the statement is invalid for this request: it does not apply
+            tally.unmet.append(f"{statement.label}: {err}")
             continue
         if unmet:
             tally.unmet.append(f"{statement.label}: {unmet}")
@@ -553,9 +748,14 @@ def _context(context: Mapping[str, Any] | None) -> dict[str, Any]:
     return {str(k).lower(): v for k, v in (context or {}).items()}
 
 
-def _undecidable(action: str, resource: str, reasons: list[str]) -> UnsupportedPolicyError:
-    return UnsupportedPolicyError(
-        f"cannot decide {action} on {resource}: " + "; ".join(dict.fromkeys(reasons)))
+def _undecidable(action: str, resource: str, reasons: list[str],
+                 tallies: list[tuple[str, _Tally]]) -> UnsupportedPolicyError:
+    keys = tuple(dict.fromkeys(k for _, t in tallies for k in t.depends_on))
+    depends = f" (depends on {', '.join(keys)})" if keys else ""
+    err = UnsupportedPolicyError(
+        f"cannot decide {action} on {resource}{depends}: " + "; ".join(dict.fromkeys(reasons)))
+    err.depends_on = keys  # the request keys the answer depends on, for "depends on" rows
+    return err
 
 
 def _unmet_note(unmet: list[str]) -> str:
@@ -575,7 +775,7 @@ def _decide(tallies: list[tuple[str, _Tally]], action: str, resource: str) -> De
                         policy_type=denying)
     undecided_deny = [r for _, t in tallies for r in t.undecided_deny]
     if undecided_deny:
-        raise _undecidable(action, resource, undecided_deny)
+        raise _undecidable(action, resource, undecided_deny, tallies)
     # Every set of policies (the identity-based ones, then the boundary) must allow it.
     for scope, tally in tallies:
         if not tally.allow and not tally.undecided_allow:
@@ -588,13 +788,14 @@ def _decide(tallies: list[tuple[str, _Tally]], action: str, resource: str) -> De
                             (), unmet, policy_type=scope)
     undecided = [r for _, t in tallies if not t.allow for r in t.undecided_allow]
     if undecided:
-        raise _undecidable(action, resource, undecided)
+        raise _undecidable(action, resource, undecided, tallies)
     allows = tuple(a for _, t in tallies for a in t.allow)
     return Decision("allow", action, resource, "allowed by " + "; ".join(allows), allows, unmet)
 
 
 def evaluate(policies: Any, action: str, resource: str = "*",
-             context: Mapping[str, Any] | None = None, boundary: Any = None) -> Decision:
+             context: Mapping[str, Any] | None = None, boundary: Any = None,
+             unknown: Iterable[str] = ()) -> Decision:
     """Whether a principal holding ``policies`` may perform ``action`` on ``resource``.
 
     Parameters
@@ -611,6 +812,10 @@ def evaluate(policies: Any, action: str, resource: str = "*",
         numbers are compared as IAM does, as text).
     boundary
         The permissions boundary document (or ``(name, document)``), or None.
+    unknown
+        Keys the request carries whose values the caller cannot know (``aws:SourceIp``; a
+        prefix ending in ``/*`` stands for every key under it): a statement whose answer
+        depends on one is undecided, and the error names the key (``depends_on``).
 
     Returns
     -------
@@ -629,18 +834,19 @@ def evaluate(policies: Any, action: str, resource: str = "*",
     ...     "Effect": "Allow", "Action": "s3:*", "Resource": "*"}}).why
     'the permissions boundary does not allow it (only policy #1, statement #1 does)'
     """
-    ctx = _context(context)
+    request = _Request(_context(context), tuple(u.lower() for u in unknown))
     tallies = []
     statements = [s for name, doc in _named(policies)
                   for s in _statements(name, doc, resource_based=False)]
-    tallies.append((_IDENTITY, _tally(statements, lambda s: _resource_matches(s, resource),
-                                       action, ctx)))
+    tallies.append((_IDENTITY, _tally(statements,
+                                       lambda s: _resource_matches(s, resource, request),
+                                       action, request)))
     if boundary is not None:
         name, doc = (boundary if isinstance(boundary, tuple)
                      else ("permissions boundary", boundary))
         tallies.append((_BOUNDARY, _tally(_statements(name, doc, resource_based=False),
-                                           lambda s: _resource_matches(s, resource),
-                                           action, ctx)))
+                                           lambda s: _resource_matches(s, resource, request),
+                                           action, request)))
     return _decide(tallies, action, resource)
 
 
@@ -709,6 +915,6 @@ def trusts(trust_policy: Any, service: str | None = None, action: str = "sts:Ass
             return _principal_matches(statement, statement.principal, service, aws)
         return not _principal_matches(statement, statement.not_principal, service, aws)
 
-    decision = _decide([(_RESOURCE_BASED, _tally(statements, principal, action, _context(context)))],
-                       action, "*")
+    decision = _decide([(_RESOURCE_BASED, _tally(statements, principal, action,
+                                                  _Request(_context(context))))], action, "*")
     return replace(decision, principal=service or aws)

@@ -5,13 +5,18 @@ Agent; around it the Docker ``awslogs`` driver and the user data) signs its call
 the container instance role. :data:`CALLS` lists them as data, one row per action, with
 the resource it names, the request context IAM sees, the condition under which it is
 made, and where that comes from: a file of the agent's source
-(https://github.com/aws/amazon-ecs-agent, read at commit 8dfceca6c) or an AWS page.
+(https://github.com/aws/amazon-ecs-agent, read at commit 8dfceca6c, VERSION 1.105.1) or an
+AWS page.
 ``[inferred]`` in a source marks what no source read states outright.
 
 On an external instance (Amazon ECS Anywhere) the agent makes the same calls; its
 credentials come, in order, from the environment, the Systems Manager Agent's rotating
-shared credentials file, and only then Amazon EC2 instance metadata
-(``ecs-agent/credentials/providers/instance_credentials_provider.go``).
+shared credentials file, the shared credentials file (``~/.aws/credentials``), and only
+then the Amazon EC2 role; on Amazon EC2 the SDK's default chain (environment, shared file,
+EC2 role) comes first and the rotating file last; image pulls from Amazon ECR without an
+execution role always use the Amazon EC2 order (``isExternal=false``)
+(``ecs-agent/credentials/providers/instance_credentials_provider.go``,
+``NewInstanceCredentialsCache``; ``agent/ecr/factory.go``).
 
 Resources the agent cannot know before the call (the container instance's ID before
 registration, a task, a repository) are written ``*``. :func:`~ecsrole_lib.access.evaluate`
@@ -158,9 +163,9 @@ class AgentConfig:
             lines.append("ECS_CONTAINER_INSTANCE_PROPAGATE_TAGS_FROM=ec2_instance")
         if self.spot_draining:
             lines.append("ECS_ENABLE_SPOT_INSTANCE_DRAINING=true")
-        if self.awslogs:
-            # The agent's Linux default is ["json-file","none"] (agent/config/config_unix.go).
-            lines.append('ECS_AVAILABLE_LOGGING_DRIVERS=["json-file","awslogs"]')
+        # No ECS_AVAILABLE_LOGGING_DRIVERS: ecs-init already starts the agent with
+        # ["json-file","syslog","awslogs","fluentd","none"] (ecs-init/docker/docker.go,
+        # getContainerConfig), and an ecs.config line would replace, so narrow, that list.
         if self.instance_kind == "external":
             lines.append("ECS_EXTERNAL=true")
         return lines
@@ -222,10 +227,15 @@ _LOGS_SOURCES = (
     "logs:CreateLogStream, logs:PutLogEvents); Docker's awslogs driver documentation (the "
     "daemon's credentials are the Amazon EC2 instance profile's)")
 _AWSLOGS = "Docker awslogs driver"
-_AWSLOGS_WHEN = ("tasks log with awslogs (unless their execution role is used: "
-                 "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true)")
+_AWSLOGS_WHEN = ("tasks log with awslogs and have no task execution role (ecs-init sets "
+                 "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true by default, so a task with one "
+                 "logs with it; on external instances Amazon ECS Anywhere requires one for "
+                 "awslogs)")
 _AWSLOGS_SOURCE = (f"{_AGENT}agent/config/config.go (ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE); "
-                   f"{_LOGS_SOURCES} [inferred: resource shape]")
+                   f"{_AGENT}ecs-init/docker/docker_config.go (getPlatformSpecificEnvVariables: "
+                   "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true); AWS page: Amazon ECS task "
+                   "execution IAM role (external instances: awslogs needs the task execution "
+                   f"role); {_LOGS_SOURCES} [inferred: resource shape]")
 _ECR_REPOSITORY = "arn:{partition}:ecr:{region}:{account}:repository/*"
 _ECR_CALLER = "Docker (with the agent's token)"
 _ECR_WHEN = "a task pulls an image from Amazon ECR and has no task execution role"
@@ -296,18 +306,24 @@ CALLS: tuple[CallRow, ...] = (
             "(SubmitContainerStateChange: cluster)",
             _always),
     CallRow("ecs:SubmitAttachmentStateChanges", "{cluster_arn}", "ecs-agent",
-            "always, whenever an attachment (ENI, EBS volume) changes state",
-            f"{_ECS_CLIENT} (submitAttachmentStateChange); {_SAR} "
+            "an instance-level attachment changes state (a trunk ENI with awsvpcTrunking, an "
+            "Amazon EBS volume attached for a task): not needed to register",
+            f"{_ECS_CLIENT} (SubmitAttachmentStateChange); {_AGENT}agent/eni/watcher/watcher.go "
+            f"(NewAttachmentStateChangeEvent); {_AGENT}agent/ebs/watcher.go (AttachmentStateChange); "
+            f"{_AGENT}agent/eventhandler/attachment_handler.go; {_SAR} "
             "(SubmitAttachmentStateChanges: cluster)",
             _always),
     CallRow("ecs:Poll", "arn:{partition}:ecs:{region}:{account}:task-set/{cluster}/*",
             "Service Connect agent",
             "Service Connect: the Service Connect container polls for its configuration on the "
             "service's task set, with the instance role",
-            "aws/amazon-ecs-service-connect-agent issue 142 (Unauthorized to perform ecs:Poll "
-            "for arn:aws:ecs:...:task-set/CLUSTER/SERVICE/ecs-svc/ID); aws/aws-cdk issue 28594 "
-            "(an ecs:cluster condition on ecs:Poll breaks Service Connect) [inferred: no "
-            "ecs:cluster in its context]",
+            f"{_AGENT}agent/engine/serviceconnect/manager_linux.go (CreateInstanceTask: the "
+            "instance-service-connect-relay container, an internal host-network task with no "
+            "task role, so with the instance's credentials; initRelayEnvironment: the ecs-sc "
+            "endpoint from DiscoverPollEndpoint); aws/amazon-ecs-service-connect-agent issue 142 "
+            "(Unauthorized to perform ecs:Poll for arn:aws:ecs:...:task-set/CLUSTER/SERVICE/"
+            "ecs-svc/ID); aws/aws-cdk issue 28594 (an ecs:cluster condition on ecs:Poll breaks "
+            "Service Connect)",
             lambda c: c.service_connect),
     CallRow("ecs:UpdateContainerInstancesState", _CONTAINER_INSTANCE, "ecs-agent",
             "ECS_ENABLE_SPOT_INSTANCE_DRAINING=true, on a Spot interruption notice (DRAINING)",

@@ -20,7 +20,7 @@ import boto3
 
 from . import policies
 from .aws import Context
-from .errors import ConflictError, Problem, QuotaError
+from .errors import ConflictError, EcsRoleError, Problem, QuotaError
 from .events import Progress, StepDone, StepStarted
 from .plan import Plan, plan
 from .prefetch import prefetch, verify_ahead
@@ -331,12 +331,22 @@ def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
     ctx, the_plan, report = _start(spec, session, "audit", None)
     role = get_role(ctx, spec.role_name)
     for step in the_plan:
-        found = step.action.check(ctx)
-        state, reason = step.action.audit(ctx, found)
+        try:
+            found = step.action.check(ctx)
+            state, reason = step.action.audit(ctx, found)
+        except EcsRoleError as err:  # deleted by someone else between two of the audit's reads
+            report.add(step.id, step.title(), AuditOutcome.MISSING, step.action.arn(ctx),
+                       _deleted_meanwhile(err), step.finding)
+            continue
         outcome = AuditOutcome(state)
         report.add(step.id, step.title(), outcome, found.arn or step.action.arn(ctx), reason,
                    step.finding)
-    managed, inline = _not_in_spec(ctx, spec, the_plan)
+    try:
+        managed, inline = _not_in_spec(ctx, spec, the_plan)
+        foreign = _foreign_inline(ctx, spec, the_plan) if role is not None else []
+    except EcsRoleError as err:  # what went meanwhile is no longer the role's: nothing extra
+        _deleted_meanwhile(err)
+        managed, inline, foreign = [], [], []
     for arn in managed:
         report.add("extra_policy", arn.rsplit("/", 1)[-1], AuditOutcome.EXTRA, arn,
                    "attached, but the spec does not name it: review whether the "
@@ -349,7 +359,7 @@ def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
                    "inline policy the spec does not name: review what it grants",
                    "An inline policy the spec does not name: read what it grants.")
     steps_inline = {name for s in the_plan for name in s.action.inline_checked}
-    for name, documents in (_foreign_inline(ctx, spec, the_plan) if role is not None else []):
+    for name, documents in foreign:
         if name in documents and name not in steps_inline:  # the steps report their own
             report.add("foreign_inline_policy", name, AuditOutcome.CONFLICT, role["Arn"],
                        f"inline policy {name} holds a document the guide did not write: "
@@ -361,23 +371,44 @@ def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
     return _finish(ctx, report)
 
 
+def _deleted_meanwhile(err: EcsRoleError) -> str:
+    """The reason for a row whose read met ``NoSuchEntity`` (listed a moment before, then
+    deleted by someone else); any other error is raised as it is."""
+    if getattr(err, "code", "") != "NoSuchEntity":
+        raise err
+    return (f"deleted while the audit read it ({err.operation}: NoSuchEntity): run the audit "
+            "again")
+
+
 def _doctor_rows(ctx: Context, spec: RoleSpec, report: Report) -> None:
-    """The audit's last row: the doctor's verdict (existing is not working)."""
-    from .doctor import doctor
+    """The audit's last row: the doctor's verdict (existing is not working), one of three:
+    registers, does not register (the failing calls), cannot tell (the undecided ones, why)."""
+    from .doctor import CANNOT_TELL, NOT_REGISTERS, REGISTERS, doctor
 
     diagnosis = doctor(spec, ctx.session, _ctx=ctx)
     failing = diagnosis.failures
-    if diagnosis.registers and not failing:
+    unsure = [c for c in diagnosis.checks if c.ok is None and c.action]  # undecided calls
+    said = "; ".join([f"{c.name}: {c.reason}" for c in failing]
+                     + [f"{c.name}: cannot tell: {c.reason}" for c in unsure])
+    explains = " (doctor(spec) explains each, with the fix)"
+    gone = [c for c in failing if c.name == "role"]
+    if diagnosis.verdict == REGISTERS and not said:
         outcome, reason = AuditOutcome.OK, ("an instance with this role registers, and every call the "
                                  "agent makes for the spec's features is allowed")
-    elif [c for c in failing if c.name == "role"]:
-        outcome, reason = AuditOutcome.MISSING, "no role, so no instance can use it"
+    elif gone:
+        outcome, reason = AuditOutcome.MISSING, ("no role, so no instance can use it"
+                                                 if "does not exist" in gone[0].reason
+                                                 else gone[0].reason)  # deleted while read
+    elif diagnosis.verdict == CANNOT_TELL:
+        outcome = AuditOutcome.FAILS if failing else AuditOutcome.INFO
+        reason = f"cannot tell whether an instance with this role registers: {said}{explains}"
     else:
-        outcome = AuditOutcome.FAILS
-        reason = ("an instance with this role " + ("registers, but " if diagnosis.registers
-                                                    else "does not register: ")
-                  + "; ".join(f"{c.name}: {c.reason}" for c in failing) + " (doctor(spec) "
-                  "explains each, with the fix)")
+        outcome = AuditOutcome.FAILS if failing else AuditOutcome.INFO
+        verb = "does not register: " if diagnosis.verdict == NOT_REGISTERS else "registers, but "
+        reason = f"an instance with this role {verb}{said}{explains}"
+    # A policy deleted since the role was listed is no failure, but the reader should know.
+    reason = "; ".join([reason] + [c.reason for c in diagnosis.checks
+                                   if c.name.startswith("deleted:")])
     report.add("doctor", "Will an instance with this role work?", outcome, diagnosis.role_arn,
                reason)
 

@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 import html
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -52,14 +53,29 @@ from .steps import (
     policy_document,
 )
 
-__all__ = ["Diagnosis", "DoctorCheck", "Need", "Symptom", "denied_message", "doctor", "needs"]
+__all__ = ["CANNOT_TELL", "NOT_REGISTERS", "REGISTERS", "Diagnosis", "DoctorCheck", "Need",
+           "Symptom", "denied_message", "doctor", "needs", "request_context"]
 
 #: Session names AWS gives the role's credentials, when no real instance is known.
 EXAMPLE_INSTANCE = {"ec2": "i-0123456789abcdef0", "external": "mi-0123456789abcdef0"}
 TRUSTED_SERVICE = {"ec2": "ec2.amazonaws.com", "external": "ssm.amazonaws.com"}
 #: Calls made before or as part of the registration: denied, the instance does not join its
 #: cluster (tags denied fail RegisterContainerInstance; without ecs.config it joins default).
-REGISTRATION = ("s3:getobject", "ec2:describetags", "ecs:createcluster", "ecs:tagresource")
+#: On an external instance the Systems Manager Agent's heartbeat and message calls come first:
+#: without them the managed instance never comes online and the agent gets no credentials
+#: (AWS: Amazon ECS container instance IAM role, "requires Systems Manager permissions as
+#: well"; Amazon ECS Anywhere IAM role: AmazonSSMManagedInstanceCore).
+REGISTRATION = ("s3:getobject", "ec2:describetags", "ecs:createcluster", "ecs:tagresource",
+                "ssm:updateinstanceinformation", "ec2messages:getmessages")
+#: The doctor's three answers.
+REGISTERS, NOT_REGISTERS, CANNOT_TELL = "registers", "does not register", "cannot tell"
+#: Keys a request from an instance carries whose values the doctor cannot know (IAM, Global
+#: condition context keys): the instance's address and network path, the resource's tags,
+#: the organization. A decision that depends on one is "cannot tell", naming it.
+UNKNOWN_KEYS = ("aws:SourceIp", "aws:SourceVpc", "aws:SourceVpce", "aws:VpcSourceIp",
+                "aws:UserAgent", "aws:Ec2InstanceSourceVpc", "aws:Ec2InstanceSourcePrivateIPv4",
+                "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:ResourceOrgID",
+                "aws:ResourceOrgPaths", "aws:ResourceTag/*", "ecs:ResourceTag/*")
 _SIMULATOR_KIND = {"allowed": "allow", "explicitDeny": "explicit_deny",
                    "implicitDeny": "implicit_deny"}
 
@@ -133,13 +149,44 @@ class Diagnosis:
 
     @property
     def registers(self) -> bool:
+        return self.verdict == REGISTERS
+
+    @property
+    def verdict(self) -> str:
+        """``"registers"``, ``"does not register"`` (an essential row fails: :attr:`blocking`)
+        or ``"cannot tell"`` (none fails, but some are undecided: :attr:`undecided`)."""
         essential = [c for c in self.checks if c.essential]
-        return bool(essential) and all(c.ok is True for c in essential)
+        if not essential or any(c.ok is False for c in essential):
+            return NOT_REGISTERS
+        return CANNOT_TELL if any(c.ok is None for c in essential) else REGISTERS
 
     @property
     def failures(self) -> list[DoctorCheck]:
         """The rows that are not right."""
         return [c for c in self.checks if c.ok is False]
+
+    @property
+    def blocking(self) -> list[DoctorCheck]:
+        """The failing rows without which an instance does not register."""
+        return [c for c in self.checks if c.essential and c.ok is False]
+
+    @property
+    def undecided(self) -> list[DoctorCheck]:
+        """The rows needed to register that the guide could not decide, each saying why."""
+        return [c for c in self.checks if c.essential and c.ok is None]
+
+    def because(self) -> str:
+        """The verdict's reason: the failing calls, or the undecided ones with why.
+
+        >>> Diagnosis("r", "ec2", "sandbox", [DoctorCheck("ecs:Poll", None, "ecs:Poll",
+        ...     "depends on aws:SourceIp", "", essential=True)]).because()
+        'undecided: ecs:Poll (depends on aws:SourceIp)'
+        """
+        if self.verdict == NOT_REGISTERS:
+            return "fails: " + (", ".join(c.name for c in self.blocking) or "no checks")
+        if self.verdict == CANNOT_TELL:
+            return "undecided: " + "; ".join(f"{c.name} ({c.reason})" for c in self.undecided)
+        return ""
 
     def __getitem__(self, name: str) -> DoctorCheck:
         for check in self.checks:
@@ -148,7 +195,10 @@ class Diagnosis:
         raise KeyError(name)
 
     def summary(self) -> str:
-        verdict = "registers" if self.registers else "does NOT register"
+        verdict = {REGISTERS: "registers", NOT_REGISTERS: "does NOT register",
+                   CANNOT_TELL: "cannot tell whether it registers"}[self.verdict]
+        if self.because():
+            verdict += f" ({self.because()})"
         failing = len(self.failures)
         return (f"doctor on {self.target}: an {self.instance_kind} instance with role "
                 f"{self.role_name} {verdict}; {failing} problem(s); {self.reads} read API calls")
@@ -195,7 +245,7 @@ class Diagnosis:
             cells += [esc(c.fix), f"<small>{esc(c.source)}</small>"]
             rows.append("<tr>" + "".join(f"<td style='{CELL_STYLE}'>{x}</td>" for x in cells)
                         + "</tr>")
-        verdict = colour[self.registers]
+        verdict = colour[{REGISTERS: True, NOT_REGISTERS: False}.get(self.verdict)]
         notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
         return (f"<div class='ecsrole-doctor'><p><b style='color:{verdict}'>"
                 f"{esc(self.summary())}</b></p><table style='text-align:left'><tr>{head}</tr>"
@@ -270,6 +320,27 @@ class _Role:
     boundary_arn: str | None
     boundary: dict | None
     profiles: list[dict]
+    #: What the role's listing named but was deleted before it could be read (name as shown).
+    gone: list[str] = field(default_factory=list)
+
+
+class _Gone:
+    """A read that met ``NoSuchEntity``: deleted since the listing that named it."""
+
+    def __init__(self, err: EcsRoleError):
+        self.error = err
+
+
+def _present(read: Callable[[], Any]) -> Any:
+    """``read()``; a :class:`_Gone` (or ``None`` as the read itself says) when IAM answers
+    ``NoSuchEntity``: something listed a moment ago was deleted in between (a race with
+    another person's cleanup, never an error of the role)."""
+    try:
+        return read()
+    except EcsRoleError as err:
+        if getattr(err, "code", "") == "NoSuchEntity":
+            return _Gone(err)
+        raise
 
 
 def _parallel(*reads: Callable[[], Any]) -> list[Any]:
@@ -294,25 +365,115 @@ def _read_role(ctx: Context, role_name: str) -> _Role | None:
     if role is None:
         return None
     boundary_arn = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
-    managed, inline, profiles, boundary = _parallel(
-        lambda: attached_policies(ctx, role_name),
-        lambda: inline_policies(ctx, role_name),
-        lambda: ctx.pages("iam", "list_instance_profiles_for_role", "InstanceProfiles",
-                          RoleName=role_name),
-        lambda: policy_document(ctx, boundary_arn) if boundary_arn else None)
+    listed = _parallel(
+        lambda: _present(lambda: attached_policies(ctx, role_name)),
+        lambda: _present(lambda: inline_policies(ctx, role_name)),
+        lambda: _present(lambda: ctx.pages("iam", "list_instance_profiles_for_role",
+                                           "InstanceProfiles", RoleName=role_name)),
+        lambda: _present(lambda: policy_document(ctx, boundary_arn)) if boundary_arn else None)
+    if any(isinstance(found, _Gone) for found in listed[:3]):
+        return None  # the role itself was deleted while it was read
+    managed, inline, profiles, boundary = listed
     documents = _parallel(
-        *[(lambda arn=arn: policy_document(ctx, arn)) for arn in managed],
-        *[(lambda name=name: policies.parse(ctx.call(
-            "iam", "get_role_policy", RoleName=role_name, PolicyName=name)["PolicyDocument"]))
+        *[(lambda arn=arn: _present(lambda: policy_document(ctx, arn))) for arn in managed],
+        *[(lambda name=name: _present(lambda: policies.parse(ctx.call(
+            "iam", "get_role_policy", RoleName=role_name, PolicyName=name)["PolicyDocument"])))
           for name in inline])
     names = [_managed_name(arn) for arn in managed]
     # An AWS managed and a customer managed policy may share a name: then the ARN tells them apart.
-    named = {(name if names.count(name) == 1 else arn): doc
-             for name, arn, doc in zip(names, managed, documents)}
-    named.update({f"inline policy {name}": doc
-                  for name, doc in zip(inline, documents[len(managed):])})
+    shown = [name if names.count(name) == 1 else arn for name, arn in zip(names, managed)]
+    shown += [f"inline policy {name}" for name in inline]
+    # A policy detached and deleted since the listing no longer counts, in IAM either.
+    named = {name: doc for name, doc in zip(shown, documents)
+             if doc is not None and not isinstance(doc, _Gone)}
+    gone = [name for name, doc in zip(shown, documents) if doc is None or isinstance(doc, _Gone)]
+    if boundary_arn and (boundary is None or isinstance(boundary, _Gone)):
+        gone.append(f"permissions boundary {_managed_name(boundary_arn)}")
+        boundary = None
     return _Role(role, policies.parse(role["AssumeRolePolicyDocument"]), named, managed, inline,
-                 boundary_arn, boundary, profiles)
+                 boundary_arn, boundary, profiles, gone)
+
+
+def _gone_rows(facts: _Role) -> list[DoctorCheck]:
+    """A row for each policy the role's listing named that was deleted before it was read."""
+    rows = []
+    for name in facts.gone:
+        boundary = name.startswith("permissions boundary ")
+        if boundary:  # the role may still name it: what it caps cannot be known now
+            reason = (f"{name} was deleted since the role was read: the guide cannot tell what "
+                      "it caps; run the doctor again")
+        else:
+            reason = (f"{name} was deleted since the role's policies were listed: the calls "
+                      "below are evaluated without it, as IAM now does")
+        rows.append(DoctorCheck(f"deleted:{name}", None, None, reason,
+                                "IAM: NoSuchEntity on a policy the role's listing named",
+                                essential=boundary))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------
+# The request an instance-role session sends
+# ---------------------------------------------------------------------------------------
+_GLOBAL_KEYS = "IAM: AWS global condition context keys"
+_EC2_KEYS = "Amazon EC2: condition keys for EC2 instance role credentials"
+#: Every key the doctor fills, how, and where AWS documents that the request carries it.
+REQUEST_KEYS = {
+    "aws:RequestedRegion": ("the Region the agent calls (its instance's)", _GLOBAL_KEYS),
+    "aws:SecureTransport": ("true: the agent and the AWS CLI call HTTPS endpoints", _GLOBAL_KEYS),
+    "aws:CurrentTime": ("now", _GLOBAL_KEYS),
+    "aws:EpochTime": ("now, in epoch seconds", _GLOBAL_KEYS),
+    "aws:TokenIssueTime": ("now: the credentials of an instance that starts now",
+                           _GLOBAL_KEYS + " (present for temporary credentials)"),
+    "aws:PrincipalArn": ("the role's ARN (for an assumed role, the role, not the session)",
+                         _GLOBAL_KEYS),
+    "aws:PrincipalAccount": ("the role's account", _GLOBAL_KEYS),
+    "aws:PrincipalType": ("AssumedRole", _GLOBAL_KEYS + "; IAM: Variables and tags "
+                                         "(principal key values)"),
+    "aws:userid": ("role-id:session name (the instance ID)",
+                   "IAM: Variables and tags (principal key values: role-id:ec2-instance-id)"),
+    "aws:PrincipalTag/*": ("the role's tags", _GLOBAL_KEYS),
+    "aws:ViaAWSService": ("false: the instance calls itself, no service on its behalf",
+                          _GLOBAL_KEYS),
+    "aws:PrincipalIsAWSService": ("false", _GLOBAL_KEYS),
+    "aws:ResourceAccount": ("the role's account (the guide's resources are in it)", _GLOBAL_KEYS),
+    "ec2:SourceInstanceARN": ("the instance's ARN, when the instance is given (instance_id=)",
+                              _EC2_KEYS + "; IAM: Variables and tags"),
+    "ec2:RoleDelivery": (("2.0: the agent's aws-sdk-go-v2 ec2rolecreds reads the instance "
+                          "metadata with an IMDSv2 session token "
+                          "(ecs-agent/credentials/providers/instance_credentials_provider.go)"),
+                         _EC2_KEYS),
+}
+_REGIONLESS = ("s3:getobject",)  # the user data's aws s3 cp: its Region is the CLI's, not known
+
+
+def request_context(ctx: Context, role: dict, kind: str, session_name: str,
+                    instance_known: bool, action: str = "",
+                    now: float | None = None) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The global condition keys an instance-role session's request carries, as far as the
+    doctor knows them (:data:`REQUEST_KEYS`), and the keys it carries that the doctor cannot
+    know (:data:`UNKNOWN_KEYS`, the instance's ARN when no instance is given)."""
+    at = time.time() if now is None else now
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))
+    known: dict[str, Any] = {
+        "aws:SecureTransport": "true", "aws:CurrentTime": stamp, "aws:EpochTime": str(int(at)),
+        "aws:TokenIssueTime": stamp, "aws:PrincipalArn": role["Arn"],
+        "aws:PrincipalAccount": ctx.account, "aws:PrincipalType": "AssumedRole",
+        "aws:userid": f"{role.get('RoleId', '')}:{session_name}", "aws:ViaAWSService": "false",
+        "aws:PrincipalIsAWSService": "false", "aws:ResourceAccount": ctx.account,
+        **{f"aws:PrincipalTag/{t['Key']}": t["Value"] for t in role.get("Tags", [])}}
+    unknown = list(UNKNOWN_KEYS)
+    if action.lower() in _REGIONLESS:
+        unknown.append("aws:RequestedRegion")
+    else:
+        known["aws:RequestedRegion"] = ctx.region
+    if kind == "ec2":
+        known["ec2:RoleDelivery"] = "2.0"
+        if instance_known:
+            known["ec2:SourceInstanceARN"] = (f"arn:{ctx.partition}:ec2:{ctx.region}:"
+                                              f"{ctx.account}:instance/{session_name}")
+        else:
+            unknown.append("ec2:SourceInstanceARN")
+    return known, tuple(unknown)
 
 
 # ---------------------------------------------------------------------------------------
@@ -466,23 +627,37 @@ def _symptom_text(need: Need, message: str) -> str:
     return message
 
 
-def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role_name: str,
-                 session_name: str) -> list[tuple[DoctorCheck, Need, Any]]:
-    decisions: list[Any] = []
+def _with_request(ctx: Context, facts: _Role, kind: str, wanted: list[Need],
+                  session_name: str, instance_known: bool) -> list[tuple[Need, tuple[str, ...]]]:
+    """Each call with the global keys of its request added to the agent's own keys, and
+    the keys its request carries that the doctor cannot know."""
+    out = []
     for need in wanted:
+        known, unknown = request_context(ctx, facts.role, kind, session_name, instance_known,
+                                         need.action)
+        out.append((replace(need, context={**known, **need.context}), unknown))
+    return out
+
+
+def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role_name: str,
+                 session_name: str, instance_known: bool = False,
+                 ) -> list[tuple[DoctorCheck, Need, Any]]:
+    decisions: list[Any] = []
+    asked = _with_request(ctx, facts, kind, wanted, session_name, instance_known)
+    wanted = [need for need, _ in asked]
+    for need, unknown in asked:
         try:
             decisions.append(evaluate(facts.documents, need.action, need.resource, need.context,
-                                      boundary=_boundary(facts)))
+                                      boundary=_boundary(facts), unknown=unknown))
         except EcsRoleError as err:
             decisions.append(err)
     rows = []
     for need, decision in zip(wanted, decisions):
         when = "always" if need.when.startswith("always") else _condition(need.when)
         if isinstance(decision, EcsRoleError):
-            rows.append((DoctorCheck(need.name, None, need.action,
-                                     f"the guide cannot decide ({decision}); IAM's simulator "
-                                     "can, with target='aws'", need.source,
-                                     resource=need.resource, essential=need.always),
+            rows.append((DoctorCheck(need.name, None, need.action, _undecided(when, decision),
+                                     need.source, resource=need.resource,
+                                     essential=need.always),
                          need, None))
             continue
         if decision.allowed:
@@ -500,6 +675,17 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
                                  _symptom_text(need, found.message), essential=need.always),
                      need, decision))
     return rows
+
+
+def _undecided(when: str, err: EcsRoleError) -> str:
+    """Why a call is undecided: the request keys it depends on, or what the guide cannot
+    evaluate; IAM's simulator can be asked either way."""
+    keys = getattr(err, "depends_on", ())
+    if keys:
+        return (f"{when}: depends on {', '.join(keys)}: the instance's request carries "
+                f"{'it' if len(keys) == 1 else 'them'}, but the doctor cannot know the value "
+                f"({err}); ask IAM's simulator with the value (target='aws')")
+    return f"{when}: the guide cannot decide ({err}); IAM's simulator can, with target='aws'"
 
 
 def _boundary(facts: _Role):
@@ -547,6 +733,117 @@ def _scoped_rows(facts: _Role) -> list[DoctorCheck]:
     return rows
 
 
+#: The simulator's ContextKeyType of the global keys that are not text.
+_SIMULATOR_TYPES = {"aws:CurrentTime": "date", "aws:TokenIssueTime": "date",
+                    "aws:EpochTime": "numeric", "aws:SecureTransport": "boolean",
+                    "aws:ViaAWSService": "boolean", "aws:PrincipalIsAWSService": "boolean"}
+
+
+# ---------------------------------------------------------------------------------------
+# Causes users report that the role's side can show (issue 18.6)
+# ---------------------------------------------------------------------------------------
+def _activation_row(ctx: Context, role_name: str) -> DoctorCheck:
+    """External instances get the role an activation names (AWS: Amazon ECS Anywhere,
+    registering an external instance; Systems Manager DescribeActivations, IamRole)."""
+    source = "AWS Systems Manager: DescribeActivations (IamRole); Amazon ECS Anywhere"
+    try:
+        activations = ctx.pages("ssm", "describe_activations", "ActivationList")
+    except (EcsRoleError, BotoCoreError, ResponseParserError) as err:
+        return DoctorCheck("activation", None, None, f"the activations could not be read "
+                           f"({err}): which role an activation names is not shown", source)
+    ours = [a["ActivationId"] for a in activations
+            if a.get("IamRole", "").rsplit("/", 1)[-1] == role_name]
+    others = sorted({a.get("IamRole", "") for a in activations} - {role_name, ""})
+    if ours:
+        return DoctorCheck("activation", True, None, f"activation(s) {', '.join(ours)} name "
+                           f"role {role_name}", source)
+    if not others:
+        return DoctorCheck("activation", None, None, "no activation yet: the next step after "
+                           "the role (aws ssm create-activation --iam-role "
+                           f"{role_name})", source)
+    return DoctorCheck(
+        "activation", False, None,
+        f"no activation names role {role_name}; the activations name {', '.join(others)}: an "
+        "instance registered with one of them gets that role, not this one", source,
+        f"aws ssm create-activation --iam-role {role_name} --registration-limit 1, and "
+        "register the instance with its code and ID")
+
+
+def _trunking_row(ctx: Context, facts: _Role) -> DoctorCheck:
+    """awsvpcTrunking is per principal: in effect for this role's instances only if set for
+    the role (or the account default) before they register (AWS: Elastic network interface
+    trunking; PutAccountSetting principalArn)."""
+    source = "AWS: Amazon ECS ENI trunking; ListAccountSettings (effectiveSettings)"
+    settings = ctx.call("ecs", "list_account_settings", "reading awsvpcTrunking",
+                        name="awsvpcTrunking", principalArn=facts.role["Arn"],
+                        effectiveSettings=True)["settings"]
+    later = ("container instances registered before it was set keep their ENI limits until "
+             "they are replaced")
+    if any(s.get("value") == "enabled" for s in settings):
+        return DoctorCheck("awsvpcTrunking", True, None, f"awsvpcTrunking is in effect for "
+                           f"this role's principal; {later}", source)
+    return DoctorCheck(
+        "awsvpcTrunking", False, None, "awsvpcTrunking is not in effect for this role's "
+        "principal: its instances get no trunk ENI, and awsvpc tasks keep the instance's ENI "
+        f"limit; {later}", source,
+        f"aws ecs put-account-setting --name awsvpcTrunking --value enabled --principal-arn "
+        f"{facts.role['Arn']} (as the account's root user or the role itself), then replace "
+        "the instances")
+
+
+def _ecs_config_row(ctx: Context, spec: RoleSpec) -> DoctorCheck:
+    """The cluster the user data's ecs.config names: without ECS_CLUSTER, or naming another,
+    the agent joins that cluster (default when unset) (AWS: Amazon ECS container agent
+    configuration, ECS_CLUSTER)."""
+    source = "AWS: Amazon ECS container agent configuration (ECS_CLUSTER; default: default)"
+    where = f"s3://{spec.config_bucket}/{spec.config_key}"
+    try:
+        body = ctx.call("s3", "get_object", "reading ecs.config", Bucket=spec.config_bucket,
+                        Key=spec.config_key)["Body"].read().decode("utf-8", "replace")
+    except EcsRoleError as err:
+        return DoctorCheck("ecs.config", None, None, f"{where} could not be read ({err})",
+                           source)
+    named = [line.split("=", 1)[1].strip() for line in body.splitlines()
+             if line.strip().startswith("ECS_CLUSTER=")]
+    cluster = named[-1] if named else "default"
+    if cluster == spec.cluster_name:
+        return DoctorCheck("ecs.config", True, None, f"{where} names cluster {cluster}", source,
+                           essential=True)
+    said = f"names cluster {cluster}" if named else "has no ECS_CLUSTER"
+    return DoctorCheck("ecs.config", False, None,
+                       f"{where} {said}: instances join {cluster}, not {spec.cluster_name}",
+                       source, "apply(spec) rewrites the guide's ecs.config with "
+                       f"ECS_CLUSTER={spec.cluster_name}", essential=True)
+
+
+def _network_row(kind: str) -> DoctorCheck:
+    """What IAM cannot show: the agent must reach the instance metadata and the endpoints."""
+    proxy = ("behind an HTTP proxy, set NO_PROXY=169.254.169.254,169.254.170.2,"
+             "/var/run/docker.sock in /etc/ecs/ecs.config and the Docker daemon's environment"
+             if kind == "ec2" else "behind an HTTP proxy, the Systems Manager Agent and the "
+             "container agent need the proxy for the AWS endpoints")
+    check = ("TOKEN=$(curl -s -X PUT http://169.254.169.254/latest/api/token -H "
+             "'X-aws-ec2-metadata-token-ttl-seconds: 60'); curl -s -H "
+             "\"X-aws-ec2-metadata-token: $TOKEN\" http://169.254.169.254/latest/meta-data/"
+             "iam/info" if kind == "ec2" else "sudo systemctl status amazon-ssm-agent ecs")
+    return DoctorCheck("network", None, None,
+                       f"outside IAM, not evaluated: the instance must reach the instance "
+                       f"metadata and the Amazon ECS endpoints; {proxy}", "AWS: Amazon ECS "
+                       "container agent configuration (HTTP proxy: NO_PROXY)", f"check: {check}")
+
+
+def _cause_rows(ctx: Context, facts: _Role, spec: RoleSpec | None, kind: str,
+                role_name: str) -> list[DoctorCheck]:
+    rows = []
+    if kind == "external":
+        rows.append(_activation_row(ctx, role_name))
+    if spec is not None and spec.trunking is True:
+        rows.append(_trunking_row(ctx, facts))
+    if spec is not None and "s3_config" in spec.features and spec.config_bucket:
+        rows.append(_ecs_config_row(ctx, spec))
+    return rows + [_network_row(kind)]
+
+
 def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, Any]],
               ) -> tuple[list[DoctorCheck], list[str]]:
     """Ask IAM's simulator each question again; show both answers; a disagreement fails."""
@@ -558,7 +855,8 @@ def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, A
             params["ContextEntries"] = [
                 {"ContextKeyName": k,
                  "ContextKeyValues": list(v) if isinstance(v, (list, tuple)) else [str(v)],
-                 "ContextKeyType": "stringList" if isinstance(v, (list, tuple)) else "string"}
+                 "ContextKeyType": _SIMULATOR_TYPES.get(k, "string") + (
+                     "List" if isinstance(v, (list, tuple)) else "")}
                 for k, v in need.context.items()]
         return ctx.call("iam", "simulate_principal_policy", f"simulating {need.action}",
                         **params)["EvaluationResults"][0]
@@ -666,18 +964,22 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
         agent = replace(agent, instance_kind=kind)
     diagnosis = Diagnosis(role_name, kind, "sandbox" if ctx.sandbox else "AWS")
     if facts is None:
+        gone = ctx.cache.get(("role", role_name)) is not None  # found, then deleted mid-read
         diagnosis.checks.append(DoctorCheck(
-            "role", False, None, f"role {role_name} does not exist", "IAM: GetRole",
+            "role", False, None, f"role {role_name} " + (
+                "was deleted while the doctor read it" if gone else "does not exist"),
+            "IAM: GetRole",
             "apply(RoleSpec(...)) or the page's aws iam create-role", essential=True))
         diagnosis.reads, diagnosis.writes = ctx.calls.reads, ctx.calls.writes
         return diagnosis
     diagnosis.role_arn = facts.role["Arn"]
+    diagnosis.checks += _gone_rows(facts)
     diagnosis.checks.append(_trust_check(ctx, facts, kind, role_name))
     if kind == "ec2":
         diagnosis.checks.append(_profile_check(ctx, facts, spec, role_name))
     session_name = instance_id or EXAMPLE_INSTANCE[kind]
     wanted = needs(agent, kind, ctx.partition, ctx.region, ctx.account)
-    calls = _call_checks(ctx, facts, kind, wanted, role_name, session_name)
+    calls = _call_checks(ctx, facts, kind, wanted, role_name, session_name, instance_id is not None)
     if ctx.sandbox:
         diagnosis.checks += [check for check, _, _ in calls]
         diagnosis.notes.append("Sandbox: " + LIMITS["policy_simulator"] + " (the guide's own "
@@ -691,6 +993,16 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
         diagnosis.notes.append("IAM's simulator evaluates the role's policies and boundary, "
                                "not its trust policy: the trust row is the guide's alone.")
     diagnosis.checks += _scoped_rows(facts)
+    diagnosis.checks += _cause_rows(ctx, facts, spec, kind, role_name)
+    known, unknown = request_context(ctx, facts.role, kind, session_name, instance_id is not None)
+    diagnosis.notes.append(
+        "Each call was asked with the keys an instance-role session's request carries: "
+        # The role ID and the times change from run to run: named, not shown.
+        + ", ".join(f"{k}={v}" if k != "aws:userid" else f"{k}=<role ID>:{session_name}"
+                    for k, v in known.items()
+                    if k not in ("aws:CurrentTime", "aws:EpochTime", "aws:TokenIssueTime"))
+        + ", aws:CurrentTime, aws:EpochTime and aws:TokenIssueTime now; the doctor cannot "
+        f"know {', '.join(unknown)}: a call that depends on one says so.")
     if facts.boundary_arn:
         diagnosis.notes.append(f"Permissions boundary {facts.boundary_arn} is applied to every "
                                "call above.")

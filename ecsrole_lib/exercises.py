@@ -82,7 +82,7 @@ def _stale_copy(c: _Context) -> list[tuple[str, str]]:
           PolicyDocument=_document({"Effect": "Allow", "Action": _STALE, "Resource": "*"}))
     return [("managed policy", "AmazonEC2ContainerServiceforEC2Role detached"),
             ("inline policy ecs-instance-copy-2023", ("a copy of the managed policy from before "
-             "2024: no ecs:TagResource")),
+             "its version 7 (2023-03-06): no ecs:TagResource")),
             ("user data", "ECS_CONTAINER_INSTANCE_TAGS set")]
 
 
@@ -251,8 +251,10 @@ EXERCISES: tuple[Exercise, ...] = (
         "A copy of `AmazonEC2ContainerServiceforEC2Role` worked for years. With "
         "`ECS_CONTAINER_INSTANCE_TAGS` set, registration fails. What did the copy miss?",
         "`ecs:TagResource` with the condition `ecs:CreateAction = RegisterContainerInstance`, "
-        "which AWS added to the managed policy in 2024: tags on a registration are authorized "
-        "as `ecs:TagResource`. The managed policy follows such changes; a copy does not.",
+        "which AWS added to the managed policy with its version 7 on 2023-03-06; since "
+        "2024-03-29 Amazon ECS enforces tagging authorization, so tags on a registration are "
+        "authorized as `ecs:TagResource`. The managed policy follows such changes; a copy does "
+        "not.",
         _stale_copy, fix_first=_delete_inline("ecs-instance-copy-2023")),
     Exercise(
         "explicit_deny", {"en": "An explicit deny", "ko": "명시적 거부"}, AgentConfig(),

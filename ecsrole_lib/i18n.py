@@ -355,9 +355,13 @@ KO: dict[str, str] = {
         "ecr:GetAuthorizationToken은 리소스 수준 권한을 지원하지 않아 *에 남습니다.",
     "Grants s3:GetObject on s3://{object} only, instead of every bucket in the account "
     "(AmazonS3ReadOnlyAccess). The cost: any other file the instances should read from S3 needs "
-    "its own grant.":
+    "its own grant. When the bucket encrypts with SSE-KMS, the role needs kms:Decrypt on that key "
+    "too: Amazon S3 decrypts with the caller's permissions (Amazon S3 User Guide, server-side "
+    "encryption with AWS KMS keys).":
         "계정의 모든 버킷(AmazonS3ReadOnlyAccess) 대신 s3://{object}에만 s3:GetObject를 허용합니다. "
-        "대가: 인스턴스가 S3에서 읽어야 할 다른 파일마다 따로 허용해야 합니다.",
+        "대가: 인스턴스가 S3에서 읽어야 할 다른 파일마다 따로 허용해야 합니다. 버킷이 SSE-KMS로 "
+        "암호화하면 역할에 그 키에 대한 kms:Decrypt도 필요합니다: Amazon S3는 호출자의 권한으로 "
+        "복호화합니다(Amazon S3 User Guide, AWS KMS 키를 사용한 서버 측 암호화).",
     "AmazonS3ReadOnlyAccess lets every instance read every bucket in the account; "
     "least_privilege=True grants the one config object instead.":
         "AmazonS3ReadOnlyAccess는 모든 인스턴스가 계정의 모든 버킷을 읽게 합니다. "
@@ -379,9 +383,15 @@ KO: dict[str, str] = {
     "The page's query spells cwlogsppolicy and prints [] without an error.":
         "페이지의 쿼리는 cwlogsppolicy로 적혀 오류 없이 []를 출력합니다.",
     "The page recommends two container instance roles: this one, with trunking, for the "
-    "instances whose tasks need the higher ENI density, and one without.":
+    "instances whose tasks need the higher ENI density, and one without. PutAccountSetting with "
+    "--principal-arn must be called by the account's root user or by that principal itself "
+    "(Amazon ECS API Reference, PutAccountSetting: principalArn): an IAM user or another role is "
+    "refused, whatever its policies.":
         "페이지는 컨테이너 인스턴스 역할 2개를 권장합니다: 높은 ENI 밀도가 필요한 태스크를 실행하는 "
-        "인스턴스를 위한 트렁킹이 있는 이 역할과, 트렁킹이 없는 역할입니다.",
+        "인스턴스를 위한 트렁킹이 있는 이 역할과, 트렁킹이 없는 역할입니다. --principal-arn을 지정한 "
+        "PutAccountSetting은 계정의 루트 사용자나 그 보안 주체 자신만 호출할 수 있습니다(Amazon ECS "
+        "API Reference, PutAccountSetting: principalArn). IAM 사용자나 다른 역할은 정책과 관계없이 "
+        "거부됩니다.",
     "Shown, not run: the activation code and id register one external instance.":
         "보여 주기만 하고 실행하지 않습니다: 활성화 코드와 ID로 외부 인스턴스 하나를 등록합니다.",
     # -- errata ---------------------------------------------------------------------------------
@@ -834,9 +844,45 @@ KO.update({
     "features is allowed":
         "이 역할을 가진 인스턴스는 등록되며, 에이전트가 사양의 기능을 위해 하는 모든 호출이 허용됩니다",
     "no role, so no instance can use it": "역할이 없으므로 어떤 인스턴스도 쓸 수 없습니다",
+    "{policy} was deleted since the role's policies were listed: the calls below are evaluated "
+    "without it, as IAM now does":
+        "{policy}은(는) 역할의 정책 목록을 읽은 뒤 삭제되었습니다: 아래 호출은 IAM이 지금 하듯 그 정책 없이 "
+        "평가됩니다",
+    "{policy} was deleted since the role was read: the guide cannot tell what it caps; run the "
+    "doctor again":
+        "{policy}은(는) 역할을 읽은 뒤 삭제되었습니다: 가이드는 그것이 무엇을 제한하는지 알 수 없습니다. "
+        "doctor를 다시 실행하십시오",
+    "role {role} was deleted while the doctor read it": "역할 {role}은(는) doctor가 읽는 동안 삭제되었습니다",
+    "inline policy {name}": "인라인 정책 {name}", "permissions boundary {name}": "권한 경계 {name}",
+    "deleted while the audit read it ({error}): run the audit again":
+        "감사가 읽는 동안 삭제되었습니다({error}). 감사를 다시 실행하십시오",
     "an instance with this role does not register: {failures} (doctor(spec) explains each, with the fix)":
         "이 역할을 가진 인스턴스는 등록되지 않습니다: {failures} (doctor(spec)이 각각을 해결 방법과 함께 "
         "설명합니다)",
+    "cannot tell whether an instance with this role registers: {failures} (doctor(spec) explains "
+    "each, with the fix)":
+        "이 역할을 가진 인스턴스가 등록되는지 알 수 없습니다: {failures} (doctor(spec)이 각각을 해결 방법과 "
+        "함께 설명합니다)",
+    "{name}: cannot tell: {why}": "{name}: 알 수 없음: {why}",
+    "{when}: depends on {keys}: the instance's request carries it, but the doctor cannot know "
+    "the value ({error}); ask IAM's simulator with the value (target='aws')":
+        "{when}: {keys}에 달려 있습니다: 인스턴스의 요청에 들어 있지만 doctor는 그 값을 알 수 "
+        "없습니다({error}). 그 값으로 IAM 정책 시뮬레이터에 물어보십시오(target='aws')",
+    "{where} names cluster {cluster}: instances join {joined}, not {wanted}":
+        "{where}에는 클러스터 {cluster}이(가) 적혀 있습니다: 인스턴스는 {wanted}이(가) 아니라 "
+        "{joined}에 가입합니다",
+    "{where} has no ECS_CLUSTER: instances join default, not {wanted}":
+        "{where}에 ECS_CLUSTER가 없습니다: 인스턴스는 {wanted}이(가) 아니라 default에 가입합니다",
+    "awsvpcTrunking is not in effect for this role's principal: its instances get no trunk ENI, "
+    "and awsvpc tasks keep the instance's ENI limit; container instances registered before it "
+    "was set keep their ENI limits until they are replaced":
+        "이 역할의 보안 주체에 awsvpcTrunking이 적용되지 않습니다: 인스턴스가 트렁크 ENI를 받지 "
+        "못하고 awsvpc 태스크는 인스턴스의 ENI 한도에 묶입니다. 설정 전에 등록된 컨테이너 "
+        "인스턴스는 교체될 때까지 ENI 한도를 유지합니다",
+    "no activation names role {role}; the activations name {others}: an instance registered "
+    "with one of them gets that role, not this one":
+        "역할 {role}을(를) 지정한 활성화가 없습니다. 활성화에는 {others}이(가) 지정되어 있습니다: "
+        "그 활성화로 등록된 인스턴스는 이 역할이 아니라 그 역할을 받습니다",
     "an instance with this role registers, but {failures} (doctor(spec) explains each, with the fix)":
         "이 역할을 가진 인스턴스는 등록되지만, {failures} (doctor(spec)이 각각을 해결 방법과 함께 "
         "설명합니다)",
@@ -861,6 +907,13 @@ KO.update({
         "인스턴스의 트렁크 ENI에서 브랜치 ENI를 받습니다. 그 전에 등록된 인스턴스는 교체될 때까지 ENI "
         "한도를 유지합니다.",
     "Sandbox: {limit}. {note}": "샌드박스: {limit}. {note}",
+    "Wait for the instance profile": "인스턴스 프로파일 대기",
+    "Amazon EC2 answered Invalid IAM Instance Profile name for {profile}, which IAM has: a new "
+    "instance profile takes about ten seconds to reach Amazon EC2; waited {seconds} s and ran it "
+    "again":
+        "Amazon EC2가 IAM에 있는 {profile}에 대해 Invalid IAM Instance Profile name으로 답했습니다: "
+        "새 인스턴스 프로파일이 Amazon EC2에 전달되기까지 10초쯤 걸립니다. {seconds}초 기다린 뒤 다시 "
+        "실행했습니다",
 })
 
 #: Texts of the sandbox's limits table and the form's views.

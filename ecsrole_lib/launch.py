@@ -48,7 +48,8 @@ from .doctor import (
     doctor,
     needs,
 )
-from .errors import AccessDeniedError, LaunchDeniedError, Problem, ValidationError
+from .errors import AccessDeniedError, AwsError, LaunchDeniedError, Problem, ValidationError
+from .events import Waiting
 from .report import Report
 from .sandbox import SandboxSession
 from .spec import OWNER_TAG, RoleSpec
@@ -221,15 +222,44 @@ def _run_instance(ctx: Context, report: LaunchReport, spec: RoleSpec, text: str,
                      Name=AMI_PARAMETER)["Parameter"]["Value"]
     tags = [{"Key": OWNER_TAG[0], "Value": OWNER_TAG[1]}, {"Key": ROLE_TAG, "Value": spec.role_name},
             {"Key": CLUSTER_TAG, "Value": cluster}, {"Key": "Name", "Value": f"{spec.role_name}-instance"}]
-    instance = ctx.call("ec2", "run_instances", "launching the instance", ImageId=image,
-                        InstanceType=instance_type, MinCount=1, MaxCount=1, UserData=text,
-                        IamInstanceProfile={"Name": spec.instance_profile_name},
-                        TagSpecifications=[{"ResourceType": "instance", "Tags": tags}])["Instances"][0]
+    instance = _run_waiting(ctx, report, spec, ImageId=image, InstanceType=instance_type,
+                            MinCount=1, MaxCount=1, UserData=text,
+                            IamInstanceProfile={"Name": spec.instance_profile_name},
+                            TagSpecifications=[{"ResourceType": "instance", "Tags": tags}])
     report.instance_id = instance["InstanceId"]
     report.add("run_instances", "Launch the instance", "created", instance["InstanceId"],
                f"{instance_type}, {image} (Amazon ECS-optimized AMI), instance profile "
                f"{spec.instance_profile_name}, user-data.sh")
     return instance
+
+
+_NOT_YET = "Invalid IAM Instance Profile name"
+
+
+def _run_waiting(ctx: Context, report: LaunchReport, spec: RoleSpec, **params: Any) -> dict:
+    """run-instances, waiting out the seconds a new instance profile takes to reach Amazon
+    EC2 (AWS: Using instance profiles; "Invalid IAM Instance Profile name" until then): only
+    while IAM has the profile, and at most the run's propagation bound."""
+    waited, delay = 0.0, 0.5
+    while True:
+        try:
+            instance = ctx.call("ec2", "run_instances", "launching the instance",
+                                **params)["Instances"][0]
+        except AwsError as err:
+            exists = get_instance_profile(ctx, spec.instance_profile_name) is not None
+            if _NOT_YET not in str(err) or not exists or waited >= ctx.propagation_timeout:
+                raise
+            ctx.progress(Waiting(err.code or "InvalidParameterValue", delay))
+            time.sleep(delay)
+            waited, delay = waited + delay, min(delay * 2, 4.0)
+            continue
+        if waited:
+            report.add("wait_for_instance_profile", "Wait for the instance profile", "waited",
+                       spec.instance_profile_name,
+                       f"Amazon EC2 answered {_NOT_YET} for {spec.instance_profile_name}, which "
+                       f"IAM has: a new instance profile takes about ten seconds to reach Amazon "
+                       f"EC2; waited {waited:.1f} s and ran it again")
+        return instance
 
 
 def _identity_document(ctx: Context, instance: dict) -> str:

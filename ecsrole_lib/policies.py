@@ -57,7 +57,9 @@ def trust_policy(instance_kind: str, partition: str = "aws", account: str = "${A
 
     The ECS Anywhere role carries the confused-deputy conditions
     (``aws:SourceAccount``, ``aws:SourceArn``) so only this account's
-    Systems Manager can assume it.
+    Systems Manager can assume it: the guide's addition (the Amazon ECS Anywhere IAM
+    role page's trust policy has none). ``aws:SourceArn`` names ``region`` only: an
+    activation created in another Region cannot assume the role.
     """
     if instance_kind == "ec2":
         statement: dict[str, Any] = {

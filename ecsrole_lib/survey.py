@@ -4,7 +4,12 @@
 
 * roles holding ``AmazonEC2ContainerServiceforEC2Role`` (whatever trusts them);
 * roles trusted by ``ec2.amazonaws.com`` or ``ssm.amazonaws.com`` whose own
-  policies allow ``ecs:RegisterContainerInstance``;
+  policies allow ``ecs:RegisterContainerInstance`` on a cluster (``default`` or one
+  they name), or may: decided as the doctor decides it, by
+  :func:`ecsrole_lib.access.evaluate` with the request an instance-role session
+  carries (:func:`ecsrole_lib.doctor.request_context`), so a grant scoped to a
+  cluster, given by ``NotAction`` or under a condition is found, and one that depends
+  on what the doctor cannot know is found as "may allow (cannot tell: ...)";
 
 with the instance profiles holding them, and gives each the audit's verdict
 (:func:`ecsrole_lib.audit` of the documented setup for that role, its kind and
@@ -48,9 +53,11 @@ from typing import Any
 import boto3
 
 from . import policies
+from .access import evaluate
 from .aws import WORKERS, Context, Read, assumed, keep_clients
 from .converge import audit
-from .errors import EcsRoleError, ValidationError
+from .doctor import EXAMPLE_INSTANCE, request_context
+from .errors import EcsRoleError, UnsupportedPolicyError, ValidationError
 from .report import CELL_STYLE, Report
 from .spec import RoleSpec, partition_of
 from .states import AuditOutcome
@@ -162,7 +169,7 @@ class Survey:
             cells[audit_cell] = (f"<b style='color:{colour}'>{cells[audit_cell]}</b>"
                                  + "".join(f"<br><small>{esc(f)}</small>" for f in row.findings))
             if row.doctor:
-                good = "#1a7f37" if row.doctor == "registers" else "#cf222e"
+                good = {"registers": "#1a7f37", "cannot tell": "#9a6700"}.get(row.doctor, "#cf222e")
                 cells[-1] = (f"<b style='color:{good}'>{cells[-1]}</b>"
                              + (f"<br><small>{esc(row.doctor_reason)}</small>" if row.doctor_reason else ""))
             body += "<tr>" + "".join(f"<td style='{CELL_STYLE}'>{c}</td>" for c in cells) + "</tr>"
@@ -173,21 +180,50 @@ class Survey:
 
 
 # ---------------------------------------------------------------------------------------
-# What a role's policies allow. Isolated on purpose: the guide's policy evaluation
-# (ecsrole_lib.access.evaluate) replaces it when it lands.
+# What a role's policies allow: the doctor's evaluator, with the doctor's request.
 # ---------------------------------------------------------------------------------------
-def allows(documents: Sequence[Any], action: str = REGISTER) -> bool:
-    """Whether policy documents, taken together, allow ``action`` (an explicit Deny wins).
+def allows(documents: Sequence[Any], action: str = REGISTER, resource: str = "*") -> bool:
+    """Whether policy documents, taken together, allow ``action`` on ``resource`` (an
+    explicit Deny wins; :func:`ecsrole_lib.access.evaluate`, undecided counts as no).
 
     >>> allows([{"Statement": [{"Effect": "Allow", "Action": "ecs:*", "Resource": "*"}]},
     ...         {"Statement": [{"Effect": "Deny", "Action": "ecs:Register*", "Resource": "*"}]}])
     False
     """
-    statements: list[Any] = []
+    try:
+        return evaluate(list(documents), action, resource).allowed
+    except UnsupportedPolicyError:
+        return False
+
+
+def _clusters(ctx: Context, documents: Sequence[Any]) -> list[str]:
+    """The clusters to ask about: ``default``, and one of each cluster ARN pattern the
+    documents name (wildcards filled in), so an Allow scoped to a cluster is found."""
+    base = f"arn:{ctx.partition}:ecs:{ctx.region}:{ctx.account}:cluster/"
+    found = [base + "default"]
     for document in documents:
-        found = policies.parse(document).get("Statement", [])
-        statements += [found] if isinstance(found, dict) else list(found)
-    return action in policies.allowed_actions({"Statement": statements}, (action,))
+        for statement in _statements(document):
+            resources = statement.get("Resource", [])
+            for pattern in [resources] if isinstance(resources, str) else resources:
+                _, _, name = pattern.partition(":cluster/")
+                if name and "${" not in name:
+                    arn = base + name.replace("*", "x").replace("?", "x")
+                    found += [arn] if arn not in found else []
+    return found
+
+
+def _may_register(ctx: Context, role: dict, kind: str, documents: list[Any]) -> str | None:
+    """Whether the role's own policies let an instance register, as the doctor asks it (the
+    request an instance-role session carries): ``"allow"``, why it cannot tell, or None."""
+    known, unknown = request_context(ctx, role, kind, EXAMPLE_INSTANCE[kind], False, REGISTER)
+    why = None
+    for cluster in _clusters(ctx, documents):
+        try:
+            if evaluate(documents, REGISTER, cluster, known, unknown=unknown).allowed:
+                return "allow"
+        except UnsupportedPolicyError as err:
+            why = why or str(err)
+    return why
 
 
 def _instance_principals(trust: Any) -> tuple[str, ...]:
@@ -215,8 +251,10 @@ def _doctor(report: Report) -> tuple[str, str]:
         row = report["doctor"]
     except KeyError:
         return "", ""
-    if row.outcome == AuditOutcome.OK:
-        return "registers", ""
+    if row.outcome == AuditOutcome.OK:  # with what was deleted since the listing, if anything
+        return "registers", row.reason.partition("; ")[2]
+    if row.reason.startswith("cannot tell"):
+        return "cannot tell", row.reason
     if "does not register" in row.reason:
         return "does not register", row.reason
     if row.outcome == AuditOutcome.MISSING:
@@ -259,6 +297,7 @@ def survey(session: boto3.Session | None = None, region: str = "us-east-1",
         Read("iam", "get_account_authorization_details", {"Filter": ["LocalManagedPolicy"]},
              "Policies")]))
     account = identity["Account"]
+    ctx.account, ctx.partition = account, identity["Arn"].split(":")[1]
     say(f"{len(roles)} roles in account {account}")
     by_name = {r["RoleName"]: r for r in roles}
     trusted = {r["RoleName"]: _instance_principals(r.get("AssumeRolePolicyDocument", {})) for r in roles}
@@ -267,8 +306,10 @@ def survey(session: boto3.Session | None = None, region: str = "us-east-1",
         if any(p["PolicyArn"] == container_policy for p in role.get("AttachedManagedPolicies", [])):
             found[role["RoleName"]] = f"holds {policies.CONTAINER_INSTANCE_POLICY[1]}"
     undecided = [by_name[n] for n in sorted(trusted) if trusted[n] and n not in found]
-    for name in _allowing(ctx, undecided, _default_documents(local)):
-        found[name] = f"trusted by {', '.join(trusted[name])}; its policies allow {REGISTER}"
+    for name, answer in _allowing(ctx, undecided, _default_documents(local), trusted).items():
+        found[name] = (f"trusted by {', '.join(trusted[name])}; its policies allow {REGISTER}"
+                       if answer == "allow" else f"trusted by {', '.join(trusted[name])}; its "
+                       f"policies may allow {REGISTER} (cannot tell: {answer})")
     say(f"{len(found)} roles an instance could use with Amazon ECS; auditing them")
 
     def verdict(name: str) -> SurveyRow:
@@ -327,8 +368,10 @@ def _default_documents(local: list[dict]) -> dict[str, Any]:
             if v.get("IsDefaultVersion")}
 
 
-def _allowing(ctx: Context, roles: list[dict], documents: dict[str, Any]) -> list[str]:
-    """The names of the ``roles`` whose own policies allow ecs:RegisterContainerInstance.
+def _allowing(ctx: Context, roles: list[dict], documents: dict[str, Any],
+              trusted: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """The ``roles`` whose own policies allow ecs:RegisterContainerInstance on a cluster, or
+    may (the doctor's evaluator cannot tell): name -> ``"allow"`` or why.
 
     Inline and customer managed documents come with the listing; an AWS managed policy
     they attach is read once for the whole account (its default version: 2 reads).
@@ -344,10 +387,16 @@ def _allowing(ctx: Context, roles: list[dict], documents: dict[str, Any]) -> lis
     for read, answer in zip(versions, ctx.read_concurrently(versions)):
         if _value(answer) is not None:
             documents[read.params["PolicyArn"]] = answer["PolicyVersion"]["Document"]
-    return [role["RoleName"] for role in roles if allows(
-        [documents[p["PolicyArn"]] for p in role.get("AttachedManagedPolicies", [])
-         if p["PolicyArn"] in documents]
-        + [p["PolicyDocument"] for p in role.get("RolePolicyList", [])])]
+    found = {}
+    for role in roles:
+        own = ([documents[p["PolicyArn"]] for p in role.get("AttachedManagedPolicies", [])
+                if p["PolicyArn"] in documents]
+               + [p["PolicyDocument"] for p in role.get("RolePolicyList", [])])
+        kind = INSTANCE_PRINCIPALS[trusted[role["RoleName"]][0]]
+        answer = _may_register(ctx, role, kind, [policies.parse(d) for d in own])
+        if answer is not None:
+            found[role["RoleName"]] = answer
+    return found
 
 
 def survey_organization(session: boto3.Session | None = None, role_name: str = ORGANIZATION_ROLE,

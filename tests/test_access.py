@@ -8,6 +8,7 @@ and properties over random policies.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import random
 import urllib.parse
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from ecsrole_lib import policies
 from ecsrole_lib.access import evaluate, trusts
-from ecsrole_lib.errors import EcsRoleError, UnsupportedPolicyError
+from ecsrole_lib.errors import UnsupportedPolicyError
 from tests.managed import managed_policy, managed_policy_version
 
 ACCOUNT = "111122223333"
@@ -493,14 +494,125 @@ def test_several_request_values_without_a_set_operator_are_not_guessed():
     assert kind(policy, "ecs:TagResource", context={"aws:TagKeys": ["team"]}) == "allow"
 
 
-@pytest.mark.parametrize("operator", ["NumericLessThan", "DateGreaterThan", "IpAddress",
-                                      "NotIpAddress", "BinaryEquals", "NumericEqualsIfExists",
-                                      "ForAnyValue:NumericEquals"])
-def test_numeric_date_ip_and_binary_operators_raise_not_supported(operator):
-    policy = [doc(allow("ecs:Poll", Condition={operator: {"aws:SomeKey": "1"}}))]
-    with pytest.raises(UnsupportedPolicyError, match="not supported") as err:
-        evaluate(policy, "ecs:Poll", context={"aws:SomeKey": "1"})
-    assert isinstance(err.value, EcsRoleError)
+# IAM JSON policy elements: Condition operators
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)
+
+
+def when(operator, key, value, action="ecs:Poll", effect=allow):
+    return [doc(effect(action, Condition={operator: {key: value}}))]
+
+
+@pytest.mark.parametrize("operator,policy,request_value,expected", [
+    ("NumericEquals", "10", "10", "allow"), ("NumericEquals", "10", "10.0", "allow"),
+    ("NumericEquals", "10", "11", "implicit_deny"),
+    ("NumericNotEquals", "10", "11", "allow"), ("NumericNotEquals", "10", "10", "implicit_deny"),
+    ("NumericLessThan", "10", "9", "allow"), ("NumericLessThan", "10", "10", "implicit_deny"),
+    ("NumericLessThanEquals", "10", "10", "allow"), ("NumericLessThanEquals", "10", "11", "implicit_deny"),
+    ("NumericGreaterThan", "10", "10.5", "allow"), ("NumericGreaterThan", "10", "10", "implicit_deny"),
+    ("NumericGreaterThanEquals", "-1.5", "-1.5", "allow"),
+    ("NumericGreaterThanEquals", "-1.5", "-2", "implicit_deny"),
+])
+def test_numeric_operators_compare_the_key_to_the_policys_number(operator, policy, request_value,
+                                                                   expected):
+    """Numeric condition operators: comparing a key to an integer or decimal value; the
+    page's example: NumericLessThanEquals s3:max-keys 10 lets a requester list up to 10."""
+    assert kind(when(operator, "s3:max-keys", policy), "ecs:Poll",
+                context={"s3:max-keys": request_value}) == expected
+
+
+@pytest.mark.parametrize("operator,policy,request_value,expected", [
+    ("DateGreaterThan", "2020-01-01T00:00:01Z", "2020-06-01T00:00:00Z", "allow"),
+    ("DateGreaterThan", "2020-01-01T00:00:01Z", "2019-12-31T23:59:59Z", "implicit_deny"),
+    ("DateLessThan", "2030-01-01", "2029-12-31T23:59:59Z", "allow"),  # a date is its midnight UTC
+    ("DateLessThan", "2030-01-01", "2030-01-01T00:00:00Z", "implicit_deny"),
+    ("DateLessThanEquals", "2030-01-01T00:00:00Z", "2030-01-01", "allow"),
+    ("DateEquals", "2020-01-01T01:00:00+01:00", "2020-01-01T00:00:00Z", "allow"),  # offsets count
+    ("DateNotEquals", "2020-01-01T00:00:00Z", "2020-01-01T00:00:01Z", "allow"),
+    ("DateGreaterThanEquals", "1577836800", "2020-01-01T00:00:00Z", "allow"),  # epoch = ISO
+    ("DateGreaterThan", "2020-01-01T00:00:00Z", "1577836801", "allow"),
+    ("DateGreaterThan", "2020-01-01T00:00:00.500Z", "2020-01-01T00:00:00.250Z", "implicit_deny"),
+])
+def test_date_operators_take_iso_8601_and_epoch_time(operator, policy, request_value, expected):
+    """Date condition operators: "You must specify date/time values with one of the W3C
+    implementations of the ISO 8601 date formats or in epoch (UNIX) time"; the page's
+    example: DateGreaterThan aws:TokenIssueTime 2020-01-01T00:00:01Z."""
+    assert kind(when(operator, "aws:TokenIssueTime", policy), "ecs:Poll",
+                context={"aws:TokenIssueTime": request_value}) == expected
+
+
+@pytest.mark.parametrize("operator,policy,address,expected", [
+    ("IpAddress", "203.0.113.0/24", "203.0.113.255", "allow"),
+    ("IpAddress", "203.0.113.0/24", "203.0.114.0", "implicit_deny"),
+    ("IpAddress", "203.0.113.7", "203.0.113.7", "allow"),  # no prefix: /32
+    ("IpAddress", "203.0.113.7", "203.0.113.8", "implicit_deny"),
+    ("IpAddress", "2001:DB8:1234:5678::/64", "2001:db8:1234:5678:ffff::1", "allow"),
+    ("IpAddress", "2001:DB8:1234:5678::/64", "2001:db8:1234:5679::1", "implicit_deny"),
+    ("IpAddress", ["203.0.113.0/24", "2001:DB8:1234:5678::/64"], "2001:db8:1234:5678::1", "allow"),
+    ("IpAddress", "203.0.113.0/24", "2001:db8::1", "implicit_deny"),  # IPv6 is in no IPv4 block
+    ("NotIpAddress", "203.0.113.0/24", "198.51.100.1", "allow"),
+    ("NotIpAddress", "203.0.113.0/24", "203.0.113.1", "implicit_deny"),
+])
+def test_ip_address_operators_use_cidr_blocks(operator, policy, address, expected):
+    """IP address condition operators: "standard CIDR format (for example, 203.0.113.0/24 or
+    2001:DB8:1234:5678::/64). If you specify an IP address without the associated routing
+    prefix, IAM uses the default prefix value of /32"; the page mixes IPv4 and IPv6."""
+    assert kind(when(operator, "aws:SourceIp", policy), "ecs:Poll",
+                context={"aws:SourceIp": address}) == expected
+
+
+def test_binary_equals_compares_bytes_with_base_64():
+    """Binary condition operators: BinaryEquals "compares the value of the specified key byte
+    for byte against a base-64 encoded representation of the binary value in the policy"."""
+    policy = when("BinaryEquals", "aws:SomeBinary", "QmluYXJ5VmFsdWVJbkJhc2U2NA==")
+    assert kind(policy, "ecs:Poll", context={"aws:SomeBinary": b"BinaryValueInBase64"}) == "allow"
+    assert kind(policy, "ecs:Poll", context={"aws:SomeBinary": b"BinaryValue"}) == "implicit_deny"
+    assert kind(policy, "ecs:Poll",
+                context={"aws:SomeBinary": "QmluYXJ5VmFsdWVJbkJhc2U2NA=="}) == "allow"
+
+
+@pytest.mark.parametrize("operator,value", [
+    ("NumericLessThan", "10"), ("DateGreaterThan", "2020-01-01T00:00:00Z"),
+    ("IpAddress", "10.0.0.0/8"), ("BinaryEquals", "AA=="),
+])
+def test_a_missing_key_does_not_match_and_if_exists_makes_it_true(operator, value):
+    """"If the key that you specify in a policy condition is not present in the request
+    context, the values do not match"; ...IfExists: "If the key is not present, evaluate
+    the condition element as true"."""
+    assert kind(when(operator, "aws:K", value), "ecs:Poll") == "implicit_deny"
+    assert kind(when(operator + "IfExists", "aws:K", value), "ecs:Poll") == "allow"
+
+
+def test_negated_numeric_date_and_ip_operators_are_true_for_a_missing_key():
+    for operator, value in [("NumericNotEquals", "1"), ("DateNotEquals", "2020-01-01"),
+                            ("NotIpAddress", "10.0.0.0/8")]:
+        assert kind(when(operator, "aws:K", value), "ecs:Poll") == "allow", operator
+
+
+def test_set_operators_work_with_numeric_date_and_ip_operators():
+    """Single-valued vs. multivalued context keys: ForAnyValue, at least one request value
+    matches; ForAllValues, every one does."""
+    nets = {"aws:K": ["10.0.0.1", "192.168.0.1"]}
+    assert kind(when("ForAnyValue:IpAddress", "aws:K", "10.0.0.0/8"), "ecs:Poll", context=nets) == "allow"
+    assert kind(when("ForAllValues:IpAddress", "aws:K", "10.0.0.0/8"), "ecs:Poll",
+                context=nets) == "implicit_deny"
+    numbers = {"aws:K": ["1", "2"]}
+    assert kind(when("ForAllValues:NumericLessThan", "aws:K", "3"), "ecs:Poll",
+                context=numbers) == "allow"
+
+
+@pytest.mark.parametrize("operator,policy,request_value", [
+    ("NumericEquals", "ten", "10"), ("NumericEquals", "10", "ten"),
+    ("DateLessThan", "next year", "2020-01-01"), ("IpAddress", "10.0.0.0/33", "10.0.0.1"),
+    ("IpAddress", "10.0.0.0/8", "not-an-address"), ("BinaryEquals", "not base64!", "x"),
+    # Policy variables cannot be used with these operators: ${...} is no number.
+    ("NumericEquals", "${aws:K2}", "1"),
+])
+def test_a_value_an_operator_cannot_read_is_undecided_and_says_which(operator, policy,
+                                                                     request_value):
+    with pytest.raises(UnsupportedPolicyError, match="integer or decimal|neither an ISO 8601|"
+                                                     "CIDR block|not an IP address|base-64"):
+        evaluate(when(operator, "aws:K", policy), "ecs:Poll",
+                 context={"aws:K": request_value, "aws:K2": "1"})
 
 
 def test_an_unsupported_operator_is_irrelevant_when_the_action_does_not_match():
@@ -523,23 +635,106 @@ def test_an_applicable_deny_decides_even_beside_an_undecidable_allow():
 def test_an_undecidable_deny_blocks_an_allow():
     policy = [doc(allow("ecs:Poll"), deny("ecs:Poll", Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}))]
     with pytest.raises(UnsupportedPolicyError, match="IpAddress"):
-        evaluate(policy, "ecs:Poll")
+        evaluate(policy, "ecs:Poll", unknown=["aws:SourceIp"])
+
+
+def test_a_key_the_request_carries_but_the_caller_cannot_know_is_named():
+    """What the guide cannot know it does not guess: aws:SourceIp "is always present in the
+    request context, except when the requester uses a VPC endpoint" (IP address condition
+    operators), so a condition on it depends on it; the error names the key."""
+    policy = [doc(allow("ecs:Poll", Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}))]
+    with pytest.raises(UnsupportedPolicyError, match="depends on aws:SourceIp") as err:
+        evaluate(policy, "ecs:Poll", unknown=["aws:SourceIp"])
+    assert err.value.depends_on == ("aws:SourceIp",)
+    # A prefix stands for every key under it; a known value wins over "unknown".
+    tagged = [doc(allow("ecs:Poll", Condition={"StringEquals": {"aws:ResourceTag/team": "a"}}))]
+    with pytest.raises(UnsupportedPolicyError) as err:
+        evaluate(tagged, "ecs:Poll", unknown=["aws:ResourceTag/*"])
+    assert err.value.depends_on == ("aws:ResourceTag/team",)
+    assert kind(tagged, "ecs:Poll", context={"aws:ResourceTag/team": "a"}) == "allow"
+    # Decided without it when another condition already fails.
+    both = [doc(allow("ecs:Poll", Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"},
+                                             "StringEquals": {"ecs:cluster": "x"}}))]
+    assert evaluate(both, "ecs:Poll", unknown=["aws:SourceIp"]).kind == "implicit_deny"
 
 
 # ---------------------------------------------------------------------------------------
 # Versions and policy variables
 
 
-def test_policy_variable_in_resource_raises_under_2012_10_17():
-    policy = [doc(allow("s3:GetObject", "arn:aws:s3:::home/${aws:username}/*"))]
-    with pytest.raises(UnsupportedPolicyError, match=r"\$\{aws:username\}"):
-        evaluate(policy, "s3:GetObject", "arn:aws:s3:::home/ana/x")
+# IAM policy elements: Variables and tags
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html)
 
 
-def test_policy_variable_in_a_condition_value_raises():
-    policy = [doc(allow("s3:ListBucket", Condition={"StringLike": {"s3:prefix": "${aws:username}/*"}}))]
-    with pytest.raises(UnsupportedPolicyError, match="policy variable"):
-        evaluate(policy, "s3:ListBucket", context={"s3:prefix": "ana/x"})
+def test_a_policy_variable_in_a_resource_is_the_requests_value():
+    """"When this policy is evaluated, IAM replaces the variable ${aws:username} with the
+    friendly name of the actual current user"; the page's home-directory example."""
+    policy = [doc(allow("s3:GetObject", "arn:aws:s3:::mybucket/${aws:username}/*"))]
+    assert kind(policy, "s3:GetObject", "arn:aws:s3:::mybucket/David/notes",
+                context={"aws:username": "David"}) == "allow"
+    assert kind(policy, "s3:GetObject", "arn:aws:s3:::mybucket/Adele/notes",
+                context={"aws:username": "David"}) == "implicit_deny"
+    # Key names are case-insensitive, in a variable too.
+    assert kind(policy, "s3:GetObject", "arn:aws:s3:::mybucket/David/x",
+                context={"AWS:UserName": "David"}) == "allow"
+
+
+def test_a_tag_as_a_policy_variable():
+    """"the following Resource element refers to only a bucket that is named the same as the
+    value in the requesting user's department tag": ${aws:PrincipalTag/department}."""
+    policy = [doc(allow("s3:ListBucket", "arn:aws:s3:::${aws:PrincipalTag/department}"))]
+    assert kind(policy, "s3:ListBucket", "arn:aws:s3:::hr",
+                context={"aws:PrincipalTag/department": "hr"}) == "allow"
+    assert kind(policy, "s3:ListBucket", "arn:aws:s3:::it",
+                context={"aws:PrincipalTag/department": "hr"}) == "implicit_deny"
+
+
+def test_a_policy_variable_in_a_condition_value():
+    """"You can use a policy variable for Condition values in any condition that involves
+    the string operators or the ARN operators"; the page's s3:prefix example."""
+    policy = [doc(allow("s3:ListBucket", Condition={"StringLike": {"s3:prefix": "home/${aws:username}/*"}}))]
+    assert kind(policy, "s3:ListBucket", context={"s3:prefix": "home/ana/x",
+                                                  "aws:username": "ana"}) == "allow"
+    assert kind(policy, "s3:ListBucket", context={"s3:prefix": "home/bob/x",
+                                                  "aws:username": "ana"}) == "implicit_deny"
+    arns = [doc(allow("ecs:Poll", Condition={"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:${aws:PrincipalAccount}:*"}}))]
+    assert kind(arns, "ecs:Poll", context={"aws:SourceArn": f"arn:aws:sns:us-east-1:{ACCOUNT}:t",
+                                           "aws:PrincipalAccount": ACCOUNT}) == "allow"
+
+
+def test_a_variable_without_a_value_makes_the_statement_invalid():
+    """"not present means that the value is not in the current request information, and any
+    attempt to match it fails and causes the statement to be invalid": an Allow gives
+    nothing, a Deny denies nothing (the statement does not apply)."""
+    allowed = [doc(allow("s3:GetObject", "arn:aws:s3:::home/${aws:username}/*"))]
+    decision = evaluate(allowed, "s3:GetObject", "arn:aws:s3:::home/ana/x")
+    assert decision.kind == "implicit_deny" and "${aws:username} has no value" in decision.why
+    denied = [doc(allow("s3:GetObject"), deny("s3:GetObject", Condition={
+        "StringNotEquals": {"s3:prefix": "${aws:username}"}}))]
+    assert kind(denied, "s3:GetObject") == "allow"
+
+
+def test_a_default_value_stands_in_for_a_missing_key():
+    """Specifying default values: "surround the default value with single quotes (' '), and
+    separate the variable text and the default value with a comma and space"."""
+    policy = [doc(allow("s3:GetObject", "arn:aws:s3:::bucket/${aws:userid, 'anonymous'}"))]
+    assert kind(policy, "s3:GetObject", "arn:aws:s3:::bucket/anonymous") == "allow"
+    assert kind(policy, "s3:GetObject", "arn:aws:s3:::bucket/AIDA1",
+                context={"aws:userid": "AIDA1"}) == "allow"
+    assert kind(policy, "s3:GetObject", "arn:aws:s3:::bucket/anonymous",
+                context={"aws:userid": "AIDA1"}) == "implicit_deny"
+
+
+def test_a_resolved_value_is_text_not_a_wildcard():
+    policy = [doc(allow("ecs:Poll", Condition={"StringLike": {"aws:K": "${aws:V}"}}))]
+    assert kind(policy, "ecs:Poll", context={"aws:K": "a*", "aws:V": "a*"}) == "allow"
+    assert kind(policy, "ecs:Poll", context={"aws:K": "abc", "aws:V": "a*"}) == "implicit_deny"
+
+
+def test_a_variable_of_a_key_the_guide_cannot_know_is_undecided():
+    policy = [doc(allow("s3:GetObject", "arn:aws:s3:::b/${aws:PrincipalTag/team}/*"))]
+    with pytest.raises(UnsupportedPolicyError, match="depends on aws:PrincipalTag/team"):
+        evaluate(policy, "s3:GetObject", "arn:aws:s3:::b/x/y", unknown=["aws:PrincipalTag/*"])
 
 
 def test_under_2008_10_17_a_variable_is_plain_text():
@@ -928,3 +1123,125 @@ def test_property_the_case_of_the_requested_action_never_matters(sets, request_,
     recased = "".join(c.upper() if rnd.random() < 0.5 else c.lower() for c in action)
     assert kind(as_docs(sets), recased, resource, context) == kind(as_docs(sets), action,
                                                                    resource, context)
+
+
+# ---------------------------------------------------------------------------------------
+# Properties over every operator family (issue 18.1), each a rule of *Condition operators*
+# and *Variables and tags*.
+
+#: key -> (operator family, a strategy of request values of it)
+_IPV4 = st.tuples(*[st.integers(0, 255)] * 4).map(lambda t: ".".join(map(str, t)))
+_IPV6 = st.integers(0, 2**128 - 1).map(lambda n: str(ipaddress.IPv6Address(n)))
+_INSTANT = st.integers(0, 4102444800)  # 1970 .. 2100, epoch seconds
+FAMILIES = {
+    "Numeric": st.one_of(st.integers(-1000, 1000).map(str),
+                         st.decimals(-1000, 1000, places=2, allow_nan=False).map(str)),
+    "Date": _INSTANT.map(str),
+    "Ip": st.one_of(_IPV4, _IPV6),
+    "String": st.sampled_from(["prod", "Prod", "dev", "prod-1", ""]),
+}
+POSITIVE = {"Numeric": ["NumericEquals", "NumericLessThan", "NumericLessThanEquals",
+                        "NumericGreaterThan", "NumericGreaterThanEquals"],
+            "Date": ["DateEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan",
+                     "DateGreaterThanEquals"],
+            "Ip": ["IpAddress"], "String": ["StringEquals", "StringLike", "StringEqualsIgnoreCase"]}
+#: "Negated matching": each operator and its negation decide oppositely on a present key.
+NEGATION = {"NumericEquals": "NumericNotEquals", "DateEquals": "DateNotEquals",
+            "IpAddress": "NotIpAddress", "StringEquals": "StringNotEquals",
+            "StringLike": "StringNotLike", "StringEqualsIgnoreCase": "StringNotEqualsIgnoreCase",
+            # "less than" and "greater than or equals" split every pair of numbers, dates
+            "NumericLessThan": "NumericGreaterThanEquals", "DateLessThan": "DateGreaterThanEquals",
+            "NumericGreaterThan": "NumericLessThanEquals", "DateGreaterThan": "DateLessThanEquals"}
+
+
+@st.composite
+def conditions(draw):
+    """One condition of any family: (operator, key, policy values, request value)."""
+    family = draw(st.sampled_from(sorted(FAMILIES)))
+    operator = draw(st.sampled_from(POSITIVE[family]))
+    values = FAMILIES[family]
+    if family == "Ip":
+        prefix = draw(st.integers(0, 32))
+        policy = [f"{draw(_IPV4)}/{prefix}", f"{draw(_IPV6)}/{draw(st.integers(0, 128))}"]
+    else:
+        policy = draw(st.lists(values, min_size=1, max_size=3))
+    return operator, f"aws:Key{family}", policy, draw(values)
+
+
+def _single(operator, key, policy):
+    return [doc(allow("ecs:Poll", Condition={operator: {key: policy}}))]
+
+
+@settings(max_examples=400, deadline=None)
+@given(conditions())
+def test_property_every_operator_decides_a_known_single_value(condition):
+    """Every operator family is decidable when the request gives the key one value IAM can
+    read: nothing in the documented rules is left open then."""
+    operator, key, policy, value = condition
+    for name in (operator, operator + "IfExists", "ForAnyValue:" + operator,
+                 "ForAllValues:" + operator):
+        evaluate(_single(name, key, policy), "ecs:Poll", context={key: value})  # never raises
+
+
+@settings(max_examples=400, deadline=None)
+@given(conditions())
+def test_property_an_operator_and_its_negation_split_every_request(condition):
+    operator, key, policy, value = condition
+    if operator not in NEGATION:
+        return
+    context = {key: value}
+    one = kind(_single(operator, key, policy), "ecs:Poll", context=context)
+    other = kind(_single(NEGATION[operator], key, policy), "ecs:Poll", context=context)
+    ordering = NEGATION[operator].startswith(("Numeric", "Date")) and "Not" not in NEGATION[operator]
+    if ordering and len(policy) > 1:  # an ordering is split per value; ORed, both may hold
+        return
+    assert {one, other} == {"allow", "implicit_deny"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(conditions())
+def test_property_if_exists_and_set_operators_on_one_value_change_nothing(condition):
+    """...IfExists on a present key "process[es] the key as specified in the policy"; with
+    one request value ForAnyValue and ForAllValues ask the same as the plain operator."""
+    operator, key, policy, value = condition
+    context = {key: value}
+    plain = kind(_single(operator, key, policy), "ecs:Poll", context=context)
+    for name in (operator + "IfExists", "ForAnyValue:" + operator, "ForAllValues:" + operator):
+        assert kind(_single(name, key, policy), "ecs:Poll", context=context) == plain, name
+
+
+@settings(max_examples=300, deadline=None)
+@given(_INSTANT, _INSTANT, st.sampled_from(POSITIVE["Date"]))
+def test_property_epoch_and_iso_8601_are_the_same_instant(policy_at, request_at, operator):
+    from datetime import UTC, datetime
+
+    def iso(seconds):
+        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    key = "aws:CurrentTime"
+    forms = {kind(_single(operator, key, p), "ecs:Poll", context={key: r})
+             for p in (str(policy_at), iso(policy_at)) for r in (str(request_at), iso(request_at))}
+    assert len(forms) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["prod", "dev", "team-a", "x.y", "a/b"]),
+       st.sampled_from(["prod", "dev", "team-a", "x.y", "a/b"]),
+       st.sampled_from(["StringEquals", "StringLike", "StringNotEquals", "ArnLike"]))
+def test_property_a_variable_is_its_value_written_in(tag, requested, operator):
+    """*Variables and tags*: "the policy variables are replaced with values that come from
+    the context of the request itself": a policy with ${aws:PrincipalTag/team} decides as
+    the same policy with the tag's value written in."""
+    if operator == "ArnLike":
+        value, key = f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/${{aws:PrincipalTag/team}}", "ecs:cluster"
+        asked = f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/{requested}"
+    else:
+        value, key, asked = "${aws:PrincipalTag/team}", "ecs:CreateAction", requested
+    context = {key: asked, "aws:PrincipalTag/team": tag}
+    with_variable = kind(_single(operator, key, value), "ecs:Poll", context=context)
+    written = kind(_single(operator, key, value.replace("${aws:PrincipalTag/team}", tag)),
+                   "ecs:Poll", context=context)
+    assert with_variable == written
+    resource = [doc(allow("ecs:Poll", "arn:aws:ecs:us-east-1:*:cluster/${aws:PrincipalTag/team}"))]
+    assert kind(resource, "ecs:Poll", f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/{requested}",
+                context) == ("allow" if tag == requested else "implicit_deny")

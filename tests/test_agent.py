@@ -182,14 +182,58 @@ def test_bad_config_fields_are_named():
 
 
 def test_env_lines():
-    assert AgentConfig().env() == ["ECS_CLUSTER=default",
-                                   'ECS_AVAILABLE_LOGGING_DRIVERS=["json-file","awslogs"]']
+    assert AgentConfig().env() == ["ECS_CLUSTER=default"]
     assert FULL.env() == [
         'ECS_CONTAINER_INSTANCE_TAGS={"team": "ecs"}',
         "ECS_CONTAINER_INSTANCE_PROPAGATE_TAGS_FROM=ec2_instance",
-        "ECS_ENABLE_SPOT_INSTANCE_DRAINING=true",
-        'ECS_AVAILABLE_LOGGING_DRIVERS=["json-file","awslogs"]']
+        "ECS_ENABLE_SPOT_INSTANCE_DRAINING=true"]
     assert "ECS_EXTERNAL=true" in AgentConfig(instance_kind="external").env()
+
+
+def test_ecs_config_never_narrows_the_logging_drivers_the_ami_allows():
+    """Issue 18.5. ecs-init starts the agent with ECS_AVAILABLE_LOGGING_DRIVERS=
+    ["json-file","syslog","awslogs","fluentd","none"] (amazon-ecs-agent v1.105.1,
+    ecs-init/docker/docker.go, getContainerConfig), and what ecs.config sets replaces it
+    (envVarsFromFiles is merged last): the guide's lines must not set it."""
+    for config in (AgentConfig(), AgentConfig(awslogs=True), FULL,
+                   AgentConfig(instance_kind="external")):
+        assert not [line for line in config.env()
+                    if line.startswith("ECS_AVAILABLE_LOGGING_DRIVERS=")]
+
+
+def test_the_awslogs_rows_say_who_logs_and_apply_to_external_instances():
+    """ecs-init sets ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true by default
+    (ecs-init/docker/docker_config.go), so a task with an execution role logs with it; for
+    Amazon ECS Anywhere the task execution role is required for awslogs (AWS: Amazon ECS
+    task execution IAM role). The rows are made on both kinds of instance."""
+    for kind in ("ec2", "external"):
+        rows = [c for c in agent_calls(AgentConfig(instance_kind=kind), partition="aws",
+                                       region="us-east-1", account="111122223333")
+                if c.action.startswith("logs:")]
+        assert [c.action for c in rows] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+        for row in rows:
+            assert "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true by default" in row.when
+            assert "Amazon ECS Anywhere requires one" in row.when
+            assert "docker_config.go" in row.source
+
+
+def test_attachment_state_changes_are_not_needed_to_register():
+    """The agent sends SubmitAttachmentStateChanges only for instance-level attachments:
+    agent/eni/watcher/watcher.go (trunk ENIs) and agent/ebs/watcher.go (EBS volumes), through
+    agent/eventhandler/attachment_handler.go (v1.105.1)."""
+    row = next(c for c in agent_calls(AgentConfig(), partition="aws", region="us-east-1",
+                                      account="111122223333")
+               if c.action == "ecs:SubmitAttachmentStateChanges")
+    assert not row.when.startswith("always") and "trunk ENI" in row.when
+    assert "agent/eni/watcher/watcher.go" in row.source
+
+
+def test_the_service_connect_poll_row_cites_the_agents_relay():
+    row = next(c for c in agent_calls(AgentConfig(service_connect=True), partition="aws",
+                                      region="us-east-1", account="111122223333")
+               if c.caller == "Service Connect agent")
+    assert "agent/engine/serviceconnect/manager_linux.go" in row.source
+    assert "[inferred" not in row.source
 
 
 def test_config_for_a_role_spec():
@@ -279,3 +323,22 @@ def test_a_cluster_scoped_poll_breaks_service_connect_only():
     denied = [c.resource for c in agent_calls(config, **WHERE)
               if not evaluate([scoped], c.action, c.resource, c.context_dict).allowed]
     assert denied == [f"{ARN}:task-set/default/*"]
+
+
+def test_the_anywhere_trust_conditions_are_marked_as_the_guides_and_pin_one_region():
+    """Issue 18.5: the Amazon ECS Anywhere IAM role page's trust policy has no conditions;
+    the guide adds aws:SourceAccount and an aws:SourceArn of one Region (IAM: ArnLike
+    compares each of the six parts), so an activation in another Region is refused."""
+    from ecsrole_lib import RoleSpec, plan
+    from ecsrole_lib.access import trusts
+
+    steps = plan(RoleSpec(instance_kind="external")).steps
+    console = " ".join(next(s for s in steps if s.id == "create_role").console["en"])
+    assert "the guide's addition, not on the page" in console
+    assert "an activation created in another Region cannot assume the role" in console
+    trust = policies.trust_policy("external", account="111122223333", region="us-east-1")
+    here = {"aws:SourceAccount": "111122223333",
+            "aws:SourceArn": "arn:aws:ssm:us-east-1:111122223333:activation/x"}
+    there = {**here, "aws:SourceArn": "arn:aws:ssm:eu-west-1:111122223333:activation/x"}
+    assert trusts(trust, service="ssm.amazonaws.com", context=here).allowed
+    assert not trusts(trust, service="ssm.amazonaws.com", context=there).allowed

@@ -151,8 +151,10 @@ def test_changed_ecs_config_and_public_bucket(session):
     s3.put_object(Bucket=BUCKET, Key="ecs.config", Body=b"ECS_CLUSTER=elsewhere\n")
     s3.delete_public_access_block(Bucket=BUCKET)
     found = findings(audit(FULL, session))
-    assert set(found) == {"upload_ecs_config", "create_config_bucket"}
+    # The doctor too: the agent reads ECS_CLUSTER from it (issue 18.6).
+    assert set(found) == {"upload_ecs_config", "create_config_bucket", "doctor"}
     assert "public" in found["create_config_bucket"].reason
+    assert "instances join elsewhere, not " in found["doctor"].reason
 
 
 def test_trunking_not_enabled(session):
@@ -161,8 +163,10 @@ def test_trunking_not_enabled(session):
     # The setting is the role's own (as on AWS), so that is the one someone deletes.
     session.client("ecs").delete_account_setting(name="awsvpcTrunking", principalArn=role_arn)
     found = findings(audit(FULL, session))
-    assert list(found) == ["enable_awsvpc_trunking"]
+    assert list(found) == ["enable_awsvpc_trunking", "doctor"]  # the doctor's row too (18.6)
     assert "awsvpcTrunking" in found["enable_awsvpc_trunking"].reason
+    assert found["doctor"].reason.startswith("an instance with this role registers, but "
+                                             "awsvpcTrunking: awsvpcTrunking is not in effect")
 
 
 def test_report_renders_findings(session, iam):

@@ -168,8 +168,10 @@ def test_a_failing_rows_condition_is_said_whole(session, iam):
     apply(RoleSpec(), session)
     iam.detach_role_policy(RoleName=ROLE, PolicyArn=CONTAINER_POLICY)
     reason = audit(RoleSpec(), session)["doctor"].reason
-    assert ("logs:PutLogEvents: tasks log with awslogs (unless their execution role is used: "
-            "ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true): ") in reason
+    assert ("logs:PutLogEvents: tasks log with awslogs and have no task execution role "
+            "(ecs-init sets ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true by default, so a task "
+            "with one logs with it; on external instances Amazon ECS Anywhere requires one for "
+            "awslogs): ") in reason
     assert reason.count("(") == reason.count(")")
 
 
@@ -256,6 +258,51 @@ def test_external_role_without_ssm_core(session, iam):
     assert SSM_CORE in found["ssm:UpdateInstanceInformation"].fix
 
 
+def test_external_role_without_ssm_core_does_not_register(session, iam):
+    """AWS, Amazon ECS container instance IAM role: "If you are registering external instances
+    to your cluster, the IAM role you use requires Systems Manager permissions as well" (the
+    Amazon ECS Anywhere IAM role page attaches AmazonSSMManagedInstanceCore). Without the
+    Systems Manager Agent's heartbeat the managed instance never comes online, and the agent
+    gets no credentials: the instance does not register."""
+    apply(RoleSpec(instance_kind="external"), session)
+    iam.detach_role_policy(RoleName="ecsAnywhereRole", PolicyArn=SSM_CORE)
+    diagnosis = doctor(RoleSpec(instance_kind="external"), session)
+    assert diagnosis.verdict == "does not register" and not diagnosis.registers
+    blocking = {c.name for c in diagnosis.blocking}
+    assert {"ssm:UpdateInstanceInformation", "ec2messages:GetMessages"} <= blocking
+    assert "ssmmessages:CreateControlChannel" not in blocking  # Session Manager only
+    assert diagnosis.summary().startswith(
+        "doctor on sandbox: an external instance with role ecsAnywhereRole does NOT register "
+        "(fails: ssm:UpdateInstanceInformation, ec2messages:GetMessages)")
+    assert audit(RoleSpec(instance_kind="external"), session)["doctor"].reason.startswith(
+        "an instance with this role does not register: ssm:UpdateInstanceInformation: ")
+
+
+#: IAM, Condition operators (IP address): aws:SourceIp is the requester's address, which an
+#: instance's role cannot tell the guide.
+SOURCE_IP_ONLY = document({"Effect": "Allow", "Action": "*", "Resource": "*",
+                           "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}})
+
+
+def test_a_policy_the_guide_cannot_decide_is_cannot_tell(session, iam):
+    """Issue 18.3: undecided is neither "registers" nor "does not register"; the summary, the
+    audit's row and the survey say "cannot tell", each undecided call with why."""
+    apply(RoleSpec(), session)
+    iam.detach_role_policy(RoleName=ROLE, PolicyArn=CONTAINER_POLICY)
+    iam.put_role_policy(RoleName=ROLE, PolicyName="from-the-vpc", PolicyDocument=SOURCE_IP_ONLY)
+    diagnosis = doctor(RoleSpec(), session)
+    assert diagnosis.verdict == "cannot tell" and not diagnosis.registers
+    assert not diagnosis.blocking and diagnosis.failures == []
+    register = diagnosis["ecs:RegisterContainerInstance"]
+    assert register in diagnosis.undecided and "aws:SourceIp" in register.reason
+    assert "cannot tell whether it registers (undecided: ecs:RegisterContainerInstance (" in (
+        diagnosis.summary())
+    row = audit(RoleSpec(), session)["doctor"]
+    assert row.reason.startswith("cannot tell whether an instance with this role registers: "
+                                 "ecs:RegisterContainerInstance: cannot tell: ")
+    assert "does not register" not in row.reason
+
+
 def test_scoped_logs_policy_narrows_nothing(session):
     spec = RoleSpec(features=["cloudwatch_logs"], least_privilege=True)
     apply(spec, session)
@@ -339,8 +386,10 @@ def test_on_aws_a_denied_simulator_is_said_not_hidden(aws_session):
 # ---------------------------------------------------------------------------------------
 ALWAYS = ("ecs:RegisterContainerInstance", "ecs:DiscoverPollEndpoint", "ecs:Poll",
           "ecs:StartTelemetrySession", "ecs:SubmitTaskStateChange",
-          "ecs:SubmitContainerStateChange", "ecs:SubmitAttachmentStateChanges")
+          "ecs:SubmitContainerStateChange")
 NOT_NEEDED = ("ecs:ListClusters", "s3:ListAllMyBuckets", "ecs:DeregisterContainerInstance")
+#: Made, but not needed to register: only for instance-level attachments (trunk ENIs, EBS).
+ATTACHMENTS = "ecs:SubmitAttachmentStateChanges"
 
 
 def test_registers_exactly_when_every_always_needed_call_is_allowed(session, iam):
@@ -367,6 +416,274 @@ def test_registers_exactly_when_every_always_needed_call_is_allowed(session, iam
         diagnosis = doctor(ROLE, session, quiet)
         missing = {a for a in ALWAYS if a not in allowed}
         assert diagnosis.registers == (not missing)
-        assert {c.action for c in diagnosis.failures} == missing
+        attachments = set() if "ecs:Submit*" in actions else {ATTACHMENTS}
+        assert {c.action for c in diagnosis.failures} == missing | attachments
 
     check()
+
+
+# ---------------------------------------------------------------------------------------
+# The request an instance-role session carries (issue 18.2): IAM, "AWS global condition
+# context keys" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)
+# and "Variables and tags" (principal key values); ec2:RoleDelivery and
+# ec2:SourceInstanceARN: the Amazon EC2 User Guide's keys for instance role credentials.
+# ---------------------------------------------------------------------------------------
+AGENT_ACTIONS = ["ecs:*", "ecr:*", "logs:*"]
+NOW_ISH = "2020-01-01T00:00:00Z"
+
+
+def _only_under(session, iam, condition, effect="Allow", tags=None):
+    """The documented role, its managed policy swapped for the agent's actions under
+    ``condition`` (or beside a Deny under it)."""
+    apply(RoleSpec(), session)
+    iam.detach_role_policy(RoleName=ROLE, PolicyArn=CONTAINER_POLICY)
+    statements = [{"Effect": "Allow", "Action": AGENT_ACTIONS, "Resource": "*",
+                   **({"Condition": condition} if effect == "Allow" else {})}]
+    if effect == "Deny":
+        statements.append({"Effect": "Deny", "Action": "*", "Resource": "*",
+                           "Condition": condition})
+    iam.put_role_policy(RoleName=ROLE, PolicyName="agent", PolicyDocument=document(*statements))
+    if tags:
+        iam.tag_role(RoleName=ROLE, Tags=[{"Key": k, "Value": v} for k, v in tags.items()])
+
+
+@pytest.mark.parametrize("condition,effect,tags,verdict", [
+    # aws:RequestedRegion: the Region the request is made to (the instance's).
+    ({"StringEquals": {"aws:RequestedRegion": "us-east-1"}}, "Allow", None, "registers"),
+    ({"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}, "Allow", None, "does not register"),
+    # aws:SecureTransport: whether the request was sent with TLS (the agent's always is).
+    ({"Bool": {"aws:SecureTransport": "false"}}, "Deny", None, "registers"),
+    # aws:PrincipalArn: for a role session, the role's ARN; aws:PrincipalType AssumedRole.
+    ({"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/ecs*"}}, "Allow", None,
+     "registers"),
+    ({"StringEquals": {"aws:PrincipalType": "AssumedRole",
+                       "aws:PrincipalAccount": ACCOUNT}}, "Allow", None, "registers"),
+    ({"StringEquals": {"aws:PrincipalType": "User"}}, "Allow", None, "does not register"),
+    # aws:userid of an EC2 role session: role-id:ec2-instance-id.
+    ({"StringLike": {"aws:userid": "*:i-*"}}, "Allow", None, "registers"),
+    # aws:PrincipalTag/*: the role's own tags.
+    ({"StringEquals": {"aws:PrincipalTag/team": "platform"}}, "Allow", {"team": "platform"},
+     "registers"),
+    ({"StringEquals": {"aws:PrincipalTag/team": "platform"}}, "Allow", None, "does not register"),
+    # aws:CurrentTime: a grant that has expired, one that holds.
+    ({"DateGreaterThan": {"aws:CurrentTime": NOW_ISH}}, "Allow", None, "registers"),
+    ({"DateLessThan": {"aws:CurrentTime": NOW_ISH}}, "Allow", None, "does not register"),
+    # aws:TokenIssueTime: revoking older sessions does not stop an instance that starts now.
+    ({"DateLessThan": {"aws:TokenIssueTime": NOW_ISH}}, "Deny", None, "registers"),
+    # aws:ViaAWSService: false for a call the principal makes itself.
+    ({"Bool": {"aws:ViaAWSService": "true"}}, "Deny", None, "registers"),
+    # ec2:RoleDelivery: 2.0 when the credentials came from IMDSv2 (the agent's SDK uses it).
+    ({"NumericLessThan": {"ec2:RoleDelivery": "2.0"}}, "Deny", None, "registers"),
+    # The instance's address is not knowable: "depends on aws:SourceIp".
+    ({"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}, "Deny", None, "cannot tell"),
+], ids=["region", "other-region", "tls", "principal-arn", "principal-type", "not-a-user",
+        "userid", "tag", "untagged", "date-holds", "date-expired", "token-revoked",
+        "via-service", "imdsv2", "source-ip"])
+def test_the_request_carries_the_global_keys_of_an_instance_role_session(
+        session, iam, condition, effect, tags, verdict):
+    _only_under(session, iam, condition, effect, tags)
+    diagnosis = doctor(RoleSpec(), session)
+    assert diagnosis.verdict == verdict, str(diagnosis)
+    if verdict == "registers":
+        assert diagnosis.failures == []  # not one invented "is not authorized" row
+    if verdict == "cannot tell":
+        row = diagnosis["ecs:RegisterContainerInstance"]
+        assert row.ok is None and "depends on aws:SourceIp" in row.reason
+
+
+def test_the_instances_arn_is_known_only_when_the_instance_is_given(session, iam):
+    """ec2:SourceInstanceARN: "the ARN of the Amazon EC2 instance from which the request is
+    made" (Variables and tags); the doctor knows it for instance_id=, else it depends on it."""
+    _only_under(session, iam, {"ArnLike": {
+        "ec2:SourceInstanceARN": f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-0aaa*"}})
+    unknown = doctor(RoleSpec(), session)
+    assert unknown.verdict == "cannot tell"
+    assert "depends on ec2:SourceInstanceARN" in unknown["ecs:Poll"].reason
+    assert doctor(RoleSpec(), session, instance_id="i-0aaa1111").verdict == "registers"
+    assert doctor(RoleSpec(), session, instance_id="i-0bbb2222").verdict == "does not register"
+
+
+# ---------------------------------------------------------------------------------------
+# Deleted while the doctor reads (issue 17, item 14): someone else's cleanup races the
+# doctor. IAM lists a policy, then answers NoSuchEntity for it; the doctor says so in a row.
+# ---------------------------------------------------------------------------------------
+ECS_ALL = document({"Effect": "Allow", "Action": "ecs:*", "Resource": "*"})
+
+
+def delete_before(session, operation: str, delete, about: str = "") -> None:
+    """Run ``delete`` (with a client of its own) once, just before the first ``operation``
+    the code under test sends about ``about``: the listing has named the thing, the read
+    finds it gone (the hook runs on the sending thread, before the request leaves)."""
+    done = []
+
+    def hook(params=None, **_):
+        if not done and about in str(params.get("body", "")):
+            done.append(operation)
+            delete()
+
+    session.events.register(f"before-call.iam.{operation}", hook)
+
+
+def _extra_policies(iam) -> str:
+    arn = iam.create_policy(PolicyName="extra-ecs", PolicyDocument=ECS_ALL)["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=ROLE, PolicyArn=arn)
+    iam.put_role_policy(RoleName=ROLE, PolicyName="extra-inline", PolicyDocument=ECS_ALL)
+    return arn
+
+
+@pytest.mark.parametrize("operation,gone", [
+    ("GetPolicy", "extra-ecs"), ("GetPolicyVersion", "extra-ecs"),
+    ("GetRolePolicy", "inline policy extra-inline")])
+def test_a_policy_deleted_while_the_doctor_reads_it_is_a_row(session, iam, operation, gone):
+    """IAM: a managed policy must be detached before DeletePolicy; a deleted inline policy is
+    no longer the role's. What is gone no longer grants anything, and the doctor says so."""
+    apply(RoleSpec(), session)
+    arn = _extra_policies(iam)
+
+    def delete():
+        if gone.startswith("inline"):
+            iam.delete_role_policy(RoleName=ROLE, PolicyName="extra-inline")
+        else:
+            iam.detach_role_policy(RoleName=ROLE, PolicyArn=arn)
+            iam.delete_policy(PolicyArn=arn)
+
+    delete_before(session, operation, delete, "extra")
+    diagnosis = doctor(RoleSpec(), session)
+    row = diagnosis[f"deleted:{gone}"]
+    assert row.ok is None and "was deleted since the role's policies were listed" in row.reason
+    assert diagnosis.registers  # the documented policy is still there and still allows it all
+    assert gone not in diagnosis["ecs:RegisterContainerInstance"].reason
+
+
+def test_a_role_deleted_while_the_doctor_reads_it(session, iam):
+    apply(RoleSpec(), session)
+
+    def delete():  # IAM: a role's policies and instance profiles go before DeleteRole
+        iam.detach_role_policy(RoleName=ROLE, PolicyArn=CONTAINER_POLICY)
+        iam.remove_role_from_instance_profile(InstanceProfileName=PROFILE, RoleName=ROLE)
+        iam.delete_role(RoleName=ROLE)
+
+    delete_before(session, "ListAttachedRolePolicies", delete)
+    diagnosis = doctor(ROLE, session)
+    assert not diagnosis.registers
+    assert diagnosis["role"].reason == f"role {ROLE} was deleted while the doctor read it"
+
+
+def test_the_audit_says_what_was_deleted_while_it_read(session, iam):
+    """The audit's rows after the role went say so, and its doctor row names the deletion."""
+    apply(RoleSpec(), session)
+    arn = _extra_policies(iam)
+
+    def delete():
+        iam.detach_role_policy(RoleName=ROLE, PolicyArn=arn)
+        iam.delete_policy(PolicyArn=arn)
+
+    delete_before(session, "GetPolicyVersion", delete, "extra-ecs")
+    report = audit(RoleSpec(), session)
+    assert report["doctor"].outcome == "ok"
+    assert "extra-ecs was deleted since the role's policies were listed" in report["doctor"].reason
+
+
+def test_the_stale_copy_exercise_dates_tag_resource_as_aws_did():
+    """Issue 18.5: ecs:TagResource came into AmazonEC2ContainerServiceforEC2Role with policy
+    version 7 on 2023-03-06 (Amazon ECS: AWS managed policy updates); what came by
+    2024-03-29 was the enforcement of tagging authorization (Grant permission to tag
+    resources on creation)."""
+    from ecsrole_lib.exercises import exercise
+
+    answer = exercise("stale_copy").answer
+    assert "version 7 on 2023-03-06" in answer and "2024-03-29" in answer
+    assert "in 2024" not in answer
+
+
+# ---------------------------------------------------------------------------------------
+# Causes users report that the role's side can show (issue 18.6).
+# ---------------------------------------------------------------------------------------
+def stub_activations(session, roles):
+    """Answer DescribeActivations (moto has no SSM activations) with one per role name."""
+    def reply(**_):
+        parsed = {"ActivationList": [{"ActivationId": f"act-{i}", "IamRole": role}
+                                     for i, role in enumerate(roles)]}
+        return AWSResponse("https://ssm.us-east-1.amazonaws.com/", 200, {}, None), parsed
+
+    session.events.register("before-call.ssm.DescribeActivations", reply)
+
+
+def test_an_activation_that_names_another_role(session):
+    """AWS Systems Manager, DescribeActivations: each activation's IamRole is the role its
+    managed instances get; an external instance registered with it gets that role."""
+    spec = RoleSpec(instance_kind="external")
+    apply(spec, session)
+    stub_activations(session, ["someOtherRole"])
+    row = doctor(spec, session)["activation"]
+    assert row.ok is False and "the activations name someOtherRole" in row.reason
+    assert "aws ssm create-activation --iam-role ecsAnywhereRole" in row.fix
+
+
+def test_an_activation_that_names_this_role_and_none_at_all(session):
+    spec = RoleSpec(instance_kind="external")
+    apply(spec, session)
+    stub_activations(session, ["ecsAnywhereRole"])
+    assert doctor(spec, session)["activation"].ok is True
+
+
+def test_without_the_activations_the_row_says_so(session):
+    spec = RoleSpec(instance_kind="external")
+    apply(spec, session)
+    row = doctor(spec, session)["activation"]  # moto: DescribeActivations is not implemented
+    assert row.ok is None and "could not be read" in row.reason
+
+
+def test_trunking_not_in_effect_for_the_roles_principal(session):
+    """Amazon ECS: awsvpcTrunking is an account setting per principal; instances get a trunk
+    ENI only when it is in effect for their role when they register."""
+    spec = RoleSpec(trunking=True)
+    apply(spec, session)
+    assert doctor(spec, session)["awsvpcTrunking"].ok is True
+    role_arn = session.client("iam").get_role(RoleName=ROLE)["Role"]["Arn"]
+    session.client("ecs").delete_account_setting(name="awsvpcTrunking", principalArn=role_arn)
+    row = doctor(spec, session)["awsvpcTrunking"]
+    assert row.ok is False and "not in effect for this role's principal" in row.reason
+    assert "registered before it was set keep their ENI limits" in row.reason
+    assert f"--principal-arn {role_arn}" in row.fix
+
+
+@pytest.mark.parametrize("body,joins", [(b"ECS_CLUSTER=elsewhere\n", "elsewhere"),
+                                        (b"ECS_ENABLE_TASK_IAM_ROLE=true\n", "default")])
+def test_an_ecs_config_that_names_another_cluster(session, body, joins):
+    """AWS, Amazon ECS container agent configuration: ECS_CLUSTER names the cluster the agent
+    registers with; unset, it is default. The instance registers, but not with its cluster."""
+    spec = RoleSpec(features=["s3_config"], config_bucket=BUCKET, cluster_name="prod")
+    apply(spec, session)
+    assert doctor(spec, session)["ecs.config"].ok is True
+    session.client("s3").put_object(Bucket=BUCKET, Key="ecs.config", Body=body)
+    diagnosis = doctor(spec, session)
+    row = diagnosis["ecs.config"]
+    assert row.ok is False and f"instances join {joins}, not prod" in row.reason
+    assert diagnosis.verdict == "does not register"
+
+
+def test_network_causes_are_named_as_outside_iam(session):
+    """AWS, Amazon ECS container agent configuration (HTTP proxy): NO_PROXY must keep the
+    instance metadata (169.254.169.254) and the task metadata endpoint off the proxy."""
+    apply(RoleSpec(), session)
+    diagnosis = doctor(RoleSpec(), session)
+    row = diagnosis["network"]
+    assert row.ok is None and not row.essential and "outside IAM" in row.reason
+    assert "NO_PROXY=169.254.169.254" in row.reason
+    assert "http://169.254.169.254/latest/meta-data/iam/info" in row.fix
+    assert diagnosis.verdict == "registers"
+
+
+def test_the_new_rows_read_in_korean_in_the_audit(session):
+    """The audit's doctor row, in Korean, names the cluster ecs.config joins, with no English
+    sentence left (i18n: the doctor's row of the audit is translated)."""
+    from ecsrole_lib.i18n import tr, untranslated
+
+    spec = RoleSpec(features=["s3_config"], config_bucket=BUCKET, cluster_name="prod")
+    apply(spec, session)
+    session.client("s3").put_object(Bucket=BUCKET, Key="ecs.config", Body=b"ECS_CLUSTER=elsewhere\n")
+    reason = audit(spec, session)["doctor"].reason
+    korean = tr(reason, "ko")
+    assert "prod이(가) 아니라 elsewhere에 가입합니다" in korean
+    assert untranslated(korean) == []

@@ -106,3 +106,26 @@ def test_every_export_carries_the_spot_step(tmp_path):
     terraform = export_terraform(SPOT)
     hcl2.loads(terraform)
     assert "ECS_ENABLE_SPOT_INSTANCE_DRAINING=true" in json.dumps(hcl2.loads(terraform))
+
+
+def test_trunking_says_who_may_set_a_principals_account_setting():
+    """Amazon ECS API Reference, PutAccountSetting, principalArn: "In order to use this
+    parameter, you must be the root user, or the principal." (issue 18.5)"""
+    from ecsrole_lib import RoleSpec, plan
+    from ecsrole_lib.i18n import tr, untranslated
+
+    step = next(s for s in plan(RoleSpec(trunking=True)).steps if s.id == "enable_awsvpc_trunking")
+    assert "must be called by the account's root user or by that principal itself" in step.note
+    assert "루트 사용자나 그 보안 주체 자신만" in tr(step.note) and not untranslated(tr(step.note))
+
+
+def test_least_privilege_s3_says_when_kms_decrypt_is_needed():
+    """Amazon S3 User Guide (SSE-KMS): reading an object encrypted with an AWS KMS key needs
+    kms:Decrypt on the key as well as s3:GetObject (issue 18.5)."""
+    from ecsrole_lib import RoleSpec, plan
+    from ecsrole_lib.i18n import tr, untranslated
+
+    spec = RoleSpec(features=["s3_config"], config_bucket="my-ecs-config", least_privilege=True)
+    step = next(s for s in plan(spec).steps if s.id == "put_s3_config_policy")
+    assert "When the bucket encrypts with SSE-KMS, the role needs kms:Decrypt" in step.note
+    assert "kms:Decrypt" in tr(step.note) and not untranslated(tr(step.note))

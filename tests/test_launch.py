@@ -278,3 +278,33 @@ def test_teardown_without_ec2_permissions_says_so_and_goes_on(session, state, em
     row = report["terminate_instances"]
     assert row.outcome == "skipped" and "UnauthorizedOperation" in row.reason
     assert state(session) == empty_state  # the role's own steps still ran
+
+
+def test_an_instance_profile_not_yet_in_ec2_is_waited_out_and_explained(session):
+    """Issue 18.6. AWS (Using instance profiles; the page's "wait for IAM"): a new instance
+    profile takes seconds to reach Amazon EC2, which until then answers run-instances with
+    InvalidParameterValue "Invalid IAM Instance Profile name". The first run-instances here is
+    answered so (a botocore stub, as Amazon EC2 would); the launch waits, runs it again, and
+    says why. moto itself sees the profile at once."""
+    from botocore.awsrequest import AWSResponse
+
+    spec = RoleSpec()
+    apply(spec, session)
+    refused = []
+
+    def not_yet(**_):
+        if refused:
+            return None  # from the second call on, moto answers
+        refused.append(True)
+        error = {"Error": {"Code": "InvalidParameterValue", "Message": (
+            f"Value ({PROFILE}) for parameter iamInstanceProfile.name is invalid. Invalid IAM "
+            "Instance Profile name")}, "ResponseMetadata": {"HTTPStatusCode": 400}}
+        return AWSResponse("https://ec2.us-east-1.amazonaws.com/", 400, {}, None), error
+
+    session.events.register("before-call.ec2.RunInstances", not_yet)
+    report = launch(spec, session)
+    assert refused and report.registered, str(report)
+    row = report["wait_for_instance_profile"]
+    assert row.outcome == "waited" and "Invalid IAM Instance Profile name" in row.reason
+    assert "about ten seconds to reach Amazon EC2" in row.reason
+    teardown(spec, session)

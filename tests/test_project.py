@@ -95,3 +95,16 @@ def test_make_test_runs_the_library_s_docstring_examples():
     makefile = (ROOT / "Makefile").read_text()
     recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
     assert re.search(r"pytest .*--doctest-modules ecsrole_lib\b", recipe), recipe
+
+
+def test_moto_is_pinned_to_the_series_whose_managed_policy_the_tests_assume():
+    """Issue 18.5: the tests (and the doctor's sandbox answers) assume moto's copy of
+    AmazonEC2ContainerServiceforEC2Role at v10 (tests/managed.py), which moto 5.2.x ships;
+    moto>=5.0 allowed a series with another copy."""
+    import moto
+    from packaging.version import Version
+
+    moto_req = next(r for r in pyproject_requirements() if canonical(r.name) == "moto")
+    assert not moto_req.specifier.contains("5.0.0") and not moto_req.specifier.contains("5.3.0")
+    assert moto_req.specifier.contains(moto.__version__)
+    assert Version(moto.__version__).release[:2] == (5, 2)

@@ -38,9 +38,10 @@ EXPECTED = {
                                                   ("extra_policy", "extra")}, DENIED),
     "extra managed policy": (HOLDS, {("extra_policy", "extra")}, REGISTERS),
     "ecs anywhere": (HOLDS, set(), REGISTERS),
-    # Registers with Amazon ECS, but Systems Manager's own calls are denied.
+    # Systems Manager's own calls are denied: the managed instance never comes online, and
+    # the agent gets no credentials (the Amazon ECS Anywhere IAM role page requires the policy).
     "ecs anywhere without ssm core": (HOLDS, {("attach_ssm_managed_instance_core", "missing")},
-                                      DENIED),
+                                      NEVER),
     # Systems Manager of any account could assume it (no aws:SourceAccount condition).
     "ecs anywhere without conditions": (HOLDS, {("create_role", "conflict")}, REGISTERS),
     "register denied": None,
@@ -163,3 +164,83 @@ def test_a_role_deleted_during_the_survey_is_left_out(session, monkeypatch, reco
     result = survey(session)
     assert [r.role_name for r in result.rows] == ["keep"] and result.roles_listed == 2
     assert result.reads == len([c for c in calls.since() if c.startswith(("Get", "List"))])
+
+
+def test_a_role_deleted_during_its_audit_is_a_row_saying_so(session, record_calls):
+    """Issue 17, item 14: the role goes after the audit found it and before it read the
+    role's policies (IAM answers NoSuchEntity); the survey finishes, and the row says so."""
+    seed(session, {"keep": "documented", "gone": "inline policy instead"})
+    iam = session.client("iam")
+    done = []
+
+    def delete(params=None, **_):  # on the sending thread, before the request leaves
+        if not done and "gone" in str(params.get("body", "")):
+            done.append(True)
+            iam.delete_role_policy(RoleName="gone", PolicyName="instance")
+            iam.remove_role_from_instance_profile(InstanceProfileName="gone-profile", RoleName="gone")
+            iam.delete_role(RoleName="gone")
+
+    session.events.register("before-call.iam.ListAttachedRolePolicies", delete)
+    calls = record_calls(session)
+    result = survey(session)
+    assert result["keep"].verdict == "ok" and done
+    findings = result["gone"].findings
+    assert findings and all("deleted while the audit read it" in f for f in findings)
+    assert result["gone"].doctor == "no role"
+    assert "role gone was deleted while the doctor read it" in result["gone"].doctor_reason
+    assert result.reads == len([c for c in calls.since() if c.startswith(("Get", "List"))])
+
+
+def test_a_role_the_doctor_cannot_decide_is_cannot_tell_in_the_survey(session):
+    """Issue 18.3: the survey shows the doctor's three verdicts; a Deny that depends on the
+    instance's source address (IAM: aws:SourceIp, not knowable for a role) is "cannot tell"."""
+    seed(session, {"vpc-only": "documented"})
+    session.client("iam").put_role_policy(
+        RoleName="vpc-only", PolicyName="outside-the-vpc", PolicyDocument=document(
+            {"Effect": "Deny", "Action": "*", "Resource": "*",
+             "Condition": {"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}))
+    row = survey(session)["vpc-only"]
+    assert row.doctor == "cannot tell"
+    assert row.doctor_reason.startswith("cannot tell whether an instance with this role "
+                                        "registers: ecs:RegisterContainerInstance: cannot tell: ")
+    assert "aws:SourceIp" in row.doctor_reason
+
+
+def test_discovery_finds_every_role_the_doctor_would_flag(session):
+    """Issue 18.4: discovery and verdict use the same evaluator and request. IAM, Policy
+    evaluation logic: an Allow scoped to a cluster ARN, a NotAction Allow, and an Allow
+    under a condition the request meets all allow ecs:RegisterContainerInstance; one under
+    a condition on aws:SourceIp may (the doctor cannot tell)."""
+    iam = session.client("iam")
+    account = session.client("sts").get_caller_identity()["Account"]
+    register = ["ecs:RegisterContainerInstance", "ecs:DiscoverPollEndpoint", "ecs:Poll",
+                "ecs:StartTelemetrySession", "ecs:Submit*"]
+    grants = {
+        "scoped": {"Effect": "Allow", "Action": register,
+                   "Resource": f"arn:aws:ecs:us-east-1:{account}:cluster/prod"},
+        "not-action": {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+        "in-region": {"Effect": "Allow", "Action": "ecs:*", "Resource": "*",
+                      "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}},
+        "from-the-vpc": {"Effect": "Allow", "Action": "ecs:*", "Resource": "*",
+                         "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+    }
+    for name, grant in grants.items():
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                    "Principal": {"Service": "ec2.amazonaws.com"}}]}))
+        iam.put_role_policy(RoleName=name, PolicyName="agent", PolicyDocument=document(grant))
+        iam.create_instance_profile(InstanceProfileName=f"{name}-profile")
+        iam.add_role_to_instance_profile(InstanceProfileName=f"{name}-profile", RoleName=name)
+    result = survey(session)
+    assert sorted(r.role_name for r in result.rows) == sorted(grants)
+    for name in ("scoped", "not-action", "in-region"):
+        assert result[name].found_because == ALLOWED
+    assert result["from-the-vpc"].found_because.startswith(
+        "trusted by ec2.amazonaws.com; its policies may allow ecs:RegisterContainerInstance "
+        "(cannot tell: ")
+    assert "depends on aws:SourceIp" in result["from-the-vpc"].found_because
+    # The doctor's verdicts on the same request: cluster default is not prod.
+    assert result["not-action"].doctor == "registers"  # everything but IAM, ECR and logs too
+    assert result["in-region"].doctor == "registers, some calls denied"
+    assert result["scoped"].doctor == "does not register"
+    assert result["from-the-vpc"].doctor == "cannot tell"

@@ -120,10 +120,15 @@ class Role(Feature):
         if not ec2:
             create_console["en"].append(
                 "Then, on the role's Trust relationships tab, choose Edit trust policy and add the "
-                "aws:SourceAccount and aws:SourceArn conditions shown in the JSON file.")
+                "aws:SourceAccount and aws:SourceArn conditions shown in the JSON file (the "
+                "guide's addition, not on the page: aws:SourceArn names this Region only, so an "
+                "activation created in another Region cannot assume the role; use * for the "
+                "Region to activate there).")
             create_console["ko"].append(
                 "그런 다음 역할의 신뢰 관계 탭에서 신뢰 정책 편집을 선택하고 JSON 파일의 "
-                "aws:SourceAccount 및 aws:SourceArn 조건을 추가합니다.")
+                "aws:SourceAccount 및 aws:SourceArn 조건을 추가합니다(페이지에는 없는 가이드의 "
+                "추가 사항입니다. aws:SourceArn이 이 리전만 지정하므로 다른 리전에서 만든 활성화는 "
+                "역할을 수임할 수 없습니다. 그 리전에서 활성화하려면 리전에 *를 쓰십시오).")
         account_files = (trust_file,) if not ec2 and account is None else ()
         steps = [Step(
             id="create_role",

@@ -94,7 +94,10 @@ class S3Config(Feature):
             document = policies.config_read_policy(partition, bucket, key)
             note = (f"Grants s3:GetObject on s3://{bucket}/{key} only, instead of every bucket "
                     "in the account (AmazonS3ReadOnlyAccess). The cost: any other file the "
-                    "instances should read from S3 needs its own grant.")
+                    "instances should read from S3 needs its own grant. When the bucket "
+                    "encrypts with SSE-KMS, the role needs kms:Decrypt on that key too: Amazon "
+                    "S3 decrypts with the caller's permissions (Amazon S3 User Guide, "
+                    "server-side encryption with AWS KMS keys).")
             steps.append(Step(
                 id="put_s3_config_policy",
                 section=self.section,

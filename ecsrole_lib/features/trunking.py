@@ -54,7 +54,10 @@ class Trunking(Feature):
                          principal_arn=role_arn, region=spec.region),),
             api=("ecs:ListAccountSettings", "ecs:PutAccountSetting"),
             note="The page recommends two container instance roles: this one, with trunking, "
-                 "for the instances whose tasks need the higher ENI density, and one without.",
+                 "for the instances whose tasks need the higher ENI density, and one without. "
+                 "PutAccountSetting with --principal-arn must be called by the account's root "
+                 "user or by that principal itself (Amazon ECS API Reference, PutAccountSetting: "
+                 "principalArn): an IAM user or another role is refused, whatever its policies.",
             errata=("E9",),
             finding=("awsvpcTrunking is not enabled for this role: its instances get no trunk "
                      "ENI. Fix: apply."),
