@@ -2,7 +2,7 @@
 
     python -m benchmarks                      # everything, then issue 13's goals table
     python -m benchmarks --only calls,latency  # some of: calls, latency, process, sandbox,
-                                               # notebooks, survey
+                                               # notebooks, survey, wildcards
     python -m benchmarks --repeat 5 --no-guide
 
 Every timed figure is the median of ``--repeat`` runs (sandbox start and fresh
@@ -19,10 +19,10 @@ import platform
 import sys
 import time
 
-from . import calls, goals, latency, notebooks, process, sandbox_start, survey_scale
+from . import calls, goals, latency, notebooks, process, sandbox_start, survey_scale, wildcards
 from .common import BUILD
 
-SECTIONS = ("calls", "latency", "process", "sandbox", "notebooks", "survey")
+SECTIONS = ("calls", "latency", "process", "sandbox", "notebooks", "survey", "wildcards")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     if "survey" in wanted:
         results["survey"] = survey_scale.run(args.repeat)
         texts.append(survey_scale.render(results["survey"]))
+        print(texts[-1] + "\n", flush=True)
+    if "wildcards" in wanted:
+        results["wildcards"] = wildcards.run(args.repeat)
+        texts.append(wildcards.render(results["wildcards"]))
         print(texts[-1] + "\n", flush=True)
     texts.append(goals.render(results))
     print(texts[-1] + "\n", flush=True)
