@@ -2,7 +2,7 @@
 
     python -m benchmarks                      # everything, then issue 13's goals table
     python -m benchmarks --only calls,latency  # some of: calls, latency, process, sandbox,
-                                               # notebooks, survey, decided
+                                               # notebooks, survey, decided, screens, wildcards
     python -m benchmarks --repeat 5 --no-guide
 
 Every timed figure is the median of ``--repeat`` runs (sandbox start and fresh
@@ -19,10 +19,12 @@ import platform
 import sys
 import time
 
-from . import calls, decided, goals, latency, notebooks, process, sandbox_start, screens, survey_scale
+from . import (calls, decided, goals, latency, notebooks, process, sandbox_start, screens,
+               survey_scale, wildcards)
 from .common import BUILD
 
-SECTIONS = ("calls", "latency", "process", "sandbox", "notebooks", "survey", "decided", "screens")
+SECTIONS = ("calls", "latency", "process", "sandbox", "notebooks", "survey", "decided", "screens",
+            "wildcards")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     if "screens" in wanted:
         results["screens"] = screens.run()
         texts.append(screens.render(results["screens"]))
+        print(texts[-1] + "\n", flush=True)
+    if "wildcards" in wanted:
+        results["wildcards"] = wildcards.run(args.repeat)
+        texts.append(wildcards.render(results["wildcards"]))
         print(texts[-1] + "\n", flush=True)
     texts.append(goals.render(results))
     print(texts[-1] + "\n", flush=True)

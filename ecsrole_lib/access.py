@@ -86,6 +86,7 @@ from typing import Any, Literal
 
 from .errors import UnsupportedPolicyError
 from .policies import parse
+from .wildcards import Wildcard, parts
 
 __all__ = ["Decision", "UnsupportedPolicyError", "evaluate", "trusts"]
 
@@ -368,34 +369,25 @@ def _tokens(pattern: str, version: str, where: str) -> list[str]:
                 raise _Undecidable(f"policy variable {token} in {where} is not supported "
                                    "(the guide does not know the request's value)")
             out.append(_SPECIAL_VARIABLES[token])
+        elif token.startswith("${"):
+            # Under 2008-10-17 ``${...}`` is plain text, and a ``*`` or ``?`` in it a wildcard.
+            out.extend(parts(token))
         else:
             out.append(token)
     return out
 
 
 @lru_cache(maxsize=4096)
-def _glob(pattern: str, version: str, where: str, style: str) -> re.Pattern[str]:
-    """A regular expression for an IAM wildcard pattern.
+def _glob(pattern: str, version: str, where: str, style: str) -> Wildcard:
+    """An IAM wildcard pattern, compiled for :meth:`~.wildcards.Wildcard.fullmatch`.
 
     ``style`` is ``"text"`` (``*`` any run, ``?`` one character) or ``"arn"`` (a Resource
     element: wildcards stay inside a colon-separated segment, except a ``*`` that ends its
-    segment, which may match beyond the colons).
+    segment, which may match beyond the colons). Matching takes time linear in the pattern
+    and the value (no backtracking); characters are compared exactly, so for action names
+    the caller lowercases both (``_any_match(..., ignore_case=True)``).
     """
-    tokens = _tokens(pattern, version, where)
-    parts = []
-    for i, token in enumerate(tokens):
-        if token == "\0*":
-            if style == "arn":
-                after = tokens[i + 1] if i + 1 < len(tokens) else ""
-                ends_segment = after == "" or (not after.startswith("\0") and after[0] == ":")
-                parts.append(".*" if ends_segment else "[^:]*")
-            else:
-                parts.append(".*")
-        elif token == "\0?":
-            parts.append("[^:]" if style == "arn" else ".")
-        else:
-            parts.append(re.escape(token))
-    return re.compile("".join(parts), re.DOTALL)
+    return Wildcard(_tokens(pattern, version, where), style)
 
 
 def _any_match(patterns: Iterable[str], value: str, version: str, where: str, style: str,

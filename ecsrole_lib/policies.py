@@ -14,6 +14,8 @@ import json
 import urllib.parse
 from typing import Any
 
+from .wildcards import matches
+
 VERSION = "2012-10-17"
 
 #: AWS managed policies the page names, as (path, name).
@@ -223,9 +225,9 @@ def same_policy(left: Any, right: Any) -> bool:
 
 
 def _matches(pattern: str, action: str) -> bool:
-    import fnmatch
-
-    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
+    """Whether an IAM wildcard pattern matches, letter case ignored (for action names, and
+    here for resources too: only ``*`` and ``?`` are wildcards, ``[`` is itself)."""
+    return matches(pattern, action, ignore_case=True)
 
 
 def allowed_actions(document: Any, actions: tuple[str, ...], resource: str = "*") -> dict[str, str]:
