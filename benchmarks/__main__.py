@@ -19,8 +19,18 @@ import platform
 import sys
 import time
 
-from . import (calls, decided, goals, latency, notebooks, process, sandbox_start, screens,
-               survey_scale, wildcards)
+from . import (
+    calls,
+    decided,
+    goals,
+    latency,
+    notebooks,
+    process,
+    sandbox_start,
+    screens,
+    survey_scale,
+    wildcards,
+)
 from .common import BUILD
 
 SECTIONS = ("calls", "latency", "process", "sandbox", "notebooks", "survey", "decided", "screens",
