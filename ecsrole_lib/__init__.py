@@ -13,31 +13,53 @@ import importlib
 import sys
 import types
 
-#: Where each public name lives. Nothing is imported until a name is first used, so
+#: Where each public name lives (full module names, so a move of a module rewrites them like
+#: any other reference). Nothing is imported until a name is first used, so
 #: ``import ecsrole_lib`` costs next to nothing and a notebook cell pulls in only the
 #: modules it uses (boto3 with the first run; the CloudFormation renderer and its YAML
 #: only for an export; ipywidgets only with a form; moto only with the sandbox).
 _WHERE = {
-    "AgentConfig": "agent",
-    "connect": "aws", "is_sandbox": "aws",
-    "export_cloudformation": "cloudformation",
-    "apply": "converge", "audit": "converge", "teardown": "converge",
-    "Diagnosis": "doctor", "doctor": "doctor",
-    "Erratum": "errata", "errata": "errata",
-    "StepDone": "events", "StepStarted": "events", "Waiting": "events",
-    "AccessDeniedError": "errors", "AwsError": "errors", "ConflictError": "errors",
-    "CredentialsError": "errors", "EcsRoleError": "errors", "LaunchDeniedError": "errors",
-    "Problem": "errors",
-    "PropagationError": "errors", "QuotaError": "errors", "UnsupportedPolicyError": "errors",
-    "ValidationError": "errors",
-    "LaunchReport": "launch", "launch": "launch",
-    "Plan": "plan", "plan": "plan",
-    "Report": "report", "Row": "report",
-    "SandboxSession": "sandbox", "sandbox": "sandbox",
-    "FEATURES": "spec", "INSTANCE_KINDS": "spec", "RoleSpec": "spec",
-    "Step": "steps",
-    "Survey": "survey", "survey": "survey",
-    "ecs_config": "features", "user_data": "userdata",
+    "AgentConfig": "ecsrole_lib.agent",
+    "connect": "ecsrole_lib.aws",
+    "is_sandbox": "ecsrole_lib.aws",
+    "export_cloudformation": "ecsrole_lib.cloudformation",
+    "apply": "ecsrole_lib.converge",
+    "audit": "ecsrole_lib.converge",
+    "teardown": "ecsrole_lib.converge",
+    "Diagnosis": "ecsrole_lib.doctor",
+    "doctor": "ecsrole_lib.doctor",
+    "Erratum": "ecsrole_lib.errata",
+    "errata": "ecsrole_lib.errata",
+    "StepDone": "ecsrole_lib.events",
+    "StepStarted": "ecsrole_lib.events",
+    "Waiting": "ecsrole_lib.events",
+    "AccessDeniedError": "ecsrole_lib.errors",
+    "AwsError": "ecsrole_lib.errors",
+    "ConflictError": "ecsrole_lib.errors",
+    "CredentialsError": "ecsrole_lib.errors",
+    "EcsRoleError": "ecsrole_lib.errors",
+    "LaunchDeniedError": "ecsrole_lib.errors",
+    "Problem": "ecsrole_lib.errors",
+    "PropagationError": "ecsrole_lib.errors",
+    "QuotaError": "ecsrole_lib.errors",
+    "UnsupportedPolicyError": "ecsrole_lib.errors",
+    "ValidationError": "ecsrole_lib.errors",
+    "LaunchReport": "ecsrole_lib.launch",
+    "launch": "ecsrole_lib.launch",
+    "Plan": "ecsrole_lib.plan",
+    "plan": "ecsrole_lib.plan",
+    "Report": "ecsrole_lib.report",
+    "Row": "ecsrole_lib.report",
+    "SandboxSession": "ecsrole_lib.sandbox",
+    "sandbox": "ecsrole_lib.sandbox",
+    "FEATURES": "ecsrole_lib.spec",
+    "INSTANCE_KINDS": "ecsrole_lib.spec",
+    "RoleSpec": "ecsrole_lib.spec",
+    "Step": "ecsrole_lib.steps",
+    "Survey": "ecsrole_lib.survey",
+    "survey": "ecsrole_lib.survey",
+    "ecs_config": "ecsrole_lib.features",
+    "user_data": "ecsrole_lib.userdata",
 }
 
 
@@ -47,15 +69,15 @@ class _Package(types.ModuleType):
     def __getattr__(self, name: str):
         if name not in _WHERE:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        value = getattr(importlib.import_module(_WHERE[name]), name)
         types.ModuleType.__setattr__(self, name, value)
         return value
 
     def __setattr__(self, name: str, value) -> None:
-        # Importing a submodule sets it as an attribute of the package; where a function
-        # has its module's name (plan, sandbox, errata, survey, doctor, launch), the function wins, as it
-        # did when this file imported everything at once.
-        if isinstance(value, types.ModuleType) and _WHERE.get(name) == name:
+        # Importing a submodule sets it as an attribute of the package; where a public name
+        # is also a module's (plan, sandbox, errata, survey, doctor, launch), the function wins,
+        # as it did when this file imported everything at once.
+        if isinstance(value, types.ModuleType) and name in _WHERE:
             return
         types.ModuleType.__setattr__(self, name, value)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import re
 from pathlib import Path
@@ -12,8 +13,10 @@ from ecsrole_lib.forms import RoleForm
 from ecsrole_lib.plan import plan
 
 LIB = Path(__file__).resolve().parent.parent / "ecsrole_lib"
-#: The modules that make boto3 clients: the client factory, and the sandbox's server.
-FACTORIES = {"aws.py", "sandbox.py"}
+#: The modules that make boto3 clients: the client factory, and the sandbox's server
+#: (by module name, so a move of either rewrites it like any other reference).
+FACTORIES = {Path(importlib.util.find_spec(name).origin).relative_to(LIB).as_posix()
+             for name in ("ecsrole_lib.aws", "ecsrole_lib.sandbox")}
 
 SPEC = RoleSpec(role_name="eventsRole", features=["ecr", "s3_config", "cloudwatch_logs"],
                 config_bucket="ecsrole-guide-events-test")

@@ -6,6 +6,7 @@ its rendering fails here, at once, not in the one combination of choices that re
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import re
 from pathlib import Path
@@ -110,7 +111,8 @@ def test_the_dispatch_finder_finds_dispatch_and_nothing_else():
 
 def test_no_rendering_dispatches_on_the_class_of_an_action():
     files = [*sorted((ROOT / "ecsrole_lib" / "render").glob("*.py")),
-             ROOT / "ecsrole_lib" / "export.py", ROOT / "ecsrole_lib" / "cloudformation.py"]
+             *(Path(importlib.util.find_spec(name).origin)
+               for name in ("ecsrole_lib.export", "ecsrole_lib.cloudformation"))]
     found = [f"{path.name}: {hit}" for path in files for hit in _dispatches(path.read_text())]
     assert not found, found
 
