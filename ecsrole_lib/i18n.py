@@ -669,6 +669,8 @@ KO.update({
         "버킷 {bucket}에 가이드가 넣지 않은 객체나 버전이 {n}개 있습니다",
     "policy {name} is still attached to {n} other role(s), user(s) or group(s), which keep it":
         "정책 {name}이(가) 아직 다른 역할, 사용자 또는 그룹 {n}개에 연결되어 있어 그쪽에 남습니다",
+    "policy {name} is the permissions boundary of {n} role(s) or user(s), which keep it":
+        "정책 {name}이(가) 역할 또는 사용자 {n}개의 권한 경계로 쓰이고 있어 그쪽에 남습니다",
     "role {role} existed before the guide and already had awsvpcTrunking":
         "역할 {role}은(는) 가이드 이전부터 있었고 이미 awsvpcTrunking이 있었습니다",
     "{n} step(s) kept what the guide did not create (each says why).":

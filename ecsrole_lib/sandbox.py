@@ -98,6 +98,11 @@ CORRECTIONS = {
     "policy_arn_validation": (
         "IAM refuses a malformed policy ARN with InvalidInput (the page's errata E3 and E5), "
         "instead of answering NoSuchEntity"),
+    "permissions_boundary_usage_count": (
+        "a managed policy's PermissionsBoundaryUsageCount counts the roles that have it as their "
+        "permissions boundary"),
+    "list_active_services": (
+        "ListServices lists a cluster's ACTIVE services only: a deleted service is no longer listed"),
 }
 
 
@@ -408,6 +413,47 @@ def _policy_arn_validation() -> None:
         setattr(IAMBackend, name, checked(getattr(IAMBackend, name)))
 
 
+def _permissions_boundary_usage_count() -> None:
+    """``PermissionsBoundaryUsageCount``: how many roles have the policy as their permissions boundary.
+
+    AWS reports it with every managed policy (IAM API Reference, Policy,
+    ``PermissionsBoundaryUsageCount``: "the number of entities (users and roles)
+    for which the policy is used to set the permissions boundary",
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_Policy.html); the
+    guide keeps a policy that bounds anyone. moto 5.2 never answers it. moto
+    keeps no permissions boundary for users, so only roles are counted.
+    """
+    from moto.iam.models import ManagedPolicy
+
+    def permissions_boundary_usage_count(self) -> int:
+        return sum(1 for role in self.backend.roles.values()
+                   if role.permissions_boundary_arn == self.arn)
+
+    ManagedPolicy.permissions_boundary_usage_count = property(permissions_boundary_usage_count)
+
+
+def _list_active_services() -> None:
+    """``ListServices`` lists only the cluster's ``ACTIVE`` services.
+
+    A deleted service is ``DRAINING``, then ``INACTIVE``, and "is no longer
+    visible in the console or in the ListServices API operation" (Amazon ECS
+    API Reference, DeleteService,
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html).
+    moto 5.2 lists deleted services too, so a cluster whose services were
+    deleted would look as if it still held them.
+    """
+    from moto.ecs.models import EC2ContainerServiceBackend
+
+    original = EC2ContainerServiceBackend.list_services
+
+    def list_services(self, cluster_str, scheduling_strategy=None, launch_type=None):
+        listed = set(original(self, cluster_str, scheduling_strategy, launch_type=launch_type))
+        return sorted(s.arn for s in self.services.values()
+                      if s.arn in listed and s.status == "ACTIVE")
+
+    EC2ContainerServiceBackend.list_services = list_services
+
+
 # ---------------------------------------------------------------------------------------
 # AWS managed policies, built when first referenced (see the module docstring).
 # ---------------------------------------------------------------------------------------
@@ -685,6 +731,8 @@ _CORRECTORS = {
     "attachment_count": ("iam", _attachment_count),
     "deleted_bucket_tags": ("s3", _deleted_bucket_tags),
     "policy_arn_validation": ("iam", _policy_arn_validation),  # after attachment_count: wraps it
+    "permissions_boundary_usage_count": ("iam", _permissions_boundary_usage_count),
+    "list_active_services": ("ecs", _list_active_services),
 }
 _corrected: set[str] = set()  # services corrected in this process
 _correct_lock = threading.RLock()

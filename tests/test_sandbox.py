@@ -252,6 +252,53 @@ def test_attaching_a_policy_that_does_not_exist_is_refused(iam):
 
 
 # --------------------------------------------------------------------------------------
+# IAM PermissionsBoundaryUsageCount
+# --------------------------------------------------------------------------------------
+def test_permissions_boundary_usage_count_counts_the_roles_it_bounds(iam):
+    arn = iam.create_policy(PolicyName="sandbox-boundary", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecs:*",
+                                                "Resource": "*"}]}))["Policy"]["Arn"]
+
+    def count() -> int:
+        listed = {p["Arn"]: p for p in iam.list_policies(Scope="Local")["Policies"]}
+        assert listed[arn]["PermissionsBoundaryUsageCount"] == \
+            iam.get_policy(PolicyArn=arn)["Policy"]["PermissionsBoundaryUsageCount"]
+        return listed[arn]["PermissionsBoundaryUsageCount"]
+
+    assert count() == 0
+    iam.create_role(RoleName="sandboxBoundedRole", AssumeRolePolicyDocument=ROLE_TRUST,
+                    PermissionsBoundary=arn)
+    iam.create_role(RoleName="sandboxLaterBounded", AssumeRolePolicyDocument=ROLE_TRUST)
+    iam.put_role_permissions_boundary(RoleName="sandboxLaterBounded", PermissionsBoundary=arn)
+    assert count() == 2
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["AttachmentCount"] == 0  # a boundary is no attachment
+    iam.delete_role_permissions_boundary(RoleName="sandboxLaterBounded")
+    assert count() == 1
+    iam.delete_role_permissions_boundary(RoleName="sandboxBoundedRole")
+    assert count() == 0
+
+
+# --------------------------------------------------------------------------------------
+# Amazon ECS ListServices
+# --------------------------------------------------------------------------------------
+def test_a_deleted_service_is_no_longer_listed(session):
+    ecs = session.client("ecs")
+    ecs.create_cluster(clusterName="sandbox-services")
+    family = ecs.register_task_definition(family="sandbox-web", containerDefinitions=[
+        {"name": "web", "image": "nginx", "memory": 128}])["taskDefinition"]["taskDefinitionArn"]
+    kept, gone = (ecs.create_service(cluster="sandbox-services", serviceName=name,
+                                     taskDefinition=family, desiredCount=0)["service"]["serviceArn"]
+                  for name in ("kept", "gone"))
+    assert ecs.list_services(cluster="sandbox-services")["serviceArns"] == sorted([kept, gone])
+    ecs.delete_service(cluster="sandbox-services", service="gone")
+    assert ecs.list_services(cluster="sandbox-services")["serviceArns"] == [kept]
+    (described,) = ecs.describe_services(cluster="sandbox-services", services=[gone])["services"]
+    assert described["status"] == "INACTIVE"  # still described, as on AWS
+    ecs.delete_service(cluster="sandbox-services", service="kept")
+    ecs.delete_cluster(cluster="sandbox-services")
+
+
+# --------------------------------------------------------------------------------------
 # AWS managed policies: served lazily, the same as moto's eager load
 # --------------------------------------------------------------------------------------
 _EAGER = """
