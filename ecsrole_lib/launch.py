@@ -37,7 +37,7 @@ from typing import Any
 import boto3
 
 from .agent import AgentConfig
-from .aws import Context
+from .aws import Context, Read
 from .doctor import (
     Diagnosis,
     Need,
@@ -470,7 +470,8 @@ def _wait_on_aws(ctx: Context, report: LaunchReport, spec: RoleSpec, agent: Agen
 # ---------------------------------------------------------------------------------------
 def remove_launched(ctx: Context, spec: RoleSpec, force: bool = False) -> list[tuple[str, ...]]:
     """Deregister and terminate the instances ``launch`` started for ``spec``'s role, and
-    delete the cluster ``launch`` created once it holds no container instance.
+    delete the cluster ``launch`` created once it holds no other container instance, no
+    service and no task (otherwise it is kept, and the report says what it holds).
 
     Returns report rows ``(step, title, outcome, arn, reason)``; ``teardown`` calls it first.
     Only what carries ``created-by=ecsrole-guide`` is touched (``force`` changes nothing here:
@@ -496,32 +497,51 @@ def _remove_launched(ctx: Context, spec: RoleSpec) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     ids = [i["InstanceId"] for i in instances]
     for cluster in sorted(clusters):
-        found = ctx.call("ecs", "describe_clusters", clusters=[cluster], include=["TAGS"])["clusters"]
-        if not found or found[0].get("status") != "ACTIVE":
-            continue
-        arns = ctx.call("ecs", "list_container_instances", cluster=cluster)["containerInstanceArns"]
-        described = ctx.call("ecs", "describe_container_instances", cluster=cluster,
-                             containerInstances=arns)["containerInstances"] if arns else []
-        left = []
-        for item in described:
-            if item["ec2InstanceId"] in ids:
-                ctx.call("ecs", "deregister_container_instance", "deregistering", cluster=cluster,
-                         containerInstance=item["containerInstanceArn"], force=True)
-                rows.append(("deregister_container_instance", f"Container instance in {cluster}",
-                             "removed", item["containerInstanceArn"],
-                             f"instance {item['ec2InstanceId']} deregistered"))
-            else:
-                left.append(item["containerInstanceArn"])
-        cluster_tags = [{"Key": t["key"], "Value": t["value"]} for t in found[0].get("tags", [])]
-        if owned(cluster_tags) and not left:
-            ctx.call("ecs", "delete_cluster", "deleting the cluster", cluster=cluster)
-            rows.append(("delete_cluster", f"Cluster {cluster}", "removed", found[0]["clusterArn"],
-                         "created by launch, and empty now"))
-        elif owned(cluster_tags):
-            rows.append(("delete_cluster", f"Cluster {cluster}", "kept", found[0]["clusterArn"],
-                         f"it still holds {len(left)} container instance(s) of other instances"))
+        rows += _clear_cluster(ctx, cluster, ids)
     if ids:
         ctx.call("ec2", "terminate_instances", "terminating the instances", InstanceIds=ids)
         rows.append(("terminate_instances", "Instances launched with the role", "removed",
                      ", ".join(ids), f"{len(ids)} instance(s) terminated"))
+    return rows
+
+
+def _clear_cluster(ctx: Context, cluster: str, ids: list[str]) -> list[tuple[str, ...]]:
+    """Deregister the launched instances ``ids`` from ``cluster``; delete it if launch made it
+    and nothing else is in it: no other container instance, no service, no task."""
+    found = ctx.call("ecs", "describe_clusters", clusters=[cluster], include=["TAGS"])["clusters"]
+    if not found or found[0].get("status") != "ACTIVE":
+        return []
+    mine = owned([{"Key": t["key"], "Value": t["value"]} for t in found[0].get("tags", [])])
+    # What else the cluster holds, read at once; services and tasks matter only to its deletion.
+    ctx.read_ahead([Read("ecs", "list_container_instances", {"cluster": cluster})] + ([
+        Read("ecs", "list_services", {"cluster": cluster}, "serviceArns"),
+        Read("ecs", "list_tasks", {"cluster": cluster, "desiredStatus": "RUNNING"}, "taskArns")]
+        if mine else []))
+    arns = ctx.call("ecs", "list_container_instances", cluster=cluster)["containerInstanceArns"]
+    held = [] if not mine else [f"{len(listed)} {what}" for what, listed in (
+        ("service(s)", ctx.pages("ecs", "list_services", "serviceArns", cluster=cluster)),
+        ("task(s)", ctx.pages("ecs", "list_tasks", "taskArns", cluster=cluster,
+                              desiredStatus="RUNNING"))) if listed]
+    described = ctx.call("ecs", "describe_container_instances", cluster=cluster,
+                         containerInstances=arns)["containerInstances"] if arns else []
+    rows: list[tuple[str, ...]] = []
+    left = []
+    for item in described:
+        if item["ec2InstanceId"] in ids:
+            ctx.call("ecs", "deregister_container_instance", "deregistering", cluster=cluster,
+                     containerInstance=item["containerInstanceArn"], force=True)
+            rows.append(("deregister_container_instance", f"Container instance in {cluster}",
+                         "removed", item["containerInstanceArn"],
+                         f"instance {item['ec2InstanceId']} deregistered"))
+        else:
+            left.append(item["containerInstanceArn"])
+    if left:
+        held.insert(0, f"{len(left)} container instance(s) of other instances")
+    if mine and not held:
+        ctx.call("ecs", "delete_cluster", "deleting the cluster", cluster=cluster)
+        rows.append(("delete_cluster", f"Cluster {cluster}", "removed", found[0]["clusterArn"],
+                     "created by launch, and empty now"))
+    elif mine:
+        rows.append(("delete_cluster", f"Cluster {cluster}", "kept", found[0]["clusterArn"],
+                     f"it still holds {', '.join(held)}"))
     return rows

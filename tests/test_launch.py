@@ -278,3 +278,50 @@ def test_teardown_without_ec2_permissions_says_so_and_goes_on(session, state, em
     row = report["terminate_instances"]
     assert row.outcome == "skipped" and "UnauthorizedOperation" in row.reason
     assert state(session) == empty_state  # the role's own steps still ran
+
+
+# ---------------------------------------------------------------------------------------
+# Teardown keeps what launch made while something that is not the guide's uses it (issue 17)
+# ---------------------------------------------------------------------------------------
+def _fargate_task_definition(ecs) -> str:
+    return ecs.register_task_definition(
+        family="guide-user-web", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+        cpu="256", memory="512",
+        containerDefinitions=[{"name": "web", "image": "nginx", "memory": 512}])[
+        "taskDefinition"]["taskDefinitionArn"]
+
+
+@pytest.mark.parametrize("holds", ["service", "task"])
+def test_the_cluster_launch_made_is_kept_while_it_holds_a_service_or_a_task(holds, session):
+    cluster = f"guide-holds-a-{holds}"  # a name of its own: moto keeps a deleted cluster's tasks
+    spec = RoleSpec(cluster_name=cluster)
+    apply(spec, session)
+    assert launch(spec, session).registered
+    ecs = session.client("ecs")
+    task_definition = _fargate_task_definition(ecs)
+    if holds == "service":
+        ecs.create_service(cluster=cluster, serviceName="web", taskDefinition=task_definition,
+                           desiredCount=0, launchType="FARGATE")
+    else:
+        ec2 = session.client("ec2")
+        network = {"awsvpcConfiguration": {
+            "subnets": [ec2.describe_subnets()["Subnets"][0]["SubnetId"]],
+            "securityGroups": [ec2.describe_security_groups()["SecurityGroups"][0]["GroupId"]]}}
+        (task,) = ecs.run_task(cluster=cluster, taskDefinition=task_definition, launchType="FARGATE",
+                               networkConfiguration=network)["tasks"]
+
+    report = teardown(spec, session)
+    row = report["delete_cluster"]
+    assert row.outcome == "kept" and f"1 {holds}" in row.reason, str(report)
+    assert cluster in active_clusters(session)
+    assert live_instances(session) == [] and container_instances(session, cluster) == []
+    listed = (ecs.list_services(cluster=cluster)["serviceArns"] if holds == "service"
+              else ecs.list_tasks(cluster=cluster)["taskArns"])
+    assert len(listed) == 1  # the user's, untouched
+
+    if holds == "service":  # once it is empty, teardown deletes it
+        ecs.delete_service(cluster=cluster, service="web")
+    else:
+        ecs.stop_task(cluster=cluster, task=task["taskArn"])
+    assert teardown(spec, session).outcomes["delete_cluster"] == "removed"
+    assert cluster not in active_clusters(session)
