@@ -52,11 +52,11 @@ from .errors import AccessDeniedError, LaunchDeniedError, Problem, ValidationErr
 from .report import Report
 from .sandbox import SandboxSession
 from .spec import OWNER_TAG, RoleSpec
-from .steps import get_instance_profile, owned
+from .steps import get_instance_profile, get_role, ours, owned
 from .userdata import user_data
 
-__all__ = ["LaunchPlan", "LaunchReport", "launch", "launch_commands", "launch_plan",
-           "launch_user_data", "remove_launched"]
+__all__ = ["LaunchPlan", "LaunchReport", "instances_holding", "launch", "launch_commands",
+           "launch_plan", "launch_user_data", "remove_launched"]
 
 #: The Amazon ECS-optimized AMI, as AWS publishes it in Systems Manager Parameter Store.
 AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
@@ -65,6 +65,8 @@ ROLE_TAG = "ecsrole-guide:role"
 CLUSTER_TAG = "ecsrole-guide:cluster"
 INSTANCE_TYPE = "t3.micro"
 _LIVE_STATES = ["pending", "running", "stopping", "stopped"]
+#: The states of an instance profile association in which the instance holds the profile.
+ASSOCIATED = ["associating", "associated"]
 
 PASS_ROLE_NOTE = (
     "The person who launches needs ec2:RunInstances and iam:PassRole on the role "
@@ -486,12 +488,26 @@ def remove_launched(ctx: Context, spec: RoleSpec, force: bool = False) -> list[t
                  f"could not look for instances launch started: {err}")]
 
 
+def launched_filters(spec: RoleSpec) -> list[dict]:
+    """``DescribeInstances`` filters of the live instances ``launch`` started for the role."""
+    return [{"Name": f"tag:{OWNER_TAG[0]}", "Values": [OWNER_TAG[1]]},
+            {"Name": f"tag:{ROLE_TAG}", "Values": [spec.role_name]},
+            {"Name": "instance-state-name", "Values": _LIVE_STATES}]
+
+
+def _launched(ctx: Context, spec: RoleSpec) -> list[dict]:
+    """The live instances launch started for the role: read once a run (the preflight and
+    the removal both need them)."""
+    key = ("launched", spec.role_name)
+    if key not in ctx.cache:
+        ctx.cache[key] = [i for r in ctx.pages("ec2", "describe_instances", "Reservations",
+                                               Filters=launched_filters(spec))
+                          for i in r["Instances"]]
+    return ctx.cache[key]
+
+
 def _remove_launched(ctx: Context, spec: RoleSpec) -> list[tuple[str, ...]]:
-    reservations = ctx.pages("ec2", "describe_instances", "Reservations", Filters=[
-        {"Name": f"tag:{OWNER_TAG[0]}", "Values": [OWNER_TAG[1]]},
-        {"Name": f"tag:{ROLE_TAG}", "Values": [spec.role_name]},
-        {"Name": "instance-state-name", "Values": _LIVE_STATES}])
-    instances = [i for r in reservations for i in r["Instances"]]
+    instances = _launched(ctx, spec)
     clusters = {spec.cluster_name} | {t["Value"] for i in instances for t in i.get("Tags", [])
                                       if t["Key"] == CLUSTER_TAG}
     rows: list[tuple[str, ...]] = []
@@ -545,3 +561,81 @@ def _clear_cluster(ctx: Context, cluster: str, ids: list[str]) -> list[tuple[str
         rows.append(("delete_cluster", f"Cluster {cluster}", "kept", found[0]["clusterArn"],
                      f"it still holds {', '.join(held)}"))
     return rows
+
+
+# ---------------------------------------------------------------------------------------
+# Teardown's preflight: instances launch did not start that hold the instance profile
+# ---------------------------------------------------------------------------------------
+def instances_holding(ctx: Context, spec: RoleSpec, others: tuple[str, ...] | list[str] = ()
+                      ) -> list[Problem]:
+    """The instances ``launch`` did not start that hold an instance profile teardown would
+    delete or take the role from: one :class:`Problem` per profile, for ``teardown`` to refuse
+    before any removal, ``force`` or not.
+
+    The spec's instance profile counts when teardown would remove it or the role from it;
+    ``others`` are the other profiles holding the role that ``force`` takes it out of. The
+    holders are read with ``DescribeIamInstanceProfileAssociations`` (one listing, read ahead
+    by :mod:`ecsrole_lib.prefetch` with the instances launch started, which teardown removes
+    first), then ``DescribeInstances`` of the others only when there are any: pending,
+    running, stopping or stopped ones count, terminated ones do not.
+    """
+    if spec.instance_kind != "ec2":
+        return []
+    try:
+        held = {a["InstanceId"]: a["IamInstanceProfile"]["Arn"].rsplit("/", 1)[-1]
+                for a in ctx.pages("ec2", "describe_iam_instance_profile_associations",
+                                   "IamInstanceProfileAssociations",
+                                   Filters=[{"Name": "state", "Values": ASSOCIATED}])}
+        stake = _at_stake(ctx, spec, set(held.values()), others)
+        candidates = sorted(i for i, name in held.items() if name in stake)
+        launched = {i["InstanceId"] for i in _launched(ctx, spec)} if candidates else set()
+        instances = _holders(ctx, [i for i in candidates if i not in launched])  # ours go first
+    except AccessDeniedError as err:  # unknown is not free: nothing at stake is removed blind
+        return [Problem(*_named(spec, name), f"teardown cannot tell which instances hold "
+                        f"instance profile {name} ({err}): it reads "
+                        "ec2:DescribeIamInstanceProfileAssociations and ec2:DescribeInstances "
+                        "before it removes an instance profile or the role in it")
+                for name in sorted(_at_stake(ctx, spec, {spec.instance_profile_name, *others},
+                                             others))]
+    return [Problem(*_named(spec, name),
+                    _held_rule(name, [i for i in instances if held[i["InstanceId"]] == name]))
+            for name in sorted({held[i["InstanceId"]] for i in instances})]
+
+
+def _named(spec: RoleSpec, profile: str) -> tuple[str, str]:
+    """The spec field a problem with ``profile`` names: the profile, or the role in another."""
+    if profile == spec.instance_profile_name:
+        return "instance_profile_name", profile
+    return "role_name", spec.role_name
+
+
+def _at_stake(ctx: Context, spec: RoleSpec, names: set[str], others) -> set[str]:
+    """Of the instance profiles ``names``, those teardown would delete or take the role from."""
+    stake = set(names) & set(others)
+    profile = get_instance_profile(ctx, spec.instance_profile_name)
+    if profile is not None and spec.instance_profile_name in names:
+        holds_role = spec.role_name in [r["RoleName"] for r in profile.get("Roles", [])]
+        if owned(profile.get("Tags")) or (holds_role and get_role(ctx, spec.role_name) is not None
+                                          and ours(ctx, spec, "profile-role")):
+            stake.add(spec.instance_profile_name)
+    return stake
+
+
+def _holders(ctx: Context, ids: list[str]) -> list[dict]:
+    """The live (pending, running, stopping, stopped) instances among ``ids``."""
+    found: list[dict] = []
+    for start in range(0, len(ids), 200):  # at most 200 values in one filter
+        found += [i for r in ctx.pages("ec2", "describe_instances", "Reservations", Filters=[
+            {"Name": "instance-id", "Values": ids[start:start + 200]},
+            {"Name": "instance-state-name", "Values": _LIVE_STATES}]) for i in r["Instances"]]
+    return found
+
+
+def _held_rule(profile: str, instances: list[dict]) -> str:
+    named = [f"{i['InstanceId']} ({i['State']['Name']}"
+             + "".join(f", Name={t['Value']}" for t in i.get("Tags", []) if t["Key"] == "Name") + ")"
+             for i in instances]
+    return (f"instance profile {profile} is held by {len(instances)} instance(s) the guide did "
+            f"not launch: {', '.join(named)}; teardown (even with force=True) would leave them "
+            "without the role's credentials: terminate them or give them another instance "
+            "profile (aws ec2 replace-iam-instance-profile-association) first")

@@ -299,6 +299,29 @@ def test_a_deleted_service_is_no_longer_listed(session):
 
 
 # --------------------------------------------------------------------------------------
+# Amazon EC2 RunInstances with an instance profile
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("by", ["Name", "Arn"])
+def test_every_instance_of_one_run_holds_the_instance_profile(by, session, iam):
+    profile = iam.create_instance_profile(InstanceProfileName="sandbox-fleet")["InstanceProfile"]
+    ec2 = session.client("ec2")
+    image = ec2.describe_images()["Images"][0]["ImageId"]
+    ids = sorted(i["InstanceId"] for i in ec2.run_instances(
+        ImageId=image, MinCount=3, MaxCount=3,
+        IamInstanceProfile={by: profile["InstanceProfileName" if by == "Name" else "Arn"]})[
+        "Instances"])
+    held = {a["InstanceId"]: a["IamInstanceProfile"]["Arn"] for a in ec2.describe_iam_instance_profile_associations(
+        Filters=[{"Name": "instance-id", "Values": ids}])["IamInstanceProfileAssociations"]}
+    assert held == dict.fromkeys(ids, profile["Arn"])
+    described = [i for r in ec2.describe_instances(InstanceIds=ids)["Reservations"]
+                 for i in r["Instances"]]
+    assert {i["IamInstanceProfile"]["Arn"] for i in described} == {profile["Arn"]}
+    ec2.terminate_instances(InstanceIds=ids)  # terminated instances hold nothing
+    assert ec2.describe_iam_instance_profile_associations(Filters=[
+        {"Name": "instance-id", "Values": ids}])["IamInstanceProfileAssociations"] == []
+
+
+# --------------------------------------------------------------------------------------
 # AWS managed policies: served lazily, the same as moto's eager load
 # --------------------------------------------------------------------------------------
 _EAGER = """
@@ -355,6 +378,8 @@ def test_managed_policies_by_arn_are_moto_s_own(session, eager):
     for arn in sample:
         want = eager_iam.get_policy(PolicyArn=arn)["Policy"]
         got = lazy.get_policy(PolicyArn=arn)["Policy"]
+        # Its own correction (permissions_boundary_usage_count): bounds no role here.
+        assert got.pop("PermissionsBoundaryUsageCount") == 0, arn
         assert _without_id(got) == _without_id(want), arn
         version = want["DefaultVersionId"]
         got_doc = lazy.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]
