@@ -251,10 +251,16 @@ def _teardown_preflight(ctx: Context, spec: RoleSpec, the_plan: Plan, force: boo
     otherwise teardown would take the instance profile and policies and keep the
     role (or the reverse). ``force`` detaches other managed policies and takes the
     role out of other instance profiles; it never deletes an inline policy the
-    guide did not write.
+    guide did not write. Nor, ``force`` or not, does it touch an instance profile that
+    an instance the guide did not launch holds (:func:`~ecsrole_lib.launch.instances_holding`).
     """
+    from .launch import instances_holding  # instances that still hold the instance profile
+
     role = get_role(ctx, spec.role_name)
     if role is None or not owned(role.get("Tags")):
+        held = instances_holding(ctx, spec)  # the profile may be the guide's all the same
+        if held:
+            raise ConflictError(held)
         return  # nothing, or a role the guide adopted: only what it added is undone
     managed, _ = _planned(ctx, the_plan)
     other_managed = [a for a in attached_policies(ctx, spec.role_name) if a not in managed]
@@ -262,7 +268,7 @@ def _teardown_preflight(ctx: Context, spec: RoleSpec, the_plan: Plan, force: boo
                       for name, written in _foreign_inline(ctx, spec, the_plan)]
     other_profiles = [p for p in profiles_for_role(ctx, spec.role_name)
                       if p != spec.instance_profile_name]
-    problems = []
+    problems = instances_holding(ctx, spec, other_profiles if force else ())
     if foreign_inline:
         problems.append(Problem("role_name", spec.role_name,
                                 f"holds inline policies the guide did not write: "

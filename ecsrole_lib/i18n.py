@@ -702,6 +702,8 @@ KO.update({
         "버킷 {bucket}에 가이드가 넣지 않은 객체나 버전이 {n}개 있습니다",
     "policy {name} is still attached to {n} other role(s), user(s) or group(s), which keep it":
         "정책 {name}이(가) 아직 다른 역할, 사용자 또는 그룹 {n}개에 연결되어 있어 그쪽에 남습니다",
+    "policy {name} is the permissions boundary of {n} role(s) or user(s), which keep it":
+        "정책 {name}이(가) 역할 또는 사용자 {n}개의 권한 경계로 쓰이고 있어 그쪽에 남습니다",
     "role {role} existed before the guide and already had awsvpcTrunking":
         "역할 {role}은(는) 가이드 이전부터 있었고 이미 awsvpcTrunking이 있었습니다",
     # Notes of intent, then of completion (issue 17, item 4).
@@ -755,6 +757,21 @@ KO.update({
         "가이드가 쓰지 않은 인라인 정책이 있습니다: {names}. teardown은 force=True로도 이것을 삭제하지 "
         "않으므로 역할이 인스턴스 프로파일 없이 남게 됩니다: 먼저 삭제하거나 이름을 바꾸십시오",
     "{name} (a document the guide did not write)": "{name}(가이드가 쓰지 않은 문서)",
+    "instance profile {profile} is held by {n} instance(s) the guide did not launch: {instances}; "
+    "teardown (even with force=True) would leave them without the role's credentials: terminate "
+    "them or give them another instance profile (aws ec2 replace-iam-instance-profile-association) "
+    "first":
+        "인스턴스 프로파일 {profile}을(를) 가이드가 시작하지 않은 인스턴스 {n}개가 사용하고 있습니다: "
+        "{instances}. teardown을 하면(force=True라도) 이 인스턴스들은 역할의 자격 증명을 잃게 됩니다: "
+        "먼저 인스턴스를 종료하거나 다른 인스턴스 프로파일을 연결하십시오"
+        "(aws ec2 replace-iam-instance-profile-association)",
+    "teardown cannot tell which instances hold instance profile {profile} ({error}): it reads "
+    "ec2:DescribeIamInstanceProfileAssociations and ec2:DescribeInstances before it removes an "
+    "instance profile or the role in it":
+        "teardown은 어떤 인스턴스가 인스턴스 프로파일 {profile}을(를) 사용하는지 알 수 없습니다"
+        "({error}): 인스턴스 프로파일이나 "
+        "그 안의 역할을 제거하기 전에 ec2:DescribeIamInstanceProfileAssociations와 "
+        "ec2:DescribeInstances를 읽습니다",
     "managed policy {arn}": "관리형 정책 {arn}",
     "instance profile {profile}": "인스턴스 프로파일 {profile}",
     "another writer changed it while this run made it ({reason}); run apply again once the other "

@@ -37,7 +37,7 @@ from typing import Any
 import boto3
 
 from .agent import AgentConfig
-from .aws import Context
+from .aws import Context, Read
 from .doctor import (
     Diagnosis,
     Need,
@@ -53,11 +53,11 @@ from .events import Waiting
 from .report import Report
 from .sandbox import SandboxSession
 from .spec import OWNER_TAG, RoleSpec
-from .steps import get_instance_profile, owned
+from .steps import get_instance_profile, get_role, ours, owned
 from .userdata import user_data
 
-__all__ = ["LaunchPlan", "LaunchReport", "launch", "launch_commands", "launch_plan",
-           "launch_user_data", "remove_launched"]
+__all__ = ["LaunchPlan", "LaunchReport", "instances_holding", "launch", "launch_commands",
+           "launch_plan", "launch_user_data", "remove_launched"]
 
 #: The Amazon ECS-optimized AMI, as AWS publishes it in Systems Manager Parameter Store.
 AMI_PARAMETER = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
@@ -66,6 +66,8 @@ ROLE_TAG = "ecsrole-guide:role"
 CLUSTER_TAG = "ecsrole-guide:cluster"
 INSTANCE_TYPE = "t3.micro"
 _LIVE_STATES = ["pending", "running", "stopping", "stopped"]
+#: The states of an instance profile association in which the instance holds the profile.
+ASSOCIATED = ["associating", "associated"]
 
 PASS_ROLE_NOTE = (
     "The person who launches needs ec2:RunInstances and iam:PassRole on the role "
@@ -500,7 +502,8 @@ def _wait_on_aws(ctx: Context, report: LaunchReport, spec: RoleSpec, agent: Agen
 # ---------------------------------------------------------------------------------------
 def remove_launched(ctx: Context, spec: RoleSpec, force: bool = False) -> list[tuple[str, ...]]:
     """Deregister and terminate the instances ``launch`` started for ``spec``'s role, and
-    delete the cluster ``launch`` created once it holds no container instance.
+    delete the cluster ``launch`` created once it holds no other container instance, no
+    service and no task (otherwise it is kept, and the report says what it holds).
 
     Returns report rows ``(step, title, outcome, arn, reason)``; ``teardown`` calls it first.
     Only what carries ``created-by=ecsrole-guide`` is touched (``force`` changes nothing here:
@@ -515,43 +518,154 @@ def remove_launched(ctx: Context, spec: RoleSpec, force: bool = False) -> list[t
                  f"could not look for instances launch started: {err}")]
 
 
+def launched_filters(spec: RoleSpec) -> list[dict]:
+    """``DescribeInstances`` filters of the live instances ``launch`` started for the role."""
+    return [{"Name": f"tag:{OWNER_TAG[0]}", "Values": [OWNER_TAG[1]]},
+            {"Name": f"tag:{ROLE_TAG}", "Values": [spec.role_name]},
+            {"Name": "instance-state-name", "Values": _LIVE_STATES}]
+
+
+def _launched(ctx: Context, spec: RoleSpec) -> list[dict]:
+    """The live instances launch started for the role: read once a run (the preflight and
+    the removal both need them)."""
+    key = ("launched", spec.role_name)
+    if key not in ctx.cache:
+        ctx.cache[key] = [i for r in ctx.pages("ec2", "describe_instances", "Reservations",
+                                               Filters=launched_filters(spec))
+                          for i in r["Instances"]]
+    return ctx.cache[key]
+
+
 def _remove_launched(ctx: Context, spec: RoleSpec) -> list[tuple[str, ...]]:
-    reservations = ctx.pages("ec2", "describe_instances", "Reservations", Filters=[
-        {"Name": f"tag:{OWNER_TAG[0]}", "Values": [OWNER_TAG[1]]},
-        {"Name": f"tag:{ROLE_TAG}", "Values": [spec.role_name]},
-        {"Name": "instance-state-name", "Values": _LIVE_STATES}])
-    instances = [i for r in reservations for i in r["Instances"]]
+    instances = _launched(ctx, spec)
     clusters = {spec.cluster_name} | {t["Value"] for i in instances for t in i.get("Tags", [])
                                       if t["Key"] == CLUSTER_TAG}
     rows: list[tuple[str, ...]] = []
     ids = [i["InstanceId"] for i in instances]
     for cluster in sorted(clusters):
-        found = ctx.call("ecs", "describe_clusters", clusters=[cluster], include=["TAGS"])["clusters"]
-        if not found or found[0].get("status") != "ACTIVE":
-            continue
-        arns = ctx.call("ecs", "list_container_instances", cluster=cluster)["containerInstanceArns"]
-        described = ctx.call("ecs", "describe_container_instances", cluster=cluster,
-                             containerInstances=arns)["containerInstances"] if arns else []
-        left = []
-        for item in described:
-            if item["ec2InstanceId"] in ids:
-                ctx.call("ecs", "deregister_container_instance", "deregistering", cluster=cluster,
-                         containerInstance=item["containerInstanceArn"], force=True)
-                rows.append(("deregister_container_instance", f"Container instance in {cluster}",
-                             "removed", item["containerInstanceArn"],
-                             f"instance {item['ec2InstanceId']} deregistered"))
-            else:
-                left.append(item["containerInstanceArn"])
-        cluster_tags = [{"Key": t["key"], "Value": t["value"]} for t in found[0].get("tags", [])]
-        if owned(cluster_tags) and not left:
-            ctx.call("ecs", "delete_cluster", "deleting the cluster", cluster=cluster)
-            rows.append(("delete_cluster", f"Cluster {cluster}", "removed", found[0]["clusterArn"],
-                         "created by launch, and empty now"))
-        elif owned(cluster_tags):
-            rows.append(("delete_cluster", f"Cluster {cluster}", "kept", found[0]["clusterArn"],
-                         f"it still holds {len(left)} container instance(s) of other instances"))
+        rows += _clear_cluster(ctx, cluster, ids)
     if ids:
         ctx.call("ec2", "terminate_instances", "terminating the instances", InstanceIds=ids)
         rows.append(("terminate_instances", "Instances launched with the role", "removed",
                      ", ".join(ids), f"{len(ids)} instance(s) terminated"))
     return rows
+
+
+def _clear_cluster(ctx: Context, cluster: str, ids: list[str]) -> list[tuple[str, ...]]:
+    """Deregister the launched instances ``ids`` from ``cluster``; delete it if launch made it
+    and nothing else is in it: no other container instance, no service, no task."""
+    found = ctx.call("ecs", "describe_clusters", clusters=[cluster], include=["TAGS"])["clusters"]
+    if not found or found[0].get("status") != "ACTIVE":
+        return []
+    mine = owned([{"Key": t["key"], "Value": t["value"]} for t in found[0].get("tags", [])])
+    # What else the cluster holds, read at once; services and tasks matter only to its deletion.
+    ctx.read_ahead([Read("ecs", "list_container_instances", {"cluster": cluster})] + ([
+        Read("ecs", "list_services", {"cluster": cluster}, "serviceArns"),
+        Read("ecs", "list_tasks", {"cluster": cluster, "desiredStatus": "RUNNING"}, "taskArns")]
+        if mine else []))
+    arns = ctx.call("ecs", "list_container_instances", cluster=cluster)["containerInstanceArns"]
+    held = [] if not mine else [f"{len(listed)} {what}" for what, listed in (
+        ("service(s)", ctx.pages("ecs", "list_services", "serviceArns", cluster=cluster)),
+        ("task(s)", ctx.pages("ecs", "list_tasks", "taskArns", cluster=cluster,
+                              desiredStatus="RUNNING"))) if listed]
+    described = ctx.call("ecs", "describe_container_instances", cluster=cluster,
+                         containerInstances=arns)["containerInstances"] if arns else []
+    rows: list[tuple[str, ...]] = []
+    left = []
+    for item in described:
+        if item["ec2InstanceId"] in ids:
+            ctx.call("ecs", "deregister_container_instance", "deregistering", cluster=cluster,
+                     containerInstance=item["containerInstanceArn"], force=True)
+            rows.append(("deregister_container_instance", f"Container instance in {cluster}",
+                         "removed", item["containerInstanceArn"],
+                         f"instance {item['ec2InstanceId']} deregistered"))
+        else:
+            left.append(item["containerInstanceArn"])
+    if left:
+        held.insert(0, f"{len(left)} container instance(s) of other instances")
+    if mine and not held:
+        ctx.call("ecs", "delete_cluster", "deleting the cluster", cluster=cluster)
+        rows.append(("delete_cluster", f"Cluster {cluster}", "removed", found[0]["clusterArn"],
+                     "created by launch, and empty now"))
+    elif mine:
+        rows.append(("delete_cluster", f"Cluster {cluster}", "kept", found[0]["clusterArn"],
+                     f"it still holds {', '.join(held)}"))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------
+# Teardown's preflight: instances launch did not start that hold the instance profile
+# ---------------------------------------------------------------------------------------
+def instances_holding(ctx: Context, spec: RoleSpec, others: tuple[str, ...] | list[str] = ()
+                      ) -> list[Problem]:
+    """The instances ``launch`` did not start that hold an instance profile teardown would
+    delete or take the role from: one :class:`Problem` per profile, for ``teardown`` to refuse
+    before any removal, ``force`` or not.
+
+    The spec's instance profile counts when teardown would remove it or the role from it;
+    ``others`` are the other profiles holding the role that ``force`` takes it out of. The
+    holders are read with ``DescribeIamInstanceProfileAssociations`` (one listing, read ahead
+    by :mod:`ecsrole_lib.prefetch` with the instances launch started, which teardown removes
+    first), then ``DescribeInstances`` of the others only when there are any: pending,
+    running, stopping or stopped ones count, terminated ones do not.
+    """
+    if spec.instance_kind != "ec2":
+        return []
+    try:
+        held = {a["InstanceId"]: a["IamInstanceProfile"]["Arn"].rsplit("/", 1)[-1]
+                for a in ctx.pages("ec2", "describe_iam_instance_profile_associations",
+                                   "IamInstanceProfileAssociations",
+                                   Filters=[{"Name": "state", "Values": ASSOCIATED}])}
+        stake = _at_stake(ctx, spec, set(held.values()), others)
+        candidates = sorted(i for i, name in held.items() if name in stake)
+        launched = {i["InstanceId"] for i in _launched(ctx, spec)} if candidates else set()
+        instances = _holders(ctx, [i for i in candidates if i not in launched])  # ours go first
+    except AccessDeniedError as err:  # unknown is not free: nothing at stake is removed blind
+        return [Problem(*_named(spec, name), f"teardown cannot tell which instances hold "
+                        f"instance profile {name} ({err}): it reads "
+                        "ec2:DescribeIamInstanceProfileAssociations and ec2:DescribeInstances "
+                        "before it removes an instance profile or the role in it")
+                for name in sorted(_at_stake(ctx, spec, {spec.instance_profile_name, *others},
+                                             others))]
+    return [Problem(*_named(spec, name),
+                    _held_rule(name, [i for i in instances if held[i["InstanceId"]] == name]))
+            for name in sorted({held[i["InstanceId"]] for i in instances})]
+
+
+def _named(spec: RoleSpec, profile: str) -> tuple[str, str]:
+    """The spec field a problem with ``profile`` names: the profile, or the role in another."""
+    if profile == spec.instance_profile_name:
+        return "instance_profile_name", profile
+    return "role_name", spec.role_name
+
+
+def _at_stake(ctx: Context, spec: RoleSpec, names: set[str], others) -> set[str]:
+    """Of the instance profiles ``names``, those teardown would delete or take the role from."""
+    stake = set(names) & set(others)
+    profile = get_instance_profile(ctx, spec.instance_profile_name)
+    if profile is not None and spec.instance_profile_name in names:
+        holds_role = spec.role_name in [r["RoleName"] for r in profile.get("Roles", [])]
+        if owned(profile.get("Tags")) or (holds_role and get_role(ctx, spec.role_name) is not None
+                                          and ours(ctx, spec, "profile-role")):
+            stake.add(spec.instance_profile_name)
+    return stake
+
+
+def _holders(ctx: Context, ids: list[str]) -> list[dict]:
+    """The live (pending, running, stopping, stopped) instances among ``ids``."""
+    found: list[dict] = []
+    for start in range(0, len(ids), 200):  # at most 200 values in one filter
+        found += [i for r in ctx.pages("ec2", "describe_instances", "Reservations", Filters=[
+            {"Name": "instance-id", "Values": ids[start:start + 200]},
+            {"Name": "instance-state-name", "Values": _LIVE_STATES}]) for i in r["Instances"]]
+    return found
+
+
+def _held_rule(profile: str, instances: list[dict]) -> str:
+    named = [f"{i['InstanceId']} ({i['State']['Name']}"
+             + "".join(f", Name={t['Value']}" for t in i.get("Tags", []) if t["Key"] == "Name") + ")"
+             for i in instances]
+    return (f"instance profile {profile} is held by {len(instances)} instance(s) the guide did "
+            f"not launch: {', '.join(named)}; teardown (even with force=True) would leave them "
+            "without the role's credentials: terminate them or give them another instance "
+            "profile (aws ec2 replace-iam-instance-profile-association) first")

@@ -17,7 +17,8 @@ the role exists, the caller's account, a policy's default version. So
    role's inline documents, and (for ``apply`` when nothing is created before
    it) the policy list the page's ``list-policies`` step reads.
 
-For ``teardown`` round 2 also holds the lists its preflight reads (the role's
+For ``teardown`` round 1 also holds the instance profile associations (which
+instances hold the profile) and the instances ``launch`` started, round 2 the lists its preflight reads (the role's
 instance profiles, its inline policies) and round 3 their documents. After
 ``apply``'s writes, :func:`verify_ahead` reads what the read-back of the
 written steps reads, in one round (what was just written is there).
@@ -102,6 +103,13 @@ def first_round(spec: RoleSpec, steps: Iterable[Step], action: str) -> list[Read
         reads.append(Read("iam", "get_policy", {"PolicyArn": spec.permissions_boundary}))
     if _has(steps, "bucket"):
         reads.append(Read("s3", "head_bucket", {"Bucket": spec.config_bucket}))
+    if action == "teardown" and _has(steps, "instance_profile"):  # which instances hold it
+        from .launch import ASSOCIATED, launched_filters  # teardown loads it anyway
+
+        reads.append(Read("ec2", "describe_iam_instance_profile_associations", {"Filters": [
+            {"Name": "state", "Values": ASSOCIATED}]}, "IamInstanceProfileAssociations"))
+        reads.append(Read("ec2", "describe_instances", {"Filters": launched_filters(spec)},
+                          "Reservations"))
     return _unique(reads)
 
 

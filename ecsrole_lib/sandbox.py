@@ -104,6 +104,14 @@ CORRECTIONS = {
     "policy_name_unique": (
         "CreatePolicy refuses with EntityAlreadyExists a name that this account's customer managed "
         "policies already hold in another letter case or under another path"),
+    "permissions_boundary_usage_count": (
+        "a managed policy's PermissionsBoundaryUsageCount counts the roles that have it as their "
+        "permissions boundary"),
+    "list_active_services": (
+        "ListServices lists a cluster's ACTIVE services only: a deleted service is no longer listed"),
+    "run_instances_profile": (
+        "every instance one RunInstances call starts holds its IamInstanceProfile (moto gives it "
+        "to the first one only)"),
 }
 
 
@@ -470,6 +478,73 @@ def _policy_name_unique() -> None:
         return original(self, description, path, policy_document, policy_name, tags)
 
     IAMBackend.create_policy = create_policy
+def _permissions_boundary_usage_count() -> None:
+    """``PermissionsBoundaryUsageCount``: how many roles have the policy as their permissions boundary.
+
+    AWS reports it with every managed policy (IAM API Reference, Policy,
+    ``PermissionsBoundaryUsageCount``: "the number of entities (users and roles)
+    for which the policy is used to set the permissions boundary",
+    https://docs.aws.amazon.com/IAM/latest/APIReference/API_Policy.html); the
+    guide keeps a policy that bounds anyone. moto 5.2 never answers it. moto
+    keeps no permissions boundary for users, so only roles are counted.
+    """
+    from moto.iam.models import ManagedPolicy
+
+    def permissions_boundary_usage_count(self) -> int:
+        return sum(1 for role in self.backend.roles.values()
+                   if role.permissions_boundary_arn == self.arn)
+
+    ManagedPolicy.permissions_boundary_usage_count = property(permissions_boundary_usage_count)
+
+
+def _list_active_services() -> None:
+    """``ListServices`` lists only the cluster's ``ACTIVE`` services.
+
+    A deleted service is ``DRAINING``, then ``INACTIVE``, and "is no longer
+    visible in the console or in the ListServices API operation" (Amazon ECS
+    API Reference, DeleteService,
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteService.html).
+    moto 5.2 lists deleted services too, so a cluster whose services were
+    deleted would look as if it still held them.
+    """
+    from moto.ecs.models import EC2ContainerServiceBackend
+
+    original = EC2ContainerServiceBackend.list_services
+
+    def list_services(self, cluster_str, scheduling_strategy=None, launch_type=None):
+        listed = set(original(self, cluster_str, scheduling_strategy, launch_type=launch_type))
+        return sorted(s.arn for s in self.services.values()
+                      if s.arn in listed and s.status == "ACTIVE")
+
+    EC2ContainerServiceBackend.list_services = list_services
+
+
+def _run_instances_profile() -> None:
+    """Every instance a ``RunInstances`` call starts holds the call's ``IamInstanceProfile``.
+
+    The instance profile is given to the instances the call launches (Amazon EC2 API
+    Reference, RunInstances, ``IamInstanceProfile``,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html), and
+    each then has an association (DescribeIamInstanceProfileAssociations,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeIamInstanceProfileAssociations.html),
+    which teardown reads before it removes an instance profile. moto 5.2 associates the
+    profile with the first instance of the call only.
+    """
+    from moto.ec2.responses.instances import InstanceResponse
+
+    original = InstanceResponse.run_instances
+
+    def run_instances(self):
+        result = original(self)
+        name = self._get_param("IamInstanceProfile.Name")
+        arn = None if name else self._get_param("IamInstanceProfile.Arn")
+        held = self.ec2_backend.iam_instance_profile_associations
+        for instance in result.result.instances if (name or arn) else []:
+            if instance.id not in held:
+                self.ec2_backend.associate_iam_instance_profile(instance.id, name, arn)
+        return result
+
+    InstanceResponse.run_instances = run_instances
 
 
 # ---------------------------------------------------------------------------------------
@@ -751,8 +826,12 @@ _CORRECTORS = {
     "policy_arn_validation": ("iam", _policy_arn_validation),  # after attachment_count: wraps it
     "role_tag_quota": ("iam", _role_tag_quota),
     "policy_name_unique": ("iam", _policy_name_unique),
+    "permissions_boundary_usage_count": ("iam", _permissions_boundary_usage_count),
+    "list_active_services": ("ecs", _list_active_services),
+    "run_instances_profile": ("ec2", _run_instances_profile),
 }
 _corrected: set[str] = set()  # services corrected in this process
+_LATER = ("ecs", "ec2")  # corrected when moto first builds their backends (slow imports)
 _correct_lock = threading.RLock()
 
 
@@ -772,8 +851,8 @@ def correct_moto() -> None:
     """Apply every correction in :data:`CORRECTIONS` and the lazy managed policies, once per process.
 
     Called before the sandbox's moto server starts. IAM and Amazon S3 are
-    corrected at once (their moto modules load in a few ms); Amazon ECS when
-    moto first builds its backend, because importing it (with Amazon EC2)
+    corrected at once (their moto modules load in a few ms); Amazon ECS and
+    Amazon EC2 when moto first builds their backends, because importing them
     takes most of a second that the sandbox's start should not wait for.
     """
     import sys
@@ -781,20 +860,21 @@ def correct_moto() -> None:
     import moto.backends
 
     with _correct_lock:
-        if "ecs" not in _corrected and getattr(moto.backends.get_backend, "_corrected", None) is None:
-            if "moto.ecs.responses" in sys.modules:
-                _correct("ecs")
-            else:
-                original = moto.backends.get_backend
+        for service in _LATER:
+            if f"moto.{service}.responses" in sys.modules:
+                _correct(service)
+        if (set(_LATER) - _corrected
+                and getattr(moto.backends.get_backend, "_corrected", None) is None):
+            original = moto.backends.get_backend
 
-                def get_backend(name):
-                    found = original(name)
-                    if name == "ecs":
-                        _correct("ecs")
-                    return found
+            def get_backend(name):
+                found = original(name)
+                if name in _LATER:
+                    _correct(name)
+                return found
 
-                get_backend._corrected = original
-                moto.backends.get_backend = get_backend
+            get_backend._corrected = original
+            moto.backends.get_backend = get_backend
         _correct("iam")
         _correct("s3")
 

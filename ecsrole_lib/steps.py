@@ -1209,6 +1209,10 @@ class CreateLogsPolicy(Action):
             return KEPT, (f"policy {self.spec.log_policy_name} is still attached to "
                           f"{policy['AttachmentCount']} other role(s), user(s) or group(s), "
                           f"which keep it; {NEVER_FORCED}")
+        if policy.get("PermissionsBoundaryUsageCount", 0):  # it bounds someone: never lifted
+            return KEPT, (f"policy {self.spec.log_policy_name} is the permissions boundary of "
+                          f"{policy['PermissionsBoundaryUsageCount']} role(s) or user(s), which "
+                          f"keep it; {NEVER_FORCED}")
         for version in ctx.call("iam", "list_policy_versions", PolicyArn=arn)["Versions"]:
             if not version["IsDefaultVersion"]:
                 ctx.call("iam", "delete_policy_version", PolicyArn=arn, VersionId=version["VersionId"])

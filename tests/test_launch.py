@@ -12,6 +12,7 @@ import pytest
 
 from ecsrole_lib import (
     AgentConfig,
+    ConflictError,
     LaunchDeniedError,
     RoleSpec,
     ValidationError,
@@ -308,3 +309,164 @@ def test_an_instance_profile_not_yet_in_ec2_is_waited_out_and_explained(session)
     assert row.outcome == "waited" and "Invalid IAM Instance Profile name" in row.reason
     assert "about ten seconds to reach Amazon EC2" in row.reason
     teardown(spec, session)
+
+
+# Teardown keeps what launch made while something that is not the guide's uses it (issue 17)
+def _fargate_task_definition(ecs) -> str:
+    return ecs.register_task_definition(
+        family="guide-user-web", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+        cpu="256", memory="512",
+        containerDefinitions=[{"name": "web", "image": "nginx", "memory": 512}])[
+        "taskDefinition"]["taskDefinitionArn"]
+
+
+@pytest.mark.parametrize("holds", ["service", "task"])
+def test_the_cluster_launch_made_is_kept_while_it_holds_a_service_or_a_task(holds, session):
+    cluster = f"guide-holds-a-{holds}"  # a name of its own: moto keeps a deleted cluster's tasks
+    spec = RoleSpec(cluster_name=cluster)
+    apply(spec, session)
+    assert launch(spec, session).registered
+    ecs = session.client("ecs")
+    task_definition = _fargate_task_definition(ecs)
+    if holds == "service":
+        ecs.create_service(cluster=cluster, serviceName="web", taskDefinition=task_definition,
+                           desiredCount=0, launchType="FARGATE")
+    else:
+        ec2 = session.client("ec2")
+        network = {"awsvpcConfiguration": {
+            "subnets": [ec2.describe_subnets()["Subnets"][0]["SubnetId"]],
+            "securityGroups": [ec2.describe_security_groups()["SecurityGroups"][0]["GroupId"]]}}
+        (task,) = ecs.run_task(cluster=cluster, taskDefinition=task_definition, launchType="FARGATE",
+                               networkConfiguration=network)["tasks"]
+
+    report = teardown(spec, session)
+    row = report["delete_cluster"]
+    assert row.outcome == "kept" and f"1 {holds}" in row.reason, str(report)
+    assert cluster in active_clusters(session)
+    assert live_instances(session) == [] and container_instances(session, cluster) == []
+    listed = (ecs.list_services(cluster=cluster)["serviceArns"] if holds == "service"
+              else ecs.list_tasks(cluster=cluster)["taskArns"])
+    assert len(listed) == 1  # the user's, untouched
+
+    if holds == "service":  # once it is empty, teardown deletes it
+        ecs.delete_service(cluster=cluster, service="web")
+    else:
+        ecs.stop_task(cluster=cluster, task=task["taskArn"])
+    assert teardown(spec, session).outcomes["delete_cluster"] == "removed"
+    assert cluster not in active_clusters(session)
+
+
+def _someone_runs(session, profile: str = PROFILE, name: str = "web") -> str:
+    """An instance the guide did not launch, started with ``profile`` as anyone would."""
+    from ecsrole_lib.launch import AMI_PARAMETER
+
+    image = session.client("ssm").get_parameter(Name=AMI_PARAMETER)["Parameter"]["Value"]
+    return session.client("ec2").run_instances(
+        ImageId=image, InstanceType="t3.micro", MinCount=1, MaxCount=1,
+        IamInstanceProfile={"Name": profile},
+        TagSpecifications=[{"ResourceType": "instance",
+                            "Tags": [{"Key": "Name", "Value": name}]}])["Instances"][0]["InstanceId"]
+
+
+def _role_and_profile(iam) -> tuple[list[str], list[str]]:
+    return ([r["RoleName"] for r in iam.list_roles()["Roles"]],
+            [(p["InstanceProfileName"], [r["RoleName"] for r in p["Roles"]])
+             for p in iam.list_instance_profiles()["InstanceProfiles"]])
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["plain", "forced"])
+@pytest.mark.parametrize("stopped", [False, True], ids=["running", "stopped"])
+def test_teardown_refuses_while_an_instance_it_did_not_launch_holds_the_profile(
+        force, stopped, session, record_calls):
+    spec = RoleSpec()
+    apply(spec, session)
+    theirs = _someone_runs(session)
+    if stopped:
+        session.client("ec2").stop_instances(InstanceIds=[theirs])
+    iam = session.client("iam")
+    before = _role_and_profile(iam)
+    calls = record_calls(session)
+    with pytest.raises(ConflictError) as refused:
+        teardown(spec, session, force=force)
+    assert refused.value.fields == ["instance_profile_name"]
+    assert theirs in str(refused.value) and "Name=web" in str(refused.value)
+    assert ("stopped" if stopped else "running") in str(refused.value)
+    assert calls.writes() == [] and _role_and_profile(iam) == before  # nothing removed
+    assert [i["InstanceId"] for i in live_instances(session)] == [theirs]  # nor terminated
+
+    session.client("ec2").terminate_instances(InstanceIds=[theirs])  # terminated: holds nothing
+    teardown(spec, session, force=force)
+    assert _role_and_profile(iam) == ([], [])
+
+
+def test_only_the_instances_launch_did_not_start_stop_teardown(session):
+    spec = RoleSpec()
+    apply(spec, session)
+    ours_ = launch(spec, session).instance_id
+    theirs = _someone_runs(session)
+    with pytest.raises(ConflictError) as refused:
+        teardown(spec, session)
+    assert theirs in str(refused.value) and ours_ not in str(refused.value)
+    assert {i["InstanceId"] for i in live_instances(session)} == {ours_, theirs}
+    session.client("ec2").terminate_instances(InstanceIds=[theirs])
+    assert teardown(spec, session).outcomes["terminate_instances"] == "removed"  # ours, first
+    assert_nothing_left(session)
+
+
+def test_force_does_not_take_the_role_from_another_profile_an_instance_holds(session, iam):
+    spec = RoleSpec()
+    apply(spec, session)
+    iam.create_instance_profile(InstanceProfileName="team-profile")
+    iam.add_role_to_instance_profile(InstanceProfileName="team-profile", RoleName=ROLE)
+    theirs = _someone_runs(session, "team-profile")
+    with pytest.raises(ConflictError) as refused:
+        teardown(spec, session, force=True)
+    assert refused.value.fields == ["role_name"]
+    assert theirs in str(refused.value) and "team-profile" in str(refused.value)
+    assert [r["RoleName"] for r in iam.get_instance_profile(
+        InstanceProfileName="team-profile")["InstanceProfile"]["Roles"]] == [ROLE]
+    assert iam.get_instance_profile(InstanceProfileName=PROFILE)  # the guide's too, untouched
+    session.client("ec2").terminate_instances(InstanceIds=[theirs])
+    teardown(spec, session, force=True)
+    assert iam.get_instance_profile(InstanceProfileName="team-profile")["InstanceProfile"][
+        "Roles"] == []
+    iam.delete_instance_profile(InstanceProfileName="team-profile")
+
+
+def test_teardown_that_cannot_see_the_profiles_holders_removes_nothing(session, iam):
+    from botocore.awsrequest import AWSResponse
+
+    spec = RoleSpec()
+    apply(spec, session)
+    before = _role_and_profile(iam)
+
+    def denied(**_):
+        return AWSResponse("https://ec2.amazonaws.com/", 403, {}, None), {"Error": {
+            "Code": "UnauthorizedOperation",
+            "Message": "You are not authorized to perform this operation."}}
+
+    session.events.register("before-call.ec2.DescribeIamInstanceProfileAssociations", denied)
+    try:
+        with pytest.raises(ConflictError) as refused:
+            teardown(spec, session, force=True)
+    finally:
+        session.events.unregister("before-call.ec2.DescribeIamInstanceProfileAssociations", denied)
+    assert refused.value.fields == ["instance_profile_name"]
+    assert "UnauthorizedOperation" in str(refused.value)
+    assert "ec2:DescribeIamInstanceProfileAssociations" in str(refused.value)
+    assert _role_and_profile(iam) == before
+
+
+def test_each_instance_of_a_fleet_holding_the_profile_is_named(session):
+    from ecsrole_lib.launch import AMI_PARAMETER
+
+    spec = RoleSpec()
+    apply(spec, session)
+    image = session.client("ssm").get_parameter(Name=AMI_PARAMETER)["Parameter"]["Value"]
+    fleet = [i["InstanceId"] for i in session.client("ec2").run_instances(
+        ImageId=image, MinCount=3, MaxCount=3, IamInstanceProfile={"Name": PROFILE})["Instances"]]
+    with pytest.raises(ConflictError) as refused:
+        teardown(spec, session)
+    assert all(i in str(refused.value) for i in fleet), str(refused.value)
+    session.client("ec2").terminate_instances(InstanceIds=fleet)
+

@@ -252,6 +252,76 @@ def test_attaching_a_policy_that_does_not_exist_is_refused(iam):
 
 
 # --------------------------------------------------------------------------------------
+# IAM PermissionsBoundaryUsageCount
+# --------------------------------------------------------------------------------------
+def test_permissions_boundary_usage_count_counts_the_roles_it_bounds(iam):
+    arn = iam.create_policy(PolicyName="sandbox-boundary", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecs:*",
+                                                "Resource": "*"}]}))["Policy"]["Arn"]
+
+    def count() -> int:
+        listed = {p["Arn"]: p for p in iam.list_policies(Scope="Local")["Policies"]}
+        assert listed[arn]["PermissionsBoundaryUsageCount"] == \
+            iam.get_policy(PolicyArn=arn)["Policy"]["PermissionsBoundaryUsageCount"]
+        return listed[arn]["PermissionsBoundaryUsageCount"]
+
+    assert count() == 0
+    iam.create_role(RoleName="sandboxBoundedRole", AssumeRolePolicyDocument=ROLE_TRUST,
+                    PermissionsBoundary=arn)
+    iam.create_role(RoleName="sandboxLaterBounded", AssumeRolePolicyDocument=ROLE_TRUST)
+    iam.put_role_permissions_boundary(RoleName="sandboxLaterBounded", PermissionsBoundary=arn)
+    assert count() == 2
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["AttachmentCount"] == 0  # a boundary is no attachment
+    iam.delete_role_permissions_boundary(RoleName="sandboxLaterBounded")
+    assert count() == 1
+    iam.delete_role_permissions_boundary(RoleName="sandboxBoundedRole")
+    assert count() == 0
+
+
+# --------------------------------------------------------------------------------------
+# Amazon ECS ListServices
+# --------------------------------------------------------------------------------------
+def test_a_deleted_service_is_no_longer_listed(session):
+    ecs = session.client("ecs")
+    ecs.create_cluster(clusterName="sandbox-services")
+    family = ecs.register_task_definition(family="sandbox-web", containerDefinitions=[
+        {"name": "web", "image": "nginx", "memory": 128}])["taskDefinition"]["taskDefinitionArn"]
+    kept, gone = (ecs.create_service(cluster="sandbox-services", serviceName=name,
+                                     taskDefinition=family, desiredCount=0)["service"]["serviceArn"]
+                  for name in ("kept", "gone"))
+    assert ecs.list_services(cluster="sandbox-services")["serviceArns"] == sorted([kept, gone])
+    ecs.delete_service(cluster="sandbox-services", service="gone")
+    assert ecs.list_services(cluster="sandbox-services")["serviceArns"] == [kept]
+    (described,) = ecs.describe_services(cluster="sandbox-services", services=[gone])["services"]
+    assert described["status"] == "INACTIVE"  # still described, as on AWS
+    ecs.delete_service(cluster="sandbox-services", service="kept")
+    ecs.delete_cluster(cluster="sandbox-services")
+
+
+# --------------------------------------------------------------------------------------
+# Amazon EC2 RunInstances with an instance profile
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("by", ["Name", "Arn"])
+def test_every_instance_of_one_run_holds_the_instance_profile(by, session, iam):
+    profile = iam.create_instance_profile(InstanceProfileName="sandbox-fleet")["InstanceProfile"]
+    ec2 = session.client("ec2")
+    image = ec2.describe_images()["Images"][0]["ImageId"]
+    ids = sorted(i["InstanceId"] for i in ec2.run_instances(
+        ImageId=image, MinCount=3, MaxCount=3,
+        IamInstanceProfile={by: profile["InstanceProfileName" if by == "Name" else "Arn"]})[
+        "Instances"])
+    held = {a["InstanceId"]: a["IamInstanceProfile"]["Arn"] for a in ec2.describe_iam_instance_profile_associations(
+        Filters=[{"Name": "instance-id", "Values": ids}])["IamInstanceProfileAssociations"]}
+    assert held == dict.fromkeys(ids, profile["Arn"])
+    described = [i for r in ec2.describe_instances(InstanceIds=ids)["Reservations"]
+                 for i in r["Instances"]]
+    assert {i["IamInstanceProfile"]["Arn"] for i in described} == {profile["Arn"]}
+    ec2.terminate_instances(InstanceIds=ids)  # terminated instances hold nothing
+    assert ec2.describe_iam_instance_profile_associations(Filters=[
+        {"Name": "instance-id", "Values": ids}])["IamInstanceProfileAssociations"] == []
+
+
+# --------------------------------------------------------------------------------------
 # AWS managed policies: served lazily, the same as moto's eager load
 # --------------------------------------------------------------------------------------
 _EAGER = """
@@ -308,6 +378,8 @@ def test_managed_policies_by_arn_are_moto_s_own(session, eager):
     for arn in sample:
         want = eager_iam.get_policy(PolicyArn=arn)["Policy"]
         got = lazy.get_policy(PolicyArn=arn)["Policy"]
+        # Its own correction (permissions_boundary_usage_count): bounds no role here.
+        assert got.pop("PermissionsBoundaryUsageCount") == 0, arn
         assert _without_id(got) == _without_id(want), arn
         version = want["DefaultVersionId"]
         got_doc = lazy.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]

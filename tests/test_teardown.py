@@ -189,6 +189,24 @@ def test_an_extra_customer_policy_is_detached_but_kept(session, iam, state):
     assert after["roles"] == {} and list(after["local_policies"]) == [arn]
 
 
+@pytest.mark.parametrize("force", [False, True], ids=["plain", "forced"])
+def test_the_logs_policy_stays_while_another_role_has_it_as_its_boundary(force, session, iam):
+    spec = RoleSpec(features=["cloudwatch_logs"])
+    apply(spec, session)
+    arn = f"arn:aws:iam::{account_of(session)}:policy/{spec.log_policy_name}"
+    iam.create_role(RoleName="appRole", AssumeRolePolicyDocument=trust(), PermissionsBoundary=arn)
+    report = teardown(spec, session, force=force)
+    row = report["create_logs_policy"]
+    assert row.outcome == "kept"
+    assert "permissions boundary" in row.reason and "appRole" not in row.reason  # says why
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["Arn"] == arn  # still there
+    bounded = iam.get_role(RoleName="appRole")["Role"]
+    assert bounded["PermissionsBoundary"]["PermissionsBoundaryArn"] == arn
+    assert [r["RoleName"] for r in iam.list_roles()["Roles"]] == ["appRole"]  # the rest went
+    iam.delete_role(RoleName="appRole")
+    assert teardown(spec, session).outcomes["create_logs_policy"] == "removed"  # unused now
+
+
 def test_bucket_holding_someone_elses_object_is_kept(session):
     spec = RoleSpec(features=["s3_config"], config_bucket=BUCKET)
     apply(spec, session)
