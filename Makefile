@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 # The AWS CLI the guide runs is the one installed in the venv.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup guide test lab notebooks lint clean bench app
+.PHONY: setup guide test test-fast lab notebooks lint clean bench app
 
 setup: $(STAMP)
 
@@ -25,6 +25,12 @@ guide: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest --doctest-modules ecsrole_lib
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+## test-fast: the inner loop: the docstring examples, then every test not marked heavy (see
+## tests/conftest.py: papermill, make guide, fault injection, the real aws executable, browser)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest --doctest-modules ecsrole_lib
+	$(BIN)/python -m pytest tests -m "not heavy"
 
 ## lab: open JupyterLab on the notebooks, widgets on, all notebooks sharing one sandbox
 lab: $(STAMP)

@@ -288,3 +288,18 @@ def released_moto(aws_credentials):
     yield f"http://127.0.0.1:{port}"
     process.stdin.close()
     process.wait(10)
+
+
+#: Test files that are slow as a whole (papermill, ``make guide``, fault injection, the real
+#: ``aws`` executable in every test, a browser, a wheel build): ``make test-fast`` skips them.
+HEAVY_FILES = {"test_notebooks.py", "test_guide.py", "test_faults.py", "test_cli_conformance.py",
+               "test_browser.py", "test_packaging.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``heavy`` what ``make test-fast`` leaves to ``make test``: the files above and every
+    test that runs the real ``aws`` executable (``cli``) or a browser (``browser``)."""
+    for item in items:
+        if (item.path.name in HEAVY_FILES or item.get_closest_marker("cli")
+                or item.get_closest_marker("browser")):
+            item.add_marker(pytest.mark.heavy)
