@@ -73,8 +73,35 @@ CONCEPTS = {
 }
 
 
-def _questions(name: str) -> list[str]:
+_ASKED = re.compile(r'Question\("(q_\w+)"')
+
+
+def _question_cells(name: str) -> list[str]:
     return [source for kind, source in cells(name) if kind == "code" and "Question(" in source]
+
+
+def _questions(name: str) -> list[str]:
+    """The English question and answer each question cell of ``name`` asks, from the catalog
+    (a cell names its question by id: the answer is in no cell)."""
+    from ecsrole_lib.quiz import QUESTIONS
+
+    asked = [key for cell in _question_cells(name) for key in _ASKED.findall(cell)]
+    return [" ".join(QUESTIONS[key]["en"]) for key in asked]
+
+
+def test_no_cell_of_any_notebook_holds_an_answer():
+    """Issue 19: no answer shown before its question, so no answer in any cell's source (the
+    learner reads the cells above the button). Checked on the committed notebooks of every
+    edition, against every answer of the catalog in every language."""
+    from ecsrole_lib.quiz import QUESTIONS
+
+    answers = {(key, lang): _flat(entry[lang][1]) for key, entry in QUESTIONS.items()
+               for lang in ("en", "ko") if lang in entry}
+    for path in sorted((ROOT / "notebooks").rglob("[0-9][0-9]_*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            source = _flat("".join(cell["source"]))
+            held = [key for key, answer in answers.items() if answer[:60] in source]
+            assert not held, f"{path.name}: a cell holds the answer of {held}"
 
 
 @pytest.mark.parametrize("concept", sorted(CONCEPTS))
@@ -92,7 +119,7 @@ def test_each_concept_is_taught_with_a_question_in_one_notebook(concept):
 def test_questions_reveal_with_the_show_answers_parameter(name):
     code = "\n".join(source for kind, source in cells(name) if kind == "code")
     assert "show_answers: bool = False" in code
-    questions = _questions(name)
+    questions = _question_cells(name)
     assert questions, name
     assert all("show_answers=show_answers" in q for q in questions)
 

@@ -179,12 +179,7 @@ form.plan()
 form.step("create_role")
 
 # %%
-Question("A role trusts `ec2.amazonaws.com` and holds `AmazonS3FullAccess`. Which policy lets "
-         "Amazon EC2 take the role, and which one lets the instance read a bucket?",
-         "The trust policy lets Amazon EC2 assume the role (its `Principal` is "
-         "`ec2.amazonaws.com`); the permissions policy `AmazonS3FullAccess` decides what the "
-         "instance may do with the role's credentials, here read the bucket.",
-         show_answers=show_answers, lang=lang)
+Question("q_trust_vs_permissions", show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # ### The instance profile (AWS CLI steps 3 and 4)
@@ -215,11 +210,7 @@ Question("A role trusts `ec2.amazonaws.com` and holds `AmazonS3FullAccess`. Whic
 form.step("create_instance_profile")
 
 # %%
-Question("Ana may call `ec2:RunInstances` but has no `iam:PassRole`. She launches an instance "
-         "with the instance profile `ecsInstanceRole-profile`. What happens?",
-         "The launch is refused with an access-denied error: passing a role to Amazon EC2 "
-         "needs `iam:PassRole` on the role, here `ecsInstanceRole`.",
-         show_answers=show_answers, lang=lang)
+Question("q_passrole", show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # The sentence above AWS CLI step 4 swaps the two names (erratum E1); the command itself is
@@ -243,12 +234,7 @@ form.step("add_role_to_instance_profile")
 form.step("wait_instance_profile")
 
 # %%
-Question("`create-instance-profile` has just succeeded, and the next `get-instance-profile` "
-         "answers `NoSuchEntity`. Is the profile missing?",
-         "Not necessarily: IAM is eventually consistent, and the new profile may not be visible "
-         "yet. Wait (`aws iam wait instance-profile-exists`) or retry with backoff; creating it "
-         "again would fail with `EntityAlreadyExists`.",
-         show_answers=show_answers, lang=lang)
+Question("q_eventual_consistency", show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # ### Attach the managed policy (console steps 5-7; AWS CLI step 5)
@@ -274,12 +260,7 @@ Question("`create-instance-profile` has just succeeded, and the next `get-instan
 form.step("attach_managed_policy")
 
 # %%
-Question("You copy `AmazonEC2ContainerServiceforEC2Role` into a customer managed policy and "
-         "attach the copy instead. A year later Amazon ECS adds a feature that needs one more "
-         "permission. Who adds it to your copy?",
-         "You do: AWS updates only its own managed policy. A customer managed policy changes "
-         "only when you create a new version of it.",
-         show_answers=show_answers, lang=lang)
+Question("q_customer_managed_updates", show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # ## Apply
@@ -327,14 +308,7 @@ form.picture()
 #   service: their access cannot be blocked, so avoid `host` mode for untrusted code.
 
 # %%
-Question("A task in `bridge` mode has a task role that may only read one Amazon S3 object, "
-         "but its code also calls `ecs:RegisterContainerInstance` successfully. How, and what "
-         "stops it?",
-         "The code fetched the container instance role's credentials from the instance "
-         "metadata service (`169.254.169.254`). Requiring IMDSv2 with a hop limit of 1 (or the "
-         "documented `iptables` rule) stops bridge-mode containers from reaching them; for "
-         "`awsvpc` tasks `ECS_AWSVPC_BLOCK_IMDS=true` does.",
-         show_answers=show_answers, lang=lang)
+Question("q_imds_bridge", show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # ## The page's errors here, checked on the target

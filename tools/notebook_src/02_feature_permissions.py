@@ -97,13 +97,7 @@ form.step("check_ecr_permissions")
 # (Service control policies of AWS Organizations are ceilings too.)
 
 # %%
-Question("A role holds policy A (allows `s3:GetObject` on `*`) and policy B (allows "
-         "`s3:GetObject` on one bucket only). Can it read objects in other buckets? And if "
-         "a permissions boundary allowing only `logs:*` is added?",
-         "Without the boundary, yes: permissions policies combine as a union, and A allows "
-         "every bucket. With that boundary, no `s3:GetObject` at all: the boundary is an "
-         "intersection, and it does not allow any Amazon S3 action.",
-         show_answers=show_answers, lang=lang)
+Question("q_union_boundary", show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # ## Amazon S3 read-only access for `ecs.config`

@@ -71,13 +71,7 @@ form.plan()
 form.step("create_role")
 
 # %%
-Question("The trust policy of `ecsAnywhereRole` names `ssm.amazonaws.com` with the conditions "
-         "`aws:SourceAccount` and `aws:SourceArn`. When may Systems Manager assume the role?",
-         "Only while it acts for your account: `aws:SourceAccount` must be your account id and "
-         "`aws:SourceArn` a Systems Manager resource of your account. A request made for any "
-         "other account does not match, so Systems Manager cannot be used as a confused deputy "
-         "to get your role's credentials.",
-         show_answers=show_answers, lang=lang)
+Question("q_confused_deputy", show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # ## The Systems Manager permissions

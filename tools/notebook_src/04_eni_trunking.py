@@ -82,12 +82,7 @@ form.step("enable_awsvpc_trunking")
 form.erratum("E9")
 
 # %%
-Question("An instance type can hold 3 ENIs, one of them the instance's own. Without trunking, "
-         "how many `awsvpc` tasks can it run, and what does `awsvpcTrunking` change?",
-         "Two: each `awsvpc` task needs an ENI of its own, and the primary ENI is the "
-         "instance's. With trunking, the instance gets a trunk interface that carries a branch "
-         "interface per task, so the instance runs more `awsvpc` tasks than its ENI limit.",
-         show_answers=show_answers, lang=lang)
+Question("q_eni_count", show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # ## Apply

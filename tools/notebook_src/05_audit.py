@@ -127,14 +127,7 @@ findings
 explain(findings)
 
 # %%
-Question("Someone edits the trust policy of the guide's own `ecsInstanceRole` to trust "
-         "`ecs.amazonaws.com`. What does the audit report, and what does the next apply do? "
-         "And for a role with the same problem that the guide did not create?",
-         "For the guide's role: `drift`, and apply restores the documented trust policy (the "
-         "role carries the tag `created-by=ecsrole-guide`). For a role the guide did not "
-         "create: `conflict`, and apply stops before any write: changing someone else's role "
-         "is for a person to decide.",
-         show_answers=show_answers, lang=lang)
+Question("q_drift_conflict", show_answers=show_answers, lang=lang)
 
 # %% [markdown]
 # ### The picture
