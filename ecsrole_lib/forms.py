@@ -73,6 +73,7 @@ LABELS: dict[str, dict[str, str]] = {
         "apply": "Apply", "audit": "Audit", "teardown": "Tear down",
         "plan": "Plan", "console": "Console", "cli": "AWS CLI",
         "ready": "Ready: {n} steps for role {role}.", "invalid": "Fix the form first:",
+        "not_ready": "Not ready: the form has {n} problem(s).",
         "export": "Export",
     },
     "ko": {
@@ -84,6 +85,7 @@ LABELS: dict[str, dict[str, str]] = {
         "apply": "적용", "audit": "감사", "teardown": "정리",
         "plan": "계획", "console": "콘솔", "cli": "AWS CLI",
         "ready": "준비됨: 역할 {role}의 {n}단계.", "invalid": "먼저 양식을 고치십시오:",
+        "not_ready": "준비되지 않음: 양식에 문제가 {n}개 있습니다.",
         "export": "내보내기",
     },
 }
@@ -332,6 +334,8 @@ class RoleForm(widgets.VBox):
                                    "<ul>" + "".join(f"<li>{_esc(p)}</li>" for p in err.problems)
                                    + "</ul></div>")
             self.button.disabled = self.export_button.disabled = True
+            # The status must not go on saying "ready" for a plan that no longer exists.
+            self.status.value = _esc(labels["not_ready"].format(n=len(err.problems)))
             for tab in (self.tab_plan, self.tab_console, self.tab_cli):
                 tab.value = ""
             return

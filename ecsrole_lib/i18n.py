@@ -567,6 +567,14 @@ KO: dict[str, str] = {
         "{low}~{high}자여야 하는데 {n}자입니다(IAM {shape})",
     "must be at least {low} characters long, is {n} (IAM {shape})":
         "{low}자 이상이어야 하는데 {n}자입니다(IAM {shape})",
+    "may hold only letters, digits and {symbols} (IAM {shape}); not allowed: {chars}":
+        "영문자, 숫자와 {symbols} 문자만 쓸 수 있습니다(IAM {shape}). 쓸 수 없는 문자: {chars}",
+    "may hold only letters, digits and {symbols} (IAM {shape})":
+        "영문자, 숫자와 {symbols} 문자만 쓸 수 있습니다(IAM {shape})",
+    "may hold only letters, spaces, digits and {symbols} (IAM {shape}); not allowed: {chars}":
+        "문자, 공백, 숫자와 {symbols} 문자만 쓸 수 있습니다(IAM {shape}). 쓸 수 없는 문자: {chars}",
+    "may hold only letters, spaces, digits and {symbols} (IAM {shape})":
+        "문자, 공백, 숫자와 {symbols} 문자만 쓸 수 있습니다(IAM {shape})",
     "must match IAM's pattern {pattern} ({shape}); not allowed: {chars}":
         "IAM의 패턴 {pattern}({shape})과 맞아야 합니다. 허용되지 않는 문자: {chars}",
     "must match IAM's pattern {pattern} ({shape})": "IAM의 패턴 {pattern}({shape})과 맞아야 합니다",

@@ -39,6 +39,40 @@ def _compiled(pattern: str):
     return regex.compile(pattern.replace(r"\w", "a-zA-Z0-9_"))
 
 
+#: What a character class of the model's patterns allows, in words (the rest are symbols).
+_CLASS_WORDS = ((r"\w", "letters, digits"), (r"\p{L}", "letters"), (r"\p{Z}", "spaces"),
+                (r"\p{N}", "digits"))
+_ONE_CLASS = re.compile(r"^\[(?P<body>[^\]]+)\][+*]$")
+
+
+def allowed_in_words(pattern: str) -> str | None:
+    r"""What a pattern made of one character class allows, in words; None for any other.
+
+    >>> allowed_in_words(r"[\w+=,.@-]+")
+    'letters, digits and + = , . @ _ -'
+    >>> allowed_in_words(r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+")
+    'letters, spaces, digits and _ . : / = + - @'
+    >>> allowed_in_words(r"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)") is None
+    True
+    """
+    match = _ONE_CLASS.match(pattern)
+    if not match:
+        return None
+    body, words = match.group("body"), []
+    for token, word in _CLASS_WORDS:
+        if token in body:
+            body = body.replace(token, "")
+            words.append(word)
+    # An escaped or a trailing '-' is the character itself; any other '-' makes a range.
+    body = body.replace("\\-", "\0")
+    if not words or "\\" in body or re.search(r".-.", body):
+        return None  # an escape or a range this sentence cannot say
+    symbols = list(body.replace("\0", "-"))
+    if r"\w" in match.group("body"):
+        symbols.insert(-1 if symbols[-1:] == ["-"] else len(symbols), "_")  # \w holds it
+    return f"{', '.join(words)} and {' '.join(dict.fromkeys(symbols))}"
+
+
 def check_shape(shape, field_name: str, value: str) -> list[Problem]:
     """Problems of ``value`` against a botocore string shape's length and pattern."""
     meta = shape.metadata
@@ -56,8 +90,11 @@ def check_shape(shape, field_name: str, value: str) -> list[Problem]:
         bad = sorted({c for c in value if not _compiled(pattern).fullmatch(c)}) \
             if pattern.startswith("[") else []
         which = f"; not allowed: {' '.join(repr(c) for c in bad)}" if bad else ""
-        found.append(Problem(field_name, value,
-                             f"must match IAM's pattern {pattern} ({shape.name}){which}"))
+        words = allowed_in_words(pattern)
+        # A learner reads the rule in words; the pattern stays for a pattern the words cannot say.
+        rule = (f"may hold only {words} (IAM {shape.name})" if words
+                else f"must match IAM's pattern {pattern} ({shape.name})")
+        found.append(Problem(field_name, value, rule + which))
     return found
 
 

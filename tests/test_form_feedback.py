@@ -1,0 +1,38 @@
+"""Issue 19: the form says what is wrong in words, and never says "ready" while it is wrong.
+
+The rule is IAM's own (botocore's model: role names are ``[\\w+=,.@-]+``, where ``\\w``
+is a letter, a digit or ``_``); the test writes what a learner must read, not the pattern.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ecsrole_lib import RoleSpec, ValidationError
+from ecsrole_lib.forms import RoleForm
+
+
+def test_a_bad_role_name_is_said_in_words_naming_the_characters():
+    with pytest.raises(ValidationError) as err:
+        RoleSpec(role_name="my role!")
+    text = str(err.value)
+    assert "role_name" in text
+    assert "letters, digits and + = , . @ _ -" in text
+    assert "' '" in text and "'!'" in text
+    assert "[\\w" not in text and "pattern" not in text  # no regular expression for a learner
+
+
+@pytest.mark.parametrize("lang, ready, not_ready, words", [
+    ("en", "Ready:", "Not ready", "letters, digits and"),
+    ("ko", "준비됨", "준비되지 않음", "영문자, 숫자와"),
+])
+def test_the_form_is_not_ready_while_a_field_is_invalid(lang, ready, not_ready, words):
+    form = RoleForm(lang=lang)
+    assert form.status.value.startswith(ready)  # the default choices make a plan
+    form.w_role_name.value = "my role!"
+    assert not form.status.value.startswith(ready), form.status.value
+    assert not_ready in form.status.value
+    assert form.button.disabled
+    assert words in form.problems.value and "[\\w" not in form.problems.value
+    form.w_role_name.value = "ecsInstanceRole"
+    assert form.status.value.startswith(ready) and not form.button.disabled
