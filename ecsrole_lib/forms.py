@@ -303,6 +303,10 @@ class RoleForm(widgets.VBox):
     # -- rendering ----------------------------------------------------------------------
     def _changed(self, change: dict) -> None:
         self._refresh()
+        if change.get("owner") is self.w_lang and self.last_result is not None:
+            # What the button showed is shown again in the new language, not left as it was.
+            self.last_result.report.lang = self.lang
+            self._show(self.last_result)
 
     def _refresh(self) -> None:
         labels = LABELS[self.lang]

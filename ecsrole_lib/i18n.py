@@ -575,6 +575,7 @@ KO: dict[str, str] = {
         "문자, 공백, 숫자와 {symbols} 문자만 쓸 수 있습니다(IAM {shape}). 쓸 수 없는 문자: {chars}",
     "may hold only letters, spaces, digits and {symbols} (IAM {shape})":
         "문자, 공백, 숫자와 {symbols} 문자만 쓸 수 있습니다(IAM {shape})",
+    "apply with the AWS CLI, then audited: {audit}": "AWS CLI로 적용한 뒤 감사함: {audit}",
     "must match IAM's pattern {pattern} ({shape}); not allowed: {chars}":
         "IAM의 패턴 {pattern}({shape})과 맞아야 합니다. 허용되지 않는 문자: {chars}",
     "must match IAM's pattern {pattern} ({shape})": "IAM의 패턴 {pattern}({shape})과 맞아야 합니다",
@@ -989,7 +990,6 @@ KO.update({
     "with the AWS CLI": "AWS CLI로",
     "dry run, read only": "시험 실행, 읽기 전용",
     "{how}, dry run (nothing written)": "{how}, 시험 실행(아무것도 쓰지 않음)",
-    "{how}, then audited": "{how}, 이어서 감사함",
 })
 
 

@@ -310,13 +310,15 @@ class RunResult:
 
     @property
     def summary(self) -> str:
+        if self.action == "apply" and self.method == "cli" and not self.dry_run:
+            # The AWS CLI made the writes and an audit read them back: say both, in that order.
+            return tr(f"apply with the AWS CLI, then audited: {self.report.summary()}",
+                      self.report.lang)
         how = {"console": "through the library", "cli": "with the AWS CLI"}[self.method]
         if self.action != "apply":
             how = "dry run, read only" if self.dry_run else ""
         elif self.dry_run:
             how = f"{how}, dry run (nothing written)"
-        elif self.method == "cli":
-            how = f"{how}, then audited"
         return f"{self.report.summary()}" + (f" ({tr(how, self.report.lang)})" if how else "")
 
     def __str__(self) -> str:

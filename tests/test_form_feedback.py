@@ -36,3 +36,23 @@ def test_the_form_is_not_ready_while_a_field_is_invalid(lang, ready, not_ready, 
     assert words in form.problems.value and "[\\w" not in form.problems.value
     form.w_role_name.value = "ecsInstanceRole"
     assert form.status.value.startswith(ready) and not form.button.disabled
+
+
+@pytest.mark.cli
+def test_a_cli_apply_says_it_applied_then_audited(endpoint):
+    """Issue 19 ("each report says what happened"): the AWS CLI made the writes, an audit read
+    them back; the summary says apply first, not "audit on sandbox"."""
+    from ecsrole_lib.forms import RoleForm
+
+    result = RoleForm(method="cli").run()
+    assert result.summary.startswith("apply with the AWS CLI, then audited: audit on sandbox"), \
+        result.summary
+
+
+def test_a_language_change_shows_the_last_report_again_in_that_language(endpoint):
+    form = RoleForm()
+    form.run()
+    assert "apply on sandbox" in form.output.outputs[0]["data"]["text/plain"]
+    form.w_lang.value = "ko"
+    shown = form.output.outputs[0]["data"]["text/plain"]
+    assert "샌드박스에서 적용" in shown and "apply on sandbox" not in shown, shown
