@@ -468,6 +468,15 @@ def app_protections(port: int) -> dict[str, object]:
             "disable_check_xsrf": False}
 
 
+def _trust(notebook: Path) -> None:
+    """Sign the page's notebook for this user, as ``jupyter trust`` does: it is the guide's
+    own, committed file, and unsigned, Jupyter Server warns "is not trusted" on every visit."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    NotebookNotary().sign(nbformat.read(notebook, as_version=4))
+
+
 def run_app(notebook: Path, port: int, targets: tuple[str, ...]) -> int:
     """``make app``: Voila on 127.0.0.1 with a token, local host names, the page's origin only.
 
@@ -480,9 +489,13 @@ def run_app(notebook: Path, port: int, targets: tuple[str, ...]) -> int:
 
     token = os.environ.pop("JUPYTER_TOKEN", "") or secrets.token_hex(24)  # not for the kernels
     os.environ[APP_TARGETS_VARIABLE] = ",".join(targets)
+    # The page's template (app/voila/templates/ecsrole) fetches nothing from outside 127.0.0.1.
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        filter(None, [str(notebook.parent), os.environ.get("JUPYTER_PATH")]))
+    _trust(notebook)
     app = Voila()
     app.initialize([str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-                    "--Voila.port_retries=0"])
+                    "--Voila.port_retries=0", "--template=ecsrole"])
     # Set after the config files are read, so none of them can turn a protection off.
     app.token, app.ip, app.port, app.port_retries = token, "127.0.0.1", port, 0
     app.tornado_settings = {**app.tornado_settings, **app_protections(port)}

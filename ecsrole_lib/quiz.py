@@ -107,7 +107,7 @@ class Question(widgets.VBox):
         self.prompt, self.answer = prompt, answer
         self.labels = LABELS.get(lang, LABELS["en"])
         # Wide enough for the longer label: a default-width button cuts "Show the answer".
-        self.button = widgets.Button(description=self.labels["button"], icon="eye",
+        self.button = widgets.Button(description=self.labels["button"],
                                      layout=widgets.Layout(width="max-content"))
         self.answer_box = widgets.HTML(
             f"<p><b>{html.escape(self.labels['answer'])}:</b> {_inline(answer)}</p>",
@@ -127,12 +127,12 @@ class Question(widgets.VBox):
     def reveal(self) -> None:
         """Show the answer; the button then hides it."""
         self.answer_box.layout.display = None
-        self.button.description, self.button.icon = self.labels["hide"], "eye-slash"
+        self.button.description = self.labels["hide"]
 
     def hide(self) -> None:
         """Hide the answer; the button then shows it."""
         self.answer_box.layout.display = "none"
-        self.button.description, self.button.icon = self.labels["button"], "eye"
+        self.button.description = self.labels["button"]
 
     def toggle(self) -> None:
         """What the button does: show a hidden answer, hide a shown one."""

@@ -83,7 +83,8 @@ def page(tmp_path_factory, moto_server) -> Iterator[dict]:
         assert visit.status == 200, visit.body[:500]
         kernel = re.search(rb'"kernelId": *"([0-9a-f-]+)"', visit.body).group(1).decode()
         cookie = visit.getheader("Set-Cookie").split(";")[0]
-        yield {"port": port, "kernel": kernel, "cookie": cookie}
+        yield {"port": port, "kernel": kernel, "cookie": cookie, "html": visit.body.decode(),
+               "log": home / "app.log"}
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGTERM)
@@ -181,3 +182,12 @@ def test_the_opt_in_offers_aws(monkeypatch, moto_server):
 def test_an_unknown_app_target_is_refused(value):
     with pytest.raises(ValidationError, match="APP_TARGETS"):
         app_targets(value)
+
+
+def test_the_page_fetches_nothing_from_outside_and_warns_of_nothing(page):
+    """Issue 19 ("offline"): nothing the page loads comes from outside 127.0.0.1 (Voila's lab
+    template linked Font Awesome from cdn.jsdelivr.net), and the server does not warn that
+    the guide's own notebook "is not trusted" on a visit."""
+    outside = re.findall(r'(?:href|src)="((?:https?:)?//[^"]+)"', page["html"])
+    assert not [url for url in outside if "127.0.0.1" not in url], outside
+    assert "is not trusted" not in page["log"].read_text()
