@@ -905,6 +905,11 @@ KO.update({
         "이 역할의 보안 주체에 awsvpcTrunking이 적용되지 않습니다: 인스턴스가 트렁크 ENI를 받지 "
         "못하고 awsvpc 태스크는 인스턴스의 ENI 한도에 묶입니다. 설정 전에 등록된 컨테이너 "
         "인스턴스는 교체될 때까지 ENI 한도를 유지합니다",
+    "no activation yet: the next step after the role (aws ssm create-activation --iam-role "
+    "{role})":
+        "아직 활성화가 없습니다. 역할 다음 단계입니다(aws ssm create-activation --iam-role {role})",
+    "the activations could not be read ({err}): which role an activation names is not shown":
+        "활성화를 읽을 수 없었습니다({err}): 활성화가 어느 역할을 지정하는지는 보이지 않습니다",
     "no activation names role {role}; the activations name {others}: an instance registered "
     "with one of them gets that role, not this one":
         "역할 {role}을(를) 지정한 활성화가 없습니다. 활성화에는 {others}이(가) 지정되어 있습니다: "

@@ -109,6 +109,9 @@ CORRECTIONS = {
         "permissions boundary"),
     "list_active_services": (
         "ListServices lists a cluster's ACTIVE services only: a deleted service is no longer listed"),
+    "no_activations": (
+        "DescribeActivations answers an empty list, as for an account with no activation (moto "
+        "does not implement it and answers a server error); the sandbox cannot make one"),
     "run_instances_profile": (
         "every instance one RunInstances call starts holds its IamInstanceProfile (moto gives it "
         "to the first one only)"),
@@ -497,6 +500,26 @@ def _permissions_boundary_usage_count() -> None:
     ManagedPolicy.permissions_boundary_usage_count = property(permissions_boundary_usage_count)
 
 
+def _no_activations() -> None:
+    """``DescribeActivations`` answers an empty ``ActivationList``.
+
+    moto implements no Systems Manager activations: it answers the call with a server
+    error, which botocore retries and the in-process server logs as a traceback into the
+    learner's notebook. The sandbox can make no activation (its limit ``ssm_activation``:
+    the command is shown, not run), so what AWS answers an account without any is the
+    truth here (AWS Systems Manager API Reference, DescribeActivations: "Describes details
+    about the activation ... ActivationList", an empty list when there are none,
+    https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeActivations.html).
+    """
+    from moto.core.responses import ActionResult
+    from moto.ssm.responses import SimpleSystemManagerResponse
+
+    def describe_activations(self):
+        return ActionResult({"ActivationList": []})
+
+    SimpleSystemManagerResponse.describe_activations = describe_activations
+
+
 def _list_active_services() -> None:
     """``ListServices`` lists only the cluster's ``ACTIVE`` services.
 
@@ -829,9 +852,10 @@ _CORRECTORS = {
     "permissions_boundary_usage_count": ("iam", _permissions_boundary_usage_count),
     "list_active_services": ("ecs", _list_active_services),
     "run_instances_profile": ("ec2", _run_instances_profile),
+    "no_activations": ("ssm", _no_activations),
 }
 _corrected: set[str] = set()  # services corrected in this process
-_LATER = ("ecs", "ec2")  # corrected when moto first builds their backends (slow imports)
+_LATER = ("ecs", "ec2", "ssm")  # corrected when moto first builds their backends (slow imports)
 _correct_lock = threading.RLock()
 
 

@@ -628,9 +628,18 @@ def test_an_activation_that_names_this_role_and_none_at_all(session):
 
 
 def test_without_the_activations_the_row_says_so(session):
+    """The activations cannot be read (no ssm:DescribeActivations): the row says so."""
+    from botocore.awsrequest import AWSResponse
+
     spec = RoleSpec(instance_kind="external")
     apply(spec, session)
-    row = doctor(spec, session)["activation"]  # moto: DescribeActivations is not implemented
+
+    def denied(**_):
+        return AWSResponse("https://ssm.amazonaws.com/", 400, {}, None), {"Error": {
+            "Code": "AccessDeniedException", "Message": "not authorized"}}
+
+    session.events.register("before-call.ssm.DescribeActivations", denied)
+    row = doctor(spec, session)["activation"]
     assert row.ok is None and "could not be read" in row.reason
 
 
@@ -687,3 +696,18 @@ def test_the_new_rows_read_in_korean_in_the_audit(session):
     korean = tr(reason, "ko")
     assert "prod이(가) 아니라 elsewhere에 가입합니다" in korean
     assert untranslated(korean) == []
+
+
+def test_an_external_role_on_the_sandbox_is_diagnosed_without_a_server_traceback(session, capfd):
+    """The sandbox has no Systems Manager activations (its limit ``ssm_activation``): the
+    activation row says none exists yet, in English and Korean, and the sandbox's server
+    prints no traceback into the learner's notebook (moto answered a server error)."""
+    from ecsrole_lib.i18n import tr, untranslated
+
+    spec = RoleSpec(instance_kind="external")
+    apply(spec, session)
+    capfd.readouterr()
+    row = doctor(spec, session)["activation"]
+    assert row.ok is None and row.reason.startswith("no activation yet"), row.reason
+    assert untranslated(tr(row.reason, "ko")) == []
+    assert "Error on request" not in capfd.readouterr().err

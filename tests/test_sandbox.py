@@ -585,3 +585,9 @@ def test_a_policy_name_held_in_another_case_or_path_is_entity_already_exists(iam
     names = [p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]]
     assert names == ["cwlogspolicy"]
 
+
+
+def test_describe_activations_answers_an_empty_list(session):
+    """AWS Systems Manager, DescribeActivations: an account without activations gets an empty
+    ActivationList (moto answered a server error, NotImplementedError)."""
+    assert session.client("ssm").describe_activations()["ActivationList"] == []

@@ -220,3 +220,15 @@ def test_errata_e7_to_e9_quote_the_page_exactly_and_belong_to_a_step():
         assert quote in page, item.id
         assert item.step in every_step
         assert item.where and item.corrected and item.why
+
+
+def test_no_committed_notebook_shows_a_traceback_or_an_error_stream():
+    """What the learner sees is the product: no output of any committed notebook is a
+    traceback or a stderr stream (the sandbox's server once logged one into 05's survey)."""
+    for path in sorted((ROOT / "notebooks").rglob("[0-9][0-9]_*.ipynb")):
+        for index, cell in enumerate(json.loads(path.read_text())["cells"]):
+            for output in cell.get("outputs", []):
+                text = "".join(output.get("text", ""))
+                assert output.get("name") != "stderr", f"{path.name} cell {index}: {text[:300]}"
+                assert output.get("output_type") != "error", f"{path.name} cell {index}"
+                assert "Traceback (most recent call last)" not in text, f"{path.name} {index}"
