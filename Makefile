@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 # The AWS CLI the guide runs is the one installed in the venv.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup guide test test-fast lab notebooks lint clean bench app
+.PHONY: setup guide test test-fast lab notebooks lint clean bench app workshop
 
 setup: $(STAMP)
 
@@ -43,6 +43,10 @@ notebooks: $(STAMP)
 ## bench: API calls per operation, sandbox start, headless notebook runs (build/bench.json)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+## workshop: the workshop kit's answer keys (en, ko) from the question catalog, in build/workshop/
+workshop: $(STAMP)
+	$(BIN)/python tools/workshop.py build/workshop
 
 ## app: serve the guide as one web page with Voila (form and reports, no code) on 127.0.0.1,
 ## with a token (in the URL it prints); the sandbox only unless APP_TARGETS=sandbox,aws
