@@ -146,6 +146,8 @@ class Diagnosis:
     simulated: bool = False
     reads: int = 0
     writes: int = 0
+    #: Show every row; by default the rows that pass are one line (:meth:`whole` shows them).
+    all_rows: bool = False
 
     @property
     def registers(self) -> bool:
@@ -203,10 +205,30 @@ class Diagnosis:
         return (f"doctor on {self.target}: an {self.instance_kind} instance with role "
                 f"{self.role_name} {verdict}; {failing} problem(s); {self.reads} read API calls")
 
+    def whole(self) -> Diagnosis:
+        """The same diagnosis, shown with every row (the rows that pass included)."""
+        return replace(self, all_rows=True)
+
+    def _shown(self) -> tuple[list[DoctorCheck], list[DoctorCheck]]:
+        """(rows shown in full, rows that pass, said in one line): a learner reads what is
+        wrong or worth knowing, not fifteen rows of "allowed"."""
+        if self.all_rows:
+            return list(self.checks), []
+        passed = [c for c in self.checks if c.ok is True and not c.symptom and not c.iam]
+        return [c for c in self.checks if c not in passed], passed
+
+    @staticmethod
+    def _passed_line(passed: list[DoctorCheck]) -> str:
+        return (f"{len(passed)} check(s) pass: {', '.join(c.name for c in passed)} "
+                "(every row: .whole())")
+
     def __str__(self) -> str:
-        width = max([len(c.name) for c in self.checks] + [5])
+        shown, passed = self._shown()
+        width = max([len(c.name) for c in shown] + [5])
         lines = [self.summary(), ""]
-        for check in self.checks:
+        if passed:
+            lines.append(f"{'ok':<4}  {self._passed_line(passed)}")
+        for check in shown:
             mark = {True: "ok", False: "FAIL", None: "info"}[check.ok]
             lines.append(f"{mark:<4}  {check.name:<{width}}  {check.reason}")
             pad = " " * (width + 8)
@@ -235,21 +257,27 @@ class Diagnosis:
             ["IAM's simulator"] if self.simulated else []) + ["fix", "source"]
         head = "".join(f"<th style='{CELL_STYLE}'>{esc(h)}</th>" for h in columns)
         rows = []
-        for c in self.checks:
+        shown, passed = self._shown()
+        for c in shown:
             reason = esc(c.reason) + (f"<br><small><code>{esc(c.symptom)}</code></small>"
                                       if c.symptom else "")
             cells = [f"<code>{esc(c.name)}</code>",
                      f"<b style='color:{colour[c.ok]}'>{label[c.ok]}</b>", reason]
             if self.simulated:
                 cells.append(esc(c.iam))
-            cells += [esc(c.fix), f"<small>{esc(c.source)}</small>"]
+            # A source is often a long URL: it wraps in its cell instead of widening the page.
+            cells += [esc(c.fix), f"<small style='overflow-wrap:anywhere'>{esc(c.source)}</small>"]
             rows.append("<tr>" + "".join(f"<td style='{CELL_STYLE}'>{x}</td>" for x in cells)
                         + "</tr>")
         verdict = colour[{REGISTERS: True, NOT_REGISTERS: False}.get(self.verdict)]
         notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
+        passed_line = (f"<p style='color:{colour[True]}'>{esc(self._passed_line(passed))}</p>"
+                       if passed else "")
+        table = (f"<table style='text-align:left'><tr>{head}</tr>{''.join(rows)}</table>"
+                 if rows else "")
         return (f"<div class='ecsrole-doctor'><p><b style='color:{verdict}'>"
-                f"{esc(self.summary())}</b></p><table style='text-align:left'><tr>{head}</tr>"
-                f"{''.join(rows)}</table>" + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+                f"{esc(self.summary())}</b></p>{passed_line}{table}"
+                + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
 
 
 # ---------------------------------------------------------------------------------------

@@ -711,3 +711,22 @@ def test_an_external_role_on_the_sandbox_is_diagnosed_without_a_server_traceback
     assert row.ok is None and row.reason.startswith("no activation yet"), row.reason
     assert untranslated(tr(row.reason, "ko")) == []
     assert "Error on request" not in capfd.readouterr().err
+
+
+def test_the_doctor_shows_what_is_wrong_and_one_line_for_what_passes(session, iam):
+    """Issue 19: each thing once; a learner reads the failing rows in full, the passing ones
+    in one line, and every row on request (``.whole()``)."""
+    apply(RoleSpec(), session)
+    iam.detach_role_policy(RoleName=ROLE, PolicyArn=CONTAINER_POLICY)
+    diagnosis = doctor(RoleSpec(), session)
+    text = str(diagnosis)
+    failing = [c for c in diagnosis.checks if c.ok is False]
+    passing = [c for c in diagnosis.checks if c.ok is True]
+    assert failing and passing
+    assert all(f"FAIL  {c.name}" in text for c in failing)
+    assert not any(line.startswith("ok    trust ") for line in text.splitlines())
+    assert f"{len(passing)} check(s) pass: trust, instance_profile" in text
+    whole = str(diagnosis.whole())
+    assert all(f"  {c.name}  " in whole for c in diagnosis.checks)
+    assert len(whole.splitlines()) > len(text.splitlines())
+    assert "overflow-wrap:anywhere" in diagnosis.whole()._repr_html_()
