@@ -4,8 +4,13 @@
 the "percent" format::
 
     # %% [markdown]              a Markdown cell: its lines start with "# "
+    # %% [markdown] lang=ko      the same cell in Korean, right after the English one
     # %% tags=["parameters"]     a code cell with tags
     # %%                         a code cell
+
+Two editions come from one source: the English one in ``notebooks/`` and the Korean
+one in ``notebooks/ko/`` (Korean Markdown, the parameter ``lang = "ko"``; the same
+code cells). A Markdown cell without its other language stops the build.
 
 Each notebook is executed alone, in a fresh kernel on its own fresh sandbox,
 exactly as ``pytest --nbval`` re-executes it, and written with its outputs.
@@ -14,7 +19,7 @@ and widget model ids are renumbered in order of appearance.
 
 Usage::
 
-    python tools/build_notebooks.py [--no-execute] [name ...]
+    python tools/build_notebooks.py [--no-execute] [--lang en|ko|all] [name ...]
 """
 
 from __future__ import annotations
@@ -34,7 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "tools" / "notebook_src"
 NOTEBOOKS = ROOT / "notebooks"
 KERNEL = "python3"
-_HEADER = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?:\s+tags=(?P<tags>\[.*\]))?\s*$")
+_HEADER = re.compile(r"^# %%(?P<markdown> \[markdown\])?(?:\s+lang=(?P<lang>ko))?"
+                     r"(?:\s+tags=(?P<tags>\[.*\]))?\s*$")
+#: The editions: where each is written. A Markdown cell headed ``# %% [markdown] lang=ko`` is the
+#: Korean of the English Markdown cell right above it; the code cells are the same in both.
+EDITIONS = {"en": "", "ko": "ko"}
 _NAMESPACE = uuid.UUID("6f1c2b1e-3d4a-4e55-9a1b-ec5e0e1e0001")
 #: The kernel's own start-up warnings would only clutter the build's log.
 QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
@@ -47,26 +56,56 @@ def names() -> list[str]:
     return sorted(p.stem for p in SOURCES.glob("*.py"))
 
 
-def parse(text: str) -> list[tuple[str, str, list[str]]]:
-    """The cells of a percent-format source: (cell type, source, tags)."""
-    cells: list[tuple[str, list[str], list[str]]] = []
+def _cells(text: str) -> list[tuple[str, str, list[str], str]]:
+    """Every cell of a percent-format source: (cell type, source, tags, language)."""
+    cells: list[tuple[str, list[str], list[str], str]] = []
     for line in text.splitlines():
         match = _HEADER.match(line)
         if match:
             kind = "markdown" if match.group("markdown") else "code"
-            cells.append((kind, [], json.loads(match.group("tags") or "[]")))
+            cells.append((kind, [], json.loads(match.group("tags") or "[]"),
+                          match.group("lang") or "en"))
         elif cells:
             cells[-1][1].append(line)
     result = []
-    for kind, lines, tags in cells:
+    for kind, lines, tags, lang in cells:
         if kind == "markdown":
             lines = [line[2:] if line.startswith("# ") else line.lstrip("#") for line in lines]
-        result.append((kind, "\n".join(lines).strip("\n"), tags))
+        result.append((kind, "\n".join(lines).strip("\n"), tags, lang))
     return result
 
 
-def build(name: str) -> nbformat.NotebookNode:
-    """The unexecuted notebook ``name``, from its source."""
+def parse(text: str, lang: str = "en") -> list[tuple[str, str, list[str]]]:
+    """The cells of a percent-format source in edition ``lang``: (cell type, source, tags).
+
+    Each English Markdown cell must be followed by its Korean (``lang=ko``) and each Korean
+    one must follow an English one: a cell without its other language is a ``ValueError``
+    naming it, so the two editions cannot drift apart.
+    """
+    cells, result = _cells(text), []
+    for index, (kind, source, tags, cell_lang) in enumerate(cells):
+        following = cells[index + 1] if index + 1 < len(cells) else None
+        if cell_lang == "ko":
+            if index == 0 or cells[index - 1][0] != "markdown" or cells[index - 1][3] != "en":
+                raise ValueError(f"Korean cell {index} follows no English Markdown cell")
+            if lang == "ko":
+                result.append((kind, source, tags))
+            continue
+        untranslated = kind == "markdown" and not (following and following[3] == "ko")
+        # A source not yet translated at all still builds its English edition.
+        if untranslated and (lang == "ko" or any(c[3] == "ko" for c in cells)):
+            raise ValueError(f"Markdown cell {index} has no Korean (lang=ko) cell after it: "
+                             f"{source.splitlines()[0] if source else ''!r}")
+        if kind == "markdown" and lang == "ko":
+            continue  # its Korean cell, next, stands in its place
+        if lang == "ko" and "parameters" in tags:
+            source = re.sub(r'^lang: str = "en"', 'lang: str = "ko"', source, flags=re.MULTILINE)
+        result.append((kind, source, tags))
+    return result
+
+
+def build(name: str, lang: str = "en") -> nbformat.NotebookNode:
+    """The unexecuted notebook ``name`` of edition ``lang``, from its source."""
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
@@ -74,17 +113,18 @@ def build(name: str) -> nbformat.NotebookNode:
         "language_info": {"name": "python"},
     }
     prefix = name.split("_", 1)[0]
-    for index, (kind, source, tags) in enumerate(parse((SOURCES / f"{name}.py").read_text())):
+    text = (SOURCES / f"{name}.py").read_text()
+    for index, (kind, source, tags) in enumerate(parse(text, lang)):
         make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
         cell = make(source)
-        cell.id = f"nb{prefix}-cell{index:02d}"
+        cell.id = f"nb{prefix}{'' if lang == 'en' else '-' + lang}-cell{index:02d}"
         if tags:
             cell.metadata["tags"] = tags
         nb.cells.append(cell)
     return nb
 
 
-def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def execute(nb: nbformat.NotebookNode, folder: Path = NOTEBOOKS) -> nbformat.NotebookNode:
     """Run ``nb`` alone in a fresh kernel with its own sandbox, as nbval does."""
     from nbclient import NotebookClient
 
@@ -92,7 +132,7 @@ def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     try:
         NotebookClient(nb, kernel_name=KERNEL, timeout=600, record_timing=False,
                        store_widget_state=True, extra_arguments=QUIET_KERNEL,
-                       resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+                       resources={"metadata": {"path": str(folder)}}).execute()
     finally:
         os.environ.update(saved)
     return nb
@@ -151,27 +191,40 @@ def normalize(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     return nbformat.reads(text, as_version=4)
 
 
+def _edition_names(name: str) -> list[str]:
+    """The editions ``name``'s source can be built in (Korean once it holds Korean cells)."""
+    text = (SOURCES / f"{name}.py").read_text()
+    return ["en"] + (["ko"] if any(c[3] == "ko" for c in _cells(text)) else [])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-execute", action="store_true", help="write the sources only")
+    parser.add_argument("--lang", choices=["en", "ko", "all"], default="all",
+                        help="which edition (default: both)")
     parser.add_argument("names", nargs="*", help="notebooks to build (default: all)")
     args = parser.parse_args(argv)
-    NOTEBOOKS.mkdir(exist_ok=True)
     failed = 0
     for name in args.names or names():
-        started = time.monotonic()
-        nb = build(name)
-        status = "written"
-        if not args.no_execute:
-            try:
-                nb = normalize(execute(nb), name)
-                status = "executed"
-            except Exception as err:  # noqa: BLE001 - keep going; report at the end
-                failed += 1
-                status = f"FAILED: {type(err).__name__}: {str(err).strip().splitlines()[-1]}"
-        nbformat.validate(nb)
-        nbformat.write(nb, str(NOTEBOOKS / f"{name}.ipynb"))
-        print(f"{name:<28} {status} ({time.monotonic() - started:.1f} s)", flush=True)
+        for lang in _edition_names(name):
+            if args.lang not in ("all", lang):
+                continue
+            folder = NOTEBOOKS / EDITIONS[lang]
+            folder.mkdir(exist_ok=True)
+            started = time.monotonic()
+            nb = build(name, lang)
+            status = "written"
+            if not args.no_execute:
+                try:
+                    nb = normalize(execute(nb, folder), name if lang == "en" else f"{lang}/{name}")
+                    status = "executed"
+                except Exception as err:  # noqa: BLE001 - keep going; report at the end
+                    failed += 1
+                    status = f"FAILED: {type(err).__name__}: {str(err).strip().splitlines()[-1]}"
+            nbformat.validate(nb)
+            nbformat.write(nb, str(folder / f"{name}.ipynb"))
+            label = f"{EDITIONS[lang]}/{name}" if EDITIONS[lang] else name
+            print(f"{label:<31} {status} ({time.monotonic() - started:.1f} s)", flush=True)
     return 1 if failed else 0
 
 
