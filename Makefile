@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 ## guide: run the whole guide headlessly on one embedded sandbox (build/guide/: notebooks and HTML)
 guide: $(STAMP)
-	$(BIN)/python -m ecsrole_lib.guide
+	$(BIN)/python -m ecsrole_lib.teaching.guide
 
 ## test: every docstring example of the library (their own run: --doctest-modules would also
 ## import tests/ as modules), then every test, and nbval (strict) on every committed notebook
@@ -34,7 +34,7 @@ test-fast: $(STAMP)
 
 ## lab: open JupyterLab on the notebooks, widgets on, all notebooks sharing one sandbox
 lab: $(STAMP)
-	$(BIN)/python -m ecsrole_lib.guide --lab
+	$(BIN)/python -m ecsrole_lib.teaching.guide --lab
 
 ## notebooks: write notebooks/ from tools/notebook_src/ and execute them on the sandbox
 notebooks: $(STAMP)
@@ -53,7 +53,7 @@ workshop: $(STAMP)
 APP_PORT ?= 8866
 APP_TARGETS ?= sandbox
 app: $(STAMP)
-	$(BIN)/python -m ecsrole_lib.guide --app app/guide.ipynb --port=$(APP_PORT) --targets=$(APP_TARGETS)
+	$(BIN)/python -m ecsrole_lib.teaching.guide --app app/guide.ipynb --port=$(APP_PORT) --targets=$(APP_TARGETS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check ecsrole_lib tests benchmarks tools notebooks app

@@ -101,7 +101,7 @@ class Recorder:
 @contextlib.contextmanager
 def recording() -> Iterator[Recorder]:
     """Record the calls of every client ``ecsrole_lib`` makes while this is open."""
-    from ecsrole_lib import aws
+    from ecsrole_lib.aws import client as aws
 
     recorder = Recorder()
     original = aws._client
@@ -146,7 +146,7 @@ def resource(service: str, operation: str, params: dict[str, Any]) -> str:
 
 
 def analyse(calls: list[tuple[str, str, dict[str, Any]]]) -> dict[str, Any]:
-    from ecsrole_lib.aws import is_read
+    from ecsrole_lib.aws.client import is_read
 
     reads = [(s, o, p) for s, o, p in calls if is_read(o)]
     per_resource: dict[str, list[str]] = defaultdict(list)

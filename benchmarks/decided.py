@@ -1,4 +1,4 @@
-"""Issue 18.1: the share of generated policies :func:`ecsrole_lib.access.evaluate` decides.
+"""Issue 18.1: the share of generated policies :func:`ecsrole_lib.diagnose.access.evaluate` decides.
 
 Policies are generated at random (seeded) within IAM's grammar: one to three identity
 policies of one to four statements and, one time in three, a permissions boundary; Action
@@ -144,7 +144,7 @@ def _reason(message: str) -> str:
 
 
 def run(cases: int = CASES, seed: int = 18) -> dict[str, Any]:
-    from ecsrole_lib.access import evaluate
+    from ecsrole_lib.diagnose.access import evaluate
     from ecsrole_lib.errors import UnsupportedPolicyError
 
     rng = random.Random(seed)

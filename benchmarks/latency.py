@@ -11,7 +11,7 @@ For each run it reports the wall time and the **critical path**: the longest
 chain of requests each sent after the previous one answered (from each
 request's send and answer times), i.e. the round trips a user waits for one
 after another. Beside it: the same run without reading ahead
-(:func:`ecsrole_lib.prefetch.prefetch` and ``verify_ahead`` switched off), the page's own CLI
+(:func:`ecsrole_lib.aws.prefetch.prefetch` and ``verify_ahead`` switched off), the page's own CLI
 sequence in round trips (one per command), and the raw boto3 floor: a plain
 boto3 client making the page's calls one after another under the same latency.
 """
@@ -79,7 +79,7 @@ def critical_path(spans: list[tuple[float, float, str]]) -> int:
 @contextlib.contextmanager
 def delayed(seconds: float) -> Iterator[Delay]:
     """Every client ``ecsrole_lib`` makes while this is open gets the delay."""
-    from ecsrole_lib import aws
+    from ecsrole_lib.aws import client as aws
 
     delay = Delay(seconds)
     original = aws._client

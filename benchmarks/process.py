@@ -29,7 +29,7 @@ from .common import BUILD, ROOT, median, table
 
 APPLY_GOAL = 1.3
 IMPORT_GOAL_MS = 30
-HEAVY = ("ecsrole_lib.cloudformation", "yaml", "ipywidgets", "moto", "jupyter_client", "jupyter_core",
+HEAVY = ("ecsrole_lib.render.cloudformation", "yaml", "ipywidgets", "moto", "jupyter_client", "jupyter_core",
          "IPython")
 
 _IMPORT = """
@@ -68,7 +68,7 @@ STATEMENTS = {
     "import boto3": "import boto3",
     "import ecsrole_lib": "import ecsrole_lib",
     "from ecsrole_lib import RoleSpec, apply": "from ecsrole_lib import RoleSpec, apply",
-    "import ecsrole_lib.forms (a notebook's form)": "import ecsrole_lib.forms",
+    "import ecsrole_lib.notebook.forms (a notebook's form)": "import ecsrole_lib.notebook.forms",
 }
 
 
@@ -91,7 +91,7 @@ def _python(source: str, *args: str, env: dict[str, str]) -> tuple[float, str]:
 
 
 def run(repeat: int = 5) -> dict[str, Any]:
-    from ecsrole_lib.sandbox import _Server
+    from ecsrole_lib.sandbox.server import _Server
 
     repeat = max(repeat, 5)
     env = _environment()

@@ -26,7 +26,7 @@ Modes:
 ``no managed policies``
     a plain ``ThreadedMotoServer`` without AWS managed policies: the floor.
 ``standalone``
-    ``python -m ecsrole_lib.sandbox`` in its own process (``make guide``):
+    ``python -m ecsrole_lib.sandbox.server`` in its own process (``make guide``):
     ``server`` is the time until it prints its endpoint; memory is that
     process's (its CPU is not counted in "ready, CPU s", which is the probe's
     own); the first calls come 1 s after the endpoint (a kernel starting,
@@ -60,7 +60,7 @@ def _plain_server():
 
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-    from ecsrole_lib.sandbox import _free_port
+    from ecsrole_lib.sandbox.server import _free_port
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
@@ -79,10 +79,10 @@ def _reset(endpoint_url: str) -> None:
 
 
 class _Standalone:
-    """``python -m ecsrole_lib.sandbox`` as ``make guide`` starts it."""
+    """``python -m ecsrole_lib.sandbox.server`` as ``make guide`` starts it."""
 
     def __init__(self):
-        self.process = subprocess.Popen([sys.executable, "-m", "ecsrole_lib.sandbox"], cwd=ROOT,
+        self.process = subprocess.Popen([sys.executable, "-m", "ecsrole_lib.sandbox.server"], cwd=ROOT,
                                         stdout=subprocess.PIPE, text=True)
         self.endpoint_url = self.process.stdout.readline().strip()
 
@@ -111,7 +111,7 @@ def probe(mode: str) -> dict[str, Any]:
 
     started = time.perf_counter()
     import ecsrole_lib  # noqa: F401
-    from ecsrole_lib.sandbox import SandboxSession, _Server
+    from ecsrole_lib.sandbox.server import SandboxSession, _Server
 
     mark("import", started)
     if mode == "no managed policies":

@@ -66,7 +66,7 @@ def _value(length: int) -> str:
 
 
 def run(repeat: int = 3) -> dict[str, Any]:
-    from ecsrole_lib.access import evaluate
+    from ecsrole_lib.diagnose.access import evaluate
     from ecsrole_lib.wildcards import wildcard
 
     rows = []

@@ -19,13 +19,13 @@ import time
 import boto3
 
 from . import policies
-from .aws import Context
+from .aws.client import Context
+from .aws.prefetch import prefetch, verify_ahead
 from .errors import ConflictError, EcsRoleError, Problem, QuotaError
 from .events import Progress, StepDone, StepStarted
 from .plan import Plan, plan
-from .prefetch import prefetch, verify_ahead
 from .report import Report
-from .sandbox import LIMITS
+from .sandbox.server import LIMITS
 from .spec import DEFAULT_ATTACHED_POLICIES_QUOTA, TAGS_PER_ROLE_QUOTA, RoleSpec
 from .states import AuditOutcome, Kind
 from .steps import (
@@ -252,9 +252,9 @@ def _teardown_preflight(ctx: Context, spec: RoleSpec, the_plan: Plan, force: boo
     role (or the reverse). ``force`` detaches other managed policies and takes the
     role out of other instance profiles; it never deletes an inline policy the
     guide did not write. Nor, ``force`` or not, does it touch an instance profile that
-    an instance the guide did not launch holds (:func:`~ecsrole_lib.launch.instances_holding`).
+    an instance the guide did not launch holds (:func:`~ecsrole_lib.diagnose.launch.instances_holding`).
     """
-    from .launch import instances_holding  # instances that still hold the instance profile
+    from .diagnose.launch import instances_holding  # instances that still hold the instance profile
 
     role = get_role(ctx, spec.role_name)
     if role is None or not owned(role.get("Tags")):
@@ -389,7 +389,7 @@ def _deleted_meanwhile(err: EcsRoleError) -> str:
 def _doctor_rows(ctx: Context, spec: RoleSpec, report: Report) -> None:
     """The audit's last row: the doctor's verdict (existing is not working), one of three:
     registers, does not register (the failing calls), cannot tell (the undecided ones, why)."""
-    from .doctor import CANNOT_TELL, NOT_REGISTERS, REGISTERS, doctor
+    from .diagnose.doctor import CANNOT_TELL, NOT_REGISTERS, REGISTERS, doctor
 
     diagnosis = doctor(spec, ctx.session, _ctx=ctx)
     failing = diagnosis.failures
@@ -439,7 +439,7 @@ def teardown(spec: RoleSpec, session: boto3.Session | None = None, force: bool =
     """
     ctx, the_plan, report = _start(spec, session, "teardown", progress)
     _teardown_preflight(ctx, spec, the_plan, force)
-    from .launch import remove_launched  # what launch started goes first: it uses the role
+    from .diagnose.launch import remove_launched  # what launch started goes first: it uses the role
 
     for row in remove_launched(ctx, spec, force):
         report.add(*row)

@@ -110,7 +110,7 @@ class LaunchDeniedError(AccessDeniedError):
     """A call the launched container instance makes is denied, or it gets no credentials.
 
     The message is AWS's, then the cause and the fix; ``report`` holds what the launch
-    did until it stopped (:func:`ecsrole_lib.launch.launch`).
+    did until it stopped (:func:`ecsrole_lib.diagnose.launch.launch`).
     """
 
     def __init__(self, message: str, code: str = "", operation: str = "", report: Any = None):

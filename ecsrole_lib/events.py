@@ -3,7 +3,7 @@
 ``apply`` and ``teardown`` call their ``progress`` callback with a
 :class:`StepStarted` before a step does something, a :class:`StepDone` once
 each step of the plan has its outcome, and (from
-:class:`~ecsrole_lib.aws.Context`) a :class:`Waiting` while IAM catches up.
+:class:`~ecsrole_lib.aws.client.Context`) a :class:`Waiting` while IAM catches up.
 ``str(event)`` is the line a person reads, so ``progress=print`` shows the run
 as it goes; a consumer that needs more (the form's progress bar) reads the
 fields. Other messages (the wait for a new instance profile, a survey's) still

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from .i18n import tr, word
+from .i18n.messages import tr, word
 from .states import AuditOutcome, Outcome
 
 __all__ = ["Report", "Row", "pad", "text_width"]

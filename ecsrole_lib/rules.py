@@ -17,7 +17,7 @@ import re
 import botocore.exceptions
 import regex
 
-from .aws import botocore_data, service_model
+from .aws.client import botocore_data, service_model
 from .errors import Problem
 
 __all__ = ["check_bucket_name", "check_iam_name", "check_partition", "check_policy_arn", "check_shape",

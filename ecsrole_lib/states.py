@@ -1,7 +1,7 @@
 """The words a run uses for what it found and what it did: states, outcomes, kinds.
 
 Each is an :class:`enum.StrEnum`, so a member *is* its text: it prints, formats,
-serialises to JSON and looks up translations (:func:`ecsrole_lib.i18n.word`)
+serialises to JSON and looks up translations (:func:`ecsrole_lib.i18n.messages.word`)
 exactly as the bare string did, and compares equal to it.
 
 >>> State.OK == "ok", f"{Outcome.CREATED}", str(Kind.WRITE)
@@ -80,7 +80,7 @@ class Kind(StrEnum):
 
 
 class Made(StrEnum):
-    """What one run created itself (:meth:`ecsrole_lib.aws.Context.made`).
+    """What one run created itself (:meth:`ecsrole_lib.aws.client.Context.made`).
 
     Steps read it to skip a read (a profile this run made is the guide's) and
     the wait step to learn whether there is anything to wait for.

@@ -305,7 +305,7 @@ class Action:
     #: Inline policies this action checks and reports on itself, by name.
     inline_checked: tuple[str, ...] = ()
     #: What its check reads, so those reads can be made ahead at once
-    #: (:mod:`ecsrole_lib.prefetch`): ``role``, ``instance_profile``, ``attached``,
+    #: (:mod:`ecsrole_lib.aws.prefetch`): ``role``, ``instance_profile``, ``attached``,
     #: ``inline``, ``policy`` (the one it attaches), ``customer_policy`` (the one it
     #: creates), ``container_policy``, ``account_setting``, ``bucket``, ``object``,
     #: ``list_policies``.

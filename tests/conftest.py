@@ -19,7 +19,7 @@ import pytest
 from readback import EMPTY_STATE, policy_meaning, read_state  # noqa: F401 - shared
 
 from ecsrole_lib import SandboxSession, connect
-from ecsrole_lib.sandbox import _Server
+from ecsrole_lib.sandbox.server import _Server
 
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -278,7 +278,7 @@ def released_moto(aws_credentials):
     import subprocess
     import sys
 
-    from ecsrole_lib.sandbox import _free_port
+    from ecsrole_lib.sandbox.server import _free_port
 
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-c", _RELEASED_MOTO, str(port)],

@@ -18,7 +18,7 @@ them; register before the run starts):
 
 ``before-call``
     counts the call (reads and writes, by the library's own rule
-    :func:`ecsrole_lib.aws.is_read`), decides its faults and stores them in the
+    :func:`ecsrole_lib.aws.client.is_read`), decides its faults and stores them in the
     request context; raises :class:`Crash` for a crash before the write.
 ``before-send``
     runs once per HTTP attempt: returns a forged error response (``Throttling``,
@@ -50,7 +50,7 @@ from botocore.httpsession import URLLib3Session
 from readback import bucket_state, tags
 
 from ecsrole_lib import SandboxSession
-from ecsrole_lib.aws import is_read
+from ecsrole_lib.aws.client import is_read
 
 __all__ = ["FIGURES", "WATCHED_ROLES", "Crash", "FaultInjector", "fresh", "nothing", "snapshot"]
 

@@ -1,4 +1,4 @@
-"""ecsrole_lib.access against AWS's documented policy evaluation logic.
+"""ecsrole_lib.diagnose.access against AWS's documented policy evaluation logic.
 
 Each rule test is written from the IAM User Guide's words (quoted or paraphrased in its
 docstring), not from the code; the examples are the guide's own (AllowGetList/DenyReports,
@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecsrole_lib import policies
-from ecsrole_lib.access import evaluate, trusts
+from ecsrole_lib.diagnose.access import evaluate, trusts
 from ecsrole_lib.errors import UnsupportedPolicyError
 from tests.managed import managed_policy, managed_policy_version
 

@@ -1,4 +1,4 @@
-"""ecsrole_lib.agent: the container instance's calls, checked against AWS's managed policy
+"""ecsrole_lib.diagnose.agent: the container instance's calls, checked against AWS's managed policy
 (moto's copy) with the guide's own evaluator, and the configuration -> calls mapping."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import subprocess
 import pytest
 
 from ecsrole_lib import policies
-from ecsrole_lib.access import evaluate
-from ecsrole_lib.agent import CALLS, AgentConfig, agent_calls
+from ecsrole_lib.diagnose.access import evaluate
+from ecsrole_lib.diagnose.agent import CALLS, AgentConfig, agent_calls
 from ecsrole_lib.errors import ValidationError
 from tests.managed import managed_policy
 
@@ -330,7 +330,7 @@ def test_the_anywhere_trust_conditions_are_marked_as_the_guides_and_pin_one_regi
     the guide adds aws:SourceAccount and an aws:SourceArn of one Region (IAM: ArnLike
     compares each of the six parts), so an activation in another Region is refused."""
     from ecsrole_lib import RoleSpec, plan
-    from ecsrole_lib.access import trusts
+    from ecsrole_lib.diagnose.access import trusts
 
     steps = plan(RoleSpec(instance_kind="external")).steps
     console = " ".join(next(s for s in steps if s.id == "create_role").console["en"])

@@ -1,7 +1,7 @@
 """Issue 17, item 1: the web page (``make app``) acts on the sandbox only unless its starter
 opted in, and Jupyter Server's own checks are on: a token, local host names, the page's origin.
 
-The server is the real one: ``python -m ecsrole_lib.guide --app`` (what ``make app`` runs)
+The server is the real one: ``python -m ecsrole_lib.teaching.guide --app`` (what ``make app`` runs)
 on a free 127.0.0.1 port, its kernels joining the test's moto server. Requests are raw HTTP
 and websocket handshakes with the headers a hostile page (or a DNS-rebinding one) sends.
 """
@@ -27,8 +27,8 @@ from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
 from ecsrole_lib import SandboxSession, ValidationError
-from ecsrole_lib.forms import RoleForm
-from ecsrole_lib.guide import APP_TARGETS_VARIABLE, app_targets
+from ecsrole_lib.notebook.forms import RoleForm
+from ecsrole_lib.teaching.guide import APP_TARGETS_VARIABLE, app_targets
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "ecsrole-test-token-0123456789abcdef"
@@ -66,7 +66,7 @@ def page(tmp_path_factory, moto_server) -> Iterator[dict]:
                 "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
                 "PYTHONPATH": os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])})
     log = open(home / "app.log", "w")  # noqa: SIM115 - closed below
-    server = subprocess.Popen([sys.executable, "-m", "ecsrole_lib.guide", "--app", "app/guide.ipynb",
+    server = subprocess.Popen([sys.executable, "-m", "ecsrole_lib.teaching.guide", "--app", "app/guide.ipynb",
                                f"--port={port}"], cwd=ROOT, env=env, stdout=log,
                               stderr=subprocess.STDOUT, start_new_session=True)
     try:

@@ -41,7 +41,7 @@ import pytest
 
 from ecsrole_lib import RoleSpec, SandboxSession, plan
 from ecsrole_lib.features import feature
-from ecsrole_lib.forms import LABELS
+from ecsrole_lib.notebook.forms import LABELS
 
 EN = LABELS["en"]  # the form's own words, so a rewording does not break the test
 

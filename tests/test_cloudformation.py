@@ -19,8 +19,8 @@ from cfnlint.api import ManualArgs, lint
 from test_export import COMBOS, applied_state, reset, run_script, snapshot
 
 from ecsrole_lib import RoleSpec, ValidationError, export_cloudformation, plan
-from ecsrole_lib.cloudformation import cloudformation_follow_up, rollout_commands
-from ecsrole_lib.export import write_exports
+from ecsrole_lib.render.cloudformation import cloudformation_follow_up, rollout_commands
+from ecsrole_lib.render.export import write_exports
 
 ACCOUNT = "123456789012"  # moto's account
 #: Combinations whose follow-up script also runs (tags, upload, trunking: all it does).

@@ -589,7 +589,7 @@ def test_the_stale_copy_exercise_dates_tag_resource_as_aws_did():
     version 7 on 2023-03-06 (Amazon ECS: AWS managed policy updates); what came by
     2024-03-29 was the enforcement of tagging authorization (Grant permission to tag
     resources on creation)."""
-    from ecsrole_lib.exercises import exercise
+    from ecsrole_lib.teaching.exercises import exercise
 
     answer = exercise("stale_copy").answer
     assert "version 7 on 2023-03-06" in answer and "2024-03-29" in answer
@@ -687,7 +687,7 @@ def test_network_causes_are_named_as_outside_iam(session):
 def test_the_new_rows_read_in_korean_in_the_audit(session):
     """The audit's doctor row, in Korean, names the cluster ecs.config joins, with no English
     sentence left (i18n: the doctor's row of the audit is translated)."""
-    from ecsrole_lib.i18n import tr, untranslated
+    from ecsrole_lib.i18n.messages import tr, untranslated
 
     spec = RoleSpec(features=["s3_config"], config_bucket=BUCKET, cluster_name="prod")
     apply(spec, session)
@@ -702,7 +702,7 @@ def test_an_external_role_on_the_sandbox_is_diagnosed_without_a_server_traceback
     """The sandbox has no Systems Manager activations (its limit ``ssm_activation``): the
     activation row says none exists yet, in English and Korean, and the sandbox's server
     prints no traceback into the learner's notebook (moto answered a server error)."""
-    from ecsrole_lib.i18n import tr, untranslated
+    from ecsrole_lib.i18n.messages import tr, untranslated
 
     spec = RoleSpec(instance_kind="external")
     apply(spec, session)

@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 from page import PAGE_LOGS_POLICY, PAGE_TRUST_POLICY
 
 from ecsrole_lib import RoleSpec, ValidationError, apply, plan
-from ecsrole_lib.export import export_cli, run_cli, write_exports
+from ecsrole_lib.render.export import export_cli, run_cli, write_exports
 
 BIN = str(Path(sys.executable).parent)  # the venv's bin: the aws executable the guide runs
 

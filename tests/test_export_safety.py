@@ -10,9 +10,9 @@ import stat
 import pytest
 
 from ecsrole_lib import RoleSpec
-from ecsrole_lib.export import SCRIPT_NAME, TEMPLATE_NAME, run_cli
-from ecsrole_lib.forms import RoleForm
+from ecsrole_lib.notebook.forms import RoleForm
 from ecsrole_lib.plan import plan
+from ecsrole_lib.render.export import SCRIPT_NAME, TEMPLATE_NAME, run_cli
 
 MANAGED_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
 

@@ -36,7 +36,7 @@ from ecsrole_lib import (
     audit,
     teardown,
 )
-from ecsrole_lib.aws import _CONFIG
+from ecsrole_lib.aws.client import _CONFIG
 
 FULL_EC2 = RoleSpec(features=["ecr", "s3_config", "cloudwatch_logs"],
                     config_bucket="ecsrole-faults-config", trunking=True)

@@ -26,8 +26,8 @@ from ecsrole_lib import (
     plan,
     teardown,
 )
-from ecsrole_lib.export import export_cli, export_terraform
 from ecsrole_lib.render.base import KINDS
+from ecsrole_lib.render.export import export_cli, export_terraform
 
 ROLE = "ecsInstanceRole"
 BUCKET = "ecsrole-guide-spot-test"
@@ -82,7 +82,7 @@ def test_the_doctor_checks_the_draining_call(session, iam):
 
 
 def test_the_form_shows_each_feature_with_its_modules_label():
-    from ecsrole_lib.forms import RoleForm
+    from ecsrole_lib.notebook.forms import RoleForm
 
     form = RoleForm(lang="ko")
     labels = {name: box.description for name, box in form.w_features.items()}
@@ -112,7 +112,7 @@ def test_trunking_says_who_may_set_a_principals_account_setting():
     """Amazon ECS API Reference, PutAccountSetting, principalArn: "In order to use this
     parameter, you must be the root user, or the principal." (issue 18.5)"""
     from ecsrole_lib import RoleSpec, plan
-    from ecsrole_lib.i18n import tr, untranslated
+    from ecsrole_lib.i18n.messages import tr, untranslated
 
     step = next(s for s in plan(RoleSpec(trunking=True)).steps if s.id == "enable_awsvpc_trunking")
     assert "must be called by the account's root user or by that principal itself" in step.note
@@ -123,7 +123,7 @@ def test_least_privilege_s3_says_when_kms_decrypt_is_needed():
     """Amazon S3 User Guide (SSE-KMS): reading an object encrypted with an AWS KMS key needs
     kms:Decrypt on the key as well as s3:GetObject (issue 18.5)."""
     from ecsrole_lib import RoleSpec, plan
-    from ecsrole_lib.i18n import tr, untranslated
+    from ecsrole_lib.i18n.messages import tr, untranslated
 
     spec = RoleSpec(features=["s3_config"], config_bucket="my-ecs-config", least_privilege=True)
     step = next(s for s in plan(spec).steps if s.id == "put_s3_config_policy")

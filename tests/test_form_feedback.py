@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ecsrole_lib import RoleSpec, ValidationError
-from ecsrole_lib.forms import RoleForm
+from ecsrole_lib.notebook.forms import RoleForm
 
 
 def test_a_bad_role_name_is_said_in_words_naming_the_characters():
@@ -42,7 +42,7 @@ def test_the_form_is_not_ready_while_a_field_is_invalid(lang, ready, not_ready, 
 def test_a_cli_apply_says_it_applied_then_audited(endpoint):
     """Issue 19 ("each report says what happened"): the AWS CLI made the writes, an audit read
     them back; the summary says apply first, not "audit on sandbox"."""
-    from ecsrole_lib.forms import RoleForm
+    from ecsrole_lib.notebook.forms import RoleForm
 
     result = RoleForm(method="cli").run()
     assert result.summary.startswith("apply with the AWS CLI, then audited: audit on sandbox"), \

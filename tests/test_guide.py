@@ -14,7 +14,7 @@ NOTEBOOKS = ("01_container_instance_role", "02_feature_permissions", "03_ecs_any
 
 
 def guide(out: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ecsrole_lib.guide", "--out", str(out), *args],
+    return subprocess.run([sys.executable, "-m", "ecsrole_lib.teaching.guide", "--out", str(out), *args],
                           cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
 
 
@@ -50,7 +50,7 @@ def test_make_guide_fails_when_a_notebook_fails(tmp_path):
 def test_leftovers_on_aws_name_what_each_step_left(aws_session, iam):
     """Off the sandbox, 99 lists only what the guide's specs make, each step asked for what it left."""
     from ecsrole_lib import RoleSpec, apply, teardown
-    from ecsrole_lib.guide import guide_roles, leftovers
+    from ecsrole_lib.teaching.guide import guide_roles, leftovers
 
     spec = RoleSpec(features=["ecr", "s3_config", "cloudwatch_logs"],
                     config_bucket="ecsrole-guide-leftover-test", trunking=True)

@@ -14,7 +14,7 @@ import pytest
 
 #: Loaded only when used: the CloudFormation renderer and YAML (exports), ipywidgets
 #: (forms), moto (the sandbox's server), jupyter (notebooks).
-HEAVY = ("ecsrole_lib.cloudformation", "yaml", "ipywidgets", "moto", "jupyter_client",
+HEAVY = ("ecsrole_lib.render.cloudformation", "yaml", "ipywidgets", "moto", "jupyter_client",
          "jupyter_core", "IPython", "nbformat")
 
 
@@ -29,8 +29,8 @@ def _loaded(statement: str) -> list[str]:
 @pytest.mark.parametrize("statement", [
     "import ecsrole_lib",
     "from ecsrole_lib import RoleSpec, apply, audit, teardown, plan, connect, survey",
-    "import ecsrole_lib.forms",  # a notebook's form: widgets yes, no exports, no moto
-    "import ecsrole_lib.views, ecsrole_lib.evidence",  # what a notebook shows: no widgets
+    "import ecsrole_lib.notebook.forms",  # a notebook's form: widgets yes, no exports, no moto
+    "import ecsrole_lib.notebook.views, ecsrole_lib.notebook.evidence",  # what a notebook shows: no widgets
 ])
 def test_nothing_heavy_is_loaded_until_used(statement):
     heavy = _loaded(statement)
@@ -40,7 +40,7 @@ def test_nothing_heavy_is_loaded_until_used(statement):
 
 
 def test_what_is_used_is_loaded():
-    assert "ecsrole_lib.cloudformation" in _loaded(
+    assert "ecsrole_lib.render.cloudformation" in _loaded(
         "from ecsrole_lib import export_cloudformation")
     assert any(m.startswith("yaml") for m in _loaded(
         "from ecsrole_lib import RoleSpec, export_cloudformation\n"
@@ -50,7 +50,7 @@ def test_what_is_used_is_loaded():
 def test_every_public_name_resolves_to_the_function_not_its_module():
     source = (
         "import types, ecsrole_lib\n"
-        "import ecsrole_lib.plan, ecsrole_lib.sandbox, ecsrole_lib.errata, ecsrole_lib.survey\n"
+        "import ecsrole_lib.plan, ecsrole_lib.sandbox.server, ecsrole_lib.errata, ecsrole_lib.diagnose.survey\n"
         "bad = [n for n in ecsrole_lib.__all__ if isinstance(getattr(ecsrole_lib, n), types.ModuleType)]\n"
         "assert not bad, bad\n"
         "assert callable(ecsrole_lib.plan) and callable(ecsrole_lib.sandbox)\n"

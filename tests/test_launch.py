@@ -20,7 +20,7 @@ from ecsrole_lib import (
     launch,
     teardown,
 )
-from ecsrole_lib.launch import launch_commands
+from ecsrole_lib.diagnose.launch import launch_commands
 
 ROLE = "ecsInstanceRole"
 PROFILE = "ecsInstanceRole-profile"
@@ -358,7 +358,7 @@ def test_the_cluster_launch_made_is_kept_while_it_holds_a_service_or_a_task(hold
 
 def _someone_runs(session, profile: str = PROFILE, name: str = "web") -> str:
     """An instance the guide did not launch, started with ``profile`` as anyone would."""
-    from ecsrole_lib.launch import AMI_PARAMETER
+    from ecsrole_lib.diagnose.launch import AMI_PARAMETER
 
     image = session.client("ssm").get_parameter(Name=AMI_PARAMETER)["Parameter"]["Value"]
     return session.client("ec2").run_instances(
@@ -458,7 +458,7 @@ def test_teardown_that_cannot_see_the_profiles_holders_removes_nothing(session, 
 
 
 def test_each_instance_of_a_fleet_holding_the_profile_is_named(session):
-    from ecsrole_lib.launch import AMI_PARAMETER
+    from ecsrole_lib.diagnose.launch import AMI_PARAMETER
 
     spec = RoleSpec()
     apply(spec, session)

@@ -9,14 +9,14 @@ from pathlib import Path
 
 from ecsrole_lib import RoleSpec, apply, teardown
 from ecsrole_lib.events import StepDone, StepStarted, Waiting
-from ecsrole_lib.forms import RoleForm
+from ecsrole_lib.notebook.forms import RoleForm
 from ecsrole_lib.plan import plan
 
 LIB = Path(__file__).resolve().parent.parent / "ecsrole_lib"
 #: The modules that make boto3 clients: the client factory, and the sandbox's server
 #: (by module name, so a move of either rewrites it like any other reference).
 FACTORIES = {Path(importlib.util.find_spec(name).origin).relative_to(LIB).as_posix()
-             for name in ("ecsrole_lib.aws", "ecsrole_lib.sandbox")}
+             for name in ("ecsrole_lib.aws.client", "ecsrole_lib.sandbox.server")}
 
 SPEC = RoleSpec(role_name="eventsRole", features=["ecr", "s3_config", "cloudwatch_logs"],
                 config_bucket="ecsrole-guide-events-test")

@@ -29,8 +29,8 @@ import nbformat
 import papermill
 import pytest
 
-from ecsrole_lib.forms import RoleForm
-from ecsrole_lib.guide import ANYWHERE_ROLE, NOTEBOOKS, TRUNKING_ROLE
+from ecsrole_lib.notebook.forms import RoleForm
+from ecsrole_lib.teaching.guide import ANYWHERE_ROLE, NOTEBOOKS, TRUNKING_ROLE
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"

@@ -16,8 +16,8 @@ import nbformat
 import pytest
 
 from ecsrole_lib import RoleSpec, ValidationError
-from ecsrole_lib.forms import RoleForm
-from ecsrole_lib.quiz import Question
+from ecsrole_lib.notebook.forms import RoleForm
+from ecsrole_lib.notebook.quiz import Question
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"

@@ -21,7 +21,7 @@ import pytest
 from readback import read_state
 
 from ecsrole_lib import AwsError, RoleSpec, SandboxSession, apply, audit, teardown
-from ecsrole_lib.aws import WORKERS, Context, Read, is_read
+from ecsrole_lib.aws.client import WORKERS, Context, Read, is_read
 
 FULL = RoleSpec(features=["ecr", "s3_config", "cloudwatch_logs"], config_bucket="ecsrole-prefetch-config",
                 trunking=True, tags={"team": "platform"})

@@ -14,8 +14,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from ecsrole_lib import ConflictError, QuotaError, RoleSpec, apply, audit, connect, policies
-from ecsrole_lib.i18n import untranslated
-from ecsrole_lib.views import localized_error
+from ecsrole_lib.i18n.messages import untranslated
+from ecsrole_lib.notebook.views import localized_error
 
 ALL_BLOCKED = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
                "RestrictPublicBuckets": True}

@@ -1,5 +1,5 @@
 """The quiz widget: the answer stays hidden until the button is clicked, and hides again;
-the questions come from the catalog (ecsrole_lib/questions.toml), in English and Korean."""
+the questions come from the catalog (ecsrole_lib/notebook/questions.toml), in English and Korean."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 
-from ecsrole_lib.quiz import CATALOG, Question, answer_key
+from ecsrole_lib.notebook.quiz import CATALOG, Question, answer_key
 
 PROMPT = "Which service principal does the trust policy name for Amazon EC2?"
 ANSWER = "`ec2.amazonaws.com`, the service that launches the instance."

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from ecsrole_lib import RoleSpec, plan, steps
-from ecsrole_lib.export import run_cli
 from ecsrole_lib.render.base import KINDS, Renderer
 from ecsrole_lib.render.cli import CliGuards
 from ecsrole_lib.render.cloudformation import CloudFormationFollowUp, CloudFormationPlacement
+from ecsrole_lib.render.export import run_cli
 from ecsrole_lib.render.terraform import TerraformRenderer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,7 +112,7 @@ def test_the_dispatch_finder_finds_dispatch_and_nothing_else():
 def test_no_rendering_dispatches_on_the_class_of_an_action():
     files = [*sorted((ROOT / "ecsrole_lib" / "render").glob("*.py")),
              *(Path(importlib.util.find_spec(name).origin)
-               for name in ("ecsrole_lib.export", "ecsrole_lib.cloudformation"))]
+               for name in ("ecsrole_lib.render.export", "ecsrole_lib.render.cloudformation"))]
     found = [f"{path.name}: {hit}" for path in files for hit in _dispatches(path.read_text())]
     assert not found, found
 

@@ -26,7 +26,7 @@ from botocore.exceptions import ClientError
 
 from ecsrole_lib import SandboxSession
 
-sandbox_module = importlib.import_module("ecsrole_lib.sandbox")  # the package exports sandbox()
+sandbox_module = importlib.import_module("ecsrole_lib.sandbox.server")  # the package exports sandbox()
 
 ROLE_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
@@ -459,7 +459,7 @@ def test_the_policy_index_matches_moto_s_parsed_data():
 # --------------------------------------------------------------------------------------
 def test_the_standalone_sandbox_is_corrected():
     env = {k: v for k, v in os.environ.items() if k != "ECSROLE_SANDBOX_ENDPOINT"}
-    process = subprocess.Popen([sys.executable, "-m", "ecsrole_lib.sandbox"], env=env,
+    process = subprocess.Popen([sys.executable, "-m", "ecsrole_lib.sandbox.server"], env=env,
                                stdout=subprocess.PIPE, text=True)
     try:
         endpoint = process.stdout.readline().strip()

@@ -146,7 +146,7 @@ def test_an_executed_notebook_holds_no_credentials(fake_keys, tmp_path):
     """Notebook 01 with target="aws", through the AWS CLI path (method="cli").
 
     The notebook hands the environment (the keys) to the real ``aws`` executable
-    (``ecsrole_lib.export.run_cli``) and shows what it printed: that is scanned too.
+    (``ecsrole_lib.render.export.run_cli``) and shows what it printed: that is scanned too.
     """
     notebook = NOTEBOOKS / "01_container_instance_role.ipynb"
     if not notebook.exists():

@@ -36,9 +36,9 @@ from ecsrole_lib import (
     plan,
     teardown,
 )
-from ecsrole_lib import aws as aws_module
-from ecsrole_lib.cloudformation import cloudformation_follow_up, rollout_commands
-from ecsrole_lib.export import export_cli, run_cli
+from ecsrole_lib.aws import client as aws_module
+from ecsrole_lib.render.cloudformation import cloudformation_follow_up, rollout_commands
+from ecsrole_lib.render.export import export_cli, run_cli
 
 CANARY = Path(tempfile.gettempdir()) / "ecsrole-pwned"
 BUCKET = "ecsrole-security-test"
@@ -457,7 +457,7 @@ def test_two_threads_applying_different_specs_to_one_role(session, iam):
 
 
 def test_whoami_gives_the_guides_errors(monkeypatch, endpoint):
-    from ecsrole_lib.forms import RoleForm
+    from ecsrole_lib.notebook.forms import RoleForm
 
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens there
     monkeypatch.setattr(aws_module, "_CONFIG", aws_module._CONFIG.merge(
@@ -471,7 +471,7 @@ def test_whoami_gives_the_guides_errors(monkeypatch, endpoint):
 def test_whoami_with_keys_aws_refuses(monkeypatch, endpoint):
     from botocore.stub import Stubber
 
-    from ecsrole_lib.aws import whoami
+    from ecsrole_lib.aws.client import whoami
 
     session = connect("sandbox")
     stubbed = session.client("sts")

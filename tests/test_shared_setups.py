@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ecsrole_lib import ConflictError, RoleSpec, apply, audit, teardown
-from ecsrole_lib.cloudformation import cloudformation_follow_up
+from ecsrole_lib.render.cloudformation import cloudformation_follow_up
 from ecsrole_lib.steps import object_tagging, used_by
 
 BUCKET = "ecsrole-shared-config"

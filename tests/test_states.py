@@ -11,7 +11,7 @@ import json
 import pytest
 
 from ecsrole_lib import RoleSpec, apply, plan
-from ecsrole_lib.i18n import word
+from ecsrole_lib.i18n.messages import word
 from ecsrole_lib.report import Report
 from ecsrole_lib.states import AuditOutcome, Kind, Made, Outcome, State
 

@@ -12,10 +12,10 @@ import sys
 
 from benchmarks.seed import KINDS, document, plan_roles, seed
 from ecsrole_lib import SandboxSession, survey
-from ecsrole_lib.aws import Context, assumed
-from ecsrole_lib.survey import allows, survey_organization
+from ecsrole_lib.aws.client import Context, assumed
+from ecsrole_lib.diagnose.survey import allows, survey_organization
 
-survey_module = sys.modules["ecsrole_lib.survey"]
+survey_module = sys.modules["ecsrole_lib.diagnose.survey"]
 
 HOLDS = "holds AmazonEC2ContainerServiceforEC2Role"
 ALLOWED = "trusted by ec2.amazonaws.com; its policies allow ecs:RegisterContainerInstance"

@@ -83,7 +83,7 @@ def _question_cells(name: str) -> list[str]:
 def _questions(name: str) -> list[str]:
     """The English question and answer each question cell of ``name`` asks, from the catalog
     (a cell names its question by id: the answer is in no cell)."""
-    from ecsrole_lib.quiz import QUESTIONS
+    from ecsrole_lib.notebook.quiz import QUESTIONS
 
     asked = [key for cell in _question_cells(name) for key in _ASKED.findall(cell)]
     return [" ".join(QUESTIONS[key]["en"]) for key in asked]
@@ -93,7 +93,7 @@ def test_no_cell_of_any_notebook_holds_an_answer():
     """Issue 19: no answer shown before its question, so no answer in any cell's source (the
     learner reads the cells above the button). Checked on the committed notebooks of every
     edition, against every answer of the catalog in every language."""
-    from ecsrole_lib.quiz import QUESTIONS
+    from ecsrole_lib.notebook.quiz import QUESTIONS
 
     answers = {(key, lang): _flat(entry[lang][1]) for key, entry in QUESTIONS.items()
                for lang in ("en", "ko") if lang in entry}

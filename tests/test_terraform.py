@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from test_security import _CfnLoader, specs, template_text
 
 from ecsrole_lib import RoleSpec, export_cloudformation, plan
-from ecsrole_lib.export import export_terraform, write_exports
+from ecsrole_lib.render.export import export_terraform, write_exports
 from ecsrole_lib.render.terraform import Ref, string
 
 ACCOUNT = "123456789012"

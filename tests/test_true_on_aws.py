@@ -11,9 +11,9 @@ import json
 import pytest
 
 from ecsrole_lib import RoleSpec, apply, plan
-from ecsrole_lib.forms import RoleForm
-from ecsrole_lib.sandbox import SANDBOX_ACCOUNT
-from ecsrole_lib.views import erratum, trunking_settings
+from ecsrole_lib.notebook.forms import RoleForm
+from ecsrole_lib.notebook.views import erratum, trunking_settings
+from ecsrole_lib.sandbox.server import SANDBOX_ACCOUNT
 
 ACCOUNT = "444455556666"  # the other_account fixture's (tests/conftest.py)
 

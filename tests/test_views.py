@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from ecsrole_lib import RoleSpec, apply
-from ecsrole_lib.forms import RoleForm
-from ecsrole_lib.guide import broken_demo
+from ecsrole_lib.notebook.forms import RoleForm
+from ecsrole_lib.notebook.views import StepView, sandbox_limits
 from ecsrole_lib.plan import plan
-from ecsrole_lib.sandbox import LIMITS
-from ecsrole_lib.views import StepView, sandbox_limits
+from ecsrole_lib.sandbox.server import LIMITS
+from ecsrole_lib.teaching.guide import broken_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))

@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecsrole_lib import policies
-from ecsrole_lib.access import evaluate
+from ecsrole_lib.diagnose.access import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"

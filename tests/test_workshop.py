@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ecsrole_lib.quiz import QUESTIONS
+from ecsrole_lib.notebook.quiz import QUESTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 KIT = ROOT / "notebooks" / "workshop"

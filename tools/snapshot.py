@@ -91,7 +91,7 @@ def _steps(the_plan) -> str:
 
 def _exports(spec) -> dict[str, str]:
     """What ``write_exports`` writes, by file name."""
-    write_exports = _find("write_exports", "ecsrole_lib.render.export", "ecsrole_lib.export")
+    write_exports = _find("write_exports", "ecsrole_lib.render.export", "ecsrole_lib.render.export")
     with tempfile.TemporaryDirectory() as folder:
         written = write_exports(spec, folder, accounts=[ACCOUNT])
         return {f"export.{key}.{path.name}": path.read_text(encoding="utf-8")
@@ -103,7 +103,7 @@ def renderings(spec, lang: str, account: str | None) -> dict[str, str]:
     cli = "ecsrole_lib.render.cli"
     cfn = "ecsrole_lib.render.cloudformation"
     tf = "ecsrole_lib.render.terraform"
-    launch = ("ecsrole_lib.diagnose.launch", "ecsrole_lib.launch")
+    launch = ("ecsrole_lib.diagnose.launch", "ecsrole_lib.diagnose.launch")
     the_plan = L.plan(spec, lang=lang, account=account)
     launch_plan = _find("launch_plan", *launch)(spec)
     out = {

@@ -2,7 +2,7 @@
 
 Writes ``answer-key.en.md`` and ``answer-key.ko.md`` into the folder given (default
 ``build/workshop``): every "check your understanding" question of the notebooks with its
-answer, by notebook, from ``ecsrole_lib/questions.toml``, so the key can never disagree
+answer, by notebook, from ``ecsrole_lib/notebook/questions.toml``, so the key can never disagree
 with what the notebooks ask. The kit itself is ``notebooks/workshop/README.md`` (and
 ``README.ko.md``).
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ecsrole_lib.quiz import answer_key
+from ecsrole_lib.notebook.quiz import answer_key
 
 TITLES = {"en": "# Answer key: the guide's questions, by notebook",
           "ko": "# 정답지: 노트북별 가이드 문제"}

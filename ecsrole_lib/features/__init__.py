@@ -60,7 +60,7 @@ def ecs_config(spec: RoleSpec) -> str:
 
 
 def agent_settings(spec: RoleSpec) -> dict[str, Any]:
-    """The :class:`~ecsrole_lib.agent.AgentConfig` fields an instance of ``spec`` has."""
+    """The :class:`~ecsrole_lib.diagnose.agent.AgentConfig` fields an instance of ``spec`` has."""
     settings: dict[str, Any] = {}
     for f in applicable(spec):
         settings.update(f.agent(spec))

@@ -70,7 +70,7 @@ class Feature:
     #: What choosing it does, in English and Korean (the form checkbox's tooltip).
     explanation: ClassVar[dict[str, str]] = {}
     #: The Korean of this feature's own phrases in messages (English template -> Korean),
-    #: merged into :data:`ecsrole_lib.i18n.KO`.
+    #: merged into :data:`ecsrole_lib.i18n.messages.KO`.
     korean: ClassVar[dict[str, str]] = {}
 
     def applies(self, spec: RoleSpec) -> bool:
@@ -94,7 +94,7 @@ class Feature:
         return []
 
     def agent(self, spec: RoleSpec) -> dict[str, Any]:
-        """The :class:`~ecsrole_lib.agent.AgentConfig` fields an instance of the spec has."""
+        """The :class:`~ecsrole_lib.diagnose.agent.AgentConfig` fields an instance of the spec has."""
         return {}
 
     def label(self, lang: str = "en") -> str:

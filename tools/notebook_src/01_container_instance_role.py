@@ -74,9 +74,9 @@ show_answers: bool = False  # True: every "check your understanding" answer show
 # documented commands, as corrected, against the same target. Both end in the same state.
 
 # %%
-from ecsrole_lib.forms import RoleForm
-from ecsrole_lib.quiz import Question
-from ecsrole_lib.views import sandbox_limits
+from ecsrole_lib.notebook.forms import RoleForm
+from ecsrole_lib.notebook.quiz import Question
+from ecsrole_lib.notebook.views import sandbox_limits
 
 form = RoleForm(target=target, region=region, role_name=role_name,
                 instance_profile_name=instance_profile_name, instance_kind=instance_kind,

@@ -38,9 +38,9 @@ show_answers: bool = False  # True: every "check your understanding" answer show
 
 # %%
 from ecsrole_lib import ecs_config, user_data
-from ecsrole_lib.forms import RoleForm
-from ecsrole_lib.quiz import Question
-from ecsrole_lib.views import least_privilege_table, sandbox_limits
+from ecsrole_lib.notebook.forms import RoleForm
+from ecsrole_lib.notebook.quiz import Question
+from ecsrole_lib.notebook.views import least_privilege_table, sandbox_limits
 
 form = RoleForm(target=target, region=region, role_name=role_name,
                 instance_profile_name=instance_profile_name, features=features,

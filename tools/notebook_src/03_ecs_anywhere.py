@@ -32,9 +32,9 @@ lang: str = "en"  # "en" or "ko": language of step titles, console click paths, 
 show_answers: bool = False  # True: every "check your understanding" answer shows (a headless run)
 
 # %%
-from ecsrole_lib.forms import RoleForm
-from ecsrole_lib.quiz import Question
-from ecsrole_lib.views import sandbox_limits
+from ecsrole_lib.notebook.forms import RoleForm
+from ecsrole_lib.notebook.quiz import Question
+from ecsrole_lib.notebook.views import sandbox_limits
 
 form = RoleForm(target=target, region=region, role_name=role_name, instance_kind="external",
                 method=method, dry_run=dry_run, lang=lang)

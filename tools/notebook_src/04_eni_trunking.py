@@ -34,9 +34,9 @@ show_answers: bool = False  # True: every "check your understanding" answer show
 
 # %%
 from ecsrole_lib import RoleSpec
-from ecsrole_lib.forms import RoleForm
-from ecsrole_lib.quiz import Question
-from ecsrole_lib.views import sandbox_limits, trunking_settings
+from ecsrole_lib.notebook.forms import RoleForm
+from ecsrole_lib.notebook.quiz import Question
+from ecsrole_lib.notebook.views import sandbox_limits, trunking_settings
 
 form = RoleForm(target=target, region=region, role_name=role_name,
                 instance_profile_name=instance_profile_name, trunking=trunking,

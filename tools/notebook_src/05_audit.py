@@ -39,16 +39,16 @@ lang: str = "en"  # "en" or "ko": language of step titles, reports and findings
 show_answers: bool = False  # True: every "check your understanding" answer shows (a headless run)
 
 # %%
-from ecsrole_lib.forms import RoleForm
-from ecsrole_lib.guide import (
+from ecsrole_lib.notebook.forms import RoleForm
+from ecsrole_lib.notebook.quiz import Question
+from ecsrole_lib.notebook.views import explain, sandbox_limits
+from ecsrole_lib.teaching.guide import (
     ANYWHERE_ROLE,
     TRUNKING_ROLE,
     broken_demo,
     ensure_on_sandbox,
     guide_roles,
 )
-from ecsrole_lib.quiz import Question
-from ecsrole_lib.views import explain, sandbox_limits
 
 form = RoleForm(target=target, region=region, role_name=role_name,
                 instance_profile_name=instance_profile_name, instance_kind=instance_kind,

@@ -41,10 +41,10 @@ lang: str = "en"  # "en" or "ko": language of the form's labels, the buttons and
 
 # %%
 from ecsrole_lib import AgentConfig, doctor, launch
-from ecsrole_lib.exercises import cleanup, exercise
-from ecsrole_lib.forms import RoleForm
-from ecsrole_lib.guide import ensure_on_sandbox, guide_roles
-from ecsrole_lib.launch import launch_plan
+from ecsrole_lib.diagnose.launch import launch_plan
+from ecsrole_lib.notebook.forms import RoleForm
+from ecsrole_lib.teaching.exercises import cleanup, exercise
+from ecsrole_lib.teaching.guide import ensure_on_sandbox, guide_roles
 
 form = RoleForm(target=target, region=region, role_name=role_name,
                 instance_profile_name=instance_profile_name, features=features,

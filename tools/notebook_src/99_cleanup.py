@@ -30,8 +30,8 @@ dry_run: bool = False  # True: remove nothing; show what exists instead
 lang: str = "en"  # "en" or "ko": language of step titles
 
 # %%
-from ecsrole_lib.forms import RoleForm
-from ecsrole_lib.guide import (
+from ecsrole_lib.notebook.forms import RoleForm
+from ecsrole_lib.teaching.guide import (
     ANYWHERE_ROLE,
     TRUNKING_ROLE,
     broken_demo,

@@ -3,7 +3,7 @@
 A view only shows: :class:`Table`, :class:`Identity`, :class:`StepView`,
 :class:`ErratumView`, :class:`RunResult`, :class:`Findings`, :class:`ExportView`,
 and the functions that build them. What a view shows of the target is read by
-:mod:`ecsrole_lib.evidence`; the form that shows them is :mod:`ecsrole_lib.forms`.
+:mod:`ecsrole_lib.notebook.evidence`; the form that shows them is :mod:`ecsrole_lib.notebook.forms`.
 Nothing here imports ipywidgets.
 
 >>> print(Table("Roles", ("role", "kind"), [("ecsInstanceRole", "ec2")]))
@@ -22,18 +22,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from . import policies
-from .errata import Erratum, errata
-from .errors import EcsRoleError, Problem, ValidationError
+from .. import policies
+from ..errata import Erratum, errata
+from ..errors import EcsRoleError, Problem, ValidationError
+from ..i18n.messages import tr, word
+from ..plan import plan
+from ..report import CELL_STYLE, Report, pad, text_width
+from ..sandbox.server import LIMITS
+from ..spec import RoleSpec
 from .evidence import effective_trunking, erratum_evidence
-from .i18n import tr, word
-from .plan import plan
-from .report import CELL_STYLE, Report, pad, text_width
-from .sandbox import LIMITS
-from .spec import RoleSpec
 
 if TYPE_CHECKING:
-    from .export import CliRun
+    from ..render.export import CliRun
 
 __all__ = [
     "TRUNKING_TAKES_EFFECT",
@@ -125,7 +125,7 @@ class Table:
         return str(self)
 
     def translated(self, lang: str) -> Table:
-        """The same table with its words in ``lang`` (:func:`ecsrole_lib.i18n.tr`)."""
+        """The same table with its words in ``lang`` (:func:`ecsrole_lib.i18n.messages.tr`)."""
         if lang == "en":
             return self
         return Table(tr(self.title, lang), tuple(word(tr(h, lang), lang) for h in self.header),
@@ -455,7 +455,7 @@ def trunking_settings(session, specs: Iterable[RoleSpec], lang: str = "en") -> T
     """The effective ``awsvpcTrunking`` for each role's principal, beside what AWS would say.
 
     Read as ``aws ecs list-account-settings --effective-settings --principal-arn ARN``
-    answers it (read only, :func:`ecsrole_lib.evidence.effective_trunking`).
+    answers it (read only, :func:`ecsrole_lib.notebook.evidence.effective_trunking`).
     """
     rows = []
     for spec in specs:
@@ -472,7 +472,7 @@ def trunking_settings(session, specs: Iterable[RoleSpec], lang: str = "en") -> T
 def sandbox_limits(*topics: str, lang: str = "en") -> Table:
     """What the sandbox (moto) cannot emulate, and how the guide deals with it.
 
-    ``topics`` (keys of :data:`ecsrole_lib.sandbox.LIMITS`) keep only the limits a
+    ``topics`` (keys of :data:`ecsrole_lib.sandbox.server.LIMITS`) keep only the limits a
     notebook meets; none means all of them.
 
     >>> [row[0] for row in sandbox_limits("propagation").rows]

@@ -1,9 +1,9 @@
 """Evidence readers: what the target holds, read (never written) to show it in a view.
 
-The views (:mod:`ecsrole_lib.views`, :mod:`ecsrole_lib.diagram`) show what these
+The views (:mod:`ecsrole_lib.notebook.views`, :mod:`ecsrole_lib.notebook.diagram`) show what these
 functions read: what an erratum does on the target, the effective ``awsvpcTrunking``
 of a role's principal, what a role holds. Every read goes through the run's
-:class:`~ecsrole_lib.aws.Context`: counted, retried, and an error arrives as the
+:class:`~ecsrole_lib.aws.client.Context`: counted, retried, and an error arrives as the
 guide's own (:mod:`ecsrole_lib.errors`).
 
 >>> from ecsrole_lib import sandbox
@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 import jmespath
 from botocore.exceptions import ClientError
 
-from . import policies
-from .aws import Context, Read
-from .errata import Erratum
-from .spec import RoleSpec
+from .. import policies
+from ..aws.client import Context, Read
+from ..errata import Erratum
+from ..spec import RoleSpec
 
 __all__ = ["RoleHoldings", "effective_trunking", "erratum_evidence", "iam_answer",
            "role_holdings"]

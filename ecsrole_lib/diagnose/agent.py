@@ -19,7 +19,7 @@ execution role always use the Amazon EC2 order (``isExternal=false``)
 ``NewInstanceCredentialsCache``; ``agent/ecr/factory.go``).
 
 Resources the agent cannot know before the call (the container instance's ID before
-registration, a task, a repository) are written ``*``. :func:`~ecsrole_lib.access.evaluate`
+registration, a task, a repository) are written ``*``. :func:`~ecsrole_lib.diagnose.access.evaluate`
 compares them literally, so a policy must cover *every* such resource for the call to be
 allowed: ``container-instance/prod/*`` covers ``container-instance/prod/*``,
 ``container-instance/prod/0123`` does not.
@@ -40,12 +40,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import Problem, ValidationError
-from .features import agent_settings
-from .marks import OWNER_TAG
+from ..errors import Problem, ValidationError
+from ..features import agent_settings
+from ..marks import OWNER_TAG
 
 if TYPE_CHECKING:
-    from .spec import RoleSpec
+    from ..spec import RoleSpec
 
 __all__ = ["CALLS", "AgentCall", "AgentConfig", "CallRow", "agent_calls"]
 
@@ -189,7 +189,7 @@ class AgentCall:
 
     @property
     def context_dict(self) -> dict[str, Any]:
-        """The request context as :func:`~ecsrole_lib.access.evaluate` takes it."""
+        """The request context as :func:`~ecsrole_lib.diagnose.access.evaluate` takes it."""
         return dict(self.context)
 
     def __str__(self) -> str:

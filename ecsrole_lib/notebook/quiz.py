@@ -34,8 +34,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .errors import ValidationError
-from .spec import flag_problems
+from ..errors import ValidationError
+from ..spec import flag_problems
 
 __all__ = ["CATALOG", "QUESTIONS", "Question", "answer_key", "quiz"]
 
@@ -77,7 +77,7 @@ def _lookup(key: str, lang: str) -> tuple[str, str]:
     try:
         entry = QUESTIONS[key]
     except KeyError:
-        raise KeyError(f"no question {key!r} in the catalog (ecsrole_lib.quiz.QUESTIONS)") from None
+        raise KeyError(f"no question {key!r} in the catalog (ecsrole_lib.notebook.quiz.QUESTIONS)") from None
     return entry.get(lang, entry["en"])
 
 

@@ -19,15 +19,15 @@ from dataclasses import dataclass, field, replace
 
 from botocore.exceptions import ClientError
 
-from .agent import AgentConfig
-from .aws import Context, is_sandbox
-from .converge import apply, teardown
-from .errors import EcsRoleError
-from .launch import launch
-from .policies import CONTAINER_INSTANCE_POLICY, managed_policy_arn
-from .quiz import Question
-from .spec import OWNER_TAG, RoleSpec
-from .views import Table
+from ..aws.client import Context, is_sandbox
+from ..converge import apply, teardown
+from ..diagnose.agent import AgentConfig
+from ..diagnose.launch import launch
+from ..errors import EcsRoleError
+from ..notebook.quiz import Question
+from ..notebook.views import Table
+from ..policies import CONTAINER_INSTANCE_POLICY, managed_policy_arn
+from ..spec import OWNER_TAG, RoleSpec
 
 __all__ = ["EXERCISES", "EXERCISE_ROLE", "Exercise", "cleanup", "exercise"]
 

@@ -4,8 +4,8 @@ The audit proves that the role, its instance profile and its policies *exist*; t
 doctor answers what an instance will *see*. It reads (only reads) the role: its trust
 policy, the default version of every attached managed policy, its inline policies, its
 permissions boundary, and the instance profiles that hold it. Then it evaluates, with the
-guide's own IAM evaluator (:func:`ecsrole_lib.access.evaluate`), every call the Amazon ECS
-container agent makes with the role (:mod:`ecsrole_lib.agent`), with the resource and the
+guide's own IAM evaluator (:func:`ecsrole_lib.diagnose.access.evaluate`), every call the Amazon ECS
+container agent makes with the role (:mod:`ecsrole_lib.diagnose.agent`), with the resource and the
 request context the agent sends.
 
 A failing row says what the instance would see, in AWS's words (``User: arn:aws:sts::...
@@ -35,16 +35,14 @@ import boto3
 from botocore.exceptions import BotoCoreError
 from botocore.parsers import ResponseParserError
 
-from . import policies
-from .access import evaluate, trusts
-from .agent import AgentConfig, agent_calls
-from .aws import Context
-from .errors import AwsError, EcsRoleError
-from .features import agent_settings
-from .report import CELL_STYLE
-from .sandbox import LIMITS
-from .spec import RoleSpec
-from .steps import (
+from .. import policies
+from ..aws.client import Context
+from ..errors import AwsError, EcsRoleError
+from ..features import agent_settings
+from ..report import CELL_STYLE
+from ..sandbox.server import LIMITS
+from ..spec import RoleSpec
+from ..steps import (
     _cached,
     attached_policies,
     get_instance_profile,
@@ -52,6 +50,8 @@ from .steps import (
     inline_policies,
     policy_document,
 )
+from .access import evaluate, trusts
+from .agent import AgentConfig, agent_calls
 
 __all__ = ["CANNOT_TELL", "NOT_REGISTERS", "REGISTERS", "Diagnosis", "DoctorCheck", "Need",
            "Symptom", "denied_message", "doctor", "needs", "request_context"]
@@ -287,7 +287,7 @@ def needs(agent: AgentConfig, instance_kind: str, partition: str, region: str, a
           container_instance_id: str = "*") -> list[Need]:
     """The calls an instance of ``instance_kind`` makes with its role, for ``agent``'s settings,
     with their resources filled in, in the order the instance makes them
-    (:func:`ecsrole_lib.agent.agent_calls`); each named by its action, and where an action
+    (:func:`ecsrole_lib.diagnose.agent.agent_calls`); each named by its action, and where an action
     comes twice, by its caller or resource type too.
 
     >>> [n.name for n in needs(AgentConfig(service_connect=True), "ec2", "aws", "us-east-1",

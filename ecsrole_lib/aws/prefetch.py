@@ -6,7 +6,7 @@ a time (the role, the instance profile, each policy, the bucket ...), but
 those reads depend on nothing but the spec, or on one earlier answer: whether
 the role exists, the caller's account, a policy's default version. So
 :func:`prefetch` makes them in at most three rounds of concurrent reads
-(:meth:`~ecsrole_lib.aws.Context.read_ahead`), before the first step:
+(:meth:`~ecsrole_lib.aws.client.Context.read_ahead`), before the first step:
 
 1. the caller, the role, the instance profile, the AWS managed policies, the bucket;
 2. what needs round 1: the role's attached and inline policy lists, the account
@@ -28,7 +28,7 @@ each answer (or the error it met) waiting: results, errors and the counts in
 the report are those of a run without it; only the waiting is shorter. It
 reads only what the steps of that action read in that state, so nothing is
 read twice; the writes keep the page's order; a write drops the answers it
-could change (:meth:`~ecsrole_lib.aws.Context.read_ahead`). Two exceptions,
+could change (:meth:`~ecsrole_lib.aws.client.Context.read_ahead`). Two exceptions,
 both shown by ``tests/test_prefetch.py``: a run refused by its checks leaves
 what it would have read next unread (up to 8 answers unused), and an ``apply``
 that repairs something before the page's ``list-policies`` step reads that
@@ -44,11 +44,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from . import policies
-from .aws import Context, Read
-from .plan import Plan
-from .spec import RoleSpec
-from .steps import ACCOUNT, CreateRole, Step, owned
+from .. import policies
+from ..plan import Plan
+from ..spec import RoleSpec
+from ..steps import ACCOUNT, CreateRole, Step, owned
+from .client import Context, Read
 
 __all__ = ["prefetch", "verify_ahead"]
 
@@ -104,7 +104,7 @@ def first_round(spec: RoleSpec, steps: Iterable[Step], action: str) -> list[Read
     if _has(steps, "bucket"):
         reads.append(Read("s3", "head_bucket", {"Bucket": spec.config_bucket}))
     if action == "teardown" and _has(steps, "instance_profile"):  # which instances hold it
-        from .launch import ASSOCIATED, launched_filters  # teardown loads it anyway
+        from ..diagnose.launch import ASSOCIATED, launched_filters  # teardown loads it anyway
 
         reads.append(Read("ec2", "describe_iam_instance_profile_associations", {"Filters": [
             {"Name": "state", "Values": ASSOCIATED}]}, "IamInstanceProfileAssociations"))

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .features import REGISTRY
+from ..features import REGISTRY
 
 __all__ = ["CONSOLE_LABELS", "KO", "OUTCOMES", "tr", "untranslated", "word"]
 
@@ -828,7 +828,7 @@ KO.update({
         "IAM 태그 키는 대소문자를 구분하지 않습니다: {first}와(과) {second}은(는) 같은 키입니다",
 })
 
-#: The guide's tables (ecsrole_lib/guide.py): the roles, the sandbox's set-up, the demo, what is left.
+#: The guide's tables (ecsrole_lib/teaching/guide.py): the roles, the sandbox's set-up, the demo, what is left.
 KO.update({
     "{verb} on {target}: {counts}; {reads} read and {writes} write API calls, {retries} retries":
         "{target}에서 {verb}: {counts}; 읽기 API 호출 {reads}회, 쓰기 API 호출 {writes}회, 재시도 {retries}회",

@@ -1,4 +1,4 @@
-"""The guide's ipywidgets form: :class:`RoleForm` (its views are in :mod:`ecsrole_lib.views`).
+"""The guide's ipywidgets form: :class:`RoleForm` (its views are in :mod:`ecsrole_lib.notebook.views`).
 
 A :class:`RoleForm` is pre-filled from a notebook's parameters. It shows the
 plan for the current choices (what will be created, the console clicks, the
@@ -29,16 +29,16 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .aws import connect
-from .converge import apply, audit, teardown
-from .errors import EcsRoleError, Problem, ValidationError
-from .events import Event, Progress, StepDone, StepStarted
-from .export import export_cli, rollout_commands, run_cli, write_exports
-from .features import feature as find_feature
-from .i18n import tr
-from .plan import LANGS, Plan, plan
-from .report import Report
-from .spec import FEATURES, INSTANCE_KINDS, RoleSpec, flag_problems
+from ..aws.client import connect
+from ..converge import apply, audit, teardown
+from ..errors import EcsRoleError, Problem, ValidationError
+from ..events import Event, Progress, StepDone, StepStarted
+from ..features import feature as find_feature
+from ..i18n.messages import tr
+from ..plan import LANGS, Plan, plan
+from ..render.export import export_cli, rollout_commands, run_cli, write_exports
+from ..report import Report
+from ..spec import FEATURES, INSTANCE_KINDS, RoleSpec, flag_problems
 from .views import (
     _RED,
     ErratumView,
@@ -432,7 +432,7 @@ class RoleForm(widgets.VBox):
         """The caller's account and ARN on the current target (read only)."""
         import os
 
-        from .aws import whoami
+        from ..aws.client import whoami
 
         # Through the guide's client factory: retried, bounded, errors as CredentialsError
         # or AwsError (never a raw botocore traceback).
@@ -510,7 +510,7 @@ class RoleForm(widgets.VBox):
         The guarded AWS CLI script, the CloudFormation template and its follow-up
         script, the StackSets rollout recipe, and the JSON documents the page
         writes; ``rollout`` keywords (``accounts``, ``regions``, ``organization``
-        ...) go to :func:`ecsrole_lib.export.rollout_commands`.
+        ...) go to :func:`ecsrole_lib.render.export.rollout_commands`.
         """
         spec = self.spec
         return ExportView(Path(folder), write_exports(spec, folder, **rollout),

@@ -84,9 +84,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Literal
 
-from .errors import UnsupportedPolicyError
-from .policies import parse
-from .wildcards import Wildcard, parts
+from ..errors import UnsupportedPolicyError
+from ..policies import parse
+from ..wildcards import Wildcard, parts
 
 __all__ = ["Decision", "UnsupportedPolicyError", "evaluate", "trusts"]
 

@@ -36,8 +36,15 @@ from typing import Any
 
 import boto3
 
+from ..aws.client import Context, Read
+from ..errors import AccessDeniedError, AwsError, LaunchDeniedError, Problem, ValidationError
+from ..events import Waiting
+from ..report import Report
+from ..sandbox.server import SandboxSession
+from ..spec import OWNER_TAG, RoleSpec
+from ..steps import get_instance_profile, get_role, ours, owned
+from ..userdata import user_data
 from .agent import AgentConfig
-from .aws import Context, Read
 from .doctor import (
     Diagnosis,
     Need,
@@ -48,13 +55,6 @@ from .doctor import (
     doctor,
     needs,
 )
-from .errors import AccessDeniedError, AwsError, LaunchDeniedError, Problem, ValidationError
-from .events import Waiting
-from .report import Report
-from .sandbox import SandboxSession
-from .spec import OWNER_TAG, RoleSpec
-from .steps import get_instance_profile, get_role, ours, owned
-from .userdata import user_data
 
 __all__ = ["LaunchPlan", "LaunchReport", "instances_holding", "launch", "launch_commands",
            "launch_plan", "launch_user_data", "remove_launched"]
@@ -605,7 +605,7 @@ def instances_holding(ctx: Context, spec: RoleSpec, others: tuple[str, ...] | li
     The spec's instance profile counts when teardown would remove it or the role from it;
     ``others`` are the other profiles holding the role that ``force`` takes it out of. The
     holders are read with ``DescribeIamInstanceProfileAssociations`` (one listing, read ahead
-    by :mod:`ecsrole_lib.prefetch` with the instances launch started, which teardown removes
+    by :mod:`ecsrole_lib.aws.prefetch` with the instances launch started, which teardown removes
     first), then ``DescribeInstances`` of the others only when there are any: pending,
     running, stopping or stopped ones count, terminated ones do not.
     """

@@ -1,6 +1,6 @@
 """The guide as a whole: the roles its notebooks make, the audit demo, and ``make guide``.
 
-``python -m ecsrole_lib.guide`` starts ONE shared sandbox (``python -m
+``python -m ecsrole_lib.teaching.guide`` starts ONE shared sandbox (``python -m
 ecsrole_lib.sandbox`` in a subprocess), exports ``ECSROLE_SANDBOX_ENDPOINT``
 so every notebook kernel joins it, runs the notebooks in order with papermill
 into ``build/guide/``, renders each as HTML beside it, prints one line per
@@ -29,13 +29,13 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
-from .aws import Context, is_sandbox
-from .converge import apply
-from .errors import AwsError
-from .plan import plan
-from .spec import OWNER_TAG, RoleSpec
-from .steps import owned, why_left
-from .views import Table
+from ..aws.client import Context, is_sandbox
+from ..converge import apply
+from ..errors import AwsError
+from ..notebook.views import Table
+from ..plan import plan
+from ..spec import OWNER_TAG, RoleSpec
+from ..steps import owned, why_left
 
 __all__ = [
     "ANYWHERE_ROLE",
@@ -322,12 +322,12 @@ def _stop_on_sigterm() -> None:
 
 
 def _start_sandbox() -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen([sys.executable, "-m", "ecsrole_lib.sandbox"],
+    process = subprocess.Popen([sys.executable, "-m", "ecsrole_lib.sandbox.server"],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     endpoint = process.stdout.readline().strip() if process.stdout else ""
     if not endpoint.startswith("http://"):
         process.terminate()
-        raise RuntimeError("the sandbox did not start (python -m ecsrole_lib.sandbox)")
+        raise RuntimeError("the sandbox did not start (python -m ecsrole_lib.sandbox.server)")
     return process, endpoint
 
 
@@ -338,7 +338,7 @@ def run_guide(notebooks_dir: Path, out_dir: Path, kernel: str = "python3",
     import papermill
     from nbconvert import HTMLExporter
 
-    from .sandbox import ENDPOINT_VARIABLE, SandboxSession
+    from ..sandbox.server import ENDPOINT_VARIABLE, SandboxSession
 
     started = time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -407,7 +407,7 @@ def run_guide(notebooks_dir: Path, out_dir: Path, kernel: str = "python3",
 
 def run_lab(notebooks_dir: Path) -> int:
     """JupyterLab on the notebooks, every kernel joining one sandbox (``make lab``)."""
-    from .sandbox import ENDPOINT_VARIABLE
+    from ..sandbox.server import ENDPOINT_VARIABLE
 
     _stop_on_sigterm()
     process, endpoint = _start_sandbox()
@@ -445,8 +445,8 @@ def app_targets(value: str | None = None) -> tuple[str, ...]:
     >>> app_targets("sandbox,aws")
     ('sandbox', 'aws')
     """
-    from .errors import Problem, ValidationError
-    from .forms import TARGETS
+    from ..errors import Problem, ValidationError
+    from ..notebook.forms import TARGETS
 
     raw = os.environ.get(APP_TARGETS_VARIABLE, "") if value is None else value
     targets = tuple(dict.fromkeys(t.strip() for t in raw.split(",") if t.strip())) or ("sandbox",)

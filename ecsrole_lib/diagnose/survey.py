@@ -6,8 +6,8 @@
 * roles trusted by ``ec2.amazonaws.com`` or ``ssm.amazonaws.com`` whose own
   policies allow ``ecs:RegisterContainerInstance`` on a cluster (``default`` or one
   they name), or may: decided as the doctor decides it, by
-  :func:`ecsrole_lib.access.evaluate` with the request an instance-role session
-  carries (:func:`ecsrole_lib.doctor.request_context`), so a grant scoped to a
+  :func:`ecsrole_lib.diagnose.access.evaluate` with the request an instance-role session
+  carries (:func:`ecsrole_lib.diagnose.doctor.request_context`), so a grant scoped to a
   cluster, given by ``NotAction`` or under a condition is found, and one that depends
   on what the doctor cannot know is found as "may allow (cannot tell: ...)";
 
@@ -25,7 +25,7 @@ attached policy's default version, each inline document, the instance profiles
 holding it): at most 8, plus 2 per attached managed policy and 1 per inline
 policy. An AWS managed policy that a trusted role attaches, other than the
 container instance one, is read once for the whole account (2 reads). The
-listings run at once, the audits :data:`~ecsrole_lib.aws.WORKERS` at a time on
+listings run at once, the audits :data:`~ecsrole_lib.aws.client.WORKERS` at a time on
 threads that keep their clients.
 
 Across many accounts, :func:`survey_organization` assumes a role in each
@@ -52,15 +52,15 @@ from typing import Any
 
 import boto3
 
-from . import policies
+from .. import policies
+from ..aws.client import WORKERS, Context, Read, assumed, keep_clients
+from ..converge import audit
+from ..errors import EcsRoleError, UnsupportedPolicyError, ValidationError
+from ..report import CELL_STYLE, Report
+from ..spec import RoleSpec, partition_of
+from ..states import AuditOutcome
 from .access import evaluate
-from .aws import WORKERS, Context, Read, assumed, keep_clients
-from .converge import audit
 from .doctor import EXAMPLE_INSTANCE, request_context
-from .errors import EcsRoleError, UnsupportedPolicyError, ValidationError
-from .report import CELL_STYLE, Report
-from .spec import RoleSpec, partition_of
-from .states import AuditOutcome
 
 __all__ = ["Survey", "SurveyRow", "survey", "survey_organization"]
 
@@ -184,7 +184,7 @@ class Survey:
 # ---------------------------------------------------------------------------------------
 def allows(documents: Sequence[Any], action: str = REGISTER, resource: str = "*") -> bool:
     """Whether policy documents, taken together, allow ``action`` on ``resource`` (an
-    explicit Deny wins; :func:`ecsrole_lib.access.evaluate`, undecided counts as no).
+    explicit Deny wins; :func:`ecsrole_lib.diagnose.access.evaluate`, undecided counts as no).
 
     >>> allows([{"Statement": [{"Effect": "Allow", "Action": "ecs:*", "Resource": "*"}]},
     ...         {"Statement": [{"Effect": "Deny", "Action": "ecs:Register*", "Resource": "*"}]}])

@@ -39,7 +39,7 @@ from botocore.exceptions import (
 from botocore.exceptions import ConnectionError as BotoConnectionError
 from botocore.response import StreamingBody
 
-from .errors import (
+from ..errors import (
     CredentialsError,
     Problem,
     PropagationError,
@@ -47,9 +47,9 @@ from .errors import (
     translate,
     unreachable,
 )
-from .events import Progress, Waiting
-from .sandbox import SandboxSession, shared_sandbox_session
-from .states import Made, Seen
+from ..events import Progress, Waiting
+from ..sandbox.server import SandboxSession, shared_sandbox_session
+from ..states import Made, Seen
 
 __all__ = ["Read", "assumed", "connect", "is_sandbox", "keep_clients", "whoami"]
 

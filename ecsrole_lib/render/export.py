@@ -27,11 +27,11 @@ from typing import Any
 
 import boto3
 
-from .errors import EcsRoleError
-from .plan import Plan, plan
-from .render.base import check_spec
-from .render.cli import ACCOUNT_ID, POLICY_ARN, ROLE_ARN, account_parts, export_cli
-from .spec import RoleSpec
+from ..errors import EcsRoleError
+from ..plan import Plan, plan
+from ..spec import RoleSpec
+from .base import check_spec
+from .cli import ACCOUNT_ID, POLICY_ARN, ROLE_ARN, account_parts, export_cli
 
 __all__ = ["ACCOUNT_ID", "POLICY_ARN", "ROLE_ARN", "CliError", "CliRun", "account_parts",
            "export_cli", "export_terraform", "rollout_commands", "run_cli", "write_exports"]
@@ -63,8 +63,8 @@ def write_exports(spec: RoleSpec, folder: str | os.PathLike, **rollout: Any) -> 
     ``${ACCOUNT_ID}`` until the script, run, writes them again with it.
     """
     spec = check_spec(spec)
-    from .render.cloudformation import cloudformation_follow_up, export_cloudformation
-    from .render.terraform import export_terraform as terraform
+    from .cloudformation import cloudformation_follow_up, export_cloudformation
+    from .terraform import export_terraform as terraform
 
     the_plan = plan(spec)
     out = Path(folder)
@@ -107,15 +107,15 @@ def _write_inside(folder: Path, name: str, text: str, mode: int = 0o644) -> Path
 
 
 def rollout_commands(spec: RoleSpec, **options: Any) -> str:
-    """The StackSets rollout recipe; see :func:`ecsrole_lib.cloudformation.rollout_commands`."""
-    from .render.cloudformation import rollout_commands as recipe
+    """The StackSets rollout recipe; see :func:`ecsrole_lib.render.cloudformation.rollout_commands`."""
+    from .cloudformation import rollout_commands as recipe
 
     return recipe(spec, **options)
 
 
 def export_terraform(spec: RoleSpec, the_plan: Plan | None = None) -> str:
     """The Terraform configuration; see :func:`ecsrole_lib.render.terraform.export_terraform`."""
-    from .render.terraform import export_terraform as configuration
+    from .terraform import export_terraform as configuration
 
     return configuration(spec, the_plan)
 
@@ -180,10 +180,10 @@ def run_cli(spec: RoleSpec, session: boto3.Session | None = None,
     CliError
         The script failed; the message holds the CLI's own error.
     """
-    from .converge import apply
+    from ..converge import apply
 
     if session is None:
-        from .aws import connect
+        from ..aws.client import connect
 
         session = connect("sandbox", spec.region)
     apply(spec, session, dry_run=True)

@@ -4,7 +4,7 @@ No account and no credentials are needed. A :class:`SandboxSession` carries
 its own dummy credentials, so a call that somehow misses the sandbox fails at
 AWS instead of touching a real account.
 
-Several notebooks can share one sandbox: ``python -m ecsrole_lib.sandbox``
+Several notebooks can share one sandbox: ``python -m ecsrole_lib.sandbox.server``
 starts a standalone server and prints its endpoint; with
 ``ECSROLE_SANDBOX_ENDPOINT`` set to it, :func:`ecsrole_lib.connect` joins that
 server instead of starting one (this is how ``make guide`` runs).
@@ -36,7 +36,7 @@ starts in moto's text is found once per process, and a policy's JSON is
 decoded when it is built.
 
 The backends the guide touches are warmed off the caller's critical path
-(:func:`_warm`, one read per service): ``python -m ecsrole_lib.sandbox``
+(:func:`_warm`, one read per service): ``python -m ecsrole_lib.sandbox.server``
 prints its endpoint first and then builds IAM, STS, Amazon S3 and Amazon ECS
 (with the Amazon EC2 models it imports), on the other core while notebook
 kernels start; the in-process server builds IAM, STS and Amazon S3 in a
@@ -1075,6 +1075,6 @@ def main() -> None:  # pragma: no cover - exercised by make guide
 
 if __name__ == "__main__":  # pragma: no cover
     # Run the package's module, not this __main__ copy: one set of corrections per process.
-    from ecsrole_lib.sandbox import main as _main
+    from ecsrole_lib.sandbox.server import main as _main
 
     _main()

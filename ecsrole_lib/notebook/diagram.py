@@ -20,10 +20,10 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from . import policies
+from .. import policies
+from ..plan import plan
+from ..spec import RoleSpec
 from .evidence import role_holdings
-from .plan import plan
-from .spec import RoleSpec
 
 __all__ = ["Box", "RolePicture", "role_picture"]
 
