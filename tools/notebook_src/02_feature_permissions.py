@@ -21,6 +21,27 @@
 # This notebook builds on the role of `01_container_instance_role`: its plan starts with the
 # role's own steps, which write nothing when the role is already there. Run alone, it makes the
 # role too.
+# %% [markdown] lang=ko
+# # 02 · 기능별 권한: Amazon ECR, Amazon S3, Amazon CloudWatch Logs
+#
+# Amazon Elastic Container Service(Amazon ECS) 컨테이너 인스턴스용 AWS Identity and Access
+# Management(IAM) 역할을 만든 뒤, 페이지는 컨테이너 인스턴스가 사용하는 기능에 필요한 권한을
+# 추가합니다.
+#
+# | 기능 | 추가 권한 | 페이지에서 |
+# | --- | --- | --- |
+# | Amazon Elastic Container Registry(Amazon ECR)에 컨테이너 이미지가 있음 | Amazon ECR 권한 | `ecr` |
+# | Amazon Simple Storage Service(Amazon S3) 버킷에서 구성 파일 호스팅 | Amazon S3 읽기 전용 액세스 | `s3_config` |
+# | Amazon CloudWatch Logs에서 컨테이너 인스턴스 모니터링 | 모니터링 권한 | `cloudwatch_logs` |
+# | 스팟 인스턴스 드레이닝(페이지에 없음: 에이전트 설정) | 없음: 관리형 정책이 `ecs:UpdateContainerInstancesState`를 부여하며, 가이드가 이를 확인합니다 | `spot_draining` |
+#
+# 페이지의 넓은 허용마다 옆에 최소 권한 대안을 두었습니다. 어느 쪽을 실행할지는 파라미터
+# `least_privilege`가 정합니다. 페이지의 오류 E3부터 E6까지가 이 부분에 있습니다. 각 오류는
+# 나타나는 자리에서 페이지에 적힌 모습과 고친 모습으로 보여 주고, 그 이유도 설명합니다.
+#
+# 이 노트북은 `01_container_instance_role`에서 만든 역할을 바탕으로 합니다. 계획은 역할 자체의
+# 단계로 시작하며, 역할이 이미 있으면 이 단계들은 아무것도 쓰지 않습니다. 이 노트북만 따로
+# 실행하면 역할도 만듭니다.
 
 # %% tags=["parameters"]
 target: str = "sandbox"  # "sandbox" (embedded moto server, no account) or "aws" (standard credential chain)
@@ -50,6 +71,8 @@ form
 
 # %% [markdown]
 # ## Who and where, and the plan
+# %% [markdown] lang=ko
+# ## 누가 어디에서 실행하는지, 그리고 계획
 
 # %%
 form.whoami()
@@ -82,6 +105,33 @@ form.plan()
 # **Least privilege.** `ecr:GetAuthorizationToken` supports no resource-level permissions and
 # stays on `*`; the other three can be scoped to repository ARNs. The guide keeps the managed
 # policy, as the page recommends, so that AWS can add permissions for future features.
+# %% [markdown] lang=ko
+# ## Amazon ECR 권한
+#
+# Amazon ECR에서 이미지를 가져오려면 컨테이너 인스턴스 역할에 다음 정책이 있어야 합니다.
+# 페이지에 적힌 그대로입니다.
+#
+# ```json
+# { "Version": "2012-10-17", "Statement": [ { "Effect": "Allow", "Action": [
+#     "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+#     "ecr:GetAuthorizationToken" ], "Resource": "*" } ] }
+# ```
+#
+# 이 정책은 직접 작성하지 않습니다. `AmazonEC2ContainerServiceforEC2Role`에 이 네 가지 작업이
+# 이미 `*`에 대해 들어 있으므로(페이지: 관리형 정책을 사용하면 역할에 적절한 권한이 부여됩니다),
+# 이 관리형 정책이 연결되어 있으면 추가할 것이 없습니다. 아래 확인 단계는 관리형 정책의 문서를
+# 읽고 각 작업이 어디에서 오는지 보여 줍니다.
+#
+# **정오표 E6.** 역할이 Amazon ECR을 지원하는지 확인하려면 "Amazon ECS 컨테이너 인스턴스 IAM
+# 역할"을 참조하라고 페이지는 안내합니다. 그런데 이것은 바로 그 페이지 자신이어서, 질문에 답이
+# 없습니다. 가이드는 정책 문서에서 답을 찾습니다. 관리형 정책의 기본 버전을 읽고 네 가지 작업이
+# 있는지 찾습니다. 하나라도 없으면 적용할 때 이 작업들을 담은 인라인 정책 `ecr-pull`을
+# 추가합니다.
+#
+# **최소 권한.** `ecr:GetAuthorizationToken`은 리소스 수준 권한을 지원하지 않으므로 `*`에 그대로
+# 둡니다. 나머지 세 작업은 리포지토리 ARN으로 범위를 좁힐 수 있습니다. 가이드는 페이지가
+# 권장하는 대로 관리형 정책을 유지합니다. 그래야 AWS가 향후 기능에 필요한 권한을 추가할 수
+# 있습니다.
 
 # %%
 form.step("check_ecr_permissions")
@@ -95,6 +145,15 @@ form.step("check_ecr_permissions")
 # below says. A *permissions boundary* works the other way: set on a role, it is a ceiling, and
 # the role may do only what both its policies **and** the boundary allow (an intersection).
 # (Service control policies of AWS Organizations are ceilings too.)
+# %% [markdown] lang=ko
+# **실제 권한은 합집합입니다.** IAM은 역할의 권한 정책을 모두 함께 평가합니다. 연결된 정책이나
+# 인라인 정책 중 *하나라도* 어떤 작업을 허용하면 그 작업은 허용됩니다(단, 어떤 정책도 그 작업을
+# 명시적으로 거부하지 않아야 합니다. 명시적 `Deny`가 항상 우선합니다). 그러므로 넓은 정책이 같은
+# 것을 허용하는 동안에는 좁은 정책을 더해도 역할이 좁아지지 않습니다.
+# `AmazonEC2ContainerServiceforEC2Role`도 `logs:CreateLogStream`과 `logs:PutLogEvents`를 `*`에
+# 허용하므로, 아래 CloudWatch Logs 정책에 무엇이 적혀 있든 마찬가지입니다. *권한 경계*는 반대로
+# 작동합니다. 역할에 설정하면 상한이 되어, 역할은 자신의 정책**과** 경계가 모두 허용하는 것만 할
+# 수 있습니다(교집합). (AWS Organizations의 서비스 제어 정책도 상한입니다.)
 
 # %%
 Question("q_union_boundary", show_answers=show_answers, lang=lang)
