@@ -174,6 +174,23 @@ Question("q_union_boundary", show_answers=show_answers, lang=lang)
 # **Least privilege.** `AmazonS3ReadOnlyAccess` lets every instance read every object of every
 # bucket in the account. The alternative is an inline policy that allows `s3:GetObject` on the
 # one config object. Both steps are shown: the one this run uses, and its alternative.
+# %% [markdown] lang=ko
+# ## `ecs.config`용 Amazon S3 읽기 전용 액세스
+#
+# 컨테이너 에이전트는 `/etc/ecs/ecs.config`에서 구성을 읽습니다. 페이지는 이 파일의 사본을
+# **프라이빗** 버킷에 두고 역할에 읽기 전용 액세스를 부여합니다. 그러면 인스턴스가 시작할 때
+# 구성됩니다. 인스턴스의 Amazon Elastic Compute Cloud(Amazon EC2) 사용자 데이터가 AWS Command
+# Line Interface(AWS CLI)를 설치하고 파일을 제자리에 복사합니다. 페이지는
+# `AmazonS3ReadOnlyAccess`를 연결합니다.
+#
+# **정오표 E3.** 페이지의 명령은 정책 ARN을 `arn:aws::iam::aws:policy/AmazonS3ReadOnlyAccess`로
+# 적습니다. 콜론이 하나 더 있어 서비스 필드가 비므로 IAM은 이 ARN을 거부합니다. 계획은 고친 ARN을
+# 실행합니다. 페이지에 적힌 ARN은 호출하기 전에 가이드의 자체 ARN 검사가 잡아냅니다. 단계에서
+# 그 모습을 볼 수 있습니다.
+#
+# **최소 권한.** `AmazonS3ReadOnlyAccess`를 연결하면 모든 인스턴스가 계정에 있는 모든 버킷의 모든
+# 객체를 읽을 수 있습니다. 대안은 구성 객체 하나에만 `s3:GetObject`를 허용하는 인라인 정책입니다.
+# 두 단계를 모두 보여 줍니다. 이번 실행이 사용하는 단계와 그 대안입니다.
 
 # %%
 form.step("attach_s3_read_only")
@@ -183,6 +200,8 @@ form.step("put_s3_config_policy")
 
 # %% [markdown]
 # The bucket blocks all public access, and the config file names the cluster to join:
+# %% [markdown] lang=ko
+# 버킷은 모든 퍼블릭 액세스를 차단하며, 구성 파일에는 인스턴스가 등록될 클러스터가 적혀 있습니다.
 
 # %%
 form.step("create_config_bucket")
@@ -192,6 +211,8 @@ form.step("upload_ecs_config")
 
 # %% [markdown]
 # The file and the user data that copies it at launch:
+# %% [markdown] lang=ko
+# 구성 파일과, 시작할 때 이 파일을 복사하는 사용자 데이터입니다.
 
 # %%
 print(ecs_config(form.spec))
@@ -222,6 +243,28 @@ print(user_data(form.spec))
 # account and Region. `least_privilege=True` narrows this policy to this account and Region; as
 # the union above shows, the managed policy still lets the instance create streams and put
 # events in any log group.
+# %% [markdown] lang=ko
+# ## Amazon CloudWatch Logs: 컨테이너 인스턴스 모니터링
+#
+# 인스턴스가 로그를 CloudWatch Logs로 보낼 수 있도록, 페이지는 CloudWatch Logs API를 허용하는
+# 고객 관리형 정책을 만든 다음 역할에 연결합니다.
+#
+# **콘솔(JSON 정책 편집기), 8단계:** 1 로그인하여 IAM 콘솔 열기;
+# 2 탐색 창에서 **정책** 선택(처음이면 **시작하기**);
+# 3 **정책 생성**; 4 **정책 편집기**에서 **JSON** 선택; 5 문서 입력;
+# 6 **다음**(시각적 편집기와 JSON 편집기를 오가면 정책이 재구성될 수 있음);
+# 7 **검토 및 생성** 페이지에서 **정책 이름**과 **설명(선택 사항)** 입력, 정책이 부여하는 권한
+# 검토(페이지: 이 정책에 정의된 권한을 검토하여 정책이 부여한 권한을 확인합니다); 8 **정책
+# 생성**. 그런 다음 정책을 역할에 연결합니다. 계획은 이 단계들을 "CloudWatch Logs: 콘솔 단계"로
+# 표시해 `01`의 역할 콘솔 1-9단계와 구분합니다.
+#
+# **AWS CLI, 4단계:** `instance-cw-logs.json` 저장; `aws iam create-policy`;
+# `aws iam list-policies`로 정책의 ARN 찾기; `aws iam attach-role-policy`.
+#
+# **최소 권한.** 페이지의 `Resource`는 `arn:aws:logs:*:*:*`, 즉 모든 계정과 리전의 모든 로그
+# 그룹입니다. `least_privilege=True`는 이 정책을 이 계정과 리전으로 좁힙니다. 하지만 위의
+# 합집합에서 보았듯이, 관리형 정책 때문에 인스턴스는 여전히 어느 로그 그룹에서나 스트림을 만들고
+# 이벤트를 기록할 수 있습니다.
 
 # %%
 form.step("create_logs_policy")
