@@ -254,8 +254,8 @@ print(user_data(form.spec))
 # 3 **정책 생성**; 4 **정책 편집기**에서 **JSON** 선택; 5 문서 입력;
 # 6 **다음**(시각적 편집기와 JSON 편집기를 오가면 정책이 재구성될 수 있음);
 # 7 **검토 및 생성** 페이지에서 **정책 이름**과 **설명(선택 사항)** 입력, 정책이 부여하는 권한
-# 검토(페이지: 이 정책에 정의된 권한을 검토하여 정책이 부여한 권한을 확인합니다); 8 **정책
-# 생성**. 그런 다음 정책을 역할에 연결합니다. 계획은 이 단계들을 "CloudWatch Logs: 콘솔 단계"로
+# 검토(페이지: 이 정책에 정의된 권한을 검토하여 정책이 부여한 권한을 확인합니다);
+# 8 **정책 생성**. 그런 다음 정책을 역할에 연결합니다. 계획은 이 단계들을 "CloudWatch Logs: 콘솔 단계"로
 # 표시해 `01`의 역할 콘솔 1-9단계와 구분합니다.
 #
 # **AWS CLI, 4단계:** `instance-cw-logs.json` 저장; `aws iam create-policy`;
@@ -273,6 +273,10 @@ form.step("create_logs_policy")
 # **Erratum E4.** The page's query looks for `cwlogsppolicy` (a doubled `p`). It names no
 # policy, so the command prints `[]` and no error: the mistake is silent. The plan queries the
 # right name.
+# %% [markdown] lang=ko
+# **정오표 E4.** 페이지의 쿼리는 `cwlogsppolicy`(`p`가 두 번)를 찾습니다. 그런 이름의 정책은
+# 없으므로 명령은 `[]`를 출력할 뿐 오류를 내지 않습니다. 실수가 조용히 지나가는 것입니다. 계획은
+# 올바른 이름으로 쿼리합니다.
 
 # %%
 form.step("find_logs_policy")
@@ -281,12 +285,18 @@ form.step("find_logs_policy")
 # **Erratum E5.** The page's ARN `arn:aws:iam:111122223333:aws:policy/cwlogspolicy` puts the
 # account in the Region field and a stray `aws:` before `policy/`. A customer managed policy's
 # ARN is `arn:aws:iam::<account>:policy/<name>`.
+# %% [markdown] lang=ko
+# **정오표 E5.** 페이지의 ARN `arn:aws:iam:111122223333:aws:policy/cwlogspolicy`는 계정을 리전
+# 필드에 넣었고, `policy/` 앞에 불필요한 `aws:`가 붙어 있습니다. 고객 관리형 정책의 ARN은
+# `arn:aws:iam::<account>:policy/<name>` 형식입니다.
 
 # %%
 form.step("attach_logs_policy")
 
 # %% [markdown]
 # ## Each broad grant beside its least-privilege alternative
+# %% [markdown] lang=ko
+# ## 넓은 허용과 그 옆의 최소 권한 대안
 
 # %%
 least_privilege_table(form.spec, lang)
@@ -297,6 +307,12 @@ least_privilege_table(form.spec, lang)
 # The button in the form applies the plan; the next cell does exactly what the button does, from
 # the form's values. The role's own steps write nothing when `01_container_instance_role` ran
 # before.
+# %% [markdown] lang=ko
+# ## 적용
+#
+# 양식의 버튼을 누르면 계획이 적용됩니다. 다음 셀은 양식의 값으로 버튼과 정확히 같은 일을
+# 합니다. `01_container_instance_role`을 먼저 실행했다면 역할 자체의 단계는 아무것도 쓰지
+# 않습니다.
 
 # %% tags=["summary"]
 form.run()
