@@ -322,6 +322,11 @@ form.run()
 #
 # E4 runs both queries against the target's customer managed policies; E6 reads the managed
 # policy's document and finds the four Amazon ECR actions.
+# %% [markdown] lang=ko
+# ## 대상에서 확인하는 정오표
+#
+# E4는 대상의 고객 관리형 정책에 두 쿼리를 모두 실행합니다. E6은 관리형 정책의 문서를 읽고 네 가지
+# Amazon ECR 작업을 찾습니다.
 
 # %%
 form.erratum("E4")
@@ -331,6 +336,8 @@ form.erratum("E6")
 
 # %% [markdown]
 # ## What the target holds now
+# %% [markdown] lang=ko
+# ## 지금 대상에 있는 것
 
 # %%
 form.picture()
@@ -340,6 +347,12 @@ form.picture()
 #
 # The sandbox has no IAM policy simulator: the Amazon ECR check reads the policy documents, as
 # the guide does on AWS too. It validates no IAM names; the guide validates them itself.
+# %% [markdown] lang=ko
+# ## 샌드박스가 보여 줄 수 없는 것
+#
+# 샌드박스에는 IAM 정책 시뮬레이터가 없습니다. 그래서 Amazon ECR 확인은 정책 문서를 읽습니다.
+# 가이드는 AWS에서도 그렇게 합니다. 샌드박스는 IAM 이름을 검증하지 않으므로 가이드가 직접
+# 검증합니다.
 
 # %%
 sandbox_limits("iam_names", "policy_simulator", "propagation", lang=lang)
