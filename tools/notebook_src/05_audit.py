@@ -24,6 +24,30 @@
 # makes the same (idempotently). To show real findings, it also builds, on the sandbox only, a
 # role that is broken on purpose.
 
+# %% [markdown] lang=ko
+# # 05 · 기존 컨테이너 인스턴스 역할 감사
+#
+# 감사는 AWS Identity and Access Management(IAM)에 있는
+# Amazon Elastic Container Service(Amazon ECS) 컨테이너 인스턴스 역할을 AWS에서 읽어, 계획과
+# 단계별로 비교합니다. 감사는 아무것도 쓰지 않습니다. 각 단계는 다음 결과 중 하나를 보고합니다.
+#
+# | 결과 | 의미 |
+# | --- | --- |
+# | `ok` | 단계가 요구하는 내용이 대상에 있습니다 |
+# | `missing` | 단계의 리소스나 권한이 없습니다 |
+# | `drift` | 가이드가 만든 것이 그 뒤에 변경되었습니다(*드리프트*: 수동 편집이나 다른 도구 때문에 실제 상태가 계획에서 벗어난 것) |
+# | `conflict` | 가이드가 만들지 않은 것이 가로막고 있습니다 |
+# | `extra` | 계획에 없는 정책이 역할에 있습니다 |
+# | `info` | 사후에 확인할 것이 없습니다(대기, 조회) |
+#
+# `ok`와 `info`를 제외한 결과는 모두 *발견 사항*입니다. 발견 사항마다 무엇이 잘못되는지,
+# 어떻게 고치는지를 설명합니다. 그림은 역할, 역할을 수임할 수 있는 보안 주체, 인스턴스
+# 프로파일, 정책을 보여 주며, 감사에서 발견한 내용에 따라 색으로 구분합니다.
+#
+# `make guide`에서 이 노트북은 `01`부터 `04`까지의 노트북이 만든 것을 감사합니다. 샌드박스에서
+# 이 노트북만 실행하면 먼저 같은 것을 멱등적으로 만듭니다. 실제 발견 사항을 보여 주기 위해,
+# 일부러 잘못 구성한 역할도 샌드박스에서만 만듭니다.
+
 # %% tags=["parameters"]
 target: str = "sandbox"  # "sandbox" (embedded moto server, no account) or "aws" (standard credential chain)
 region: str = "us-east-1"  # AWS Region of the session and of the ARNs
@@ -59,6 +83,9 @@ form
 # %% [markdown]
 # ## Who and where
 
+# %% [markdown] lang=ko
+# ## 누가, 어디에서
+
 # %%
 form.whoami()
 
@@ -67,6 +94,12 @@ form.whoami()
 #
 # On the sandbox, a run alone makes them first; after `01` to `04` this writes nothing. On AWS
 # nothing is created: the audit reads what is there.
+
+# %% [markdown] lang=ko
+# ## 가이드가 만드는 역할
+#
+# 샌드박스에서 이 노트북만 실행하면 먼저 이 역할들을 만듭니다. `01`부터 `04`까지 실행한 뒤라면
+# 아무것도 쓰지 않습니다. AWS에서는 아무것도 생성하지 않으며, 감사는 이미 있는 것을 읽습니다.
 
 # %%
 roles = guide_roles(form.spec)
@@ -79,6 +112,11 @@ form.view(ensure_on_sandbox(form.session, roles))
 # ## Audit the container instance role
 #
 # The form's button runs the audit; the next cell does exactly the same from the form's values.
+
+# %% [markdown] lang=ko
+# ## 컨테이너 인스턴스 역할 감사
+#
+# 폼의 버튼으로 감사를 실행합니다. 다음 셀도 폼의 값으로 똑같이 감사를 실행합니다.
 
 # %% tags=["summary"]
 form.run()
