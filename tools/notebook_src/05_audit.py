@@ -127,6 +127,9 @@ form.picture()
 # %% [markdown]
 # ## The other roles of the guide
 
+# %% [markdown] lang=ko
+# ## 가이드의 다른 역할
+
 # %%
 form.audit(roles[ANYWHERE_ROLE])
 
@@ -150,6 +153,24 @@ form.audit(roles[TRUNKING_ROLE])
 # pulls images from Amazon ECR. On AWS the demo role is not built, so the cells below audit a
 # role that does not exist, and every step reads `missing`.
 
+# %% [markdown] lang=ko
+# ## 문제가 있는 역할
+#
+# 감사가 가장 자주 설명하는 네 가지 문제를 모두 가진 역할입니다. 이 역할은 샌드박스에서만
+# 만들며(AWS 계정에는 절대 만들지 않습니다), 가이드의 태그가 붙어 있으므로 `99_cleanup`이
+# 제거합니다.
+#
+# - 신뢰 정책이 Amazon Elastic Compute Cloud(Amazon EC2) 대신 Amazon ECS 서비스인
+#   `ecs.amazonaws.com`을 지정합니다.
+# - 인스턴스 프로파일이 없습니다.
+# - Amazon Elastic Container Registry(Amazon ECR)에 필요한 기능 권한
+#   (`AmazonEC2ContainerServiceforEC2Role`)이 없습니다.
+# - 어떤 컨테이너 인스턴스에도 필요 없는 추가 정책 `AmazonS3FullAccess`가 있습니다.
+#
+# 감사는 이 역할을 원래 있어야 할 모습, 즉 Amazon ECR에서 이미지를 가져오는 Amazon EC2 컨테이너
+# 인스턴스 역할과 비교합니다. AWS에서는 데모 역할을 만들지 않으므로, 아래 셀은 존재하지 않는
+# 역할을 감사하며 모든 단계가 `missing`으로 나옵니다.
+
 # %%
 demo = broken_demo(form.session, region)
 form.view(demo)
@@ -160,6 +181,9 @@ findings
 
 # %% [markdown]
 # ### Each finding explained
+
+# %% [markdown] lang=ko
+# ### 각 발견 사항에 대한 설명
 
 # %%
 explain(findings)
@@ -173,6 +197,13 @@ Question("q_drift_conflict", show_answers=show_answers, lang=lang)
 # Red is wrong or missing (dashed), amber is extra. Apply would fix the trust policy (the role is
 # the guide's), make the instance profile and attach the managed policy; it never removes the
 # extra policy: that is for a person to decide.
+
+# %% [markdown] lang=ko
+# ### 그림
+#
+# 빨간색은 잘못되었거나 없는 것(점선)이고, 주황색은 추가된 것입니다. 적용을 실행하면 신뢰
+# 정책을 고치고(가이드가 만든 역할이므로), 인스턴스 프로파일을 만들고, 관리형 정책을
+# 연결합니다. 추가 정책은 절대 제거하지 않습니다. 그것은 사람이 결정할 일입니다.
 
 # %%
 form.picture(demo.spec)
