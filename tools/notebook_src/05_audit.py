@@ -163,8 +163,8 @@ form.audit(roles[TRUNKING_ROLE])
 # - 신뢰 정책이 Amazon Elastic Compute Cloud(Amazon EC2) 대신 Amazon ECS 서비스인
 #   `ecs.amazonaws.com`을 지정합니다.
 # - 인스턴스 프로파일이 없습니다.
-# - Amazon Elastic Container Registry(Amazon ECR)에 필요한 기능 권한
-#   (`AmazonEC2ContainerServiceforEC2Role`)이 없습니다.
+# - Amazon Elastic Container Registry(Amazon ECR)에 필요한 기능
+#   권한(`AmazonEC2ContainerServiceforEC2Role`)이 없습니다.
 # - 어떤 컨테이너 인스턴스에도 필요 없는 추가 정책 `AmazonS3FullAccess`가 있습니다.
 #
 # 감사는 이 역할을 원래 있어야 할 모습, 즉 Amazon ECR에서 이미지를 가져오는 Amazon EC2 컨테이너
