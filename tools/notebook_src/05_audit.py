@@ -226,6 +226,24 @@ form.picture(demo.spec)
 # role's name). The recipe below is the self-managed form; `organization=True` gives the
 # service-managed, organisation-wide one.
 
+# %% [markdown] lang=ko
+# ## 결과 보관: 내보내기
+#
+# 같은 계획을 두 가지 형식으로 내보냅니다. 둘 다 이 노트북 옆의 `exports/`에 씁니다(폼의
+# **내보내기** 버튼도 똑같이 내보냅니다).
+#
+# - `ecsrole-setup.sh`: 페이지의 AWS CLI 명령을 바로잡은 내용으로, 페이지의 순서대로 담은
+#   스크립트입니다. 각 명령은 먼저 읽기로 확인한 뒤 실행하므로, 스크립트를 다시 실행해도
+#   아무것도 바뀌지 않습니다. 페이지처럼 JSON 문서를 스크립트 옆에 파일로 씁니다.
+# - `ecsrole-role.cfn.yaml`: 역할, 인스턴스 프로파일, 고객 관리형 정책, 프라이빗 버킷을 담은
+#   AWS CloudFormation 템플릿입니다. CloudFormation으로 표현할 수 없는 것(역할별
+#   `awsvpcTrunking` 설정, `ecs.config` 업로드)을 처리하는 후속 스크립트도 함께 씁니다.
+#
+# 역할을 여러 계정에 배포하려면 AWS CloudFormation StackSets로 템플릿을 각 계정에 배포합니다.
+# 계정마다 리전 하나에만 배포합니다. IAM은 글로벌 서비스이므로 두 번째 리전에 배포하면 역할
+# 이름이 충돌합니다. 아래 절차는 자체 관리형 방식입니다. `organization=True`를 지정하면
+# 조직 전체에 배포하는 서비스 관리형 방식이 됩니다.
+
 # %%
 form.export("exports")
 
@@ -234,6 +252,12 @@ form.export("exports")
 #
 # The audit reads documents: it does not evaluate service control policies, permissions
 # boundaries set by others, or session policies, and the sandbox has no IAM policy simulator.
+
+# %% [markdown] lang=ko
+# ## 감사로 알 수 없는 것
+#
+# 감사는 문서를 읽습니다. 서비스 제어 정책, 다른 사람이 설정한 권한 경계, 세션 정책은 평가하지
+# 않습니다. 또한 샌드박스에는 IAM 정책 시뮬레이터가 없습니다.
 
 # %%
 sandbox_limits("policy_simulator", "ssm_activation", lang=lang)
@@ -249,6 +273,19 @@ sandbox_limits("policy_simulator", "ssm_activation", lang=lang)
 # listed once, page by page, and each role found is read concurrently with the others, so a
 # survey of a thousand roles takes seconds. For many accounts, `survey_organization` assumes a
 # role in each account of an AWS Organizations organization and merges the surveys.
+
+# %% [markdown] lang=ko
+# ## 계정의 모든 컨테이너 인스턴스 역할
+#
+# 조사는 인스턴스가 Amazon ECS에서 사용할 수 있는 모든 역할을 찾습니다.
+# `AmazonEC2ContainerServiceforEC2Role`을 보유한 역할과, Amazon EC2(`ec2.amazonaws.com`)나
+# AWS Systems Manager(`ssm.amazonaws.com`)를 신뢰하면서 자체 정책이
+# `ecs:RegisterContainerInstance`를 허용하는 역할을 찾고, 그 역할이 들어 있는 인스턴스
+# 프로파일도 함께 찾습니다. 찾은 역할마다 그 종류에 맞게 문서화된 설정을 기준으로 감사 판정을
+# 내립니다. 조사는 읽기만 합니다. 계정의 목록은 페이지 단위로 한 번만 가져오고, 찾은 역할은
+# 동시에 읽으므로 역할이 천 개여도 몇 초면 조사가 끝납니다. 여러 계정을 조사하려면
+# `survey_organization`을 사용합니다. 이 함수는 AWS Organizations 조직의 각 계정에서 역할을
+# 수임하고, 계정별 조사 결과를 병합합니다.
 
 # %%
 from ecsrole_lib import survey
