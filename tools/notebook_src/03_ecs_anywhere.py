@@ -127,6 +127,9 @@ form.step("attach_ssm_managed_instance_core")
 # %% [markdown]
 # ## The container agent's permissions, as on Amazon EC2
 
+# %% [markdown] lang=ko
+# ## 컨테이너 에이전트 권한: Amazon EC2에서와 같습니다
+
 # %%
 form.step("attach_managed_policy")
 
@@ -141,6 +144,18 @@ form.step("attach_managed_policy")
 # Whoever creates the activation passes the role to Systems Manager, so they need
 # `iam:PassRole` on it, as whoever launches Amazon EC2 instances with an instance profile does.
 
+# %% [markdown] lang=ko
+# ## 다음 단계: 활성화
+#
+# 역할이 준비되면 `aws ssm create-activation` 명령이 활성화 코드와 ID를 반환합니다. 외부 머신에서는
+# ECS Anywhere 설치 스크립트(`ecs-anywhere-install.sh`)가 이 코드와 ID를 리전, 클러스터 이름과 함께
+# 받습니다. 스크립트는 머신을 Systems Manager에 등록하고 컨테이너 에이전트를 시작합니다. 계획은 명령을
+# 보여 주기만 하고 아무것도 실행하지 않습니다.
+#
+# 활성화를 생성하는 사람은 역할을 Systems Manager에 전달합니다. 따라서 그 역할에 대한
+# `iam:PassRole` 권한이 필요합니다. 인스턴스 프로파일로 Amazon EC2 인스턴스를 시작하는 사람과
+# 같습니다.
+
 # %%
 form.step("create_activation")
 
@@ -148,6 +163,11 @@ form.step("create_activation")
 # ## Apply
 #
 # The next cell does exactly what the form's button does, from the form's values.
+
+# %% [markdown] lang=ko
+# ## 적용
+#
+# 다음 셀은 양식의 버튼과 똑같은 일을 양식의 값으로 수행합니다.
 
 # %% tags=["summary"]
 form.run()
@@ -158,11 +178,20 @@ form.run()
 # Systems Manager is the trusted principal; there is no instance profile: the external instance
 # registers with Systems Manager instead.
 
+# %% [markdown] lang=ko
+# ## 이제 대상에 있는 것
+#
+# 역할이 신뢰하는 보안 주체는 Systems Manager입니다. 인스턴스 프로파일은 없습니다. 외부 인스턴스는
+# 그 대신 Systems Manager에 등록합니다.
+
 # %%
 form.picture()
 
 # %% [markdown]
 # ## What the sandbox cannot show
+
+# %% [markdown] lang=ko
+# ## 샌드박스가 보여 줄 수 없는 것
 
 # %%
 sandbox_limits("iam_names", "ssm_activation", lang=lang)
