@@ -94,6 +94,12 @@ form.apply(first)
 # The same documented steps as the first role, under another name, and one more:
 # `awsvpcTrunking` for this role's principal.
 
+# %% [markdown] lang=ko
+# ## 두 번째 역할의 계획
+#
+# 첫 번째 역할과 같은, 문서에 나온 단계를 다른 이름으로 수행합니다. 여기에 단계가 하나 더 있습니다. 이
+# 역할의 보안 주체에 대한 `awsvpcTrunking` 설정입니다.
+
 # %%
 form.plan()
 
@@ -104,6 +110,14 @@ form.plan()
 # or the account default, not for another role, so the page's recommendation is carried out with
 # the AWS Command Line Interface (AWS CLI): `aws ecs put-account-setting --name awsvpcTrunking --value enabled
 # --principal-arn <the role's ARN>`.
+
+# %% [markdown] lang=ko
+# ## 이 역할에만 `awsvpcTrunking` 활성화
+#
+# Amazon ECS 콘솔의 **계정 설정**은 로그인한 보안 주체의 설정이나 계정 기본값을 바꿀 뿐, 다른 역할의
+# 설정은 바꾸지 않습니다. 그래서 페이지의 권장 사항은 AWS Command Line Interface(AWS CLI)로 수행합니다.
+# 명령은 `aws ecs put-account-setting --name awsvpcTrunking --value enabled
+# --principal-arn <the role's ARN>`입니다.
 
 # %%
 form.step("enable_awsvpc_trunking")
@@ -119,6 +133,11 @@ Question("q_eni_count", show_answers=show_answers, lang=lang)
 #
 # The next cell does exactly what the form's button does, from the form's values.
 
+# %% [markdown] lang=ko
+# ## 적용
+#
+# 다음 셀은 양식의 버튼과 똑같은 일을 양식의 값으로 수행합니다.
+
 # %% tags=["summary"]
 form.run()
 
@@ -128,17 +147,29 @@ form.run()
 # Only the second role reads `enabled`: the setting belongs to that role's principal. The
 # sandbox keeps account settings per principal as AWS does, so it shows the same.
 
+# %% [markdown] lang=ko
+# ## 각 역할의 보안 주체에 대한 설정
+#
+# 두 번째 역할에서만 `enabled`로 나옵니다. 이 설정은 그 역할의 보안 주체에 속하기 때문입니다.
+# 샌드박스도 AWS처럼 계정 설정을 보안 주체별로 보관하므로 같은 결과를 보여 줍니다.
+
 # %%
 trunking_settings(form.session, [first, form.spec], lang)
 
 # %% [markdown]
 # ## What the target holds now
 
+# %% [markdown] lang=ko
+# ## 이제 대상에 있는 것
+
 # %%
 form.picture()
 
 # %% [markdown]
 # ## What the sandbox cannot show
+
+# %% [markdown] lang=ko
+# ## 샌드박스가 보여 줄 수 없는 것
 
 # %%
 sandbox_limits("iam_names", "propagation", "account_setting_caller", lang=lang)
