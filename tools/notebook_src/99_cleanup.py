@@ -16,6 +16,23 @@
 # - the account default of `awsvpcTrunking`: only the role's own setting is deleted.
 #
 # With `dry_run=True` nothing is removed: each teardown cell shows an audit of what exists.
+# %% [markdown] lang=ko
+# # 99 · 정리: 가이드가 만든 것은 삭제하고, 나머지는 유지하기
+#
+# 정리(teardown)는 계획을 역순으로 되돌리며, 가이드가 만든 것만 삭제합니다. 가이드가 만드는
+# 모든 리소스에는 `created-by=ecsrole-guide` 태그가 붙어 있습니다. 그 밖의 것은 `force=True`를
+# 지정하지 않는 한 **유지**하며, 그 이유를 함께 표시합니다. 유지하는 것은 다음과 같습니다.
+#
+# - 가이드 이전부터 있던 역할, 인스턴스 프로파일, 정책 또는 버킷(태그 없음)
+# - 가이드가 역할에 연결하지 않은 정책: 이때 정리는 아무것도 삭제하기 전에 거부합니다(그 정책을
+#   밝히는 `ConflictError`). 그대로 진행하면 역할이 절반만 삭제된 채 남기 때문입니다.
+#   `force=True`는 이런 정책을 분리할 뿐, 삭제하지는 않습니다.
+# - `AmazonEC2ContainerServiceforEC2Role` 같은 AWS 관리형 정책: AWS 소유이므로 분리만 하고,
+#   삭제하지 않습니다.
+# - `awsvpcTrunking` 계정 기본 설정: 역할 자체의 설정만 삭제합니다.
+#
+# `dry_run=True`로 실행하면 아무것도 삭제하지 않습니다. 대신 각 정리 셀이 지금 있는 것을 감사한
+# 결과를 보여 줍니다.
 
 # %% tags=["parameters"]
 target: str = "sandbox"  # "sandbox" (embedded moto server, no account) or "aws" (standard credential chain)
@@ -48,6 +65,8 @@ form
 
 # %% [markdown]
 # ## Who and where
+# %% [markdown] lang=ko
+# ## 누가, 어디에서
 
 # %%
 form.whoami()
@@ -57,6 +76,12 @@ form.whoami()
 #
 # On the sandbox, a run alone first makes it all, the broken demo role of `05_audit` included;
 # after the other notebooks this writes nothing. On AWS nothing is created here.
+# %% [markdown] lang=ko
+# ## 가이드가 만든 것
+#
+# 샌드박스에서 이 노트북만 실행하면 먼저 모든 것을 만듭니다. `05_audit`의 잘못 구성된 데모 역할도
+# 포함됩니다. 다른 노트북을 실행한 뒤라면 여기서는 아무것도 쓰지 않습니다. AWS에서는 여기서
+# 아무것도 생성하지 않습니다.
 
 # %%
 roles = guide_roles(form.spec)
