@@ -101,6 +101,13 @@ form.view(demo)
 # not attach. Teardown without `force=True` refuses it before removing anything, with a
 # `ConflictError` that names the policy: removing the instance profile and the policies the
 # guide added would leave a role behind, half-removed. The audit shows the policy as `extra`:
+# %% [markdown] lang=ko
+# ## 05의 데모 역할: force 없이는 거부되는 이유
+#
+# 데모 역할에는 가이드의 태그가 붙어 있습니다. 하지만 이 역할에는 계획에서 연결하지 않는
+# `AmazonS3FullAccess`가 연결되어 있습니다. `force=True` 없이 정리하면 아무것도 삭제하기 전에
+# 거부하고, 그 정책을 밝히는 `ConflictError`를 냅니다. 인스턴스 프로파일과 가이드가 추가한 정책만
+# 삭제하면 역할이 절반만 삭제된 채 남기 때문입니다. 감사 결과에는 이 정책이 `extra`로 표시됩니다.
 
 # %%
 form.audit(demo.spec)
@@ -109,6 +116,10 @@ form.audit(demo.spec)
 # The whole demo role, extra policy included, was made by the guide (`05_audit` built it broken
 # on purpose), so here `force=True` is right: it detaches everything and deletes the role. On
 # AWS the demo role was never built, and there is nothing to do.
+# %% [markdown] lang=ko
+# 데모 역할은 추가 정책까지 포함해 모두 가이드가 만들었습니다(`05_audit`에서 일부러 잘못 구성해
+# 만들었습니다). 따라서 여기서는 `force=True`가 맞습니다. 연결된 것을 모두 분리하고 역할을
+# 삭제합니다. AWS에서는 데모 역할을 만든 적이 없으므로 할 일이 없습니다.
 
 # %%
 form.teardown(demo.spec, force=True)
@@ -117,6 +128,11 @@ form.teardown(demo.spec, force=True)
 # ## The trunking role of 04
 #
 # Its `awsvpcTrunking` setting goes first, then its policy, its instance profile and the role.
+# %% [markdown] lang=ko
+# ## 04의 트렁킹 역할
+#
+# 먼저 이 역할의 `awsvpcTrunking` 설정을 제거하고, 이어서 정책, 인스턴스 프로파일, 역할 순으로
+# 제거합니다.
 
 # %%
 form.teardown(roles[TRUNKING_ROLE])
