@@ -139,6 +139,8 @@ form.teardown(roles[TRUNKING_ROLE])
 
 # %% [markdown]
 # ## The ECS Anywhere role of 03
+# %% [markdown] lang=ko
+# ## 03의 Amazon ECS Anywhere 역할
 
 # %%
 form.teardown(roles[ANYWHERE_ROLE])
@@ -149,6 +151,12 @@ form.teardown(roles[ANYWHERE_ROLE])
 # The form's button tears it down; the next cell does exactly the same from the form's values:
 # the Amazon CloudWatch Logs policy, the config object and bucket, the managed policies, the instance
 # profile and the role, in reverse order.
+# %% [markdown] lang=ko
+# ## 01과 02의 컨테이너 인스턴스 역할
+#
+# 양식의 버튼으로 이 역할을 정리합니다. 다음 셀은 양식의 값으로 정확히 같은 일을 합니다.
+# Amazon CloudWatch Logs 정책, 구성 객체와 버킷, 관리형 정책, 인스턴스 프로파일, 역할을
+# 역순으로 제거합니다.
 
 # %%
 form.run()
@@ -158,6 +166,11 @@ form.run()
 #
 # On the sandbox: everything there is (nothing, after a full run). On AWS: the guide's resources,
 # by name; anything listed as *kept* was not made by the guide.
+# %% [markdown] lang=ko
+# ## 남은 것
+#
+# 샌드박스에서는 남아 있는 모든 것을 보여 줍니다(전체를 실행한 뒤라면 아무것도 없습니다). AWS에서는
+# 가이드의 리소스를 이름으로 찾아 보여 줍니다. *유지*로 표시된 것은 가이드가 만든 것이 아닙니다.
 
 # %% tags=["summary"]
 form.view(leftovers(form.session, roles, region))
