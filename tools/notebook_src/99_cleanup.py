@@ -16,6 +16,23 @@
 # - the account default of `awsvpcTrunking`: only the role's own setting is deleted.
 #
 # With `dry_run=True` nothing is removed: each teardown cell shows an audit of what exists.
+# %% [markdown] lang=ko
+# # 99 · 정리: 가이드가 만든 것은 삭제하고, 나머지는 유지하기
+#
+# 정리(teardown)는 계획을 역순으로 되돌리며, 가이드가 만든 것만 삭제합니다. 가이드가 만드는
+# 모든 리소스에는 `created-by=ecsrole-guide` 태그가 붙어 있습니다. 그 밖의 것은 `force=True`를
+# 지정하지 않는 한 **유지**하며, 그 이유를 함께 표시합니다. 유지하는 것은 다음과 같습니다.
+#
+# - 가이드 이전부터 있던 역할, 인스턴스 프로파일, 정책 또는 버킷(태그 없음)
+# - 가이드가 역할에 연결하지 않은 정책: 이때 정리는 아무것도 삭제하기 전에 거부합니다(그 정책을
+#   밝히는 `ConflictError`). 그대로 진행하면 역할이 절반만 삭제된 채 남기 때문입니다.
+#   `force=True`는 이런 정책을 분리할 뿐, 삭제하지는 않습니다.
+# - `AmazonEC2ContainerServiceforEC2Role` 같은 AWS 관리형 정책: AWS 소유이므로 분리만 하고,
+#   삭제하지 않습니다.
+# - `awsvpcTrunking` 계정 기본 설정: 역할 자체의 설정만 삭제합니다.
+#
+# `dry_run=True`로 실행하면 아무것도 삭제하지 않습니다. 대신 각 정리 셀이 지금 있는 것을 감사한
+# 결과를 보여 줍니다.
 
 # %% tags=["parameters"]
 target: str = "sandbox"  # "sandbox" (embedded moto server, no account) or "aws" (standard credential chain)
@@ -48,6 +65,8 @@ form
 
 # %% [markdown]
 # ## Who and where
+# %% [markdown] lang=ko
+# ## 누가, 어디에서
 
 # %%
 form.whoami()
@@ -57,6 +76,12 @@ form.whoami()
 #
 # On the sandbox, a run alone first makes it all, the broken demo role of `05_audit` included;
 # after the other notebooks this writes nothing. On AWS nothing is created here.
+# %% [markdown] lang=ko
+# ## 가이드가 만든 것
+#
+# 샌드박스에서 이 노트북만 실행하면 먼저 모든 것을 만듭니다. `05_audit`의 잘못 구성된 데모 역할도
+# 포함됩니다. 다른 노트북을 실행한 뒤라면 여기서는 아무것도 쓰지 않습니다. AWS에서는 여기서
+# 아무것도 생성하지 않습니다.
 
 # %%
 roles = guide_roles(form.spec)
@@ -76,6 +101,13 @@ form.view(demo)
 # not attach. Teardown without `force=True` refuses it before removing anything, with a
 # `ConflictError` that names the policy: removing the instance profile and the policies the
 # guide added would leave a role behind, half-removed. The audit shows the policy as `extra`:
+# %% [markdown] lang=ko
+# ## 05의 데모 역할: force 없이는 거부되는 이유
+#
+# 데모 역할에는 가이드의 태그가 붙어 있습니다. 하지만 이 역할에는 계획에서 연결하지 않는
+# `AmazonS3FullAccess`가 연결되어 있습니다. `force=True` 없이 정리하면 아무것도 삭제하기 전에
+# 거부하고, 그 정책을 밝히는 `ConflictError`를 냅니다. 인스턴스 프로파일과 가이드가 추가한 정책만
+# 삭제하면 역할이 절반만 삭제된 채 남기 때문입니다. 감사 결과에는 이 정책이 `extra`로 표시됩니다.
 
 # %%
 form.audit(demo.spec)
@@ -84,6 +116,10 @@ form.audit(demo.spec)
 # The whole demo role, extra policy included, was made by the guide (`05_audit` built it broken
 # on purpose), so here `force=True` is right: it detaches everything and deletes the role. On
 # AWS the demo role was never built, and there is nothing to do.
+# %% [markdown] lang=ko
+# 데모 역할은 추가 정책까지 포함해 모두 가이드가 만들었습니다(`05_audit`에서 일부러 잘못 구성해
+# 만들었습니다). 따라서 여기서는 `force=True`가 맞습니다. 연결된 것을 모두 분리하고 역할을
+# 삭제합니다. AWS에서는 데모 역할을 만든 적이 없으므로 할 일이 없습니다.
 
 # %%
 form.teardown(demo.spec, force=True)
@@ -92,12 +128,19 @@ form.teardown(demo.spec, force=True)
 # ## The trunking role of 04
 #
 # Its `awsvpcTrunking` setting goes first, then its policy, its instance profile and the role.
+# %% [markdown] lang=ko
+# ## 04의 트렁킹 역할
+#
+# 먼저 이 역할의 `awsvpcTrunking` 설정을 제거하고, 이어서 정책, 인스턴스 프로파일, 역할 순으로
+# 제거합니다.
 
 # %%
 form.teardown(roles[TRUNKING_ROLE])
 
 # %% [markdown]
 # ## The ECS Anywhere role of 03
+# %% [markdown] lang=ko
+# ## 03의 Amazon ECS Anywhere 역할
 
 # %%
 form.teardown(roles[ANYWHERE_ROLE])
@@ -108,6 +151,12 @@ form.teardown(roles[ANYWHERE_ROLE])
 # The form's button tears it down; the next cell does exactly the same from the form's values:
 # the Amazon CloudWatch Logs policy, the config object and bucket, the managed policies, the instance
 # profile and the role, in reverse order.
+# %% [markdown] lang=ko
+# ## 01과 02의 컨테이너 인스턴스 역할
+#
+# 양식의 버튼으로 이 역할을 정리합니다. 다음 셀은 양식의 값으로 정확히 같은 일을 합니다.
+# Amazon CloudWatch Logs 정책, 구성 객체와 버킷, 관리형 정책, 인스턴스 프로파일, 역할을
+# 역순으로 제거합니다.
 
 # %%
 form.run()
@@ -117,6 +166,11 @@ form.run()
 #
 # On the sandbox: everything there is (nothing, after a full run). On AWS: the guide's resources,
 # by name; anything listed as *kept* was not made by the guide.
+# %% [markdown] lang=ko
+# ## 남은 것
+#
+# 샌드박스에서는 남아 있는 모든 것을 보여 줍니다(전체를 실행한 뒤라면 아무것도 없습니다). AWS에서는
+# 가이드의 리소스를 이름으로 찾아 보여 줍니다. *유지*로 표시된 것은 가이드가 만든 것이 아닙니다.
 
 # %% tags=["summary"]
 form.view(leftovers(form.session, roles, region))
