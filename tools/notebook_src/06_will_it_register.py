@@ -27,6 +27,33 @@
 # the ways people do: the symptom, a question to check your understanding, the doctor's
 # diagnosis, the fix through the form, and the doctor green again.
 
+# %% [markdown] lang=ko
+# # 06 · 등록될까? 진단하고, 망가뜨리고, 고치기
+#
+# `05_audit`의 감사는 AWS Identity and Access Management(IAM) 역할과 그 인스턴스
+# 프로파일, 정책이 *있다*는 것을 증명합니다. 하지만 이들을 가진 Amazon Elastic Compute
+# Cloud(Amazon EC2) 인스턴스가 실제로 *동작할지*는 알려 주지 못합니다. 동작한다는 것은
+# Amazon Elastic Container Service(Amazon ECS) 클러스터에 등록하고, 작업을 폴링하고,
+# 이미지를 가져오고, 로그를 쓰고, `ecs.config`를 읽는 것입니다. "인스턴스가 클러스터에
+# 나타나지 않습니다"는 이 역할과 관련해 가장 자주 보고되는 문제입니다.
+#
+# 이 노트북은 이 질문에 두 가지 방법으로 답합니다.
+#
+# - **doctor**(진단 도구)는 역할(신뢰 정책, 연결된 모든 정책의 기본 버전, 인라인 정책,
+#   권한 경계)과 이 역할을 가진 인스턴스 프로파일을 읽습니다. 그런 다음 Amazon ECS 컨테이너
+#   에이전트가 이 역할로 하는 모든 호출을 평가합니다. 에이전트가 보내는 리소스와 요청
+#   컨텍스트를 사용하며, IAM이 문서로 밝힌 평가 로직을 따릅니다. 실패한 행에는 인스턴스가
+#   보게 될 내용이 AWS의 표현 그대로 나오고, 원인과 해결 방법도 함께 나옵니다. AWS에서는
+#   IAM 자체의 정책 시뮬레이터에도 물어보고 두 답을 나란히 보여 줍니다.
+# - **인스턴스 시작**(launch)은 샌드박스에서 인스턴스 프로파일로 인스턴스를 실행하고
+#   에이전트를 흉내 냅니다. Amazon EC2가 역할을 수임하고, 사용자 데이터가 `ecs.config`를
+#   복사하고, 에이전트의 호출이 순서대로 이루어집니다. 각 호출은 먼저 평가됩니다. AWS에서
+#   시작하면 요금이 부과되는 인스턴스가 시작되므로, 이 노트북은 AWS에서는 명령만 보여 줍니다.
+#
+# 그다음 일곱 개의 연습에서 연습 전용 역할(`ecsDoctorDemoRole`, 샌드박스에서만)을 사람들이
+# 실제로 저지르는 방식으로 망가뜨립니다. 각 연습은 증상, 이해를 확인하는 질문, doctor의 진단,
+# 양식을 통한 해결, 다시 녹색으로 돌아온 doctor 순서로 진행됩니다.
+
 # %% tags=["parameters"]
 target: str = "sandbox"  # "sandbox" (embedded moto server, no account) or "aws" (standard credential chain)
 region: str = "us-east-1"  # AWS Region of the session, the cluster and the ARNs
@@ -55,6 +82,9 @@ form
 # %% [markdown]
 # ## Who and where
 
+# %% [markdown] lang=ko
+# ## 누구로, 어디에서
+
 # %%
 form.whoami()
 
@@ -63,6 +93,13 @@ form.whoami()
 #
 # On the sandbox, a run alone makes it first; after `01` to `04` this writes nothing. On AWS
 # nothing is created: the doctor reads what is there.
+
+# %% [markdown] lang=ko
+# ## 01과 02의 역할
+#
+# 샌드박스에서 이 노트북만 단독으로 실행하면 먼저 역할을 만듭니다. `01`부터 `04`까지 실행한
+# 뒤라면 아무것도 쓰지 않습니다. AWS에서는 아무것도 만들지 않습니다. doctor는 있는 것을
+# 읽습니다.
 
 # %%
 ensure_on_sandbox(form.session, guide_roles(form.spec))
@@ -80,6 +117,20 @@ ensure_on_sandbox(form.session, guide_roles(form.spec))
 # `logs:PutLogEvents` on `*`, so a CloudWatch Logs policy scoped to one account and Region
 # narrows nothing while the managed policy is attached; the doctor says so in a
 # `least_privilege:` row.
+
+# %% [markdown] lang=ko
+# ## doctor
+#
+# 질문 하나가 한 행이며, 인스턴스가 마주치는 순서대로 나옵니다. 먼저 Amazon EC2가 역할을
+# 수임할 수 있는지(신뢰 정책), 인스턴스 프로파일이 역할을 담고 있는지 확인하고, 그다음
+# 에이전트의 호출을 하나씩 확인합니다. `ok` 행은 호출을 허용하는 정책과 문(statement)을
+# 알려 줍니다. `info` 행은 알아 둘 만한 내용이지만 아무것도 망가뜨리지 않습니다.
+#
+# **최소 권한을 정직하게.** 자격 증명의 유효 권한은 그 자격 증명이 가진 모든 정책의
+# *합집합*입니다. `AmazonEC2ContainerServiceforEC2Role`은 `*`에 대해
+# `logs:CreateLogStream`과 `logs:PutLogEvents`를 허용합니다. 따라서 이 관리형 정책이
+# 연결되어 있는 동안에는 계정 하나와 리전 하나로 범위를 좁힌 CloudWatch Logs 정책이
+# 아무것도 좁히지 못합니다. doctor는 `least_privilege:` 행에서 이를 알려 줍니다.
 
 # %% tags=["summary"]
 doctor(form.spec, form.session, AgentConfig())
