@@ -142,6 +142,13 @@ doctor(form.spec, form.session, AgentConfig())
 # that writes `ecs.config` (or copies it from the private bucket). The person who launches needs
 # `iam:PassRole` on the role, not the role's own permissions.
 
+# %% [markdown] lang=ko
+# ## 인스턴스 프로파일로 인스턴스 시작
+#
+# AWS 페이지가 끝난 뒤에 오는 단계입니다. `--iam-instance-profile`로 인스턴스를 시작하고,
+# 사용자 데이터가 `ecs.config`를 씁니다(또는 프라이빗 버킷에서 복사합니다). 인스턴스를
+# 시작하는 사람에게 필요한 것은 역할 자체의 권한이 아니라 그 역할에 대한 `iam:PassRole`입니다.
+
 # %%
 launch_plan(form.spec)
 
@@ -151,6 +158,12 @@ launch_plan(form.spec)
 # the commands (`launch(spec, session, on_aws="run")` starts the instance). `99_cleanup`
 # terminates the instance and deregisters it.
 
+# %% [markdown] lang=ko
+# 샌드박스에서는 다음 셀이 이를 실행하고 에이전트를 흉내 냅니다. 마지막 행은 새 컨테이너
+# 인스턴스를 나열하는 `aws ecs list-container-instances`입니다. AWS에서는 명령만 보여
+# 줍니다(`launch(spec, session, on_aws="run")`을 쓰면 인스턴스가 시작됩니다).
+# `99_cleanup`은 이 인스턴스를 종료하고 등록을 취소합니다.
+
 # %%
 launch(form.spec, form.session, on_aws="show")
 
@@ -159,6 +172,13 @@ launch(form.spec, form.session, on_aws="show")
 #
 # Someone wrote the trust policy from memory: `ecs.amazonaws.com`, the service the role is "for".
 # Each exercise first makes its role right with the guide, then breaks it, on the sandbox only.
+
+# %% [markdown] lang=ko
+# ## 연습 1: 신뢰 정책에 잘못된 서비스가 지정됨
+#
+# 누군가 기억에 의존해 신뢰 정책을 작성했습니다. 이 역할이 "위한" 서비스라고 생각한
+# `ecs.amazonaws.com`을 넣은 것입니다.
+# 각 연습은 먼저 가이드로 역할을 올바르게 만든 다음 망가뜨립니다. 샌드박스에서만 진행합니다.
 
 # %%
 trust = exercise("wrong_trust", lang)
@@ -176,6 +196,10 @@ doctor(trust.spec(region), form.session, trust.agent)
 # %% [markdown]
 # The fix: the form applies the role's spec; the role is the guide's, so apply restores the
 # documented trust policy.
+
+# %% [markdown] lang=ko
+# 해결 방법: 양식이 역할의 사양을 적용합니다. 이 역할은 가이드의 역할이므로, 적용하면
+# 문서에 나온 신뢰 정책이 복원됩니다.
 
 # %%
 trust.fix(form)
