@@ -213,6 +213,12 @@ doctor(trust.spec(region), form.session, trust.agent)
 # The role is right, and so is the instance profile's name in `run-instances`; but the role was
 # never added to the profile (the console does it for you, the AWS CLI does not).
 
+# %% [markdown] lang=ko
+# ## 연습 2: 빈 인스턴스 프로파일
+#
+# 역할은 올바르고, `run-instances`에 넣은 인스턴스 프로파일 이름도 올바릅니다. 하지만 역할이
+# 프로파일에 추가된 적이 없습니다(콘솔은 이를 자동으로 해 주지만 AWS CLI는 그렇지 않습니다).
+
 # %%
 profile = exercise("empty_profile", lang)
 profile.break_it(form.session, region)
@@ -239,6 +245,13 @@ doctor(profile.spec(region), form.session, profile.agent)
 # detached the managed one. Now the instances set `ECS_CONTAINER_INSTANCE_TAGS`, so the agent
 # registers with tags.
 
+# %% [markdown] lang=ko
+# ## 연습 3: 뒤처진 수동 복사 정책
+#
+# 몇 년 전 한 팀이 `AmazonEC2ContainerServiceforEC2Role`을 인라인 정책으로 복사하고 관리형
+# 정책은 분리했습니다. 이제 인스턴스가 `ECS_CONTAINER_INSTANCE_TAGS`를 설정하므로,
+# 에이전트는 태그와 함께 등록합니다.
+
 # %%
 stale = exercise("stale_copy", lang)
 stale.break_it(form.session, region)
@@ -256,6 +269,10 @@ doctor(stale.spec(region), form.session, stale.agent)
 # The fix: delete the copy (apply keeps what it did not write), then the form attaches the
 # managed policy again, which AWS keeps current.
 
+# %% [markdown] lang=ko
+# 해결 방법: 복사본을 삭제합니다(적용은 자신이 쓰지 않은 것을 그대로 둡니다). 그런 다음
+# 양식이 관리형 정책을 다시 연결합니다. 관리형 정책은 AWS가 최신 상태로 유지합니다.
+
 # %%
 stale.fix(form)
 
@@ -266,6 +283,11 @@ doctor(stale.spec(region), form.session, stale.agent)
 # ## Exercise 4: an explicit deny
 #
 # A guardrail policy meant for people (`Deny ecs:Register*`) was attached to the instance role.
+
+# %% [markdown] lang=ko
+# ## 연습 4: 명시적 거부
+#
+# 사람에게 적용하려던 가드레일 정책(`Deny ecs:Register*`)이 인스턴스 역할에 연결되었습니다.
 
 # %%
 deny = exercise("explicit_deny", lang)
