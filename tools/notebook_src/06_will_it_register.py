@@ -314,6 +314,12 @@ doctor(deny.spec(region), form.session, deny.agent)
 # The account requires a permissions boundary on every role, and the boundary was written for
 # roles that only read Amazon S3 and write logs.
 
+# %% [markdown] lang=ko
+# ## 연습 5: `ecs:*`가 없는 권한 경계
+#
+# 이 계정은 모든 역할에 권한 경계를 요구합니다. 그런데 그 경계는 Amazon S3를 읽고 로그를
+# 쓰기만 하는 역할을 위해 작성되었습니다.
+
 # %%
 boundary = exercise("boundary", lang)
 boundary.break_it(form.session, region)
@@ -331,6 +337,11 @@ doctor(boundary.spec(region), form.session, boundary.agent)
 # The fix here removes the boundary (the spec has none). Where a boundary is required, add the
 # agent's actions (`ecs:*` for the agent's calls) to it instead.
 
+# %% [markdown] lang=ko
+# 여기서는 경계를 제거해서 해결합니다(사양에는 경계가 없습니다). 경계가 필수인 곳에서는
+# 경계를 제거하는 대신 에이전트의 작업(action)을 경계에 추가하십시오(에이전트의 호출에는
+# `ecs:*`).
+
 # %%
 boundary.fix(form)
 
@@ -343,6 +354,13 @@ doctor(boundary.spec(region), form.session, boundary.agent)
 # A least-privilege policy replaced the managed one: `ecs:Poll` only with the condition
 # `ecs:cluster` equal to the cluster. The instance registers and runs tasks, until a service
 # uses Service Connect.
+
+# %% [markdown] lang=ko
+# ## 연습 6: Amazon ECS Service Connect를 망가뜨리는 범위 제한 정책
+#
+# 최소 권한 정책이 관리형 정책을 대체했습니다. 이 정책은 `ecs:cluster` 조건이 해당 클러스터와
+# 같을 때만 `ecs:Poll`을 허용합니다. 인스턴스는 등록되고 작업도 실행합니다. 어떤 서비스가
+# Service Connect를 사용하기 전까지는 그렇습니다.
 
 # %%
 scoped = exercise("scoped_poll", lang)
