@@ -379,6 +379,10 @@ doctor(scoped.spec(region), form.session, scoped.agent)
 # The fix attaches the managed policy again. The scoped policy stays, and now narrows nothing:
 # the doctor's `least_privilege:` row says so.
 
+# %% [markdown] lang=ko
+# 해결 방법은 관리형 정책을 다시 연결하는 것입니다. 범위 제한 정책은 그대로 남지만, 이제는
+# 아무것도 좁히지 못합니다. doctor의 `least_privilege:` 행이 이를 알려 줍니다.
+
 # %%
 scoped.fix(form)
 
@@ -390,6 +394,12 @@ doctor(scoped.spec(region), form.session, scoped.agent)
 #
 # The role reads `ecs.config` through the least-privilege policy `ecs-config-read`, which names
 # one object. Someone pointed it at another key.
+
+# %% [markdown] lang=ko
+# ## 연습 7: 읽을 수 없는 `ecs.config`
+#
+# 이 역할은 최소 권한 정책 `ecs-config-read`를 통해 `ecs.config`를 읽습니다. 이 정책에는
+# 객체 하나만 지정되어 있습니다. 누군가 이 정책이 다른 키를 가리키도록 바꾸었습니다.
 
 # %%
 config = exercise("config_unreadable", lang)
@@ -416,6 +426,13 @@ doctor(config.spec(region), form.session, config.agent)
 # Its instances are terminated and deregistered, its cluster deleted once empty, its bucket, its
 # policies and the boundary policy removed. The instance of the guide's own role stays for
 # `99_cleanup`.
+
+# %% [markdown] lang=ko
+# ## 연습 역할 정리
+#
+# 연습 역할의 인스턴스는 종료되고 등록이 취소됩니다. 그 클러스터는 비면 삭제되고, 버킷과
+# 정책, 경계 정책도 제거됩니다. 가이드 자체 역할의 인스턴스는 `99_cleanup`에서 정리하도록
+# 남겨 둡니다.
 
 # %%
 cleanup(form.session, region)
