@@ -42,6 +42,49 @@
 # Give each task its own task role instead of widening the container instance role: the
 # instance role serves every task on the instance, a task role only its own task.
 
+# %% [markdown] lang=ko
+# # 01 · Amazon ECS 컨테이너 인스턴스 IAM 역할
+#
+# Amazon Elastic Container Service(Amazon ECS)는 모든 컨테이너 인스턴스에서 컨테이너 에이전트를
+# 실행합니다. 컨테이너 인스턴스는 Amazon Elastic Compute Cloud(Amazon EC2) 인스턴스이거나
+# Amazon ECS Anywhere로 등록한 외부 인스턴스입니다. 에이전트는 사용자를 대신하여 AWS API를
+# 호출하므로 AWS Identity and Access Management(IAM) 역할이 필요합니다. 이 역할은 에이전트가
+# 사용자에게 속한다는 것을 Amazon ECS에 알립니다. 에이전트와 Docker 대몬의 권한도 같은 역할이
+# 제공합니다.
+#
+# 이 노트북은 AWS 설명서 페이지 *Amazon ECS 컨테이너 인스턴스 IAM 역할*과 같은 방법으로 이
+# 역할, `ecsInstanceRole`을 생성합니다. 페이지에 나오는 AWS Management Console 9단계와
+# AWS Command Line Interface(AWS CLI) 5단계를 아래에서 하나씩 보여 줍니다.
+#
+# - **역할을 먼저 생성합니다.** 인스턴스를 시작해 클러스터에 등록하기 전에 역할이 있어야
+#   합니다. 역할은 콘솔이나 AWS CLI에 사용하는 계정에 생성됩니다.
+# - **관리형 정책을 연결합니다.** Amazon ECS는 전체 Amazon ECS 기능 세트에 필요한 권한이 모두
+#   포함된 `AmazonEC2ContainerServiceforEC2Role` 정책을 제공합니다. 페이지는 이 정책의 권한을
+#   복사하지 않고, 수동으로 역할을 생성한 다음 이 정책을 연결합니다. 그래야 AWS가 향후 기능에
+#   필요한 권한을 이 정책에 추가할 수 있습니다.
+# - **외부 인스턴스**(Amazon ECS Anywhere)에는 AWS Systems Manager 권한도 필요합니다.
+#   `03_ecs_anywhere` 노트북을 참조하세요.
+#
+# 기본적으로 이 노트북은 모두 내장 샌드박스에서 실행됩니다. 샌드박스는 AWS를 대신하는 로컬
+# 환경이므로 계정도 자격 증명도 필요 없습니다. 샌드박스의 정체는 *moto* 서버입니다. moto는 AWS
+# API에 AWS와 같은 방식으로 응답하는 오픈 소스 라이브러리입니다. 127.0.0.1에서 메모리만으로
+# 응답하므로 실제 계정에는 아무것도 전달되지 않습니다. 각 코드 셀은 `ecsrole_lib`의 함수 하나를
+# 호출하고 그 반환값을 보여 줍니다. 설명은 이 Markdown 셀에 있습니다.
+#
+# ### 세 가지 역할, 세 가지 용도
+#
+# Amazon EC2에서 실행되는 Amazon ECS는 서로 다른 IAM 역할 세 가지를 사용합니다. 이 가이드는
+# 그중 첫 번째만 만듭니다.
+#
+# | 역할 | 사용 주체 | 용도 |
+# | --- | --- | --- |
+# | **컨테이너 인스턴스 역할**(`ecsInstanceRole`, 이 노트북) | 인스턴스의 컨테이너 에이전트와 Docker | 클러스터에 인스턴스 등록, 이미지 가져오기, 로그 전송 |
+# | **작업 실행 역할** | 작업 하나를 대신하는 Amazon ECS | 프라이빗 Amazon ECR 리포지토리에서 해당 작업의 이미지를 가져오고 `awslogs` 드라이버로 로그 전송(AWS Fargate와 외부 인스턴스에서 필요하며, Amazon EC2에서는 컨테이너 인스턴스 역할이 둘 다 할 수 있음), 작업 정의가 참조하는 보안 암호 읽기 |
+# | **작업 역할** | 작업의 컨테이너에서 실행되는 애플리케이션 코드 | Amazon S3 등 애플리케이션에 필요한 AWS 서비스 호출 |
+#
+# 컨테이너 인스턴스 역할의 권한을 넓히지 말고, 작업마다 고유한 작업 역할을 부여하세요.
+# 인스턴스 역할은 인스턴스의 모든 작업에 쓰이지만, 작업 역할은 해당 작업에만 쓰입니다.
+
 # %% [markdown]
 # ## Parameters
 #
@@ -51,6 +94,16 @@
 # AWS CLI path in Korean. *papermill* is a tool that runs a notebook from the command line,
 # with its parameters replaced by the values given with `-p`, and saves the executed copy:
 # that is how the guide's tests and `make guide` run every notebook with nobody clicking.
+
+# %% [markdown] lang=ko
+# ## 파라미터
+#
+# 다음 셀에 파라미터가 있습니다(papermill용 `parameters` 태그가 붙어 있습니다).
+# `papermill --help-notebook 01_container_instance_role.ipynb`로 파라미터 목록을 볼 수 있습니다.
+# 예를 들어 `papermill 01_container_instance_role.ipynb out.ipynb -p method cli -p lang ko`는
+# AWS CLI 경로를 한국어로 실행합니다. *papermill*은 명령줄에서 노트북을 실행하는 도구입니다.
+# 노트북의 파라미터를 `-p`로 지정한 값으로 바꿔 실행하고, 실행된 사본을 저장합니다. 이 가이드의
+# 테스트와 `make guide`는 이 방법으로 아무도 클릭하지 않고 모든 노트북을 실행합니다.
 
 # %% tags=["parameters"]
 target: str = "sandbox"  # "sandbox" (embedded moto server, no account) or "aws" (standard credential chain)
@@ -73,6 +126,16 @@ show_answers: bool = False  # True: every "check your understanding" answer show
 # library makes the API calls; with `method="cli"` the real `aws` executable runs the
 # documented commands, as corrected, against the same target. Both end in the same state.
 
+# %% [markdown] lang=ko
+# ## 양식
+#
+# 양식은 파라미터 값으로 미리 채워져 있습니다. 양식은 현재 선택에 따른 계획을 보여 주고, 값이
+# 바뀔 때마다 계획을 다시 표시합니다. **계획** 탭에는 생성되는 항목이, **콘솔** 탭에는 클릭
+# 순서가, **AWS CLI** 탭에는 명령과 명령이 읽는 파일이 나옵니다. **적용**을 누르면 계획이
+# 실행되고 버튼 아래에 보고서가 나타납니다. `method="console"`이면 라이브러리가 API를 호출합니다.
+# `method="cli"`이면 실제 `aws` 실행 파일이 설명서의 명령을 수정된 형태로 같은 대상에 대해
+# 실행합니다. 두 방법 모두 결과 상태는 같습니다.
+
 # %%
 from ecsrole_lib.forms import RoleForm
 from ecsrole_lib.quiz import Question
@@ -90,6 +153,14 @@ form
 # With `target="aws"` these are your account and your identity, from the standard credential
 # chain (`AWS_PROFILE`, `AWS_REGION`, ...). With `dry_run=True` the notebook only reads from
 # here on: apply reports what it would do.
+
+# %% [markdown] lang=ko
+# ## 누가, 어디에서
+#
+# 노트북은 가장 먼저 어디에서 실행되는지 보여 줍니다. 즉 계정과 호출자의 ARN입니다.
+# `target="aws"`로 실행하면 표준 자격 증명 체인(`AWS_PROFILE`, `AWS_REGION`, ...)에서 가져온
+# 사용자의 계정과 사용자의 자격 증명이 나옵니다. `dry_run=True`로 실행하면 노트북은 여기서부터
+# 읽기만 합니다. 적용은 무엇을 할지만 보고합니다.
 
 # %%
 form.whoami()
