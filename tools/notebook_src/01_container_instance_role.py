@@ -171,12 +171,23 @@ form.whoami()
 # One plan drives everything in this guide: the console clicks and the AWS CLI commands you
 # read, and the API calls apply makes. Each row is one documented step, in the page's order.
 
+# %% [markdown] lang=ko
+# ## 계획
+#
+# 이 가이드의 모든 것은 하나의 계획에서 나옵니다. 사용자가 읽는 콘솔 클릭과 AWS CLI 명령도,
+# 적용이 수행하는 API 호출도 같은 계획을 따릅니다. 각 행은 설명서에 나오는 단계 하나이며,
+# 페이지의 순서대로 나열됩니다.
+
 # %%
 form.plan()
 
 # %% [markdown]
 # The first column numbers the plan's steps; the console column keeps the page's own step
 # numbers, so the two are never confused.
+
+# %% [markdown] lang=ko
+# 첫 번째 열은 계획의 단계 번호입니다. 콘솔 열에는 페이지의 단계 번호가 그대로 있으므로 두
+# 번호가 헷갈리지 않습니다.
 
 # %% [markdown]
 # ## The console: nine steps
@@ -225,6 +236,56 @@ form.plan()
 #
 # Each step follows, with its console clicks and its command side by side.
 
+# %% [markdown] lang=ko
+# ## 콘솔: 9단계
+#
+# 1. AWS Management Console에 로그인하여 https://console.aws.amazon.com/iam/ 에서 IAM 콘솔을
+#    엽니다.
+# 2. 탐색 창에서 **역할**을 선택한 다음 **역할 생성**을 선택합니다.
+# 3. **신뢰할 수 있는 엔터티 유형**에서 **AWS 서비스**를 선택합니다.
+# 4. **서비스 또는 사용 사례**에서 **Elastic Container Service**를 선택한 다음
+#    **Elastic Container Service의 EC2 역할** 사용 사례를 선택합니다.
+# 5. **다음**을 선택합니다.
+# 6. **권한 정책**에서 `AmazonEC2ContainerServiceforEC2Role`이 선택되어 있는지 확인합니다. 이
+#    정책은 반드시 연결되어야 합니다. 연결되지 않으면 콘솔에서 클러스터를 생성할 때 오류가
+#    표시됩니다.
+# 7. **다음**을 선택합니다.
+# 8. **역할 이름**에 `ecsInstanceRole`을 입력합니다.
+# 9. 역할을 검토한 다음 **역할 생성**을 선택합니다.
+#
+# 페이지는 이 절차에 "Elastic Container Service에 대한 서비스 역할을 생성하는 방법"이라는 제목을
+# 붙였습니다(정오표 E8). 하지만 이 역할은 Amazon ECS가 아니라 Amazon EC2가 인스턴스를 위해
+# 수임합니다.
+#
+# 계획은 이 단계들을 결과물별로 묶습니다. 1~4단계와 8~9단계는 역할을 생성하고(`create_role`),
+# 5~7단계는 관리형 정책을 연결합니다(`attach_managed_policy`).
+#
+# ## AWS CLI: 5단계
+#
+# 페이지는 "모든 사용자 입력을 고유한 값으로 바꿉니다"라는 문장으로 시작합니다. 역할 이름,
+# 인스턴스 프로파일 이름, 그리고 뒤에 나오는 계정 ID와 파일 이름은 예시라는 뜻입니다. 이 일은
+# 양식이 대신합니다. 아래의 모든 명령은 양식의 값을 사용합니다.
+#
+# 1. 신뢰 정책을 `instance-role-trust-policy.json` 파일에 씁니다.
+# 2. 그 신뢰 정책으로 `aws iam create-role` 명령을 실행합니다.
+# 3. `aws iam create-instance-profile --instance-profile-name ecsInstanceRole-profile` 명령을
+#    실행합니다. 페이지는 응답의 예로 빈 인스턴스 프로파일을 보여 줍니다.
+#
+#    ```json
+#    { "InstanceProfile": { "InstanceProfileId": "AIPAJTLBPJLEGREXAMPLE", "Roles": [],
+#      "CreateDate": "2022-04-12T23:53:34.093Z", "InstanceProfileName": "ecsInstanceRole-profile",
+#      "Path": "/", "Arn": "arn:aws:iam::123456789012:instance-profile/ecsInstanceRole-profile" } }
+#    ```
+#
+#    `Roles`는 4단계 전까지 비어 있습니다. 예의 `Arn`에 있는 계정은 페이지의 예시 계정이며,
+#    실제로는 그 자리에 사용자의 계정이 나타납니다.
+# 4. `aws iam add-role-to-instance-profile` 명령을 실행합니다(정오표 E1은 이 명령 위의 문장에
+#    있습니다).
+# 5. `AmazonEC2ContainerServiceforEC2Role` 정책을 지정해 `aws iam attach-role-policy` 명령을
+#    실행합니다(정오표 E2는 이 명령 위의 문장에 있습니다).
+#
+# 이어서 각 단계를 콘솔 클릭과 명령을 나란히 놓고 보여 줍니다.
+
 # %% [markdown]
 # ### Create the role with its trust policy (console steps 1-4 and 8-9; AWS CLI steps 1-2)
 #
@@ -245,6 +306,28 @@ form.plan()
 #
 # A role that trusts the wrong principal is useless however many permissions it has: nobody
 # who needs it can assume it.
+
+# %% [markdown] lang=ko
+# ### 신뢰 정책으로 역할 생성(콘솔 1~4단계와 8~9단계, AWS CLI 1~2단계)
+#
+# 신뢰 정책은 누가 역할을 수임할 수 있는지 정합니다. Amazon EC2 컨테이너 인스턴스에서는 Amazon
+# EC2 자체, 즉 `ec2.amazonaws.com`이 그 대상입니다. Amazon EC2가 역할을 수임해 자격 증명을
+# 인스턴스에 전달하고, 인스턴스의 컨테이너 에이전트가 그 자격 증명을 사용합니다. 콘솔에서는
+# *Elastic Container Service의 EC2 역할* 사용 사례를 선택하면 이 신뢰 정책이 자동으로 작성됩니다.
+#
+# **신뢰 정책과 권한 정책.** 역할에는 두 종류의 정책이 있으며, 두 정책은 서로 다른 질문에
+# 답합니다.
+#
+# - **신뢰 정책**(`AssumeRolePolicyDocument`)은 *누가 역할이 될 수 있는지*를 정합니다. 신뢰
+#   정책의 `Principal`은 `sts:AssumeRole`을 호출할 수 있는 대상입니다. *보안 주체*란 AWS에
+#   요청을 보내는 주체를 말합니다. IAM 사용자나 역할, 계정, 또는 `ec2.amazonaws.com` 같은 AWS
+#   서비스가 보안 주체입니다. 역할에는 신뢰 정책이 정확히 하나 있습니다.
+# - **권한 정책**은 *역할을 수임한 뒤 무엇을 할 수 있는지*, 즉 어떤 리소스에 대해 어떤
+#   작업(`Action`)을 할 수 있는지를 정합니다. 아래 역할은 다음 단계에서 권한 정책
+#   (`AmazonEC2ContainerServiceforEC2Role`)을 받습니다.
+#
+# 신뢰하는 보안 주체가 잘못된 역할은 권한이 아무리 많아도 쓸모가 없습니다. 역할이 필요한 누구도
+# 그 역할을 수임할 수 없기 때문입니다.
 
 # %%
 form.step("create_role")
