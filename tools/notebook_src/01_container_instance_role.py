@@ -360,6 +360,30 @@ Question("q_trust_vs_permissions", show_answers=show_answers, lang=lang)
 # this role only, not on `*`: whoever may pass any role may give an instance more than they
 # hold themselves.
 
+# %% [markdown] lang=ko
+# ### 인스턴스 프로파일(AWS CLI 3~4단계)
+#
+# Amazon EC2는 역할을 직접 받지 않습니다. 인스턴스는 *인스턴스 프로파일*을 지정해 시작하며,
+# 인스턴스 프로파일은 역할을 정확히 하나 담는 컨테이너입니다. 페이지의 두 절차는 인스턴스
+# 프로파일의 이름을 서로 다르게 붙입니다.
+#
+# - **콘솔**은 9단계에서 인스턴스 프로파일을 자동으로 생성하고, 역할과 같은 이름인
+#   `ecsInstanceRole`을 붙입니다. 따로 클릭할 것은 없습니다.
+# - **AWS CLI**는 인스턴스 프로파일을 명시적으로 생성하며(3단계), 페이지는 그 이름을
+#   `ecsInstanceRole-profile`로 정합니다. 그런 다음 역할을 인스턴스 프로파일에 추가합니다(4단계).
+#
+# 두 방법 모두 작동합니다. 인스턴스를 시작할 때 인스턴스 프로파일을 선택하면 그 인스턴스
+# 프로파일이 역할을 전달합니다. 이 가이드는 AWS CLI 절차를 따라 `<role_name>-profile` 이름을
+# 사용합니다. 콘솔에서 역할을 만들었다면 인스턴스 프로파일의 이름은 역할과 같습니다. 그 인스턴스
+# 프로파일을 사용하려면 `instance_profile_name="ecsInstanceRole"`로 지정하세요.
+#
+# **누가 역할을 인스턴스에 전달할 수 있는가: `iam:PassRole`.** 이 인스턴스 프로파일로 인스턴스를
+# 시작하는 주체(사람, Auto Scaling 그룹의 시작 템플릿, 용량 공급자의 파이프라인)는 역할을
+# Amazon EC2에 전달합니다. IAM은 호출자에게 `ec2:RunInstances` 권한(실행 중인 인스턴스에
+# 연결하려면 `ec2:AssociateIamInstanceProfile` 권한도)과 함께, 역할 ARN에 대한 `iam:PassRole`
+# 권한이 있는지 확인합니다. `iam:PassRole` 권한은 `*`가 아니라 이 역할에만 부여하세요. 아무
+# 역할이나 전달할 수 있는 사람은 자신이 가진 것보다 많은 권한을 인스턴스에 줄 수 있습니다.
+
 # %%
 form.step("create_instance_profile")
 
@@ -369,6 +393,10 @@ Question("q_passrole", show_answers=show_answers, lang=lang)
 # %% [markdown]
 # The sentence above AWS CLI step 4 swaps the two names (erratum E1); the command itself is
 # right: the role `ecsInstanceRole` goes into the instance profile `ecsInstanceRole-profile`.
+
+# %% [markdown] lang=ko
+# AWS CLI 4단계 위의 문장은 두 이름을 서로 바꿔 적었습니다(정오표 E1). 명령 자체는 올바릅니다.
+# 역할 `ecsInstanceRole`이 인스턴스 프로파일 `ecsInstanceRole-profile`에 들어갑니다.
 
 # %%
 form.step("add_role_to_instance_profile")
@@ -383,6 +411,18 @@ form.step("add_role_to_instance_profile")
 # create can therefore answer "no such entity" for something that exists. Apply waits with IAM's own waiter (`aws iam wait instance-profile-exists` on the AWS CLI
 # path), and the form shows the wait as progress below the button. Calls that meet IAM's
 # `NoSuchEntity` right after a create are retried with backoff, up to a bound.
+
+# %% [markdown] lang=ko
+# ### IAM 기다리기
+#
+# IAM은 *최종 일관성*을 따릅니다. 변경은 즉시 접수되지만, IAM을 읽는 모든 곳에 반영되기까지는
+# 잠시 시간이 걸립니다. IAM이 데이터의 사본을 전 세계 여러 곳에 두기 때문입니다. 새 인스턴스
+# 프로파일이 모든 곳에서 보이기까지는 몇 초가 걸리고, Amazon EC2가 그 인스턴스 프로파일로
+# 인스턴스를 시작할 수 있기까지 10초 정도가 더 걸릴 수 있습니다. 그래서 생성 직후에 읽으면
+# 실제로 있는 항목인데도 그런 엔터티가 없다는 응답이 올 수 있습니다. 적용은 IAM이 제공하는 대기
+# 기능(waiter)으로 기다립니다(AWS CLI 경로에서는 `aws iam wait instance-profile-exists`). 양식은
+# 기다리는 과정을 버튼 아래에 진행 상황으로 보여 줍니다. 생성 직후 IAM의 `NoSuchEntity` 오류를
+# 받은 호출은 정해진 한도까지 백오프하며 다시 시도합니다.
 
 # %%
 form.step("wait_instance_profile")
@@ -409,6 +449,26 @@ Question("q_eventual_consistency", show_answers=show_answers, lang=lang)
 # (사용자 지정 정책을 생성할 때 관리형 정책을 가이드로 사용할 수 있습니다): copy its document
 # into a customer managed policy and remove what your instances do not use. You then own the
 # updates: a new Amazon ECS feature that needs a new permission will not get it by itself.
+
+# %% [markdown] lang=ko
+# ### 관리형 정책 연결(콘솔 5~7단계, AWS CLI 5단계)
+#
+# AWS CLI 5단계 위의 문장은 존재하지 않는 정책인 `AmazonEC2ContainerServiceRoleForEC2Role`을
+# 가리킵니다(정오표 E2). 명령에 있는 ARN은 올바릅니다.
+#
+# **권한 정책의 세 가지 종류.** 이 가이드는 세 가지를 모두 사용합니다.
+#
+# | 종류 | 작성하고 업데이트하는 주체 | 위치 | 이 가이드에서 |
+# | --- | --- | --- | --- |
+# | **AWS 관리형** | AWS(기능이 추가될 때 권한을 추가함) | `arn:aws:iam::aws:policy/...`, 모든 계정이 공유 | `AmazonEC2ContainerServiceforEC2Role`, `AmazonS3ReadOnlyAccess` |
+# | **고객 관리형** | 사용자(버전은 최대 5개이며 그중 하나가 기본 버전) | `arn:aws:iam::<your account>:policy/...`, 여러 역할에 연결 가능 | `cwlogspolicy`(02) |
+# | **인라인** | 사용자 | 역할 하나의 내부, 역할과 함께 삭제됨 | 02의 최소 권한 부여 |
+#
+# 페이지는 AWS가 정책을 확장할 수 있도록 AWS 관리형 정책을 복사하지 않고 연결합니다. 다른 방법도
+# 제시합니다. "사용자 지정 정책을 생성할 때 관리형 정책을 가이드로 사용할 수 있습니다". 즉 관리형
+# 정책의 문서를 고객 관리형 정책에 복사한 다음, 인스턴스가 사용하지 않는 권한을 제거하는
+# 방법입니다. 이때 업데이트는 사용자의 몫입니다. 새 권한이 필요한 Amazon ECS 기능이 새로 나와도
+# 그 권한은 저절로 추가되지 않습니다.
 
 # %%
 form.step("attach_managed_policy")
