@@ -485,6 +485,14 @@ Question("q_customer_managed_updates", show_answers=show_answers, lang=lang)
 # nothing. Such an operation, which gives the same result however often it runs, is called
 # *idempotent*.
 
+# %% [markdown] lang=ko
+# ## 적용
+#
+# 양식의 버튼은 계획을 적용합니다. 다음 셀은 양식의 현재 값으로 버튼과 똑같은 일을 합니다. 그래서
+# 아무도 클릭하지 않는 실행(papermill, `make guide`)도 같은 경로를 거칩니다. 적용은 먼저 읽은 다음,
+# 다른 부분만 씁니다. 다시 실행하면 아무것도 쓰지 않습니다. 이처럼 몇 번 실행해도 결과가 같은
+# 동작을 *멱등*(idempotent) 동작이라고 합니다.
+
 # %% tags=["summary"]
 form.run()
 
@@ -493,6 +501,12 @@ form.run()
 #
 # The picture is read back from the target: who may assume the role, the instance profile that
 # carries it, and its policies. Green is what the plan asks for and finds.
+
+# %% [markdown] lang=ko
+# ## 지금 대상에 있는 것
+#
+# 이 그림은 대상에서 다시 읽어 온 것입니다. 누가 역할을 수임할 수 있는지, 역할을 담은 인스턴스
+# 프로파일, 그리고 역할의 정책을 보여 줍니다. 녹색은 계획이 요구하는 것 중 실제로 찾은 것입니다.
 
 # %%
 form.picture()
@@ -520,6 +534,32 @@ form.picture()
 #   from Docker's bridge to `169.254.169.254`.
 # - **`host` tasks** share the instance's network, and the agent itself needs the metadata
 #   service: their access cannot be blocked, so avoid `host` mode for untrusted code.
+
+# %% [markdown] lang=ko
+# ## 역할의 자격 증명이 닿는 범위
+#
+# Amazon EC2는 역할의 임시 자격 증명을 *인스턴스 메타데이터 서비스*(IMDS)로 제공합니다. 이
+# 서비스는 인스턴스의 `http://169.254.169.254/`에 있습니다. 기본적으로 이 주소에 접근할 수 있는
+# 프로세스는 모두 자격 증명을 얻을 수 있으며, 컨테이너도 예외가 아닙니다. `bridge` 네트워크
+# 모드(인스턴스에 있는 Docker 자체 네트워크)의 작업은 인스턴스를 거쳐 인스턴스의 메타데이터에
+# 접근합니다. 따라서 작업 역할에 무엇이 지정되어 있든, 그 작업의 코드는 컨테이너 인스턴스 역할로
+# AWS를 호출할 수 있습니다.
+#
+# 작업이 자신의 작업 역할만 사용하게 하려면 다음과 같이 합니다.
+#
+# - **`awsvpc` 작업**: *`awsvpc`* 네트워크 모드에서는 작업마다 고유한 탄력적 네트워크
+#   인터페이스(*ENI*, `04_eni_trunking` 참조)를 받습니다. *ENI*는 VPC 안의 가상 네트워크 카드로,
+#   고유한 프라이빗 IP 주소와 보안 그룹을 가집니다. `/etc/ecs/ecs.config`에
+#   `ECS_AWSVPC_BLOCK_IMDS=true`를 추가하면 에이전트가 이 작업들의 메타데이터 서비스 접근을
+#   차단합니다.
+# - **`bridge` 작업**: IMDSv2(모든 메타데이터 요청에 세션 토큰 필요)를 필수로 설정하고 응답 홉
+#   제한을 1로 지정합니다(`aws ec2 modify-instance-metadata-options --http-tokens required
+#   --http-put-response-hop-limit 1`). 그러면 토큰이 컨테이너까지 가는 추가 네트워크 홉을 넘지
+#   못합니다. Amazon ECS 설명서에는 Docker 브리지에서 `169.254.169.254`로 가는 트래픽을 차단하는
+#   인스턴스의 `iptables` 규칙도 나와 있습니다.
+# - **`host` 작업**은 인스턴스의 네트워크를 공유하며, 에이전트 자체도 메타데이터 서비스가
+#   필요합니다. 따라서 이 작업들의 접근은 차단할 수 없으므로, 신뢰할 수 없는 코드에는 `host`
+#   모드를 사용하지 마세요.
 
 # %%
 Question("q_imds_bridge", show_answers=show_answers, lang=lang)
