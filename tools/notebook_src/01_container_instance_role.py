@@ -572,6 +572,14 @@ Question("q_imds_bridge", show_answers=show_answers, lang=lang)
 # introduction's garbled sentence about where the managed policy is attached, and the console
 # procedure's title.
 
+# %% [markdown] lang=ko
+# ## 이 노트북에 해당하는 페이지의 오류, 대상에서 확인
+#
+# E1: 역할이 인스턴스 프로파일을 담는 것이 아니라 인스턴스 프로파일이 역할을 담습니다. E2: 문장에
+# 나오는 정책 이름은 존재하지 않고, 명령에 나오는 정책 이름이 올바릅니다. E7과 E8은 페이지 본문의
+# 실수입니다. E7은 관리형 정책을 어디에 연결하는지 설명하는 소개 부분의 뒤섞인 문장이고, E8은 콘솔
+# 절차의 제목입니다.
+
 # %%
 form.erratum("E1")
 
@@ -590,6 +598,13 @@ form.erratum("E8")
 # The sandbox answers like AWS for everything this notebook does, with the exceptions below
 # (only those that touch this notebook). The guide says so wherever it matters; on AWS,
 # `target="aws"` runs the same cells.
+
+# %% [markdown] lang=ko
+# ## 샌드박스가 보여 줄 수 없는 것
+#
+# 샌드박스는 이 노트북이 하는 모든 일에 AWS처럼 응답합니다. 예외는 아래와 같습니다(이 노트북과
+# 관련된 것만 나열합니다). 가이드는 이런 차이가 중요한 곳마다 이를 밝힙니다. AWS에서는
+# `target="aws"`로 같은 셀을 실행합니다.
 
 # %%
 sandbox_limits("iam_names", "propagation", lang=lang)
