@@ -617,3 +617,12 @@ sandbox_limits("iam_names", "propagation", lang=lang)
 # - `03_ecs_anywhere`: the role for external instances.
 # - `04_eni_trunking`: a second role with `awsvpcTrunking`.
 # - `05_audit`: check an existing role; `99_cleanup`: remove what the guide made.
+
+# %% [markdown] lang=ko
+# ## 다음 단계
+#
+# - `02_feature_permissions`: Amazon Elastic Container Registry(Amazon ECR), 프라이빗 Amazon Simple
+#   Storage Service(Amazon S3) 버킷에 둔 `ecs.config`, Amazon CloudWatch Logs를 각각 최소 권한 대안과 함께 다룹니다.
+# - `03_ecs_anywhere`: 외부 인스턴스용 역할.
+# - `04_eni_trunking`: `awsvpcTrunking`을 사용하는 두 번째 역할.
+# - `05_audit`: 기존 역할 점검. `99_cleanup`: 가이드가 만든 것 제거.
