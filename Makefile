@@ -16,9 +16,12 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## guide: run the whole guide headlessly on one embedded sandbox (build/guide/: notebooks and HTML)
+## guide: run the whole guide headlessly on one embedded sandbox (build/guide/: notebooks and HTML);
+## make guide EDITION=ko runs the Korean edition (notebooks/ko/ into build/guide/ko/)
+EDITION ?= en
+EDITION_DIR = $(if $(filter ko,$(EDITION)),/ko,)
 guide: $(STAMP)
-	$(BIN)/python -m ecsrole_lib.teaching.guide
+	$(BIN)/python -m ecsrole_lib.teaching.guide --notebooks notebooks$(EDITION_DIR) --out build/guide$(EDITION_DIR)
 
 ## test: every docstring example of the library (their own run: --doctest-modules would also
 ## import tests/ as modules), then every test, and nbval (strict) on every committed notebook

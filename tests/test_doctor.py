@@ -6,12 +6,14 @@ assertions are on what a user reads: which row fails, AWS's words, the cause and
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from ecsrole_lib import AgentConfig, RoleSpec, apply, audit, doctor
+from ecsrole_lib import AgentConfig, RoleSpec, ValidationError, apply, audit, doctor
 
 ACCOUNT = "123456789012"
 ROLE = "ecsInstanceRole"
@@ -730,3 +732,31 @@ def test_the_doctor_shows_what_is_wrong_and_one_line_for_what_passes(session, ia
     assert all(f"  {c.name}  " in whole for c in diagnosis.checks)
     assert len(whole.splitlines()) > len(text.splitlines())
     assert "overflow-wrap:anywhere" in diagnosis.whole()._repr_html_()
+
+
+def test_the_doctor_speaks_korean_with_lang_ko(session):
+    """Issue 19: a Korean learner's doctor: the verdict, the row marks, the sandbox's and the
+    request's notes in Korean; what stays English is code (names, ARNs, commands)."""
+    from ecsrole_lib.i18n import untranslated
+
+    spec = RoleSpec(features=["cloudwatch_logs"], least_privilege=True)
+    apply(spec, session)
+    diagnosis = doctor(spec, session, lang="ko")
+    text = str(diagnosis)
+    assert text.splitlines()[0].startswith(
+        "샌드박스의 doctor: 역할이 ecsInstanceRole인 ec2 인스턴스는 등록됩니다; 문제 0개;")
+    assert "통과한 점검" in text and "정보  " in text and "참고: 샌드박스: " in text
+    assert untranslated(text) == []
+    # The source column cites AWS's pages by their titles: a citation, left as it is.
+    cited = re.sub(r"<small style='overflow-wrap:anywhere'>.*?</small>", "", diagnosis._repr_html_())
+    shown = html.unescape(re.sub(r"<[^>]+>", "\n", cited))
+    assert "가이드의 평가" in shown and "출처" in shown
+    assert [line for line in shown.splitlines() if untranslated(line)] == []
+    assert str(doctor(spec, session)).startswith("doctor on sandbox: an ec2 instance")
+
+
+def test_the_doctor_refuses_a_language_it_does_not_have(session, record_calls):
+    calls = record_calls(session)
+    with pytest.raises(ValidationError, match="lang='fr': must be one of en, ko"):
+        doctor(RoleSpec(), session, lang="fr")
+    assert calls.since() == []

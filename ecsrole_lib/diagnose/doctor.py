@@ -37,8 +37,10 @@ from botocore.parsers import ResponseParserError
 
 from .. import policies
 from ..aws.client import Context
-from ..errors import AwsError, EcsRoleError
+from ..errors import AwsError, EcsRoleError, Problem, ValidationError
 from ..features import agent_settings
+from ..i18n import tr
+from ..plan import LANGS
 from ..report import CELL_STYLE
 from ..sandbox.server import LIMITS
 from ..spec import RoleSpec
@@ -148,6 +150,8 @@ class Diagnosis:
     writes: int = 0
     #: Show every row; by default the rows that pass are one line (:meth:`whole` shows them).
     all_rows: bool = False
+    #: The language it is shown in (``"en"`` or ``"ko"``); the rows stay data in English.
+    lang: str = "en"
 
     @property
     def registers(self) -> bool:
@@ -184,10 +188,13 @@ class Diagnosis:
         ...     "depends on aws:SourceIp", "", essential=True)]).because()
         'undecided: ecs:Poll (depends on aws:SourceIp)'
         """
+        ko = self.lang == "ko"
         if self.verdict == NOT_REGISTERS:
-            return "fails: " + (", ".join(c.name for c in self.blocking) or "no checks")
+            names = ", ".join(c.name for c in self.blocking) or ("점검 없음" if ko else "no checks")
+            return ("실패: " if ko else "fails: ") + names
         if self.verdict == CANNOT_TELL:
-            return "undecided: " + "; ".join(f"{c.name} ({c.reason})" for c in self.undecided)
+            return ("판단할 수 없음: " if ko else "undecided: ") + "; ".join(
+                f"{c.name} ({tr(c.reason, self.lang)})" for c in self.undecided)
         return ""
 
     def __getitem__(self, name: str) -> DoctorCheck:
@@ -197,11 +204,20 @@ class Diagnosis:
         raise KeyError(name)
 
     def summary(self) -> str:
-        verdict = {REGISTERS: "registers", NOT_REGISTERS: "does NOT register",
-                   CANNOT_TELL: "cannot tell whether it registers"}[self.verdict]
+        """The verdict in one line.
+
+        >>> Diagnosis("ecsInstanceRole", "ec2", "sandbox", lang="ko").summary()
+        '샌드박스의 doctor: 역할이 ecsInstanceRole인 ec2 인스턴스는 등록되지 않습니다 (실패: 점검 없음); 문제 0개; 읽기 API 호출 0회'
+        """
+        ko = self.lang == "ko"
+        verdict = (_VERDICT_KO if ko else _VERDICT)[self.verdict]
         if self.because():
             verdict += f" ({self.because()})"
         failing = len(self.failures)
+        if ko:
+            where = {"sandbox": "샌드박스"}.get(self.target, self.target)
+            return (f"{where}의 doctor: 역할이 {self.role_name}인 {self.instance_kind} 인스턴스는 "
+                    f"{verdict}; 문제 {failing}개; 읽기 API 호출 {self.reads}회")
         return (f"doctor on {self.target}: an {self.instance_kind} instance with role "
                 f"{self.role_name} {verdict}; {failing} problem(s); {self.reads} read API calls")
 
@@ -217,30 +233,35 @@ class Diagnosis:
         passed = [c for c in self.checks if c.ok is True and not c.symptom and not c.iam]
         return [c for c in self.checks if c not in passed], passed
 
-    @staticmethod
-    def _passed_line(passed: list[DoctorCheck]) -> str:
-        return (f"{len(passed)} check(s) pass: {', '.join(c.name for c in passed)} "
-                "(every row: .whole())")
+    def _passed_line(self, passed: list[DoctorCheck]) -> str:
+        names = ", ".join(c.name for c in passed)
+        if self.lang == "ko":
+            return f"통과한 점검 {len(passed)}개: {names} (모든 행: .whole())"
+        return f"{len(passed)} check(s) pass: {names} (every row: .whole())"
+
+    def _word(self, english: str) -> str:
+        return _FRAME_KO.get(english, english) if self.lang == "ko" else english
 
     def __str__(self) -> str:
         shown, passed = self._shown()
         width = max([len(c.name) for c in shown] + [5])
-        lines = [self.summary(), ""]
+        lines, say, lang = [self.summary(), ""], self._word, self.lang
         if passed:
-            lines.append(f"{'ok':<4}  {self._passed_line(passed)}")
+            lines.append(f"{say('ok'):<4}  {self._passed_line(passed)}")
         for check in shown:
-            mark = {True: "ok", False: "FAIL", None: "info"}[check.ok]
-            lines.append(f"{mark:<4}  {check.name:<{width}}  {check.reason}")
+            mark = say({True: "ok", False: "FAIL", None: "info"}[check.ok])
+            lines.append(f"{mark:<4}  {check.name:<{width}}  {tr(check.reason, lang)}")
             pad = " " * (width + 8)
             if check.symptom:
-                lines.append(f"{pad}the instance sees: {check.symptom}")
+                lines.append(f"{pad}{say('the instance sees')}: {tr(check.symptom, lang)}")
             if check.iam:
-                lines.append(f"{pad}IAM's simulator: {check.iam}")
+                simulator = say("IAM's simulator")
+                lines.append(f"{pad}{simulator}: {tr(check.iam, lang)}")
             if check.fix:
-                lines.append(f"{pad}fix: {check.fix}")
+                lines.append(f"{pad}{say('fix')}: {tr(check.fix, lang)}")
         if self.notes:
             lines.append("")
-            lines += [f"note: {n}" for n in self.notes]
+            lines += [f"{say('note')}: {tr(n, lang)}" for n in self.notes]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -250,27 +271,27 @@ class Diagnosis:
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
-        esc = html.escape
+        esc, say, lang = html.escape, self._word, self.lang
         colour = {True: "#1a7f37", False: "#cf222e", None: "#57606a"}
-        label = {True: "ok", False: "fails", None: "info"}
+        label = {True: say("ok"), False: say("fails"), None: say("info")}
         columns = ["check", "", "the guide's evaluation"] + (
             ["IAM's simulator"] if self.simulated else []) + ["fix", "source"]
-        head = "".join(f"<th style='{CELL_STYLE}'>{esc(h)}</th>" for h in columns)
+        head = "".join(f"<th style='{CELL_STYLE}'>{esc(say(h))}</th>" for h in columns)
         rows = []
         shown, passed = self._shown()
         for c in shown:
-            reason = esc(c.reason) + (f"<br><small><code>{esc(c.symptom)}</code></small>"
-                                      if c.symptom else "")
+            reason = esc(tr(c.reason, lang)) + (
+                f"<br><small><code>{esc(tr(c.symptom, lang))}</code></small>" if c.symptom else "")
             cells = [f"<code>{esc(c.name)}</code>",
                      f"<b style='color:{colour[c.ok]}'>{label[c.ok]}</b>", reason]
             if self.simulated:
-                cells.append(esc(c.iam))
+                cells.append(esc(tr(c.iam, lang)))
             # A source is often a long URL: it wraps in its cell instead of widening the page.
-            cells += [esc(c.fix), f"<small style='overflow-wrap:anywhere'>{esc(c.source)}</small>"]
+            cells += [esc(tr(c.fix, lang)), f"<small style='overflow-wrap:anywhere'>{esc(c.source)}</small>"]
             rows.append("<tr>" + "".join(f"<td style='{CELL_STYLE}'>{x}</td>" for x in cells)
                         + "</tr>")
         verdict = colour[{REGISTERS: True, NOT_REGISTERS: False}.get(self.verdict)]
-        notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
+        notes = "".join(f"<li>{esc(tr(n, lang))}</li>" for n in self.notes)
         passed_line = (f"<p style='color:{colour[True]}'>{esc(self._passed_line(passed))}</p>"
                        if passed else "")
         table = (f"<table style='text-align:left'><tr>{head}</tr>{''.join(rows)}</table>"
@@ -278,6 +299,19 @@ class Diagnosis:
         return (f"<div class='ecsrole-doctor'><p><b style='color:{verdict}'>"
                 f"{esc(self.summary())}</b></p>{passed_line}{table}"
                 + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+
+
+#: The verdicts, said in a summary.
+_VERDICT = {REGISTERS: "registers", NOT_REGISTERS: "does NOT register",
+            CANNOT_TELL: "cannot tell whether it registers"}
+_VERDICT_KO = {REGISTERS: "등록됩니다", NOT_REGISTERS: "등록되지 않습니다",
+               CANNOT_TELL: "등록되는지 판단할 수 없습니다"}
+#: The words around the rows, in Korean (the rows' reasons go through ``tr``).
+_FRAME_KO = {
+    "ok": "정상", "FAIL": "실패", "fails": "실패", "info": "정보", "note": "참고",
+    "the instance sees": "인스턴스가 보는 것", "IAM's simulator": "IAM 정책 시뮬레이터",
+    "fix": "해결", "check": "점검", "the guide's evaluation": "가이드의 평가", "source": "출처",
+}
 
 
 # ---------------------------------------------------------------------------------------
@@ -953,7 +987,7 @@ def _kind(facts: _Role | None, spec: RoleSpec | None) -> str:
 
 def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
            agent: AgentConfig = AgentConfig(), instance_id: str | None = None,  # noqa: B008 - frozen
-           _ctx: Context | None = None) -> Diagnosis:
+           _ctx: Context | None = None, lang: str = "en") -> Diagnosis:
     """Will an instance holding this role register with its cluster and run tasks? Read only.
 
     Parameters
@@ -969,11 +1003,15 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
         Connect, ...): which calls it makes.
     instance_id
         The instance whose view to show in messages (default: an example ID).
+    lang
+        The language the diagnosis is shown in, ``"en"`` or ``"ko"`` (its rows stay the same).
 
     Returns
     -------
     Diagnosis
     """
+    if lang not in LANGS:  # before any AWS call
+        raise ValidationError([Problem("lang", lang, f"must be one of {', '.join(LANGS)}")])
     spec = role_or_spec if isinstance(role_or_spec, RoleSpec) else None
     role_name = spec.role_name if spec is not None else role_or_spec
     if not isinstance(role_name, str) or not role_name:
@@ -990,7 +1028,7 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
     agent = _agent_for(spec, agent)
     if agent.instance_kind != kind:
         agent = replace(agent, instance_kind=kind)
-    diagnosis = Diagnosis(role_name, kind, "sandbox" if ctx.sandbox else "AWS")
+    diagnosis = Diagnosis(role_name, kind, "sandbox" if ctx.sandbox else "AWS", lang=lang)
     if facts is None:
         gone = ctx.cache.get(("role", role_name)) is not None  # found, then deleted mid-read
         diagnosis.checks.append(DoctorCheck(

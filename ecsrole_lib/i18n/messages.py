@@ -863,6 +863,51 @@ KO.update({
     "ECS account setting": "ECS 계정 설정", "the account": "계정",
 })
 
+#: The doctor's rows and notes that every diagnosis shows (``doctor(..., lang="ko")``).
+KO.update({
+    "Sandbox: {limit} (the guide's own evaluation of AWS's documented logic; on AWS the doctor "
+    "asks IAM's simulator too).":
+        "샌드박스: {limit} (AWS가 문서로 밝힌 평가 논리를 가이드가 직접 평가한 결과입니다. AWS에서는 "
+        "doctor가 IAM 정책 시뮬레이터에도 묻습니다.)",
+    "IAM's simulator evaluates the role's policies and boundary, not its trust policy: the trust "
+    "row is the guide's alone.":
+        "IAM 정책 시뮬레이터는 역할의 정책과 권한 경계를 평가하고 신뢰 정책은 평가하지 않습니다. "
+        "trust 행은 가이드만의 평가입니다.",
+    "Each call was asked with the keys an instance-role session's request carries: {known}, "
+    "aws:CurrentTime, aws:EpochTime and aws:TokenIssueTime now; the doctor cannot know "
+    "{unknown}: a call that depends on one says so.":
+        "각 호출은 인스턴스 역할 세션의 요청에 들어 있는 키로 평가했습니다: {known}, 그리고 현재 시각의 "
+        "aws:CurrentTime, aws:EpochTime, aws:TokenIssueTime. doctor가 알 수 없는 키: {unknown}. "
+        "이 중 하나에 달린 호출은 그렇다고 표시합니다.",
+    "Permissions boundary {arn} is applied to every call above.":
+        "위의 모든 호출에는 권한 경계가 적용됩니다: {arn}.",
+    "Service control policies and resource control policies of an organization are not read; "
+    "they can deny more.":
+        "조직의 서비스 제어 정책과 리소스 제어 정책은 읽지 않습니다. 이 정책들이 더 거부할 수 있습니다.",
+    "outside IAM, not evaluated: the instance must reach the instance metadata and the Amazon "
+    "ECS endpoints; behind an HTTP proxy, set NO_PROXY=169.254.169.254,169.254.170.2,"
+    "/var/run/docker.sock in /etc/ecs/ecs.config and the Docker daemon's environment":
+        "IAM 밖의 일이라 평가하지 않았습니다. 인스턴스는 인스턴스 메타데이터와 Amazon ECS 엔드포인트에 "
+        "닿아야 합니다. HTTP 프록시 뒤에 있다면 /etc/ecs/ecs.config와 Docker 데몬의 환경에 "
+        "NO_PROXY=169.254.169.254,169.254.170.2,/var/run/docker.sock을 설정하십시오",
+    "outside IAM, not evaluated: the instance must reach the instance metadata and the Amazon "
+    "ECS endpoints; behind an HTTP proxy, the Systems Manager Agent and the container agent need "
+    "the proxy for the AWS endpoints":
+        "IAM 밖의 일이라 평가하지 않았습니다. 인스턴스는 인스턴스 메타데이터와 Amazon ECS 엔드포인트에 "
+        "닿아야 합니다. HTTP 프록시 뒤에 있다면 Systems Manager Agent와 컨테이너 에이전트가 AWS "
+        "엔드포인트에 프록시를 거쳐 닿아야 합니다",
+    "check: {command}": "확인: {command}",
+    "{policy} scopes {actions} to named resources, but {by} allows them on every resource (*): "
+    "effective permissions are the union of all policies, so the scoped grant narrows nothing":
+        "{policy} 정책은 {actions}의 범위를 이름을 지정한 리소스로 좁히지만, {by}에서 모든 리소스(*)에 대해 "
+        "허용합니다. "
+        "유효 권한은 모든 정책의 합집합이므로 범위를 좁힌 허용은 아무것도 좁히지 못합니다",
+    "to narrow them, the broad grant must go (for AmazonEC2ContainerServiceforEC2Role: a customer "
+    "managed copy, which then no longer follows AWS's updates)":
+        "좁히려면 넓은 허용을 없애야 합니다 (AmazonEC2ContainerServiceforEC2Role이라면 고객 관리형 "
+        "복사본으로 바꾸는데, 그러면 AWS의 업데이트를 더 이상 따르지 않습니다)",
+})
+
 #: The audit's doctor row (its summary; the doctor's own per-call reasons have no Korean yet).
 KO.update({
     "Will an instance with this role work?": "이 역할을 가진 인스턴스가 동작합니까?",

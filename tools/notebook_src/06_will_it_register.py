@@ -133,7 +133,7 @@ ensure_on_sandbox(form.session, guide_roles(form.spec))
 # 아무것도 좁히지 못합니다. doctor는 `least_privilege:` 행에서 이를 알려 줍니다.
 
 # %% tags=["summary"]
-doctor(form.spec, form.session, AgentConfig())
+doctor(form.spec, form.session, AgentConfig(), lang=lang)
 
 # %% [markdown]
 # ## Launch an instance with the instance profile
@@ -191,7 +191,7 @@ trust.symptom(form.session, region)
 trust.question(show_answers)
 
 # %%
-doctor(trust.spec(region), form.session, trust.agent)
+doctor(trust.spec(region), form.session, trust.agent, lang=lang)
 
 # %% [markdown]
 # The fix: the form applies the role's spec; the role is the guide's, so apply restores the
@@ -205,7 +205,7 @@ doctor(trust.spec(region), form.session, trust.agent)
 trust.fix(form)
 
 # %%
-doctor(trust.spec(region), form.session, trust.agent)
+doctor(trust.spec(region), form.session, trust.agent, lang=lang)
 
 # %% [markdown]
 # ## Exercise 2: an empty instance profile
@@ -230,13 +230,13 @@ profile.symptom(form.session, region)
 profile.question(show_answers)
 
 # %%
-doctor(profile.spec(region), form.session, profile.agent)
+doctor(profile.spec(region), form.session, profile.agent, lang=lang)
 
 # %%
 profile.fix(form)
 
 # %%
-doctor(profile.spec(region), form.session, profile.agent)
+doctor(profile.spec(region), form.session, profile.agent, lang=lang)
 
 # %% [markdown]
 # ## Exercise 3: a hand-copied policy that fell behind
@@ -263,7 +263,7 @@ stale.symptom(form.session, region)
 stale.question(show_answers)
 
 # %%
-doctor(stale.spec(region), form.session, stale.agent)
+doctor(stale.spec(region), form.session, stale.agent, lang=lang)
 
 # %% [markdown]
 # The fix: delete the copy (apply keeps what it did not write), then the form attaches the
@@ -277,7 +277,7 @@ doctor(stale.spec(region), form.session, stale.agent)
 stale.fix(form)
 
 # %%
-doctor(stale.spec(region), form.session, stale.agent)
+doctor(stale.spec(region), form.session, stale.agent, lang=lang)
 
 # %% [markdown]
 # ## Exercise 4: an explicit deny
@@ -300,13 +300,13 @@ deny.symptom(form.session, region)
 deny.question(show_answers)
 
 # %%
-doctor(deny.spec(region), form.session, deny.agent)
+doctor(deny.spec(region), form.session, deny.agent, lang=lang)
 
 # %%
 deny.fix(form)
 
 # %%
-doctor(deny.spec(region), form.session, deny.agent)
+doctor(deny.spec(region), form.session, deny.agent, lang=lang)
 
 # %% [markdown]
 # ## Exercise 5: a permissions boundary without `ecs:*`
@@ -331,7 +331,7 @@ boundary.symptom(form.session, region)
 boundary.question(show_answers)
 
 # %%
-doctor(boundary.spec(region), form.session, boundary.agent)
+doctor(boundary.spec(region), form.session, boundary.agent, lang=lang)
 
 # %% [markdown]
 # The fix here removes the boundary (the spec has none). Where a boundary is required, add the
@@ -346,7 +346,7 @@ doctor(boundary.spec(region), form.session, boundary.agent)
 boundary.fix(form)
 
 # %%
-doctor(boundary.spec(region), form.session, boundary.agent)
+doctor(boundary.spec(region), form.session, boundary.agent, lang=lang)
 
 # %% [markdown]
 # ## Exercise 6: a scoped policy that breaks Amazon ECS Service Connect
@@ -373,7 +373,7 @@ scoped.symptom(form.session, region)
 scoped.question(show_answers)
 
 # %%
-doctor(scoped.spec(region), form.session, scoped.agent)
+doctor(scoped.spec(region), form.session, scoped.agent, lang=lang)
 
 # %% [markdown]
 # The fix attaches the managed policy again. The scoped policy stays, and now narrows nothing:
@@ -387,7 +387,7 @@ doctor(scoped.spec(region), form.session, scoped.agent)
 scoped.fix(form)
 
 # %%
-doctor(scoped.spec(region), form.session, scoped.agent)
+doctor(scoped.spec(region), form.session, scoped.agent, lang=lang)
 
 # %% [markdown]
 # ## Exercise 7: `ecs.config` unreadable
@@ -412,13 +412,13 @@ config.symptom(form.session, region)
 config.question(show_answers)
 
 # %%
-doctor(config.spec(region), form.session, config.agent)
+doctor(config.spec(region), form.session, config.agent, lang=lang)
 
 # %%
 config.fix(form)
 
 # %%
-doctor(config.spec(region), form.session, config.agent)
+doctor(config.spec(region), form.session, config.agent, lang=lang)
 
 # %% [markdown]
 # ## Clean up the exercise role
