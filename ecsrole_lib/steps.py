@@ -454,9 +454,10 @@ class CreateRole(Action):
             if spec.permissions_boundary:
                 ctx.call("iam", "put_role_permissions_boundary", RoleName=spec.role_name,
                          PermissionsBoundary=spec.permissions_boundary)
+                done.append("permissions boundary set")
             else:
                 ctx.call("iam", "delete_role_permissions_boundary", RoleName=spec.role_name)
-            done.append("permissions boundary set")
+                done.append("permissions boundary removed")
         tags = {t["Key"]: t["Value"] for t in role.get("Tags", [])}
         wrong = [{"Key": k, "Value": v} for k, v in spec.tags.items() if tags.get(k) != v]
         if wrong:

@@ -487,3 +487,18 @@ def test_detached_policy_is_attached_again(session, iam, record_calls):
     assert calls.writes() == ["AttachRolePolicy"]
     assert report["attach_logs_policy"].outcome == "created"
     verify(session, spec)
+
+
+def test_removing_the_boundary_says_removed(session, iam):
+    """Issue 19 (words that mislead): a re-apply without the boundary the role had says it
+    removed it, and the role has none."""
+    boundary = iam.create_policy(PolicyName="EcsBoundary", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+    )["Policy"]["Arn"]
+    apply(RoleSpec(permissions_boundary=boundary), session)
+    report = apply(RoleSpec(), session)
+    reason = next(r.reason for r in report.rows if r.step == "create_role")
+    assert "permissions boundary removed" in reason and "boundary set" not in reason
+    assert "PermissionsBoundary" not in iam.get_role(RoleName="ecsInstanceRole")["Role"]
+    report.lang = "ko"
+    assert "권한 경계를 제거했습니다" in str(report)

@@ -159,6 +159,7 @@ KO: dict[str, str] = {
     "role created; {principal} may assume it": "역할을 만들었습니다. {principal}이(가) 수임할 수 있습니다",
     "trust policy restored": "신뢰 정책을 되돌렸습니다",
     "permissions boundary set": "권한 경계를 설정했습니다",
+    "permissions boundary removed": "권한 경계를 제거했습니다",
     "tags restored": "태그를 되돌렸습니다",
     "description restored": "설명을 되돌렸습니다",
     "{done} (tags and policies the spec does not name are kept)":
