@@ -244,3 +244,17 @@ def test_discovery_finds_every_role_the_doctor_would_flag(session):
     assert result["in-region"].doctor == "registers, some calls denied"
     assert result["scoped"].doctor == "does not register"
     assert result["from-the-vpc"].doctor == "cannot tell"
+
+
+def test_a_feature_policy_is_an_extra_finding_and_the_survey_says_why(session):
+    """Issue 19 (words that mislead): a role 02 made with CloudWatch Logs is "ok" in its own
+    audit but has a finding in the survey; the survey says what it compared with."""
+    from ecsrole_lib import RoleSpec, apply, audit
+
+    spec = RoleSpec(features=["cloudwatch_logs"], least_privilege=True)
+    apply(spec, session)
+    assert audit(spec, session).findings == []
+    result = survey(session)
+    row = next(r for r in result.rows if r.role_name == "ecsInstanceRole")
+    assert row.verdict == "1 finding(s)" and "extra" in row.findings[0]
+    assert "compares each role with the page's base setup" in str(result)
