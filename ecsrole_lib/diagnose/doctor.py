@@ -282,19 +282,23 @@ class Diagnosis:
         for c in shown:
             reason = esc(tr(c.reason, lang)) + (
                 f"<br><small><code>{esc(tr(c.symptom, lang))}</code></small>" if c.symptom else "")
+            # The mark keeps its word on one line; long commands and ARNs wrap in their cells,
+            # so the table stays as wide as the notebook.
             cells = [f"<code>{esc(c.name)}</code>",
-                     f"<b style='color:{colour[c.ok]}'>{label[c.ok]}</b>", reason]
+                     f"<b style='color:{colour[c.ok]};white-space:nowrap'>{label[c.ok]}</b>",
+                     f"<div style='overflow-wrap:anywhere'>{reason}</div>"]
             if self.simulated:
                 cells.append(esc(tr(c.iam, lang)))
             # A source is often a long URL: it wraps in its cell instead of widening the page.
-            cells += [esc(tr(c.fix, lang)), f"<small style='overflow-wrap:anywhere'>{esc(c.source)}</small>"]
+            cells += [f"<div style='overflow-wrap:anywhere'>{esc(tr(c.fix, lang))}</div>", f"<small style='overflow-wrap:anywhere'>{esc(c.source)}</small>"]
             rows.append("<tr>" + "".join(f"<td style='{CELL_STYLE}'>{x}</td>" for x in cells)
                         + "</tr>")
         verdict = colour[{REGISTERS: True, NOT_REGISTERS: False}.get(self.verdict)]
         notes = "".join(f"<li>{esc(tr(n, lang))}</li>" for n in self.notes)
         passed_line = (f"<p style='color:{colour[True]}'>{esc(self._passed_line(passed))}</p>"
                        if passed else "")
-        table = (f"<table style='text-align:left'><tr>{head}</tr>{''.join(rows)}</table>"
+        table = (f"<table style='text-align:left;width:100%'><tr>{head}</tr>"
+                 f"{''.join(rows)}</table>"
                  if rows else "")
         return (f"<div class='ecsrole-doctor'><p><b style='color:{verdict}'>"
                 f"{esc(self.summary())}</b></p>{passed_line}{table}"
