@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..steps import Step
 
 __all__ = ["ADDS_TAGS", "SIGN_IN", "Facts", "Feature", "account_note", "attach_console",
-           "managed_policy_lookup"]
+           "filled", "managed_policy_lookup"]
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,27 @@ SIGN_IN = {
 #: The comment line that marks what the guide adds to the page's commands.
 ADDS_TAGS = ("# Added by ecsrole-guide (not on the page): --tags with created-by=ecsrole-guide, "
              "the mark teardown looks for.")
+
+
+def filled(text: Any, **values: Any) -> Any:
+    """``text`` with each ``{name}`` in its strings replaced by ``values[name]``.
+
+    The page's text lives in module-level tables (a step's title, console
+    clicks, note ...), written once with placeholders for what the spec names;
+    this fills in a fresh copy, so a step may change its lists without
+    touching the table. Strings are filled; dicts, lists and tuples are copied
+    with their strings filled; anything else is returned as it is.
+
+    >>> filled({"en": ["Choose {role}."], "api": ("iam:GetRole",)}, role="ecsInstanceRole")
+    {'en': ['Choose ecsInstanceRole.'], 'api': ('iam:GetRole',)}
+    """
+    if isinstance(text, str):
+        return text.format_map(values)
+    if isinstance(text, dict):
+        return {key: filled(value, **values) for key, value in text.items()}
+    if isinstance(text, (list, tuple)):
+        return type(text)(filled(value, **values) for value in text)
+    return text
 
 
 def attach_console(role: str, policy: str) -> dict[str, list[str]]:

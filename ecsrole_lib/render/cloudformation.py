@@ -641,6 +641,48 @@ _OU_ID = re.compile(r"ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}")
 EXAMPLE_ACCOUNTS = ("111122223333",)
 EXAMPLE_OUS = ("ou-examplerootid111-exampleouid111",)
 
+#: The rollout's opening comments.
+ROLLOUT_HEAD = (
+    "# Roll the container instance role out with CloudFormation StackSets.",
+    "# The template: {template_file} (export_cloudformation). It names IAM resources, hence",
+    "# CAPABILITY_NAMED_IAM. IAM is global: one Region per account, or the second stack",
+    "# instance in an account fails on the names the first one created.",
+)
+#: Said when the template has a ConfigBucketName parameter.
+ROLLOUT_BUCKET_NAMES = (
+    "# S3 bucket names are global: give each account its own ConfigBucketName",
+    "# (create-stack-instances --parameter-overrides, one call per account).",
+)
+#: Per permission model (organization=True: service-managed): its comments and the
+#: options create-stack-set adds for it.
+ROLLOUT_MODELS = {
+    True: {"comments": (
+        "# Service-managed: run in the organization's management account (or a delegated",
+        "# administrator, adding --call-as DELEGATED_ADMIN) with trusted access for",
+        "# StackSets enabled. New accounts in the OUs get the role automatically; the",
+        "# management account itself is never a target."),
+        "options": ("    --permission-model SERVICE_MANAGED \\\n"
+                    "    --auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false \\\n"),
+    },
+    False: {"comments": (
+        "# Self-managed: the administrator account needs AWSCloudFormationStackSetAdministrationRole,",
+        "# each target account AWSCloudFormationStackSetExecutionRole trusting it."),
+        "options": "",
+    },
+}
+#: The two commands, and the watch (shell words quoted before they are filled in).
+ROLLOUT_CREATE_STACK_SET = (
+    "aws cloudformation create-stack-set \\\n    --stack-set-name {name} \\\n"
+    "    --template-body file://{template_file} \\\n    --capabilities CAPABILITY_NAMED_IAM \\\n"
+    "{options}    --region {region}")
+ROLLOUT_CREATE_INSTANCES = (
+    "aws cloudformation create-stack-instances \\\n    --stack-set-name {name} \\\n"
+    "    {targets} \\\n    --regions {region}")
+ROLLOUT_WATCH = (
+    "# Watch the operation; every instance should reach CURRENT:",
+    "aws cloudformation list-stack-instances --stack-set-name {name} --region {region}",
+)
+
 
 def rollout_commands(spec: RoleSpec, stack_set_name: str | None = None,
                      accounts: list[str] | tuple[str, ...] | None = None,
@@ -683,6 +725,21 @@ def rollout_commands(spec: RoleSpec, stack_set_name: str | None = None,
     accounts = list(accounts) if accounts is not None else list(EXAMPLE_ACCOUNTS)
     ous = (list(organizational_unit_ids) if organizational_unit_ids is not None
            else list(EXAMPLE_OUS))
+    problems = _rollout_problems(stack_set_name, regions, accounts if not organization else None,
+                                 ous if organization else None)
+    if problems:
+        raise ValidationError(problems)
+    targets = (f"--deployment-targets OrganizationalUnitIds={','.join(ous)}" if organization
+               else f"--accounts {' '.join(accounts)}")
+    return "\n".join(_rollout_lines(spec, ROLLOUT_MODELS[bool(organization)], targets,
+                                    name=quote(stack_set_name), region=quote(regions[0]),
+                                    template_file=template_file))
+
+
+
+def _rollout_problems(stack_set_name: Any, regions: list[str], accounts: list[str] | None,
+                      ous: list[str] | None) -> list[Problem]:
+    """What is wrong with the rollout's names: ``accounts`` (self-managed) or ``ous``."""
     problems = []
     if not isinstance(stack_set_name, str) or not _STACK_SET_NAME.fullmatch(stack_set_name):
         problems.append(Problem("stack_set_name", stack_set_name,
@@ -693,65 +750,34 @@ def rollout_commands(spec: RoleSpec, stack_set_name: str | None = None,
                                 "must name exactly one Region: IAM is global, so stack instances "
                                 "in a second Region of the same account would create the same "
                                 "named role, instance profile and policy again and fail"))
-    if organization:
+    if ous is not None:
         problems += [Problem("organizational_unit_ids", ou, "must be an OU id (ou-xxxx-xxxxxxxx) "
                              "or a root id (r-xxxx)") for ou in ous if not _OU_ID.fullmatch(str(ou))]
         if not ous:
             problems.append(Problem("organizational_unit_ids", ous, "name at least one OU"))
     else:
         problems += [Problem("accounts", a, "must be a 12-digit AWS account id")
-                     for a in accounts if not _ACCOUNT_ID.fullmatch(str(a))]
+                     for a in accounts or () if not _ACCOUNT_ID.fullmatch(str(a))]
         if not accounts:
             problems.append(Problem("accounts", accounts, "name at least one account"))
-    if problems:
-        raise ValidationError(problems)
+    return problems
 
-    name = quote(stack_set_name)
-    region = quote(regions[0])
-    body = f"file://{template_file}"
-    lines = [
-        "# Roll the container instance role out with CloudFormation StackSets.",
-        f"# The template: {template_file} (export_cloudformation). It names IAM resources, hence",
-        "# CAPABILITY_NAMED_IAM. IAM is global: one Region per account, or the second stack",
-        "# instance in an account fails on the names the first one created.",
-    ]
+
+def _rollout_lines(spec: RoleSpec, model: dict[str, Any], targets: str,
+                   **values: str) -> list[str]:
+    """The rollout's lines: the tables above filled in, and the follow-up to run after."""
+    fill = {**values, "options": model["options"], "targets": targets}
+    lines = [line.format_map(fill) for line in ROLLOUT_HEAD]
     placed = _placed(spec, plan(spec))
     if "ConfigBucketName" in _merged(placed, "parameters"):
-        lines += ["# S3 bucket names are global: give each account its own ConfigBucketName",
-                  "# (create-stack-instances --parameter-overrides, one call per account)."]
-    if organization:
-        lines += [
-            "# Service-managed: run in the organization's management account (or a delegated",
-            "# administrator, adding --call-as DELEGATED_ADMIN) with trusted access for",
-            "# StackSets enabled. New accounts in the OUs get the role automatically; the",
-            "# management account itself is never a target.",
-            (f"aws cloudformation create-stack-set \\\n    --stack-set-name {name} \\\n"
-            f"    --template-body {body} \\\n    --capabilities CAPABILITY_NAMED_IAM \\\n"
-            "    --permission-model SERVICE_MANAGED \\\n"
-            "    --auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false \\\n"
-            f"    --region {region}"),
-            (f"aws cloudformation create-stack-instances \\\n    --stack-set-name {name} \\\n"
-            f"    --deployment-targets OrganizationalUnitIds={','.join(ous)} \\\n"
-            f"    --regions {region}"),
-        ]
-    else:
-        lines += [
-            "# Self-managed: the administrator account needs AWSCloudFormationStackSetAdministrationRole,",
-            "# each target account AWSCloudFormationStackSetExecutionRole trusting it.",
-            (f"aws cloudformation create-stack-set \\\n    --stack-set-name {name} \\\n"
-            f"    --template-body {body} \\\n    --capabilities CAPABILITY_NAMED_IAM \\\n"
-            f"    --region {region}"),
-            (f"aws cloudformation create-stack-instances \\\n    --stack-set-name {name} \\\n"
-            f"    --accounts {' '.join(accounts)} \\\n    --regions {region}"),
-        ]
-    lines += [
-        "# Watch the operation; every instance should reach CURRENT:",
-        f"aws cloudformation list-stack-instances --stack-set-name {name} --region {region}",
-    ]
+        lines += ROLLOUT_BUCKET_NAMES
+    lines += model["comments"]
+    lines += [ROLLOUT_CREATE_STACK_SET.format_map(fill), ROLLOUT_CREATE_INSTANCES.format_map(fill)]
+    lines += [line.format_map(fill) for line in ROLLOUT_WATCH]
     follow = _not_expressible(placed)
     if follow:
         # comment(): the list names the config_key, which may hold a line break.
         lines.append(comment("Then, in each account, run the follow-up script "
                              "(cloudformation_follow_up) for what CloudFormation cannot "
                              f"express: {'; '.join(follow)}."))
-    return "\n".join(lines)
+    return lines

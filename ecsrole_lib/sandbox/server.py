@@ -258,6 +258,98 @@ _ECS_SETTING_DEFAULTS = {"serviceLongArnFormat": "enabled", "taskLongArnFormat":
                          "containerInsights": "disabled", "dualStackIPv6": "disabled"}
 
 
+#: moto's own ``list_account_settings``, kept by the correction for its check of the name.
+_MOTO_ECS: dict[str, Any] = {}
+
+
+def _principal_settings(backend) -> dict:
+    """The principals' own settings: ``(principalArn, name) -> AccountSetting``.
+
+    Kept on the backend, so a reset of moto empties it.
+    """
+    return backend.__dict__.setdefault("principal_account_settings", {})
+
+
+def _setting(name: str, value: str, principal: str, kind: str = "user") -> Any:
+    """A moto ``AccountSetting`` of ``principal``, of type ``user`` or ``aws_managed``."""
+    from moto.ecs.models import AccountSetting
+
+    made = AccountSetting(name, value)
+    made.principal_arn, made.type = principal, kind
+    return made
+
+
+def _put_account_setting(self, name, value, principal_arn=None):
+    root = _root_arn(self)
+    principal = principal_arn or root
+    made = _setting(name, value, principal)
+    if principal == root:
+        self.account_settings[name] = made
+    else:
+        _principal_settings(self)[(principal, name)] = made
+    return made
+
+
+def _effective_settings(mine: dict, defaults: dict, principal: str) -> dict:
+    """Each setting as ``--effective-settings`` lists it: the principal's own, else the
+    account default, else Amazon ECS's default."""
+    found = {}
+    for n in dict.fromkeys([*_ECS_SETTING_DEFAULTS, *defaults, *mine]):
+        if n in mine:
+            found[n] = _setting(n, mine[n].value, principal)
+        elif n in defaults:
+            found[n] = _setting(n, defaults[n].value, principal)
+        else:
+            found[n] = _setting(n, _ECS_SETTING_DEFAULTS[n], principal, "aws_managed")
+    return found
+
+
+def _list_account_settings(self, name=None, value=None, principal_arn=None, effective=False):
+    _MOTO_ECS["list_account_settings"](self, name)  # an unknown name: UnknownAccountSettingException
+    root = _root_arn(self)
+    principal = principal_arn or root
+    defaults = {n: _setting(n, s.value, root) for n, s in self.account_settings.items()}
+    mine = defaults if principal == root else {
+        n: s for (p, n), s in _principal_settings(self).items() if p == principal}
+    if effective:
+        mine = _effective_settings(mine, defaults, principal)
+    return [s for n, s in mine.items()
+            if (not name or n == name) and (not value or s.value == value)]
+
+
+def _delete_account_setting(self, name, principal_arn=None):
+    principal = principal_arn or _root_arn(self)
+    if principal == _root_arn(self):
+        self.account_settings.pop(name, None)
+    else:
+        _principal_settings(self).pop((principal, name), None)
+
+
+def _put_account_setting_response(self):
+    from moto.core.responses import ActionResult
+
+    made = self.ecs_backend.put_account_setting(
+        self._get_param("name"), self._get_param("value"), self._get_param("principalArn"))
+    return ActionResult({"setting": made})
+
+
+def _list_account_settings_response(self):
+    from moto.core.responses import ActionResult
+
+    found = self.ecs_backend.list_account_settings(
+        self._get_param("name"), self._get_param("value"), self._get_param("principalArn"),
+        bool(self._get_bool_param("effectiveSettings", False)))
+    return ActionResult({"settings": found})
+
+
+def _delete_account_setting_response(self):
+    from moto.core.responses import EmptyResult
+
+    self.ecs_backend.delete_account_setting(self._get_param("name"),
+                                            self._get_param("principalArn"))
+    return EmptyResult()
+
+
 def _account_setting_principal() -> None:
     """Amazon ECS account settings per principal, as ``PutAccountSetting`` and ``ListAccountSettings`` do.
 
@@ -278,84 +370,18 @@ def _account_setting_principal() -> None:
     call without ``principalArn`` reads or writes the account default (on AWS
     it is the calling user's or role's own setting).
     """
-    from moto.ecs.models import AccountSetting, EC2ContainerServiceBackend
+    from moto.ecs.models import EC2ContainerServiceBackend
     from moto.ecs.responses import EC2ContainerServiceResponse
 
-    list_settings = EC2ContainerServiceBackend.list_account_settings  # keeps moto's name check
-
-    def own(backend) -> dict:
-        # (principalArn, name) -> AccountSetting; kept on the backend, so a reset empties it.
-        return backend.__dict__.setdefault("principal_account_settings", {})
-
-    def setting(name: str, value: str, principal: str, kind: str = "user") -> AccountSetting:
-        made = AccountSetting(name, value)
-        made.principal_arn, made.type = principal, kind
-        return made
-
-    def put_account_setting(self, name, value, principal_arn=None):
-        root = _root_arn(self)
-        principal = principal_arn or root
-        made = setting(name, value, principal)
-        if principal == root:
-            self.account_settings[name] = made
-        else:
-            own(self)[(principal, name)] = made
-        return made
-
-    def list_account_settings(self, name=None, value=None, principal_arn=None, effective=False):
-        list_settings(self, name)  # an unknown name: moto's UnknownAccountSettingException
-        root = _root_arn(self)
-        principal = principal_arn or root
-        defaults = {n: setting(n, s.value, root) for n, s in self.account_settings.items()}
-        mine = defaults if principal == root else {
-            n: s for (p, n), s in own(self).items() if p == principal}
-        if effective:
-            names = dict.fromkeys([*_ECS_SETTING_DEFAULTS, *defaults, *mine])
-            found = {}
-            for n in names:
-                if n in mine:
-                    found[n] = setting(n, mine[n].value, principal)
-                elif n in defaults:
-                    found[n] = setting(n, defaults[n].value, principal)
-                else:
-                    found[n] = setting(n, _ECS_SETTING_DEFAULTS[n], principal, "aws_managed")
-            mine = found
-        return [s for n, s in mine.items()
-                if (not name or n == name) and (not value or s.value == value)]
-
-    def delete_account_setting(self, name, principal_arn=None):
-        principal = principal_arn or _root_arn(self)
-        if principal == _root_arn(self):
-            self.account_settings.pop(name, None)
-        else:
-            own(self).pop((principal, name), None)
-
-    EC2ContainerServiceBackend.put_account_setting = put_account_setting
-    EC2ContainerServiceBackend.list_account_settings = list_account_settings
-    EC2ContainerServiceBackend.delete_account_setting = delete_account_setting
-
+    # Kept for its check of the setting's name (moto's UnknownAccountSettingException).
+    _MOTO_ECS["list_account_settings"] = EC2ContainerServiceBackend.list_account_settings
+    EC2ContainerServiceBackend.put_account_setting = _put_account_setting
+    EC2ContainerServiceBackend.list_account_settings = _list_account_settings
+    EC2ContainerServiceBackend.delete_account_setting = _delete_account_setting
     # The responses read the principal (and effectiveSettings) moto's own handlers drop.
-    from moto.core.responses import ActionResult, EmptyResult
-
-    def put_response(self):
-        made = self.ecs_backend.put_account_setting(
-            self._get_param("name"), self._get_param("value"), self._get_param("principalArn"))
-        return ActionResult({"setting": made})
-
-    def list_response(self):
-        found = self.ecs_backend.list_account_settings(
-            self._get_param("name"), self._get_param("value"), self._get_param("principalArn"),
-            bool(self._get_bool_param("effectiveSettings", False)))
-        return ActionResult({"settings": found})
-
-    def delete_response(self):
-        self.ecs_backend.delete_account_setting(self._get_param("name"),
-                                                self._get_param("principalArn"))
-        return EmptyResult()
-
-    EC2ContainerServiceResponse.put_account_setting = put_response
-    EC2ContainerServiceResponse.list_account_settings = list_response
-    EC2ContainerServiceResponse.delete_account_setting = delete_response
+    EC2ContainerServiceResponse.put_account_setting = _put_account_setting_response
+    EC2ContainerServiceResponse.list_account_settings = _list_account_settings_response
+    EC2ContainerServiceResponse.delete_account_setting = _delete_account_setting_response
 
 
 def _attachment_count() -> None:
