@@ -19,7 +19,7 @@ import time
 import boto3
 
 from . import policies
-from .aws.client import Context
+from .aws.client import Context, Read
 from .aws.prefetch import prefetch, verify_ahead
 from .errors import ConflictError, EcsRoleError, Problem, QuotaError
 from .events import Progress, StepDone, StepStarted
@@ -180,8 +180,10 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
     ctx, the_plan, report = _start(spec, session, "apply", progress, propagation_timeout)
     checks = _preflight(ctx, spec, the_plan)
     foreign = _not_in_spec(ctx, spec, the_plan)
-    for step, found in zip(the_plan, checks):
-        outcome, arn, reason = _converge_step(ctx, step, found, dry_run)
+    steps = list(the_plan)
+    for i, (step, found) in enumerate(zip(steps, checks)):
+        after = steps[i + 1] if i + 1 < len(steps) else None
+        outcome, arn, reason = _converge_step(ctx, step, found, dry_run, after)
         report.add(step.id, step.title(), outcome, arn, reason)
         ctx.progress(StepDone(step.id, outcome))
     if not dry_run:
@@ -197,8 +199,12 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
     return _finish(ctx, report)
 
 
-def _converge_step(ctx: Context, step, found, dry_run: bool) -> tuple[str, str, str]:
-    """One step of apply: (outcome, ARN, reason); writes only what the check found missing."""
+def _converge_step(ctx: Context, step, found, dry_run: bool, after=None) -> tuple[str, str, str]:
+    """One step of apply: (outcome, ARN, reason); writes only what the check found missing.
+
+    The first look of the step ``after`` it, which needs nothing this one writes, is made
+    during the write (a round trip less).
+    """
     action = step.action
     if dry_run and action.kind != Kind.INFO:
         outcome = UNCHANGED if found.state == OK and action.kind == Kind.WRITE else PLANNED
@@ -211,7 +217,9 @@ def _converge_step(ctx: Context, step, found, dry_run: bool) -> tuple[str, str, 
     if found.state == OK and action.settled_when_ok:
         return UNCHANGED, found.arn or action.arn(ctx), found.reason
     ctx.progress(StepStarted(step.id, step.title()))
-    outcome, reason = action.do(ctx, found)
+    look = after.action.first_look(ctx) if after is not None else None
+    with ctx.beside([Read(*look)] if look else []):
+        outcome, reason = action.do(ctx, found)
     return outcome, action.arn(ctx), reason
 
 
@@ -224,9 +232,12 @@ def _verify(ctx: Context, spec: RoleSpec, the_plan: Plan, report: Report) -> Non
     """
     wrote = {r.step for r in report.rows if r.outcome in (CREATED, UPDATED)}
     steps = [s for s in the_plan if s.id in wrote and s.action.kind == Kind.WRITE]
+    proven = {key: ctx.cache[key] for step in steps for key in step.action.proven(ctx)
+              if ctx.cache.get(key) is not None}  # what the writes' success shows: not read again
     waited, delay = 0.0, 0.25
     while steps:
         ctx.cache.clear()
+        ctx.cache.update(proven)
         verify_ahead(ctx, spec, steps)  # the checks' independent reads, at once
         found = [(step, step.action.check(ctx)) for step in steps]
         if all(f.state != MISSING for _, f in found) or waited >= ctx.propagation_timeout:

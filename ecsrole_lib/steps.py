@@ -320,6 +320,17 @@ class Action:
         """Empty when apply runs ``do``; otherwise why there is nothing to do (a wait)."""
         return ""
 
+    def first_look(self, ctx) -> tuple[str, str, dict[str, Any]] | None:
+        """The read ``do`` starts with, when nothing the step before it writes can change
+        its answer: (service, operation, parameters). Apply makes it during that write,
+        and ``do`` finds it with ``ctx.looked``."""
+        return None
+
+    def proven(self, ctx) -> list[tuple]:
+        """Cached reads that a ``do`` which succeeded shows to be still true: apply's
+        read-back keeps them instead of reading them again."""
+        return []
+
     def attaches(self, ctx) -> str | None:
         """The managed policy ARN this action attaches to the role, if any.
 
@@ -648,10 +659,28 @@ class WaitInstanceProfile(Action):
     def check(self, ctx) -> Check:
         return Check(OK, "nothing to wait for unless this run makes the instance profile")
 
+    def first_look(self, ctx) -> tuple[str, str, dict[str, Any]] | None:
+        # Whether IAM shows the profile this run made: adding the role to it changes nothing
+        # of that, so the look is made while the role is added (one round trip less).
+        if not ctx.was_made(Made.INSTANCE_PROFILE):
+            return None
+        return "iam", "get_instance_profile", {"InstanceProfileName": self.spec.instance_profile_name}
+
     def do(self, ctx, found: Check) -> tuple[str, str]:
         ctx.progress(f"Waiting for instance profile {self.spec.instance_profile_name} "
                      "to be visible in IAM ...")
         started = time.monotonic()
+        looked = ctx.looked("iam", "get_instance_profile",
+                            InstanceProfileName=self.spec.instance_profile_name)
+        if not isinstance(looked, dict):  # not looked at yet, or not visible: IAM's waiter
+            self._wait(ctx)
+        seconds = time.monotonic() - started
+        ctx.progress(f"Instance profile visible after {seconds:.1f} s.")
+        return WAITED, (f"waited {seconds:.1f} s until the instance profile was visible in IAM; "
+                        "Amazon EC2 may need about ten more seconds before an instance can launch "
+                        "with it")
+
+    def _wait(self, ctx) -> None:
         # One look a second, within the run's propagation_timeout like every other wait.
         attempts = max(1, int(ctx.propagation_timeout)) + 1
         try:
@@ -663,11 +692,6 @@ class WaitInstanceProfile(Action):
                 f"instance profile {self.spec.instance_profile_name} was not visible after "
                 f"{attempts - 1} s; wait a minute and run again (apply is safe to re-run)",
                 code="WaiterTimeout", operation="GetInstanceProfile") from err
-        seconds = time.monotonic() - started
-        ctx.progress(f"Instance profile visible after {seconds:.1f} s.")
-        return WAITED, (f"waited {seconds:.1f} s until the instance profile was visible in IAM; "
-                        "Amazon EC2 may need about ten more seconds before an instance can launch "
-                        "with it")
 
 
 @dataclass
@@ -695,6 +719,11 @@ class AttachPolicy(Action):
 
     def role_tags(self, ctx, found: Check) -> set[str]:
         return note_keys(ctx, self.spec) if found.state == MISSING else set()
+
+    def proven(self, ctx) -> list[tuple]:
+        # IAM refuses to delete a policy while it is attached: the read-back of the
+        # attachment shows that the policy exists as well.
+        return [] if self.made_by_step else [("policy", self.arn(ctx))]
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
         record(ctx, self.spec, _policy_token(self.arn(ctx)))

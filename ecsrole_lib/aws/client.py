@@ -14,13 +14,14 @@ lives as long as the process (a notebook kernel's), on a port chosen when it sta
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -312,6 +313,7 @@ class Context:
         # Filled and read by the run's own thread; reads made ahead go to _ahead instead.
         self.cache: dict[Any, Any] = {}
         self._ahead: dict[tuple, tuple[str, frozenset[str], Any]] = {}
+        self._looked: dict[tuple, Any] = {}  # reads made during a write (:meth:`beside`)
         self._lock = threading.Lock()
 
     @property
@@ -360,6 +362,28 @@ class Context:
             for read, answer in zip(reads, answers):
                 self._ahead[read.key] = (read.service, _resources(read.params), answer)
         return answers
+
+    @contextlib.contextmanager
+    def beside(self, reads: Sequence[Read]) -> Iterator[None]:
+        """Make ``reads`` on another thread while the body runs (a write they do not depend on).
+
+        Each answer, or the error it met, is kept for one :meth:`looked`, never for
+        :meth:`call`: made during the write, it may or may not show that write.
+        """
+        if not reads:
+            yield
+            return
+        with ThreadPoolExecutor(1) as pool:
+            answers = pool.submit(self._read_all, reads)
+            try:
+                yield
+            finally:
+                for read, answer in zip(reads, answers.result()):
+                    self._looked[read.key] = answer
+
+    def looked(self, service: str, operation: str, **params: Any) -> Any:
+        """The answer (or error) of a read made :meth:`beside` a write; ``None`` if none was."""
+        return self._looked.pop(Read(service, operation, params).key, None)
 
     def read_concurrently(self, reads: Sequence[Read]) -> list[Any]:
         """Make independent reads at once; their answers in order, none kept.

@@ -94,7 +94,8 @@ def first_round(spec: RoleSpec, steps: Iterable[Step], action: str) -> list[Read
     if action in CHECKS:
         # AWS managed policies: their ARNs hold the partition, known from the region
         # (a partition other than the credentials' is a conflict preflight reports).
-        for attach in _has(steps, "policy"):
+        # Verifying, the read-back of the attachment shows the policy (Action.proven).
+        for attach in _has(steps, "policy") if action != "verify" else ():
             if not attach.made_by_step and ACCOUNT not in attach.policy_arn:
                 reads.append(Read("iam", "get_policy", {"PolicyArn": attach.policy_arn}))
         if _has(steps, "container_policy"):
@@ -225,7 +226,7 @@ def _with_account(ctx: Context, spec: RoleSpec, steps: list[Step], action: str,
     if action in CHECKS:
         for logs in _has(steps, "customer_policy"):
             reads.append(Read("iam", "get_policy", {"PolicyArn": logs.arn(ctx)}))
-        for attach in _has(steps, "policy"):
+        for attach in _has(steps, "policy") if action != "verify" else ():
             if not attach.made_by_step and ACCOUNT in attach.policy_arn:
                 reads.append(Read("iam", "get_policy", {"PolicyArn": attach.arn(ctx)}))
     return reads
