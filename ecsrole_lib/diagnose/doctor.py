@@ -989,6 +989,26 @@ def _kind(facts: _Role | None, spec: RoleSpec | None) -> str:
     return "ec2"
 
 
+def _context_notes(ctx: Context, facts, kind: str, session_name: str,
+                   real_instance: bool) -> list[str]:
+    """What the calls were asked with (the request's keys), and what the doctor cannot see."""
+    known, unknown = request_context(ctx, facts.role, kind, session_name, real_instance)
+    notes = [
+        "Each call was asked with the keys an instance-role session's request carries: "
+        # The role ID and the times change from run to run: named, not shown.
+        + ", ".join(f"{k}={v}" if k != "aws:userid" else f"{k}=<role ID>:{session_name}"
+                    for k, v in known.items()
+                    if k not in ("aws:CurrentTime", "aws:EpochTime", "aws:TokenIssueTime"))
+        + ", aws:CurrentTime, aws:EpochTime and aws:TokenIssueTime now; the doctor cannot "
+        f"know {', '.join(unknown)}: a call that depends on one says so."]
+    if facts.boundary_arn:
+        notes.append(f"Permissions boundary {facts.boundary_arn} is applied to every "
+                     "call above.")
+    notes.append("Service control policies and resource control policies of an "
+                 "organization are not read; they can deny more.")
+    return notes
+
+
 def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
            agent: AgentConfig = AgentConfig(), instance_id: str | None = None,  # noqa: B008 - frozen
            _ctx: Context | None = None, lang: str = "en") -> Diagnosis:
@@ -1064,19 +1084,6 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
                                "not its trust policy: the trust row is the guide's alone.")
     diagnosis.checks += _scoped_rows(facts)
     diagnosis.checks += _cause_rows(ctx, facts, spec, kind, role_name)
-    known, unknown = request_context(ctx, facts.role, kind, session_name, instance_id is not None)
-    diagnosis.notes.append(
-        "Each call was asked with the keys an instance-role session's request carries: "
-        # The role ID and the times change from run to run: named, not shown.
-        + ", ".join(f"{k}={v}" if k != "aws:userid" else f"{k}=<role ID>:{session_name}"
-                    for k, v in known.items()
-                    if k not in ("aws:CurrentTime", "aws:EpochTime", "aws:TokenIssueTime"))
-        + ", aws:CurrentTime, aws:EpochTime and aws:TokenIssueTime now; the doctor cannot "
-        f"know {', '.join(unknown)}: a call that depends on one says so.")
-    if facts.boundary_arn:
-        diagnosis.notes.append(f"Permissions boundary {facts.boundary_arn} is applied to every "
-                               "call above.")
-    diagnosis.notes.append("Service control policies and resource control policies of an "
-                           "organization are not read; they can deny more.")
+    diagnosis.notes += _context_notes(ctx, facts, kind, session_name, instance_id is not None)
     diagnosis.reads, diagnosis.writes = ctx.calls.reads, ctx.calls.writes
     return diagnosis

@@ -311,28 +311,9 @@ def launch(spec: RoleSpec, session: boto3.Session | None = None,
         A call the instance makes is denied (or it gets no credentials): AWS's message,
         the cause and the fix; ``.report`` holds what was done until then.
     """
-    if not isinstance(spec, RoleSpec):
-        raise TypeError(f"spec must be a RoleSpec, got {type(spec).__name__}")
-    if spec.instance_kind != "ec2":
-        raise ValidationError(Problem("instance_kind", spec.instance_kind,
-                                      "launch starts an Amazon EC2 instance; an external "
-                                      "instance registers with an SSM activation (notebook 03)"))
-    if on_aws not in ("refuse", "show", "run"):
-        raise ValidationError(Problem("on_aws", on_aws, "must be 'refuse', 'show' or 'run'"))
-    ctx = Context(session, spec.region)
-    if not ctx.sandbox and on_aws == "refuse":
-        raise ValidationError(Problem("on_aws", on_aws,
-                                      "on AWS, launch starts a real, billed Amazon EC2 instance; "
-                                      "pass on_aws='run' to do that (teardown terminates it), or "
-                                      "on_aws='show' for the commands only"))
+    ctx = _launch_context(spec, session, on_aws)
     if not ctx.sandbox and on_aws == "show":
-        report = LaunchReport("launch", target="AWS", user_data=launch_user_data(spec, agent),
-                              commands=launch_commands(spec, agent, instance_type))
-        report.add("run_instances", "Launch the instance", "shown", "",
-                   "not run: on AWS it starts a billed instance; launch(..., on_aws='run') "
-                   "runs it")
-        report.note(WAIT_NOTE)
-        return report
+        return _shown(spec, agent, instance_type)
     identity = ctx.call("sts", "get_caller_identity", "identifying the caller")
     ctx.account, ctx.caller_arn = identity["Account"], identity["Arn"]
     ctx.partition = identity["Arn"].split(":")[1]
@@ -367,6 +348,36 @@ def launch(spec: RoleSpec, session: boto3.Session | None = None,
     return report
 
 
+def _launch_context(spec: Any, session: boto3.Session | None, on_aws: str) -> Context:
+    """The context to launch in, once the spec and ``on_aws`` allow it (no call made)."""
+    if not isinstance(spec, RoleSpec):
+        raise TypeError(f"spec must be a RoleSpec, got {type(spec).__name__}")
+    if spec.instance_kind != "ec2":
+        raise ValidationError(Problem("instance_kind", spec.instance_kind,
+                                      "launch starts an Amazon EC2 instance; an external "
+                                      "instance registers with an SSM activation (notebook 03)"))
+    if on_aws not in ("refuse", "show", "run"):
+        raise ValidationError(Problem("on_aws", on_aws, "must be 'refuse', 'show' or 'run'"))
+    ctx = Context(session, spec.region)
+    if not ctx.sandbox and on_aws == "refuse":
+        raise ValidationError(Problem("on_aws", on_aws,
+                                      "on AWS, launch starts a real, billed Amazon EC2 instance; "
+                                      "pass on_aws='run' to do that (teardown terminates it), or "
+                                      "on_aws='show' for the commands only"))
+    return ctx
+
+
+def _shown(spec: RoleSpec, agent: AgentConfig, instance_type: str) -> LaunchReport:
+    """On AWS with ``on_aws="show"``: the commands, nothing run."""
+    report = LaunchReport("launch", target="AWS", user_data=launch_user_data(spec, agent),
+                          commands=launch_commands(spec, agent, instance_type))
+    report.add("run_instances", "Launch the instance", "shown", "",
+               "not run: on AWS it starts a billed instance; launch(..., on_aws='run') "
+               "runs it")
+    report.note(WAIT_NOTE)
+    return report
+
+
 def _become_instance(ctx: Context, report: LaunchReport, spec: RoleSpec, agent: AgentConfig,
                      facts, instance: dict) -> Context:
     """The instance's credentials: Amazon EC2 assumes the role of the instance profile."""
@@ -396,83 +407,130 @@ def _play_agent(ctx: Context, me: Context, report: LaunchReport, spec: RoleSpec,
     from .doctor import _boundary
 
     me.account, me.partition = ctx.account, ctx.partition
-    instance_id = instance["InstanceId"]
-    container_instance_id = "*"  # until the registration names it
-    cluster = agent.cluster
-    tags: list[dict[str, str]] = []
-    done: set[str] = set()
-    while True:
-        pending = [n for n in needs(agent, "ec2", ctx.partition, ctx.region, ctx.account,
-                                    container_instance_id) if n.name not in done]
-        if not pending:
-            break
-        need = pending[0]
-        tagging = [n for n in pending if n.action == "ecs:TagResource"]
-        if need.action == "ecs:RegisterContainerInstance" and tagging:
-            need = tagging[0]  # ECS authorizes the tags as part of the registration
-        done.add(need.name)
+    run = _AgentRun(agent.cluster, instance)
+    while (need := _next_need(ctx, agent, run)) is not None:
+        run.done.add(need.name)
         decision = evaluate(facts.documents, need.action, need.resource, need.context,
                             boundary=_boundary(facts))
         if not decision.allowed:
-            found = _explain(ctx, facts, "ec2", need, decision, spec.role_name, instance_id, [])
+            found = _explain(ctx, facts, "ec2", need, decision, spec.role_name,
+                             instance["InstanceId"], [])
             raise _stop(report, ctx, need.name, need.action,
                         _symptom_text(need, found.message), found.cause, found.fix,
                         "AccessDenied", need.action.split(":")[1])
+        action = need.action.lower()
         if not _made(need):
-            later = {"ecs:poll": "a websocket session the sandbox does not have",
-                     "ecs:starttelemetrysession": "a websocket session the sandbox does not have",
-                     "ecs:tagresource": "authorized as part of the registration",
-                     }.get(need.action.lower(), "made when tasks run")
+            later = NOT_SENT.get(action, "made when tasks run")
             report.add(need.name, need.action, "allowed", need.resource,
                        f"{decision.why}; evaluated, not sent: {later}")
             continue
-        action = need.action.lower()
-        if action == "s3:getobject":
-            bucket, key = agent.config_from_s3
-            body = me.call("s3", "get_object", "copying ecs.config (user data)", Bucket=bucket,
-                           Key=key)["Body"].read().decode()
-            for line in body.splitlines():
-                if line.startswith("ECS_CLUSTER="):
-                    cluster = line.split("=", 1)[1].strip()
-            if cluster != agent.cluster:  # the copied file names another cluster: it must exist
-                _cluster(ctx, report, cluster)
-            reason = f"ecs.config copied: ECS_CLUSTER={cluster}"
-        elif action == "ec2:describetags":
-            found_tags = me.call("ec2", "describe_tags", Filters=[
-                {"Name": "resource-id", "Values": [instance_id]}])["Tags"]
-            tags += [{"key": t["Key"], "value": t["Value"]} for t in found_tags
-                     if not t["Key"].startswith("aws:")]
-            reason = f"{len(found_tags)} tag(s) of the instance read, to propagate"
-        elif action == "ecs:registercontainerinstance":
-            tags += [{"key": k, "value": v} for k, v in agent.instance_tags]
-            params: dict[str, Any] = {
-                "cluster": cluster, "instanceIdentityDocument": _identity_document(ctx, instance),
-                "instanceIdentityDocumentSignature": "not signed: the sandbox has no instance "
-                                                     "metadata service"}
-            if tags:
-                params["tags"] = tags
-            made = me.call("ecs", "register_container_instance",
-                           "registering the container instance", **params)["containerInstance"]
-            report.container_instance_arn = made["containerInstanceArn"]
-            container_instance_id = made["containerInstanceArn"].rsplit("/", 1)[-1]
-            reason = f"registered in cluster {cluster}"
-        else:  # ecs:DiscoverPollEndpoint
-            me.call("ecs", "discover_poll_endpoint", containerInstance=report.container_instance_arn,
-                    cluster=cluster)
-            reason = "the endpoint for the control-plane session"
+        reason = _AGENT_CALLS[action](ctx, me, report, agent, run)
         report.add(need.name, need.action, "allowed",
                    report.container_instance_arn if action.startswith("ecs:") else need.resource,
                    f"{decision.why}; made as the instance: {reason}")
+    _registered(ctx, report, run)
+
+
+#: Why a call the instance makes is evaluated but not sent, by its action (lower case);
+#: any other is made when tasks run.
+NOT_SENT = {"ecs:poll": "a websocket session the sandbox does not have",
+            "ecs:starttelemetrysession": "a websocket session the sandbox does not have",
+            "ecs:tagresource": "authorized as part of the registration"}
+SANDBOX_AGENT_NOTE = (
+    "Sandbox: the guide plays the container agent: moto has no instance metadata "
+    "service, no websocket sessions (Poll, StartTelemetrySession) and enforces no "
+    "permissions, so each call is evaluated from the role's policies first.")
+
+
+@dataclass
+class _AgentRun:
+    """What the played agent has learned so far, and the calls it has made."""
+
+    cluster: str | None
+    instance: dict
+    container_instance_id: str = "*"  # until the registration names it
+    tags: list[dict[str, str]] = field(default_factory=list)
+    done: set[str] = field(default_factory=set)
+
+
+def _next_need(ctx: Context, agent: AgentConfig, run: _AgentRun) -> Need | None:
+    """The next call the instance makes, or None when it has made them all."""
+    pending = [n for n in needs(agent, "ec2", ctx.partition, ctx.region, ctx.account,
+                                run.container_instance_id) if n.name not in run.done]
+    if not pending:
+        return None
+    tagging = [n for n in pending if n.action == "ecs:TagResource"]
+    if pending[0].action == "ecs:RegisterContainerInstance" and tagging:
+        return tagging[0]  # ECS authorizes the tags as part of the registration
+    return pending[0]
+
+
+def _copy_config(ctx: Context, me: Context, report: LaunchReport, agent: AgentConfig,
+                 run: _AgentRun) -> str:
+    """The user data copies ecs.config from Amazon S3; it names the cluster."""
+    bucket, key = agent.config_from_s3
+    body = me.call("s3", "get_object", "copying ecs.config (user data)", Bucket=bucket,
+                   Key=key)["Body"].read().decode()
+    for line in body.splitlines():
+        if line.startswith("ECS_CLUSTER="):
+            run.cluster = line.split("=", 1)[1].strip()
+    if run.cluster != agent.cluster:  # the copied file names another cluster: it must exist
+        _cluster(ctx, report, run.cluster)
+    return f"ecs.config copied: ECS_CLUSTER={run.cluster}"
+
+
+def _read_tags(ctx: Context, me: Context, report: LaunchReport, agent: AgentConfig,
+               run: _AgentRun) -> str:
+    """The agent reads the instance's tags, to propagate them to the container instance."""
+    found_tags = me.call("ec2", "describe_tags", Filters=[
+        {"Name": "resource-id", "Values": [run.instance["InstanceId"]]}])["Tags"]
+    run.tags += [{"key": t["Key"], "value": t["Value"]} for t in found_tags
+                 if not t["Key"].startswith("aws:")]
+    return f"{len(found_tags)} tag(s) of the instance read, to propagate"
+
+
+def _register(ctx: Context, me: Context, report: LaunchReport, agent: AgentConfig,
+              run: _AgentRun) -> str:
+    """The agent registers the instance with the cluster, with its tags."""
+    run.tags += [{"key": k, "value": v} for k, v in agent.instance_tags]
+    params: dict[str, Any] = {
+        "cluster": run.cluster, "instanceIdentityDocument": _identity_document(ctx, run.instance),
+        "instanceIdentityDocumentSignature": "not signed: the sandbox has no instance "
+                                             "metadata service"}
+    if run.tags:
+        params["tags"] = run.tags
+    made = me.call("ecs", "register_container_instance",
+                   "registering the container instance", **params)["containerInstance"]
+    report.container_instance_arn = made["containerInstanceArn"]
+    run.container_instance_id = made["containerInstanceArn"].rsplit("/", 1)[-1]
+    return f"registered in cluster {run.cluster}"
+
+
+def _discover_poll_endpoint(ctx: Context, me: Context, report: LaunchReport,
+                            agent: AgentConfig, run: _AgentRun) -> str:
+    """The agent asks where to open its control-plane session."""
+    me.call("ecs", "discover_poll_endpoint", containerInstance=report.container_instance_arn,
+            cluster=run.cluster)
+    return "the endpoint for the control-plane session"
+
+
+#: The calls the sandbox takes (see :func:`_made`), each made as the instance.
+_AGENT_CALLS = {"s3:getobject": _copy_config, "ec2:describetags": _read_tags,
+                "ecs:registercontainerinstance": _register,
+                "ecs:discoverpollendpoint": _discover_poll_endpoint}
+
+
+def _registered(ctx: Context, report: LaunchReport, run: _AgentRun) -> None:
+    """The cluster lists the container instance: the launch's last row."""
+    cluster = run.cluster
     listed = ctx.call("ecs", "list_container_instances", cluster=cluster)["containerInstanceArns"]
     report.cluster = cluster
     if report.container_instance_arn in listed:
         report.add("list_container_instances", f"aws ecs list-container-instances --cluster {cluster}",
                    "registered", report.container_instance_arn,
-                   f"instance {instance_id} is a container instance of cluster {cluster}")
-    report.note("Sandbox: the guide plays the container agent: moto has no instance metadata "
-                "service, no websocket sessions (Poll, StartTelemetrySession) and enforces no "
-                "permissions, so each call is evaluated from the role's policies first.")
-
+                   f"instance {run.instance['InstanceId']} is a container instance of cluster "
+                   f"{cluster}")
+    report.note(SANDBOX_AGENT_NOTE)
 
 def _wait_on_aws(ctx: Context, report: LaunchReport, spec: RoleSpec, agent: AgentConfig,
                  timeout: float) -> LaunchReport:

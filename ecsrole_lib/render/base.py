@@ -22,10 +22,11 @@ from __future__ import annotations
 import abc
 from typing import Any
 
+from ..plan import Plan, plan
 from ..spec import RoleSpec
 from ..steps import Step
 
-__all__ = ["KINDS", "Renderer", "check_spec"]
+__all__ = ["KINDS", "Renderer", "check_spec", "checked"]
 
 #: The action kinds, one abstract method each, in the page's order.
 KINDS = (
@@ -106,3 +107,21 @@ def check_spec(spec: Any) -> RoleSpec:
     if not isinstance(spec, RoleSpec):
         raise TypeError(f"spec must be a RoleSpec, got {type(spec).__name__}")
     return spec
+
+
+def checked(spec: Any, the_plan: Plan | None = None) -> tuple[RoleSpec, Plan]:
+    """What every export renders: ``spec`` checked, and its plan.
+
+    Parameters
+    ----------
+    spec
+        The user's choices; invalid specs never get here (``RoleSpec`` raises).
+    the_plan
+        The plan to export; ``plan(spec)`` by default.
+
+    >>> spec, the_plan = checked(RoleSpec())
+    >>> [step.id for step in the_plan][:2]
+    ['create_role', 'create_instance_profile']
+    """
+    spec = check_spec(spec)
+    return spec, the_plan or plan(spec)

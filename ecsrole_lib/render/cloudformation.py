@@ -35,7 +35,7 @@ from ..shell import ShellVar, Word, comment, heredoc, json_value, option, quote
 from ..spec import OWNER_TAG, RoleSpec
 from ..steps import S3_INLINE_NAME, Step
 from ..userdata import user_data_parts
-from .base import Renderer, check_spec
+from .base import Renderer, check_spec, checked
 
 __all__ = [
     "RESOURCES",
@@ -452,17 +452,10 @@ def export_cloudformation(spec: RoleSpec, the_plan: Plan | None = None) -> str:
 
     Deploy it with ``CAPABILITY_NAMED_IAM`` (it names its IAM resources), in
     one Region per account: IAM is global. What it cannot express is listed in
-    its ``Description`` and done by :func:`cloudformation_follow_up`.
-
-    Parameters
-    ----------
-    spec
-        The user's choices; invalid specs never get here (``RoleSpec`` raises).
-    the_plan
-        The plan to export; ``plan(spec)`` by default.
+    its ``Description`` and done by :func:`cloudformation_follow_up`. It takes
+    ``spec`` and ``the_plan`` as :func:`~ecsrole_lib.render.base.checked` does.
     """
-    spec = check_spec(spec)
-    return dump(_template(spec, the_plan or plan(spec)))
+    return dump(_template(*checked(spec, the_plan)))
 
 
 # ---------------------------------------------------------------------------------------

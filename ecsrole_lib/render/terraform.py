@@ -38,11 +38,11 @@ from typing import Any
 
 from .. import policies
 from ..marks import USED_BY_TAG
-from ..plan import Plan, plan
+from ..plan import Plan
 from ..shell import comment
 from ..spec import OWNER_TAG, RoleSpec
 from ..steps import S3_INLINE_NAME, Step
-from .base import Renderer, check_spec
+from .base import Renderer, checked
 
 __all__ = ["RESOURCES", "Ref", "TerraformRenderer", "export_terraform", "string"]
 
@@ -394,17 +394,10 @@ def export_terraform(spec: RoleSpec, the_plan: Plan | None = None) -> str:
     Checked for syntax (``python-hcl2``) and for equality with
     :func:`~ecsrole_lib.render.cloudformation.export_cloudformation` (the same
     role, trust policy, managed policies, inline policies, bucket and tags); not
-    applied by the guide's tests.
-
-    Parameters
-    ----------
-    spec
-        The user's choices; invalid specs never get here (``RoleSpec`` raises).
-    the_plan
-        The plan to export; ``plan(spec)`` by default.
+    applied by the guide's tests. ``spec`` and ``the_plan``: as
+    :func:`~ecsrole_lib.render.base.checked` takes them.
     """
-    spec = check_spec(spec)
-    the_plan = the_plan or plan(spec)
+    spec, the_plan = checked(spec, the_plan)
     renderer = TerraformRenderer(spec)
     kinds = _kinds(the_plan)
     missing = [("awsvpcTrunking for the role's principal (aws ecs put-account-setting; "
