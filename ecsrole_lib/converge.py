@@ -23,6 +23,7 @@ from .aws.client import Context
 from .aws.prefetch import prefetch, verify_ahead
 from .errors import ConflictError, EcsRoleError, Problem, QuotaError
 from .events import Progress, StepDone, StepStarted
+from .i18n.catalog import message
 from .plan import Plan, plan
 from .report import Report
 from .sandbox.server import LIMITS
@@ -187,7 +188,7 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
     if not dry_run:
         _verify(ctx, spec, the_plan, report)
     if not dry_run and any(r.outcome in (CREATED, UPDATED) for r in report.rows):
-        report.note("Run apply again at any time: it writes only what differs.")
+        report.note(message("converge.rerun"))
     managed, inline = foreign
     for what in ([f"managed policy {arn} (attached to {spec.role_name})" for arn in managed]
                  + [f"inline policy {name} of {spec.role_name}" for name in inline]):
@@ -372,7 +373,8 @@ def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
                        "review what it grants; teardown keeps it")
     _doctor_rows(ctx, spec, report)
     findings = len(report.findings)
-    report.note(f"{findings} finding(s)." if findings else "No findings: AWS matches the spec.")
+    report.note(message("audit.findings", n=findings) if findings
+                else "No findings: AWS matches the spec.")
     _sandbox_notes(ctx, the_plan, report)
     return _finish(ctx, report)
 

@@ -41,6 +41,7 @@ import re
 from functools import lru_cache
 
 from ..features import REGISTRY
+from .catalog import Message, render
 
 __all__ = ["CONSOLE_LABELS", "KO", "OUTCOMES", "tr", "untranslated", "word"]
 
@@ -94,8 +95,6 @@ _FORCE = "force=True를 쓰면 그래도 제거합니다"
 #: English template -> Korean template. Keep the placeholders' names the same.
 KO: dict[str, str] = {
     # -- converge: notes -----------------------------------------------------------------
-    "Run apply again at any time: it writes only what differs.":
-        "apply는 언제 다시 실행해도 됩니다: 다른 것만 씁니다.",
     "Kept {what}: the spec does not name it, so apply leaves it as it is "
     "(audit lists it as extra; teardown keeps the role for it).":
         "{what}은(는) 그대로 두었습니다: 사양에 없으므로 apply는 건드리지 않습니다"
@@ -105,7 +104,6 @@ KO: dict[str, str] = {
     "Least privilege ({step}): {note}": "최소 권한({step}): {note}",
     "Next (not run): {command}": "다음 단계(실행하지 않음): {command}",
     "Sandbox: {limit}.": "샌드박스: {limit}.",
-    "{n} finding(s).": "발견 사항 {n}개.",
     "No findings: AWS matches the spec.": "발견 사항 없음: AWS가 사양과 일치합니다.",
     "{n} step(s) kept what the guide did not create; force=True removes them.":
         "{n}개 단계가 가이드가 만들지 않은 것을 유지했습니다. force=True를 쓰면 제거합니다.",
@@ -1077,13 +1075,17 @@ def _split(text: str) -> list[str]:
 
 
 def tr(text: str, lang: str = "ko") -> str:
-    """``text`` in ``lang``: English is returned as it is; Korean from :data:`KO`.
+    """``text`` in ``lang``: English is returned as it is; a message made by
+    :func:`~ecsrole_lib.i18n.catalog.message` from the Korean catalog, by its id; any
+    other text from :data:`KO`.
 
     A text no template matches, whole or as ``"; "``-separated parts, comes back
     as it is (:func:`untranslated` finds it).
     """
     if lang != "ko" or not text or not isinstance(text, str):
         return text
+    if isinstance(text, Message):  # by id, from the Korean catalog (catalog.py)
+        return render(text, lang)
     found = _one(text)
     if found is not None:
         return found
