@@ -11,10 +11,14 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ecsrole_lib import RoleSpec, apply, audit, teardown
+from ecsrole_lib.errors import ConflictError
 from ecsrole_lib.i18n.catalog import catalog, fields_of, korean, message, render
+from ecsrole_lib.notebook.views import localize, localized_error
 
 ROOT = Path(__file__).resolve().parent.parent
 LIB = ROOT / "ecsrole_lib"
@@ -107,3 +111,20 @@ def test_a_message_is_its_english_text_and_renders_in_korean_by_id():
     text = message("audit.findings", n=2)
     assert (text, text + "", render(text, "en")) == ("2 finding(s).",) * 3
     assert render(text, "ko") == "발견 사항 2개."
+
+
+def test_apply_audit_and_teardown_around_a_policy_added_by_hand_read_in_korean(session):
+    spec = RoleSpec()
+    apply(spec, session)
+    s3_read = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    session.client("iam").attach_role_policy(RoleName=spec.role_name, PolicyArn=s3_read)
+    applied = str(localize(apply(spec, session), "ko", spec))
+    audited = str(localize(audit(spec, session), "ko", spec))
+    with pytest.raises(ConflictError) as refused:
+        teardown(spec, session)
+    said = str(localized_error(refused.value, "ko"))
+    # 액세스 ends in a vowel: 는, 가; ecsInstanceRole (롤) takes 에 either way.
+    assert (f"참고: ecsInstanceRole에 연결된 관리형 정책 {s3_read}는 그대로 두었습니다: "
+            "사양에 없으므로 apply는 건드리지 않습니다") in applied
+    assert "발견 사항 1개." in audited and "연결되어 있지만 사양에 없습니다" in audited
+    assert f"이 사양에 없는 관리형 정책 {s3_read}가 있습니다" in said

@@ -95,22 +95,13 @@ _FORCE = "force=True를 쓰면 그래도 제거합니다"
 #: English template -> Korean template. Keep the placeholders' names the same.
 KO: dict[str, str] = {
     # -- converge: notes -----------------------------------------------------------------
-    "Kept {what}: the spec does not name it, so apply leaves it as it is "
-    "(audit lists it as extra; teardown keeps the role for it).":
-        "{what}은(는) 그대로 두었습니다: 사양에 없으므로 apply는 건드리지 않습니다"
-        "(audit은 추가 정책으로 표시하고, teardown은 이 때문에 역할을 유지합니다).",
-    "managed policy {arn} (attached to {role})": "{role}에 연결된 관리형 정책 {arn}",
-    "inline policy {name} of {role}": "{role}의 인라인 정책 {name}",
     "Least privilege ({step}): {note}": "최소 권한({step}): {note}",
     "Next (not run): {command}": "다음 단계(실행하지 않음): {command}",
-    "Sandbox: {limit}.": "샌드박스: {limit}.",
-    "No findings: AWS matches the spec.": "발견 사항 없음: AWS가 사양과 일치합니다.",
     "{n} step(s) kept what the guide did not create; force=True removes them.":
         "{n}개 단계가 가이드가 만들지 않은 것을 유지했습니다. force=True를 쓰면 제거합니다.",
     "Dry run: nothing was removed; this audit shows what exists.":
         "시험 실행: 아무것도 제거하지 않았습니다. 이 감사는 있는 것을 보여 줍니다.",
     # -- converge: reasons -----------------------------------------------------------------
-    "would run: {command}": "실행할 명령: {command}",
     "the instance profile already existed with the role; nothing to wait for":
         "인스턴스 프로파일이 역할과 함께 이미 있었으므로 기다릴 것이 없습니다",
     "the role does not hold {policy}, which grants {what}; {symptom}":
@@ -119,12 +110,6 @@ KO: dict[str, str] = {
         "역할에 {what}을(를) 허용하는 {policy}이(가) 없습니다",
     "IAM propagation: nothing to check after the fact": "IAM 전파: 나중에 확인할 것이 없습니다",
     "the ARN is looked up by name when needed": "ARN은 필요할 때 이름으로 찾습니다",
-    "attached, but the spec does not name it: review whether the instances need it "
-    "(apply keeps it; teardown keeps the role for it)":
-        "연결되어 있지만 사양에 없습니다: 인스턴스에 필요한지 검토하십시오"
-        "(apply는 그대로 두고, teardown은 이 때문에 역할을 유지합니다)",
-    "inline policy the spec does not name: review what it grants":
-        "사양에 없는 인라인 정책입니다: 무엇을 허용하는지 검토하십시오",
     "ecs.amazonaws.com is the Amazon ECS service itself, not the instance: Amazon EC2 cannot "
     "assume this role, so the container agent gets no credentials and the instance never "
     "joins the cluster":
@@ -499,12 +484,6 @@ KO: dict[str, str] = {
     "awsvpcTrunking is not enabled for this role: its instances get no trunk ENI. Fix: apply.":
         "이 역할에 awsvpcTrunking이 활성화되지 않았습니다: 인스턴스가 트렁크 ENI를 받지 못합니다. "
         "해결: apply.",
-    "More than the spec names: least privilege says remove what the instances do not need. "
-    "apply never removes it; teardown keeps the role while it is attached.":
-        "사양보다 많습니다: 최소 권한 원칙에 따라 인스턴스에 필요 없는 것은 제거하십시오. apply는 "
-        "절대 제거하지 않고, teardown은 연결되어 있는 동안 역할을 유지합니다.",
-    "An inline policy the spec does not name: read what it grants.":
-        "사양에 없는 인라인 정책입니다: 무엇을 허용하는지 읽어 보십시오.",
     "{n} finding(s) in {action} of {target}": "{target}의 {action}에서 발견 사항 {n}개",
     # -- errors ------------------------------------------------------------------------------------
     "invalid RoleSpec, nothing was sent to AWS": "RoleSpec이 잘못되어 AWS에 아무것도 보내지 않았습니다",
@@ -556,11 +535,6 @@ KO: dict[str, str] = {
     "must name at least one target": "대상을 하나 이상 지정해야 합니다",
     "must be a dict of tag keys to values": "태그 키와 값의 dict여야 합니다",
     "keys starting with 'aws:' are reserved by AWS": "'aws:'로 시작하는 키는 AWS가 예약했습니다",
-    "no such policy in this account": "이 계정에 그런 정책이 없습니다",
-    "is in partition {spec}, but the credentials belong to partition {caller}":
-        "파티션 {spec}에 있지만 자격 증명은 파티션 {caller}에 속합니다",
-    "role {role} would hold {n} managed policies; this account allows {quota} per role":
-        "역할 {role}이(가) 관리형 정책 {n}개를 갖게 됩니다. 이 계정은 역할당 {quota}개까지 허용합니다",
     "must be {low} to {high} characters long, is {n} (IAM {shape})":
         "{low}~{high}자여야 하는데 {n}자입니다(IAM {shape})",
     "must be at least {low} characters long, is {n} (IAM {shape})":
@@ -657,13 +631,6 @@ KO: dict[str, str] = {
     "case and path, so IAM cannot create {other}; choose another log_policy_name":
         "정책 {arn}이(가) 있습니다. IAM 정책 이름은 대소문자와 경로에 관계없이 계정 안에서 고유하므로 "
         "IAM이 {other}을(를) 만들 수 없습니다. 다른 log_policy_name을 선택하십시오",
-    "role {role} holds {n} tags and apply would add {keys}; IAM allows {quota} tags per role, so "
-    "apply would stop half-way at TagRole. Nothing was written: remove {over} tag(s) from the role "
-    "(aws iam untag-role --role-name {name} --tag-keys KEY), then run apply again":
-        "역할 {role}에 태그가 {n}개 있고 apply가 {keys}을(를) 추가하게 됩니다. IAM은 역할당 태그를 "
-        "{quota}개까지 허용하므로 apply가 TagRole에서 중간에 멈추게 됩니다. 아무것도 쓰지 않았습니다: "
-        "역할에서 태그 {over}개를 제거한 다음(aws iam untag-role --role-name {name} --tag-keys KEY) "
-        "apply를 다시 실행하십시오",
     "blocking public access to the config bucket": "구성 버킷의 퍼블릭 액세스 차단",
     "the sandbox has no sign-in, so an ECS account setting call without a principal acts on the "
     "account default, as the root user's does; on AWS it acts on the calling user's or role's own":
@@ -701,10 +668,6 @@ KO.update({
     "under the guide's name): apply writes the guide's again; teardown keeps it":
         "인라인 정책 {name}에 가이드가 쓰지 않은 문서가 있습니다(바뀌었거나, 가이드의 이름으로 다른 "
         "누군가가 쓴 것): apply는 가이드의 문서를 다시 쓰고, teardown은 그대로 둡니다",
-    "inline policy {name} holds a document the guide did not write: review what it grants; "
-    "teardown keeps it":
-        "인라인 정책 {name}에 가이드가 쓰지 않은 문서가 있습니다: 무엇을 허용하는지 검토하십시오. "
-        "teardown은 그대로 둡니다",
     "bucket {bucket} still holds {n} object(s) or version(s) the guide did not put there":
         "버킷 {bucket}에 가이드가 넣지 않은 객체나 버전이 {n}개 있습니다",
     "policy {name} is still attached to {n} other role(s), user(s) or group(s), which keep it":
@@ -751,19 +714,6 @@ KO.update({
     "for them, force or not":
         "버킷 {bucket}에 역할 {users}의 가이드 설정이 아직 사용하는 {key}이(가) 있습니다: force 여부와 "
         "관계없이 그쪽을 위해 유지합니다",
-    "{n} step(s) kept what the guide did not create (each says why).":
-        "{n}개 단계가 가이드가 만들지 않은 것을 유지했습니다(각 단계에 이유가 있습니다).",
-    "holds {what}, which this spec does not describe (applied with other choices, or added by "
-    "hand): teardown would leave the role half-removed. Tear down with the spec it was applied "
-    "with, or use force=True to detach them (they are detached, never deleted)":
-        "이 사양에 없는 {what}이(가) 있습니다(다른 선택으로 적용했거나 직접 추가함): teardown이 역할을 "
-        "반쯤 제거한 채로 남기게 됩니다. 적용할 때의 사양으로 정리하거나, force=True로 분리하십시오"
-        "(분리만 하고 삭제하지는 않습니다)",
-    "holds inline policies the guide did not write: {names}; teardown (even with force=True) never "
-    "deletes them, so the role would stay without its instance profile: delete or rename them first":
-        "가이드가 쓰지 않은 인라인 정책이 있습니다: {names}. teardown은 force=True로도 이것을 삭제하지 "
-        "않으므로 역할이 인스턴스 프로파일 없이 남게 됩니다: 먼저 삭제하거나 이름을 바꾸십시오",
-    "{name} (a document the guide did not write)": "{name}(가이드가 쓰지 않은 문서)",
     "instance profile {profile} is held by {n} instance(s) the guide did not launch: {instances}; "
     "teardown (even with force=True) would leave them without the role's credentials: terminate "
     "them or give them another instance profile (aws ec2 replace-iam-instance-profile-association) "
@@ -781,10 +731,6 @@ KO.update({
         "ec2:DescribeInstances를 읽습니다",
     "managed policy {arn}": "관리형 정책 {arn}",
     "instance profile {profile}": "인스턴스 프로파일 {profile}",
-    "another writer changed it while this run made it ({reason}); run apply again once the other "
-    "run has finished, or use another name":
-        "이번 실행이 만드는 동안 다른 쓰기가 바꾸었습니다({reason}). 다른 실행이 끝나면 apply를 다시 "
-        "실행하거나 다른 이름을 쓰십시오",
     "noting what the guide adds to a role it did not create": "가이드가 만들지 않은 역할에 추가하는 것을 기록",
     "# Added by ecsrole-guide (not on the page): {what}": "# ecsrole-guide가 추가함(페이지에 없음): {what}",
     "--tags with created-by=ecsrole-guide, the mark teardown looks for.":
@@ -863,11 +809,6 @@ KO.update({
 
 #: The audit's doctor row (its summary; the doctor's own per-call reasons have no Korean yet).
 KO.update({
-    "Will an instance with this role work?": "이 역할을 가진 인스턴스가 동작합니까?",
-    "an instance with this role registers, and every call the agent makes for the spec's "
-    "features is allowed":
-        "이 역할을 가진 인스턴스는 등록되며, 에이전트가 사양의 기능을 위해 하는 모든 호출이 허용됩니다",
-    "no role, so no instance can use it": "역할이 없으므로 어떤 인스턴스도 쓸 수 없습니다",
     "{policy} was deleted since the role's policies were listed: the calls below are evaluated "
     "without it, as IAM now does":
         "{policy}은(는) 역할의 정책 목록을 읽은 뒤 삭제되었습니다: 아래 호출은 IAM이 지금 하듯 그 정책 없이 "
@@ -878,16 +819,6 @@ KO.update({
         "doctor를 다시 실행하십시오",
     "role {role} was deleted while the doctor read it": "역할 {role}은(는) doctor가 읽는 동안 삭제되었습니다",
     "inline policy {name}": "인라인 정책 {name}", "permissions boundary {name}": "권한 경계 {name}",
-    "deleted while the audit read it ({error}): run the audit again":
-        "감사가 읽는 동안 삭제되었습니다({error}). 감사를 다시 실행하십시오",
-    "an instance with this role does not register: {failures} (doctor(spec) explains each, with the fix)":
-        "이 역할을 가진 인스턴스는 등록되지 않습니다: {failures} (doctor(spec)이 각각을 해결 방법과 함께 "
-        "설명합니다)",
-    "cannot tell whether an instance with this role registers: {failures} (doctor(spec) explains "
-    "each, with the fix)":
-        "이 역할을 가진 인스턴스가 등록되는지 알 수 없습니다: {failures} (doctor(spec)이 각각을 해결 방법과 "
-        "함께 설명합니다)",
-    "{name}: cannot tell: {why}": "{name}: 알 수 없음: {why}",
     "{when}: depends on {keys}: the instance's request carries it, but the doctor cannot know "
     "the value ({error}); ask IAM's simulator with the value (target='aws')":
         "{when}: {keys}에 달려 있습니다: 인스턴스의 요청에 들어 있지만 doctor는 그 값을 알 수 "
@@ -912,9 +843,6 @@ KO.update({
     "with one of them gets that role, not this one":
         "역할 {role}을(를) 지정한 활성화가 없습니다. 활성화에는 {others}이(가) 지정되어 있습니다: "
         "그 활성화로 등록된 인스턴스는 이 역할이 아니라 그 역할을 받습니다",
-    "an instance with this role registers, but {failures} (doctor(spec) explains each, with the fix)":
-        "이 역할을 가진 인스턴스는 등록되지만, {failures} (doctor(spec)이 각각을 해결 방법과 함께 "
-        "설명합니다)",
     # merged from main: the identity's stand-ins, IAM's answer for E3/E5, the trunking table
     "Account: {account} (the sandbox's stand-in, not an AWS account of yours)":
         "계정: {account}(샌드박스의 대역이며 사용자의 AWS 계정이 아님)",

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .. import policies
 from ..errata import Erratum, errata
 from ..errors import EcsRoleError, Problem, ValidationError
-from ..i18n.catalog import message
+from ..i18n.catalog import Message, message
 from ..i18n.messages import tr, word
 from ..plan import plan
 from ..report import CELL_STYLE, Report, pad, text_width
@@ -94,7 +94,8 @@ def localized_error(err: EcsRoleError, lang: str) -> EcsRoleError:
         lines = "\n".join(f"  - {p}" for p in new.problems)
         new.args = (f"{tr(err.headline, lang)} ({len(problems)}):\n{lines}",)
     else:
-        new.args = (tr(str(err), lang),)
+        said = err.args[0] if len(err.args) == 1 and isinstance(err.args[0], Message) else str(err)
+        new.args = (tr(said, lang),)  # a message keeps its id in args, not in str(err)
     return new
 
 
