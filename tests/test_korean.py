@@ -20,6 +20,7 @@ from page import PAGE_TRUST_POLICY
 from ecsrole_lib import RoleSpec, apply, audit, teardown
 from ecsrole_lib.errata import errata
 from ecsrole_lib.errors import ConflictError, Problem, ValidationError
+from ecsrole_lib.i18n.catalog import message as catalog_message
 from ecsrole_lib.i18n.messages import CONSOLE_LABELS, KO, PAGE, tr, untranslated
 from ecsrole_lib.notebook.forms import RoleForm
 from ecsrole_lib.notebook.views import (
@@ -176,13 +177,13 @@ def test_a_conflict_keeps_the_field_and_translates_the_rule():
 
 
 def test_english_stays_english():
-    message = "role ecsInstanceRole does not exist yet"
+    message = catalog_message("steps.role_missing", role="ecsInstanceRole")
     assert tr(message, "en") == message
     report = Report("audit", target="sandbox")
     report.add("create_role", "Create the role", "missing", "", message)
     assert str(localize(report, "en")).startswith("audit on sandbox: 1 missing")
     assert message in str(localize(report, "en"))
-    assert "역할 ecsInstanceRole이(가) 아직 없습니다" in str(localize(report, "ko"))
+    assert "역할 ecsInstanceRole이 아직 없습니다" in str(localize(report, "ko"))  # 롤: 이
 
 
 def test_each_korean_template_uses_the_english_templates_placeholders():

@@ -128,3 +128,16 @@ def test_apply_audit_and_teardown_around_a_policy_added_by_hand_read_in_korean(s
             "사양에 없으므로 apply는 건드리지 않습니다") in applied
     assert "발견 사항 1개." in audited and "연결되어 있지만 사양에 없습니다" in audited
     assert f"이 사양에 없는 관리형 정책 {s3_read}가 있습니다" in said
+    assert not HEDGED.search(applied + audited + said)
+
+
+def test_removing_a_permissions_boundary_is_reported_as_removed_in_both_languages(session):
+    boundary = session.client("iam").create_policy(PolicyName="boundary", PolicyDocument=(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", '
+        '"Resource": "*"}]}'))["Policy"]["Arn"]
+    apply(RoleSpec(permissions_boundary=boundary), session)
+    report = apply(RoleSpec(), session)
+    assert report["create_role"].reason == (
+        "permissions boundary removed (tags and policies the spec does not name are kept)")
+    assert "권한 경계를 제거했습니다(사양에 없는 태그와 정책은 유지합니다)" in str(
+        localize(report, "ko", RoleSpec()))

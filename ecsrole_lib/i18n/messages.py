@@ -25,11 +25,13 @@ Console labels
     as the Korean console writes them, each with its source (the page itself,
     or an AWS documentation page in Korean).
 
->>> tr("role ecsInstanceRole does not exist yet", "ko")
-'역할 ecsInstanceRole이(가) 아직 없습니다'
->>> tr("role ecsInstanceRole does not exist yet", "en")
-'role ecsInstanceRole does not exist yet'
->>> tr("Sandbox: moto has no IAM policy simulator; permissions are checked from the policy documents.", "ko")[:10]
+>>> tr("bucket b does not exist yet", "ko")
+'버킷 b이(가) 아직 없습니다'
+>>> tr("bucket b does not exist yet", "en")
+'bucket b does not exist yet'
+>>> from ecsrole_lib.i18n.catalog import message  # a message made by id: its fields may be older texts
+>>> tr(message("converge.sandbox", limit="moto has no IAM policy simulator; permissions are "
+...            "checked from the policy documents"), "ko")[:10]
 '샌드박스: moto'
 >>> untranslated("역할 x이(가) 아직 없습니다; the role is made first")
 ['the role is made first']
@@ -102,13 +104,10 @@ KO: dict[str, str] = {
     "Dry run: nothing was removed; this audit shows what exists.":
         "시험 실행: 아무것도 제거하지 않았습니다. 이 감사는 있는 것을 보여 줍니다.",
     # -- converge: reasons -----------------------------------------------------------------
-    "the instance profile already existed with the role; nothing to wait for":
-        "인스턴스 프로파일이 역할과 함께 이미 있었으므로 기다릴 것이 없습니다",
     "the role does not hold {policy}, which grants {what}; {symptom}":
         "역할에 {what}을(를) 허용하는 {policy}이(가) 없으므로 {symptom}",
     "the role does not hold {policy}, which grants {what}":
         "역할에 {what}을(를) 허용하는 {policy}이(가) 없습니다",
-    "IAM propagation: nothing to check after the fact": "IAM 전파: 나중에 확인할 것이 없습니다",
     "the ARN is looked up by name when needed": "ARN은 필요할 때 이름으로 찾습니다",
     "ecs.amazonaws.com is the Amazon ECS service itself, not the instance: Amazon EC2 cannot "
     "assume this role, so the container agent gets no credentials and the instance never "
@@ -121,84 +120,20 @@ KO: dict[str, str] = {
         "ecs-tasks.amazonaws.com은 컨테이너 인스턴스가 아니라 태스크 역할용입니다: 인스턴스의 "
         "에이전트가 자격 증명을 받지 못합니다",
     # -- steps: role -------------------------------------------------------------------------
-    "nothing to undo": "되돌릴 것이 없습니다",
-    "the trust policy differs (trusts {found}; the spec trusts {wanted})":
-        "신뢰 정책이 다릅니다(신뢰 대상 {found}; 사양의 신뢰 대상 {wanted})",
-    "its path is {found}, the spec says {wanted} (IAM cannot change a role's path)":
-        "경로가 {found}이고 사양은 {wanted}입니다(IAM은 역할의 경로를 바꿀 수 없습니다)",
-    "its permissions boundary is {found}, the spec says {wanted}":
-        "권한 경계가 {found}이고 사양은 {wanted}입니다",
-    "tags {tags} are missing or differ": "태그 {tags}이(가) 없거나 다릅니다",
-    "its description differs": "설명이 다릅니다",
-    "role {role} does not exist yet": "역할 {role}이(가) 아직 없습니다",
-    "role {role} exists and was not created by the guide, but {problems}":
-        "역할 {role}이(가) 있지만 가이드가 만들지 않았고, {problems}",
-    "role {role} has drifted: {problems}": "역할 {role}이(가) 드리프트되었습니다: {problems}",
-    "role {role}: {problems}": "역할 {role}: {problems}",
-    "role exists with the documented trust policy ({who})":
-        "문서의 신뢰 정책으로 역할이 있습니다({who})",
     "created by the guide": "가이드가 만듦",
     "existed before the guide; teardown keeps it": "가이드 이전부터 있었음, teardown이 유지함",
-    "role created; {principal} may assume it": "역할을 만들었습니다. {principal}이(가) 수임할 수 있습니다",
-    "trust policy restored": "신뢰 정책을 되돌렸습니다",
-    "permissions boundary set": "권한 경계를 설정했습니다",
-    "tags restored": "태그를 되돌렸습니다",
-    "description restored": "설명을 되돌렸습니다",
-    "{done} (tags and policies the spec does not name are kept)":
-        "{done}(사양에 없는 태그와 정책은 유지합니다)",
-    "the role does not exist": "역할이 없습니다",
     "role {role} existed before the guide; use force=True to remove it anyway":
         f"역할 {{role}}은(는) 가이드 이전부터 있었습니다. {_FORCE}",
-    "role {role} still holds {held}, which the guide did not add; use force=True to remove it anyway":
-        f"역할 {{role}}에 가이드가 추가하지 않은 {{held}}이(가) 아직 있습니다. {_FORCE}",
-    "role deleted": "역할을 삭제했습니다",
-    "role deleted (forced)": "역할을 삭제했습니다(강제)",
     # -- steps: instance profile ---------------------------------------------------------------
-    "instance profile {profile} does not exist yet": "인스턴스 프로파일 {profile}이(가) 아직 없습니다",
-    "instance profile exists ({who})": "인스턴스 프로파일이 있습니다({who})",
-    "instance profile created, empty until the role is added":
-        "인스턴스 프로파일을 만들었습니다. 역할을 추가할 때까지 비어 있습니다",
-    "the instance profile does not exist": "인스턴스 프로파일이 없습니다",
     "instance profile {profile} existed before the guide; use force=True to remove it anyway":
         f"인스턴스 프로파일 {{profile}}은(는) 가이드 이전부터 있었습니다. {_FORCE}",
-    "instance profile {profile} holds role {roles}; use force=True to remove it anyway":
-        f"인스턴스 프로파일 {{profile}}에 역할 {{roles}}이(가) 들어 있습니다. {_FORCE}",
-    "instance profile deleted": "인스턴스 프로파일을 삭제했습니다",
-    "the instance profile is made in the step before": "인스턴스 프로파일은 앞 단계에서 만듭니다",
-    "instance profile holds role {role}": "인스턴스 프로파일에 역할 {role}이(가) 들어 있습니다",
-    "instance profile {profile} already holds role {role}, and an instance profile holds only one role":
-        "인스턴스 프로파일 {profile}에 이미 역할 {role}이(가) 들어 있으며, 인스턴스 프로파일에는 역할이 "
-        "하나만 들어갑니다",
-    "instance profile is empty": "인스턴스 프로파일이 비어 있습니다",
-    "role {role} added to instance profile {profile}":
-        "역할 {role}을(를) 인스턴스 프로파일 {profile}에 추가했습니다",
-    "the instance profile does not hold the role": "인스턴스 프로파일에 역할이 들어 있지 않습니다",
     "both role and instance profile existed before the guide; use force=True to remove it anyway":
         f"역할과 인스턴스 프로파일 모두 가이드 이전부터 있었습니다. {_FORCE}",
-    "role removed from the instance profile": "인스턴스 프로파일에서 역할을 제거했습니다",
     # -- steps: the wait -----------------------------------------------------------------------
-    "nothing to wait for unless this run makes the instance profile":
-        "이번 실행에서 인스턴스 프로파일을 만들지 않으면 기다릴 것이 없습니다",
-    "Waiting for instance profile {profile} to be visible in IAM ...":
-        "인스턴스 프로파일 {profile}이(가) IAM에 보일 때까지 기다리는 중 ...",
-    "Instance profile visible after {seconds} s.": "{seconds}초 후 인스턴스 프로파일이 보입니다.",
-    "waited {seconds} s until the instance profile was visible in IAM; Amazon EC2 may need about "
-    "ten more seconds before an instance can launch with it":
-        "IAM에 인스턴스 프로파일이 보일 때까지 {seconds}초 기다렸습니다. Amazon EC2가 이것으로 인스턴스를 "
-        "시작할 수 있기까지 10초 정도 더 걸릴 수 있습니다",
-    "instance profile {profile} was not visible after {seconds} s; wait a minute and run again "
-    "(apply is safe to re-run)":
-        "인스턴스 프로파일 {profile}이(가) {seconds}초 후에도 보이지 않습니다. 1분 기다린 후 다시 "
-        "실행하십시오(apply는 다시 실행해도 안전합니다)",
     # -- steps: policies -----------------------------------------------------------------------
-    "policy {arn} does not exist in this account": "이 계정에 정책 {arn}이(가) 없습니다",
-    "not attached yet": "아직 연결되지 않았습니다",
     "attached": "연결되어 있습니다",
-    "attached to {role}": "{role}에 연결했습니다",
-    "not attached": "연결되어 있지 않습니다",
     "role {role} existed before the guide, so its policies stay; use force=True to remove it anyway":
         f"역할 {{role}}은(는) 가이드 이전부터 있었으므로 정책을 그대로 둡니다. {_FORCE}",
-    "detached from {role}": "{role}에서 분리했습니다",
     "{policy} ({version}) already allows {what} on *, so nothing is added (erratum {erratum})":
         "{policy}({version})이(가) 이미 {what}을(를) *에 허용하므로 추가하는 것이 "
         "없습니다(정오표 {erratum})",
