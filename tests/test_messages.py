@@ -19,6 +19,7 @@ from ecsrole_lib import RoleSpec, apply, audit, teardown
 from ecsrole_lib.errors import ConflictError
 from ecsrole_lib.i18n.catalog import catalog, fields_of, korean, message, render
 from ecsrole_lib.notebook.views import localize, localized_error
+from ecsrole_lib.plan import plan
 
 ROOT = Path(__file__).resolve().parent.parent
 LIB = ROOT / "ecsrole_lib"
@@ -141,3 +142,12 @@ def test_removing_a_permissions_boundary_is_reported_as_removed_in_both_language
         "permissions boundary removed (tags and policies the spec does not name are kept)")
     assert "권한 경계를 제거했습니다(사양에 없는 태그와 정책은 유지합니다)" in str(
         localize(report, "ko", RoleSpec()))
+
+
+def test_the_plans_header_and_labels_read_in_korean_and_stay_as_they_were_in_english():
+    korean_plan, english_plan = str(plan(RoleSpec(), "ko")), str(plan(RoleSpec()))
+    assert korean_plan.splitlines()[0] == "역할 ecsInstanceRole의 계획(ec2, 5단계)"
+    assert "\n   콘솔: " in korean_plan and "\n   console: " not in korean_plan
+    assert english_plan.splitlines()[0] == "Plan for role ecsInstanceRole (ec2, 5 steps)"
+    assert "<p>역할 <code>ecsInstanceRole</code>의 계획(ec2, 5단계)</p>" in plan(
+        RoleSpec(), "ko")._repr_html_()
