@@ -102,7 +102,7 @@ def test_names_digits_and_acronyms_take_the_particle_of_how_they_are_read():
             "my-config-bucket": "을", "ecs-cluster": "를", "ARN": "을", "ECS": "를",
             "IAM": "을", "S3": "을", "EC2": "를", "10": "을", "100": "을", "2": "를",
             "AmazonSSMManagedInstanceCore": "를", "ecsInstanceRole (the page's name)": "을",
-            "역할": "을", "정책": "을", "프로파일": "을"}
+            "역할": "을", "정책": "을", "프로파일": "을", "RoleSpec": "을"}
     assert {w: korean("{w:을}", w=w)[len(w):] for w in said} == said
     assert [korean("{w:으로}", w=w) for w in ("ecsInstanceRole", "정책", "default", "10")] == [
         "ecsInstanceRole로", "정책으로", "default로", "10으로"]

@@ -144,9 +144,9 @@ _DIGIT = {"0": "ㅇ", "1": "ㄹ", "2": "", "3": "ㅁ", "4": "", "5": "", "6": "�
 _UNIT = {1: "ㅂ", 2: "ㄱ", 3: "ㄴ", 0: "ㄴ"}
 #: Letters read by name (an acronym, a single letter): 엘 엠 엔 알 end in a consonant.
 _LETTER = {"l": "ㄹ", "m": "ㅁ", "n": "ㄴ", "r": "ㄹ"}
-#: The end of an English word as Korean writes it (role 롤, name 네임, stack 스택, bucket 버킷).
+#: The end of an English word as Korean writes it (role 롤, name 네임, stack 스택, spec 스펙, bucket 버킷).
 _ENDINGS = [(r"ng$", "ㅇ"), (r"(l|le)$", "ㄹ"), (r"(m|me)$", "ㅁ"), (r"(n|ne)$", "ㄴ"),
-            (r"[bp]$", "ㅂ"), (r"ck$", "ㄱ"), (r"(^|[^aeiou])[aeiou]t$", "ㅅ")]
+            (r"[bp]$", "ㅂ"), (r"(ck|ec)$", "ㄱ"), (r"(^|[^aeiou])[aeiou]t$", "ㅅ")]
 _JONG = "_ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
 _TAIL = re.compile(r"\s*\([^()]*\)$|[\s.,;:!?'\"`)\]}>*]$")
 

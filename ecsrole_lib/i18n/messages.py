@@ -421,9 +421,6 @@ KO: dict[str, str] = {
         "해결: apply.",
     "{n} finding(s) in {action} of {target}": "{target}의 {action}에서 발견 사항 {n}개",
     # -- errors ------------------------------------------------------------------------------------
-    "invalid RoleSpec, nothing was sent to AWS": "RoleSpec이 잘못되어 AWS에 아무것도 보내지 않았습니다",
-    "AWS already holds something incompatible, nothing was written":
-        "AWS에 호환되지 않는 것이 이미 있어 아무것도 쓰지 않았습니다",
     "{operation} failed while {doing}: {code}: {message} ({hint})":
         "{doing} 중 {operation} 실패: {code}: {message} ({hint})",
     "{operation} failed while {doing}: {code}: {message}": "{doing} 중 {operation} 실패: {code}: {message}",
