@@ -23,6 +23,7 @@ from .aws.client import Context, Read
 from .aws.prefetch import prefetch, verify_ahead
 from .errors import ConflictError, EcsRoleError, Problem, QuotaError
 from .events import Progress, StepDone, StepStarted
+from .i18n.catalog import join, message
 from .plan import Plan, plan
 from .report import Report
 from .sandbox.server import LIMITS
@@ -81,7 +82,7 @@ def _sandbox_notes(ctx: Context, the_plan: Plan, report: Report) -> None:
     shown = {limit for step in the_plan for limit in step.action.sandbox_limits}
     for limit in _SANDBOX_NOTES:
         if limit in shown:
-            report.note("Sandbox: " + LIMITS[limit] + ".")
+            report.note(message("converge.sandbox", limit=LIMITS[limit]))
 
 
 def _preflight(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list:
@@ -89,11 +90,11 @@ def _preflight(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list:
     problems: list[Problem] = []
     if ctx.partition != spec.partition:
         problems.append(Problem("region", spec.region,
-                                f"is in partition {spec.partition}, but the credentials belong "
-                                f"to partition {ctx.partition}"))
+                                message("converge.partition", spec=spec.partition,
+                                        caller=ctx.partition)))
     if spec.permissions_boundary and get_policy(ctx, spec.permissions_boundary) is None:
         problems.append(Problem("permissions_boundary", spec.permissions_boundary,
-                                "no such policy in this account"))
+                                message("converge.no_boundary")))
     checks = []
     for step in the_plan:
         found = step.action.check(ctx)
@@ -110,8 +111,8 @@ def _preflight(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list:
                 "AttachedPoliciesPerRoleQuota", quota)
         if len(held) > quota:
             problems.append(Problem("extra_policy_arns", list(spec.extra_policy_arns),
-                                    f"role {spec.role_name} would hold {len(held)} managed "
-                                    f"policies; this account allows {quota} per role"))
+                                    message("converge.policy_quota", role=spec.role_name,
+                                            n=len(held), quota=quota)))
     if problems:
         raise ConflictError(problems)
     _tag_quota(ctx, spec, the_plan, checks)
@@ -134,10 +135,8 @@ def _tag_quota(ctx: Context, spec: RoleSpec, the_plan: Plan, checks: list) -> No
         return
     over = len(held) + len(adds) - TAGS_PER_ROLE_QUOTA
     raise QuotaError(
-        f"role {spec.role_name} holds {len(held)} tags and apply would add {', '.join(adds)}; "
-        f"IAM allows {TAGS_PER_ROLE_QUOTA} tags per role, so apply would stop half-way at "
-        f"TagRole. Nothing was written: remove {over} tag(s) from the role (aws iam untag-role "
-        f"--role-name {spec.role_name} --tag-keys KEY), then run apply again",
+        message("converge.tag_quota", role=spec.role_name, n=len(held), keys=", ".join(adds),
+                quota=TAGS_PER_ROLE_QUOTA, over=over),
         code="LimitExceeded", operation="TagRole")
 
 
@@ -189,12 +188,12 @@ def apply(spec: RoleSpec, session: boto3.Session | None = None, dry_run: bool = 
     if not dry_run:
         _verify(ctx, spec, the_plan, report)
     if not dry_run and any(r.outcome in (CREATED, UPDATED) for r in report.rows):
-        report.note("Run apply again at any time: it writes only what differs.")
+        report.note(message("converge.rerun"))
     managed, inline = foreign
-    for what in ([f"managed policy {arn} (attached to {spec.role_name})" for arn in managed]
-                 + [f"inline policy {name} of {spec.role_name}" for name in inline]):
-        report.note(f"Kept {what}: the spec does not name it, so apply leaves it as it is "
-                    "(audit lists it as extra; teardown keeps the role for it).")
+    for what in ([message("converge.managed_of", arn=arn, role=spec.role_name) for arn in managed]
+                 + [message("converge.inline_of", name=name, role=spec.role_name)
+                    for name in inline]):
+        report.note(message("converge.kept_foreign", what=what))
     _notes(ctx, the_plan, report)
     return _finish(ctx, report)
 
@@ -209,7 +208,8 @@ def _converge_step(ctx: Context, step, found, dry_run: bool, after=None) -> tupl
     if dry_run and action.kind != Kind.INFO:
         outcome = UNCHANGED if found.state == OK and action.kind == Kind.WRITE else PLANNED
         first = next(c for c in step.setup + step.cli if not c.startswith("#"))
-        reason = found.reason if outcome == UNCHANGED else f"would run: {first.splitlines()[0]}"
+        reason = found.reason if outcome == UNCHANGED else message("converge.would_run",
+                                                                command=first.splitlines()[0])
         return outcome, found.arn or action.arn(ctx), reason
     not_needed = action.needed(ctx)
     if not_needed:
@@ -248,8 +248,7 @@ def _verify(ctx: Context, spec: RoleSpec, the_plan: Plan, report: Report) -> Non
     else:
         return
     problems = [Problem(step.spec_field, _value(spec, step.spec_field),
-                        f"another writer changed it while this run made it ({f.reason}); "
-                        "run apply again once the other run has finished, or use another name")
+                        message("converge.raced", reason=f.reason))
                 for step, f in found if f.state != OK]
     if problems:
         raise ConflictError(problems)
@@ -275,26 +274,20 @@ def _teardown_preflight(ctx: Context, spec: RoleSpec, the_plan: Plan, force: boo
         return  # nothing, or a role the guide adopted: only what it added is undone
     managed, _ = _planned(ctx, the_plan)
     other_managed = [a for a in attached_policies(ctx, spec.role_name) if a not in managed]
-    foreign_inline = [name if name not in written else f"{name} (a document the guide did not write)"
+    foreign_inline = [name if name not in written else message("teardown.not_written", name=name)
                       for name, written in _foreign_inline(ctx, spec, the_plan)]
     other_profiles = [p for p in profiles_for_role(ctx, spec.role_name)
                       if p != spec.instance_profile_name]
     problems = instances_holding(ctx, spec, other_profiles if force else ())
     if foreign_inline:
         problems.append(Problem("role_name", spec.role_name,
-                                f"holds inline policies the guide did not write: "
-                                f"{', '.join(foreign_inline)}; teardown (even with force=True) "
-                                "never deletes them, so the role would stay without its "
-                                "instance profile: delete or rename them first"))
+                                message("teardown.foreign_inline",
+                                        names=join(", ", foreign_inline))))
     if (other_managed or other_profiles) and not force:
-        what = ([f"managed policy {a}" for a in other_managed]
-                + [f"instance profile {p}" for p in other_profiles])
+        what = ([message("teardown.managed_policy", arn=a) for a in other_managed]
+                + [message("teardown.instance_profile", name=p) for p in other_profiles])
         problems.append(Problem("role_name", spec.role_name,
-                                f"holds {', '.join(what)}, which this spec does not describe "
-                                "(applied with other choices, or added by hand): teardown would "
-                                "leave the role half-removed. Tear down with the spec it was "
-                                "applied with, or use force=True to detach them (they are "
-                                "detached, never deleted)"))
+                                message("teardown.half_removed", what=join(", ", what))))
     if problems:
         raise ConflictError(problems)
 
@@ -366,24 +359,19 @@ def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
         managed, inline, foreign = [], [], []
     for arn in managed:
         report.add("extra_policy", arn.rsplit("/", 1)[-1], AuditOutcome.EXTRA, arn,
-                   "attached, but the spec does not name it: review whether the "
-                   "instances need it (apply keeps it; teardown keeps the role for it)",
-                   "More than the spec names: least privilege says remove what the instances do "
-                   "not need. apply never removes it; teardown keeps the role while it is "
-                   "attached.")
+                   message("audit.extra_policy"), message("audit.extra_policy_meaning"))
     for name in inline:
         report.add("extra_inline_policy", name, AuditOutcome.EXTRA, role["Arn"],
-                   "inline policy the spec does not name: review what it grants",
-                   "An inline policy the spec does not name: read what it grants.")
+                   message("audit.extra_inline"), message("audit.extra_inline_meaning"))
     steps_inline = {name for s in the_plan for name in s.action.inline_checked}
     for name, documents in foreign:
         if name in documents and name not in steps_inline:  # the steps report their own
             report.add("foreign_inline_policy", name, AuditOutcome.CONFLICT, role["Arn"],
-                       f"inline policy {name} holds a document the guide did not write: "
-                       "review what it grants; teardown keeps it")
+                       message("audit.foreign_inline", name=name))
     _doctor_rows(ctx, spec, report)
     findings = len(report.findings)
-    report.note(f"{findings} finding(s)." if findings else "No findings: AWS matches the spec.")
+    report.note(message("audit.findings", n=findings) if findings
+                else message("audit.no_findings"))
     _sandbox_notes(ctx, the_plan, report)
     return _finish(ctx, report)
 
@@ -393,8 +381,7 @@ def _deleted_meanwhile(err: EcsRoleError) -> str:
     deleted by someone else); any other error is raised as it is."""
     if getattr(err, "code", "") != "NoSuchEntity":
         raise err
-    return (f"deleted while the audit read it ({err.operation}: NoSuchEntity): run the audit "
-            "again")
+    return message("audit.deleted_meanwhile", operation=err.operation)
 
 
 def _doctor_rows(ctx: Context, spec: RoleSpec, report: Report) -> None:
@@ -405,28 +392,26 @@ def _doctor_rows(ctx: Context, spec: RoleSpec, report: Report) -> None:
     diagnosis = doctor(spec, ctx.session, _ctx=ctx)
     failing = diagnosis.failures
     unsure = [c for c in diagnosis.checks if c.ok is None and c.action]  # undecided calls
-    said = "; ".join([f"{c.name}: {c.reason}" for c in failing]
-                     + [f"{c.name}: cannot tell: {c.reason}" for c in unsure])
-    explains = " (doctor(spec) explains each, with the fix)"
+    said = join("; ", [message("audit.doctor_check", name=c.name, reason=c.reason) for c in failing]
+                + [message("audit.doctor_unsure", name=c.name, reason=c.reason) for c in unsure])
     gone = [c for c in failing if c.name == "role"]
     if diagnosis.verdict == REGISTERS and not said:
-        outcome, reason = AuditOutcome.OK, ("an instance with this role registers, and every call the "
-                                 "agent makes for the spec's features is allowed")
+        outcome, reason = AuditOutcome.OK, message("audit.doctor_ok")
     elif gone:
-        outcome, reason = AuditOutcome.MISSING, ("no role, so no instance can use it"
+        outcome, reason = AuditOutcome.MISSING, (message("audit.doctor_no_role")
                                                  if "does not exist" in gone[0].reason
                                                  else gone[0].reason)  # deleted while read
     elif diagnosis.verdict == CANNOT_TELL:
         outcome = AuditOutcome.FAILS if failing else AuditOutcome.INFO
-        reason = f"cannot tell whether an instance with this role registers: {said}{explains}"
+        reason = message("audit.doctor_cannot_tell", said=said)
     else:
         outcome = AuditOutcome.FAILS if failing else AuditOutcome.INFO
-        verb = "does not register: " if diagnosis.verdict == NOT_REGISTERS else "registers, but "
-        reason = f"an instance with this role {verb}{said}{explains}"
+        reason = message("audit.doctor_not_registers" if diagnosis.verdict == NOT_REGISTERS
+                         else "audit.doctor_registers_but", said=said)
     # A policy deleted since the role was listed is no failure, but the reader should know.
-    reason = "; ".join([reason] + [c.reason for c in diagnosis.checks
-                                   if c.name.startswith("deleted:")])
-    report.add("doctor", "Will an instance with this role work?", outcome, diagnosis.role_arn,
+    reason = join("; ", [reason] + [c.reason for c in diagnosis.checks
+                                    if c.name.startswith("deleted:")])
+    report.add("doctor", message("audit.doctor_title"), outcome, diagnosis.role_arn,
                reason)
 
 
@@ -462,5 +447,5 @@ def teardown(spec: RoleSpec, session: boto3.Session | None = None, force: bool =
         ctx.progress(StepDone(step.id, outcome))
     kept = [r for r in report.rows if r.outcome == "kept"]
     if kept:
-        report.note(f"{len(kept)} step(s) kept what the guide did not create (each says why).")
+        report.note(message("teardown.kept", n=len(kept)))
     return _finish(ctx, report)

@@ -19,6 +19,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from .i18n.catalog import message
+
 __all__ = [
     "AccessDeniedError",
     "AwsError",
@@ -59,7 +61,7 @@ class EcsRoleError(Exception):
 class _ProblemsError(EcsRoleError):
     """An error that lists every problem found, not just the first."""
 
-    headline = "problems"
+    headline = message("errors.problems")
 
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
@@ -75,13 +77,13 @@ class _ProblemsError(EcsRoleError):
 class ValidationError(_ProblemsError, ValueError):
     """The spec breaks a rule that needs no AWS call to check. Nothing was called."""
 
-    headline = "invalid RoleSpec, nothing was sent to AWS"
+    headline = message("errors.invalid_spec")
 
 
 class ConflictError(_ProblemsError):
     """AWS already holds something the spec cannot live with. Nothing was written."""
 
-    headline = "AWS already holds something incompatible, nothing was written"
+    headline = message("errors.incompatible")
 
 
 class UnsupportedPolicyError(EcsRoleError, ValueError):

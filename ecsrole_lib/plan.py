@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import features
+from .i18n.catalog import message, render
 from .report import CELL_STYLE
 from .steps import Step
 
@@ -111,14 +112,17 @@ class Plan:
         printer.text(str(self))
 
     def __str__(self) -> str:
-        lines = [(f"Plan for role {self.spec.role_name} ({self.spec.instance_kind}, "
-                 f"{len(self.steps)} steps)")]
+        from .i18n.messages import tr  # the page's references are older texts (KO)
+
+        said = {k: render(message(f"plan.{k}"), self.lang) for k in ("console", "cli", "errata")}
+        lines = [render(message("plan.header", role=self.spec.role_name,
+                                kind=self.spec.instance_kind, n=len(self.steps)), self.lang)]
         for number, step in enumerate(self.steps, 1):
-            lines.append(f"\n{number}. [{step.id}] {step.title(self.lang)}  ({step.page_ref})")
-            lines += [f"   console: {line}" for line in step.console_path(self.lang)]
-            lines += ["   cli: " + c for c in step.setup + step.cli]  # as typed: never re-indented
+            lines.append(f"\n{number}. [{step.id}] {step.title(self.lang)}  ({tr(step.page_ref, self.lang)})")
+            lines += [f"   {said['console']}: {line}" for line in step.console_path(self.lang)]
+            lines += [f"   {said['cli']}: " + c for c in step.setup + step.cli]  # as typed
             if step.errata:
-                lines.append(f"   errata: {', '.join(step.errata)}")
+                lines.append(f"   {said['errata']}: {', '.join(step.errata)}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -128,7 +132,8 @@ class Plan:
         for number, step in enumerate(self.steps, 1):
             console = "".join(f"<li>{esc(line)}</li>" for line in step.console_path(self.lang))
             cli = esc(step.command)
-            errata = f"<br><small>errata: {esc(', '.join(step.errata))}</small>" if step.errata else ""
+            errata = (f"<br><small>{esc(render(message('plan.errata'), self.lang))}: "
+                      f"{esc(', '.join(step.errata))}</small>" if step.errata else "")
             rows.append(
                 f"<tr><td style='{left}'>{number}</td><td style='{left}'>"
                 f"<b>{esc(step.title(self.lang))}</b><br>"
@@ -137,8 +142,9 @@ class Plan:
                 f"<td style='{left}'><pre style='margin:0;white-space:pre-wrap'>{cli}</pre></td></tr>")
         names = ("plan", "step", "console (the page's steps)", "AWS CLI") if self.lang == "en" else ("계획", "단계", "콘솔(페이지의 단계)", "AWS CLI")
         head = "<tr>" + "".join(f"<th style='{left}'>{n}</th>" for n in names) + "</tr>"
-        return (f"<div class='ecsrole-plan'><p>Plan for role <code>{esc(self.spec.role_name)}</code> "
-                f"({esc(self.spec.instance_kind)}, {len(self.steps)} steps)</p>"
+        header = render(message("plan.header", role=f"<code>{esc(self.spec.role_name)}</code>",
+                                kind=esc(self.spec.instance_kind), n=len(self.steps)), self.lang)
+        return (f"<div class='ecsrole-plan'><p>{header}</p>"
                 f"<table style='text-align:left'>{head}{''.join(rows)}</table></div>")
 
 

@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError, WaiterError
 
 from . import policies
 from .errors import ConflictError, Problem, PropagationError
+from .i18n.catalog import join, message
 from .marks import ADDED_TAG, INTENT, OWNER_TAG, USED_BY_TAG
 from .shell import json_value
 from .states import Kind, Made, Outcome, Seen, State
@@ -188,10 +189,7 @@ def unsure(ctx, spec: RoleSpec, token: str, what: str) -> tuple[str, str] | None
     if role is None or owned(role.get("Tags")) or token not in intended(role):
         return None
     unrecord(ctx, spec, token)
-    return KEPT, (f"apply was stopped after noting that it would add {what} to role "
-                  f"{spec.role_name} and before noting it done, so the guide cannot tell its "
-                  f"change from the same change made by hand: kept; remove it yourself if "
-                  f"nothing needs it ({NEVER_FORCED})")
+    return KEPT, message("steps.unsure", what=what, role=spec.role_name)
 
 
 def _policy_token(arn: str) -> str:
@@ -367,7 +365,7 @@ class Action:
         raise NotImplementedError
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
-        return SKIPPED, "nothing to undo"
+        return SKIPPED, message("steps.nothing_to_undo")
 
     def arn(self, ctx) -> str:
         return ""
@@ -394,21 +392,21 @@ class CreateRole(Action):
         current = policies.parse(role["AssumeRolePolicyDocument"])
         if not policies.same_policy(current, self.trust(ctx)):
             principals = sorted({json.dumps(s.get("Principal")) for s in current.get("Statement", [])})
-            fixable.append(f"the trust policy differs (trusts {', '.join(principals)}; "
-                           f"the spec trusts {json.dumps(self.trust(ctx)['Statement'][0]['Principal'])})")
+            fixable.append(message("steps.trust_differs", found=", ".join(principals),
+                                   wanted=json.dumps(self.trust(ctx)["Statement"][0]["Principal"])))
         if role.get("Path", "/") != spec.path:
-            fixed_forever.append(f"its path is {role.get('Path')!r}, the spec says {spec.path!r} "
-                                 "(IAM cannot change a role's path)")
+            fixed_forever.append(message("steps.path_differs", found=repr(role.get("Path")),
+                                         wanted=repr(spec.path)))
         boundary = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
         if boundary != spec.permissions_boundary:
-            fixable.append(f"its permissions boundary is {boundary}, the spec says "
-                           f"{spec.permissions_boundary}")
+            fixable.append(message("steps.boundary_differs", found=boundary,
+                                   wanted=spec.permissions_boundary))
         tags = {t["Key"]: t["Value"] for t in role.get("Tags", [])}
         wrong = sorted(k for k, v in spec.tags.items() if tags.get(k) != v)
         if wrong:
-            fixable.append(f"tags {', '.join(wrong)} are missing or differ")
+            fixable.append(message("steps.tags_differ", tags=", ".join(wrong)))
         if spec.description is not None and role.get("Description") != spec.description:
-            fixable.append("its description differs")
+            fixable.append(message("steps.description_differs"))
         return fixable, fixed_forever
 
     def role_tags(self, ctx, found: Check) -> set[str]:
@@ -421,19 +419,20 @@ class CreateRole(Action):
     def check(self, ctx) -> Check:
         role = get_role(ctx, self.spec.role_name)
         if role is None:
-            return Check(MISSING, f"role {self.spec.role_name} does not exist yet")
+            return Check(MISSING, message("steps.role_missing", role=self.spec.role_name))
         mine = owned(role.get("Tags"))
         fixable, forever = self._differences(ctx, role)
         if forever or (fixable and not mine):
-            return Check(CONFLICT, f"role {self.spec.role_name} exists and was not created "
-                         f"by the guide, but {'; '.join(forever + fixable)}"
-                         if not mine else f"role {self.spec.role_name}: {'; '.join(forever)}",
+            return Check(CONFLICT, message("steps.role_not_ours", role=self.spec.role_name,
+                                           problems=join("; ", forever + fixable))
+                         if not mine else message("steps.role_conflict", role=self.spec.role_name,
+                                                  problems=join("; ", forever)),
                          role["Arn"], mine)
         if fixable:
-            return Check(DRIFT, f"role {self.spec.role_name} has drifted: {'; '.join(fixable)}",
-                         role["Arn"], mine)
-        who = "created by the guide" if mine else "existed before the guide; teardown keeps it"
-        return Check(OK, f"role exists with the documented trust policy ({who})", role["Arn"], mine)
+            return Check(DRIFT, message("steps.role_drifted", role=self.spec.role_name,
+                                        problems=join("; ", fixable)), role["Arn"], mine)
+        who = message("steps.by_guide" if mine else "steps.before_guide")
+        return Check(OK, message("steps.role_ok", who=who), role["Arn"], mine)
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
         spec = self.spec
@@ -453,32 +452,32 @@ class CreateRole(Action):
             ctx.made(Made.ROLE)
             forget(ctx, ("role", spec.role_name))
             principal = self.trust(ctx)["Statement"][0]["Principal"]["Service"]
-            return CREATED, f"role created; {principal} may assume it"
+            return CREATED, message("steps.role_created", principal=principal)
         role = get_role(ctx, spec.role_name)
         done = []
         if not policies.same_policy(role["AssumeRolePolicyDocument"], self.trust(ctx)):
             ctx.call("iam", "update_assume_role_policy", "restoring the trust policy",
                      RoleName=spec.role_name, PolicyDocument=json.dumps(self.trust(ctx)))
-            done.append("trust policy restored")
+            done.append(message("steps.trust_restored"))
         boundary = role.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn")
         if boundary != spec.permissions_boundary:
             if spec.permissions_boundary:
                 ctx.call("iam", "put_role_permissions_boundary", RoleName=spec.role_name,
                          PermissionsBoundary=spec.permissions_boundary)
-                done.append("permissions boundary set")
             else:
                 ctx.call("iam", "delete_role_permissions_boundary", RoleName=spec.role_name)
-                done.append("permissions boundary removed")
+            done.append(message("steps.boundary_set" if spec.permissions_boundary
+                                else "steps.boundary_removed"))
         tags = {t["Key"]: t["Value"] for t in role.get("Tags", [])}
         wrong = [{"Key": k, "Value": v} for k, v in spec.tags.items() if tags.get(k) != v]
         if wrong:
             ctx.call("iam", "tag_role", RoleName=spec.role_name, Tags=wrong)
-            done.append("tags restored")
+            done.append(message("steps.tags_restored"))
         if spec.description is not None and role.get("Description") != spec.description:
             ctx.call("iam", "update_role", RoleName=spec.role_name, Description=spec.description)
-            done.append("description restored")
+            done.append(message("steps.description_restored"))
         forget(ctx, ("role", spec.role_name))
-        return UPDATED, "; ".join(done) + " (tags and policies the spec does not name are kept)"
+        return UPDATED, message("steps.role_updated", done=join("; ", done))
 
     def leftover(self, ctx) -> tuple[str, str, str] | None:
         role = get_role(ctx, self.spec.role_name)
@@ -490,25 +489,24 @@ class CreateRole(Action):
             return found.state, found.reason
         hints = [": ".join(policies.WRONG_PRINCIPALS[p]) for p in policies.named_principals(
             policies.parse(role["AssumeRolePolicyDocument"])) if p in policies.WRONG_PRINCIPALS]
-        return found.state, found.reason + (("; " + "; ".join(hints)) if hints else "")
+        return found.state, join("; ", [found.reason, *hints]) if hints else found.reason
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         name = self.spec.role_name
         role = get_role(ctx, name)
         if role is None:
-            return SKIPPED, "the role does not exist"
+            return SKIPPED, message("steps.role_absent")
         if not owned(role.get("Tags")):
-            return KEPT, (f"role {name} existed before the guide: only what the guide added to "
-                          f"it was removed ({NEVER_FORCED})")
+            return KEPT, message("steps.role_kept", role=name)
         # The undos before this one kept the attached and inline lists in step (dropped()).
         left = attached_policies(ctx, name) + inline_policies(ctx, name)
         profiles = profiles_for_role(ctx, name)
         if (left or profiles) and not force:
-            return KEPT, (f"role {name} still holds {', '.join(left + profiles)}, which the "
-                          f"guide did not add; {FORCE_HINT}")
+            return KEPT, message("steps.role_still_holds", role=name,
+                                 held=", ".join(left + profiles))
         if inline_policies(ctx, name):  # deleting the role would delete them with it
-            return KEPT, (f"role {name} holds inline policies the guide did not write "
-                          f"({', '.join(inline_policies(ctx, name))}); {NEVER_FORCED}")
+            return KEPT, message("steps.role_foreign_inline", role=name,
+                                 names=", ".join(inline_policies(ctx, name)))
         for arn in attached_policies(ctx, name):  # detached, never deleted
             ctx.call("iam", "detach_role_policy", RoleName=name, PolicyArn=arn)
         for profile in profiles:
@@ -516,7 +514,8 @@ class CreateRole(Action):
                      RoleName=name)
         ctx.call("iam", "delete_role", "deleting the role", RoleName=name)
         forget(ctx, ("role", name))
-        return REMOVED, "role deleted" + (" (forced)" if left or profiles else "")
+        return REMOVED, message("steps.role_deleted_forced" if left or profiles
+                                else "steps.role_deleted")
 
 
 @dataclass
@@ -537,10 +536,11 @@ class CreateInstanceProfile(Action):
     def check(self, ctx) -> Check:
         profile = get_instance_profile(ctx, self.spec.instance_profile_name)
         if profile is None:
-            return Check(MISSING, f"instance profile {self.spec.instance_profile_name} does not exist yet")
+            return Check(MISSING, message("steps.profile_missing",
+                                          profile=self.spec.instance_profile_name))
         mine = owned(profile.get("Tags"))
-        who = "created by the guide" if mine else "existed before the guide; teardown keeps it"
-        return Check(OK, f"instance profile exists ({who})", profile["Arn"], mine)
+        who = message("steps.by_guide" if mine else "steps.before_guide")
+        return Check(OK, message("steps.profile_ok", who=who), profile["Arn"], mine)
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
         name = self.spec.instance_profile_name
@@ -552,25 +552,25 @@ class CreateInstanceProfile(Action):
             return _raced(ctx, self, ("profile", name))
         ctx.made(Made.INSTANCE_PROFILE)
         forget(ctx, ("profile", name))
-        return CREATED, "instance profile created, empty until the role is added"
+        return CREATED, message("steps.profile_created")
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         name = self.spec.instance_profile_name
         profile = get_instance_profile(ctx, name)
         if profile is None:
-            return SKIPPED, "the instance profile does not exist"
+            return SKIPPED, message("steps.profile_absent")
         if not owned(profile.get("Tags")):
-            return KEPT, f"instance profile {name} existed before the guide; {NEVER_FORCED}"
+            return KEPT, message("steps.profile_kept", profile=name)
         roles = [r["RoleName"] for r in profile.get("Roles", [])]
         if roles and not force:
-            return KEPT, f"instance profile {name} holds role {', '.join(roles)}; {FORCE_HINT}"
+            return KEPT, message("steps.profile_holds", profile=name, roles=", ".join(roles))
         for role in roles:
             ctx.call("iam", "remove_role_from_instance_profile", InstanceProfileName=name,
                      RoleName=role)
         ctx.call("iam", "delete_instance_profile", "deleting the instance profile",
                  InstanceProfileName=name)
         forget(ctx, ("profile", name))
-        return REMOVED, "instance profile deleted"
+        return REMOVED, message("steps.profile_deleted")
 
 
 @dataclass
@@ -585,15 +585,16 @@ class AddRoleToInstanceProfile(Action):
     def check(self, ctx) -> Check:
         profile = get_instance_profile(ctx, self.spec.instance_profile_name)
         if profile is None:
-            return Check(MISSING, "the instance profile is made in the step before")
+            return Check(MISSING, message("steps.profile_made_before"))
         roles = [r["RoleName"] for r in profile.get("Roles", [])]
         if self.spec.role_name in roles:
-            return Check(OK, f"instance profile holds role {self.spec.role_name}", profile["Arn"])
-        if roles:
-            return Check(CONFLICT, f"instance profile {self.spec.instance_profile_name} already "
-                         f"holds role {roles[0]}, and an instance profile holds only one role",
+            return Check(OK, message("steps.profile_holds_role", role=self.spec.role_name),
                          profile["Arn"])
-        return Check(MISSING, "instance profile is empty", profile["Arn"])
+        if roles:
+            return Check(CONFLICT, message("steps.profile_taken",
+                                           profile=self.spec.instance_profile_name, role=roles[0]),
+                         profile["Arn"])
+        return Check(MISSING, message("steps.profile_empty"), profile["Arn"])
 
     def role_tags(self, ctx, found: Check) -> set[str]:
         profile = get_instance_profile(ctx, self.spec.instance_profile_name)
@@ -616,7 +617,7 @@ class AddRoleToInstanceProfile(Action):
         ctx.made(Made.INSTANCE_PROFILE_ROLE)
         forget(ctx, ("profile", name))
         confirm(ctx, self.spec, "profile-role")
-        return CREATED, f"role {self.spec.role_name} added to instance profile {name}"
+        return CREATED, message("steps.role_added", role=self.spec.role_name, profile=name)
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         spec = self.spec
@@ -624,18 +625,17 @@ class AddRoleToInstanceProfile(Action):
         role = get_role(ctx, spec.role_name)
         if profile is None or spec.role_name not in [r["RoleName"] for r in profile.get("Roles", [])]:
             unrecord(ctx, spec, "profile-role")  # a note without its change would outlive it
-            return SKIPPED, "the instance profile does not hold the role"
+            return SKIPPED, message("steps.profile_without_role")
         if not (owned(profile.get("Tags")) or (role is not None and ours(ctx, spec, "profile-role"))):
-            return unsure(ctx, spec, "profile-role", f"membership of instance profile "
-                          f"{spec.instance_profile_name}") or (KEPT, (
-                              "both role and instance profile existed before the guide, and the "
-                              f"guide did not add one to the other; {NEVER_FORCED}"))
+            return unsure(ctx, spec, "profile-role", message(
+                "steps.membership", profile=spec.instance_profile_name)) or (
+                    KEPT, message("steps.both_before"))
         ctx.call("iam", "remove_role_from_instance_profile",
                  InstanceProfileName=spec.instance_profile_name, RoleName=spec.role_name)
         unrecord(ctx, spec, "profile-role")
         ctx.cache[("profile", spec.instance_profile_name)] = dict(
             profile, Roles=[r for r in profile.get("Roles", []) if r["RoleName"] != spec.role_name])
-        return REMOVED, "role removed from the instance profile"
+        return REMOVED, message("steps.role_removed")
 
 
 @dataclass
@@ -651,13 +651,13 @@ class WaitInstanceProfile(Action):
     def needed(self, ctx) -> str:
         if ctx.was_made(Made.INSTANCE_PROFILE) or ctx.was_made(Made.INSTANCE_PROFILE_ROLE):
             return ""
-        return "the instance profile already existed with the role; nothing to wait for"
+        return message("steps.wait_not_needed")
 
     def audit(self, ctx, found: Check) -> tuple[str, str]:
-        return INFO, "IAM propagation: nothing to check after the fact"
+        return INFO, message("steps.wait_audit")
 
     def check(self, ctx) -> Check:
-        return Check(OK, "nothing to wait for unless this run makes the instance profile")
+        return Check(OK, message("steps.wait_ok"))
 
     def first_look(self, ctx) -> tuple[str, str, dict[str, Any]] | None:
         # Whether IAM shows the profile this run made: adding the role to it changes nothing
@@ -667,18 +667,15 @@ class WaitInstanceProfile(Action):
         return "iam", "get_instance_profile", {"InstanceProfileName": self.spec.instance_profile_name}
 
     def do(self, ctx, found: Check) -> tuple[str, str]:
-        ctx.progress(f"Waiting for instance profile {self.spec.instance_profile_name} "
-                     "to be visible in IAM ...")
+        ctx.progress(message("steps.waiting", profile=self.spec.instance_profile_name))
         started = time.monotonic()
         looked = ctx.looked("iam", "get_instance_profile",
                             InstanceProfileName=self.spec.instance_profile_name)
         if not isinstance(looked, dict):  # not looked at yet, or not visible: IAM's waiter
             self._wait(ctx)
         seconds = time.monotonic() - started
-        ctx.progress(f"Instance profile visible after {seconds:.1f} s.")
-        return WAITED, (f"waited {seconds:.1f} s until the instance profile was visible in IAM; "
-                        "Amazon EC2 may need about ten more seconds before an instance can launch "
-                        "with it")
+        ctx.progress(message("steps.visible", seconds=f"{seconds:.1f}"))
+        return WAITED, message("steps.waited", seconds=f"{seconds:.1f}")
 
     def _wait(self, ctx) -> None:
         # One look a second, within the run's propagation_timeout like every other wait.
@@ -689,8 +686,8 @@ class WaitInstanceProfile(Action):
                      WaiterConfig={"Delay": 1, "MaxAttempts": attempts})
         except WaiterError as err:
             raise PropagationError(
-                f"instance profile {self.spec.instance_profile_name} was not visible after "
-                f"{attempts - 1} s; wait a minute and run again (apply is safe to re-run)",
+                message("steps.wait_timeout", profile=self.spec.instance_profile_name,
+                        seconds=attempts - 1),
                 code="WaiterTimeout", operation="GetInstanceProfile") from err
 
 
@@ -712,10 +709,10 @@ class AttachPolicy(Action):
     def check(self, ctx) -> Check:
         arn = self.arn(ctx)
         if not self.made_by_step and get_policy(ctx, arn) is None:
-            return Check(CONFLICT, f"policy {arn} does not exist in this account", arn)
+            return Check(CONFLICT, message("steps.policy_absent", arn=arn), arn)
         if arn in attached_policies(ctx, self.spec.role_name):
-            return Check(OK, "attached", arn)
-        return Check(MISSING, "not attached yet", arn)
+            return Check(OK, message("steps.attached"), arn)
+        return Check(MISSING, message("steps.not_attached_yet"), arn)
 
     def role_tags(self, ctx, found: Check) -> set[str]:
         return note_keys(ctx, self.spec) if found.state == MISSING else set()
@@ -731,22 +728,21 @@ class AttachPolicy(Action):
                  RoleName=self.spec.role_name, PolicyArn=self.arn(ctx))
         forget(ctx, ("attached", self.spec.role_name))
         confirm(ctx, self.spec, _policy_token(self.arn(ctx)))
-        return CREATED, f"attached to {self.spec.role_name}"
+        return CREATED, message("steps.attached_to", role=self.spec.role_name)
 
     def undo(self, ctx, force: bool) -> tuple[str, str]:
         name = self.spec.role_name
         token = _policy_token(self.arn(ctx))
         if self.arn(ctx) not in attached_policies(ctx, name):
             unrecord(ctx, self.spec, token)  # a note without its change would outlive it
-            return SKIPPED, "not attached"
+            return SKIPPED, message("steps.not_attached")
         if not ours(ctx, self.spec, token):
-            return unsure(ctx, self.spec, token, f"policy {self.arn(ctx)}") or (KEPT, (
-                f"role {name} existed before the guide and already held this policy; "
-                f"{NEVER_FORCED}"))
+            return unsure(ctx, self.spec, token, message("steps.policy", arn=self.arn(ctx))) or (
+                KEPT, message("steps.policy_kept", role=name))
         ctx.call("iam", "detach_role_policy", RoleName=name, PolicyArn=self.arn(ctx))
         dropped(ctx, ("attached", name), self.arn(ctx))
         unrecord(ctx, self.spec, token)
-        return REMOVED, f"detached from {name}"
+        return REMOVED, message("steps.detached_from", role=name)
 
 
 @dataclass

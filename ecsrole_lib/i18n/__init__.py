@@ -1,6 +1,7 @@
 """The Korean of every message the library renders, and the console's labels.
 
-- ``messages``
+- ``catalog``: messages by id (``en.toml``, ``ko.toml``), Korean particles
+- ``messages``: the older pattern table, for text not yet made by id
 
 Names load when first used (PEP 562).
 """
@@ -11,6 +12,9 @@ import importlib
 _WHERE = {
     "CONSOLE_LABELS": "messages",
     "KO": "messages",
+    "Message": "catalog",
+    "message": "catalog",
+    "render": "catalog",
     "OUTCOMES": "messages",
     "tr": "messages",
     "untranslated": "messages",
@@ -20,6 +24,9 @@ __all__ = [
     "CONSOLE_LABELS",
     "KO",
     "OUTCOMES",
+    "Message",
+    "message",
+    "render",
     "tr",
     "untranslated",
     "word",

@@ -25,11 +25,13 @@ Console labels
     as the Korean console writes them, each with its source (the page itself,
     or an AWS documentation page in Korean).
 
->>> tr("role ecsInstanceRole does not exist yet", "ko")
-'역할 ecsInstanceRole이(가) 아직 없습니다'
->>> tr("role ecsInstanceRole does not exist yet", "en")
-'role ecsInstanceRole does not exist yet'
->>> tr("Sandbox: moto has no IAM policy simulator; permissions are checked from the policy documents.", "ko")[:10]
+>>> tr("bucket b does not exist yet", "ko")
+'버킷 b이(가) 아직 없습니다'
+>>> tr("bucket b does not exist yet", "en")
+'bucket b does not exist yet'
+>>> from ecsrole_lib.i18n.catalog import message  # a message made by id: its fields may be older texts
+>>> tr(message("converge.sandbox", limit="moto has no IAM policy simulator; permissions are "
+...            "checked from the policy documents"), "ko")[:10]
 '샌드박스: moto'
 >>> untranslated("역할 x이(가) 아직 없습니다; the role is made first")
 ['the role is made first']
@@ -41,6 +43,7 @@ import re
 from functools import lru_cache
 
 from ..features import REGISTRY
+from .catalog import Message, render
 
 __all__ = ["CONSOLE_LABELS", "KO", "OUTCOMES", "tr", "untranslated", "word"]
 
@@ -94,39 +97,18 @@ _FORCE = "force=True를 쓰면 그래도 제거합니다"
 #: English template -> Korean template. Keep the placeholders' names the same.
 KO: dict[str, str] = {
     # -- converge: notes -----------------------------------------------------------------
-    "Run apply again at any time: it writes only what differs.":
-        "apply는 언제 다시 실행해도 됩니다: 다른 것만 씁니다.",
-    "Kept {what}: the spec does not name it, so apply leaves it as it is "
-    "(audit lists it as extra; teardown keeps the role for it).":
-        "{what}은(는) 그대로 두었습니다: 사양에 없으므로 apply는 건드리지 않습니다"
-        "(audit은 추가 정책으로 표시하고, teardown은 이 때문에 역할을 유지합니다).",
-    "managed policy {arn} (attached to {role})": "{role}에 연결된 관리형 정책 {arn}",
-    "inline policy {name} of {role}": "{role}의 인라인 정책 {name}",
     "Least privilege ({step}): {note}": "최소 권한({step}): {note}",
     "Next (not run): {command}": "다음 단계(실행하지 않음): {command}",
-    "Sandbox: {limit}.": "샌드박스: {limit}.",
-    "{n} finding(s).": "발견 사항 {n}개.",
-    "No findings: AWS matches the spec.": "발견 사항 없음: AWS가 사양과 일치합니다.",
     "{n} step(s) kept what the guide did not create; force=True removes them.":
         "{n}개 단계가 가이드가 만들지 않은 것을 유지했습니다. force=True를 쓰면 제거합니다.",
     "Dry run: nothing was removed; this audit shows what exists.":
         "시험 실행: 아무것도 제거하지 않았습니다. 이 감사는 있는 것을 보여 줍니다.",
     # -- converge: reasons -----------------------------------------------------------------
-    "would run: {command}": "실행할 명령: {command}",
-    "the instance profile already existed with the role; nothing to wait for":
-        "인스턴스 프로파일이 역할과 함께 이미 있었으므로 기다릴 것이 없습니다",
     "the role does not hold {policy}, which grants {what}; {symptom}":
         "역할에 {what}을(를) 허용하는 {policy}이(가) 없으므로 {symptom}",
     "the role does not hold {policy}, which grants {what}":
         "역할에 {what}을(를) 허용하는 {policy}이(가) 없습니다",
-    "IAM propagation: nothing to check after the fact": "IAM 전파: 나중에 확인할 것이 없습니다",
     "the ARN is looked up by name when needed": "ARN은 필요할 때 이름으로 찾습니다",
-    "attached, but the spec does not name it: review whether the instances need it "
-    "(apply keeps it; teardown keeps the role for it)":
-        "연결되어 있지만 사양에 없습니다: 인스턴스에 필요한지 검토하십시오"
-        "(apply는 그대로 두고, teardown은 이 때문에 역할을 유지합니다)",
-    "inline policy the spec does not name: review what it grants":
-        "사양에 없는 인라인 정책입니다: 무엇을 허용하는지 검토하십시오",
     "ecs.amazonaws.com is the Amazon ECS service itself, not the instance: Amazon EC2 cannot "
     "assume this role, so the container agent gets no credentials and the instance never "
     "joins the cluster":
@@ -138,85 +120,20 @@ KO: dict[str, str] = {
         "ecs-tasks.amazonaws.com은 컨테이너 인스턴스가 아니라 태스크 역할용입니다: 인스턴스의 "
         "에이전트가 자격 증명을 받지 못합니다",
     # -- steps: role -------------------------------------------------------------------------
-    "nothing to undo": "되돌릴 것이 없습니다",
-    "the trust policy differs (trusts {found}; the spec trusts {wanted})":
-        "신뢰 정책이 다릅니다(신뢰 대상 {found}; 사양의 신뢰 대상 {wanted})",
-    "its path is {found}, the spec says {wanted} (IAM cannot change a role's path)":
-        "경로가 {found}이고 사양은 {wanted}입니다(IAM은 역할의 경로를 바꿀 수 없습니다)",
-    "its permissions boundary is {found}, the spec says {wanted}":
-        "권한 경계가 {found}이고 사양은 {wanted}입니다",
-    "tags {tags} are missing or differ": "태그 {tags}이(가) 없거나 다릅니다",
-    "its description differs": "설명이 다릅니다",
-    "role {role} does not exist yet": "역할 {role}이(가) 아직 없습니다",
-    "role {role} exists and was not created by the guide, but {problems}":
-        "역할 {role}이(가) 있지만 가이드가 만들지 않았고, {problems}",
-    "role {role} has drifted: {problems}": "역할 {role}이(가) 드리프트되었습니다: {problems}",
-    "role {role}: {problems}": "역할 {role}: {problems}",
-    "role exists with the documented trust policy ({who})":
-        "문서의 신뢰 정책으로 역할이 있습니다({who})",
     "created by the guide": "가이드가 만듦",
     "existed before the guide; teardown keeps it": "가이드 이전부터 있었음, teardown이 유지함",
-    "role created; {principal} may assume it": "역할을 만들었습니다. {principal}이(가) 수임할 수 있습니다",
-    "trust policy restored": "신뢰 정책을 되돌렸습니다",
-    "permissions boundary set": "권한 경계를 설정했습니다",
-    "permissions boundary removed": "권한 경계를 제거했습니다",
-    "tags restored": "태그를 되돌렸습니다",
-    "description restored": "설명을 되돌렸습니다",
-    "{done} (tags and policies the spec does not name are kept)":
-        "{done}(사양에 없는 태그와 정책은 유지합니다)",
-    "the role does not exist": "역할이 없습니다",
     "role {role} existed before the guide; use force=True to remove it anyway":
         f"역할 {{role}}은(는) 가이드 이전부터 있었습니다. {_FORCE}",
-    "role {role} still holds {held}, which the guide did not add; use force=True to remove it anyway":
-        f"역할 {{role}}에 가이드가 추가하지 않은 {{held}}이(가) 아직 있습니다. {_FORCE}",
-    "role deleted": "역할을 삭제했습니다",
-    "role deleted (forced)": "역할을 삭제했습니다(강제)",
     # -- steps: instance profile ---------------------------------------------------------------
-    "instance profile {profile} does not exist yet": "인스턴스 프로파일 {profile}이(가) 아직 없습니다",
-    "instance profile exists ({who})": "인스턴스 프로파일이 있습니다({who})",
-    "instance profile created, empty until the role is added":
-        "인스턴스 프로파일을 만들었습니다. 역할을 추가할 때까지 비어 있습니다",
-    "the instance profile does not exist": "인스턴스 프로파일이 없습니다",
     "instance profile {profile} existed before the guide; use force=True to remove it anyway":
         f"인스턴스 프로파일 {{profile}}은(는) 가이드 이전부터 있었습니다. {_FORCE}",
-    "instance profile {profile} holds role {roles}; use force=True to remove it anyway":
-        f"인스턴스 프로파일 {{profile}}에 역할 {{roles}}이(가) 들어 있습니다. {_FORCE}",
-    "instance profile deleted": "인스턴스 프로파일을 삭제했습니다",
-    "the instance profile is made in the step before": "인스턴스 프로파일은 앞 단계에서 만듭니다",
-    "instance profile holds role {role}": "인스턴스 프로파일에 역할 {role}이(가) 들어 있습니다",
-    "instance profile {profile} already holds role {role}, and an instance profile holds only one role":
-        "인스턴스 프로파일 {profile}에 이미 역할 {role}이(가) 들어 있으며, 인스턴스 프로파일에는 역할이 "
-        "하나만 들어갑니다",
-    "instance profile is empty": "인스턴스 프로파일이 비어 있습니다",
-    "role {role} added to instance profile {profile}":
-        "역할 {role}을(를) 인스턴스 프로파일 {profile}에 추가했습니다",
-    "the instance profile does not hold the role": "인스턴스 프로파일에 역할이 들어 있지 않습니다",
     "both role and instance profile existed before the guide; use force=True to remove it anyway":
         f"역할과 인스턴스 프로파일 모두 가이드 이전부터 있었습니다. {_FORCE}",
-    "role removed from the instance profile": "인스턴스 프로파일에서 역할을 제거했습니다",
     # -- steps: the wait -----------------------------------------------------------------------
-    "nothing to wait for unless this run makes the instance profile":
-        "이번 실행에서 인스턴스 프로파일을 만들지 않으면 기다릴 것이 없습니다",
-    "Waiting for instance profile {profile} to be visible in IAM ...":
-        "인스턴스 프로파일 {profile}이(가) IAM에 보일 때까지 기다리는 중 ...",
-    "Instance profile visible after {seconds} s.": "{seconds}초 후 인스턴스 프로파일이 보입니다.",
-    "waited {seconds} s until the instance profile was visible in IAM; Amazon EC2 may need about "
-    "ten more seconds before an instance can launch with it":
-        "IAM에 인스턴스 프로파일이 보일 때까지 {seconds}초 기다렸습니다. Amazon EC2가 이것으로 인스턴스를 "
-        "시작할 수 있기까지 10초 정도 더 걸릴 수 있습니다",
-    "instance profile {profile} was not visible after {seconds} s; wait a minute and run again "
-    "(apply is safe to re-run)":
-        "인스턴스 프로파일 {profile}이(가) {seconds}초 후에도 보이지 않습니다. 1분 기다린 후 다시 "
-        "실행하십시오(apply는 다시 실행해도 안전합니다)",
     # -- steps: policies -----------------------------------------------------------------------
-    "policy {arn} does not exist in this account": "이 계정에 정책 {arn}이(가) 없습니다",
-    "not attached yet": "아직 연결되지 않았습니다",
     "attached": "연결되어 있습니다",
-    "attached to {role}": "{role}에 연결했습니다",
-    "not attached": "연결되어 있지 않습니다",
     "role {role} existed before the guide, so its policies stay; use force=True to remove it anyway":
         f"역할 {{role}}은(는) 가이드 이전부터 있었으므로 정책을 그대로 둡니다. {_FORCE}",
-    "detached from {role}": "{role}에서 분리했습니다",
     "{policy} ({version}) already allows {what} on *, so nothing is added (erratum {erratum})":
         "{policy}({version})이(가) 이미 {what}을(를) *에 허용하므로 추가하는 것이 "
         "없습니다(정오표 {erratum})",
@@ -502,17 +419,8 @@ KO: dict[str, str] = {
     "awsvpcTrunking is not enabled for this role: its instances get no trunk ENI. Fix: apply.":
         "이 역할에 awsvpcTrunking이 활성화되지 않았습니다: 인스턴스가 트렁크 ENI를 받지 못합니다. "
         "해결: apply.",
-    "More than the spec names: least privilege says remove what the instances do not need. "
-    "apply never removes it; teardown keeps the role while it is attached.":
-        "사양보다 많습니다: 최소 권한 원칙에 따라 인스턴스에 필요 없는 것은 제거하십시오. apply는 "
-        "절대 제거하지 않고, teardown은 연결되어 있는 동안 역할을 유지합니다.",
-    "An inline policy the spec does not name: read what it grants.":
-        "사양에 없는 인라인 정책입니다: 무엇을 허용하는지 읽어 보십시오.",
     "{n} finding(s) in {action} of {target}": "{target}의 {action}에서 발견 사항 {n}개",
     # -- errors ------------------------------------------------------------------------------------
-    "invalid RoleSpec, nothing was sent to AWS": "RoleSpec이 잘못되어 AWS에 아무것도 보내지 않았습니다",
-    "AWS already holds something incompatible, nothing was written":
-        "AWS에 호환되지 않는 것이 이미 있어 아무것도 쓰지 않았습니다",
     "{operation} failed while {doing}: {code}: {message} ({hint})":
         "{doing} 중 {operation} 실패: {code}: {message} ({hint})",
     "{operation} failed while {doing}: {code}: {message}": "{doing} 중 {operation} 실패: {code}: {message}",
@@ -559,11 +467,6 @@ KO: dict[str, str] = {
     "must name at least one target": "대상을 하나 이상 지정해야 합니다",
     "must be a dict of tag keys to values": "태그 키와 값의 dict여야 합니다",
     "keys starting with 'aws:' are reserved by AWS": "'aws:'로 시작하는 키는 AWS가 예약했습니다",
-    "no such policy in this account": "이 계정에 그런 정책이 없습니다",
-    "is in partition {spec}, but the credentials belong to partition {caller}":
-        "파티션 {spec}에 있지만 자격 증명은 파티션 {caller}에 속합니다",
-    "role {role} would hold {n} managed policies; this account allows {quota} per role":
-        "역할 {role}이(가) 관리형 정책 {n}개를 갖게 됩니다. 이 계정은 역할당 {quota}개까지 허용합니다",
     "must be {low} to {high} characters long, is {n} (IAM {shape})":
         "{low}~{high}자여야 하는데 {n}자입니다(IAM {shape})",
     "must be at least {low} characters long, is {n} (IAM {shape})":
@@ -660,13 +563,6 @@ KO: dict[str, str] = {
     "case and path, so IAM cannot create {other}; choose another log_policy_name":
         "정책 {arn}이(가) 있습니다. IAM 정책 이름은 대소문자와 경로에 관계없이 계정 안에서 고유하므로 "
         "IAM이 {other}을(를) 만들 수 없습니다. 다른 log_policy_name을 선택하십시오",
-    "role {role} holds {n} tags and apply would add {keys}; IAM allows {quota} tags per role, so "
-    "apply would stop half-way at TagRole. Nothing was written: remove {over} tag(s) from the role "
-    "(aws iam untag-role --role-name {name} --tag-keys KEY), then run apply again":
-        "역할 {role}에 태그가 {n}개 있고 apply가 {keys}을(를) 추가하게 됩니다. IAM은 역할당 태그를 "
-        "{quota}개까지 허용하므로 apply가 TagRole에서 중간에 멈추게 됩니다. 아무것도 쓰지 않았습니다: "
-        "역할에서 태그 {over}개를 제거한 다음(aws iam untag-role --role-name {name} --tag-keys KEY) "
-        "apply를 다시 실행하십시오",
     "blocking public access to the config bucket": "구성 버킷의 퍼블릭 액세스 차단",
     "the sandbox has no sign-in, so an ECS account setting call without a principal acts on the "
     "account default, as the root user's does; on AWS it acts on the calling user's or role's own":
@@ -704,10 +600,6 @@ KO.update({
     "under the guide's name): apply writes the guide's again; teardown keeps it":
         "인라인 정책 {name}에 가이드가 쓰지 않은 문서가 있습니다(바뀌었거나, 가이드의 이름으로 다른 "
         "누군가가 쓴 것): apply는 가이드의 문서를 다시 쓰고, teardown은 그대로 둡니다",
-    "inline policy {name} holds a document the guide did not write: review what it grants; "
-    "teardown keeps it":
-        "인라인 정책 {name}에 가이드가 쓰지 않은 문서가 있습니다: 무엇을 허용하는지 검토하십시오. "
-        "teardown은 그대로 둡니다",
     "bucket {bucket} still holds {n} object(s) or version(s) the guide did not put there":
         "버킷 {bucket}에 가이드가 넣지 않은 객체나 버전이 {n}개 있습니다",
     "policy {name} is still attached to {n} other role(s), user(s) or group(s), which keep it":
@@ -754,19 +646,6 @@ KO.update({
     "for them, force or not":
         "버킷 {bucket}에 역할 {users}의 가이드 설정이 아직 사용하는 {key}이(가) 있습니다: force 여부와 "
         "관계없이 그쪽을 위해 유지합니다",
-    "{n} step(s) kept what the guide did not create (each says why).":
-        "{n}개 단계가 가이드가 만들지 않은 것을 유지했습니다(각 단계에 이유가 있습니다).",
-    "holds {what}, which this spec does not describe (applied with other choices, or added by "
-    "hand): teardown would leave the role half-removed. Tear down with the spec it was applied "
-    "with, or use force=True to detach them (they are detached, never deleted)":
-        "이 사양에 없는 {what}이(가) 있습니다(다른 선택으로 적용했거나 직접 추가함): teardown이 역할을 "
-        "반쯤 제거한 채로 남기게 됩니다. 적용할 때의 사양으로 정리하거나, force=True로 분리하십시오"
-        "(분리만 하고 삭제하지는 않습니다)",
-    "holds inline policies the guide did not write: {names}; teardown (even with force=True) never "
-    "deletes them, so the role would stay without its instance profile: delete or rename them first":
-        "가이드가 쓰지 않은 인라인 정책이 있습니다: {names}. teardown은 force=True로도 이것을 삭제하지 "
-        "않으므로 역할이 인스턴스 프로파일 없이 남게 됩니다: 먼저 삭제하거나 이름을 바꾸십시오",
-    "{name} (a document the guide did not write)": "{name}(가이드가 쓰지 않은 문서)",
     "instance profile {profile} is held by {n} instance(s) the guide did not launch: {instances}; "
     "teardown (even with force=True) would leave them without the role's credentials: terminate "
     "them or give them another instance profile (aws ec2 replace-iam-instance-profile-association) "
@@ -784,10 +663,6 @@ KO.update({
         "ec2:DescribeInstances를 읽습니다",
     "managed policy {arn}": "관리형 정책 {arn}",
     "instance profile {profile}": "인스턴스 프로파일 {profile}",
-    "another writer changed it while this run made it ({reason}); run apply again once the other "
-    "run has finished, or use another name":
-        "이번 실행이 만드는 동안 다른 쓰기가 바꾸었습니다({reason}). 다른 실행이 끝나면 apply를 다시 "
-        "실행하거나 다른 이름을 쓰십시오",
     "noting what the guide adds to a role it did not create": "가이드가 만들지 않은 역할에 추가하는 것을 기록",
     "# Added by ecsrole-guide (not on the page): {what}": "# ecsrole-guide가 추가함(페이지에 없음): {what}",
     "--tags with created-by=ecsrole-guide, the mark teardown looks for.":
@@ -911,11 +786,6 @@ KO.update({
 
 #: The audit's doctor row (its summary; the doctor's own per-call reasons have no Korean yet).
 KO.update({
-    "Will an instance with this role work?": "이 역할을 가진 인스턴스가 동작합니까?",
-    "an instance with this role registers, and every call the agent makes for the spec's "
-    "features is allowed":
-        "이 역할을 가진 인스턴스는 등록되며, 에이전트가 사양의 기능을 위해 하는 모든 호출이 허용됩니다",
-    "no role, so no instance can use it": "역할이 없으므로 어떤 인스턴스도 쓸 수 없습니다",
     "{policy} was deleted since the role's policies were listed: the calls below are evaluated "
     "without it, as IAM now does":
         "{policy}은(는) 역할의 정책 목록을 읽은 뒤 삭제되었습니다: 아래 호출은 IAM이 지금 하듯 그 정책 없이 "
@@ -926,16 +796,6 @@ KO.update({
         "doctor를 다시 실행하십시오",
     "role {role} was deleted while the doctor read it": "역할 {role}은(는) doctor가 읽는 동안 삭제되었습니다",
     "inline policy {name}": "인라인 정책 {name}", "permissions boundary {name}": "권한 경계 {name}",
-    "deleted while the audit read it ({error}): run the audit again":
-        "감사가 읽는 동안 삭제되었습니다({error}). 감사를 다시 실행하십시오",
-    "an instance with this role does not register: {failures} (doctor(spec) explains each, with the fix)":
-        "이 역할을 가진 인스턴스는 등록되지 않습니다: {failures} (doctor(spec)이 각각을 해결 방법과 함께 "
-        "설명합니다)",
-    "cannot tell whether an instance with this role registers: {failures} (doctor(spec) explains "
-    "each, with the fix)":
-        "이 역할을 가진 인스턴스가 등록되는지 알 수 없습니다: {failures} (doctor(spec)이 각각을 해결 방법과 "
-        "함께 설명합니다)",
-    "{name}: cannot tell: {why}": "{name}: 알 수 없음: {why}",
     "{when}: depends on {keys}: the instance's request carries it, but the doctor cannot know "
     "the value ({error}); ask IAM's simulator with the value (target='aws')":
         "{when}: {keys}에 달려 있습니다: 인스턴스의 요청에 들어 있지만 doctor는 그 값을 알 수 "
@@ -960,9 +820,6 @@ KO.update({
     "with one of them gets that role, not this one":
         "역할 {role}을(를) 지정한 활성화가 없습니다. 활성화에는 {others}이(가) 지정되어 있습니다: "
         "그 활성화로 등록된 인스턴스는 이 역할이 아니라 그 역할을 받습니다",
-    "an instance with this role registers, but {failures} (doctor(spec) explains each, with the fix)":
-        "이 역할을 가진 인스턴스는 등록되지만, {failures} (doctor(spec)이 각각을 해결 방법과 함께 "
-        "설명합니다)",
     # merged from main: the identity's stand-ins, IAM's answer for E3/E5, the trunking table
     "Account: {account} (the sandbox's stand-in, not an AWS account of yours)":
         "계정: {account}(샌드박스의 대역이며 사용자의 AWS 계정이 아님)",
@@ -1123,13 +980,17 @@ def _split(text: str) -> list[str]:
 
 
 def tr(text: str, lang: str = "ko") -> str:
-    """``text`` in ``lang``: English is returned as it is; Korean from :data:`KO`.
+    """``text`` in ``lang``: English is returned as it is; a message made by
+    :func:`~ecsrole_lib.i18n.catalog.message` from the Korean catalog, by its id; any
+    other text from :data:`KO`.
 
     A text no template matches, whole or as ``"; "``-separated parts, comes back
     as it is (:func:`untranslated` finds it).
     """
     if lang != "ko" or not text or not isinstance(text, str):
         return text
+    if isinstance(text, Message):  # by id, from the Korean catalog (catalog.py)
+        return render(text, lang)
     found = _one(text)
     if found is not None:
         return found

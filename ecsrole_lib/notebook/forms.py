@@ -542,7 +542,7 @@ class RoleForm(widgets.VBox):
                     done.add(event.step_id)
                     self.progress.value = len(done)
                 return
-            message = tr(str(event), self.lang)
+            message = tr(event if isinstance(event, str) else str(event), self.lang)
             if echo and not isinstance(event, StepStarted):
                 print(message, flush=True)
             self.status.value = _esc(message)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .. import policies
 from ..errata import Erratum, errata
 from ..errors import EcsRoleError, Problem, ValidationError
+from ..i18n.catalog import Message, message
 from ..i18n.messages import tr, word
 from ..plan import plan
 from ..report import CELL_STYLE, Report, pad, text_width
@@ -93,7 +94,8 @@ def localized_error(err: EcsRoleError, lang: str) -> EcsRoleError:
         lines = "\n".join(f"  - {p}" for p in new.problems)
         new.args = (f"{tr(err.headline, lang)} ({len(problems)}):\n{lines}",)
     else:
-        new.args = (tr(str(err), lang),)
+        said = err.args[0] if len(err.args) == 1 and isinstance(err.args[0], Message) else str(err)
+        new.args = (tr(said, lang),)  # a message keeps its id in args, not in str(err)
     return new
 
 
@@ -375,7 +377,7 @@ class Findings:
             f"{_esc(title)} <code>{_esc(step)}</code><br>{_esc(text.splitlines()[0])}<br>"
             f"<i>{_esc(' '.join(text.splitlines()[1:]))}</i></li>"
             for r, (step, title, outcome, text) in zip(self.report.findings, self.rows()))
-        heading = tr(f"{len(self.report.findings)} finding(s).", lang).rstrip(".")
+        heading = tr(message("audit.findings", n=len(self.report.findings)), lang).rstrip(".")
         return f"<div><p><b>{_esc(heading)}</b></p><ol>{items}</ol></div>"
 
 
