@@ -5,7 +5,7 @@
 Counts the patterns left in ``ecsrole_lib.i18n.messages.KO`` (English templates matched
 against output after the fact), those with the features' own ``korean`` added, how many of
 their Korean templates hedge a particle ("을(를)"), and the messages made by id from the
-catalogs (``en.toml``/``ko.toml``). Run it on an older checkout (``PYTHONPATH=...``) for the
+catalogs (``en/*.toml``/``ko/*.toml``). Run it on an older checkout (``PYTHONPATH=...``) for the
 figure before.
 """
 

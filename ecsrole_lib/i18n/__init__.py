@@ -1,6 +1,6 @@
 """The Korean of every message the library renders, and the console's labels.
 
-- ``catalog``: messages by id (``en.toml``, ``ko.toml``), Korean particles
+- ``catalog``: messages by id (``en/*.toml``, ``ko/*.toml``), Korean particles
 - ``messages``: the older pattern table, for text not yet made by id
 
 Names load when first used (PEP 562).

@@ -7,8 +7,10 @@ another language from that language's catalog, by id: the Korean is written, not
 derived from the English, and rewording the English cannot lose it.
 
 The catalogs
-    ``en.toml`` and ``ko.toml`` in this package: one table per area, each key a
+    ``en/*.toml`` and ``ko/*.toml`` in this package (one file per part of the library,
+    ``core.toml`` for the plan, steps and converge): one table per area, each key a
     message (``[audit] findings = "{n} finding(s)."`` is the id ``audit.findings``).
+    An id held by two files of one language is an error.
     Both hold the same ids with the same fields; ``tests/test_messages.py`` checks it.
     A field that is itself a :class:`Message` is rendered in the same language; a
     plain text field goes through the older pattern table (``messages.KO``) until its
@@ -76,9 +78,21 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    """Message id to template, from ``{lang}.toml`` of this package."""
-    text = resources.files(__package__).joinpath(f"{lang}.toml").read_text(encoding="utf-8")
-    return _flatten(tomllib.loads(text))
+    """Message id to template, from every ``{lang}/*.toml`` of this package.
+
+    >>> catalog("en")["converge.rerun"] == message("converge.rerun")
+    True
+    """
+    merged: dict[str, str] = {}
+    files = sorted(f for f in resources.files(__package__).joinpath(lang).iterdir()
+                   if f.name.endswith(".toml"))
+    for file in files:
+        table = _flatten(tomllib.loads(file.read_text(encoding="utf-8")))
+        twice = sorted(table.keys() & merged.keys())
+        if twice:
+            raise ValueError(f"{lang}/{file.name}: message ids already in another file: {twice}")
+        merged.update(table)
+    return merged
 
 
 def fields_of(template: str) -> set[str]:
