@@ -668,6 +668,8 @@ KO.update({
     "--tags with created-by=ecsrole-guide, the mark teardown looks for.":
         "teardown이 찾는 표시 created-by=ecsrole-guide를 담은 --tags.",
     "--tagging, the created-by mark.": "created-by 표시를 담은 --tagging.",
+    "--tagging, the created-by mark and the role whose instances copy the file (ecsrole-guide-used-by).":
+        "--tagging: created-by 표시와, 인스턴스가 이 파일을 복사해 가는 역할(ecsrole-guide-used-by).",
     "the created-by tag and the public access block of a private bucket.":
         "created-by 태그와 프라이빗 버킷의 퍼블릭 액세스 차단.",
     "{note} {files} names your account as ${{ACCOUNT_ID}}: replace it with your 12-digit account "
