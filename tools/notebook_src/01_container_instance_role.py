@@ -150,7 +150,7 @@ form.plan()
 # assumes this role, not Amazon ECS.
 
 # %% [markdown] lang=ko
-# ### 신뢰 정책(콘솔 1~4단계와 8~9단계, AWS CLI 1~2단계)
+# ### 신뢰 정책(콘솔 1\~4단계와 8\~9단계, AWS CLI 1\~2단계)
 #
 # 역할에는 두 종류의 정책이 있습니다. **신뢰 정책**(`AssumeRolePolicyDocument`)은 *누가 역할이 될
 # 수 있는지*를 정합니다. 신뢰 정책의 `Principal`이 `sts:AssumeRole`을 호출할 수 있습니다. *보안
@@ -193,7 +193,7 @@ Question("q_trust_vs_permissions", show_answers=show_answers, lang=lang)
 # never on `*`: whoever may pass any role may give an instance more than they hold.
 
 # %% [markdown] lang=ko
-# ### 인스턴스 프로파일(AWS CLI 3~4단계)
+# ### 인스턴스 프로파일(AWS CLI 3\~4단계)
 #
 # 인스턴스는 역할을 정확히 하나 담는 *인스턴스 프로파일*을 지정해 시작합니다. 콘솔은 9단계에서
 # 인스턴스 프로파일을 자동으로 만들고 역할과 같은 이름(`ecsInstanceRole`)을 붙입니다. 그 인스턴스
@@ -252,7 +252,7 @@ Question("q_eventual_consistency", show_answers=show_answers, lang=lang)
 # your instances do not use. Its updates are then yours.
 
 # %% [markdown] lang=ko
-# ### 관리형 정책(콘솔 5~7단계, AWS CLI 5단계)
+# ### 관리형 정책(콘솔 5\~7단계, AWS CLI 5단계)
 #
 # 콘솔 6단계에서는 `AmazonEC2ContainerServiceforEC2Role`이 반드시 선택되어 있어야 합니다. 그렇지
 # 않으면 콘솔에서 클러스터를 생성할 때 오류가 표시됩니다. 정오표 E2: AWS CLI 5단계 위의 문장은
