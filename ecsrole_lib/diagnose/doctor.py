@@ -45,8 +45,8 @@ from ..report import CELL_STYLE
 from ..sandbox.server import LIMITS
 from ..spec import RoleSpec
 from ..steps import (
-    _cached,
     attached_policies,
+    cached,
     get_instance_profile,
     get_role,
     inline_policies,
@@ -56,7 +56,8 @@ from .access import evaluate, trusts
 from .agent import AgentConfig, agent_calls
 
 __all__ = ["CANNOT_TELL", "NOT_REGISTERS", "REGISTERS", "Diagnosis", "DoctorCheck", "Need",
-           "Symptom", "denied_message", "doctor", "needs", "request_context"]
+           "Symptom", "agent_for", "boundary_of", "denied_message", "doctor", "explain_denial",
+           "needs", "request_context", "role_facts", "symptom_text"]
 
 #: Session names AWS gives the role's credentials, when no real instance is known.
 EXAMPLE_INSTANCE = {"ec2": "i-0123456789abcdef0", "external": "mi-0123456789abcdef0"}
@@ -421,9 +422,9 @@ def _managed_name(arn: str) -> str:
     return arn.rsplit("/", 1)[-1]
 
 
-def _read(ctx: Context, role_name: str) -> _Role | None:
+def role_facts(ctx: Context, role_name: str) -> _Role | None:
     """The role and everything that decides its permissions, read once per run."""
-    return _cached(ctx, ("doctor", role_name), lambda: _read_role(ctx, role_name))
+    return cached(ctx, ("doctor", role_name), lambda: _read_role(ctx, role_name))
 
 
 def _read_role(ctx: Context, role_name: str) -> _Role | None:
@@ -658,7 +659,7 @@ def _grant_fix(ctx: Context, facts: _Role, kind: str, need: Need, role_name: str
     return f"add a statement that allows {need.action} on {need.resource}"
 
 
-def _explain(ctx: Context, facts: _Role, kind: str, need: Need, decision, role_name: str,
+def explain_denial(ctx: Context, facts: _Role, kind: str, need: Need, decision, role_name: str,
              session_name: str, allowed_elsewhere: list[str]) -> Symptom:
     """The message AWS gives for a denied ``need``, its cause and its fix."""
     identity_only = decision
@@ -686,7 +687,8 @@ def _explain(ctx: Context, facts: _Role, kind: str, need: Need, decision, role_n
     return Symptom(message, cause, fix)
 
 
-def _symptom_text(need: Need, message: str) -> str:
+def symptom_text(need: Need, message: str) -> str:
+    """What the instance shows when ``need`` is denied with AWS's ``message``."""
     if need.action.lower() == "s3:getobject":
         return ("the user data's aws s3 cp fails: fatal error: An error occurred (403) when "
                 f"calling the HeadObject operation: Forbidden ({message})")
@@ -714,7 +716,7 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
     for need, unknown in asked:
         try:
             decisions.append(evaluate(facts.documents, need.action, need.resource, need.context,
-                                      boundary=_boundary(facts), unknown=unknown))
+                                      boundary=boundary_of(facts), unknown=unknown))
         except EcsRoleError as err:
             decisions.append(err)
     rows = []
@@ -735,10 +737,10 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
         elsewhere = [n.resource for n, d in zip(wanted, decisions)
                      if n.action == need.action and n is not need and not isinstance(d, Exception)
                      and d.allowed]
-        found = _explain(ctx, facts, kind, need, decision, role_name, session_name, elsewhere)
+        found = explain_denial(ctx, facts, kind, need, decision, role_name, session_name, elsewhere)
         rows.append((DoctorCheck(need.name, False, need.action, f"{when}: {found.cause}",
                                  need.source, found.fix, need.resource,
-                                 _symptom_text(need, found.message), essential=need.always),
+                                 symptom_text(need, found.message), essential=need.always),
                      need, decision))
     return rows
 
@@ -754,7 +756,8 @@ def _undecided(when: str, err: EcsRoleError) -> str:
     return f"{when}: the guide cannot decide ({err}); IAM's simulator can, with target='aws'"
 
 
-def _boundary(facts: _Role):
+def boundary_of(facts: _Role):
+    """The role's permissions boundary as ``evaluate`` takes it (its name, its document)."""
     if facts.boundary is None:
         return None
     return (f"permissions boundary {_managed_name(facts.boundary_arn or '')}", facts.boundary)
@@ -781,7 +784,7 @@ def _scoped_rows(facts: _Role) -> list[DoctorCheck]:
                 if "*" in action or "?" in action or not others:
                     continue
                 try:
-                    wide = evaluate(others, action, "*", boundary=_boundary(facts))
+                    wide = evaluate(others, action, "*", boundary=boundary_of(facts))
                 except EcsRoleError:
                     continue
                 if wide.allowed:
@@ -971,7 +974,9 @@ def _condition(when: str) -> str:
     return when
 
 
-def _agent_for(spec: RoleSpec | None, agent: AgentConfig) -> AgentConfig:
+def agent_for(spec: RoleSpec | None, agent: AgentConfig) -> AgentConfig:
+    """``agent`` with the settings ``spec``'s features give the instance (``agent`` as is
+    without a spec)."""
     if spec is None:
         return agent
     # The spec's features say what the instance has, except what the caller set itself.
@@ -1047,9 +1052,9 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
         identity = ctx.call("sts", "get_caller_identity", "identifying the caller")
         ctx.account, ctx.caller_arn = identity["Account"], identity["Arn"]
         ctx.partition = identity["Arn"].split(":")[1]
-    facts = _read(ctx, role_name)
+    facts = role_facts(ctx, role_name)
     kind = _kind(facts, spec)
-    agent = _agent_for(spec, agent)
+    agent = agent_for(spec, agent)
     if agent.instance_kind != kind:
         agent = replace(agent, instance_kind=kind)
     diagnosis = Diagnosis(role_name, kind, "sandbox" if ctx.sandbox else "AWS", lang=lang)

@@ -48,12 +48,12 @@ from .agent import AgentConfig
 from .doctor import (
     Diagnosis,
     Need,
-    _agent_for,
-    _explain,
-    _read,
-    _symptom_text,
+    agent_for,
     doctor,
+    explain_denial,
     needs,
+    role_facts,
+    symptom_text,
 )
 
 __all__ = ["LaunchPlan", "LaunchReport", "instances_holding", "launch", "launch_commands",
@@ -82,7 +82,7 @@ WAIT_NOTE = ("A new instance profile can take about ten seconds to reach Amazon 
 def launch_user_data(spec: RoleSpec, agent: AgentConfig = AgentConfig()) -> str:  # noqa: B008
     """The instance's user data: ``ecs.config`` copied from Amazon S3 (``s3_config``) or
     written in place, then the agent settings ``agent`` asks for (:meth:`AgentConfig.env`)."""
-    agent = _agent_for(spec, agent)
+    agent = agent_for(spec, agent)
     settings = agent.env()
     if agent.config_from_s3:
         # The copied file names the cluster; the settings after it add to it.
@@ -317,14 +317,14 @@ def launch(spec: RoleSpec, session: boto3.Session | None = None,
     identity = ctx.call("sts", "get_caller_identity", "identifying the caller")
     ctx.account, ctx.caller_arn = identity["Account"], identity["Arn"]
     ctx.partition = identity["Arn"].split(":")[1]
-    agent = _agent_for(spec, agent)
+    agent = agent_for(spec, agent)
     report = LaunchReport("launch", target="sandbox" if ctx.sandbox else "AWS",
                           account=ctx.account, user_data=launch_user_data(spec, agent),
                           commands=launch_commands(spec, agent, instance_type))
     role_arn = f"arn:{ctx.partition}:iam::{ctx.account}:role{spec.path}{spec.role_name}"
     report.note(PASS_ROLE_NOTE.format(role_arn=role_arn))
     report.note(WAIT_NOTE)
-    facts = _read(ctx, spec.role_name)
+    facts = role_facts(ctx, spec.role_name)
     if facts is None:
         raise _stop(report, ctx, "role", "The role", f"NoSuchEntity: role {spec.role_name} does "
                     "not exist", "nothing was made yet", "apply(spec) first", "NoSuchEntity",
@@ -404,19 +404,19 @@ def _play_agent(ctx: Context, me: Context, report: LaunchReport, spec: RoleSpec,
                 agent: AgentConfig, facts, instance: dict) -> None:
     """The user data's and the agent's calls, in order, each evaluated first."""
     from .access import evaluate
-    from .doctor import _boundary
+    from .doctor import boundary_of
 
     me.account, me.partition = ctx.account, ctx.partition
     run = _AgentRun(agent.cluster, instance)
     while (need := _next_need(ctx, agent, run)) is not None:
         run.done.add(need.name)
         decision = evaluate(facts.documents, need.action, need.resource, need.context,
-                            boundary=_boundary(facts))
+                            boundary=boundary_of(facts))
         if not decision.allowed:
-            found = _explain(ctx, facts, "ec2", need, decision, spec.role_name,
+            found = explain_denial(ctx, facts, "ec2", need, decision, spec.role_name,
                              instance["InstanceId"], [])
             raise _stop(report, ctx, need.name, need.action,
-                        _symptom_text(need, found.message), found.cause, found.fix,
+                        symptom_text(need, found.message), found.cause, found.fix,
                         "AccessDenied", need.action.split(":")[1])
         action = need.action.lower()
         if not _made(need):
