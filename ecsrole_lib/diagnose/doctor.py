@@ -39,11 +39,13 @@ from .. import policies
 from ..aws.client import Context
 from ..errors import AwsError, EcsRoleError, Problem, ValidationError
 from ..features import agent_settings
+from ..hooks import provided, register
 from ..i18n import tr
+from ..i18n.catalog import join, message
 from ..plan import LANGS
-from ..report import CELL_STYLE
-from ..sandbox.server import LIMITS
+from ..report import CELL_STYLE, Report
 from ..spec import RoleSpec
+from ..states import AuditOutcome
 from ..steps import (
     attached_policies,
     cached,
@@ -56,7 +58,7 @@ from .access import evaluate, trusts
 from .agent import AgentConfig, agent_calls
 
 __all__ = ["CANNOT_TELL", "NOT_REGISTERS", "REGISTERS", "Diagnosis", "DoctorCheck", "Need",
-           "Symptom", "agent_for", "boundary_of", "denied_message", "doctor", "explain_denial",
+           "Symptom", "agent_for", "audit_row", "boundary_of", "denied_message", "doctor", "explain_denial",
            "needs", "request_context", "role_facts", "symptom_text"]
 
 #: Session names AWS gives the role's credentials, when no real instance is known.
@@ -1077,7 +1079,8 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
     calls = _call_checks(ctx, facts, kind, wanted, role_name, session_name, instance_id is not None)
     if ctx.sandbox:
         diagnosis.checks += [check for check, _, _ in calls]
-        diagnosis.notes.append("Sandbox: " + LIMITS["policy_simulator"] + " (the guide's own "
+        diagnosis.notes.append("Sandbox: " + provided("sandbox_limits")["policy_simulator"]
+                               + " (the guide's own "
                                "evaluation of AWS's documented logic; on AWS the doctor asks "
                                "IAM's simulator too).")
     else:
@@ -1092,3 +1095,36 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
     diagnosis.notes += _context_notes(ctx, facts, kind, session_name, instance_id is not None)
     diagnosis.reads, diagnosis.writes = ctx.calls.reads, ctx.calls.writes
     return diagnosis
+
+
+def audit_row(ctx: Context, spec: RoleSpec, report: Report) -> None:
+    """The audit's last row: the doctor's verdict (existing is not working), one of three:
+    registers, does not register (the failing calls), cannot tell (the undecided ones, why)."""
+    diagnosis = doctor(spec, ctx.session, _ctx=ctx)
+    failing = diagnosis.failures
+    unsure = [c for c in diagnosis.checks if c.ok is None and c.action]  # undecided calls
+    said = join("; ", [message("audit.doctor_check", name=c.name, reason=c.reason) for c in failing]
+                + [message("audit.doctor_unsure", name=c.name, reason=c.reason) for c in unsure])
+    gone = [c for c in failing if c.name == "role"]
+    if diagnosis.verdict == REGISTERS and not said:
+        outcome, reason = AuditOutcome.OK, message("audit.doctor_ok")
+    elif gone:
+        outcome, reason = AuditOutcome.MISSING, (message("audit.doctor_no_role")
+                                                 if "does not exist" in gone[0].reason
+                                                 else gone[0].reason)  # deleted while read
+    elif diagnosis.verdict == CANNOT_TELL:
+        outcome = AuditOutcome.FAILS if failing else AuditOutcome.INFO
+        reason = message("audit.doctor_cannot_tell", said=said)
+    else:
+        outcome = AuditOutcome.FAILS if failing else AuditOutcome.INFO
+        reason = message("audit.doctor_not_registers" if diagnosis.verdict == NOT_REGISTERS
+                         else "audit.doctor_registers_but", said=said)
+    # A policy deleted since the role was listed is no failure, but the reader should know.
+    reason = join("; ", [reason] + [c.reason for c in diagnosis.checks
+                                    if c.name.startswith("deleted:")])
+    report.add("doctor", message("audit.doctor_title"), outcome, diagnosis.role_arn,
+               reason)
+
+
+# The doctor plugs into the core (ecsrole_lib/hooks.py): its verdict is the audit's last row.
+register("audit", "doctor", audit_row)

@@ -36,11 +36,11 @@ from typing import Any
 
 import boto3
 
-from ..aws.client import Context, Read
+from ..aws.client import Context, Read, with_credentials
 from ..errors import AccessDeniedError, AwsError, LaunchDeniedError, Problem, ValidationError
 from ..events import Waiting
+from ..hooks import register
 from ..report import Report
-from ..sandbox.server import SandboxSession
 from ..spec import OWNER_TAG, RoleSpec
 from ..steps import get_instance_profile, get_role, ours, owned
 from ..userdata import user_data
@@ -181,17 +181,6 @@ class LaunchReport(Report):
         return (super()._repr_html_() + "<p><b>user-data.sh</b></p><pre>"
                 + html.escape(self.user_data) + "</pre><p><b>AWS CLI</b></p><pre>"
                 + html.escape("\n".join(self.commands)) + "</pre>")
-
-
-class _InstanceSession(SandboxSession):
-    """A sandbox session holding the instance's credentials (the assumed role's)."""
-
-    def __init__(self, endpoint_url: str, region_name: str, credentials: dict[str, str]):
-        boto3.Session.__init__(self, region_name=region_name,
-                               aws_access_key_id=credentials["AccessKeyId"],
-                               aws_secret_access_key=credentials["SecretAccessKey"],
-                               aws_session_token=credentials["SessionToken"])
-        self.endpoint_url = endpoint_url
 
 
 def _stop(report: LaunchReport, ctx: Context, step: str, title: str, message: str, cause: str,
@@ -396,8 +385,8 @@ def _become_instance(ctx: Context, report: LaunchReport, spec: RoleSpec, agent: 
     report.add("assume_role", "Amazon EC2 assumes the role", "allowed",
                assumed["AssumedRoleUser"]["Arn"],
                f"{diagnosis['trust'].reason}; the instance's credentials come from its metadata")
-    endpoint = getattr(ctx.session, "endpoint_url", None)
-    return Context(_InstanceSession(endpoint, ctx.region, assumed["Credentials"]), ctx.region)
+    # The instance's session: on the sandbox's server, holding the assumed role's credentials.
+    return Context(with_credentials(ctx.session, ctx.region, assumed["Credentials"]), ctx.region)
 
 
 def _play_agent(ctx: Context, me: Context, report: LaunchReport, spec: RoleSpec,
@@ -576,6 +565,15 @@ def remove_launched(ctx: Context, spec: RoleSpec, force: bool = False) -> list[t
                  f"could not look for instances launch started: {err}")]
 
 
+def teardown_reads(spec: RoleSpec) -> list[Read]:
+    """What teardown reads ahead when it removes an instance profile: which instances hold
+    one (:func:`instances_holding`), and the live ones ``launch`` started (removed first)."""
+    return [Read("ec2", "describe_iam_instance_profile_associations", {"Filters": [
+                {"Name": "state", "Values": ASSOCIATED}]}, "IamInstanceProfileAssociations"),
+            Read("ec2", "describe_instances", {"Filters": launched_filters(spec)},
+                 "Reservations")]
+
+
 def launched_filters(spec: RoleSpec) -> list[dict]:
     """``DescribeInstances`` filters of the live instances ``launch`` started for the role."""
     return [{"Name": f"tag:{OWNER_TAG[0]}", "Values": [OWNER_TAG[1]]},
@@ -727,3 +725,10 @@ def _held_rule(profile: str, instances: list[dict]) -> str:
             f"not launch: {', '.join(named)}; teardown (even with force=True) would leave them "
             "without the role's credentials: terminate them or give them another instance "
             "profile (aws ec2 replace-iam-instance-profile-association) first")
+
+
+# launch plugs into the core (ecsrole_lib/hooks.py): teardown removes what it started first,
+# and refuses while an instance it did not start holds the instance profile.
+register("teardown_reads", "launch", teardown_reads)
+register("teardown_refusals", "launch", instances_holding)
+register("teardown_first", "launch", remove_launched)

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .. import policies
 from ..errata import Erratum, errata
 from ..errors import EcsRoleError, Problem, ValidationError
+from ..hooks import provided
 from ..i18n.catalog import Message, message
 from ..i18n.messages import tr, word
 from ..plan import plan
 from ..report import CELL_STYLE, Report, pad, text_width
-from ..sandbox.server import LIMITS
 from ..spec import RoleSpec
 from .evidence import effective_trunking, erratum_evidence
 
@@ -491,17 +491,19 @@ def trunking_settings(session, specs: Iterable[RoleSpec], lang: str = "en") -> T
 def sandbox_limits(*topics: str, lang: str = "en") -> Table:
     """What the sandbox (moto) cannot emulate, and how the guide deals with it.
 
-    ``topics`` (keys of :data:`ecsrole_lib.sandbox.server.LIMITS`) keep only the limits a
-    notebook meets; none means all of them.
+    ``topics`` (keys of :data:`ecsrole_lib.sandbox.server.LIMITS`, which the sandbox
+    registers as the ``sandbox_limits`` hook) keep only the limits a notebook meets; none
+    means all of them.
 
     >>> [row[0] for row in sandbox_limits("propagation").rows]
     ['propagation']
     """
+    limits = provided("sandbox_limits")
     for topic in topics:
-        choice("topics", topic, LIMITS)
+        choice("topics", topic, limits)
     title = "What the sandbox cannot emulate here" if topics else "What the sandbox cannot emulate"
     return Table(tr(title, lang), (word("topic", lang), word("what happens", lang)),
-                 [(tr(k.replace("_", " "), lang), tr(v, lang)) for k, v in LIMITS.items()
+                 [(tr(k.replace("_", " "), lang), tr(v, lang)) for k, v in limits.items()
                   if not topics or k in topics])
 
 
