@@ -376,7 +376,7 @@ def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
         if name in documents and name not in steps_inline:  # the steps report their own
             report.add("foreign_inline_policy", name, AuditOutcome.CONFLICT, role["Arn"],
                        message("audit.foreign_inline", name=name))
-    for rows in provided("audit").values():  # the doctor's verdict, when it is installed
+    for rows in provided("audit").values():  # the doctor's verdict (diagnose.doctor registers it)
         rows(ctx, spec, report)
     findings = len(report.findings)
     report.note(message("audit.findings", n=findings) if findings

@@ -163,7 +163,7 @@ def test_the_direction_check_sees_function_level_imports():
               "def audit():\n"
               "    from .diagnose.doctor import doctor\n"
               "    import ecsrole_lib.sandbox.server\n"
-              "    from . import hooks, sandbox\n")
+              "    from . import policies, sandbox\n")
     hits = _against_the_direction("ecsrole_lib.converge", LIB / "converge.py", source)
     assert [hit.split(": ", 1)[1] for hit in hits] == [
         "core imports ecsrole_lib.diagnose.doctor", "core imports ecsrole_lib.sandbox.server",
