@@ -13,6 +13,16 @@ import importlib
 import sys
 import types
 
+from . import hooks
+
+# The extensions that plug into the core, by the hooks they register (ecsrole_lib/hooks.py):
+# each is imported when its hook is first read, never by the core itself.
+hooks.provided_by("target", "ecsrole_lib.sandbox.server")
+hooks.provided_by("sandbox_limits", "ecsrole_lib.sandbox.server")
+hooks.provided_by("audit", "ecsrole_lib.diagnose.doctor")
+for _hook in ("teardown_reads", "teardown_refusals", "teardown_first"):
+    hooks.provided_by(_hook, "ecsrole_lib.diagnose.launch")
+
 #: Where each public name lives (full module names, so a move of a module rewrites them like
 #: any other reference). Nothing is imported until a name is first used, so
 #: ``import ecsrole_lib`` costs next to nothing and a notebook cell pulls in only the

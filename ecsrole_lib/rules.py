@@ -21,14 +21,19 @@ from .aws.client import botocore_data, service_model
 from .errors import Problem
 
 __all__ = ["check_bucket_name", "check_iam_name", "check_partition", "check_policy_arn", "check_shape",
-           "partition_of", "regions"]
+           "iam_member", "partition_of", "regions"]
 
 _PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f",
                "aws-eusc")
 
 
 @functools.cache
-def _iam_member(operation: str, member: str):
+def iam_member(operation: str, member: str):
+    """The shape of ``member`` in the input of IAM's ``operation``, from botocore's model.
+
+    >>> iam_member("CreateRole", "RoleName").metadata["max"]
+    64
+    """
     return service_model("iam").operation_model(operation).input_shape.members[member]
 
 
@@ -100,7 +105,7 @@ def check_shape(shape, field_name: str, value: str) -> list[Problem]:
 
 def check_iam_name(operation: str, member: str, field_name: str, value: str) -> list[Problem]:
     """Check a value against the IAM API's own rule for ``operation``'s ``member``."""
-    return check_shape(_iam_member(operation, member), field_name, value)
+    return check_shape(iam_member(operation, member), field_name, value)
 
 
 def check_policy_arn(field_name: str, arn: str) -> list[Problem]:

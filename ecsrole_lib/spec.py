@@ -23,11 +23,11 @@ from . import features
 from .errors import Problem, ValidationError
 from .marks import ADDED_TAG, OWNER_TAG
 from .rules import (  # noqa: F401  (re-exported: the rules were first defined here)
-    _iam_member,
     check_bucket_name,
     check_iam_name,
     check_policy_arn,
     check_shape,
+    iam_member,
     partition_of,
     regions,
 )
@@ -214,7 +214,7 @@ class RoleSpec:
         if not isinstance(self.tags, Mapping):
             return [Problem("tags", self.tags, "must be a dict of tag keys to values")]
         found: list[Problem] = []
-        tag_shape = _iam_member("CreateRole", "Tags")
+        tag_shape = iam_member("CreateRole", "Tags")
         limit = tag_shape.metadata["max"] - 1  # the guide's own tag takes one place
         if len(self.tags) > limit:
             found.append(Problem("tags", f"{len(self.tags)} tags",

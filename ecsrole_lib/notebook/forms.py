@@ -40,16 +40,16 @@ from ..render.export import export_cli, rollout_commands, run_cli, write_exports
 from ..report import Report
 from ..spec import FEATURES, INSTANCE_KINDS, RoleSpec, flag_problems
 from .views import (
-    _RED,
+    RED,
     ErratumView,
     ExportView,
     Identity,
     RunResult,
     StepView,
     Table,
-    _choice,
-    _esc,
+    choice,
     erratum,
+    esc,
     localize,
     localized_error,
 )
@@ -99,12 +99,12 @@ def _offered(targets: Iterable[str], target: Any) -> tuple[str, ...]:
     """``targets`` as a tuple, checked, with ``target`` among them (else ``ValidationError``)."""
     offered = tuple(targets) if not isinstance(targets, str) else (targets,)
     for name in offered:
-        _choice("targets", name, TARGETS)
+        choice("targets", name, TARGETS)
     if not offered:
         raise ValidationError(Problem("targets", offered, "must name at least one target"))
     if target == "aws" and target not in offered:  # the web page: its starter did not opt in
         raise ValidationError(Problem("target", target, _NO_AWS))
-    _choice("target", target, offered)
+    choice("target", target, offered)
     return offered
 
 
@@ -160,13 +160,13 @@ class RoleForm(widgets.VBox):
                     features=features, least_privilege=least_privilege,
                     config_bucket=config_bucket, cluster_name=cluster_name, trunking=trunking,
                     dry_run=dry_run)
-        _choice("method", method, METHODS)
-        _choice("lang", lang, LANGS)
-        _choice("action", action, ACTIONS)
-        _choice("instance_kind", instance_kind, INSTANCE_KINDS)
+        choice("method", method, METHODS)
+        choice("lang", lang, LANGS)
+        choice("action", action, ACTIONS)
+        choice("instance_kind", instance_kind, INSTANCE_KINDS)
         features = list(features or ())
         for feature in features:
-            _choice("features", feature, FEATURES)
+            choice("features", feature, FEATURES)
         self.action = action
         self._sessions: dict[tuple[str, str], Any] = {}
         self._identities: dict[tuple[str, str], dict[str, str]] = {}
@@ -334,37 +334,37 @@ class RoleForm(widgets.VBox):
             the_plan = self.plan()
         except ValidationError as err:
             err = localized_error(err, self.lang)
-            self.problems.value = (f"<div style='color:{_RED}'><b>{_esc(labels['invalid'])}</b>"
-                                   "<ul>" + "".join(f"<li>{_esc(p)}</li>" for p in err.problems)
+            self.problems.value = (f"<div style='color:{RED}'><b>{esc(labels['invalid'])}</b>"
+                                   "<ul>" + "".join(f"<li>{esc(p)}</li>" for p in err.problems)
                                    + "</ul></div>")
             self.button.disabled = self.export_button.disabled = True
             # The status must not go on saying "ready" for a plan that no longer exists.
-            self.status.value = _esc(labels["not_ready"].format(n=len(err.problems)))
+            self.status.value = esc(labels["not_ready"].format(n=len(err.problems)))
             for tab in (self.tab_plan, self.tab_console, self.tab_cli):
                 tab.value = ""
             return
         self.problems.value = ""
         self.button.disabled = self.export_button.disabled = False
-        self.status.value = _esc(labels["ready"].format(n=len(the_plan), role=the_plan.spec.role_name))
+        self.status.value = esc(labels["ready"].format(n=len(the_plan), role=the_plan.spec.role_name))
         self.progress.max, self.progress.value = max(len(the_plan), 1), 0
         self.tab_plan.value = the_plan._repr_html_()
         # The clicks carry the page's step numbers; the plan's steps are not numbered here.
         self.tab_console.value = "<ul>" + "".join(
-            f"<li><b>{_esc(s.title(self.lang))}</b><ul>"
-            + "".join(f"<li>{_esc(line)}</li>" for line in s.console_path(self.lang))
+            f"<li><b>{esc(s.title(self.lang))}</b><ul>"
+            + "".join(f"<li>{esc(line)}</li>" for line in s.console_path(self.lang))
             + "</ul></li>" for s in the_plan) + "</ul>"
-        files = "".join(f"<p><code>{_esc(n)}</code></p><pre>{_esc(t)}</pre>"
+        files = "".join(f"<p><code>{esc(n)}</code></p><pre>{esc(t)}</pre>"
                         for n, t in the_plan.files().items())
-        self.tab_cli.value = files + "<pre>" + _esc("\n\n".join(the_plan.commands())) + "</pre>"
+        self.tab_cli.value = files + "<pre>" + esc("\n\n".join(the_plan.commands())) + "</pre>"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = str(self)
         # Where widgets cannot run (a code host, a static page): a snapshot of the values.
-        values = ", ".join(f"<code>{_esc(k)}={_esc(repr(v))}</code>" for k, v in self._used().items())
+        values = ", ".join(f"<code>{esc(k)}={esc(repr(v))}</code>" for k, v in self._used().items())
         snapshot = tr("a snapshot: the live form needs a running kernel.", self.lang)
-        bundle["text/html"] = (f"<div><p><b>RoleForm</b> ({_esc(LABELS[self.lang][self.action])}), "
-                               f"{_esc(snapshot)}</p><p>{values}</p></div>")
+        bundle["text/html"] = (f"<div><p><b>RoleForm</b> ({esc(LABELS[self.lang][self.action])}), "
+                               f"{esc(snapshot)}</p><p>{values}</p></div>")
         return bundle
 
     def _used(self) -> dict[str, Any]:
@@ -520,9 +520,9 @@ class RoleForm(widgets.VBox):
         try:
             view = self.export()
         except Exception as err:  # noqa: BLE001 - shown in the form, like the main button
-            self.status.value = _esc(f"{type(err).__name__}: {err}")
+            self.status.value = esc(f"{type(err).__name__}: {err}")
             return
-        self.status.value = _esc(f"Exports written to {view._relative(view.folder)}/")
+        self.status.value = esc(f"Exports written to {view.relative(view.folder)}/")
         self.output.outputs = ({"output_type": "display_data", "metadata": {},
                                 "data": {"text/plain": str(view),
                                          "text/html": view._repr_html_()}},)
@@ -545,7 +545,7 @@ class RoleForm(widgets.VBox):
             message = tr(event if isinstance(event, str) else str(event), self.lang)
             if echo and not isinstance(event, StepStarted):
                 print(message, flush=True)
-            self.status.value = _esc(message)
+            self.status.value = esc(message)
         return show
 
     def _execute(self, echo: bool = False) -> RunResult:
@@ -559,11 +559,11 @@ class RoleForm(widgets.VBox):
         elif self.dry_run:
             result = RunResult("apply", "cli", True, self.apply(spec, echo), script=export_cli(spec))
         else:
-            self.status.value = _esc("Running the AWS CLI script with the real aws executable ...")
+            self.status.value = esc("Running the AWS CLI script with the real aws executable ...")
             cli = run_cli(spec, self.session)
             result = RunResult("apply", "cli", False, self.audit(spec), cli=cli)
         self.progress.value = self.progress.max
-        self.status.value = _esc(result.summary)
+        self.status.value = esc(result.summary)
         return result
 
     def _show(self, result: RunResult) -> None:
@@ -581,11 +581,11 @@ class RoleForm(widgets.VBox):
             kind = "" if isinstance(err, EcsRoleError) else " (unexpected)"
             if isinstance(err, EcsRoleError):
                 err = localized_error(err, self.lang)
-            self.status.value = _esc(f"{type(err).__name__}{kind}")
+            self.status.value = esc(f"{type(err).__name__}{kind}")
             self.output.outputs = ({"output_type": "display_data", "metadata": {},
                                     "data": {"text/plain": f"{type(err).__name__}: {err}",
-                                             "text/html": f"<pre style='color:{_RED}'>"
-                                                          f"{_esc(type(err).__name__)}: "
-                                                          f"{_esc(err)}</pre>"}},)
+                                             "text/html": f"<pre style='color:{RED}'>"
+                                                          f"{esc(type(err).__name__)}: "
+                                                          f"{esc(err)}</pre>"}},)
         finally:
             self.button.disabled = False

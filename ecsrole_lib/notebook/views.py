@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .. import policies
 from ..errata import Erratum, errata
 from ..errors import EcsRoleError, Problem, ValidationError
+from ..hooks import provided
 from ..i18n.catalog import Message, message
 from ..i18n.messages import tr, word
 from ..plan import plan
 from ..report import CELL_STYLE, Report, pad, text_width
-from ..sandbox.server import LIMITS
 from ..spec import RoleSpec
 from .evidence import effective_trunking, erratum_evidence
 
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ..render.export import CliRun
 
 __all__ = [
+    "RED",
     "TRUNKING_TAKES_EFFECT",
     "ErratumView",
     "ExportView",
@@ -45,7 +46,9 @@ __all__ = [
     "RunResult",
     "StepView",
     "Table",
+    "choice",
     "erratum",
+    "esc",
     "explain",
     "least_privilege_table",
     "localize",
@@ -54,15 +57,29 @@ __all__ = [
     "trunking_settings",
 ]
 
-_GREEN, _RED, _AMBER, _GREY = "#1a7f37", "#cf222e", "#9a6700", "#57606a"
+#: The colour of what failed or is missing (the form's problems use it too).
+RED = "#cf222e"
+_GREEN, _AMBER, _GREY = "#1a7f37", "#9a6700", "#57606a"
 _CELL = CELL_STYLE
 
 
-def _esc(value: Any) -> str:
+def esc(value: Any) -> str:
+    """``value`` as text, escaped for HTML.
+
+    >>> esc("<b> & 'x'")
+    '&lt;b&gt; &amp; &#x27;x&#x27;'
+    """
     return html.escape(str(value))
 
 
-def _choice(name: str, value: Any, allowed: Iterable[str]) -> None:
+def choice(name: str, value: Any, allowed: Iterable[str]) -> None:
+    """Refuse ``value`` unless it is one of ``allowed``: a ``ValidationError`` naming ``name``.
+
+    >>> choice("lang", "fr", ("en", "ko"))
+    Traceback (most recent call last):
+    ...
+    ecsrole_lib.errors.ValidationError: ...lang='fr': must be one of 'en', 'ko'...
+    """
     allowed = tuple(allowed)
     if value not in allowed:
         raise ValidationError(Problem(name, value, "must be one of " +
@@ -135,13 +152,13 @@ class Table:
                      tr(self.note, lang))
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th style='{_CELL}'>{_esc(h)}</th>" for h in self.header)
-        body = "".join("<tr>" + "".join(f"<td style='{_CELL}'>{_esc(c)}</td>" for c in row) + "</tr>"
+        head = "".join(f"<th style='{_CELL}'>{esc(h)}</th>" for h in self.header)
+        body = "".join("<tr>" + "".join(f"<td style='{_CELL}'>{esc(c)}</td>" for c in row) + "</tr>"
                        for row in self.rows)
         table = (f"<table style='text-align:left'><tr>{head}</tr>{body}</table>"
                  if self.rows else "")
-        note = f"<p><small>{_esc(self.note)}</small></p>" if self.note else ""
-        return f"<div><p><b>{_esc(self.title)}</b></p>{table}{note}</div>"
+        note = f"<p><small>{esc(self.note)}</small></p>" if self.note else ""
+        return f"<div><p><b>{esc(self.title)}</b></p>{table}{note}</div>"
 
 
 @dataclass
@@ -182,7 +199,7 @@ class Identity:
         return str(self)
 
     def _repr_html_(self) -> str:
-        return "<ul>" + "".join(f"<li>{_esc(line)}</li>" for line in self.lines()) + "</ul>"
+        return "<ul>" + "".join(f"<li>{esc(line)}</li>" for line in self.lines()) + "</ul>"
 
 
 def _gloss_off(text: str, lang: str) -> str:
@@ -230,15 +247,15 @@ class ErratumView:
         e = self.erratum
         name, step, written, corrected, why, shown = self._WORDS[self.lang]
         where, fixed, because, evidence = self._texts()
-        items = "".join(f"<li>{_esc(line)}</li>" for line in evidence)
+        items = "".join(f"<li>{esc(line)}</li>" for line in evidence)
         return (f"<div style='border-left:4px solid {_AMBER};padding-left:8px'>"
-                f"<p><b>{name} {_esc(e.id)}</b> &middot; {_esc(where)} &middot; "
-                f"{step} <code>{_esc(e.step)}</code></p><table style='text-align:left'>"
-                f"<tr><th style='{_CELL}'>{written}</th><td style='{_CELL};color:{_RED}'>"
-                f"<s>{_esc(self.as_written)}</s></td></tr>"
+                f"<p><b>{name} {esc(e.id)}</b> &middot; {esc(where)} &middot; "
+                f"{step} <code>{esc(e.step)}</code></p><table style='text-align:left'>"
+                f"<tr><th style='{_CELL}'>{written}</th><td style='{_CELL};color:{RED}'>"
+                f"<s>{esc(self.as_written)}</s></td></tr>"
                 f"<tr><th style='{_CELL}'>{corrected}</th><td style='{_CELL};color:{_GREEN}'>"
-                f"{_esc(fixed)}</td></tr>"
-                f"<tr><th style='{_CELL}'>{why}</th><td style='{_CELL}'>{_esc(because)}</td></tr></table>"
+                f"{esc(fixed)}</td></tr>"
+                f"<tr><th style='{_CELL}'>{why}</th><td style='{_CELL}'>{esc(because)}</td></tr></table>"
                 + (f"<p>{shown}:</p><ul>{items}</ul>" if items else "") + "</div>")
 
 
@@ -282,20 +299,20 @@ class StepView:
 
     def _repr_html_(self) -> str:
         s = self.step
-        console = "".join(f"<li>{_esc(line)}</li>" for line in s.console_path(self.lang))
-        files = "".join(f"<p>File <code>{_esc(n)}</code></p><pre>{_esc(t)}</pre>"
+        console = "".join(f"<li>{esc(line)}</li>" for line in s.console_path(self.lang))
+        files = "".join(f"<p>File <code>{esc(n)}</code></p><pre>{esc(t)}</pre>"
                         for n, t in s.files.items())
         lang = self.lang
         plan_step, alternative, console_word = self._WORDS[lang][:3]
         errata_html = "".join(erratum(eid, lang=lang)._repr_html_() for eid in s.errata)
-        note = f"<p><i>{_esc(tr(s.note, lang))}</i></p>" if s.note else ""
-        number = (f"<span style='color:{_GREY}'>{alternative} ({_esc(tr(self.alternative, lang))}):"
+        note = f"<p><i>{esc(tr(s.note, lang))}</i></p>" if s.note else ""
+        number = (f"<span style='color:{_GREY}'>{alternative} ({esc(tr(self.alternative, lang))}):"
                   "</span>" if self.alternative else f"{plan_step} {self.number}:")
-        return (f"<div class='ecsrole-step'><h4>{number} {_esc(s.title(lang))} "
-                f"<small><code>{_esc(s.id)}</code> &middot; {_esc(tr(s.page_ref, lang))}</small></h4>"
+        return (f"<div class='ecsrole-step'><h4>{number} {esc(s.title(lang))} "
+                f"<small><code>{esc(s.id)}</code> &middot; {esc(tr(s.page_ref, lang))}</small></h4>"
                 f"<table><tr><th style='{_CELL}'>{console_word}</th>"
                 f"<th style='{_CELL}'>AWS CLI</th></tr><tr><td style='{_CELL}'><ul>{console}</ul>"
-                f"</td><td style='{_CELL}'>{files}<pre>{_esc(self.command())}</pre></td></tr>"
+                f"</td><td style='{_CELL}'>{files}<pre>{esc(self.command())}</pre></td></tr>"
                 f"</table>{note}{errata_html}</div>")
 
 
@@ -338,12 +355,12 @@ class RunResult:
         extra = ""
         if self.cli is not None:
             extra = ("<details><summary>AWS CLI output (the real <code>aws</code> executable)"
-                     f"</summary><pre>{_esc(self.cli.stdout)}</pre></details>")
+                     f"</summary><pre>{esc(self.cli.stdout)}</pre></details>")
         elif self.script:
             extra = ("<details><summary>AWS CLI script (dry run: shown, not run)</summary>"
-                     f"<pre>{_esc(self.script)}</pre></details>")
+                     f"<pre>{esc(self.script)}</pre></details>")
         # The report's own summary line would repeat the one above it.
-        return (f"<div><p><b>{_esc(self.summary)}</b></p>{self.report.html(summary=False)}"
+        return (f"<div><p><b>{esc(self.summary)}</b></p>{self.report.html(summary=False)}"
                 f"{extra}</div>")
 
 
@@ -370,15 +387,15 @@ class Findings:
         return str(self)
 
     def _repr_html_(self) -> str:
-        colour = {"missing": _RED, "conflict": _RED, "drift": _AMBER, "extra": _AMBER}
+        colour = {"missing": RED, "conflict": RED, "drift": _AMBER, "extra": _AMBER}
         lang = self.report.lang
         items = "".join(
-            f"<li><b style='color:{colour.get(r.outcome, 'inherit')}'>{_esc(outcome)}</b> "
-            f"{_esc(title)} <code>{_esc(step)}</code><br>{_esc(text.splitlines()[0])}<br>"
-            f"<i>{_esc(' '.join(text.splitlines()[1:]))}</i></li>"
+            f"<li><b style='color:{colour.get(r.outcome, 'inherit')}'>{esc(outcome)}</b> "
+            f"{esc(title)} <code>{esc(step)}</code><br>{esc(text.splitlines()[0])}<br>"
+            f"<i>{esc(' '.join(text.splitlines()[1:]))}</i></li>"
             for r, (step, title, outcome, text) in zip(self.report.findings, self.rows()))
         heading = tr(message("audit.findings", n=len(self.report.findings)), lang).rstrip(".")
-        return f"<div><p><b>{_esc(heading)}</b></p><ol>{items}</ol></div>"
+        return f"<div><p><b>{esc(heading)}</b></p><ol>{items}</ol></div>"
 
 
 def explain(report: Report) -> Findings:
@@ -474,17 +491,19 @@ def trunking_settings(session, specs: Iterable[RoleSpec], lang: str = "en") -> T
 def sandbox_limits(*topics: str, lang: str = "en") -> Table:
     """What the sandbox (moto) cannot emulate, and how the guide deals with it.
 
-    ``topics`` (keys of :data:`ecsrole_lib.sandbox.server.LIMITS`) keep only the limits a
-    notebook meets; none means all of them.
+    ``topics`` (keys of :data:`ecsrole_lib.sandbox.server.LIMITS`, which the sandbox
+    registers as the ``sandbox_limits`` hook) keep only the limits a notebook meets; none
+    means all of them.
 
     >>> [row[0] for row in sandbox_limits("propagation").rows]
     ['propagation']
     """
+    limits = provided("sandbox_limits")
     for topic in topics:
-        _choice("topics", topic, LIMITS)
+        choice("topics", topic, limits)
     title = "What the sandbox cannot emulate here" if topics else "What the sandbox cannot emulate"
     return Table(tr(title, lang), (word("topic", lang), word("what happens", lang)),
-                 [(tr(k.replace("_", " "), lang), tr(v, lang)) for k, v in LIMITS.items()
+                 [(tr(k.replace("_", " "), lang), tr(v, lang)) for k, v in limits.items()
                   if not topics or k in topics])
 
 
@@ -496,15 +515,16 @@ class ExportView:
     files: dict[str, Path]
     rollout: str
 
-    def _relative(self, path: Path) -> str:
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the working directory where it lies under it (as a link)."""
         try:
             return str(path.resolve().relative_to(Path.cwd().resolve()))
         except ValueError:
             return str(path)
 
     def __str__(self) -> str:
-        lines = [f"Exports written to {self._relative(self.folder)}/:"]
-        lines += [f"  {key:<34} {self._relative(path)}" for key, path in self.files.items()]
+        lines = [f"Exports written to {self.relative(self.folder)}/:"]
+        lines += [f"  {key:<34} {self.relative(path)}" for key, path in self.files.items()]
         return "\n".join(lines + ["", "Roll it out to many accounts (CloudFormation StackSets):",
                                   self.rollout])
 
@@ -512,11 +532,11 @@ class ExportView:
         return str(self)
 
     def _repr_html_(self) -> str:
-        links = "".join(f"<li><a href='{_esc(self._relative(p))}' download>{_esc(p.name)}</a> "
-                        f"<small>({_esc(key)})</small></li>" for key, p in self.files.items())
+        links = "".join(f"<li><a href='{esc(self.relative(p))}' download>{esc(p.name)}</a> "
+                        f"<small>({esc(key)})</small></li>" for key, p in self.files.items())
         return (f"<div class='ecsrole-export'><p><b>Exports</b>, written next to this notebook "
-                f"in <code>{_esc(self._relative(self.folder))}/</code>:</p><ul>{links}</ul>"
+                f"in <code>{esc(self.relative(self.folder))}/</code>:</p><ul>{links}</ul>"
                 f"<p><b>Roll it out to many accounts</b> (CloudFormation StackSets):</p>"
-                f"<pre>{_esc(self.rollout)}</pre></div>")
+                f"<pre>{esc(self.rollout)}</pre></div>")
 
 
