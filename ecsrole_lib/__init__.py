@@ -22,6 +22,7 @@ hooks.provided_by("sandbox_limits", "ecsrole_lib.sandbox.server")
 hooks.provided_by("audit", "ecsrole_lib.diagnose.doctor")
 for _hook in ("teardown_reads", "teardown_refusals", "teardown_first"):
     hooks.provided_by(_hook, "ecsrole_lib.diagnose.launch")
+del _hook
 
 #: Where each public name lives (full module names, so a move of a module rewrites them like
 #: any other reference). Nothing is imported until a name is first used, so
