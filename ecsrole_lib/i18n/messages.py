@@ -454,79 +454,23 @@ KO: dict[str, str] = {
         "곳부터 이어 갑니다.",
     # -- spec's validation rules (field names stay as they are) --------------------------------------
     "must be one of {choices}": "{choices} 중 하나여야 합니다",
-    "must be a string ({shape})": "문자열이어야 합니다({shape})",
-    "must be a string of the form {form}": "{form} 형식의 문자열이어야 합니다",
-    "must be a string (an S3 bucket name)": "문자열(S3 버킷 이름)이어야 합니다",
     "must be a list of feature names": "기능 이름의 목록이어야 합니다",
-    "must be True or False": "True 또는 False여야 합니다",
     "this page was started without the aws target, so it acts on the sandbox only "
     "(make app APP_TARGETS=sandbox,aws)":
         "이 페이지는 aws 대상 없이 시작되었으므로 샌드박스에서만 작동합니다"
         "(make app APP_TARGETS=sandbox,aws)",
     "must be a string (a notebook parameter)": "문자열이어야 합니다(노트북 매개변수)",
     "must name at least one target": "대상을 하나 이상 지정해야 합니다",
-    "must be a dict of tag keys to values": "태그 키와 값의 dict여야 합니다",
-    "keys starting with 'aws:' are reserved by AWS": "'aws:'로 시작하는 키는 AWS가 예약했습니다",
-    "must be {low} to {high} characters long, is {n} (IAM {shape})":
-        "{low}~{high}자여야 하는데 {n}자입니다(IAM {shape})",
-    "must be at least {low} characters long, is {n} (IAM {shape})":
-        "{low}자 이상이어야 하는데 {n}자입니다(IAM {shape})",
-    "may hold only letters, digits and {symbols} (IAM {shape}); not allowed: {chars}":
-        "영문자, 숫자와 {symbols} 문자만 쓸 수 있습니다(IAM {shape}). 쓸 수 없는 문자: {chars}",
-    "may hold only letters, digits and {symbols} (IAM {shape})":
-        "영문자, 숫자와 {symbols} 문자만 쓸 수 있습니다(IAM {shape})",
-    "may hold only letters, spaces, digits and {symbols} (IAM {shape}); not allowed: {chars}":
-        "문자, 공백, 숫자와 {symbols} 문자만 쓸 수 있습니다(IAM {shape}). 쓸 수 없는 문자: {chars}",
-    "may hold only letters, spaces, digits and {symbols} (IAM {shape})":
-        "문자, 공백, 숫자와 {symbols} 문자만 쓸 수 있습니다(IAM {shape})",
     "apply with the AWS CLI, then audited: {audit}": "AWS CLI로 적용한 뒤 감사함: {audit}",
-    "must match IAM's pattern {pattern} ({shape}); not allowed: {chars}":
-        "IAM의 패턴 {pattern}({shape})과 맞아야 합니다. 허용되지 않는 문자: {chars}",
-    "must match IAM's pattern {pattern} ({shape})": "IAM의 패턴 {pattern}({shape})과 맞아야 합니다",
-    "must have 6 ':'-separated fields ({form}), has {n}": "':'로 나뉜 필드 6개({form})가 있어야 하는데 {n}개입니다",
-    "must start with 'arn:', found '{found}'": "'arn:'으로 시작해야 하는데 '{found}'입니다",
-    "the partition (2nd field) must be one of {choices}, found '{found}'":
-        "파티션(2번째 필드)은 {choices} 중 하나여야 하는데 '{found}'입니다",
-    "the service (3rd field) must be 'iam', found '{found}'": "서비스(3번째 필드)는 'iam'이어야 하는데 '{found}'입니다",
-    "the region (4th field) must be empty for IAM, found '{found}'":
-        "IAM에서는 리전(4번째 필드)이 비어 있어야 하는데 '{found}'입니다",
-    "the region (4th field) must be empty for IAM, found '{found}' (the account belongs in the 5th field? erratum E5)":
-        "IAM에서는 리전(4번째 필드)이 비어 있어야 하는데 '{found}'입니다(계정은 5번째 필드에 들어갑니까? "
-        "정오표 E5)",
-    "the account (5th field) must be 12 digits or 'aws', found '{found}'":
-        "계정(5번째 필드)은 12자리 숫자나 'aws'여야 하는데 '{found}'입니다",
-    "the resource must start with 'policy/', found '{found}'": "리소스는 'policy/'로 시작해야 하는데 '{found}'입니다",
-    "the resource must start with 'policy/', found '{found}' (a stray 'aws:' before it? erratum E5)":
-        "리소스는 'policy/'로 시작해야 하는데 '{found}'입니다(앞에 불필요한 'aws:'가 있습니까? 정오표 E5)",
-    "the policy name after the last '/' is empty": "마지막 '/' 뒤의 정책 이름이 비어 있습니다",
-    "the policy name '{name}': {rule}": "정책 이름 '{name}': {rule}",
-    "the policy path '{path}': {rule}": "정책 경로 '{path}': {rule}",
-    "must be {low} to {high} characters long, is {n}": "{low}~{high}자여야 하는데 {n}자입니다",
-    "must use only lowercase letters, digits, dots and hyphens; found uppercase or other characters":
-        "소문자, 숫자, 점, 하이픈만 쓸 수 있는데 대문자나 다른 문자가 있습니다",
-    "must begin and end with a lowercase letter or digit": "소문자나 숫자로 시작하고 끝나야 합니다",
-    "must not contain two adjacent dots": "점 두 개가 연달아 오면 안 됩니다",
-    "must not be formatted as an IP address": "IP 주소 형식이면 안 됩니다",
-    "must not start with 'xn--', 'sthree-' or 'amzn-s3-demo-' (reserved by S3)":
-        "'xn--', 'sthree-', 'amzn-s3-demo-'로 시작하면 안 됩니다(S3가 예약함)",
-    "must not end with '-s3alias', '--ol-s3', '.mrap', '--x-s3' or '--table-s3' (reserved by S3)":
-        "'-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'로 끝나면 안 됩니다(S3가 예약함)",
-    "must be 'ec2' (Amazon EC2 instances) or 'external' (ECS Anywhere)":
-        "'ec2'(Amazon EC2 인스턴스) 또는 'external'(ECS Anywhere)이어야 합니다",
-    "unknown feature; choose from {choices}": "알 수 없는 기능입니다. {choices} 중에서 고르십시오",
     "external instances (ECS Anywhere) use no instance profile; leave it None":
         "외부 인스턴스(ECS Anywhere)는 인스턴스 프로파일을 쓰지 않습니다. None으로 두십시오",
     "must be a list of policy ARNs": "정책 ARN의 목록이어야 합니다",
-    "must be 1 to 255 letters, digits, hyphens or underscores (Amazon ECS cluster names)":
-        "문자, 숫자, 하이픈, 밑줄 1~255자여야 합니다(Amazon ECS 클러스터 이름)",
     "ENI trunking is for Amazon EC2 instance types; external instances cannot use it":
         "ENI 트렁킹은 Amazon EC2 인스턴스 유형용입니다. 외부 인스턴스는 쓸 수 없습니다",
     "must be an AWS Region code such as 'us-east-1'": "'us-east-1' 같은 AWS 리전 코드여야 합니다",
     "belongs to no AWS partition botocore knows (aws, aws-cn, aws-us-gov, ...); check the spelling":
         "botocore가 아는 어떤 AWS 파티션(aws, aws-cn, aws-us-gov, ...)에도 속하지 않습니다. 철자를 "
         "확인하십시오",
-    "IAM allows {max} tags; the guide adds one, so at most {limit}":
-        "IAM은 태그 {max}개를 허용하고 가이드가 하나를 추가하므로 최대 {limit}개입니다",
     "this key is the guide's own mark of what it created; choose another":
         "이 키는 가이드가 만든 것을 표시하는 키입니다. 다른 키를 고르십시오",
     "ecs.config is copied by Amazon EC2 user data at launch; external instances (ECS Anywhere) "
@@ -541,8 +485,6 @@ KO: dict[str, str] = {
         "신뢰 정책이 {n}자가 됩니다. IAM은 {quota}자까지 허용합니다",
     "the inline policy would be {n} characters; IAM allows {quota} in all":
         "인라인 정책이 {n}자가 됩니다. IAM은 모두 합해 {quota}자까지 허용합니다",
-    "the role would hold {n} managed policies; IAM's default quota is {quota} per role":
-        "역할이 관리형 정책 {n}개를 갖게 됩니다. IAM의 기본 할당량은 역할당 {quota}개입니다",
     # the sandbox's limits, by topic
     "iam names": "IAM 이름", "ssm activation": "SSM 활성화",
     "account setting principal": "계정 설정의 보안 주체", "policy simulator": "정책 시뮬레이터",
@@ -569,9 +511,6 @@ KO: dict[str, str] = {
         "샌드박스에는 로그인이 없으므로 보안 주체 없이 한 ECS 계정 설정 호출은 루트 사용자의 호출처럼 "
         "계정 기본값에 적용됩니다. AWS에서는 호출한 사용자나 역할 자신의 설정에 적용됩니다",
     "propagation": "전파",
-    "the service (3rd field) must be 'iam', found '{found}' (an extra ':' after the partition? erratum E3)":
-        "서비스(3번째 필드)는 'iam'이어야 하는데 '{found}'입니다(파티션 뒤에 ':'가 하나 더 있습니까? "
-        "정오표 E3)",
 }
 
 #: Messages of the teardown that undoes exactly what apply added, and of the per-step commands.
@@ -690,18 +629,6 @@ KO.update({
         "파일을 읽을 수 있습니다.",
     "The ARN is the one the step before looked up (POLICY_ARN).":
         "ARN은 앞 단계에서 찾은 것(POLICY_ARN)입니다.",
-    "must be an AWS Region code that botocore's partition data lists, such as 'us-east-1' (check "
-    "the spelling; a Region newer than this botocore needs an update)":
-        "botocore의 파티션 데이터에 있는 'us-east-1' 같은 AWS 리전 코드여야 합니다(철자를 확인하십시오. "
-        "이 botocore보다 새로운 리전이면 업데이트가 필요합니다)",
-    "is in partition {arn_partition}, but region {region} is in partition {partition}: use arn:{use}:...":
-        "파티션 {arn_partition}에 있지만 리전 {region}은(는) 파티션 {partition}에 있습니다: arn:{use}:...을 "
-        "쓰십시오",
-    "this key is the guide's own mark of what it created (IAM tag keys ignore case); choose another":
-        "이 키는 가이드가 만든 것을 표시하는 키입니다(IAM 태그 키는 대소문자를 구분하지 않습니다). "
-        "다른 키를 고르십시오",
-    "IAM tag keys ignore case: {first} and {second} are the same key":
-        "IAM 태그 키는 대소문자를 구분하지 않습니다: {first}와(과) {second}은(는) 같은 키입니다",
 })
 
 #: The guide's tables (ecsrole_lib/teaching/guide.py): the roles, the sandbox's set-up, the demo, what is left.
