@@ -364,7 +364,6 @@ KO: dict[str, str] = {
     "AmazonEC2ContainerServiceforEC2Role's document.":
         "페이지가 자기 자신을 가리키므로 질문은 답 없이 남습니다. 가이드는 "
         "AmazonEC2ContainerServiceforEC2Role의 문서로 답합니다.",
-    "The guide's ARN check on the as-written ARN: {rule}": "페이지에 적힌 ARN에 대한 가이드의 ARN 검사: {rule}",
     "Instance profile {profile} holds role(s): {roles}": "인스턴스 프로파일 {profile}에 든 역할: {roles}",
     "Instance profile {profile} does not exist yet": "인스턴스 프로파일 {profile}이(가) 아직 없습니다",
     "GetPolicy {arn} (as written): {answer}": "GetPolicy {arn}(페이지에 적힌 대로): {answer}",
@@ -419,7 +418,6 @@ KO: dict[str, str] = {
     "awsvpcTrunking is not enabled for this role: its instances get no trunk ENI. Fix: apply.":
         "이 역할에 awsvpcTrunking이 활성화되지 않았습니다: 인스턴스가 트렁크 ENI를 받지 못합니다. "
         "해결: apply.",
-    "{n} finding(s) in {action} of {target}": "{target}의 {action}에서 발견 사항 {n}개",
     # -- errors ------------------------------------------------------------------------------------
     "{operation} failed while {doing}: {code}: {message} ({hint})":
         "{doing} 중 {operation} 실패: {code}: {message} ({hint})",
@@ -461,7 +459,6 @@ KO: dict[str, str] = {
         "(make app APP_TARGETS=sandbox,aws)",
     "must be a string (a notebook parameter)": "문자열이어야 합니다(노트북 매개변수)",
     "must name at least one target": "대상을 하나 이상 지정해야 합니다",
-    "apply with the AWS CLI, then audited: {audit}": "AWS CLI로 적용한 뒤 감사함: {audit}",
     "external instances (ECS Anywhere) use no instance profile; leave it None":
         "외부 인스턴스(ECS Anywhere)는 인스턴스 프로파일을 쓰지 않습니다. None으로 두십시오",
     "must be a list of policy ARNs": "정책 ARN의 목록이어야 합니다",
@@ -748,25 +745,11 @@ KO.update({
         "역할 {role}을(를) 지정한 활성화가 없습니다. 활성화에는 {others}이(가) 지정되어 있습니다: "
         "그 활성화로 등록된 인스턴스는 이 역할이 아니라 그 역할을 받습니다",
     # merged from main: the identity's stand-ins, IAM's answer for E3/E5, the trunking table
-    "Account: {account} (the sandbox's stand-in, not an AWS account of yours)":
-        "계정: {account}(샌드박스의 대역이며 사용자의 AWS 계정이 아님)",
-    "Caller ARN: {arn} (the sandbox's stand-in, not an AWS account of yours)":
-        "호출자 ARN: {arn}(샌드박스의 대역이며 사용자의 AWS 계정이 아님)",
     "The sandbox (moto) answers GetPolicy with the ARN as written: {answer}":
         "샌드박스(moto)가 페이지에 적힌 ARN으로 GetPolicy에 답한 것: {answer}",
     "IAM answers GetPolicy with the ARN as written: {answer}":
         "IAM이 페이지에 적힌 ARN으로 GetPolicy에 답한 것: {answer}",
     "accepted it (a policy by that ARN exists)": "받아들였습니다(그 ARN의 정책이 있음)",
-    "awsvpcTrunking (this target)": "awsvpcTrunking(이 대상)", "on AWS": "AWS에서",
-    "the account default (disabled unless set)": "계정 기본값(설정하지 않으면 disabled)",
-    "The setting takes effect for container instances that register after it is set, launched "
-    "with this role's instance profile, on instance types that support ENI trunking; tasks that "
-    "use the awsvpc network mode then get a branch ENI on the instance's trunk ENI. Instances "
-    "registered before keep their ENI limits until they are replaced.":
-        "이 설정은 설정한 뒤에 등록되고, 이 역할의 인스턴스 프로파일로 시작되며, ENI 트렁킹을 지원하는 "
-        "인스턴스 유형인 컨테이너 인스턴스에 적용됩니다. 그러면 awsvpc 네트워크 모드를 쓰는 태스크가 "
-        "인스턴스의 트렁크 ENI에서 브랜치 ENI를 받습니다. 그 전에 등록된 인스턴스는 교체될 때까지 ENI "
-        "한도를 유지합니다.",
     "Sandbox: {limit}. {note}": "샌드박스: {limit}. {note}",
     "Wait for the instance profile": "인스턴스 프로파일 대기",
     "Amazon EC2 answered Invalid IAM Instance Profile name for {profile}, which IAM has: a new "
@@ -779,52 +762,13 @@ KO.update({
 
 #: Texts of the sandbox's limits table and the form's views.
 KO.update({
-    "What the sandbox cannot emulate": "샌드박스가 흉내 낼 수 없는 것",
-    "What the sandbox cannot emulate here": "여기서 샌드박스가 흉내 낼 수 없는 것",
-    "Target: the sandbox (a moto server on 127.0.0.1; no AWS account is used)":
-        "대상: 샌드박스(127.0.0.1의 moto 서버, AWS 계정을 쓰지 않음)",
-    "Target: AWS, with the standard credential chain": "대상: AWS, 표준 자격 증명 체인 사용",
-    "Account: {account}": "계정: {account}",
-    "Caller ARN: {arn}": "호출자 ARN: {arn}",
-    "Region: {region}": "리전: {region}",
-    "Endpoint: {endpoint} (AWS_ENDPOINT_URL)": "엔드포인트: {endpoint}(AWS_ENDPOINT_URL)",
-    "Dry run: the notebook only reads; apply reports what it would do.":
-        "시험 실행: 노트북은 읽기만 하고, apply는 할 일을 보고합니다.",
-    "Writes: only what differs from the plan.": "쓰기: 계획과 다른 것만 씁니다.",
-    "Writes: none; an audit only reads.": "쓰기: 없음. 감사는 읽기만 합니다.",
-    "Writes: removes only what the guide created (tag created-by=ecsrole-guide).":
-        "쓰기: 가이드가 만든 것(태그 created-by=ecsrole-guide)만 제거합니다.",
     "a snapshot: the live form needs a running kernel.": "스냅샷입니다: 살아 있는 양식에는 실행 중인 커널이 필요합니다.",
     "undo {step} ...": "{step} 되돌리는 중 ...",
     # least_privilege_table and trunking_settings
-    "Broad grant (the page) beside its least-privilege alternative": "넓은 허용(페이지)과 최소 권한 대안",
-    "permission": "권한", "the page grants": "페이지가 허용하는 것", "least privilege grants": "최소 권한이 허용하는 것",
-    "what it costs": "대가",
-    "the four ECR actions on * (they come with AmazonEC2ContainerServiceforEC2Role)":
-        "*에 대한 네 가지 ECR 작업(AmazonEC2ContainerServiceforEC2Role에 들어 있음)",
-    "{actions} on {arn}; ecr:GetAuthorizationToken stays on *":
-        "{arn}에 대한 {actions}. ecr:GetAuthorizationToken은 *에 남습니다",
-    "not done by the guide: the managed policy is kept so AWS can add future permissions":
-        "가이드는 하지 않습니다: AWS가 앞으로 권한을 추가할 수 있도록 관리형 정책을 유지합니다",
-    "AmazonS3ReadOnlyAccess: every object of every bucket": "AmazonS3ReadOnlyAccess: 모든 버킷의 모든 객체",
-    "inline {actions} on {arn} only": "{arn}에만 인라인 {actions}",
-    "a new config object or bucket needs the policy edited": "새 구성 객체나 버킷에는 정책을 고쳐야 합니다",
-    "logs:{actions} on {arn}": "{arn}에 대한 logs:{actions}",
-    "the same actions on {arn}": "{arn}에 대한 같은 작업",
-    "instances in other Regions or accounts cannot use the policy":
-        "다른 리전이나 계정의 인스턴스는 이 정책을 쓸 수 없습니다",
-    "This run uses least privilege (least_privilege={value}).": "이번 실행은 최소 권한을 씁니다(least_privilege={value}).",
-    "This run uses the page's broad grants (least_privilege={value}).":
-        "이번 실행은 페이지의 넓은 허용을 씁니다(least_privilege={value}).",
-    "awsvpcTrunking, effective for each role's principal": "각 역할의 보안 주체에 적용되는 awsvpcTrunking",
-    "role": "역할", "asked for trunking": "트렁킹 요청", "yes": "예", "no": "아니요",
+    "role": "역할", "yes": "예", "no": "아니요",
     "enabled": "enabled", "disabled": "disabled",
     "On AWS the setting is per principal: only the role that asked for it is enabled.":
         "AWS에서 이 설정은 보안 주체별입니다: 요청한 역할에만 활성화됩니다.",
-    "through the library": "라이브러리로",
-    "with the AWS CLI": "AWS CLI로",
-    "dry run, read only": "시험 실행, 읽기 전용",
-    "{how}, dry run (nothing written)": "{how}, 시험 실행(아무것도 쓰지 않음)",
 })
 
 
