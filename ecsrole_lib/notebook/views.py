@@ -26,7 +26,7 @@ from .. import policies
 from ..errata import Erratum, errata
 from ..errors import EcsRoleError, Problem, ValidationError
 from ..hooks import provided
-from ..i18n.catalog import Message, message
+from ..i18n.catalog import Message, catalog, join, message, render
 from ..i18n.messages import tr, word
 from ..plan import plan
 from ..report import CELL_STYLE, Report, pad, text_width
@@ -82,8 +82,8 @@ def choice(name: str, value: Any, allowed: Iterable[str]) -> None:
     """
     allowed = tuple(allowed)
     if value not in allowed:
-        raise ValidationError(Problem(name, value, "must be one of " +
-                                      ", ".join(repr(a) for a in allowed)))
+        raise ValidationError(Problem(name, value, message(
+            "views.must_be_one_of", choices=", ".join(repr(a) for a in allowed))))
 
 
 def localize(report: Report, lang: str, *specs: RoleSpec) -> Report:
@@ -148,7 +148,8 @@ class Table:
         if lang == "en":
             return self
         return Table(tr(self.title, lang), tuple(word(tr(h, lang), lang) for h in self.header),
-                     [tuple(tr(str(c), lang) for c in row) for row in self.rows],
+                     [tuple(tr(c if isinstance(c, str) else str(c), lang) for c in row)
+                      for row in self.rows],
                      tr(self.note, lang))
 
     def _repr_html_(self) -> str:
@@ -174,23 +175,20 @@ class Identity:
     action: str = "apply"
     lang: str = "en"
 
-    #: What a run of each action writes (a dry run writes nothing whatever the action).
-    WRITES: ClassVar[dict[str, str]] = {"apply": "Writes: only what differs from the plan.",
-              "audit": "Writes: none; an audit only reads.",
-              "teardown": "Writes: removes only what the guide created (tag created-by=ecsrole-guide)."}
-
     def lines(self) -> list[str]:
-        where = ("the sandbox (a moto server on 127.0.0.1; no AWS account is used)"
-                 if self.target == "sandbox" else "AWS, with the standard credential chain")
-        stand_in = " (the sandbox's stand-in, not an AWS account of yours)" \
-            if self.target == "sandbox" else ""
-        lines = [f"Target: {where}", f"Account: {self.account}{stand_in}",
-                 f"Caller ARN: {self.arn}{stand_in}", f"Region: {self.region}"]
+        # On the sandbox, the account and ARN are moto's stand-ins: say so beside each.
+        sandbox = self.target == "sandbox"
+        stand_in = "_stand_in" * sandbox
+        lines = [message("views.identity.target_sandbox" if sandbox else "views.identity.target_aws"),
+                 message("views.identity.account" + stand_in, account=self.account),
+                 message("views.identity.caller" + stand_in, arn=self.arn),
+                 message("views.identity.region", region=self.region)]
         if self.endpoint:
-            lines.append(f"Endpoint: {self.endpoint} (AWS_ENDPOINT_URL)")
-        lines.append("Dry run: the notebook only reads; apply reports what it would do."
-                     if self.dry_run and self.action != "audit" else self.WRITES[self.action])
-        return [tr(line, self.lang) for line in lines]
+            lines.append(message("views.identity.endpoint", endpoint=self.endpoint))
+        # What a run of each action writes (a dry run writes nothing whatever the action).
+        lines.append(message("views.identity.dry_run") if self.dry_run and self.action != "audit"
+                     else message(f"views.identity.writes_{self.action}"))
+        return [render(line, self.lang) for line in lines]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -200,6 +198,16 @@ class Identity:
 
     def _repr_html_(self) -> str:
         return "<ul>" + "".join(f"<li>{esc(line)}</li>" for line in self.lines()) + "</ul>"
+
+
+def _words(area: str, ids: Iterable[str], lang: str) -> list[str]:
+    """The words ``views.{area}.{id}`` of a view, in ``lang``."""
+    return [render(message(f"views.{area}.{i}"), lang) for i in ids]
+
+
+def _words_with(area: str, fields: dict[str, dict[str, Any]], lang: str) -> list[str]:
+    """The messages ``views.{area}.{id}`` with their fields, in ``lang``."""
+    return [render(message(f"views.{area}.{i}", **f), lang) for i, f in fields.items()]
 
 
 def _gloss_off(text: str, lang: str) -> str:
@@ -217,8 +225,7 @@ class ErratumView:
     evidence: list[str] = field(default_factory=list)
     lang: str = "en"
 
-    _WORDS: ClassVar[dict[str, tuple[str, ...]]] = {"en": ("Erratum", "step", "as written", "corrected", "why", "shown here"),
-              "ko": ("정오표", "단계", "페이지에 적힌 것", "고친 것", "이유", "여기서 확인한 것")}
+    _WORDS: ClassVar[tuple[str, ...]] = ("erratum", "step", "as_written", "corrected", "why", "shown")
 
     def _texts(self) -> tuple[str, str, str, list[str]]:
         """Where, corrected, why and the evidence, in the view's language."""
@@ -232,7 +239,7 @@ class ErratumView:
 
     def __str__(self) -> str:
         e = self.erratum
-        name, step, written, corrected, why, shown = self._WORDS[self.lang]
+        name, step, written, corrected, why, shown = _words("erratum", self._WORDS, self.lang)
         where, fixed, because, evidence = self._texts()
         lines = [f"{name} {e.id} ({where}; {step} {e.step})",
                  f"  {written}: {self.as_written}", f"  {corrected}: {fixed}",
@@ -245,7 +252,7 @@ class ErratumView:
 
     def _repr_html_(self) -> str:
         e = self.erratum
-        name, step, written, corrected, why, shown = self._WORDS[self.lang]
+        name, step, written, corrected, why, shown = _words("erratum", self._WORDS, self.lang)
         where, fixed, because, evidence = self._texts()
         items = "".join(f"<li>{esc(line)}</li>" for line in evidence)
         return (f"<div style='border-left:4px solid {_AMBER};padding-left:8px'>"
@@ -269,8 +276,7 @@ class StepView:
     alternative: str = ""
 
     #: The plan's own numbering, named so it is not taken for the page's step numbers.
-    _WORDS: ClassVar[dict[str, tuple[str, ...]]] = {"en": ("Plan step", "Alternative", "Console", "File", "Note"),
-              "ko": ("계획 단계", "대안", "콘솔", "파일", "참고")}
+    _WORDS: ClassVar[tuple[str, ...]] = ("plan_step", "alternative", "console", "file", "note")
 
     def command(self) -> str:
         """The step's AWS CLI lines; the guide's comment lines in the view's language."""
@@ -279,7 +285,7 @@ class StepView:
 
     def __str__(self) -> str:
         s, lang = self.step, self.lang
-        plan_step, alternative, console, file, note = self._WORDS[lang]
+        plan_step, alternative, console, file, note = _words("step", self._WORDS, lang)
         lines = [f"{plan_step} {self.number}: {s.title(lang)}  [{s.id}]  ({tr(s.page_ref, lang)})"]
         if self.alternative:
             lines[0] = f"{alternative} ({tr(self.alternative, lang)}): {s.title(lang)}  [{s.id}]"
@@ -299,11 +305,12 @@ class StepView:
 
     def _repr_html_(self) -> str:
         s = self.step
-        console = "".join(f"<li>{esc(line)}</li>" for line in s.console_path(self.lang))
-        files = "".join(f"<p>File <code>{esc(n)}</code></p><pre>{esc(t)}</pre>"
-                        for n, t in s.files.items())
         lang = self.lang
-        plan_step, alternative, console_word = self._WORDS[lang][:3]
+        console = "".join(f"<li>{esc(line)}</li>" for line in s.console_path(lang))
+        file = _words("step", ("file",), lang)[0]
+        files = "".join(f"<p>{file} <code>{esc(n)}</code></p><pre>{esc(t)}</pre>"
+                        for n, t in s.files.items())
+        plan_step, alternative, console_word = _words("step", self._WORDS, lang)[:3]
         errata_html = "".join(erratum(eid, lang=lang)._repr_html_() for eid in s.errata)
         note = f"<p><i>{esc(tr(s.note, lang))}</i></p>" if s.note else ""
         number = (f"<span style='color:{_GREY}'>{alternative} ({esc(tr(self.alternative, lang))}):"
@@ -329,23 +336,25 @@ class RunResult:
 
     @property
     def summary(self) -> str:
+        lang, summary = self.report.lang, self.report.summary()
         if self.action == "apply" and self.method == "cli" and not self.dry_run:
             # The AWS CLI made the writes and an audit read them back: say both, in that order.
-            return tr(f"apply with the AWS CLI, then audited: {self.report.summary()}",
-                      self.report.lang)
-        how = {"console": "through the library", "cli": "with the AWS CLI"}[self.method]
+            return render(message("views.run.cli_then_audit", audit=summary), lang)
+        how = message(f"views.run.{self.method}")
         if self.action != "apply":
-            how = "dry run, read only" if self.dry_run else ""
+            how = message("views.run.read_only") if self.dry_run else ""
         elif self.dry_run:
-            how = f"{how}, dry run (nothing written)"
-        return f"{self.report.summary()}" + (f" ({tr(how, self.report.lang)})" if how else "")
+            how = message("views.run.dry_run", how=how)
+        return render(message("views.run.with_how", summary=summary, how=how), lang) if how \
+            else summary
 
     def __str__(self) -> str:
         parts = [self.summary, "", self.report.table()]
+        output, script = _words("run", ("cli_output", "cli_script"), self.report.lang)
         if self.cli is not None:
-            parts += ["", "AWS CLI output:", self.cli.stdout.rstrip()]
+            parts += ["", output, self.cli.stdout.rstrip()]
         elif self.script:
-            parts += ["", "AWS CLI script (not run):", self.script]
+            parts += ["", script, self.script]
         return "\n".join(parts)
 
     def __repr__(self) -> str:
@@ -353,12 +362,12 @@ class RunResult:
 
     def _repr_html_(self) -> str:
         extra = ""
+        output, script = _words("run", ("cli_output_html", "cli_script_html"), self.report.lang)
         if self.cli is not None:
-            extra = ("<details><summary>AWS CLI output (the real <code>aws</code> executable)"
-                     f"</summary><pre>{esc(self.cli.stdout)}</pre></details>")
+            extra = (f"<details><summary>{output}</summary><pre>{esc(self.cli.stdout)}</pre>"
+                     "</details>")
         elif self.script:
-            extra = ("<details><summary>AWS CLI script (dry run: shown, not run)</summary>"
-                     f"<pre>{esc(self.script)}</pre></details>")
+            extra = f"<details><summary>{script}</summary><pre>{esc(self.script)}</pre></details>"
         # The report's own summary line would repeat the one above it.
         return (f"<div><p><b>{esc(self.summary)}</b></p>{self.report.html(summary=False)}"
                 f"{extra}</div>")
@@ -378,7 +387,9 @@ class Findings:
 
     def __str__(self) -> str:
         found, report = self.rows(), self.report
-        lines = [tr(f"{len(found)} finding(s) in {report.action} of {report.target}", report.lang)]
+        lines = [render(message("views.findings.heading", n=len(found),
+                                action=_word(report.action), target=_word(report.target)),
+                        report.lang)]
         for step, title, outcome, text in found:
             lines += [f"- [{outcome}] {title} ({step})"] + [f"    {t}" for t in text.splitlines()]
         return "\n".join(lines)
@@ -398,6 +409,11 @@ class Findings:
         return f"<div><p><b>{esc(heading)}</b></p><ol>{items}</ol></div>"
 
 
+def _word(value: str) -> str:
+    """An action's or a target's name as a message (its Korean word), else as it is."""
+    return message(f"views.word.{value}") if f"views.word.{value}" in catalog("en") else value
+
+
 def explain(report: Report) -> Findings:
     """Each finding of an audit report, with what it means and how to fix it."""
     return Findings(report)
@@ -407,16 +423,16 @@ def _by_id(eid: str) -> Erratum:
     for item in errata():
         if item.id == eid:
             return item
-    raise ValidationError(Problem("erratum", eid, "must be one of "
-                                  + ", ".join(repr(e.id) for e in errata())))
+    raise ValidationError(Problem("erratum", eid, message(
+        "views.must_be_one_of", choices=", ".join(repr(e.id) for e in errata()))))
 
 
 def _validation_text(arn: str) -> str:
     try:
         RoleSpec(extra_policy_arns=[arn])
     except ValidationError as err:
-        return "; ".join(p.rule for p in err.problems)
-    return "accepted"
+        return join("; ", [p.rule for p in err.problems])
+    return message("views.erratum.accepted")
 
 
 
@@ -431,7 +447,7 @@ def erratum(eid: str, session=None, spec: RoleSpec | None = None, lang: str = "e
     view = ErratumView(item, lang=lang)
     if eid in ("E3", "E5"):
         arn = item.as_written.split("--policy-arn ")[-1]
-        view.evidence.append(f"The guide's ARN check on the as-written ARN: {_validation_text(arn)}")
+        view.evidence.append(message("views.erratum.arn_check", rule=_validation_text(arn)))
     view.evidence += erratum_evidence(item, session, spec)
     return view
 
@@ -442,32 +458,29 @@ def least_privilege_table(spec: RoleSpec, lang: str = "en") -> Table:
     region, bucket, key = spec.region, spec.config_bucket or "<config_bucket>", spec.config_key
     broad_logs = policies.logs_policy(False)["Statement"][0]["Resource"][0]
     narrow_logs = policies.logs_policy(True, spec.partition, region, "<account>")["Statement"][0]["Resource"][0]
+    ecr_actions = "ecr:BatchCheckLayerAvailability, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer"
+    s3_actions = policies.config_read_policy(spec.partition, bucket, key)["Statement"][0]["Action"]
+    m = _least
     rows = [
-        ("Amazon ECR", "the four ECR actions on * (they come with AmazonEC2ContainerServiceforEC2Role)",
-         (f"ecr:BatchCheckLayerAvailability, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer on "
-          f"arn:{spec.partition}:ecr:{region}:<account>:repository/<name>; "
-          "ecr:GetAuthorizationToken stays on *"),
-         "not done by the guide: the managed policy is kept so AWS can add future permissions"),
-        ("Amazon S3 (ecs.config)", "AmazonS3ReadOnlyAccess: every object of every bucket",
-         (f"inline {policies.config_read_policy(spec.partition, bucket, key)['Statement'][0]['Action']}"
-          f" on arn:{spec.partition}:s3:::{bucket}/{key} only"),
-         "a new config object or bucket needs the policy edited"),
-        ("CloudWatch Logs", f"{', '.join(policies.LOGS_ACTIONS)} on {broad_logs}",
-         f"the same actions on {narrow_logs}",
-         "instances in other Regions or accounts cannot use the policy"),
+        ("Amazon ECR", m("ecr_broad"), m("ecr_narrow", actions=ecr_actions,
+                                         arn=f"arn:{spec.partition}:ecr:{region}:<account>:repository/<name>"),
+         m("ecr_cost")),
+        ("Amazon S3 (ecs.config)", m("s3_broad"),
+         m("s3_narrow", actions=s3_actions, arn=f"arn:{spec.partition}:s3:::{bucket}/{key}"),
+         m("s3_cost")),
+        ("CloudWatch Logs", m("logs_broad", actions=", ".join(policies.LOGS_ACTIONS), arn=broad_logs),
+         m("logs_narrow", arn=narrow_logs), m("logs_cost")),
     ]
-    chosen = "least privilege" if spec.least_privilege else "the page's broad grants"
-    return Table("Broad grant (the page) beside its least-privilege alternative",
-                 ("permission", "the page grants", "least privilege grants", "what it costs"),
-                 rows, note=f"This run uses {chosen} (least_privilege={spec.least_privilege}).",
-                 ).translated(lang)
+    note = m("uses_least" if spec.least_privilege else "uses_broad", value=spec.least_privilege)
+    return Table(m("title"), (m("permission"), m("page_grants"), m("least_grants"), m("costs")),
+                 rows, note=note).translated(lang)
 
 
-TRUNKING_TAKES_EFFECT = (
-    "The setting takes effect for container instances that register after it is set, launched "
-    "with this role's instance profile, on instance types that support ENI trunking; tasks "
-    "that use the awsvpc network mode then get a branch ENI on the instance's trunk ENI. "
-    "Instances registered before keep their ENI limits until they are replaced.")
+def _least(key: str, **fields: Any) -> Message:
+    return message(f"views.least.{key}", **fields)
+
+
+TRUNKING_TAKES_EFFECT = message("views.trunking.takes_effect")
 
 
 def trunking_settings(session, specs: Iterable[RoleSpec], lang: str = "en") -> Table:
@@ -479,12 +492,14 @@ def trunking_settings(session, specs: Iterable[RoleSpec], lang: str = "en") -> T
     rows = []
     for spec in specs:
         value = effective_trunking(session, spec)
-        on_aws = "enabled" if spec.trunking else "the account default (disabled unless set)"
-        rows.append((spec.role_name, "yes" if spec.trunking else "no", value, on_aws))
-    note = TRUNKING_TAKES_EFFECT
-    return Table("awsvpcTrunking, effective for each role's principal",
-                 ("role", "asked for trunking", "awsvpcTrunking (this target)", "on AWS"),
-                 rows, note).translated(lang)
+        on_aws = _trunk("enabled" if spec.trunking else "default")
+        rows.append((spec.role_name, _trunk("yes" if spec.trunking else "no"), value, on_aws))
+    return Table(_trunk("title"), tuple(map(_trunk, ("role", "asked", "effective", "on_aws"))),
+                 rows, TRUNKING_TAKES_EFFECT).translated(lang)
+
+
+def _trunk(key: str) -> Message:
+    return message(f"views.trunking.{key}")
 
 
 
@@ -499,10 +514,12 @@ def sandbox_limits(*topics: str, lang: str = "en") -> Table:
     ['propagation']
     """
     limits = provided("sandbox_limits")
+    limits = provided("sandbox_limits")
     for topic in topics:
         choice("topics", topic, limits)
-    title = "What the sandbox cannot emulate here" if topics else "What the sandbox cannot emulate"
-    return Table(tr(title, lang), (word("topic", lang), word("what happens", lang)),
+    title, topic, what = _words("limits", ("title_here" if topics else "title", "topic",
+                                           "what_happens"), lang)
+    return Table(title, (topic, what),
                  [(tr(k.replace("_", " "), lang), tr(v, lang)) for k, v in limits.items()
                   if not topics or k in topics])
 
@@ -514,6 +531,7 @@ class ExportView:
     folder: Path
     files: dict[str, Path]
     rollout: str
+    lang: str = "en"
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the working directory where it lies under it (as a link)."""
@@ -523,10 +541,11 @@ class ExportView:
             return str(path)
 
     def __str__(self) -> str:
-        lines = [f"Exports written to {self.relative(self.folder)}/:"]
-        lines += [f"  {key:<34} {self.relative(path)}" for key, path in self.files.items()]
-        return "\n".join(lines + ["", "Roll it out to many accounts (CloudFormation StackSets):",
-                                  self.rollout])
+        folder = self.relative(self.folder)
+        written, rollout = _words_with("export", {"written": {"folder": folder}, "rollout": {}},
+                                       self.lang)
+        lines = [written] + [f"  {key:<34} {self.relative(path)}" for key, path in self.files.items()]
+        return "\n".join(lines + ["", rollout, self.rollout])
 
     def __repr__(self) -> str:
         return str(self)
@@ -534,9 +553,10 @@ class ExportView:
     def _repr_html_(self) -> str:
         links = "".join(f"<li><a href='{esc(self.relative(p))}' download>{esc(p.name)}</a> "
                         f"<small>({esc(key)})</small></li>" for key, p in self.files.items())
-        return (f"<div class='ecsrole-export'><p><b>Exports</b>, written next to this notebook "
-                f"in <code>{esc(self.relative(self.folder))}/</code>:</p><ul>{links}</ul>"
-                f"<p><b>Roll it out to many accounts</b> (CloudFormation StackSets):</p>"
-                f"<pre>{esc(self.rollout)}</pre></div>")
+        written, rollout = _words_with("export", {
+            "written_html": {"folder": esc(self.relative(self.folder))}, "rollout_html": {}},
+            self.lang)
+        return (f"<div class='ecsrole-export'><p>{written}</p><ul>{links}</ul>"
+                f"<p>{rollout}</p><pre>{esc(self.rollout)}</pre></div>")
 
 
