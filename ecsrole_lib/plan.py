@@ -136,7 +136,8 @@ class Plan:
             # The commands get the notebook's whole width on a row of their own: in a column
             # they broke inside words ("ecsIn stanceRole"); here a line wraps only if it must.
             rows.append(
-                f"<tr><td style='{left}' rowspan='2'>{number}</td><td style='{left}'>"
+                f"<tr><td style='{left};width:1%' rowspan='2'>{number}</td>"
+                f"<td style='{left};width:30%'>"
                 f"<b>{esc(step.title(self.lang))}</b><br><code>{esc(step.id)}</code><br>"
                 f"<small>{esc(_said(step.page_ref, self.lang))}</small>{errata}</td>"
                 f"<td style='{left}'><ul style='margin:0'>{console}</ul></td></tr>"
