@@ -75,7 +75,14 @@ _WHERE = {
 
 
 class _Package(types.ModuleType):
-    """The package module: names resolved on first use."""
+    """The package module: names resolved on first use.
+
+    Not a module-level ``__getattr__`` (PEP 562) alone: three public names are also their
+    modules' names (``plan``, ``errata``, ``sandbox``), and the first ``import
+    ecsrole_lib.plan`` (any module of the package makes it) sets the package's ``plan`` to the
+    module, which ``__getattr__`` never sees again; binding them at import instead would load
+    boto3 with ``import ecsrole_lib``. ``tests/test_imports.py`` checks both.
+    """
 
     def __getattr__(self, name: str):
         if name not in _WHERE:
