@@ -303,9 +303,13 @@ class Diagnosis:
         table = (f"<table style='text-align:left;width:100%'><tr>{head}</tr>"
                  f"{''.join(rows)}</table>"
                  if rows else "")
-        return (f"<div class='ecsrole-doctor'><p><b style='color:{verdict}'>"
-                f"{esc(self.summary())}</b></p>{passed_line}{table}"
-                + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+        # The notes explain how the rows were decided: folded, one click away.
+        folded = (f"<details><summary>{esc(say('notes'))} ({len(self.notes)})</summary>"
+                  f"<ul>{notes}</ul></details>" if notes else "")
+        # A fix is often a shell command with $(...): MathJax must not typeset it as TeX.
+        return (f"<div class='ecsrole-doctor tex2jax_ignore mathjax_ignore'><p><b "
+                f"style='color:{verdict}'>{esc(self.summary())}</b></p>{passed_line}{table}"
+                f"{folded}</div>")
 
 
 #: The verdicts, said in a summary.
@@ -316,6 +320,7 @@ _VERDICT_KO = {REGISTERS: "등록됩니다", NOT_REGISTERS: "등록되지 않습
 #: The words around the rows, in Korean (the rows' reasons go through ``tr``).
 _FRAME_KO = {
     "ok": "정상", "FAIL": "실패", "fails": "실패", "info": "정보", "note": "참고",
+    "notes": "doctor가 판단한 방법",
     "the instance sees": "인스턴스가 보는 것", "IAM's simulator": "IAM 정책 시뮬레이터",
     "fix": "해결", "check": "점검", "the guide's evaluation": "가이드의 평가", "source": "출처",
 }

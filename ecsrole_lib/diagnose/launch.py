@@ -40,6 +40,7 @@ from ..aws.client import Context, Read, with_credentials
 from ..errors import AccessDeniedError, AwsError, LaunchDeniedError, Problem, ValidationError
 from ..events import Waiting
 from ..hooks import register
+from ..i18n.catalog import message, render
 from ..report import Report
 from ..spec import OWNER_TAG, RoleSpec
 from ..steps import get_instance_profile, get_role, ours, owned
@@ -178,9 +179,17 @@ class LaunchReport(Report):
     def _repr_html_(self) -> str:
         import html
 
-        return (super()._repr_html_() + "<p><b>user-data.sh</b></p><pre>"
+        # The agent's calls that were allowed are the doctor's rows again: one line names
+        # them; the table keeps what the launch made, what stopped it, and the registration.
+        allowed = [r.step for r in self.rows if r.outcome == "allowed"]
+        shown = replace(self, rows=[r for r in self.rows if r.outcome != "allowed"])
+        said = render(message("launch.allowed", n=len(allowed), names=", ".join(allowed)),
+                      self.lang)
+        line = f"<p style='color:#1a7f37'>{html.escape(said)}</p>" if allowed else ""
+        return (f"<div><p><b>{html.escape(self.summary())}</b></p>{line}"
+                + shown.html(summary=False) + "<p><b>user-data.sh</b></p><pre>"
                 + html.escape(self.user_data) + "</pre><p><b>AWS CLI</b></p><pre>"
-                + html.escape("\n".join(self.commands)) + "</pre>")
+                + html.escape("\n".join(self.commands)) + "</pre></div>")
 
 
 def _stop(report: LaunchReport, ctx: Context, step: str, title: str, message: str, cause: str,
