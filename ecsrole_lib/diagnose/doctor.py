@@ -293,7 +293,7 @@ class Diagnosis:
             if self.simulated:
                 cells.append(esc(tr(c.iam, lang)))
             # A source is often a long URL: it wraps in its cell instead of widening the page.
-            cells += [f"<div style='overflow-wrap:anywhere'>{esc(tr(c.fix, lang))}</div>", f"<small style='overflow-wrap:anywhere'>{esc(c.source)}</small>"]
+            cells += [f"<div style='overflow-wrap:anywhere'>{esc(tr(c.fix, lang))}</div>", f"<small style='overflow-wrap:anywhere'>{esc(tr(c.source, lang))}</small>"]
             rows.append("<tr>" + "".join(f"<td style='{CELL_STYLE}'>{x}</td>" for x in cells)
                         + "</tr>")
         verdict = colour[{REGISTERS: True, NOT_REGISTERS: False}.get(self.verdict)]
@@ -554,9 +554,7 @@ def _trust_check(ctx: Context, facts: _Role, kind: str, role_name: str) -> Docto
                 "aws:SourceArn": f"arn:{ctx.partition}:ssm:{ctx.region}:{ctx.account}:"
                                  f"managed-instance/{EXAMPLE_INSTANCE['external']}"}
                if kind == "external" else {})
-    source = ("AWS: Amazon ECS container instance IAM role (trust policy); "
-              "IAM: Using an IAM role to grant permissions to applications on EC2 instances"
-              if kind == "ec2" else "AWS: Amazon ECS Anywhere IAM role (trust policy)")
+    source = message("doctor.source.trust" if kind == "ec2" else "doctor.source.trust_anywhere")
     try:
         decision = trusts(facts.trust, service=service, context=context)
     except EcsRoleError as err:
@@ -564,28 +562,25 @@ def _trust_check(ctx: Context, facts: _Role, kind: str, role_name: str) -> Docto
                            source, essential=True)
     if decision.allowed:
         return DoctorCheck("trust", True, "sts:AssumeRole",
-                           f"the trust policy lets {service} assume the role", source,
-                           essential=True)
+                           message("doctor.trusted", service=service), source, essential=True)
     named = policies.named_principals(facts.trust)
-    hints = [policies.WRONG_PRINCIPALS[p][0] for p in named if p in policies.WRONG_PRINCIPALS]
-    reason = (f"{service} may not assume the role: {decision.why}; the trust policy names "
-              f"{', '.join(named) or 'no principal'}" + ("; " + "; ".join(hints) if hints else ""))
+    hints = [message(f"doctor.wrong_principal.{p}") for p in named if p in policies.WRONG_PRINCIPALS]
+    reason = join("; ", [message("doctor.untrusted", service=service, why=decision.why,
+                                 named=", ".join(named) or message("doctor.no_principal"))]
+                  + hints)
     if kind == "ec2":
-        symptom = (f"the instance metadata (iam/info) answers AssumeRoleUnauthorizedAccess: "
-                   f"EC2 cannot assume the role {role_name}; the agent gets no credentials "
-                   "(NoCredentialProviders: no valid providers in chain) and never registers")
+        symptom = message("doctor.symptom.untrusted", role=role_name)
     else:
         symptom = ("aws ssm create-activation fails: ValidationException: Nonexistent role or "
                    "missing ssm service principal in trust policy")
-    fix = (f"aws iam update-assume-role-policy --role-name {role_name} --policy-document "
-           f"file://instance-role-trust-policy.json (trusting {service}, as the page writes it)")
+    fix = message("doctor.fix.trust", role=role_name, service=service)
     return DoctorCheck("trust", False, "sts:AssumeRole", reason, source, fix,
                        symptom=symptom, essential=True)
 
 
 def _profile_check(ctx: Context, facts: _Role, spec: RoleSpec | None,
                    role_name: str) -> DoctorCheck:
-    source = "AWS: Amazon ECS container instance IAM role (the instance profile)"
+    source = message("doctor.source.profile")
     holders = [p["InstanceProfileName"] for p in facts.profiles]
     wanted = spec.instance_profile_name if spec is not None else None
     if holders:
@@ -593,8 +588,8 @@ def _profile_check(ctx: Context, facts: _Role, spec: RoleSpec | None,
         extra = ("" if wanted is None or wanted in holders else
                  f" (not {wanted}, the spec's: launch with Name={launch_with})")
         return DoctorCheck("instance_profile", True, None,
-                           f"instance profile {', '.join(holders)} holds the role{extra}",
-                           source, essential=True)
+                           message("doctor.profile_holds", profiles=", ".join(holders),
+                                   extra=extra), source, essential=True)
     fix_profile = wanted or f"{role_name}-profile"
     profile = get_instance_profile(ctx, fix_profile)
     if profile is None:
@@ -614,12 +609,9 @@ def _profile_check(ctx: Context, facts: _Role, spec: RoleSpec | None,
             fix = (f"aws iam remove-role-from-instance-profile --instance-profile-name "
                    f"{fix_profile} --role-name {others[0]}; ")
         else:
-            reason = (f"instance profile {fix_profile} is empty: an instance launched with it "
-                      "gets no role")
+            reason = message("doctor.profile_empty", profile=fix_profile)
             fix = ""
-        symptom = ("the instance starts, but its metadata has no iam/security-credentials; the "
-                   "agent gets no credentials (NoCredentialProviders: no valid providers in "
-                   "chain) and never registers")
+        symptom = message("doctor.symptom.no_credentials")
         fix += (f"aws iam add-role-to-instance-profile --instance-profile-name {fix_profile} "
                 f"--role-name {role_name}")
     return DoctorCheck("instance_profile", False, None, reason, source, fix, symptom=symptom,
@@ -668,25 +660,24 @@ def explain_denial(ctx: Context, facts: _Role, kind: str, need: Need, decision, 
     if decision.kind == "implicit_deny" and facts.boundary is not None:
         identity_only = evaluate(facts.documents, need.action, need.resource, need.context)
     by_boundary = decision.kind == "implicit_deny" and identity_only.allowed
-    message = denied_message(ctx.account, ctx.partition, role_name, session_name, need.action,
-                             need.resource, decision.kind, by_boundary)
+    said = denied_message(ctx.account, ctx.partition, role_name, session_name, need.action,
+                          need.resource, decision.kind, by_boundary)
     if decision.kind == "explicit_deny":
-        cause = f"{decision.why}: an explicit deny wins over every allow"
-        fix = (f"remove or narrow the Deny statement ({', '.join(decision.statements)}); no "
-               "Allow can override it")
+        cause = message("doctor.cause.explicit_deny", why=decision.why)
+        fix = message("doctor.fix.deny", statements=", ".join(decision.statements))
     elif by_boundary:
-        cause = (f"the permissions boundary {_managed_name(facts.boundary_arn or '')} does not "
-                 f"allow {need.action}; the role's policies do ({identity_only.why}), but a "
-                 "boundary caps them")
-        fix = (f"add {need.action} (for the agent, ecs:*) to the boundary policy, or remove the "
-               f"boundary: aws iam delete-role-permissions-boundary --role-name {role_name}")
+        cause = message("doctor.cause.boundary", boundary=_managed_name(facts.boundary_arn or ""),
+                        action=need.action, why=identity_only.why)
+        fix = message("doctor.fix.boundary", action=need.action, role=role_name)
     else:
-        cause = f"{decision.why} among {', '.join(facts.documents) or 'no policies at all'}"
+        cause = message("doctor.cause.among", why=decision.why,
+                        policies=", ".join(facts.documents) or message("doctor.no_policies"))
         if allowed_elsewhere:
-            cause += (f"; {need.action} is allowed on {', '.join(allowed_elsewhere)} but not on "
-                      f"{need.resource}: a policy's Resource is scoped too narrowly")
+            cause = join("; ", [cause, message("doctor.cause.elsewhere", action=need.action,
+                                               resources=", ".join(allowed_elsewhere),
+                                               resource=need.resource)])
         fix = _grant_fix(ctx, facts, kind, need, role_name)
-    return Symptom(message, cause, fix)
+    return Symptom(said, cause, fix)
 
 
 def symptom_text(need: Need, message: str) -> str:
@@ -723,7 +714,7 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
             decisions.append(err)
     rows = []
     for need, decision in zip(wanted, decisions):
-        when = "always" if need.when.startswith("always") else _condition(need.when)
+        when = message("doctor.always") if need.when.startswith("always") else _condition(need.when)
         if isinstance(decision, EcsRoleError):
             rows.append((DoctorCheck(need.name, None, need.action, _undecided(when, decision),
                                      need.source, resource=need.resource,
@@ -732,7 +723,8 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
             continue
         if decision.allowed:
             rows.append((DoctorCheck(need.name, True, need.action,
-                                     f"{when}: {decision.why}", need.source,
+                                     message("doctor.when", when=when, why=decision.why),
+                                     need.source,
                                      resource=need.resource, essential=need.always),
                          need, decision))
             continue
@@ -740,7 +732,8 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
                      if n.action == need.action and n is not need and not isinstance(d, Exception)
                      and d.allowed]
         found = explain_denial(ctx, facts, kind, need, decision, role_name, session_name, elsewhere)
-        rows.append((DoctorCheck(need.name, False, need.action, f"{when}: {found.cause}",
+        rows.append((DoctorCheck(need.name, False, need.action,
+                                 message("doctor.when", when=when, why=found.cause),
                                  need.source, found.fix, need.resource,
                                  symptom_text(need, found.message), essential=need.always),
                      need, decision))
@@ -798,7 +791,7 @@ def _scoped_rows(facts: _Role) -> list[DoctorCheck]:
                 f"{name} scopes {', '.join(sorted(scoped))} to named resources, but "
                 f"{'; '.join(by)} allows them on every resource (*): effective permissions are "
                 "the union of all policies, so the scoped grant narrows nothing",
-                "IAM: Policy evaluation logic (identity-based policies are a union)",
+                message("doctor.source.union"),
                 "to narrow them, the broad grant must go (for AmazonEC2ContainerServiceforEC2Role: "
                 "a customer managed copy, which then no longer follows AWS's updates)"))
     return rows
@@ -899,8 +892,8 @@ def _network_row(kind: str) -> DoctorCheck:
              "iam/info" if kind == "ec2" else "sudo systemctl status amazon-ssm-agent ecs")
     return DoctorCheck("network", None, None,
                        f"outside IAM, not evaluated: the instance must reach the instance "
-                       f"metadata and the Amazon ECS endpoints; {proxy}", "AWS: Amazon ECS "
-                       "container agent configuration (HTTP proxy: NO_PROXY)", f"check: {check}")
+                       f"metadata and the Amazon ECS endpoints; {proxy}",
+                       message("doctor.source.proxy"), f"check: {check}")
 
 
 def _cause_rows(ctx: Context, facts: _Role, spec: RoleSpec | None, kind: str,
