@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 import boto3
@@ -41,7 +42,7 @@ from ..errors import AwsError, EcsRoleError, Problem, ValidationError
 from ..features import agent_settings
 from ..hooks import provided, register
 from ..i18n import tr
-from ..i18n.catalog import join, message
+from ..i18n.catalog import catalog, join, message
 from ..plan import LANGS
 from ..report import CELL_STYLE, Report
 from ..spec import RoleSpec
@@ -714,7 +715,7 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
             decisions.append(err)
     rows = []
     for need, decision in zip(wanted, decisions):
-        when = message("doctor.always") if need.when.startswith("always") else _condition(need.when)
+        when = message("doctor.always") if need.when.startswith("always") else _when(need.when)
         if isinstance(decision, EcsRoleError):
             rows.append((DoctorCheck(need.name, None, need.action, _undecided(when, decision),
                                      need.source, resource=need.resource,
@@ -951,6 +952,24 @@ def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, A
                                        f"it is understood; the guide's reason was: "
                                        f"{check.reason}")))
     return out, []
+
+
+def _when(when: str) -> str:
+    """When a call is needed (:func:`_condition`), as a message where the catalog holds it.
+
+    >>> from ecsrole_lib.i18n.catalog import render
+    >>> render(_when("external instances: the Systems Manager Agent's heartbeat"), "ko")
+    '외부 인스턴스'
+    """
+    condition = _condition(when)
+    found = _conditions().get(condition)
+    return message(found) if found else condition
+
+
+@cache
+def _conditions() -> dict[str, str]:
+    """English condition text to its message id (``doctor.condition.*``)."""
+    return {text: id for id, text in catalog("en").items() if id.startswith("doctor.condition.")}
 
 
 def _condition(when: str) -> str:

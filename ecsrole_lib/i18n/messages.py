@@ -753,13 +753,6 @@ KO.update({
         "IAM이 페이지에 적힌 ARN으로 GetPolicy에 답한 것: {answer}",
     "accepted it (a policy by that ARN exists)": "받아들였습니다(그 ARN의 정책이 있음)",
     "Sandbox: {limit}. {note}": "샌드박스: {limit}. {note}",
-    "Wait for the instance profile": "인스턴스 프로파일 대기",
-    "Amazon EC2 answered Invalid IAM Instance Profile name for {profile}, which IAM has: a new "
-    "instance profile takes about ten seconds to reach Amazon EC2; waited {seconds} s and ran it "
-    "again":
-        "Amazon EC2가 IAM에 있는 {profile}에 대해 Invalid IAM Instance Profile name으로 답했습니다: "
-        "새 인스턴스 프로파일이 Amazon EC2에 전달되기까지 10초쯤 걸립니다. {seconds}초 기다린 뒤 다시 "
-        "실행했습니다",
 })
 
 #: Texts of the sandbox's limits table and the form's views.
