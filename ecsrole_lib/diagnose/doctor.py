@@ -631,9 +631,8 @@ def _grant_fix(ctx: Context, facts: _Role, kind: str, need: Need, role_name: str
     """Which managed policy of the page would allow ``need``, as the command that attaches it."""
     if need.action.lower() == "s3:getobject":
         read_only = policies.managed_policy_arn(ctx.partition, policies.S3_READ_ONLY_POLICY)
-        return (f"allow s3:GetObject on {need.resource}: the guide's least-privilege inline "
-                f"policy (apply with least_privilege=True writes it), or aws iam "
-                f"attach-role-policy --role-name {role_name} --policy-arn {read_only}")
+        return message("doctor.fix.config", resource=need.resource, role=role_name,
+                       policy=read_only)
     for path_name in _candidates(kind, need.action):
         arn = policies.managed_policy_arn(ctx.partition, path_name)
         document = policy_document(ctx, arn)
@@ -642,16 +641,15 @@ def _grant_fix(ctx: Context, facts: _Role, kind: str, need: Need, role_name: str
             continue
         if arn in facts.managed:
             return ""  # attached already: the cause is elsewhere
-        copy = ""
+        copy = False
         if path_name == policies.CONTAINER_INSTANCE_POLICY and facts.documents:
             try:  # another policy already allows the agent's registration: a copy, fallen behind
-                if evaluate(facts.documents, "ecs:RegisterContainerInstance", "*").allowed:
-                    copy = "; it replaces a hand-copied policy: AWS keeps the managed one current"
+                copy = evaluate(facts.documents, "ecs:RegisterContainerInstance", "*").allowed
             except EcsRoleError:
                 pass
-        return (f"aws iam attach-role-policy --role-name {role_name} --policy-arn {arn} "
-                f"({path_name[1]} allows {need.action}{copy})")
-    return f"add a statement that allows {need.action} on {need.resource}"
+        return message("doctor.fix.attach_copy" if copy else "doctor.fix.attach", role=role_name,
+                       arn=arn, policy=path_name[1], action=need.action)
+    return message("doctor.fix.statement", action=need.action, resource=need.resource)
 
 
 def explain_denial(ctx: Context, facts: _Role, kind: str, need: Need, decision, role_name: str,
@@ -681,12 +679,11 @@ def explain_denial(ctx: Context, facts: _Role, kind: str, need: Need, decision, 
     return Symptom(said, cause, fix)
 
 
-def symptom_text(need: Need, message: str) -> str:
-    """What the instance shows when ``need`` is denied with AWS's ``message``."""
+def symptom_text(need: Need, said: str) -> str:
+    """What the instance shows when ``need`` is denied with AWS's message ``said``."""
     if need.action.lower() == "s3:getobject":
-        return ("the user data's aws s3 cp fails: fatal error: An error occurred (403) when "
-                f"calling the HeadObject operation: Forbidden ({message})")
-    return message
+        return message("doctor.symptom.config", message=said)
+    return said
 
 
 def _with_request(ctx: Context, facts: _Role, kind: str, wanted: list[Need],
@@ -872,13 +869,13 @@ def _ecs_config_row(ctx: Context, spec: RoleSpec) -> DoctorCheck:
              if line.strip().startswith("ECS_CLUSTER=")]
     cluster = named[-1] if named else "default"
     if cluster == spec.cluster_name:
-        return DoctorCheck("ecs.config", True, None, f"{where} names cluster {cluster}", source,
+        return DoctorCheck("ecs.config", True, None,
+                           message("doctor.config.names", where=where, cluster=cluster), source,
                            essential=True)
-    said = f"names cluster {cluster}" if named else "has no ECS_CLUSTER"
-    return DoctorCheck("ecs.config", False, None,
-                       f"{where} {said}: instances join {cluster}, not {spec.cluster_name}",
-                       source, "apply(spec) rewrites the guide's ecs.config with "
-                       f"ECS_CLUSTER={spec.cluster_name}", essential=True)
+    said = (message("doctor.config.other", where=where, cluster=cluster, wanted=spec.cluster_name)
+            if named else message("doctor.config.unset", where=where, wanted=spec.cluster_name))
+    return DoctorCheck("ecs.config", False, None, said, source,
+                       message("doctor.config.fix", cluster=spec.cluster_name), essential=True)
 
 
 def _network_row(kind: str) -> DoctorCheck:

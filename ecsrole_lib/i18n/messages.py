@@ -726,11 +726,6 @@ KO.update({
     "the value ({error}); ask IAM's simulator with the value (target='aws')":
         "{when}: {keys}에 달려 있습니다: 인스턴스의 요청에 들어 있지만 doctor는 그 값을 알 수 "
         "없습니다({error}). 그 값으로 IAM 정책 시뮬레이터에 물어보십시오(target='aws')",
-    "{where} names cluster {cluster}: instances join {joined}, not {wanted}":
-        "{where}에는 클러스터 {cluster}이(가) 적혀 있습니다: 인스턴스는 {wanted}이(가) 아니라 "
-        "{joined}에 가입합니다",
-    "{where} has no ECS_CLUSTER: instances join default, not {wanted}":
-        "{where}에 ECS_CLUSTER가 없습니다: 인스턴스는 {wanted}이(가) 아니라 default에 가입합니다",
     "awsvpcTrunking is not in effect for this role's principal: its instances get no trunk ENI, "
     "and awsvpc tasks keep the instance's ENI limit; container instances registered before it "
     "was set keep their ENI limits until they are replaced":
