@@ -21,7 +21,7 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 #: What stays English: code, URLs, ARNs, commands, product names, AWS's own messages
 #: and quoted error texts.
 KEEP = re.compile(r"<code>.*?</code>|`[^`]*`|https?://\S+|arn:\S+|\baws [a-z0-9-]+ [^\n|;]*"
-                  r"|(?:Amazon|AWS) [A-Z][\w-]*(?: [A-Z][\w-]*)*|User: [^\n]*"
+                  r"|(?:Amazon|AWS) [A-Z][\w-]*(?: [A-Z][\w-]*)*|User: [^\n]*|sudo [^\n;]*"
                   r"|NoCredentialProviders: no valid providers in chain|\"[^\"\n]*\""
                   r"|^\s*#[^\n]*",  # the last: user-data.sh's comments, a script's code
                   re.MULTILINE)
@@ -63,7 +63,9 @@ def test_the_doctor_and_the_launch_show_no_english_sentence_in_korean(session, b
     apply(spec, session)
     if broken is not None:
         broken(session, spec.role_name)
-    texts = {f"doctor {k}": v for k, v in shown(doctor(spec, session, lang="ko")).items()}
+    diagnosis = doctor(spec, session, lang="ko")
+    texts = {f"doctor {k}": v for k, v in shown(diagnosis).items()}
+    texts |= {f"every row {k}": v for k, v in shown(diagnosis.whole()).items()}
     texts |= {f"plan {k}": v for k, v in shown(launch_plan(spec, lang="ko")).items()}
     try:
         report = launch(spec, session, lang="ko")
@@ -77,3 +79,14 @@ def test_the_doctor_and_the_launch_show_no_english_sentence_in_korean(session, b
     left = {where: found for where, text in texts.items() if (found := english(text))}
     assert left == {}
     assert all(HANGUL.search(text) for text in texts.values())
+
+
+@pytest.mark.parametrize("spec", [
+    RoleSpec(role_name="ecsAnywhereRole", instance_kind="external", features=["cloudwatch_logs"]),
+    RoleSpec(role_name="trunkingRole", trunking=True, features=["spot_draining"]),
+], ids=["external", "trunking"])
+def test_every_row_of_the_doctor_is_korean_for_other_instances(session, spec):
+    apply(spec, session)
+    diagnosis = doctor(spec, session, lang="ko").whole()
+    left = {where: found for where, text in shown(diagnosis).items() if (found := english(text))}
+    assert left == {}

@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 import html
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -353,8 +354,31 @@ def needs(agent: AgentConfig, instance_kind: str, partition: str, region: str, a
             kind = call.resource.split(":", 5)[-1].split("/", 1)[0] if ":" in call.resource else ""
             name = f"{call.action} ({call.caller if call.caller != 'ecs-agent' else kind})"
         out.append(Need(name, call.action, call.resource, call.context_dict,
-                        always or call.action.lower() in REGISTRATION, call.source, call.when))
+                        always or call.action.lower() in REGISTRATION, cited(call.source),
+                        call.when))
     return out
+
+
+def cited(source: str) -> str:
+    """``source`` with each part the catalog holds (``doctor.cite.*``) made a message, so the
+    citation reads in Korean around its URLs and code; its English text is unchanged.
+
+    >>> from ecsrole_lib.i18n.catalog import render
+    >>> render(cited("https://x.go (f); AWS page: AmazonSSMManagedInstanceCore [inferred]"), "ko")
+    'https://x.go (f); AWS 페이지: AmazonSSMManagedInstanceCore [추론]'
+    """
+    found, parts, at = _citations(), [], 0
+    pattern = re.compile("|".join(re.escape(text) for text in sorted(found, key=len, reverse=True)))
+    for match in pattern.finditer(source):
+        parts += [source[at:match.start()], message(found[match.group()])]
+        at = match.end()
+    return join("", [p for p in parts + [source[at:]] if p]) if parts else source
+
+
+@cache
+def _citations() -> dict[str, str]:
+    """English text of each part of a source to its message id (``doctor.cite.*``)."""
+    return {text: id for id, text in catalog("en").items() if id.startswith("doctor.cite.")}
 
 
 def denied_message(account: str, partition: str, role_name: str, session_name: str,
@@ -807,7 +831,7 @@ _SIMULATOR_TYPES = {"aws:CurrentTime": "date", "aws:TokenIssueTime": "date",
 def _activation_row(ctx: Context, role_name: str) -> DoctorCheck:
     """External instances get the role an activation names (AWS: Amazon ECS Anywhere,
     registering an external instance; Systems Manager DescribeActivations, IamRole)."""
-    source = "AWS Systems Manager: DescribeActivations (IamRole); Amazon ECS Anywhere"
+    source = message("doctor.source.activation")
     try:
         activations = ctx.pages("ssm", "describe_activations", "ActivationList")
     except (EcsRoleError, BotoCoreError, ResponseParserError) as err:
@@ -835,29 +859,21 @@ def _trunking_row(ctx: Context, facts: _Role) -> DoctorCheck:
     """awsvpcTrunking is per principal: in effect for this role's instances only if set for
     the role (or the account default) before they register (AWS: Elastic network interface
     trunking; PutAccountSetting principalArn)."""
-    source = "AWS: Amazon ECS ENI trunking; ListAccountSettings (effectiveSettings)"
+    source = message("doctor.source.trunking")
     settings = ctx.call("ecs", "list_account_settings", "reading awsvpcTrunking",
                         name="awsvpcTrunking", principalArn=facts.role["Arn"],
                         effectiveSettings=True)["settings"]
-    later = ("container instances registered before it was set keep their ENI limits until "
-             "they are replaced")
     if any(s.get("value") == "enabled" for s in settings):
-        return DoctorCheck("awsvpcTrunking", True, None, f"awsvpcTrunking is in effect for "
-                           f"this role's principal; {later}", source)
-    return DoctorCheck(
-        "awsvpcTrunking", False, None, "awsvpcTrunking is not in effect for this role's "
-        "principal: its instances get no trunk ENI, and awsvpc tasks keep the instance's ENI "
-        f"limit; {later}", source,
-        f"aws ecs put-account-setting --name awsvpcTrunking --value enabled --principal-arn "
-        f"{facts.role['Arn']} (as the account's root user or the role itself), then replace "
-        "the instances")
+        return DoctorCheck("awsvpcTrunking", True, None, message("doctor.trunking.on"), source)
+    return DoctorCheck("awsvpcTrunking", False, None, message("doctor.trunking.off"), source,
+                       message("doctor.trunking.fix", arn=facts.role["Arn"]))
 
 
 def _ecs_config_row(ctx: Context, spec: RoleSpec) -> DoctorCheck:
     """The cluster the user data's ecs.config names: without ECS_CLUSTER, or naming another,
     the agent joins that cluster (default when unset) (AWS: Amazon ECS container agent
     configuration, ECS_CLUSTER)."""
-    source = "AWS: Amazon ECS container agent configuration (ECS_CLUSTER; default: default)"
+    source = message("doctor.source.ecs_cluster")
     where = f"s3://{spec.config_bucket}/{spec.config_key}"
     try:
         body = ctx.call("s3", "get_object", "reading ecs.config", Bucket=spec.config_bucket,

@@ -726,12 +726,6 @@ KO.update({
     "the value ({error}); ask IAM's simulator with the value (target='aws')":
         "{when}: {keys}에 달려 있습니다: 인스턴스의 요청에 들어 있지만 doctor는 그 값을 알 수 "
         "없습니다({error}). 그 값으로 IAM 정책 시뮬레이터에 물어보십시오(target='aws')",
-    "awsvpcTrunking is not in effect for this role's principal: its instances get no trunk ENI, "
-    "and awsvpc tasks keep the instance's ENI limit; container instances registered before it "
-    "was set keep their ENI limits until they are replaced":
-        "이 역할의 보안 주체에 awsvpcTrunking이 적용되지 않습니다: 인스턴스가 트렁크 ENI를 받지 "
-        "못하고 awsvpc 태스크는 인스턴스의 ENI 한도에 묶입니다. 설정 전에 등록된 컨테이너 "
-        "인스턴스는 교체될 때까지 ENI 한도를 유지합니다",
     "no activation yet: the next step after the role (aws ssm create-activation --iam-role "
     "{role})":
         "아직 활성화가 없습니다. 역할 다음 단계입니다(aws ssm create-activation --iam-role {role})",
