@@ -611,26 +611,23 @@ def _profile_check(ctx: Context, facts: _Role, spec: RoleSpec | None,
     if holders:
         launch_with = wanted if wanted in holders else holders[0]
         extra = ("" if wanted is None or wanted in holders else
-                 f" (not {wanted}, the spec's: launch with Name={launch_with})")
+                 message("doctor.profile_not_spec", wanted=wanted, launch_with=launch_with))
         return DoctorCheck("instance_profile", True, None,
                            message("doctor.profile_holds", profiles=", ".join(holders),
                                    extra=extra), source, essential=True)
     fix_profile = wanted or f"{role_name}-profile"
     profile = get_instance_profile(ctx, fix_profile)
     if profile is None:
-        reason = (f"no instance profile holds role {role_name}, and {fix_profile} does not "
-                  "exist: Amazon EC2 gives an instance a role only through an instance profile")
-        symptom = (f"aws ec2 run-instances fails: InvalidParameterValue: Value ({fix_profile}) "
-                   "for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance "
-                   "Profile name")
+        reason = message("doctor.profile_missing", role=role_name, profile=fix_profile)
+        symptom = message("doctor.symptom.no_profile", profile=fix_profile)
         fix = (f"aws iam create-instance-profile --instance-profile-name {fix_profile}; aws iam "
                f"add-role-to-instance-profile --instance-profile-name {fix_profile} "
                f"--role-name {role_name}")
     else:
         others = [r["RoleName"] for r in profile.get("Roles", [])]
         if others:
-            reason = (f"instance profile {fix_profile} holds role {others[0]}, not {role_name}: "
-                      f"instances launched with it get the permissions of {others[0]}")
+            reason = message("doctor.profile_other", profile=fix_profile, other=others[0],
+                             role=role_name)
             fix = (f"aws iam remove-role-from-instance-profile --instance-profile-name "
                    f"{fix_profile} --role-name {others[0]}; ")
         else:
