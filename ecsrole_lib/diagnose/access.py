@@ -89,7 +89,7 @@ from ..i18n.catalog import Message, join, message
 from ..policies import parse
 from ..wildcards import Wildcard, parts
 
-__all__ = ["Decision", "UnsupportedPolicyError", "evaluate", "trusts"]
+__all__ = ["Decision", "UnsupportedPolicyError", "evaluate", "statement_label", "trusts"]
 
 Kind = Literal["allow", "explicit_deny", "implicit_deny"]
 
@@ -755,9 +755,29 @@ def _unmet_note(unmet: list[str]) -> Message | str:
     """The statements that match but whose condition is not met, as ``" (...)"``."""
     if not unmet:
         return ""
-    notes = [message("access.unmet", label=u.split(": ", 1)[0], condition=u.split(": ", 1)[1])
-             if ": " in u else u for u in unmet]
+    notes = [message("access.unmet", label=statement_label(u.split(": ", 1)[0]),
+                     condition=u.split(": ", 1)[1]) if ": " in u else u for u in unmet]
     return message("access.unmet_note", notes=join(", ", notes))
+
+
+def _labels(labels) -> Message:
+    """Statement labels joined by ``"; "``, each to be shown in the reader's language."""
+    return join("; ", [statement_label(label) for label in labels])
+
+
+def statement_label(label: str) -> Message | str:
+    """A statement's label (``policy, Sid`` or ``policy, statement #N``) as a message.
+
+    >>> from ecsrole_lib.i18n.catalog import render
+    >>> render(statement_label("inline policy guard, statement #2"), "ko")
+    '인라인 정책 guard의 문 #2'
+    """
+    if ", " not in label:
+        return label
+    policy, which = label.rsplit(", ", 1)
+    if which.startswith("statement #"):
+        return message("access.statement_n", policy=policy, n=which.removeprefix("statement #"))
+    return message("access.statement_sid", policy=policy, sid=which)
 
 
 def _decide(tallies: list[tuple[str, _Tally]], action: str, resource: str) -> Decision:
@@ -766,7 +786,7 @@ def _decide(tallies: list[tuple[str, _Tally]], action: str, resource: str) -> De
     if denies:
         denying = next(scope for scope, t in tallies if t.deny)
         return Decision("explicit_deny", action, resource,
-                        message("access.explicit_deny", by="; ".join(denies)), tuple(denies), unmet,
+                        message("access.explicit_deny", by=_labels(denies)), tuple(denies), unmet,
                         policy_type=denying)
     undecided_deny = [r for _, t in tallies for r in t.undecided_deny]
     if undecided_deny:
@@ -776,7 +796,7 @@ def _decide(tallies: list[tuple[str, _Tally]], action: str, resource: str) -> De
         if not tally.allow and not tally.undecided_allow:
             what = message("access.no_statement", unmet=_unmet_note(tally.unmet))
             if scope == _BOUNDARY:
-                granted = "; ".join(tallies[0][1].allow)
+                granted = _labels(tallies[0][1].allow)
                 what = message("access.boundary_only" if granted else "access.boundary",
                                only=granted, unmet=_unmet_note(tally.unmet))
             return Decision("implicit_deny", action, resource, what, (), unmet, policy_type=scope)
@@ -784,7 +804,7 @@ def _decide(tallies: list[tuple[str, _Tally]], action: str, resource: str) -> De
     if undecided:
         raise _undecidable(action, resource, undecided, tallies)
     allows = tuple(a for _, t in tallies for a in t.allow)
-    return Decision("allow", action, resource, message("access.allowed", by="; ".join(allows)),
+    return Decision("allow", action, resource, message("access.allowed", by=_labels(allows)),
                     allows, unmet)
 
 

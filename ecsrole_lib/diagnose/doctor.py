@@ -56,7 +56,7 @@ from ..steps import (
     inline_policies,
     policy_document,
 )
-from .access import evaluate, trusts
+from .access import evaluate, statement_label, trusts
 from .agent import AgentConfig, agent_calls
 
 __all__ = ["CANNOT_TELL", "NOT_REGISTERS", "REGISTERS", "Diagnosis", "DoctorCheck", "Need",
@@ -684,14 +684,16 @@ def explain_denial(ctx: Context, facts: _Role, kind: str, need: Need, decision, 
                           need.resource, decision.kind, by_boundary)
     if decision.kind == "explicit_deny":
         cause = message("doctor.cause.explicit_deny", why=decision.why)
-        fix = message("doctor.fix.deny", statements=", ".join(decision.statements))
+        fix = message("doctor.fix.deny",
+                      statements=join(", ", [statement_label(x) for x in decision.statements]))
     elif by_boundary:
         cause = message("doctor.cause.boundary", boundary=_managed_name(facts.boundary_arn or ""),
                         action=need.action, why=identity_only.why)
         fix = message("doctor.fix.boundary", action=need.action, role=role_name)
     else:
         cause = message("doctor.cause.among", why=decision.why,
-                        policies=", ".join(facts.documents) or message("doctor.no_policies"))
+                        policies=join(", ", list(facts.documents)) if facts.documents
+                        else message("doctor.no_policies"))
         if allowed_elsewhere:
             cause = join("; ", [cause, message("doctor.cause.elsewhere", action=need.action,
                                                resources=", ".join(allowed_elsewhere),
