@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from ecsrole_lib import LaunchDeniedError, RoleSpec, apply, doctor, launch
+from ecsrole_lib import LaunchDeniedError, RoleSpec, ValidationError, apply, doctor, launch
 from ecsrole_lib.diagnose.launch import launch_plan
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
@@ -90,3 +90,14 @@ def test_every_row_of_the_doctor_is_korean_for_other_instances(session, spec):
     diagnosis = doctor(spec, session, lang="ko").whole()
     left = {where: found for where, text in shown(diagnosis).items() if (found := english(text))}
     assert left == {}
+
+
+def test_launch_and_its_plan_refuse_an_unknown_language_before_any_call(session):
+    ec2 = session.client("ec2")
+    before = ec2.describe_instances()["Reservations"]
+    for run in (lambda: launch(RoleSpec(), session, lang="fr"),
+                lambda: launch_plan(RoleSpec(), lang="fr")):
+        with pytest.raises(ValidationError) as err:
+            run()
+        assert err.value.fields == ["lang"] and "must be one of en, ko" in str(err.value)
+    assert ec2.describe_instances()["Reservations"] == before  # nothing was launched
