@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+from .i18n.catalog import render
 from .i18n.messages import tr, word
 from .states import AuditOutcome, Outcome
 
@@ -96,13 +97,17 @@ class Report:
         """Audit rows that need attention (anything but ``ok`` and ``info``)."""
         return [r for r in self.rows if r.outcome not in _FINE]
 
+    def _word(self, text: str) -> str:
+        """An outcome or the action in the report's language (a subclass adds its own)."""
+        return word(text, self.lang)
+
     def summary(self) -> str:
         counts: dict[str, int] = {}
         for row in self.rows:
             counts[row.outcome] = counts.get(row.outcome, 0) + 1
         if self.lang == "ko":
-            parts = ", ".join(f"{word(o, 'ko')} {n}" for o, n in counts.items())
-            return (f"{word(self.target or 'AWS', 'ko')}에서 {word(self.action, 'ko')}: "
+            parts = ", ".join(f"{self._word(o)} {n}" for o, n in counts.items())
+            return (f"{word(self.target or 'AWS', 'ko')}에서 {self._word(self.action)}: "
                     f"{parts or word('no steps', 'ko')}; 읽기 API 호출 {self.reads}회, "
                     f"쓰기 API 호출 {self.writes}회, 재시도 {self.retries}회")
         parts = ", ".join(f"{n} {o}" for o, n in counts.items())
@@ -116,7 +121,7 @@ class Report:
     def table(self) -> str:
         """The rows as text, without the summary line."""
         lang = self.lang
-        outcomes = [word(r.outcome, lang) for r in self.rows]
+        outcomes = [self._word(r.outcome) for r in self.rows]
         head = [word(h, lang) for h in ("step", "outcome", "reason")]
         widths = [max([text_width(head[0])] + [len(r.step) for r in self.rows]),
                   max([text_width(head[1])] + [text_width(o) for o in outcomes])]
@@ -143,9 +148,9 @@ class Report:
         esc, lang = html.escape, self.lang
         left = CELL_STYLE
         rows = "".join(
-            f"<tr><td style='{left}'><code>{esc(r.step)}</code><br>{esc(r.title)}</td>"
+            f"<tr><td style='{left}'><code>{esc(r.step)}</code><br>{esc(render(r.title, lang))}</td>"
             f"<td style='{left};color:{_COLOUR.get(r.outcome, 'inherit')}'>"
-            f"<b>{esc(word(r.outcome, lang))}</b></td>"
+            f"<b>{esc(self._word(r.outcome))}</b></td>"
             f"<td style='{left}'>{esc(tr(r.reason, lang))}<br><small><code>{esc(r.arn)}</code>"
             "</small></td></tr>"
             for r in self.rows)

@@ -696,7 +696,7 @@ def test_the_new_rows_read_in_korean_in_the_audit(session):
     session.client("s3").put_object(Bucket=BUCKET, Key="ecs.config", Body=b"ECS_CLUSTER=elsewhere\n")
     reason = audit(spec, session)["doctor"].reason
     korean = tr(reason, "ko")
-    assert "prod이(가) 아니라 elsewhere에 가입합니다" in korean
+    assert "인스턴스는 prod가 아니라 elsewhere에 등록합니다" in korean  # a particle, never 이(가)
     assert untranslated(korean) == []
 
 

@@ -108,9 +108,6 @@ def _without_doctor_details(text: str) -> str:
     return re.sub(r": [^\n]* \(doctor\(spec\)", ": ... (doctor(spec)", text)
 
 
-@pytest.mark.xfail(strict=True, reason="ecsrole_lib/diagnose/doctor.py (merged from main at 19:10) has no "
-                                       "Korean for its per-check reasons yet; remove this mark "
-                                       "when KO holds them")
 def test_the_doctors_reasons_are_korean(session):
     demo = broken_demo(session)
     report = localize(audit(demo.spec, session), "ko", demo.spec)

@@ -85,10 +85,11 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from ..errors import UnsupportedPolicyError
+from ..i18n.catalog import Message, join, message
 from ..policies import parse
 from ..wildcards import Wildcard, parts
 
-__all__ = ["Decision", "UnsupportedPolicyError", "evaluate", "trusts"]
+__all__ = ["Decision", "UnsupportedPolicyError", "evaluate", "statement_label", "trusts"]
 
 Kind = Literal["allow", "explicit_deny", "implicit_deny"]
 
@@ -750,11 +751,33 @@ def _undecidable(action: str, resource: str, reasons: list[str],
     return err
 
 
-def _unmet_note(unmet: list[str]) -> str:
+def _unmet_note(unmet: list[str]) -> Message | str:
+    """The statements that match but whose condition is not met, as ``" (...)"``."""
     if not unmet:
         return ""
-    notes = ", ".join(u.replace(": ", " matches but its condition is not met: ", 1) for u in unmet)
-    return f" ({notes})"
+    notes = [message("access.unmet", label=statement_label(u.split(": ", 1)[0]),
+                     condition=u.split(": ", 1)[1]) if ": " in u else u for u in unmet]
+    return message("access.unmet_note", notes=join(", ", notes))
+
+
+def _labels(labels) -> Message:
+    """Statement labels joined by ``"; "``, each to be shown in the reader's language."""
+    return join("; ", [statement_label(label) for label in labels])
+
+
+def statement_label(label: str) -> Message | str:
+    """A statement's label (``policy, Sid`` or ``policy, statement #N``) as a message.
+
+    >>> from ecsrole_lib.i18n.catalog import render
+    >>> render(statement_label("inline policy guard, statement #2"), "ko")
+    '인라인 정책 guard의 문 #2'
+    """
+    if ", " not in label:
+        return label
+    policy, which = label.rsplit(", ", 1)
+    if which.startswith("statement #"):
+        return message("access.statement_n", policy=policy, n=which.removeprefix("statement #"))
+    return message("access.statement_sid", policy=policy, sid=which)
 
 
 def _decide(tallies: list[tuple[str, _Tally]], action: str, resource: str) -> Decision:
@@ -763,7 +786,7 @@ def _decide(tallies: list[tuple[str, _Tally]], action: str, resource: str) -> De
     if denies:
         denying = next(scope for scope, t in tallies if t.deny)
         return Decision("explicit_deny", action, resource,
-                        "explicitly denied by " + "; ".join(denies), tuple(denies), unmet,
+                        message("access.explicit_deny", by=_labels(denies)), tuple(denies), unmet,
                         policy_type=denying)
     undecided_deny = [r for _, t in tallies for r in t.undecided_deny]
     if undecided_deny:
@@ -771,18 +794,18 @@ def _decide(tallies: list[tuple[str, _Tally]], action: str, resource: str) -> De
     # Every set of policies (the identity-based ones, then the boundary) must allow it.
     for scope, tally in tallies:
         if not tally.allow and not tally.undecided_allow:
-            what = "no statement allows it"
+            what = message("access.no_statement", unmet=_unmet_note(tally.unmet))
             if scope == _BOUNDARY:
-                granted = "; ".join(tallies[0][1].allow)
-                what = "the permissions boundary does not allow it" + (
-                    f" (only {granted} does)" if granted else "")
-            return Decision("implicit_deny", action, resource, what + _unmet_note(tally.unmet),
-                            (), unmet, policy_type=scope)
+                granted = _labels(tallies[0][1].allow)
+                what = message("access.boundary_only" if granted else "access.boundary",
+                               only=granted, unmet=_unmet_note(tally.unmet))
+            return Decision("implicit_deny", action, resource, what, (), unmet, policy_type=scope)
     undecided = [r for _, t in tallies if not t.allow for r in t.undecided_allow]
     if undecided:
         raise _undecidable(action, resource, undecided, tallies)
     allows = tuple(a for _, t in tallies for a in t.allow)
-    return Decision("allow", action, resource, "allowed by " + "; ".join(allows), allows, unmet)
+    return Decision("allow", action, resource, message("access.allowed", by=_labels(allows)),
+                    allows, unmet)
 
 
 def evaluate(policies: Any, action: str, resource: str = "*",

@@ -25,10 +25,12 @@ True
 from __future__ import annotations
 
 import html
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 import boto3
@@ -41,7 +43,7 @@ from ..errors import AwsError, EcsRoleError, Problem, ValidationError
 from ..features import agent_settings
 from ..hooks import provided, register
 from ..i18n import tr
-from ..i18n.catalog import join, message
+from ..i18n.catalog import catalog, join, message
 from ..plan import LANGS
 from ..report import CELL_STYLE, Report
 from ..spec import RoleSpec
@@ -54,7 +56,7 @@ from ..steps import (
     inline_policies,
     policy_document,
 )
-from .access import evaluate, trusts
+from .access import evaluate, statement_label, trusts
 from .agent import AgentConfig, agent_calls
 
 __all__ = ["CANNOT_TELL", "NOT_REGISTERS", "REGISTERS", "Diagnosis", "DoctorCheck", "Need",
@@ -293,7 +295,7 @@ class Diagnosis:
             if self.simulated:
                 cells.append(esc(tr(c.iam, lang)))
             # A source is often a long URL: it wraps in its cell instead of widening the page.
-            cells += [f"<div style='overflow-wrap:anywhere'>{esc(tr(c.fix, lang))}</div>", f"<small style='overflow-wrap:anywhere'>{esc(c.source)}</small>"]
+            cells += [f"<div style='overflow-wrap:anywhere'>{esc(tr(c.fix, lang))}</div>", f"<small style='overflow-wrap:anywhere'>{esc(tr(c.source, lang))}</small>"]
             rows.append("<tr>" + "".join(f"<td style='{CELL_STYLE}'>{x}</td>" for x in cells)
                         + "</tr>")
         verdict = colour[{REGISTERS: True, NOT_REGISTERS: False}.get(self.verdict)]
@@ -357,8 +359,31 @@ def needs(agent: AgentConfig, instance_kind: str, partition: str, region: str, a
             kind = call.resource.split(":", 5)[-1].split("/", 1)[0] if ":" in call.resource else ""
             name = f"{call.action} ({call.caller if call.caller != 'ecs-agent' else kind})"
         out.append(Need(name, call.action, call.resource, call.context_dict,
-                        always or call.action.lower() in REGISTRATION, call.source, call.when))
+                        always or call.action.lower() in REGISTRATION, cited(call.source),
+                        call.when))
     return out
+
+
+def cited(source: str) -> str:
+    """``source`` with each part the catalog holds (``doctor.cite.*``) made a message, so the
+    citation reads in Korean around its URLs and code; its English text is unchanged.
+
+    >>> from ecsrole_lib.i18n.catalog import render
+    >>> render(cited("https://x.go (f); AWS page: AmazonSSMManagedInstanceCore [inferred]"), "ko")
+    'https://x.go (f); AWS 페이지: AmazonSSMManagedInstanceCore [추론]'
+    """
+    found, parts, at = _citations(), [], 0
+    pattern = re.compile("|".join(re.escape(text) for text in sorted(found, key=len, reverse=True)))
+    for match in pattern.finditer(source):
+        parts += [source[at:match.start()], message(found[match.group()])]
+        at = match.end()
+    return join("", [p for p in parts + [source[at:]] if p]) if parts else source
+
+
+@cache
+def _citations() -> dict[str, str]:
+    """English text of each part of a source to its message id (``doctor.cite.*``)."""
+    return {text: id for id, text in catalog("en").items() if id.startswith("doctor.cite.")}
 
 
 def denied_message(account: str, partition: str, role_name: str, session_name: str,
@@ -559,9 +584,7 @@ def _trust_check(ctx: Context, facts: _Role, kind: str, role_name: str) -> Docto
                 "aws:SourceArn": f"arn:{ctx.partition}:ssm:{ctx.region}:{ctx.account}:"
                                  f"managed-instance/{EXAMPLE_INSTANCE['external']}"}
                if kind == "external" else {})
-    source = ("AWS: Amazon ECS container instance IAM role (trust policy); "
-              "IAM: Using an IAM role to grant permissions to applications on EC2 instances"
-              if kind == "ec2" else "AWS: Amazon ECS Anywhere IAM role (trust policy)")
+    source = message("doctor.source.trust" if kind == "ec2" else "doctor.source.trust_anywhere")
     try:
         decision = trusts(facts.trust, service=service, context=context)
     except EcsRoleError as err:
@@ -569,62 +592,53 @@ def _trust_check(ctx: Context, facts: _Role, kind: str, role_name: str) -> Docto
                            source, essential=True)
     if decision.allowed:
         return DoctorCheck("trust", True, "sts:AssumeRole",
-                           f"the trust policy lets {service} assume the role", source,
-                           essential=True)
+                           message("doctor.trusted", service=service), source, essential=True)
     named = policies.named_principals(facts.trust)
-    hints = [policies.WRONG_PRINCIPALS[p][0] for p in named if p in policies.WRONG_PRINCIPALS]
-    reason = (f"{service} may not assume the role: {decision.why}; the trust policy names "
-              f"{', '.join(named) or 'no principal'}" + ("; " + "; ".join(hints) if hints else ""))
+    hints = [message(f"doctor.wrong_principal.{p}") for p in named if p in policies.WRONG_PRINCIPALS]
+    reason = join("; ", [message("doctor.untrusted", service=service, why=decision.why,
+                                 named=", ".join(named) or message("doctor.no_principal"))]
+                  + hints)
     if kind == "ec2":
-        symptom = (f"the instance metadata (iam/info) answers AssumeRoleUnauthorizedAccess: "
-                   f"EC2 cannot assume the role {role_name}; the agent gets no credentials "
-                   "(NoCredentialProviders: no valid providers in chain) and never registers")
+        symptom = message("doctor.symptom.untrusted", role=role_name)
     else:
         symptom = ("aws ssm create-activation fails: ValidationException: Nonexistent role or "
                    "missing ssm service principal in trust policy")
-    fix = (f"aws iam update-assume-role-policy --role-name {role_name} --policy-document "
-           f"file://instance-role-trust-policy.json (trusting {service}, as the page writes it)")
+    fix = message("doctor.fix.trust", role=role_name, service=service)
     return DoctorCheck("trust", False, "sts:AssumeRole", reason, source, fix,
                        symptom=symptom, essential=True)
 
 
 def _profile_check(ctx: Context, facts: _Role, spec: RoleSpec | None,
                    role_name: str) -> DoctorCheck:
-    source = "AWS: Amazon ECS container instance IAM role (the instance profile)"
+    source = message("doctor.source.profile")
     holders = [p["InstanceProfileName"] for p in facts.profiles]
     wanted = spec.instance_profile_name if spec is not None else None
     if holders:
         launch_with = wanted if wanted in holders else holders[0]
         extra = ("" if wanted is None or wanted in holders else
-                 f" (not {wanted}, the spec's: launch with Name={launch_with})")
+                 message("doctor.profile_not_spec", wanted=wanted, launch_with=launch_with))
         return DoctorCheck("instance_profile", True, None,
-                           f"instance profile {', '.join(holders)} holds the role{extra}",
-                           source, essential=True)
+                           message("doctor.profile_holds", profiles=", ".join(holders),
+                                   extra=extra), source, essential=True)
     fix_profile = wanted or f"{role_name}-profile"
     profile = get_instance_profile(ctx, fix_profile)
     if profile is None:
-        reason = (f"no instance profile holds role {role_name}, and {fix_profile} does not "
-                  "exist: Amazon EC2 gives an instance a role only through an instance profile")
-        symptom = (f"aws ec2 run-instances fails: InvalidParameterValue: Value ({fix_profile}) "
-                   "for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance "
-                   "Profile name")
+        reason = message("doctor.profile_missing", role=role_name, profile=fix_profile)
+        symptom = message("doctor.symptom.no_profile", profile=fix_profile)
         fix = (f"aws iam create-instance-profile --instance-profile-name {fix_profile}; aws iam "
                f"add-role-to-instance-profile --instance-profile-name {fix_profile} "
                f"--role-name {role_name}")
     else:
         others = [r["RoleName"] for r in profile.get("Roles", [])]
         if others:
-            reason = (f"instance profile {fix_profile} holds role {others[0]}, not {role_name}: "
-                      f"instances launched with it get the permissions of {others[0]}")
+            reason = message("doctor.profile_other", profile=fix_profile, other=others[0],
+                             role=role_name)
             fix = (f"aws iam remove-role-from-instance-profile --instance-profile-name "
                    f"{fix_profile} --role-name {others[0]}; ")
         else:
-            reason = (f"instance profile {fix_profile} is empty: an instance launched with it "
-                      "gets no role")
+            reason = message("doctor.profile_empty", profile=fix_profile)
             fix = ""
-        symptom = ("the instance starts, but its metadata has no iam/security-credentials; the "
-                   "agent gets no credentials (NoCredentialProviders: no valid providers in "
-                   "chain) and never registers")
+        symptom = message("doctor.symptom.no_credentials")
         fix += (f"aws iam add-role-to-instance-profile --instance-profile-name {fix_profile} "
                 f"--role-name {role_name}")
     return DoctorCheck("instance_profile", False, None, reason, source, fix, symptom=symptom,
@@ -643,9 +657,8 @@ def _grant_fix(ctx: Context, facts: _Role, kind: str, need: Need, role_name: str
     """Which managed policy of the page would allow ``need``, as the command that attaches it."""
     if need.action.lower() == "s3:getobject":
         read_only = policies.managed_policy_arn(ctx.partition, policies.S3_READ_ONLY_POLICY)
-        return (f"allow s3:GetObject on {need.resource}: the guide's least-privilege inline "
-                f"policy (apply with least_privilege=True writes it), or aws iam "
-                f"attach-role-policy --role-name {role_name} --policy-arn {read_only}")
+        return message("doctor.fix.config", resource=need.resource, role=role_name,
+                       policy=read_only)
     for path_name in _candidates(kind, need.action):
         arn = policies.managed_policy_arn(ctx.partition, path_name)
         document = policy_document(ctx, arn)
@@ -654,16 +667,15 @@ def _grant_fix(ctx: Context, facts: _Role, kind: str, need: Need, role_name: str
             continue
         if arn in facts.managed:
             return ""  # attached already: the cause is elsewhere
-        copy = ""
+        copy = False
         if path_name == policies.CONTAINER_INSTANCE_POLICY and facts.documents:
             try:  # another policy already allows the agent's registration: a copy, fallen behind
-                if evaluate(facts.documents, "ecs:RegisterContainerInstance", "*").allowed:
-                    copy = "; it replaces a hand-copied policy: AWS keeps the managed one current"
+                copy = evaluate(facts.documents, "ecs:RegisterContainerInstance", "*").allowed
             except EcsRoleError:
                 pass
-        return (f"aws iam attach-role-policy --role-name {role_name} --policy-arn {arn} "
-                f"({path_name[1]} allows {need.action}{copy})")
-    return f"add a statement that allows {need.action} on {need.resource}"
+        return message("doctor.fix.attach_copy" if copy else "doctor.fix.attach", role=role_name,
+                       arn=arn, policy=path_name[1], action=need.action)
+    return message("doctor.fix.statement", action=need.action, resource=need.resource)
 
 
 def explain_denial(ctx: Context, facts: _Role, kind: str, need: Need, decision, role_name: str,
@@ -673,33 +685,33 @@ def explain_denial(ctx: Context, facts: _Role, kind: str, need: Need, decision, 
     if decision.kind == "implicit_deny" and facts.boundary is not None:
         identity_only = evaluate(facts.documents, need.action, need.resource, need.context)
     by_boundary = decision.kind == "implicit_deny" and identity_only.allowed
-    message = denied_message(ctx.account, ctx.partition, role_name, session_name, need.action,
-                             need.resource, decision.kind, by_boundary)
+    said = denied_message(ctx.account, ctx.partition, role_name, session_name, need.action,
+                          need.resource, decision.kind, by_boundary)
     if decision.kind == "explicit_deny":
-        cause = f"{decision.why}: an explicit deny wins over every allow"
-        fix = (f"remove or narrow the Deny statement ({', '.join(decision.statements)}); no "
-               "Allow can override it")
+        cause = message("doctor.cause.explicit_deny", why=decision.why)
+        fix = message("doctor.fix.deny",
+                      statements=join(", ", [statement_label(x) for x in decision.statements]))
     elif by_boundary:
-        cause = (f"the permissions boundary {_managed_name(facts.boundary_arn or '')} does not "
-                 f"allow {need.action}; the role's policies do ({identity_only.why}), but a "
-                 "boundary caps them")
-        fix = (f"add {need.action} (for the agent, ecs:*) to the boundary policy, or remove the "
-               f"boundary: aws iam delete-role-permissions-boundary --role-name {role_name}")
+        cause = message("doctor.cause.boundary", boundary=_managed_name(facts.boundary_arn or ""),
+                        action=need.action, why=identity_only.why)
+        fix = message("doctor.fix.boundary", action=need.action, role=role_name)
     else:
-        cause = f"{decision.why} among {', '.join(facts.documents) or 'no policies at all'}"
+        cause = message("doctor.cause.among", why=decision.why,
+                        policies=join(", ", list(facts.documents)) if facts.documents
+                        else message("doctor.no_policies"))
         if allowed_elsewhere:
-            cause += (f"; {need.action} is allowed on {', '.join(allowed_elsewhere)} but not on "
-                      f"{need.resource}: a policy's Resource is scoped too narrowly")
+            cause = join("; ", [cause, message("doctor.cause.elsewhere", action=need.action,
+                                               resources=", ".join(allowed_elsewhere),
+                                               resource=need.resource)])
         fix = _grant_fix(ctx, facts, kind, need, role_name)
-    return Symptom(message, cause, fix)
+    return Symptom(said, cause, fix)
 
 
-def symptom_text(need: Need, message: str) -> str:
-    """What the instance shows when ``need`` is denied with AWS's ``message``."""
+def symptom_text(need: Need, said: str) -> str:
+    """What the instance shows when ``need`` is denied with AWS's message ``said``."""
     if need.action.lower() == "s3:getobject":
-        return ("the user data's aws s3 cp fails: fatal error: An error occurred (403) when "
-                f"calling the HeadObject operation: Forbidden ({message})")
-    return message
+        return message("doctor.symptom.config", message=said)
+    return said
 
 
 def _with_request(ctx: Context, facts: _Role, kind: str, wanted: list[Need],
@@ -728,7 +740,7 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
             decisions.append(err)
     rows = []
     for need, decision in zip(wanted, decisions):
-        when = "always" if need.when.startswith("always") else _condition(need.when)
+        when = message("doctor.always") if need.when.startswith("always") else _when(need.when)
         if isinstance(decision, EcsRoleError):
             rows.append((DoctorCheck(need.name, None, need.action, _undecided(when, decision),
                                      need.source, resource=need.resource,
@@ -737,7 +749,8 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
             continue
         if decision.allowed:
             rows.append((DoctorCheck(need.name, True, need.action,
-                                     f"{when}: {decision.why}", need.source,
+                                     message("doctor.when", when=when, why=decision.why),
+                                     need.source,
                                      resource=need.resource, essential=need.always),
                          need, decision))
             continue
@@ -745,7 +758,8 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
                      if n.action == need.action and n is not need and not isinstance(d, Exception)
                      and d.allowed]
         found = explain_denial(ctx, facts, kind, need, decision, role_name, session_name, elsewhere)
-        rows.append((DoctorCheck(need.name, False, need.action, f"{when}: {found.cause}",
+        rows.append((DoctorCheck(need.name, False, need.action,
+                                 message("doctor.when", when=when, why=found.cause),
                                  need.source, found.fix, need.resource,
                                  symptom_text(need, found.message), essential=need.always),
                      need, decision))
@@ -803,7 +817,7 @@ def _scoped_rows(facts: _Role) -> list[DoctorCheck]:
                 f"{name} scopes {', '.join(sorted(scoped))} to named resources, but "
                 f"{'; '.join(by)} allows them on every resource (*): effective permissions are "
                 "the union of all policies, so the scoped grant narrows nothing",
-                "IAM: Policy evaluation logic (identity-based policies are a union)",
+                message("doctor.source.union"),
                 "to narrow them, the broad grant must go (for AmazonEC2ContainerServiceforEC2Role: "
                 "a customer managed copy, which then no longer follows AWS's updates)"))
     return rows
@@ -821,7 +835,7 @@ _SIMULATOR_TYPES = {"aws:CurrentTime": "date", "aws:TokenIssueTime": "date",
 def _activation_row(ctx: Context, role_name: str) -> DoctorCheck:
     """External instances get the role an activation names (AWS: Amazon ECS Anywhere,
     registering an external instance; Systems Manager DescribeActivations, IamRole)."""
-    source = "AWS Systems Manager: DescribeActivations (IamRole); Amazon ECS Anywhere"
+    source = message("doctor.source.activation")
     try:
         activations = ctx.pages("ssm", "describe_activations", "ActivationList")
     except (EcsRoleError, BotoCoreError, ResponseParserError) as err:
@@ -849,29 +863,21 @@ def _trunking_row(ctx: Context, facts: _Role) -> DoctorCheck:
     """awsvpcTrunking is per principal: in effect for this role's instances only if set for
     the role (or the account default) before they register (AWS: Elastic network interface
     trunking; PutAccountSetting principalArn)."""
-    source = "AWS: Amazon ECS ENI trunking; ListAccountSettings (effectiveSettings)"
+    source = message("doctor.source.trunking")
     settings = ctx.call("ecs", "list_account_settings", "reading awsvpcTrunking",
                         name="awsvpcTrunking", principalArn=facts.role["Arn"],
                         effectiveSettings=True)["settings"]
-    later = ("container instances registered before it was set keep their ENI limits until "
-             "they are replaced")
     if any(s.get("value") == "enabled" for s in settings):
-        return DoctorCheck("awsvpcTrunking", True, None, f"awsvpcTrunking is in effect for "
-                           f"this role's principal; {later}", source)
-    return DoctorCheck(
-        "awsvpcTrunking", False, None, "awsvpcTrunking is not in effect for this role's "
-        "principal: its instances get no trunk ENI, and awsvpc tasks keep the instance's ENI "
-        f"limit; {later}", source,
-        f"aws ecs put-account-setting --name awsvpcTrunking --value enabled --principal-arn "
-        f"{facts.role['Arn']} (as the account's root user or the role itself), then replace "
-        "the instances")
+        return DoctorCheck("awsvpcTrunking", True, None, message("doctor.trunking.on"), source)
+    return DoctorCheck("awsvpcTrunking", False, None, message("doctor.trunking.off"), source,
+                       message("doctor.trunking.fix", arn=facts.role["Arn"]))
 
 
 def _ecs_config_row(ctx: Context, spec: RoleSpec) -> DoctorCheck:
     """The cluster the user data's ecs.config names: without ECS_CLUSTER, or naming another,
     the agent joins that cluster (default when unset) (AWS: Amazon ECS container agent
     configuration, ECS_CLUSTER)."""
-    source = "AWS: Amazon ECS container agent configuration (ECS_CLUSTER; default: default)"
+    source = message("doctor.source.ecs_cluster")
     where = f"s3://{spec.config_bucket}/{spec.config_key}"
     try:
         body = ctx.call("s3", "get_object", "reading ecs.config", Bucket=spec.config_bucket,
@@ -883,13 +889,13 @@ def _ecs_config_row(ctx: Context, spec: RoleSpec) -> DoctorCheck:
              if line.strip().startswith("ECS_CLUSTER=")]
     cluster = named[-1] if named else "default"
     if cluster == spec.cluster_name:
-        return DoctorCheck("ecs.config", True, None, f"{where} names cluster {cluster}", source,
+        return DoctorCheck("ecs.config", True, None,
+                           message("doctor.config.names", where=where, cluster=cluster), source,
                            essential=True)
-    said = f"names cluster {cluster}" if named else "has no ECS_CLUSTER"
-    return DoctorCheck("ecs.config", False, None,
-                       f"{where} {said}: instances join {cluster}, not {spec.cluster_name}",
-                       source, "apply(spec) rewrites the guide's ecs.config with "
-                       f"ECS_CLUSTER={spec.cluster_name}", essential=True)
+    said = (message("doctor.config.other", where=where, cluster=cluster, wanted=spec.cluster_name)
+            if named else message("doctor.config.unset", where=where, wanted=spec.cluster_name))
+    return DoctorCheck("ecs.config", False, None, said, source,
+                       message("doctor.config.fix", cluster=spec.cluster_name), essential=True)
 
 
 def _network_row(kind: str) -> DoctorCheck:
@@ -904,8 +910,8 @@ def _network_row(kind: str) -> DoctorCheck:
              "iam/info" if kind == "ec2" else "sudo systemctl status amazon-ssm-agent ecs")
     return DoctorCheck("network", None, None,
                        f"outside IAM, not evaluated: the instance must reach the instance "
-                       f"metadata and the Amazon ECS endpoints; {proxy}", "AWS: Amazon ECS "
-                       "container agent configuration (HTTP proxy: NO_PROXY)", f"check: {check}")
+                       f"metadata and the Amazon ECS endpoints; {proxy}",
+                       message("doctor.source.proxy"), f"check: {check}")
 
 
 def _cause_rows(ctx: Context, facts: _Role, spec: RoleSpec | None, kind: str,
@@ -963,6 +969,24 @@ def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, A
                                        f"it is understood; the guide's reason was: "
                                        f"{check.reason}")))
     return out, []
+
+
+def _when(when: str) -> str:
+    """When a call is needed (:func:`_condition`), as a message where the catalog holds it.
+
+    >>> from ecsrole_lib.i18n.catalog import render
+    >>> render(_when("external instances: the Systems Manager Agent's heartbeat"), "ko")
+    '외부 인스턴스'
+    """
+    condition = _condition(when)
+    found = _conditions().get(condition)
+    return message(found) if found else condition
+
+
+@cache
+def _conditions() -> dict[str, str]:
+    """English condition text to its message id (``doctor.condition.*``)."""
+    return {text: id for id, text in catalog("en").items() if id.startswith("doctor.condition.")}
 
 
 def _condition(when: str) -> str:

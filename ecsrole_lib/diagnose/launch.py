@@ -40,7 +40,8 @@ from ..aws.client import Context, Read, with_credentials
 from ..errors import AccessDeniedError, AwsError, LaunchDeniedError, Problem, ValidationError
 from ..events import Waiting
 from ..hooks import register
-from ..i18n.catalog import message, render
+from ..i18n.catalog import LANGS, message, render
+from ..i18n.messages import tr, word
 from ..report import Report
 from ..spec import OWNER_TAG, RoleSpec
 from ..steps import get_instance_profile, get_role, ours, owned
@@ -70,14 +71,9 @@ _LIVE_STATES = ["pending", "running", "stopping", "stopped"]
 #: The states of an instance profile association in which the instance holds the profile.
 ASSOCIATED = ["associating", "associated"]
 
-PASS_ROLE_NOTE = (
-    "The person who launches needs ec2:RunInstances and iam:PassRole on the role "
-    "({role_arn}), best with the condition iam:PassedToService = ec2.amazonaws.com; without "
-    "it run-instances fails with UnauthorizedOperation. The role's own permissions are not "
-    "needed by the person launching.")
-WAIT_NOTE = ("A new instance profile can take about ten seconds to reach Amazon EC2: "
-             "run-instances right after create-instance-profile may fail with \"Invalid IAM "
-             "Instance Profile name\"; wait and run it again.")
+#: The notes of a launch (i18n/en/diagnose.toml, ``launch.pass_role`` takes ``role_arn``).
+PASS_ROLE_NOTE = "launch.pass_role"
+WAIT_NOTE = message("launch.wait")
 
 
 def launch_user_data(spec: RoleSpec, agent: AgentConfig = AgentConfig()) -> str:  # noqa: B008
@@ -128,10 +124,13 @@ class LaunchPlan:
     user_data: str
     commands: list[str]
     notes: list[str]
+    #: The language the notes are shown in (``"en"`` or ``"ko"``).
+    lang: str = "en"
 
     def __str__(self) -> str:
+        say = word("note", self.lang)
         return ("user-data.sh:\n" + self.user_data + "\nAWS CLI:\n" + "\n".join(self.commands)
-                + "\n\n" + "\n".join(f"note: {n}" for n in self.notes))
+                + "\n\n" + "\n".join(f"{say}: {tr(n, self.lang)}" for n in self.notes))
 
     def __repr__(self) -> str:
         return str(self)
@@ -139,19 +138,26 @@ class LaunchPlan:
     def _repr_html_(self) -> str:
         import html
 
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        notes = "".join(f"<li>{html.escape(tr(n, self.lang))}</li>" for n in self.notes)
         return ("<div><p><b>user-data.sh</b></p><pre>" + html.escape(self.user_data)
                 + "</pre><p><b>AWS CLI</b></p><pre>" + html.escape("\n".join(self.commands))
                 + f"</pre><ul>{notes}</ul></div>")
 
 
 def launch_plan(spec: RoleSpec, agent: AgentConfig = AgentConfig(),  # noqa: B008
-                instance_type: str = INSTANCE_TYPE) -> LaunchPlan:
-    """The user data, the commands and what the person launching needs, for ``spec``."""
+                instance_type: str = INSTANCE_TYPE, lang: str = "en") -> LaunchPlan:
+    """The user data, the commands and what the person launching needs, for ``spec``;
+    the notes in ``lang`` (``"en"`` or ``"ko"``)."""
+    _check_lang(lang)
     # The account as a wildcard: the statement is valid as it is, in any account.
     role_arn = f"arn:{spec.partition}:iam::*:role{spec.path}{spec.role_name}"
     return LaunchPlan(launch_user_data(spec, agent), launch_commands(spec, agent, instance_type),
-                      [PASS_ROLE_NOTE.format(role_arn=role_arn), WAIT_NOTE])
+                      [message(PASS_ROLE_NOTE, role_arn=role_arn), WAIT_NOTE], lang)
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:  # before any AWS call
+        raise ValidationError([Problem("lang", lang, f"must be one of {', '.join(LANGS)}")])
 
 
 @dataclass
@@ -169,6 +175,12 @@ class LaunchReport(Report):
     def registered(self) -> bool:
         return bool(self.container_instance_arn)
 
+    def _word(self, text: str) -> str:
+        """A launch's own outcomes (``allowed``, ``registered`` ...) in its language."""
+        if self.lang != "en" and f"launch.outcome.{text}" in _OUTCOME_IDS:
+            return render(message(f"launch.outcome.{text}"), self.lang)
+        return super()._word(text)
+
     def __str__(self) -> str:
         return (super().__str__() + "\n\nuser-data.sh:\n" + self.user_data
                 + "\nAWS CLI:\n" + "\n".join(self.commands))
@@ -183,7 +195,7 @@ class LaunchReport(Report):
         # them; the table keeps what the launch made, what stopped it, and the registration.
         allowed = [r.step for r in self.rows if r.outcome == "allowed"]
         shown = replace(self, rows=[r for r in self.rows if r.outcome != "allowed"])
-        said = render(message("launch.allowed", n=len(allowed), names=", ".join(allowed)),
+        said = render(message("launch.allowed_calls", n=len(allowed), names=", ".join(allowed)),
                       self.lang)
         line = f"<p style='color:#1a7f37'>{html.escape(said)}</p>" if allowed else ""
         return (f"<div><p><b>{html.escape(self.summary())}</b></p>{line}"
@@ -192,12 +204,14 @@ class LaunchReport(Report):
                 + html.escape("\n".join(self.commands)) + "</pre></div>")
 
 
-def _stop(report: LaunchReport, ctx: Context, step: str, title: str, message: str, cause: str,
+def _stop(report: LaunchReport, ctx: Context, step: str, title: str, said: str, cause: str,
           fix: str, code: str, operation: str) -> LaunchDeniedError:
-    report.add(step, title, "denied", "", f"{message} | cause: {cause} | fix: {fix}")
-    report.note(f"The launch stopped at {step}. Run doctor(spec) for every problem at once.")
+    report.add(step, title, "denied", "",
+               message("launch.stop_reason", message=said, cause=cause, fix=fix))
+    report.note(message("launch.stopped", step=step))
     report.reads, report.writes, report.retries = ctx.calls.reads, ctx.calls.writes, ctx.calls.retries
-    return LaunchDeniedError(f"{message}\ncause: {cause}\nfix: {fix}", code=code,
+    text = message("launch.stop_error", message=said, cause=cause, fix=fix)
+    return LaunchDeniedError(str(render(text, report.lang)), code=code,
                              operation=operation, report=report)
 
 
@@ -206,14 +220,13 @@ def _cluster(ctx: Context, report: LaunchReport, name: str) -> None:
     only without ECS_CLUSTER): the person launching makes it, tagged as the guide's."""
     found = ctx.call("ecs", "describe_clusters", clusters=[name])["clusters"]
     if found and found[0].get("status") == "ACTIVE":
-        report.add("create_cluster", f"Cluster {name}", "unchanged", found[0]["clusterArn"],
-                   "the cluster exists")
+        report.add("create_cluster", message("launch.cluster_title", name=name), "unchanged",
+                   found[0]["clusterArn"], message("launch.cluster_exists"))
         return
     made = ctx.call("ecs", "create_cluster", "creating the cluster", clusterName=name,
                     tags=[{"key": OWNER_TAG[0], "value": OWNER_TAG[1]}])["cluster"]
-    report.add("create_cluster", f"Cluster {name}", "created", made["clusterArn"],
-               f"aws ecs create-cluster --cluster-name {name} (the agent joins an existing "
-               "cluster; it creates only 'default', and only when ECS_CLUSTER is unset)")
+    report.add("create_cluster", message("launch.cluster_title", name=name), "created",
+               made["clusterArn"], message("launch.cluster_created", name=name))
 
 
 def _run_instance(ctx: Context, report: LaunchReport, spec: RoleSpec, text: str,
@@ -227,9 +240,9 @@ def _run_instance(ctx: Context, report: LaunchReport, spec: RoleSpec, text: str,
                             IamInstanceProfile={"Name": spec.instance_profile_name},
                             TagSpecifications=[{"ResourceType": "instance", "Tags": tags}])
     report.instance_id = instance["InstanceId"]
-    report.add("run_instances", "Launch the instance", "created", instance["InstanceId"],
-               f"{instance_type}, {image} (Amazon ECS-optimized AMI), instance profile "
-               f"{spec.instance_profile_name}, user-data.sh")
+    report.add("run_instances", message("launch.run_title"), "created", instance["InstanceId"],
+               message("launch.run", instance_type=instance_type, image=image,
+                       profile=spec.instance_profile_name))
     return instance
 
 
@@ -254,11 +267,10 @@ def _run_waiting(ctx: Context, report: LaunchReport, spec: RoleSpec, **params: A
             waited, delay = waited + delay, min(delay * 2, 4.0)
             continue
         if waited:
-            report.add("wait_for_instance_profile", "Wait for the instance profile", "waited",
+            report.add("wait_for_instance_profile", message("launch.wait_title"), "waited",
                        spec.instance_profile_name,
-                       f"Amazon EC2 answered {_NOT_YET} for {spec.instance_profile_name}, which "
-                       f"IAM has: a new instance profile takes about ten seconds to reach Amazon "
-                       f"EC2; waited {waited:.1f} s and ran it again")
+                       message("launch.waited", error=_NOT_YET, profile=spec.instance_profile_name,
+                               seconds=f"{waited:.1f}"))
         return instance
 
 
@@ -280,7 +292,8 @@ def _made(need: Need) -> bool:
 
 def launch(spec: RoleSpec, session: boto3.Session | None = None,
            agent: AgentConfig = AgentConfig(), *, on_aws: str = "refuse",  # noqa: B008
-           instance_type: str = INSTANCE_TYPE, timeout: float = 300.0) -> LaunchReport:
+           instance_type: str = INSTANCE_TYPE, timeout: float = 300.0,
+           lang: str = "en") -> LaunchReport:
     """Launch an Amazon EC2 instance with the spec's instance profile; see it join the cluster.
 
     Parameters
@@ -299,6 +312,8 @@ def launch(spec: RoleSpec, session: boto3.Session | None = None,
         The instance type to launch.
     timeout
         On AWS, seconds to wait for the real agent to register.
+    lang
+        The language the report is shown in, ``"en"`` or ``"ko"`` (its rows stay the same).
 
     Raises
     ------
@@ -309,27 +324,28 @@ def launch(spec: RoleSpec, session: boto3.Session | None = None,
         A call the instance makes is denied (or it gets no credentials): AWS's message,
         the cause and the fix; ``.report`` holds what was done until then.
     """
+    _check_lang(lang)
     ctx = _launch_context(spec, session, on_aws)
     if not ctx.sandbox and on_aws == "show":
-        return _shown(spec, agent, instance_type)
+        return replace(_shown(spec, agent, instance_type), lang=lang)
     identity = ctx.call("sts", "get_caller_identity", "identifying the caller")
     ctx.account, ctx.caller_arn = identity["Account"], identity["Arn"]
     ctx.partition = identity["Arn"].split(":")[1]
     agent = agent_for(spec, agent)
     report = LaunchReport("launch", target="sandbox" if ctx.sandbox else "AWS",
                           account=ctx.account, user_data=launch_user_data(spec, agent),
-                          commands=launch_commands(spec, agent, instance_type))
+                          commands=launch_commands(spec, agent, instance_type), lang=lang)
     role_arn = f"arn:{ctx.partition}:iam::{ctx.account}:role{spec.path}{spec.role_name}"
-    report.note(PASS_ROLE_NOTE.format(role_arn=role_arn))
+    report.note(message(PASS_ROLE_NOTE, role_arn=role_arn))
     report.note(WAIT_NOTE)
     facts = role_facts(ctx, spec.role_name)
     if facts is None:
-        raise _stop(report, ctx, "role", "The role", f"NoSuchEntity: role {spec.role_name} does "
-                    "not exist", "nothing was made yet", "apply(spec) first", "NoSuchEntity",
-                    "GetRole")
+        raise _stop(report, ctx, "role", message("launch.role_title"),
+                    message("launch.no_role", role=spec.role_name), message("launch.nothing_made"),
+                    message("launch.apply_first"), "NoSuchEntity", "GetRole")
     if get_instance_profile(ctx, spec.instance_profile_name) is None:
         check = doctor(spec, agent=agent, _ctx=ctx)["instance_profile"]
-        raise _stop(report, ctx, "run_instances", "Launch the instance", check.symptom,
+        raise _stop(report, ctx, "run_instances", message("launch.run_title"), check.symptom,
                     check.reason, check.fix, "InvalidParameterValue", "RunInstances")
     if agent.cluster is None:  # the agent registers with, or creates, default
         agent = replace(agent, cluster="default")
@@ -369,9 +385,8 @@ def _shown(spec: RoleSpec, agent: AgentConfig, instance_type: str) -> LaunchRepo
     """On AWS with ``on_aws="show"``: the commands, nothing run."""
     report = LaunchReport("launch", target="AWS", user_data=launch_user_data(spec, agent),
                           commands=launch_commands(spec, agent, instance_type))
-    report.add("run_instances", "Launch the instance", "shown", "",
-               "not run: on AWS it starts a billed instance; launch(..., on_aws='run') "
-               "runs it")
+    report.add("run_instances", message("launch.run_title"), "shown", "",
+               message("launch.not_run"))
     report.note(WAIT_NOTE)
     return report
 
@@ -384,16 +399,16 @@ def _become_instance(ctx: Context, report: LaunchReport, spec: RoleSpec, agent: 
     for name in ("instance_profile", "trust"):
         check = diagnosis[name]
         if check.ok is not True:
-            raise _stop(report, ctx, "assume_role", "Amazon EC2 assumes the role", check.symptom,
+            raise _stop(report, ctx, "assume_role", message("launch.assume_title"), check.symptom,
                         check.reason, check.fix,
                         "AssumeRoleUnauthorizedAccess" if name == "trust" else "NoCredentialProviders",
                         "AssumeRole")
     # moto does not evaluate the trust policy: the doctor's trust row above did.
     assumed = ctx.call("sts", "assume_role", "assuming the role as Amazon EC2",
                        RoleArn=facts.role["Arn"], RoleSessionName=instance["InstanceId"])
-    report.add("assume_role", "Amazon EC2 assumes the role", "allowed",
+    report.add("assume_role", message("launch.assume_title"), "allowed",
                assumed["AssumedRoleUser"]["Arn"],
-               f"{diagnosis['trust'].reason}; the instance's credentials come from its metadata")
+               message("launch.assumed", trust=diagnosis["trust"].reason))
     # The instance's session: on the sandbox's server, holding the assumed role's credentials.
     return Context(with_credentials(ctx.session, ctx.region, assumed["Credentials"]), ctx.region)
 
@@ -418,26 +433,24 @@ def _play_agent(ctx: Context, me: Context, report: LaunchReport, spec: RoleSpec,
                         "AccessDenied", need.action.split(":")[1])
         action = need.action.lower()
         if not _made(need):
-            later = NOT_SENT.get(action, "made when tasks run")
+            later = message(NOT_SENT.get(action, "launch.tasks_run"))
             report.add(need.name, need.action, "allowed", need.resource,
-                       f"{decision.why}; evaluated, not sent: {later}")
+                       message("launch.not_sent", why=decision.why, later=later))
             continue
         reason = _AGENT_CALLS[action](ctx, me, report, agent, run)
         report.add(need.name, need.action, "allowed",
                    report.container_instance_arn if action.startswith("ecs:") else need.resource,
-                   f"{decision.why}; made as the instance: {reason}")
+                   message("launch.made", why=decision.why, reason=reason))
     _registered(ctx, report, run)
 
 
 #: Why a call the instance makes is evaluated but not sent, by its action (lower case);
 #: any other is made when tasks run.
-NOT_SENT = {"ecs:poll": "a websocket session the sandbox does not have",
-            "ecs:starttelemetrysession": "a websocket session the sandbox does not have",
-            "ecs:tagresource": "authorized as part of the registration"}
-SANDBOX_AGENT_NOTE = (
-    "Sandbox: the guide plays the container agent: moto has no instance metadata "
-    "service, no websocket sessions (Poll, StartTelemetrySession) and enforces no "
-    "permissions, so each call is evaluated from the role's policies first.")
+NOT_SENT = {"ecs:poll": "launch.websocket", "ecs:starttelemetrysession": "launch.websocket",
+            "ecs:tagresource": "launch.with_registration"}
+SANDBOX_AGENT_NOTE = message("launch.sandbox_agent")
+#: The ids of the launch's own outcomes (:meth:`LaunchReport._word`).
+_OUTCOME_IDS = {f"launch.outcome.{o}" for o in ("allowed", "denied", "registered", "shown", "launch")}
 
 
 @dataclass
@@ -474,7 +487,7 @@ def _copy_config(ctx: Context, me: Context, report: LaunchReport, agent: AgentCo
             run.cluster = line.split("=", 1)[1].strip()
     if run.cluster != agent.cluster:  # the copied file names another cluster: it must exist
         _cluster(ctx, report, run.cluster)
-    return f"ecs.config copied: ECS_CLUSTER={run.cluster}"
+    return message("launch.copied", cluster=run.cluster)
 
 
 def _read_tags(ctx: Context, me: Context, report: LaunchReport, agent: AgentConfig,
@@ -484,7 +497,7 @@ def _read_tags(ctx: Context, me: Context, report: LaunchReport, agent: AgentConf
         {"Name": "resource-id", "Values": [run.instance["InstanceId"]]}])["Tags"]
     run.tags += [{"key": t["Key"], "value": t["Value"]} for t in found_tags
                  if not t["Key"].startswith("aws:")]
-    return f"{len(found_tags)} tag(s) of the instance read, to propagate"
+    return message("launch.tags_read", n=len(found_tags))
 
 
 def _register(ctx: Context, me: Context, report: LaunchReport, agent: AgentConfig,
@@ -501,7 +514,7 @@ def _register(ctx: Context, me: Context, report: LaunchReport, agent: AgentConfi
                    "registering the container instance", **params)["containerInstance"]
     report.container_instance_arn = made["containerInstanceArn"]
     run.container_instance_id = made["containerInstanceArn"].rsplit("/", 1)[-1]
-    return f"registered in cluster {run.cluster}"
+    return message("launch.registered_in", cluster=run.cluster)
 
 
 def _discover_poll_endpoint(ctx: Context, me: Context, report: LaunchReport,
@@ -509,7 +522,7 @@ def _discover_poll_endpoint(ctx: Context, me: Context, report: LaunchReport,
     """The agent asks where to open its control-plane session."""
     me.call("ecs", "discover_poll_endpoint", containerInstance=report.container_instance_arn,
             cluster=run.cluster)
-    return "the endpoint for the control-plane session"
+    return message("launch.endpoint")
 
 
 #: The calls the sandbox takes (see :func:`_made`), each made as the instance.
@@ -526,8 +539,7 @@ def _registered(ctx: Context, report: LaunchReport, run: _AgentRun) -> None:
     if report.container_instance_arn in listed:
         report.add("list_container_instances", f"aws ecs list-container-instances --cluster {cluster}",
                    "registered", report.container_instance_arn,
-                   f"instance {run.instance['InstanceId']} is a container instance of cluster "
-                   f"{cluster}")
+                   message("launch.listed", instance=run.instance["InstanceId"], cluster=cluster))
     report.note(SANDBOX_AGENT_NOTE)
 
 def _wait_on_aws(ctx: Context, report: LaunchReport, spec: RoleSpec, agent: AgentConfig,
@@ -539,15 +551,16 @@ def _wait_on_aws(ctx: Context, report: LaunchReport, spec: RoleSpec, agent: Agen
                         filter=f"ec2InstanceId == {report.instance_id}")["containerInstanceArns"]
         if arns:
             report.container_instance_arn = arns[0]
-            report.add("list_container_instances", "The agent registers", "registered", arns[0],
-                       f"instance {report.instance_id} joined cluster {agent.cluster}")
+            report.add("list_container_instances", message("launch.agent_title"), "registered",
+                       arns[0], message("launch.joined", instance=report.instance_id,
+                                        cluster=agent.cluster))
             break
         time.sleep(10)
     else:
         report.diagnosis = doctor(spec, ctx.session, agent, instance_id=report.instance_id)
-        report.add("list_container_instances", "The agent registers", "missing", "",
-                   f"not registered after {timeout:.0f} s; the doctor says: "
-                   f"{report.diagnosis.summary()}")
+        report.add("list_container_instances", message("launch.agent_title"), "missing", "",
+                   message("launch.not_registered", seconds=f"{timeout:.0f}",
+                           summary=report.diagnosis.summary()))
     report.reads, report.writes, report.retries = (ctx.calls.reads, ctx.calls.writes,
                                                    ctx.calls.retries)
     return report

@@ -726,17 +726,6 @@ KO.update({
     "the value ({error}); ask IAM's simulator with the value (target='aws')":
         "{when}: {keys}에 달려 있습니다: 인스턴스의 요청에 들어 있지만 doctor는 그 값을 알 수 "
         "없습니다({error}). 그 값으로 IAM 정책 시뮬레이터에 물어보십시오(target='aws')",
-    "{where} names cluster {cluster}: instances join {joined}, not {wanted}":
-        "{where}에는 클러스터 {cluster}이(가) 적혀 있습니다: 인스턴스는 {wanted}이(가) 아니라 "
-        "{joined}에 가입합니다",
-    "{where} has no ECS_CLUSTER: instances join default, not {wanted}":
-        "{where}에 ECS_CLUSTER가 없습니다: 인스턴스는 {wanted}이(가) 아니라 default에 가입합니다",
-    "awsvpcTrunking is not in effect for this role's principal: its instances get no trunk ENI, "
-    "and awsvpc tasks keep the instance's ENI limit; container instances registered before it "
-    "was set keep their ENI limits until they are replaced":
-        "이 역할의 보안 주체에 awsvpcTrunking이 적용되지 않습니다: 인스턴스가 트렁크 ENI를 받지 "
-        "못하고 awsvpc 태스크는 인스턴스의 ENI 한도에 묶입니다. 설정 전에 등록된 컨테이너 "
-        "인스턴스는 교체될 때까지 ENI 한도를 유지합니다",
     "no activation yet: the next step after the role (aws ssm create-activation --iam-role "
     "{role})":
         "아직 활성화가 없습니다. 역할 다음 단계입니다(aws ssm create-activation --iam-role {role})",
@@ -753,13 +742,6 @@ KO.update({
         "IAM이 페이지에 적힌 ARN으로 GetPolicy에 답한 것: {answer}",
     "accepted it (a policy by that ARN exists)": "받아들였습니다(그 ARN의 정책이 있음)",
     "Sandbox: {limit}. {note}": "샌드박스: {limit}. {note}",
-    "Wait for the instance profile": "인스턴스 프로파일 대기",
-    "Amazon EC2 answered Invalid IAM Instance Profile name for {profile}, which IAM has: a new "
-    "instance profile takes about ten seconds to reach Amazon EC2; waited {seconds} s and ran it "
-    "again":
-        "Amazon EC2가 IAM에 있는 {profile}에 대해 Invalid IAM Instance Profile name으로 답했습니다: "
-        "새 인스턴스 프로파일이 Amazon EC2에 전달되기까지 10초쯤 걸립니다. {seconds}초 기다린 뒤 다시 "
-        "실행했습니다",
 })
 
 #: Texts of the sandbox's limits table and the form's views.

@@ -30,7 +30,6 @@ from ..diagnose.agent import AgentConfig
 from ..diagnose.launch import launch
 from ..errors import EcsRoleError
 from ..i18n.catalog import message, render
-from ..i18n.messages import tr
 from ..notebook.quiz import QUESTIONS, Question
 from ..notebook.views import Table
 from ..policies import CONTAINER_INSTANCE_POLICY, managed_policy_arn
@@ -241,10 +240,10 @@ class Exercise:
     def _seen(self, session, region: str) -> Seen:
         """The launch, where the instance stops, and the message the user gets."""
         try:
-            report = launch(self.spec(region), session, self.agent)
+            report = launch(self.spec(region), session, self.agent, lang=self.lang)
         except EcsRoleError as err:
             report = getattr(err, "report", None)
-            said = tr(str(err).splitlines()[0], self.lang)
+            said = str(err).splitlines()[0]
             stopped = report.rows[-1].step if report is not None else "-"
         else:
             said, stopped = self._say("seen.every_call_allowed"), "-"

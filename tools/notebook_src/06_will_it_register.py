@@ -122,7 +122,7 @@ doctor(form.spec, form.session, AgentConfig(), lang=lang)
 # `99_cleanup`은 이 인스턴스를 종료하고 등록을 취소합니다.
 
 # %%
-launch(form.spec, form.session, on_aws="show")
+launch(form.spec, form.session, on_aws="show", lang=lang)
 
 # %% [markdown]
 # ## Exercises: find it, fix it

@@ -3,36 +3,32 @@
 # %% [markdown]
 # # 99 · Clean up: remove what the guide made, keep the rest
 #
-# Teardown undoes the plan in reverse order, and removes only what the guide created: every
-# resource it makes carries the tag `created-by=ecsrole-guide`. Anything else is **kept**, with
-# the reason, unless you ask for `force=True`:
+# Teardown undoes each plan in reverse order and removes only what the guide created: every
+# resource it makes carries the tag `created-by=ecsrole-guide`. It **keeps** the rest, and says why:
 #
 # - a role, instance profile, policy or bucket that existed before the guide (no tag);
-# - a policy the guide did not attach to its role: teardown then refuses before removing
-#   anything (a `ConflictError` naming the policy), because it would leave the role
-#   half-removed; `force=True` detaches such policies (never deletes them);
-# - AWS managed policies such as `AmazonEC2ContainerServiceforEC2Role`: they belong to AWS and
-#   are only detached, never deleted;
-# - the account default of `awsvpcTrunking`: only the role's own setting is deleted.
+# - AWS managed policies such as `AmazonEC2ContainerServiceforEC2Role`: they belong to AWS, so
+#   they are only detached, never deleted;
+# - the account default of `awsvpcTrunking`: only the role's own setting is deleted;
+# - a policy the guide did not attach to its role: teardown refuses that role before removing
+#   anything (the demo role below); `force=True` detaches such a policy, never deletes it.
 #
-# With `dry_run=True` nothing is removed: each teardown cell shows an audit of what exists.
+# With `dry_run=True` nothing is removed: each teardown cell shows an audit instead.
 # %% [markdown] lang=ko
 # # 99 · 정리: 가이드가 만든 것은 삭제하고, 나머지는 유지하기
 #
-# 정리(teardown)는 계획을 역순으로 되돌리며, 가이드가 만든 것만 삭제합니다. 가이드가 만드는
-# 모든 리소스에는 `created-by=ecsrole-guide` 태그가 붙어 있습니다. 그 밖의 것은 `force=True`를
-# 지정하지 않는 한 **유지**하며, 그 이유를 함께 표시합니다. 유지하는 것은 다음과 같습니다.
+# 정리(teardown)는 각 계획을 역순으로 되돌리며, 가이드가 만든 것만 삭제합니다. 가이드가 만드는
+# 모든 리소스에는 `created-by=ecsrole-guide` 태그가 붙어 있습니다. 나머지는 **유지**하고, 그 이유를
+# 함께 표시합니다.
 #
 # - 가이드 이전부터 있던 역할, 인스턴스 프로파일, 정책 또는 버킷(태그 없음)
-# - 가이드가 역할에 연결하지 않은 정책: 이때 정리는 아무것도 삭제하기 전에 거부합니다(그 정책을
-#   밝히는 `ConflictError`). 그대로 진행하면 역할이 절반만 삭제된 채 남기 때문입니다.
-#   `force=True`는 이런 정책을 분리할 뿐, 삭제하지는 않습니다.
 # - `AmazonEC2ContainerServiceforEC2Role` 같은 AWS 관리형 정책: AWS 소유이므로 분리만 하고,
 #   삭제하지 않습니다.
 # - `awsvpcTrunking` 계정 기본 설정: 역할 자체의 설정만 삭제합니다.
+# - 가이드가 역할에 연결하지 않은 정책: 정리는 아무것도 삭제하기 전에 그 역할을 거부합니다(아래의
+#   데모 역할). `force=True`를 지정하면 이런 정책을 분리할 뿐, 삭제하지는 않습니다.
 #
-# `dry_run=True`로 실행하면 아무것도 삭제하지 않습니다. 대신 각 정리 셀이 지금 있는 것을 감사한
-# 결과를 보여 줍니다.
+# `dry_run=True`로 실행하면 아무것도 삭제하지 않습니다. 대신 각 정리 셀이 감사 결과를 보여 줍니다.
 
 # %% tags=["parameters"]
 target: str = "sandbox"  # "sandbox" (embedded moto server, no account) or "aws" (standard credential chain)
@@ -47,6 +43,7 @@ dry_run: bool = False  # True: remove nothing; show what exists instead
 lang: str = "en"  # "en" or "ko": language of step titles
 
 # %%
+from ecsrole_lib.errors import ConflictError
 from ecsrole_lib.notebook.forms import RoleForm
 from ecsrole_lib.teaching.guide import (
     ANYWHERE_ROLE,
@@ -61,14 +58,6 @@ form = RoleForm(target=target, region=region, role_name=role_name,
                 instance_profile_name=instance_profile_name, features=features,
                 least_privilege=least_privilege, config_bucket=config_bucket,
                 cluster_name=cluster_name, dry_run=dry_run, lang=lang, action="teardown")
-form
-
-# %% [markdown]
-# ## Who and where
-# %% [markdown] lang=ko
-# ## 누가, 어디에서
-
-# %%
 form.whoami()
 
 # %% [markdown]
@@ -95,30 +84,31 @@ demo = broken_demo(form.session, region, dry_run=dry_run)
 form.view(demo)
 
 # %% [markdown]
-# ## The demo role of 05: refused without force, and why
+# ## The demo role of 05: refused, then forced
 #
-# The demo role carries the guide's tag, but it holds `AmazonS3FullAccess`, which its plan does
-# not attach. Teardown without `force=True` refuses it before removing anything, with a
-# `ConflictError` that names the policy: removing the instance profile and the policies the
-# guide added would leave a role behind, half-removed. The audit shows the policy as `extra`:
+# The demo role carries the guide's tag, but it also holds `AmazonS3FullAccess`, which its plan
+# does not attach. Without `force=True`, teardown refuses it before removing anything: removing
+# the rest would leave the role half-removed.
 # %% [markdown] lang=ko
-# ## 05의 데모 역할: force 없이는 거부되는 이유
+# ## 05의 데모 역할: 거부된 뒤 강제로 정리하기
 #
-# 데모 역할에는 가이드의 태그가 붙어 있습니다. 하지만 이 역할에는 계획에서 연결하지 않는
-# `AmazonS3FullAccess`가 연결되어 있습니다. `force=True` 없이 정리하면 아무것도 삭제하기 전에
-# 거부하고, 그 정책을 밝히는 `ConflictError`를 냅니다. 인스턴스 프로파일과 가이드가 추가한 정책만
-# 삭제하면 역할이 절반만 삭제된 채 남기 때문입니다. 감사 결과에는 이 정책이 `extra`로 표시됩니다.
+# 데모 역할에는 가이드의 태그가 붙어 있지만, 계획에서 연결하지 않는 `AmazonS3FullAccess`도
+# 연결되어 있습니다. `force=True` 없이 정리하면 아무것도 삭제하기 전에 거부합니다. 나머지만
+# 삭제하면 역할이 절반만 삭제된 채 남기 때문입니다.
 
 # %%
-form.audit(demo.spec)
+try:
+    form.teardown(demo.spec)  # without force=True
+except ConflictError as refused:
+    print(f"{type(refused).__name__}: {refused}")
 
 # %% [markdown]
-# The whole demo role, extra policy included, was made by the guide (`05_audit` built it broken
-# on purpose), so here `force=True` is right: it detaches everything and deletes the role. On
+# Here the whole demo role, extra policy included, was made by the guide (`05_audit` built it
+# broken on purpose), so `force=True` is right: it detaches everything and deletes the role. On
 # AWS the demo role was never built, and there is nothing to do.
 # %% [markdown] lang=ko
-# 데모 역할은 추가 정책까지 포함해 모두 가이드가 만들었습니다(`05_audit`에서 일부러 잘못 구성해
-# 만들었습니다). 따라서 여기서는 `force=True`가 맞습니다. 연결된 것을 모두 분리하고 역할을
+# 여기서는 추가 정책까지 포함해 데모 역할 전체를 가이드가 만들었습니다(`05_audit`에서 일부러 잘못
+# 구성해 만들었습니다). 따라서 `force=True`가 맞습니다. 연결된 것을 모두 분리하고 역할을
 # 삭제합니다. AWS에서는 데모 역할을 만든 적이 없으므로 할 일이 없습니다.
 
 # %%
@@ -126,13 +116,8 @@ form.teardown(demo.spec, force=True)
 
 # %% [markdown]
 # ## The trunking role of 04
-#
-# Its `awsvpcTrunking` setting goes first, then its policy, its instance profile and the role.
 # %% [markdown] lang=ko
 # ## 04의 트렁킹 역할
-#
-# 먼저 이 역할의 `awsvpcTrunking` 설정을 제거하고, 이어서 정책, 인스턴스 프로파일, 역할 순으로
-# 제거합니다.
 
 # %%
 form.teardown(roles[TRUNKING_ROLE])
@@ -148,18 +133,20 @@ form.teardown(roles[ANYWHERE_ROLE])
 # %% [markdown]
 # ## The container instance role of 01 and 02
 #
-# The form's button tears it down; the next cell does exactly the same from the form's values:
-# the Amazon CloudWatch Logs policy, the config object and bucket, the managed policies, the instance
-# profile and the role, in reverse order.
+# The form holds the values of 01 and 02, and its button tears this role down. The next cell
+# does what a click does and shows the form, with the result under its button. Its tabs are
+# closed here; click one to see the steps that were undone.
 # %% [markdown] lang=ko
 # ## 01과 02의 컨테이너 인스턴스 역할
 #
-# 양식의 버튼으로 이 역할을 정리합니다. 다음 셀은 양식의 값으로 정확히 같은 일을 합니다.
-# Amazon CloudWatch Logs 정책, 구성 객체와 버킷, 관리형 정책, 인스턴스 프로파일, 역할을
-# 역순으로 제거합니다.
+# 양식에는 01과 02의 값이 들어 있고, 양식의 버튼으로 이 역할을 정리합니다. 다음 셀은 버튼을
+# 클릭한 것과 같은 일을 하고 양식을 보여 줍니다. 결과는 버튼 아래에 표시됩니다. 여기서는 탭을
+# 닫아 두었습니다. 탭을 클릭하면 되돌린 단계를 볼 수 있습니다.
 
 # %%
 form.run()
+form.tabs.selected_index = None  # closed: 01 and 02 walk through these steps
+form
 
 # %% [markdown]
 # ## What is left
