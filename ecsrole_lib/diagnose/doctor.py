@@ -275,31 +275,39 @@ class Diagnosis:
     def _repr_pretty_(self, printer, cycle: bool) -> None:
         printer.text(str(self))
 
-    def _repr_html_(self) -> str:
+    def _html_row(self, c: DoctorCheck) -> str:
         esc, say, lang = html.escape, self._word, self.lang
-        colour = {True: "#1a7f37", False: "#cf222e", None: "#57606a"}
         label = {True: say("ok"), False: say("fails"), None: say("info")}
+        reason = esc(tr(c.reason, lang)) + (
+            f"<br><small><code>{esc(tr(c.symptom, lang))}</code></small>" if c.symptom else "")
+        # The source sits under the reason, not in a column of its own: four columns leave
+        # each one wide enough that a row stays a few lines high.
+        source = (f"<br><small style='color:#57606a'>{esc(say('source'))}: "
+                  f"{esc(tr(c.source, lang))}</small>" if c.source else "")
+        # The mark keeps its word on one line; long commands, ARNs and URLs wrap in their
+        # cells, so the table stays as wide as the notebook.
+        cells = [f"<code>{esc(c.name)}</code>",
+                 f"<b style='color:{_COLOUR[c.ok]};white-space:nowrap'>{label[c.ok]}</b>",
+                 f"<div style='overflow-wrap:anywhere'>{reason}{source}</div>"]
+        if self.simulated:
+            cells.append(esc(tr(c.iam, lang)))
+        cells.append(f"<div style='overflow-wrap:anywhere'>{esc(tr(c.fix, lang))}</div>")
+        return "<tr>" + "".join(f"<td style='{CELL_STYLE}'>{x}</td>" for x in cells) + "</tr>"
+
+    def _repr_html_(self) -> str:
+        esc, say = html.escape, self._word
+        colour = _COLOUR
         columns = ["check", "", "the guide's evaluation"] + (
-            ["IAM's simulator"] if self.simulated else []) + ["fix", "source"]
-        head = "".join(f"<th style='{CELL_STYLE}'>{esc(say(h))}</th>" for h in columns)
-        rows = []
+            ["IAM's simulator"] if self.simulated else []) + ["fix"]
+        # The evaluation gets half the width: it holds the reason, the symptom and the source.
+        widths = {"check": "20%", "": "1%", "the guide's evaluation": "50%" if not
+                  self.simulated else "30%", "IAM's simulator": "20%"}
+        head = "".join(f"<th style='{CELL_STYLE};width:{widths.get(h, 'auto')}'>"
+                       f"{esc(say(h))}</th>" for h in columns)
         shown, passed = self._shown()
-        for c in shown:
-            reason = esc(tr(c.reason, lang)) + (
-                f"<br><small><code>{esc(tr(c.symptom, lang))}</code></small>" if c.symptom else "")
-            # The mark keeps its word on one line; long commands and ARNs wrap in their cells,
-            # so the table stays as wide as the notebook.
-            cells = [f"<code>{esc(c.name)}</code>",
-                     f"<b style='color:{colour[c.ok]};white-space:nowrap'>{label[c.ok]}</b>",
-                     f"<div style='overflow-wrap:anywhere'>{reason}</div>"]
-            if self.simulated:
-                cells.append(esc(tr(c.iam, lang)))
-            # A source is often a long URL: it wraps in its cell instead of widening the page.
-            cells += [f"<div style='overflow-wrap:anywhere'>{esc(tr(c.fix, lang))}</div>", f"<small style='overflow-wrap:anywhere'>{esc(tr(c.source, lang))}</small>"]
-            rows.append("<tr>" + "".join(f"<td style='{CELL_STYLE}'>{x}</td>" for x in cells)
-                        + "</tr>")
+        rows = [self._html_row(c) for c in shown]
         verdict = colour[{REGISTERS: True, NOT_REGISTERS: False}.get(self.verdict)]
-        notes = "".join(f"<li>{esc(tr(n, lang))}</li>" for n in self.notes)
+        notes = "".join(f"<li>{esc(tr(n, self.lang))}</li>" for n in self.notes)
         passed_line = (f"<p style='color:{colour[True]}'>{esc(self._passed_line(passed))}</p>"
                        if passed else "")
         table = (f"<table style='text-align:left;width:100%'><tr>{head}</tr>"
@@ -314,6 +322,8 @@ class Diagnosis:
                 f"{folded}</div>")
 
 
+#: The colour of a row's mark: ok, fails, info.
+_COLOUR = {True: "#1a7f37", False: "#cf222e", None: "#57606a"}
 #: The verdicts, said in a summary.
 _VERDICT = {REGISTERS: "registers", NOT_REGISTERS: "does NOT register",
             CANNOT_TELL: "cannot tell whether it registers"}

@@ -198,10 +198,15 @@ class LaunchReport(Report):
         said = render(message("launch.allowed_calls", n=len(allowed), names=", ".join(allowed)),
                       self.lang)
         line = f"<p style='color:#1a7f37'>{html.escape(said)}</p>" if allowed else ""
+        # What the launch ran, as a person would on AWS: open where only the commands are
+        # shown (on AWS), folded on the sandbox, where the rows above say what happened.
+        commands = (f"<details{' open' if self.target != 'sandbox' else ''}><summary><b>"
+                    + html.escape(render(message("launch.commands_shown"), self.lang))
+                    + "</b></summary><p><b>user-data.sh</b></p><pre>"
+                    + html.escape(self.user_data) + "</pre><p><b>AWS CLI</b></p><pre>"
+                    + html.escape("\n".join(self.commands)) + "</pre></details>")
         return (f"<div><p><b>{html.escape(self.summary())}</b></p>{line}"
-                + shown.html(summary=False) + "<p><b>user-data.sh</b></p><pre>"
-                + html.escape(self.user_data) + "</pre><p><b>AWS CLI</b></p><pre>"
-                + html.escape("\n".join(self.commands)) + "</pre></div>")
+                + shown.html(summary=False) + commands + "</div>")
 
 
 def _stop(report: LaunchReport, ctx: Context, step: str, title: str, said: str, cause: str,

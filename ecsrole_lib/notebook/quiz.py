@@ -110,9 +110,10 @@ class Question(widgets.VBox):
         self.button = widgets.Button(description=self.labels["button"],
                                      layout=widgets.Layout(width="max-content"))
         self.answer_box = widgets.HTML(
-            f"<p><b>{html.escape(self.labels['answer'])}:</b> {_inline(answer)}</p>",
-            layout=widgets.Layout(display="none"))
-        prompt_box = widgets.HTML(f"<p><b>{html.escape(self.labels['heading'])}:</b> "
+            f"<p style='line-height:1.5'><b>{html.escape(self.labels['answer'])}:</b> "
+            f"{_inline(answer)}</p>", layout=widgets.Layout(display="none"))
+        # A widget's HTML has the line height of a button (28 px): a question needs less.
+        prompt_box = widgets.HTML(f"<p style='line-height:1.5'><b>{html.escape(self.labels['heading'])}:</b> "
                                   f"{_inline(prompt)}</p>")
         super().__init__([prompt_box, self.button, self.answer_box])
         self.button.on_click(lambda _button: self.toggle())

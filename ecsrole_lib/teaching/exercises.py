@@ -5,7 +5,7 @@ guide's), so each starts clean and none sees another's leftovers. In the noteboo
 question comes first (:meth:`Exercise.question`); :meth:`Exercise.break_it` makes the role
 as the guide makes it, breaks it the way people do and shows what the user then sees (a
 launch that never shows up in the cluster, with the message AWS gives); the learner makes
-the fix in :meth:`Exercise.workbench` and its Check button asks the doctor what is still
+the fix in the :class:`Workbench` it returns, whose Check button asks the doctor what is still
 wrong. ``show_answers=True`` (a headless run) applies the reference fix. On AWS nothing is
 broken: every method says so and does nothing.
 
@@ -170,10 +170,11 @@ class Seen:
 
     def _repr_html_(self) -> str:
         def code(text: str) -> str:  # commands and step ids as code, sentences as text
-            return f"<code>{html.escape(text)}</code>" if " " not in text.strip() or \
-                text.startswith("aws ") else html.escape(text)
+            command = text.startswith("aws ") or (" " not in text and any(
+                mark in text for mark in ":_."))
+            return f"<code>{html.escape(text)}</code>" if command else html.escape(text)
         items = "".join(f"<li>{code(where)}: {code(what)}</li>" for where, what in self.lines)
-        return f"<div><p><b>{html.escape(self.title)}</b></p><ul style='margin:0'>{items}</ul></div>"
+        return f"<div><p><b>{html.escape(self.title)}</b></p><ul style='margin:0;line-height:1.4'>{items}</ul></div>"
 
 
 @dataclass(frozen=True)
@@ -226,16 +227,21 @@ class Exercise:
         button, or shown (headless runs)."""
         return Question(f"q_ex_{self.id}", show_answers=show_answers, lang=self.lang)
 
-    def break_it(self, session, region: str = "us-east-1") -> Seen | Table:
-        """Make the role right (apply), break it, and show what the user sees; sandbox only.
+    def break_it(self, session, region: str = "us-east-1", *,
+                 show_answers: bool = False) -> Workbench | Table:
+        """Make the role right (apply), break it, show what the user sees, and give the
+        learner the :class:`Workbench` to fix it; sandbox only.
 
-        What was broken is not shown: finding it is the exercise.
+        What was broken is not shown: finding it is the exercise. ``show_answers=True``
+        applies the reference fix and checks it (a headless run).
         """
         if not is_sandbox(session):
             return Table(self._say("not_on_aws", title=self.title()), (), [])
         apply(self.spec(region), session)
         self.breaks(self._context(session, region))
-        return self._seen(session, region)
+        return Workbench(self.task, self.spec(region), session, self.agent,
+                         seen=self._seen(session, region), show_answers=show_answers,
+                         lang=self.lang)
 
     def _seen(self, session, region: str) -> Seen:
         """The launch, where the instance stops, and the message the user gets."""
@@ -256,13 +262,6 @@ class Exercise:
              self._say("seen.listed" if joined else "seen.not_listed", cluster=cluster)),
             (self._say("seen.stops_at"), stopped),
             (self._say("seen.message"), said)])
-
-    def workbench(self, session, region: str = "us-east-1", *,
-                  show_answers: bool = False) -> Workbench:
-        """The learner's fix: an editor for what :attr:`task` names, and a Check button that
-        makes the change on the sandbox and asks the doctor what is still wrong."""
-        return Workbench(self.task, self.spec(region), session, self.agent,
-                         show_answers=show_answers, lang=self.lang)
 
 
 def _principal() -> Task:
@@ -319,19 +318,24 @@ def _clear(ctx: Context, role: str) -> None:
 
 def cleanup(session, region: str = "us-east-1", lang: str = "en") -> Table:
     """Remove the exercise roles, their launched instances, the bucket and the boundary policy."""
-    say = lambda id, **f: render(message(f"exercise.cleanup.{id}", **f), lang)  # noqa: E731
+    def say(id: str, **fields) -> str:
+        return render(message(f"exercise.cleanup.{id}", **fields), lang)
+
     if not is_sandbox(session):
         return Table(say("not_on_aws"), (), [])
     ctx = Context(session, region)
-    rows = []
+    removed, kept = 0, []
     for item in EXERCISES:
         _clear(ctx, item.role_name)
         report = teardown(item.spec(region), session, force=True)
-        removed = sum(r.outcome == "removed" for r in report.rows)
-        rows.append((item.role_name, say("removed", n=removed)))
-    if _delete_boundary_policy(ctx):
-        rows.append((BOUNDARY_NAME, say("removed", n=1)))
-    return Table(say("title"), (say("what"), say("outcome")), rows)
+        removed += sum(r.outcome == "removed" for r in report.rows)
+        kept += [(item.role_name, f"{r.step}: {r.reason}") for r in report.rows
+                 if r.outcome == "kept"]
+    removed += _delete_boundary_policy(ctx)
+    # One line when all went (the usual case); a row for each thing teardown kept.
+    return Table(say("title", n=removed, first=EXERCISES[0].role_name,
+                     last=EXERCISES[-1].role_name),
+                 (say("what"), say("outcome")) if kept else (), kept)
 
 
 def _delete_boundary_policy(ctx: Context) -> bool:

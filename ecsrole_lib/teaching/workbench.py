@@ -107,6 +107,8 @@ class Workbench(widgets.VBox):
     ----------
     task, spec, session, agent
         What the learner changes, the role as it should be, the sandbox, the agent's settings.
+    seen
+        What the user sees of the break, shown above the editor (:class:`exercises.Seen`).
     show_answers
         Put the reference fix in the editor and check it (a headless run, nobody to type).
     lang
@@ -114,11 +116,12 @@ class Workbench(widgets.VBox):
     """
 
     def __init__(self, task: Task, spec: RoleSpec, session, agent: AgentConfig, *,
-                 show_answers: bool = False, lang: str = "en"):
+                 seen: Any = None, show_answers: bool = False, lang: str = "en"):
         self.task, self.spec, self.session, self.agent, self.lang = task, spec, session, agent, lang
+        self.seen = seen
         self.diagnosis: Diagnosis | None = None
         self.said = self._say("unchecked")
-        self.result = widgets.HTML(f"<p><i>{html.escape(self.said)}</i></p>")
+        self.result = widgets.HTML("")  # the prompt says to click Check; the doctor answers here
         if not is_sandbox(session):
             self.said = self._say("not_on_aws")
             super().__init__([widgets.HTML(f"<p>{html.escape(self.said)}</p>")])
@@ -130,12 +133,15 @@ class Workbench(widgets.VBox):
         self.button = widgets.Button(description=self._say("check"), button_style="primary",
                                      layout=widgets.Layout(width="max-content"))
         self.button.on_click(lambda _button: self.check())
-        self.prompt = widgets.HTML(f"<p><b>{html.escape(self._say('heading'))}:</b> "
+        # A widget's HTML has the line height of a button (28 px): a sentence needs less.
+        self.prompt = widgets.HTML(f"<p style='line-height:1.5'><b>{html.escape(self._say('heading'))}:</b> "
                                    f"{html.escape(self._say(task.kind, **self._names()))}</p>")
         # A choice and its button share a row; a document's box takes the notebook's width.
         body = ([widgets.HBox([self.editor, self.button])]
                 if isinstance(self.editor, widgets.Dropdown) else [self.editor, self.button])
-        super().__init__([self.prompt, *body, self.result], layout=widgets.Layout(width="100%"))
+        above = [widgets.HTML(seen._repr_html_())] if seen is not None else []
+        super().__init__([*above, self.prompt, *body, self.result],
+                         layout=widgets.Layout(width="100%"))
         if show_answers:
             self.editor.value = self._shown(self.task.reference(
                 spec.region, self.account, spec.role_name))
@@ -159,7 +165,7 @@ class Workbench(widgets.VBox):
             return widgets.Dropdown(options=options, value=current if current in options else None,
                                     layout=widgets.Layout(width="max-content"))
         text = policy_text(self._current())
-        rows = sum(1 + len(line) // 110 for line in text.splitlines())
+        rows = sum(1 + len(line) // 150 for line in text.splitlines())  # ~150 monospace columns
         return widgets.Textarea(value=text, rows=max(3, min(rows, 12)),
                                 layout=widgets.Layout(width="100%"))
 
@@ -273,12 +279,12 @@ class Workbench(widgets.VBox):
     def _refused(self, said: str) -> None:
         self.said, self.diagnosis = said, None
         self.result.value = f"<p style='color:#cf222e'><b>{html.escape(said)}</b></p>"
-        return None
 
     def __str__(self) -> str:
         if not hasattr(self, "editor"):
             return self.said
-        lines = [f"{self._say('heading')}: {self._say(self.task.kind, **self._names())}",
+        lines = [str(self.seen)] if self.seen is not None else []
+        lines += [f"{self._say('heading')}: {self._say(self.task.kind, **self._names())}",
                  str(self.editor.value or ""), self.said]
         if self.diagnosis is not None:
             lines.append(str(self.diagnosis))
@@ -292,7 +298,8 @@ class Workbench(widgets.VBox):
         bundle["text/plain"] = str(self)
         # Where widgets cannot run (a static page): the task, the value, and the outcome.
         if hasattr(self, "editor"):
-            bundle["text/html"] = (self.prompt.value
+            bundle["text/html"] = ((self.seen._repr_html_() if self.seen is not None else "")
+                                   + self.prompt.value
                                    + f"<pre>{html.escape(str(self.editor.value or ''))}</pre>"
                                    + self.result.value)
         return bundle

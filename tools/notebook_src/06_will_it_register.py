@@ -1,4 +1,3 @@
-# ruff: noqa: B018 - the last expression of a cell is what the notebook displays
 # The source of a notebook: tools/build_notebooks.py writes and executes it (make notebooks).
 # %% [markdown]
 # # 06 · Will it register? Diagnose, break, fix
@@ -8,16 +7,8 @@
 # EC2) instance holding them will *work* (register with the Amazon Elastic Container Service
 # (Amazon ECS) cluster, poll for tasks, pull images, write logs, read `ecs.config`) is another
 # question: "my instance never shows up in the cluster" is the problem people report most often
-# with this role.
-#
-# - **The doctor** reads the role, its policies, its permissions boundary and its instance
-#   profiles, and evaluates every call the Amazon ECS container agent makes with the role by
-#   IAM's documented evaluation logic. On AWS it also asks IAM's policy simulator.
-# - **The launch** runs an instance with the instance profile on the sandbox and plays the
-#   agent's calls in order. On AWS it would start a billed instance, so there it only shows the
-#   commands.
-# - **Seven exercises**, each on a role of its own broken the way people do: you answer the
-#   question, see what the user sees, make the fix, and the doctor checks it.
+# with this role. This notebook answers it three ways: the doctor, a launch, and seven exercises
+# in which you fix roles broken the way people break them.
 
 # %% [markdown] lang=ko
 # # 06 · 등록될까? 진단하고, 망가뜨리고, 고치기
@@ -26,15 +17,9 @@
 # *있다*는 것을 증명합니다. 이들을 가진 Amazon Elastic Compute Cloud(Amazon EC2) 인스턴스가 실제로
 # *동작할지*(Amazon Elastic Container Service(Amazon ECS) 클러스터에 등록하고, 작업을 폴링하고,
 # 이미지를 가져오고, 로그를 쓰고, `ecs.config`를 읽을지)는 또 다른 질문입니다. "인스턴스가
-# 클러스터에 나타나지 않습니다"는 이 역할과 관련해 가장 자주 보고되는 문제입니다.
-#
-# - **doctor**(진단 도구)는 역할과 그 정책, 권한 경계, 인스턴스 프로파일을 읽고, Amazon ECS
-#   컨테이너 에이전트가 이 역할로 하는 모든 호출을 IAM이 문서로 밝힌 평가 로직으로 평가합니다.
-#   AWS에서는 IAM 정책 시뮬레이터에도 물어봅니다.
-# - **인스턴스 시작**(launch)은 샌드박스에서 인스턴스 프로파일로 인스턴스를 실행하고 에이전트의
-#   호출을 순서대로 흉내 냅니다. AWS에서는 요금이 부과되는 인스턴스가 시작되므로 명령만 보여 줍니다.
-# - **연습 일곱 개**는 각각 전용 역할을 사람들이 흔히 저지르는 방식으로 망가뜨립니다. 질문에 답하고,
-#   사용자가 보는 것을 확인하고, 직접 고치면 doctor가 확인합니다.
+# 클러스터에 나타나지 않습니다"는 이 역할과 관련해 가장 자주 보고되는 문제입니다. 이 노트북은 세
+# 가지로 답합니다. doctor(진단 도구), 인스턴스 시작, 그리고 사람들이 흔히 망가뜨리는 방식으로 망가진
+# 역할을 직접 고치는 연습 일곱 개입니다.
 
 # %% tags=["parameters"]
 target: str = "sandbox"  # "sandbox" (embedded moto server, no account) or "aws" (standard credential chain)
@@ -74,10 +59,11 @@ ensure_on_sandbox(form.session, guide_roles(form.spec))
 # %% [markdown]
 # ## The doctor
 #
-# One row per question, in the order an instance meets them: may Amazon EC2 assume the role
-# (the trust policy), does an instance profile hold it, then each call of the agent. The rows
-# that pass are named in one line (`.whole()` shows them all); `info` rows are worth knowing but
-# break nothing.
+# The doctor reads the role, its policies, its permissions boundary and its instance profiles,
+# and evaluates each question an instance meets, in order, by IAM's documented evaluation logic:
+# may Amazon EC2 assume the role, does an instance profile hold it, then each call of the Amazon
+# ECS container agent (on AWS it also asks IAM's policy simulator). The rows that pass are named
+# in one line (`.whole()` shows them all); `info` rows are worth knowing but break nothing.
 #
 # **Least privilege, honestly.** An identity's effective permissions are the *union* of all its
 # policies: `AmazonEC2ContainerServiceforEC2Role` allows `logs:CreateLogStream` and
@@ -88,10 +74,11 @@ ensure_on_sandbox(form.session, guide_roles(form.spec))
 # %% [markdown] lang=ko
 # ## doctor
 #
-# 질문 하나가 한 행이며, 인스턴스가 마주치는 순서대로 나옵니다. 먼저 Amazon EC2가 역할을 수임할
-# 수 있는지(신뢰 정책), 인스턴스 프로파일이 역할을 담고 있는지, 그다음 에이전트의 호출을 하나씩
-# 봅니다. 통과한 행은 한 줄에 이름만 나옵니다(모두 보려면 `.whole()`). `info` 행은 알아 둘 만한
-# 내용이지만 아무것도 망가뜨리지 않습니다.
+# doctor는 역할과 그 정책, 권한 경계, 인스턴스 프로파일을 읽고, 인스턴스가 마주치는 질문을 순서대로
+# IAM이 문서로 밝힌 평가 로직으로 평가합니다. Amazon EC2가 역할을 수임할 수 있는지, 인스턴스
+# 프로파일이 역할을 담고 있는지, 그다음 Amazon ECS 컨테이너 에이전트의 호출을 하나씩 봅니다(AWS에서는
+# IAM 정책 시뮬레이터에도 물어봅니다). 통과한 행은 한 줄에 이름만 나옵니다(모두 보려면 `.whole()`).
+# `info` 행은 알아 둘 만한 내용이지만 아무것도 망가뜨리지 않습니다.
 #
 # **최소 권한을 정직하게.** 자격 증명의 유효 권한은 그 자격 증명이 가진 모든 정책의 *합집합*입니다.
 # `AmazonEC2ContainerServiceforEC2Role`은 `*`에 대해 `logs:CreateLogStream`과 `logs:PutLogEvents`를
@@ -105,9 +92,8 @@ doctor(form.spec, form.session, AgentConfig(), lang=lang)
 # ## Launch an instance with the instance profile
 #
 # What comes after the page: an instance launched with `--iam-instance-profile`, and user data
-# that writes `ecs.config` (or copies it from the private bucket). The person who launches needs
-# `iam:PassRole` on the role, not the role's own permissions. On the sandbox the next cell runs
-# it and plays the agent; its last row lists the new container instance. On AWS it only shows
+# that writes `ecs.config` (or copies it from the private bucket). On the sandbox the next cell
+# runs it and plays the agent; its last row lists the new container instance. On AWS it only shows
 # the commands (`launch(spec, session, on_aws="run")` starts the instance). `99_cleanup`
 # terminates the instance and deregisters it.
 
@@ -115,8 +101,7 @@ doctor(form.spec, form.session, AgentConfig(), lang=lang)
 # ## 인스턴스 프로파일로 인스턴스 시작
 #
 # AWS 페이지가 끝난 뒤에 오는 단계입니다. `--iam-instance-profile`로 인스턴스를 시작하고, 사용자
-# 데이터가 `ecs.config`를 씁니다(또는 프라이빗 버킷에서 복사합니다). 인스턴스를 시작하는 사람에게
-# 필요한 것은 역할 자체의 권한이 아니라 그 역할에 대한 `iam:PassRole`입니다. 샌드박스에서는 다음
+# 데이터가 `ecs.config`를 씁니다(또는 프라이빗 버킷에서 복사합니다). 샌드박스에서는 다음
 # 셀이 이를 실행하고 에이전트를 흉내 냅니다. 마지막 행에 새 컨테이너 인스턴스가 나옵니다.
 # AWS에서는 명령만 보여 줍니다(`launch(spec, session, on_aws="run")`을 쓰면 인스턴스가 시작됩니다).
 # `99_cleanup`은 이 인스턴스를 종료하고 등록을 취소합니다.
@@ -128,8 +113,8 @@ launch(form.spec, form.session, on_aws="show", lang=lang)
 # ## Exercises: find it, fix it
 #
 # Each exercise has a role of its own (`ecsDoctorDemoRole1` to `7`, on the sandbox only), made
-# as the guide makes it and then broken once. Answer the question first; then the second cell
-# launches an instance and shows what the user sees. In the third, make the fix (choose a
+# as the guide makes it and then broken once. Answer the question first; the second cell breaks
+# the role, launches an instance and shows what the user sees. Below it, make the fix (choose a
 # value, or edit the policy) and click **Check**: the fix is made on the sandbox and the doctor
 # says what is still wrong. Stuck? The answer button, or `show_answers=True`, which applies the
 # reference fix.
@@ -138,9 +123,9 @@ launch(form.spec, form.session, on_aws="show", lang=lang)
 # ## 연습: 찾아서 고치기
 #
 # 연습마다 전용 역할(`ecsDoctorDemoRole1`부터 `7`까지, 샌드박스에서만)이 있습니다. 가이드가 만드는
-# 대로 만든 다음 한 가지 방식으로 망가뜨립니다. 먼저 질문에 답하십시오. 두 번째 셀은 인스턴스를
-# 시작하고 사용자가 보는 것을 보여 줍니다. 세 번째 셀에서 직접 고치고(값을 고르거나 정책을 편집)
-# **확인**을 누르십시오. 샌드박스에 변경이 적용되고, doctor가 아직 무엇이 잘못되었는지 알려 줍니다.
+# 대로 만든 다음 한 가지 방식으로 망가뜨립니다. 먼저 질문에 답하십시오. 두 번째 셀은 역할을
+# 망가뜨리고 인스턴스를 시작해 사용자가 보는 것을 보여 줍니다. 그 아래에서 직접 고치고(값을
+# 고르거나 정책을 편집) **확인**을 누르십시오. 샌드박스에 변경이 적용되고, doctor가 아직 무엇이 잘못되었는지 알려 줍니다.
 # 막히면 답 보기 버튼을 누르거나 `show_answers=True`로 실행하십시오. 참고 해결책이 적용됩니다.
 
 # %% [markdown]
@@ -158,138 +143,93 @@ trust = exercise("wrong_trust", lang)
 trust.question(show_answers)
 
 # %%
-trust.break_it(form.session, region)
-
-# %%
-trust.workbench(form.session, region, show_answers=show_answers)
+trust.break_it(form.session, region, show_answers=show_answers)
 
 # %% [markdown]
-# ### Exercise 2 · Made with the AWS CLI
-#
-# The role and its instance profile were made with the AWS CLI, step by step; `run-instances`
-# names the instance profile correctly.
+# ### Exercise 2 · Made with the AWS CLI, step by step
 
 # %% [markdown] lang=ko
-# ### 연습 2 · AWS CLI로 만든 역할
-#
-# 역할과 인스턴스 프로파일을 AWS CLI로 한 단계씩 만들었습니다. `run-instances`에는 인스턴스
-# 프로파일 이름을 올바르게 넣었습니다.
+# ### 연습 2 · AWS CLI로 한 단계씩 만든 역할
 
 # %%
 profile = exercise("empty_profile", lang)
 profile.question(show_answers)
 
 # %%
-profile.break_it(form.session, region)
-
-# %%
-profile.workbench(form.session, region, show_answers=show_answers)
+profile.break_it(form.session, region, show_answers=show_answers)
 
 # %% [markdown]
 # ### Exercise 3 · A copy that worked for years
 #
-# Years ago a team copied `AmazonEC2ContainerServiceforEC2Role` into an inline policy and
-# detached the managed one. Now the instances set `ECS_CONTAINER_INSTANCE_TAGS`. Fix the copy
-# (the lasting fix, attaching the managed policy again, is in the answer).
+# Fix the copy itself (the lasting fix is in the answer).
 
 # %% [markdown] lang=ko
 # ### 연습 3 · 몇 년 동안 잘 동작한 복사본
 #
-# 몇 년 전 한 팀이 `AmazonEC2ContainerServiceforEC2Role`을 인라인 정책으로 복사하고 관리형 정책은
-# 분리했습니다. 이제 인스턴스가 `ECS_CONTAINER_INSTANCE_TAGS`를 설정합니다. 복사본을 고치십시오
-# (오래가는 해결 방법인 관리형 정책 다시 연결하기는 답에 있습니다).
+# 복사본 자체를 고치십시오(오래가는 해결 방법은 답에 있습니다).
 
 # %%
 stale = exercise("stale_copy", lang)
 stale.question(show_answers)
 
 # %%
-stale.break_it(form.session, region)
-
-# %%
-stale.workbench(form.session, region, show_answers=show_answers)
+stale.break_it(form.session, region, show_answers=show_answers)
 
 # %% [markdown]
 # ### Exercise 4 · A guardrail
-#
-# A guardrail policy written for people ended up on the instance role too.
 
 # %% [markdown] lang=ko
 # ### 연습 4 · 가드레일
-#
-# 사람에게 적용하려고 작성한 가드레일 정책이 인스턴스 역할에도 연결되었습니다.
 
 # %%
 deny = exercise("explicit_deny", lang)
 deny.question(show_answers)
 
 # %%
-deny.break_it(form.session, region)
-
-# %%
-deny.workbench(form.session, region, show_answers=show_answers)
+deny.break_it(form.session, region, show_answers=show_answers)
 
 # %% [markdown]
 # ### Exercise 5 · The account's rule for every role
 #
-# The account requires a permissions boundary on every role; the boundary was written for roles
-# that read Amazon S3 and write logs. Keep the boundary and fix it.
+# The boundary was written for roles that read Amazon S3 and write logs. Keep it, and fix it.
 
 # %% [markdown] lang=ko
 # ### 연습 5 · 모든 역할에 대한 계정의 규칙
 #
-# 이 계정은 모든 역할에 권한 경계를 요구합니다. 그 경계는 Amazon S3를 읽고 로그를 쓰는 역할을 위해
-# 작성되었습니다. 경계를 유지한 채 고치십시오.
+# 이 경계는 Amazon S3를 읽고 로그를 쓰는 역할을 위해 작성되었습니다. 경계를 유지한 채 고치십시오.
 
 # %%
 boundary = exercise("boundary", lang)
 boundary.question(show_answers)
 
 # %%
-boundary.break_it(form.session, region)
-
-# %%
-boundary.workbench(form.session, region, show_answers=show_answers)
+boundary.break_it(form.session, region, show_answers=show_answers)
 
 # %% [markdown]
 # ### Exercise 6 · Least privilege, one step too far
-#
-# A least-privilege policy replaced the managed one, scoped to the cluster.
 
 # %% [markdown] lang=ko
 # ### 연습 6 · 한 걸음 더 나간 최소 권한
-#
-# 클러스터로 범위를 좁힌 최소 권한 정책이 관리형 정책을 대체했습니다.
 
 # %%
 scoped = exercise("scoped_poll", lang)
 scoped.question(show_answers)
 
 # %%
-scoped.break_it(form.session, region)
-
-# %%
-scoped.workbench(form.session, region, show_answers=show_answers)
+scoped.break_it(form.session, region, show_answers=show_answers)
 
 # %% [markdown]
 # ### Exercise 7 · One object, named by hand
-#
-# The role reads `ecs.config` from the private bucket through a policy that names one object.
 
 # %% [markdown] lang=ko
 # ### 연습 7 · 손으로 지정한 객체 하나
-#
-# 이 역할은 객체 하나를 지정한 정책으로 프라이빗 버킷의 `ecs.config`를 읽습니다.
 
 # %%
 config = exercise("config_unreadable", lang)
 config.question(show_answers)
 
 # %%
-config.break_it(form.session, region)
-
-# %%
-config.workbench(form.session, region, show_answers=show_answers)
+config.break_it(form.session, region, show_answers=show_answers)
 
 # %% [markdown]
 # ## Clean up the exercise roles
