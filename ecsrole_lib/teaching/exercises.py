@@ -324,14 +324,20 @@ def cleanup(session, region: str = "us-east-1", lang: str = "en") -> Table:
     if not is_sandbox(session):
         return Table(say("not_on_aws"), (), [])
     ctx = Context(session, region)
-    removed, kept = 0, []
+    removed, kept = 0, {}
     for item in EXERCISES:
         _clear(ctx, item.role_name)
         report = teardown(item.spec(region), session, force=True)
         removed += sum(r.outcome == "removed" for r in report.rows)
-        kept += [(item.role_name, f"{r.step}: {r.reason}") for r in report.rows
-                 if r.outcome == "kept"]
+        for row in report.rows:
+            # The shared cluster is kept while another exercise's instance is in it, and
+            # removed with the last one: only what is still kept at the end is reported.
+            if row.outcome == "kept":
+                kept[row.step, row.arn] = (item.role_name, f"{row.step}: {row.reason}")
+            elif row.outcome == "removed":
+                kept.pop((row.step, row.arn), None)
     removed += _delete_boundary_policy(ctx)
+    kept = list(kept.values())
     # One line when all went (the usual case); a row for each thing teardown kept.
     return Table(say("title", n=removed, first=EXERCISES[0].role_name,
                      last=EXERCISES[-1].role_name),

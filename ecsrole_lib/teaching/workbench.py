@@ -206,6 +206,9 @@ class Workbench(widgets.VBox):
 
     def _change(self, value: str) -> None:
         """Write the learner's value where it differs from what is there; nothing else."""
+        # A document is checked before anything is read: bad input makes no call at all.
+        doc = _parse(self.task.name, value) if self.task.kind in ("inline_policy", "boundary") \
+            else None
         current, role = self._current(), self.spec.role_name
         if self.task.kind == "trust_principal":
             if value != current:
@@ -215,7 +218,6 @@ class Workbench(widgets.VBox):
         elif self.task.kind == "profile_role":
             self._hold(current, value)
         else:
-            doc = _parse(self.task.name, value)
             if doc is None and current is not None:
                 self._remove()
             elif doc is not None and (current is None or normalize(doc) != normalize(current)):
