@@ -281,9 +281,13 @@ def test_the_guide_on_aws_then_cleanup_leaves_nothing(aws_session, tmp_path, sta
     audited = text(run("05_audit", tmp_path))
     assert "No findings: AWS matches the spec." in audited
     assert "not built" in audited  # the broken demo role is for the sandbox only
-    assert "create-stack-set" in audited  # the export section's rollout recipe
-    assert (NOTEBOOK_DIR / "exports" / "ecsrole-setup.sh").exists()
     assert state(aws_session) == held  # the audit wrote nothing
+
+    beyond = text(run("07_beyond_the_page", tmp_path))
+    assert "create-stack-set" in beyond  # the export section's rollout recipe
+    assert (NOTEBOOK_DIR / "exports" / "ecsrole-setup.sh").exists()
+    assert "ecsInstanceRole" in beyond and "holds AmazonEC2ContainerServiceforEC2Role" in beyond
+    assert state(aws_session) == held  # the survey and the exports wrote nothing to AWS
 
     cleaned = text(run("99_cleanup", tmp_path))
     assert "Nothing the guide made is left on AWS." in cleaned
