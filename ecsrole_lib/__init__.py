@@ -13,6 +13,17 @@ import importlib
 import sys
 import types
 
+from . import hooks
+
+# The extensions that plug into the core, by the hooks they register (ecsrole_lib/hooks.py):
+# each is imported when its hook is first read, never by the core itself.
+hooks.provided_by("target", "ecsrole_lib.sandbox.server")
+hooks.provided_by("sandbox_limits", "ecsrole_lib.sandbox.server")
+hooks.provided_by("audit", "ecsrole_lib.diagnose.doctor")
+for _hook in ("teardown_reads", "teardown_refusals", "teardown_first"):
+    hooks.provided_by(_hook, "ecsrole_lib.diagnose.launch")
+del _hook
+
 #: Where each public name lives (full module names, so a move of a module rewrites them like
 #: any other reference). Nothing is imported until a name is first used, so
 #: ``import ecsrole_lib`` costs next to nothing and a notebook cell pulls in only the
@@ -64,7 +75,14 @@ _WHERE = {
 
 
 class _Package(types.ModuleType):
-    """The package module: names resolved on first use."""
+    """The package module: names resolved on first use.
+
+    Not a module-level ``__getattr__`` (PEP 562) alone: three public names are also their
+    modules' names (``plan``, ``errata``, ``sandbox``), and the first ``import
+    ecsrole_lib.plan`` (any module of the package makes it) sets the package's ``plan`` to the
+    module, which ``__getattr__`` never sees again; binding them at import instead would load
+    boto3 with ``import ecsrole_lib``. ``tests/test_imports.py`` checks both.
+    """
 
     def __getattr__(self, name: str):
         if name not in _WHERE:

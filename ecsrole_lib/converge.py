@@ -23,10 +23,10 @@ from .aws.client import Context, Read
 from .aws.prefetch import prefetch, verify_ahead
 from .errors import ConflictError, EcsRoleError, Problem, QuotaError
 from .events import Progress, StepDone, StepStarted
+from .hooks import provided
 from .i18n.catalog import join, message
 from .plan import Plan, plan
 from .report import Report
-from .sandbox.server import LIMITS
 from .spec import DEFAULT_ATTACHED_POLICIES_QUOTA, TAGS_PER_ROLE_QUOTA, RoleSpec
 from .states import AuditOutcome, Kind
 from .steps import (
@@ -82,7 +82,7 @@ def _sandbox_notes(ctx: Context, the_plan: Plan, report: Report) -> None:
     shown = {limit for step in the_plan for limit in step.action.sandbox_limits}
     for limit in _SANDBOX_NOTES:
         if limit in shown:
-            report.note(message("converge.sandbox", limit=LIMITS[limit]))
+            report.note(message("converge.sandbox", limit=provided("sandbox_limits")[limit]))
 
 
 def _preflight(ctx: Context, spec: RoleSpec, the_plan: Plan) -> list:
@@ -254,6 +254,15 @@ def _verify(ctx: Context, spec: RoleSpec, the_plan: Plan, report: Report) -> Non
         raise ConflictError(problems)
 
 
+def _still_held(ctx: Context, spec: RoleSpec, others: list[str] | tuple[str, ...] = ()
+                ) -> list[Problem]:
+    """What still holds an instance profile teardown would remove or take the role from
+    (``others``: the other profiles ``force`` takes it out of), by the ``teardown_refusals``
+    hook."""
+    return [problem for refusals in provided("teardown_refusals").values()
+            for problem in refusals(ctx, spec, others)]
+
+
 def _teardown_preflight(ctx: Context, spec: RoleSpec, the_plan: Plan, force: bool) -> None:
     """Refuse, before removing anything, a teardown that would leave the role half-removed.
 
@@ -262,13 +271,12 @@ def _teardown_preflight(ctx: Context, spec: RoleSpec, the_plan: Plan, force: boo
     role (or the reverse). ``force`` detaches other managed policies and takes the
     role out of other instance profiles; it never deletes an inline policy the
     guide did not write. Nor, ``force`` or not, does it touch an instance profile that
-    an instance the guide did not launch holds (:func:`~ecsrole_lib.diagnose.launch.instances_holding`).
+    something else still holds (the ``teardown_refusals`` hook: with ``diagnose.launch``, an
+    instance the guide did not launch).
     """
-    from .diagnose.launch import instances_holding  # instances that still hold the instance profile
-
     role = get_role(ctx, spec.role_name)
     if role is None or not owned(role.get("Tags")):
-        held = instances_holding(ctx, spec)  # the profile may be the guide's all the same
+        held = _still_held(ctx, spec)  # the profile may be the guide's all the same
         if held:
             raise ConflictError(held)
         return  # nothing, or a role the guide adopted: only what it added is undone
@@ -278,7 +286,7 @@ def _teardown_preflight(ctx: Context, spec: RoleSpec, the_plan: Plan, force: boo
                       for name, written in _foreign_inline(ctx, spec, the_plan)]
     other_profiles = [p for p in profiles_for_role(ctx, spec.role_name)
                       if p != spec.instance_profile_name]
-    problems = instances_holding(ctx, spec, other_profiles if force else ())
+    problems = _still_held(ctx, spec, other_profiles if force else ())
     if foreign_inline:
         problems.append(Problem("role_name", spec.role_name,
                                 message("teardown.foreign_inline",
@@ -368,7 +376,8 @@ def audit(spec: RoleSpec, session: boto3.Session | None = None) -> Report:
         if name in documents and name not in steps_inline:  # the steps report their own
             report.add("foreign_inline_policy", name, AuditOutcome.CONFLICT, role["Arn"],
                        message("audit.foreign_inline", name=name))
-    _doctor_rows(ctx, spec, report)
+    for rows in provided("audit").values():  # the doctor's verdict (diagnose.doctor registers it)
+        rows(ctx, spec, report)
     findings = len(report.findings)
     report.note(message("audit.findings", n=findings) if findings
                 else message("audit.no_findings"))
@@ -382,37 +391,6 @@ def _deleted_meanwhile(err: EcsRoleError) -> str:
     if getattr(err, "code", "") != "NoSuchEntity":
         raise err
     return message("audit.deleted_meanwhile", operation=err.operation)
-
-
-def _doctor_rows(ctx: Context, spec: RoleSpec, report: Report) -> None:
-    """The audit's last row: the doctor's verdict (existing is not working), one of three:
-    registers, does not register (the failing calls), cannot tell (the undecided ones, why)."""
-    from .diagnose.doctor import CANNOT_TELL, NOT_REGISTERS, REGISTERS, doctor
-
-    diagnosis = doctor(spec, ctx.session, _ctx=ctx)
-    failing = diagnosis.failures
-    unsure = [c for c in diagnosis.checks if c.ok is None and c.action]  # undecided calls
-    said = join("; ", [message("audit.doctor_check", name=c.name, reason=c.reason) for c in failing]
-                + [message("audit.doctor_unsure", name=c.name, reason=c.reason) for c in unsure])
-    gone = [c for c in failing if c.name == "role"]
-    if diagnosis.verdict == REGISTERS and not said:
-        outcome, reason = AuditOutcome.OK, message("audit.doctor_ok")
-    elif gone:
-        outcome, reason = AuditOutcome.MISSING, (message("audit.doctor_no_role")
-                                                 if "does not exist" in gone[0].reason
-                                                 else gone[0].reason)  # deleted while read
-    elif diagnosis.verdict == CANNOT_TELL:
-        outcome = AuditOutcome.FAILS if failing else AuditOutcome.INFO
-        reason = message("audit.doctor_cannot_tell", said=said)
-    else:
-        outcome = AuditOutcome.FAILS if failing else AuditOutcome.INFO
-        reason = message("audit.doctor_not_registers" if diagnosis.verdict == NOT_REGISTERS
-                         else "audit.doctor_registers_but", said=said)
-    # A policy deleted since the role was listed is no failure, but the reader should know.
-    reason = join("; ", [reason] + [c.reason for c in diagnosis.checks
-                                    if c.name.startswith("deleted:")])
-    report.add("doctor", message("audit.doctor_title"), outcome, diagnosis.role_arn,
-               reason)
 
 
 def teardown(spec: RoleSpec, session: boto3.Session | None = None, force: bool = False,
@@ -435,10 +413,9 @@ def teardown(spec: RoleSpec, session: boto3.Session | None = None, force: bool =
     """
     ctx, the_plan, report = _start(spec, session, "teardown", progress)
     _teardown_preflight(ctx, spec, the_plan, force)
-    from .diagnose.launch import remove_launched  # what launch started goes first: it uses the role
-
-    for row in remove_launched(ctx, spec, force):
-        report.add(*row)
+    for first in provided("teardown_first").values():  # what launch started: it uses the role
+        for row in first(ctx, spec, force):
+            report.add(*row)
     for step in reversed(the_plan.steps):
         ctx.progress(StepStarted(step.id, step.title(), undo=True))
         outcome, reason = step.action.undo(ctx, force)

@@ -131,21 +131,35 @@ class Plan:
         rows = []
         for number, step in enumerate(self.steps, 1):
             console = "".join(f"<li>{esc(line)}</li>" for line in step.console_path(self.lang))
-            cli = esc(step.command)
             errata = (f"<br><small>{esc(render(message('plan.errata'), self.lang))}: "
                       f"{esc(', '.join(step.errata))}</small>" if step.errata else "")
+            # The commands get the notebook's whole width on a row of their own: in a column
+            # they broke inside words ("ecsIn stanceRole"); here a line wraps only if it must.
             rows.append(
-                f"<tr><td style='{left}'>{number}</td><td style='{left}'>"
-                f"<b>{esc(step.title(self.lang))}</b><br>"
-                f"<code>{esc(step.id)}</code><br><small>{esc(step.page_ref)}</small>{errata}</td>"
-                f"<td style='{left}'><ul style='margin:0'>{console}</ul></td>"
-                f"<td style='{left}'><pre style='margin:0;white-space:pre-wrap'>{cli}</pre></td></tr>")
-        names = ("plan", "step", "console (the page's steps)", "AWS CLI") if self.lang == "en" else ("계획", "단계", "콘솔(페이지의 단계)", "AWS CLI")
+                f"<tr><td style='{left};width:1%' rowspan='2'>{number}</td>"
+                f"<td style='{left};width:30%'>"
+                f"<b>{esc(step.title(self.lang))}</b><br><code>{esc(step.id)}</code><br>"
+                f"<small>{esc(_said(step.page_ref, self.lang))}</small>{errata}</td>"
+                f"<td style='{left}'><ul style='margin:0'>{console}</ul></td></tr>"
+                f"<tr><td style='{left}' colspan='2'><pre style='margin:0;white-space:pre-wrap;"
+                f"overflow-wrap:normal;word-break:normal'>{esc(self._cli(step))}</pre></td></tr>")
+        names = [render(message(f"plan.column_{k}"), self.lang) for k in ("plan", "step", "console")]
         head = "<tr>" + "".join(f"<th style='{left}'>{n}</th>" for n in names) + "</tr>"
         header = render(message("plan.header", role=f"<code>{esc(self.spec.role_name)}</code>",
                                 kind=esc(self.spec.instance_kind), n=len(self.steps)), self.lang)
         return (f"<div class='ecsrole-plan'><p>{header}</p>"
-                f"<table style='text-align:left'>{head}{''.join(rows)}</table></div>")
+                f"<table style='text-align:left;width:100%'>{head}{''.join(rows)}</table></div>")
+
+    def _cli(self, step: Step) -> str:
+        """The step's AWS CLI lines as typed; its comments in the plan's language."""
+        return "\n".join(_said(line, self.lang) if line.startswith("# ") else line
+                         for line in step.command.split("\n"))
+
+
+def _said(text: str, lang: str) -> str:
+    from .i18n.messages import tr  # page references and comments not yet by id (KO)
+
+    return tr(text, lang)
 
 
 def plan(spec: RoleSpec, lang: str = "en", account: str | None = None) -> Plan:

@@ -19,16 +19,22 @@ import regex
 
 from .aws.client import botocore_data, service_model
 from .errors import Problem
+from .i18n.catalog import join, message
 
 __all__ = ["check_bucket_name", "check_iam_name", "check_partition", "check_policy_arn", "check_shape",
-           "partition_of", "regions"]
+           "iam_member", "partition_of", "regions"]
 
 _PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f",
                "aws-eusc")
 
 
 @functools.cache
-def _iam_member(operation: str, member: str):
+def iam_member(operation: str, member: str):
+    """The shape of ``member`` in the input of IAM's ``operation``, from botocore's model.
+
+    >>> iam_member("CreateRole", "RoleName").metadata["max"]
+    64
+    """
     return service_model("iam").operation_model(operation).input_shape.members[member]
 
 
@@ -39,9 +45,10 @@ def _compiled(pattern: str):
     return regex.compile(pattern.replace(r"\w", "a-zA-Z0-9_"))
 
 
-#: What a character class of the model's patterns allows, in words (the rest are symbols).
-_CLASS_WORDS = ((r"\w", "letters, digits"), (r"\p{L}", "letters"), (r"\p{Z}", "spaces"),
-                (r"\p{N}", "digits"))
+#: What a character class of the model's patterns allows, by message id (the rest are
+#: symbols): ``\w`` is ASCII letters and digits, ``\p{L}`` any letter.
+_CLASS_WORDS = ((r"\w", ("ascii_letters", "digits")), (r"\p{L}", ("letters",)),
+                (r"\p{Z}", ("spaces",)), (r"\p{N}", ("digits",)))
 _ONE_CLASS = re.compile(r"^\[(?P<body>[^\]]+)\][+*]$")
 
 
@@ -55,14 +62,20 @@ def allowed_in_words(pattern: str) -> str | None:
     >>> allowed_in_words(r"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)") is None
     True
     """
+    allowed = _allowed(pattern)
+    return None if allowed is None else f"{allowed[0]} and {allowed[1]}"
+
+
+def _allowed(pattern: str):
+    """What a one-class pattern allows: the classes (a message) and the symbols; or None."""
     match = _ONE_CLASS.match(pattern)
     if not match:
         return None
     body, words = match.group("body"), []
-    for token, word in _CLASS_WORDS:
+    for token, ids in _CLASS_WORDS:
         if token in body:
             body = body.replace(token, "")
-            words.append(word)
+            words += [message(f"rules.class.{i}") for i in ids]
     # An escaped or a trailing '-' is the character itself; any other '-' makes a range.
     body = body.replace("\\-", "\0")
     if not words or "\\" in body or re.search(r".-.", body):
@@ -70,7 +83,7 @@ def allowed_in_words(pattern: str) -> str | None:
     symbols = list(body.replace("\0", "-"))
     if r"\w" in match.group("body"):
         symbols.insert(-1 if symbols[-1:] == ["-"] else len(symbols), "_")  # \w holds it
-    return f"{', '.join(words)} and {' '.join(dict.fromkeys(symbols))}"
+    return join(", ", words), " ".join(dict.fromkeys(symbols))
 
 
 def check_shape(shape, field_name: str, value: str) -> list[Problem]:
@@ -78,29 +91,31 @@ def check_shape(shape, field_name: str, value: str) -> list[Problem]:
     meta = shape.metadata
     found: list[Problem] = []
     if not isinstance(value, str):
-        return [Problem(field_name, value, f"must be a string ({shape.name})")]
+        return [Problem(field_name, value, message("rules.not_string", shape=shape.name))]
     low, high = meta.get("min", 0), meta.get("max")
     if len(value) < low or (high is not None and len(value) > high):
-        bounds = f"{low} to {high}" if high is not None else f"at least {low}"
-        found.append(Problem(field_name, value,
-                             f"must be {bounds} characters long, is {len(value)} "
-                             f"(IAM {shape.name})"))
+        said = (message("rules.length", low=low, high=high, n=len(value), shape=shape.name)
+                if high is not None else
+                message("rules.length_min", low=low, n=len(value), shape=shape.name))
+        found.append(Problem(field_name, value, said))
     pattern = meta.get("pattern")
     if pattern and value and not _compiled(pattern).fullmatch(value):
         bad = sorted({c for c in value if not _compiled(pattern).fullmatch(c)}) \
             if pattern.startswith("[") else []
-        which = f"; not allowed: {' '.join(repr(c) for c in bad)}" if bad else ""
-        words = allowed_in_words(pattern)
+        chars = {"chars": " ".join(repr(c) for c in bad)} if bad else {}
+        allowed = _allowed(pattern)
         # A learner reads the rule in words; the pattern stays for a pattern the words cannot say.
-        rule = (f"may hold only {words} (IAM {shape.name})" if words
-                else f"must match IAM's pattern {pattern} ({shape.name})")
-        found.append(Problem(field_name, value, rule + which))
+        rule = (message("rules.only" + "_found" * bool(bad), classes=allowed[0],
+                        symbols=allowed[1], shape=shape.name, **chars) if allowed
+                else message("rules.pattern" + "_found" * bool(bad), pattern=pattern,
+                             shape=shape.name, **chars))
+        found.append(Problem(field_name, value, rule))
     return found
 
 
 def check_iam_name(operation: str, member: str, field_name: str, value: str) -> list[Problem]:
     """Check a value against the IAM API's own rule for ``operation``'s ``member``."""
-    return check_shape(_iam_member(operation, member), field_name, value)
+    return check_shape(iam_member(operation, member), field_name, value)
 
 
 def check_policy_arn(field_name: str, arn: str) -> list[Problem]:
@@ -113,38 +128,33 @@ def check_policy_arn(field_name: str, arn: str) -> list[Problem]:
     """
     rule_form = "arn:<partition>:iam::<account id or aws>:policy/<path><name>"
     if not isinstance(arn, str):
-        return [Problem(field_name, arn, f"must be a string of the form {rule_form}")]
+        return [Problem(field_name, arn, message("rules.arn.not_string", form=rule_form))]
     parts = arn.split(":", 5)
     checks = [
-        (len(parts) == 6, f"must have 6 ':'-separated fields ({rule_form}), has {len(parts)}"),
+        (len(parts) == 6, message("rules.arn.fields", form=rule_form, n=len(parts))),
     ]
     if len(parts) == 6:
         prefix, partition, service, region, account, resource = parts
         checks += [
-            (prefix == "arn", f"must start with 'arn:', found '{prefix}:'"),
-            (partition in _PARTITIONS,
-             f"the partition (2nd field) must be one of {', '.join(_PARTITIONS)}, found '{partition}'"),
-            (service == "iam",
-             f"the service (3rd field) must be 'iam', found '{service}'"
-             + (" (an extra ':' after the partition? erratum E3)" if service == "" else "")),
-            (region == "",
-             f"the region (4th field) must be empty for IAM, found '{region}'"
-             + (" (the account belongs in the 5th field? erratum E5)" if region.isdigit() else "")),
+            (prefix == "arn", message("rules.arn.prefix", found=prefix)),
+            (partition in _PARTITIONS, message("rules.arn.partition", found=partition,
+                                               choices=", ".join(_PARTITIONS))),
+            (service == "iam", message("rules.arn.service" + "_e3" * (service == ""), found=service)),
+            (region == "", message("rules.arn.region" + "_e5" * region.isdigit(), found=region)),
             (account == "aws" or re.fullmatch(r"\d{12}", account) is not None,
-             f"the account (5th field) must be 12 digits or 'aws', found '{account}'"),
+             message("rules.arn.account", found=account)),
             (resource.startswith("policy/"),
-             f"the resource must start with 'policy/', found '{resource}'"
-             + (" (a stray 'aws:' before it? erratum E5)" if resource.startswith("aws:") else "")),
+             message("rules.arn.resource" + "_e5" * resource.startswith("aws:"), found=resource)),
         ]
         if resource.startswith("policy/"):
             path, _, name = resource[len("policy"):].rpartition("/")
-            checks.append((bool(name), "the policy name after the last '/' is empty"))
+            checks.append((bool(name), message("rules.arn.name_empty")))
             if name:
                 found = check_iam_name("CreatePolicy", "PolicyName", field_name, name)
-                checks += [(False, f"the policy name '{name}': {p.rule}") for p in found]
+                checks += [(False, message("rules.arn.name", name=name, rule=p.rule)) for p in found]
             path = path + "/"
             found = check_iam_name("CreatePolicy", "Path", field_name, path)
-            checks += [(False, f"the policy path '{path}': {p.rule}") for p in found]
+            checks += [(False, message("rules.arn.path", path=path, rule=p.rule)) for p in found]
     for ok, rule in checks:
         if not ok:
             return [Problem(field_name, arn, rule)]
@@ -158,23 +168,19 @@ def check_bucket_name(field_name: str, name: str) -> list[Problem]:
     'must use only lowercase letters, digits, dots and hyphens; found uppercase or other characters'
     """
     if not isinstance(name, str):
-        return [Problem(field_name, name, "must be a string (an S3 bucket name)")]
+        return [Problem(field_name, name, message("rules.bucket.not_string"))]
     rules = [
-        (3 <= len(name) <= 63, f"must be 3 to 63 characters long, is {len(name)}"),
-        (re.fullmatch(r"[a-z0-9.-]*", name) is not None,
-         ("must use only lowercase letters, digits, dots and hyphens; "
-         "found uppercase or other characters")),
-        (re.fullmatch(r"[a-z0-9].*[a-z0-9]|[a-z0-9]", name) is not None,
-         "must begin and end with a lowercase letter or digit"),
-        (".." not in name, "must not contain two adjacent dots"),
-        (not _IP_SHAPED.fullmatch(name), "must not be formatted as an IP address"),
-        (not name.startswith(("xn--", "sthree-", "amzn-s3-demo-")),
-         "must not start with 'xn--', 'sthree-' or 'amzn-s3-demo-' (reserved by S3)"),
-        (not name.endswith(("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")),
-         ("must not end with '-s3alias', '--ol-s3', '.mrap', '--x-s3' or '--table-s3' "
-         "(reserved by S3)")),
+        (3 <= len(name) <= 63, "length"),
+        (re.fullmatch(r"[a-z0-9.-]*", name) is not None, "characters"),
+        (re.fullmatch(r"[a-z0-9].*[a-z0-9]|[a-z0-9]", name) is not None, "ends"),
+        (".." not in name, "dots"),
+        (not _IP_SHAPED.fullmatch(name), "ip"),
+        (not name.startswith(("xn--", "sthree-", "amzn-s3-demo-")), "prefix"),
+        (not name.endswith(("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")), "suffix"),
     ]
-    return [Problem(field_name, name, rule) for ok, rule in rules if not ok][:1]
+    said = [message(f"rules.bucket.{rule}", **({"n": len(name)} if rule == "length" else {}))
+            for ok, rule in rules if not ok]
+    return [Problem(field_name, name, rule) for rule in said[:1]]
 
 
 # Four groups of digits, leading zeros or not: S3 refuses every name shaped like an address.
@@ -217,5 +223,5 @@ def check_partition(field_name: str, arn: str, region: object) -> list[Problem]:
     partition, wanted = arn.split(":")[1], partition_of(region)
     if partition == wanted:
         return []
-    return [Problem(field_name, arn, f"is in partition {partition}, but region {region} is in "
-                    f"partition {wanted}: use arn:{wanted}:...")]
+    return [Problem(field_name, arn, message("rules.arn.other_partition", partition=partition,
+                                             region=region, wanted=wanted))]

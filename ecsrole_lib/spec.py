@@ -21,13 +21,14 @@ from typing import Any
 
 from . import features
 from .errors import Problem, ValidationError
+from .i18n.catalog import message
 from .marks import ADDED_TAG, OWNER_TAG
 from .rules import (  # noqa: F401  (re-exported: the rules were first defined here)
-    _iam_member,
     check_bucket_name,
     check_iam_name,
     check_policy_arn,
     check_shape,
+    iam_member,
     partition_of,
     regions,
 )
@@ -58,7 +59,7 @@ def flag_problems(values: Mapping[str, Any]) -> list[Problem]:
     >>> [str(p) for p in flag_problems({"dry_run": False, "trunking": "false"})]
     ["trunking='false': must be True or False"]
     """
-    return [Problem(name, value, "must be True or False")
+    return [Problem(name, value, message("spec.flag"))
             for name, value in values.items() if not isinstance(value, bool)]
 
 
@@ -180,27 +181,21 @@ class RoleSpec:
     def _problems(self) -> list[Problem]:
         found: list[Problem] = []
         if self.instance_kind not in INSTANCE_KINDS:
-            found.append(Problem("instance_kind", self.instance_kind,
-                                 "must be 'ec2' (Amazon EC2 instances) or 'external' (ECS Anywhere)"))
+            found.append(Problem("instance_kind", self.instance_kind, message("spec.instance_kind")))
         if not isinstance(self.features, tuple):
-            found.append(Problem("features", self.features, "must be a list of feature names"))
+            found.append(Problem("features", self.features, message("spec.features_list")))
         else:
             for name in self.features:
                 if not isinstance(name, str) or name not in FEATURES:
-                    found.append(Problem("features", name,
-                                         f"unknown feature; choose from {', '.join(FEATURES)}"))
+                    found.append(Problem("features", name, message("spec.unknown_feature",
+                                                                   choices=", ".join(FEATURES))))
         found += check_iam_name("CreateRole", "Path", "path", self.path)
         found += self._tag_problems()
         if not isinstance(self.cluster_name, str) or not _CLUSTER.fullmatch(self.cluster_name):
-            found.append(Problem("cluster_name", self.cluster_name,
-                                 "must be 1 to 255 letters, digits, hyphens or underscores "
-                                 "(Amazon ECS cluster names)"))
+            found.append(Problem("cluster_name", self.cluster_name, message("spec.cluster")))
         found += flag_problems({name: getattr(self, name) for name in ("least_privilege", "trunking")})
         if not isinstance(self.region, str) or self.region not in regions():
-            found.append(Problem("region", self.region,
-                                 "must be an AWS Region code that botocore's partition data "
-                                 "lists, such as 'us-east-1' (check the spelling; a Region newer "
-                                 "than this botocore needs an update)"))
+            found.append(Problem("region", self.region, message("spec.region")))
         chosen = features.applicable(self)
         for feature in chosen:
             found += feature.problems(self)
@@ -212,30 +207,27 @@ class RoleSpec:
 
     def _tag_problems(self) -> list[Problem]:
         if not isinstance(self.tags, Mapping):
-            return [Problem("tags", self.tags, "must be a dict of tag keys to values")]
+            return [Problem("tags", self.tags, message("spec.tags_dict"))]
         found: list[Problem] = []
-        tag_shape = _iam_member("CreateRole", "Tags")
+        tag_shape = iam_member("CreateRole", "Tags")
         limit = tag_shape.metadata["max"] - 1  # the guide's own tag takes one place
         if len(self.tags) > limit:
             found.append(Problem("tags", f"{len(self.tags)} tags",
-                                 f"IAM allows {limit + 1} tags; the guide adds one, so at most {limit}"))
+                                 message("spec.tags_count", max=limit + 1, limit=limit)))
         for key, value in self.tags.items():
             found += check_shape(tag_shape.member.members["Key"], f"tags[{key!r}]", key)
             found += check_shape(tag_shape.member.members["Value"], f"tags[{key!r}]", value)
             if isinstance(key, str) and key.lower().startswith("aws:"):
-                found.append(Problem(f"tags[{key!r}]", key, "keys starting with 'aws:' are reserved by AWS"))
+                found.append(Problem(f"tags[{key!r}]", key, message("spec.tag_reserved")))
             if isinstance(key, str) and key.lower() in (OWNER_TAG[0], ADDED_TAG):
-                found.append(Problem(f"tags[{key!r}]", key,
-                                     "this key is the guide's own mark of what it created (IAM tag "
-                                     "keys ignore case); choose another"))
+                found.append(Problem(f"tags[{key!r}]", key, message("spec.tag_ours")))
         seen: dict[str, str] = {}
         for key in self.tags:
             if not isinstance(key, str):
                 continue
             if key.lower() in seen and key.lower() not in (OWNER_TAG[0], ADDED_TAG):
-                found.append(Problem(f"tags[{key!r}]", key,
-                                     f"IAM tag keys ignore case: {seen[key.lower()]!r} and "
-                                     f"{key!r} are the same key"))
+                found.append(Problem(f"tags[{key!r}]", key, message(
+                    "spec.tag_case", first=repr(seen[key.lower()]), second=repr(key))))
             seen.setdefault(key.lower(), key)
         return found
 
@@ -243,8 +235,8 @@ class RoleSpec:
         attached = len(self.managed_policy_names())
         if attached > DEFAULT_ATTACHED_POLICIES_QUOTA:
             return [Problem("extra_policy_arns", list(self.extra_policy_arns),
-                            f"the role would hold {attached} managed policies; IAM's default "
-                            f"quota is {DEFAULT_ATTACHED_POLICIES_QUOTA} per role")]
+                            message("spec.policy_quota", n=attached,
+                                    quota=DEFAULT_ATTACHED_POLICIES_QUOTA))]
         return []
 
     def managed_policy_names(self) -> list[str]:

@@ -209,7 +209,8 @@ def _tags(spec: RoleSpec) -> list[dict[str, str]]:
 # ---------------------------------------------------------------------------------------
 # Reads shared by several steps, cached for one run so each resource is read once.
 # ---------------------------------------------------------------------------------------
-def _cached(ctx, key, read):
+def cached(ctx, key, read):
+    """``read()``'s value, read once per run: kept in ``ctx.cache`` under ``key``."""
     if key not in ctx.cache:
         ctx.cache[key] = read()
     return ctx.cache[key]
@@ -221,13 +222,13 @@ def get_role(ctx, name: str) -> dict | None:
             return ctx.call("iam", "get_role", ok_codes=("NoSuchEntity",), RoleName=name)["Role"]
         except ClientError:
             return None
-    return _cached(ctx, ("role", name), read)
+    return cached(ctx, ("role", name), read)
 
 
 def attached_policies(ctx, role_name: str) -> list[str]:
     if get_role(ctx, role_name) is None:
         return []
-    return _cached(ctx, ("attached", role_name), lambda: [
+    return cached(ctx, ("attached", role_name), lambda: [
         p["PolicyArn"] for p in ctx.pages("iam", "list_attached_role_policies",
                                            "AttachedPolicies", RoleName=role_name)])
 
@@ -235,7 +236,7 @@ def attached_policies(ctx, role_name: str) -> list[str]:
 def inline_policies(ctx, role_name: str) -> list[str]:
     if get_role(ctx, role_name) is None:
         return []
-    return _cached(ctx, ("inline", role_name), lambda: ctx.pages(
+    return cached(ctx, ("inline", role_name), lambda: ctx.pages(
         "iam", "list_role_policies", "PolicyNames", RoleName=role_name))
 
 
@@ -255,7 +256,7 @@ def get_instance_profile(ctx, name: str) -> dict | None:
                             InstanceProfileName=name)["InstanceProfile"]
         except ClientError:
             return None
-    return _cached(ctx, ("profile", name), read)
+    return cached(ctx, ("profile", name), read)
 
 
 def get_policy(ctx, arn: str) -> dict | None:
@@ -264,14 +265,14 @@ def get_policy(ctx, arn: str) -> dict | None:
             return ctx.call("iam", "get_policy", ok_codes=("NoSuchEntity",), PolicyArn=arn)["Policy"]
         except ClientError:
             return None
-    return _cached(ctx, ("policy", arn), read)
+    return cached(ctx, ("policy", arn), read)
 
 
 def policy_document(ctx, arn: str) -> dict | None:
     policy = get_policy(ctx, arn)
     if policy is None:
         return None
-    return _cached(ctx, ("document", arn), lambda: policies.parse(ctx.call(
+    return cached(ctx, ("document", arn), lambda: policies.parse(ctx.call(
         "iam", "get_policy_version", PolicyArn=arn,
         VersionId=policy["DefaultVersionId"])["PolicyVersion"]["Document"]))
 
@@ -929,7 +930,7 @@ class CreateConfigBucket(Action):
             except ClientError:
                 block = {}
             return ("yes", owned(tags), all(block.get(k) for k in _PRIVATE))
-        return _cached(ctx, ("bucket", bucket), read)
+        return cached(ctx, ("bucket", bucket), read)
 
     def check(self, ctx) -> Check:
         exists, mine, private = self._state(ctx)
@@ -1059,7 +1060,7 @@ class UploadEcsConfig(Action):
                 return None, []
             return body, ctx.call("s3", "get_object_tagging", Bucket=spec.config_bucket,
                                   Key=spec.config_key)["TagSet"]
-        return _cached(ctx, ("object", spec.config_bucket, spec.config_key), read)
+        return cached(ctx, ("object", spec.config_bucket, spec.config_key), read)
 
     def check(self, ctx) -> Check:
         body, tags = self._object(ctx)

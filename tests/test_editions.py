@@ -99,3 +99,15 @@ def test_each_glossary_term_the_english_edition_uses_is_in_the_korean_edition():
     missing = [e["term"] for e in _glossary()
                if re.search(rf"\b{re.escape(e['term'])}\b", english) and e["ko"] not in korean]
     assert not missing, missing
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("edition", ["", "ko"])
+def test_no_markdown_cell_strikes_its_text_through_or_typesets_tex(name, edition):
+    """Issue 19 (rendering): JupyterLab strikes text between two tildes ("1~4단계와 8~9단계")
+    and typesets text between dollars; a range is written 1\\~4 (or 1-4), a price in code."""
+    for cell in _committed(name, edition)["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in _prose("".join(cell["source"])).splitlines():
+                assert len(re.findall(r"(?<!\\)~", line)) < 2, (name, edition, line)
+                assert len(re.findall(r"(?<!\\)\$", line)) < 2, (name, edition, line)

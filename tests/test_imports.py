@@ -39,6 +39,24 @@ def test_nothing_heavy_is_loaded_until_used(statement):
     assert heavy == []
 
 
+def test_the_core_loads_no_extension_until_a_hook_is_read():
+    """Importing the core loads no extension; an extension loads with the first read of the
+    hook it registers (the doctor with an audit's row, the sandbox with its target)."""
+    source = ("import sys, json\n"
+              "import ecsrole_lib.converge, ecsrole_lib.aws.prefetch, ecsrole_lib.plan\n"
+              "ext = lambda: sorted(m for m in sys.modules if m.startswith(\n"
+              "    ('ecsrole_lib.sandbox.', 'ecsrole_lib.diagnose.', 'ecsrole_lib.notebook.')))\n"
+              "before = ext()\n"
+              "from ecsrole_lib import hooks\n"
+              "audit = sorted(hooks.provided('audit'))\n"
+              "print(json.dumps([before, audit, ext()]))")
+    done = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True,
+                          timeout=120, check=True)
+    before, audit, after = json.loads(done.stdout.strip().splitlines()[-1])
+    assert before == [] and audit == ["doctor"]
+    assert "ecsrole_lib.diagnose.doctor" in after and "ecsrole_lib.sandbox.server" not in after
+
+
 def test_what_is_used_is_loaded():
     assert "ecsrole_lib.render.cloudformation" in _loaded(
         "from ecsrole_lib import export_cloudformation")

@@ -394,3 +394,18 @@ def test_the_guides_additions_are_marked_as_its_own():
         assert marks and uses and marks[0] < uses[0], step_id
     # The page's own commands carry no mark.
     assert not any(c.startswith("#") for c in the_plan["attach_managed_policy"].cli)
+
+
+def test_the_korean_plan_table_says_where_each_step_is_on_the_page_in_korean():
+    """Issue 19 (rendering, Korean): the plan's page references and the guide's comments in its
+    commands are Korean; the commands sit on a full-width row that keeps words whole."""
+    from ecsrole_lib import RoleSpec
+    from ecsrole_lib.plan import plan
+
+    shown = plan(RoleSpec(), "ko")._repr_html_()
+    assert "콘솔 1~9단계, AWS CLI 1~2단계" in shown and "Console steps" not in shown
+    assert "# ecsrole-guide가 추가함(페이지에 없음)" in shown and "# Added by" not in shown
+    assert "colspan='2'><pre" in shown and "word-break:normal" in shown
+    assert "ecsInstanceRole을 입력합니다" in shown and "을(를)" not in shown
+    english = plan(RoleSpec())._repr_html_()
+    assert "Console steps 1-9; AWS CLI steps 1-2" in english and "# Added by ecsrole-guide" in english

@@ -21,7 +21,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,12 +49,28 @@ from ..errors import (
     unreachable,
 )
 from ..events import Progress, Waiting
-from ..sandbox.server import SandboxSession, shared_sandbox_session
+from ..hooks import provided
 from ..states import Made, Seen
 
-__all__ = ["Read", "assumed", "connect", "is_sandbox", "keep_clients", "whoami"]
+__all__ = ["Read", "Target", "assumed", "connect", "is_sandbox", "keep_clients", "whoami",
+           "with_credentials"]
 
 TARGETS = ("sandbox", "aws")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A place sessions are made for besides AWS itself (``"sandbox"``), as the module that
+    serves it registers it: ``hooks.register("target", name, Target(...))``.
+
+    ``start(region)`` is a session on it; ``holds(session)`` whether a session is one of
+    its; ``assume(session, region, keys)`` a session on the same place holding other
+    credentials (an assumed role's: ``aws_access_key_id`` ...).
+    """
+
+    start: Callable[[str], boto3.Session]
+    holds: Callable[[boto3.Session], bool]
+    assume: Callable[[boto3.Session, str, dict[str, str]], boto3.Session]
 
 #: Reads made at once by one run (a bounded pool; botocore clients are thread-safe).
 WORKERS = 8
@@ -94,8 +110,8 @@ def connect(target: str = "sandbox", region: str | None = None) -> boto3.Session
     """
     if target not in TARGETS:
         raise ValidationError(Problem("target", target, "must be one of 'sandbox', 'aws'"))
-    if target == "sandbox":
-        return shared_sandbox_session(region or "us-east-1")
+    if target != "aws":
+        return provided("target")[target].start(region or "us-east-1")
     try:
         session = boto3.Session(region_name=region) if region else boto3.Session()
         credentials = session.get_credentials()
@@ -124,14 +140,19 @@ def assumed(ctx: Context, role_arn: str, session_name: str) -> boto3.Session:
     """
     found = ctx.call("sts", "assume_role", f"assuming {role_arn}", RoleArn=role_arn,
                      RoleSessionName=session_name)["Credentials"]
-    keys = {"aws_access_key_id": found["AccessKeyId"], "aws_secret_access_key": found["SecretAccessKey"],
-            "aws_session_token": found["SessionToken"]}
-    if is_sandbox(ctx.session):
-        session = SandboxSession(ctx.session.endpoint_url, ctx.region)
-        session._session.set_credentials(keys["aws_access_key_id"], keys["aws_secret_access_key"],
-                                         keys["aws_session_token"])
-        return session
-    return boto3.Session(region_name=ctx.region, **keys)
+    return with_credentials(ctx.session, ctx.region, found)
+
+
+def with_credentials(session: boto3.Session, region: str, credentials: dict) -> boto3.Session:
+    """A session on the same target as ``session`` (AWS, or the sandbox's server) holding
+    ``credentials`` (STS's ``Credentials``: ``AccessKeyId``, ``SecretAccessKey``, ``SessionToken``)."""
+    keys = {"aws_access_key_id": credentials["AccessKeyId"],
+            "aws_secret_access_key": credentials["SecretAccessKey"],
+            "aws_session_token": credentials["SessionToken"]}
+    for target in provided("target").values():
+        if target.holds(session):
+            return target.assume(session, region, keys)
+    return boto3.Session(region_name=region, **keys)
 
 
 def whoami(session: boto3.Session | None = None, region: str = "us-east-1") -> dict[str, str]:
@@ -150,7 +171,8 @@ def whoami(session: boto3.Session | None = None, region: str = "us-east-1") -> d
 
 def is_sandbox(session: boto3.Session) -> bool:
     """Whether ``session`` talks to the embedded sandbox."""
-    return isinstance(session, SandboxSession)
+    sandbox = provided("target").get("sandbox")
+    return sandbox is not None and sandbox.holds(session)
 
 
 # A boto3 Session is not thread-safe: several runs at once on one session (a survey

@@ -45,6 +45,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import policies
+from ..hooks import provided
 from ..plan import Plan
 from ..spec import RoleSpec
 from ..steps import ACCOUNT, CreateRole, Step, owned
@@ -105,12 +106,8 @@ def first_round(spec: RoleSpec, steps: Iterable[Step], action: str) -> list[Read
     if _has(steps, "bucket"):
         reads.append(Read("s3", "head_bucket", {"Bucket": spec.config_bucket}))
     if action == "teardown" and _has(steps, "instance_profile"):  # which instances hold it
-        from ..diagnose.launch import ASSOCIATED, launched_filters  # teardown loads it anyway
-
-        reads.append(Read("ec2", "describe_iam_instance_profile_associations", {"Filters": [
-            {"Name": "state", "Values": ASSOCIATED}]}, "IamInstanceProfileAssociations"))
-        reads.append(Read("ec2", "describe_instances", {"Filters": launched_filters(spec)},
-                          "Reservations"))
+        for reads_of in provided("teardown_reads").values():  # with diagnose.launch
+            reads.extend(reads_of(spec))
     return _unique(reads)
 
 

@@ -39,14 +39,16 @@ from .. import policies
 from ..aws.client import Context
 from ..errors import AwsError, EcsRoleError, Problem, ValidationError
 from ..features import agent_settings
+from ..hooks import provided, register
 from ..i18n import tr
+from ..i18n.catalog import join, message
 from ..plan import LANGS
-from ..report import CELL_STYLE
-from ..sandbox.server import LIMITS
+from ..report import CELL_STYLE, Report
 from ..spec import RoleSpec
+from ..states import AuditOutcome
 from ..steps import (
-    _cached,
     attached_policies,
+    cached,
     get_instance_profile,
     get_role,
     inline_policies,
@@ -56,7 +58,8 @@ from .access import evaluate, trusts
 from .agent import AgentConfig, agent_calls
 
 __all__ = ["CANNOT_TELL", "NOT_REGISTERS", "REGISTERS", "Diagnosis", "DoctorCheck", "Need",
-           "Symptom", "denied_message", "doctor", "needs", "request_context"]
+           "Symptom", "agent_for", "audit_row", "boundary_of", "denied_message", "doctor", "explain_denial",
+           "needs", "request_context", "role_facts", "symptom_text"]
 
 #: Session names AWS gives the role's credentials, when no real instance is known.
 EXAMPLE_INSTANCE = {"ec2": "i-0123456789abcdef0", "external": "mi-0123456789abcdef0"}
@@ -421,9 +424,9 @@ def _managed_name(arn: str) -> str:
     return arn.rsplit("/", 1)[-1]
 
 
-def _read(ctx: Context, role_name: str) -> _Role | None:
+def role_facts(ctx: Context, role_name: str) -> _Role | None:
     """The role and everything that decides its permissions, read once per run."""
-    return _cached(ctx, ("doctor", role_name), lambda: _read_role(ctx, role_name))
+    return cached(ctx, ("doctor", role_name), lambda: _read_role(ctx, role_name))
 
 
 def _read_role(ctx: Context, role_name: str) -> _Role | None:
@@ -658,7 +661,7 @@ def _grant_fix(ctx: Context, facts: _Role, kind: str, need: Need, role_name: str
     return f"add a statement that allows {need.action} on {need.resource}"
 
 
-def _explain(ctx: Context, facts: _Role, kind: str, need: Need, decision, role_name: str,
+def explain_denial(ctx: Context, facts: _Role, kind: str, need: Need, decision, role_name: str,
              session_name: str, allowed_elsewhere: list[str]) -> Symptom:
     """The message AWS gives for a denied ``need``, its cause and its fix."""
     identity_only = decision
@@ -686,7 +689,8 @@ def _explain(ctx: Context, facts: _Role, kind: str, need: Need, decision, role_n
     return Symptom(message, cause, fix)
 
 
-def _symptom_text(need: Need, message: str) -> str:
+def symptom_text(need: Need, message: str) -> str:
+    """What the instance shows when ``need`` is denied with AWS's ``message``."""
     if need.action.lower() == "s3:getobject":
         return ("the user data's aws s3 cp fails: fatal error: An error occurred (403) when "
                 f"calling the HeadObject operation: Forbidden ({message})")
@@ -714,7 +718,7 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
     for need, unknown in asked:
         try:
             decisions.append(evaluate(facts.documents, need.action, need.resource, need.context,
-                                      boundary=_boundary(facts), unknown=unknown))
+                                      boundary=boundary_of(facts), unknown=unknown))
         except EcsRoleError as err:
             decisions.append(err)
     rows = []
@@ -735,10 +739,10 @@ def _call_checks(ctx: Context, facts: _Role, kind: str, wanted: list[Need], role
         elsewhere = [n.resource for n, d in zip(wanted, decisions)
                      if n.action == need.action and n is not need and not isinstance(d, Exception)
                      and d.allowed]
-        found = _explain(ctx, facts, kind, need, decision, role_name, session_name, elsewhere)
+        found = explain_denial(ctx, facts, kind, need, decision, role_name, session_name, elsewhere)
         rows.append((DoctorCheck(need.name, False, need.action, f"{when}: {found.cause}",
                                  need.source, found.fix, need.resource,
-                                 _symptom_text(need, found.message), essential=need.always),
+                                 symptom_text(need, found.message), essential=need.always),
                      need, decision))
     return rows
 
@@ -754,7 +758,8 @@ def _undecided(when: str, err: EcsRoleError) -> str:
     return f"{when}: the guide cannot decide ({err}); IAM's simulator can, with target='aws'"
 
 
-def _boundary(facts: _Role):
+def boundary_of(facts: _Role):
+    """The role's permissions boundary as ``evaluate`` takes it (its name, its document)."""
     if facts.boundary is None:
         return None
     return (f"permissions boundary {_managed_name(facts.boundary_arn or '')}", facts.boundary)
@@ -781,7 +786,7 @@ def _scoped_rows(facts: _Role) -> list[DoctorCheck]:
                 if "*" in action or "?" in action or not others:
                     continue
                 try:
-                    wide = evaluate(others, action, "*", boundary=_boundary(facts))
+                    wide = evaluate(others, action, "*", boundary=boundary_of(facts))
                 except EcsRoleError:
                     continue
                 if wide.allowed:
@@ -971,7 +976,9 @@ def _condition(when: str) -> str:
     return when
 
 
-def _agent_for(spec: RoleSpec | None, agent: AgentConfig) -> AgentConfig:
+def agent_for(spec: RoleSpec | None, agent: AgentConfig) -> AgentConfig:
+    """``agent`` with the settings ``spec``'s features give the instance (``agent`` as is
+    without a spec)."""
     if spec is None:
         return agent
     # The spec's features say what the instance has, except what the caller set itself.
@@ -1047,9 +1054,9 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
         identity = ctx.call("sts", "get_caller_identity", "identifying the caller")
         ctx.account, ctx.caller_arn = identity["Account"], identity["Arn"]
         ctx.partition = identity["Arn"].split(":")[1]
-    facts = _read(ctx, role_name)
+    facts = role_facts(ctx, role_name)
     kind = _kind(facts, spec)
-    agent = _agent_for(spec, agent)
+    agent = agent_for(spec, agent)
     if agent.instance_kind != kind:
         agent = replace(agent, instance_kind=kind)
     diagnosis = Diagnosis(role_name, kind, "sandbox" if ctx.sandbox else "AWS", lang=lang)
@@ -1072,7 +1079,8 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
     calls = _call_checks(ctx, facts, kind, wanted, role_name, session_name, instance_id is not None)
     if ctx.sandbox:
         diagnosis.checks += [check for check, _, _ in calls]
-        diagnosis.notes.append("Sandbox: " + LIMITS["policy_simulator"] + " (the guide's own "
+        diagnosis.notes.append("Sandbox: " + provided("sandbox_limits")["policy_simulator"]
+                               + " (the guide's own "
                                "evaluation of AWS's documented logic; on AWS the doctor asks "
                                "IAM's simulator too).")
     else:
@@ -1087,3 +1095,36 @@ def doctor(role_or_spec: str | RoleSpec, session: boto3.Session | None = None,
     diagnosis.notes += _context_notes(ctx, facts, kind, session_name, instance_id is not None)
     diagnosis.reads, diagnosis.writes = ctx.calls.reads, ctx.calls.writes
     return diagnosis
+
+
+def audit_row(ctx: Context, spec: RoleSpec, report: Report) -> None:
+    """The audit's last row: the doctor's verdict (existing is not working), one of three:
+    registers, does not register (the failing calls), cannot tell (the undecided ones, why)."""
+    diagnosis = doctor(spec, ctx.session, _ctx=ctx)
+    failing = diagnosis.failures
+    unsure = [c for c in diagnosis.checks if c.ok is None and c.action]  # undecided calls
+    said = join("; ", [message("audit.doctor_check", name=c.name, reason=c.reason) for c in failing]
+                + [message("audit.doctor_unsure", name=c.name, reason=c.reason) for c in unsure])
+    gone = [c for c in failing if c.name == "role"]
+    if diagnosis.verdict == REGISTERS and not said:
+        outcome, reason = AuditOutcome.OK, message("audit.doctor_ok")
+    elif gone:
+        outcome, reason = AuditOutcome.MISSING, (message("audit.doctor_no_role")
+                                                 if "does not exist" in gone[0].reason
+                                                 else gone[0].reason)  # deleted while read
+    elif diagnosis.verdict == CANNOT_TELL:
+        outcome = AuditOutcome.FAILS if failing else AuditOutcome.INFO
+        reason = message("audit.doctor_cannot_tell", said=said)
+    else:
+        outcome = AuditOutcome.FAILS if failing else AuditOutcome.INFO
+        reason = message("audit.doctor_not_registers" if diagnosis.verdict == NOT_REGISTERS
+                         else "audit.doctor_registers_but", said=said)
+    # A policy deleted since the role was listed is no failure, but the reader should know.
+    reason = join("; ", [reason] + [c.reason for c in diagnosis.checks
+                                    if c.name.startswith("deleted:")])
+    report.add("doctor", message("audit.doctor_title"), outcome, diagnosis.role_arn,
+               reason)
+
+
+# The doctor plugs into the core (ecsrole_lib/hooks.py): its verdict is the audit's last row.
+register("audit", "doctor", audit_row)

@@ -36,11 +36,11 @@ from typing import Any
 
 import boto3
 
-from ..aws.client import Context, Read
+from ..aws.client import Context, Read, with_credentials
 from ..errors import AccessDeniedError, AwsError, LaunchDeniedError, Problem, ValidationError
 from ..events import Waiting
+from ..hooks import register
 from ..report import Report
-from ..sandbox.server import SandboxSession
 from ..spec import OWNER_TAG, RoleSpec
 from ..steps import get_instance_profile, get_role, ours, owned
 from ..userdata import user_data
@@ -48,12 +48,12 @@ from .agent import AgentConfig
 from .doctor import (
     Diagnosis,
     Need,
-    _agent_for,
-    _explain,
-    _read,
-    _symptom_text,
+    agent_for,
     doctor,
+    explain_denial,
     needs,
+    role_facts,
+    symptom_text,
 )
 
 __all__ = ["LaunchPlan", "LaunchReport", "instances_holding", "launch", "launch_commands",
@@ -82,7 +82,7 @@ WAIT_NOTE = ("A new instance profile can take about ten seconds to reach Amazon 
 def launch_user_data(spec: RoleSpec, agent: AgentConfig = AgentConfig()) -> str:  # noqa: B008
     """The instance's user data: ``ecs.config`` copied from Amazon S3 (``s3_config``) or
     written in place, then the agent settings ``agent`` asks for (:meth:`AgentConfig.env`)."""
-    agent = _agent_for(spec, agent)
+    agent = agent_for(spec, agent)
     settings = agent.env()
     if agent.config_from_s3:
         # The copied file names the cluster; the settings after it add to it.
@@ -181,17 +181,6 @@ class LaunchReport(Report):
         return (super()._repr_html_() + "<p><b>user-data.sh</b></p><pre>"
                 + html.escape(self.user_data) + "</pre><p><b>AWS CLI</b></p><pre>"
                 + html.escape("\n".join(self.commands)) + "</pre>")
-
-
-class _InstanceSession(SandboxSession):
-    """A sandbox session holding the instance's credentials (the assumed role's)."""
-
-    def __init__(self, endpoint_url: str, region_name: str, credentials: dict[str, str]):
-        boto3.Session.__init__(self, region_name=region_name,
-                               aws_access_key_id=credentials["AccessKeyId"],
-                               aws_secret_access_key=credentials["SecretAccessKey"],
-                               aws_session_token=credentials["SessionToken"])
-        self.endpoint_url = endpoint_url
 
 
 def _stop(report: LaunchReport, ctx: Context, step: str, title: str, message: str, cause: str,
@@ -317,14 +306,14 @@ def launch(spec: RoleSpec, session: boto3.Session | None = None,
     identity = ctx.call("sts", "get_caller_identity", "identifying the caller")
     ctx.account, ctx.caller_arn = identity["Account"], identity["Arn"]
     ctx.partition = identity["Arn"].split(":")[1]
-    agent = _agent_for(spec, agent)
+    agent = agent_for(spec, agent)
     report = LaunchReport("launch", target="sandbox" if ctx.sandbox else "AWS",
                           account=ctx.account, user_data=launch_user_data(spec, agent),
                           commands=launch_commands(spec, agent, instance_type))
     role_arn = f"arn:{ctx.partition}:iam::{ctx.account}:role{spec.path}{spec.role_name}"
     report.note(PASS_ROLE_NOTE.format(role_arn=role_arn))
     report.note(WAIT_NOTE)
-    facts = _read(ctx, spec.role_name)
+    facts = role_facts(ctx, spec.role_name)
     if facts is None:
         raise _stop(report, ctx, "role", "The role", f"NoSuchEntity: role {spec.role_name} does "
                     "not exist", "nothing was made yet", "apply(spec) first", "NoSuchEntity",
@@ -396,27 +385,27 @@ def _become_instance(ctx: Context, report: LaunchReport, spec: RoleSpec, agent: 
     report.add("assume_role", "Amazon EC2 assumes the role", "allowed",
                assumed["AssumedRoleUser"]["Arn"],
                f"{diagnosis['trust'].reason}; the instance's credentials come from its metadata")
-    endpoint = getattr(ctx.session, "endpoint_url", None)
-    return Context(_InstanceSession(endpoint, ctx.region, assumed["Credentials"]), ctx.region)
+    # The instance's session: on the sandbox's server, holding the assumed role's credentials.
+    return Context(with_credentials(ctx.session, ctx.region, assumed["Credentials"]), ctx.region)
 
 
 def _play_agent(ctx: Context, me: Context, report: LaunchReport, spec: RoleSpec,
                 agent: AgentConfig, facts, instance: dict) -> None:
     """The user data's and the agent's calls, in order, each evaluated first."""
     from .access import evaluate
-    from .doctor import _boundary
+    from .doctor import boundary_of
 
     me.account, me.partition = ctx.account, ctx.partition
     run = _AgentRun(agent.cluster, instance)
     while (need := _next_need(ctx, agent, run)) is not None:
         run.done.add(need.name)
         decision = evaluate(facts.documents, need.action, need.resource, need.context,
-                            boundary=_boundary(facts))
+                            boundary=boundary_of(facts))
         if not decision.allowed:
-            found = _explain(ctx, facts, "ec2", need, decision, spec.role_name,
+            found = explain_denial(ctx, facts, "ec2", need, decision, spec.role_name,
                              instance["InstanceId"], [])
             raise _stop(report, ctx, need.name, need.action,
-                        _symptom_text(need, found.message), found.cause, found.fix,
+                        symptom_text(need, found.message), found.cause, found.fix,
                         "AccessDenied", need.action.split(":")[1])
         action = need.action.lower()
         if not _made(need):
@@ -576,6 +565,15 @@ def remove_launched(ctx: Context, spec: RoleSpec, force: bool = False) -> list[t
                  f"could not look for instances launch started: {err}")]
 
 
+def teardown_reads(spec: RoleSpec) -> list[Read]:
+    """What teardown reads ahead when it removes an instance profile: which instances hold
+    one (:func:`instances_holding`), and the live ones ``launch`` started (removed first)."""
+    return [Read("ec2", "describe_iam_instance_profile_associations", {"Filters": [
+                {"Name": "state", "Values": ASSOCIATED}]}, "IamInstanceProfileAssociations"),
+            Read("ec2", "describe_instances", {"Filters": launched_filters(spec)},
+                 "Reservations")]
+
+
 def launched_filters(spec: RoleSpec) -> list[dict]:
     """``DescribeInstances`` filters of the live instances ``launch`` started for the role."""
     return [{"Name": f"tag:{OWNER_TAG[0]}", "Values": [OWNER_TAG[1]]},
@@ -727,3 +725,10 @@ def _held_rule(profile: str, instances: list[dict]) -> str:
             f"not launch: {', '.join(named)}; teardown (even with force=True) would leave them "
             "without the role's credentials: terminate them or give them another instance "
             "profile (aws ec2 replace-iam-instance-profile-association) first")
+
+
+# launch plugs into the core (ecsrole_lib/hooks.py): teardown removes what it started first,
+# and refuses while an instance it did not start holds the instance profile.
+register("teardown_reads", "launch", teardown_reads)
+register("teardown_refusals", "launch", instances_holding)
+register("teardown_first", "launch", remove_launched)

@@ -341,14 +341,19 @@ def survey(session: boto3.Session | None = None, region: str = "us-east-1",
     result = Survey((account,), rows, roles_listed=len(roles),
                     reads=ctx.calls.reads + sum(r.reads for r in audited),
                     seconds=round(time.perf_counter() - started, 3))
-    # The survey cannot know which features a role was made for: say what "finding" means here.
-    result.notes.append("The audit column compares each role with the page's base setup "
-                        "(RoleSpec(role_name=...)): a policy a feature adds (Amazon ECR, "
-                        "ecs.config, CloudWatch Logs) is a finding there, an extra policy.")
-    if ctx.sandbox:
-        result.notes.append("Sandbox: moto has no IAM policy simulator; whether a role's policies "
-                            f"allow {REGISTER} is decided from the policy documents.")
+    result.notes.extend(_notes(ctx.sandbox))
     return result
+
+
+def _notes(sandbox: bool) -> list[str]:
+    # The survey cannot know which features a role was made for: say what "finding" means here.
+    notes = [("The audit column compares each role with the page's base setup "
+             "(RoleSpec(role_name=...)): a policy a feature adds (Amazon ECR, "
+             "ecs.config, CloudWatch Logs) is a finding there, an extra policy.")]
+    if sandbox:
+        notes.append("Sandbox: moto has no IAM policy simulator; whether a role's policies "
+                     f"allow {REGISTER} is decided from the policy documents.")
+    return notes
 
 
 def _raise_first(answers: list[Any]) -> list[Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..i18n.catalog import message
 from ..shell import command
 from ..steps import ShowActivation, Step
 from .base import Facts, Feature
@@ -34,7 +35,7 @@ class Anywhere(Feature):
                              registration_limit=1, region=spec.region)
         return [Step(
             id="create_activation", section=self.section,
-            page_ref="Amazon ECS Anywhere IAM role (next: register an external instance)",
+            page_ref=message("page_ref.anywhere_next"),
             titles={"en": "Next: create a Systems Manager activation",
                     "ko": "다음 단계: Systems Manager 활성화 생성"},
             console={"en": [("Systems Manager console: Hybrid Activations, Create activation, "

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import policies
+from ..i18n.catalog import Message, korean
 from ..shell import Subst, command
 
 if TYPE_CHECKING:
@@ -124,8 +125,10 @@ def filled(text: Any, **values: Any) -> Any:
     >>> filled({"en": ["Choose {role}."], "api": ("iam:GetRole",)}, role="ecsInstanceRole")
     {'en': ['Choose ecsInstanceRole.'], 'api': ('iam:GetRole',)}
     """
-    if isinstance(text, str):
-        return text.format_map(values)
+    if isinstance(text, Message):  # a message by id (a page_ref) is rendered later, by id
+        return text
+    if isinstance(text, str):  # particles by construction: "{role:을}" (i18n.catalog)
+        return korean(text, **values)
     if isinstance(text, dict):
         return {key: filled(value, **values) for key, value in text.items()}
     if isinstance(text, (list, tuple)):
@@ -139,8 +142,8 @@ def attach_console(role: str, policy: str) -> dict[str, list[str]]:
         "en": [SIGN_IN["en"], "In the navigation pane, choose Roles.", f"Choose {role}.",
                "Choose Add permissions, then Attach policies.",
                f"Select {policy}, then choose Add permissions."],
-        "ko": [SIGN_IN["ko"], "IAM 콘솔의 탐색 창에서 역할을 선택합니다.", f"{role}을(를) 선택합니다.",
-               "권한 추가, 정책 연결을 선택합니다.", f"{policy}을(를) 선택한 다음 권한 추가를 선택합니다."],
+        "ko": [SIGN_IN["ko"], "IAM 콘솔의 탐색 창에서 역할을 선택합니다.", korean("{role:을} 선택합니다.", role=role),
+               "권한 추가, 정책 연결을 선택합니다.", korean("{policy:을} 선택한 다음 권한 추가를 선택합니다.", policy=policy)],
     }
 
 

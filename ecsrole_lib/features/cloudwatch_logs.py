@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import policies
 from ..errors import Problem
+from ..i18n.catalog import message
 from ..rules import check_iam_name
 from ..shell import Assign, FileRef, ShellVar, command
 from ..steps import ACCOUNT, AttachPolicy, CreateLogsPolicy, FindLogsPolicy, Step, tags_json
@@ -30,7 +31,7 @@ LOGS_FILE = "instance-cw-logs.json"
 TEXT: dict[str, dict[str, Any]] = {
     "create_logs_policy": {
         "id": "create_logs_policy",
-        "page_ref": "CloudWatch Logs: console steps 1-8; AWS CLI steps 1-2",
+        "page_ref": message("page_ref.logs_policy"),
         "titles": {"en": "Create the CloudWatch Logs policy", "ko": "CloudWatch Logs 정책 생성"},
         "console": {"en": [f"1. {SIGN_IN['en']}",
                            ("2. In the navigation pane, choose Policies (the first time, "
@@ -58,16 +59,16 @@ TEXT: dict[str, dict[str, Any]] = {
     },
     "find_logs_policy": {
         "id": "find_logs_policy",
-        "page_ref": "CloudWatch Logs: AWS CLI step 3",
+        "page_ref": message("page_ref.logs_cli3"),
         "titles": {"en": "Find the policy's ARN", "ko": "정책 ARN 검색"},
         "console": {"en": ["Policies: search for {name}; the ARN is on its summary."],
-                    "ko": ["정책에서 {name}을(를) 검색합니다. 요약에 ARN이 있습니다."]},
+                    "ko": ["정책에서 {name:을} 검색합니다. 요약에 ARN이 있습니다."]},
         "api": ("iam:ListPolicies",), "errata": ("E4",),
         "note": "The page's query spells cwlogsppolicy and prints [] without an error.",
     },
     "attach_logs_policy": {
         "id": "attach_logs_policy",
-        "page_ref": "CloudWatch Logs: console, modify the role's permissions; AWS CLI step 4",
+        "page_ref": message("page_ref.logs_attach"),
         "titles": {"en": "Attach the CloudWatch Logs policy",
                    "ko": "CloudWatch Logs 정책을 역할에 연결"},
         "api": ("iam:ListAttachedRolePolicies", "iam:AttachRolePolicy"), "errata": ("E5",),

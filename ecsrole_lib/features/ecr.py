@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from .. import policies
+from ..i18n.catalog import message
 from ..steps import ECR_INLINE_NAME, CheckManagedPolicy, Step
 from .base import Facts, Feature, managed_policy_lookup
 
@@ -38,7 +39,7 @@ class Ecr(Feature):
             "starts_with(@, `ecr:`)")
         return [Step(
             id="check_ecr_permissions",
-            section=self.section, page_ref="Amazon ECR permissions",
+            section=self.section, page_ref=message("page_ref.ecr"),
             titles={"en": "Check the Amazon ECR permissions", "ko": "Amazon ECR 권한 확인"},
             console=console, cli=cli,
             api=("iam:GetPolicy", "iam:GetPolicyVersion"), errata=("E6",),

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import Problem
+from ..i18n.catalog import message
 from ..rules import check_partition, check_policy_arn
 from ..shell import command
 from ..steps import AttachPolicy, Step
@@ -48,7 +49,7 @@ class ExtraPolicies(Feature):
             name = arn.rsplit("/", 1)[-1]
             steps.append(Step(
                 id=f"attach_extra_policy_{index + 1}", section=self.section,
-                page_ref="(your choice: extra_policy_arns)",
+                page_ref=message("page_ref.extra"),
                 titles={"en": f"Attach {name}", "ko": f"{name} 정책 연결"},
                 console=attach_console(role, name),
                 cli=(command("aws", "iam", "attach-role-policy", role_name=role, policy_arn=arn),),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import policies
 from ..errors import Problem
+from ..i18n.catalog import message
 from ..rules import check_iam_name, check_partition, check_policy_arn
 from ..shell import FileRef, command
 from ..steps import (
@@ -76,7 +77,7 @@ CREATE_ROLE_CONSOLE = {
            "3. 신뢰할 수 있는 엔터티 유형에서 AWS 서비스를 선택합니다.",
            "4. {service_ko}",
            "5. 다음을 선택합니다.", "{select_ko}", "7. 다음을 선택합니다.",
-           "8. 역할 이름에 {role}을(를) 입력합니다.",
+           "8. 역할 이름에 {role:을} 입력합니다.",
            "9. 역할을 검토한 다음 역할 생성을 선택합니다."],
 }
 
@@ -102,7 +103,7 @@ CREATE_ROLE_NOTES = {
 
 TEXT["create_role"] = {
     "id": "create_role",
-    "page_ref": "Console steps 1-9; AWS CLI steps 1-2",
+    "page_ref": message("page_ref.role_create"),
     "titles": {"en": "Create the role with its trust policy", "ko": "신뢰 정책으로 역할 생성"},
     "api": ("iam:GetRole", "iam:CreateRole", "iam:UpdateAssumeRolePolicy"),
     "finding": ("The role must exist and trust the right service. Amazon EC2 "
@@ -126,7 +127,7 @@ _AUTO = {"en": [("Nothing to click: with console step 9 the IAM console creates 
 
 TEXT["create_instance_profile"] = {
     "id": "create_instance_profile",
-    "page_ref": "AWS CLI step 3",
+    "page_ref": message("page_ref.profile_create"),
     "titles": {"en": "Create the instance profile", "ko": "인스턴스 프로파일 생성"},
     "console": _AUTO,
     "api": ("iam:GetInstanceProfile", "iam:CreateInstanceProfile"),
@@ -138,7 +139,7 @@ TEXT["create_instance_profile"] = {
 }
 TEXT["add_role_to_instance_profile"] = {
     "id": "add_role_to_instance_profile",
-    "page_ref": "AWS CLI step 4",
+    "page_ref": message("page_ref.profile_add"),
     "titles": {"en": "Add the role to the instance profile", "ko": "인스턴스 프로파일에 역할 추가"},
     "console": _AUTO,
     "api": ("iam:AddRoleToInstanceProfile",), "errata": ("E1",),
@@ -150,7 +151,7 @@ TEXT["add_role_to_instance_profile"] = {
 }
 TEXT["wait_instance_profile"] = {
     "id": "wait_instance_profile",
-    "page_ref": "(IAM propagation, not a numbered step)",
+    "page_ref": message("page_ref.wait"),
     "titles": {"en": "Wait until the instance profile is visible",
                "ko": "인스턴스 프로파일이 보일 때까지 대기"},
     "console": {"en": ["Wait about ten seconds before launching an instance with it."],
@@ -161,7 +162,7 @@ TEXT["wait_instance_profile"] = {
 }
 TEXT["attach_ssm_managed_instance_core"] = {
     "id": "attach_ssm_managed_instance_core",
-    "page_ref": "Amazon ECS Anywhere IAM role (the page's IMPORTANT note)",
+    "page_ref": message("page_ref.anywhere_note"),
     "titles": {"en": "Attach AmazonSSMManagedInstanceCore",
                "ko": "AmazonSSMManagedInstanceCore 정책 연결"},
     "api": ("iam:ListAttachedRolePolicies", "iam:AttachRolePolicy"),
@@ -171,7 +172,7 @@ TEXT["attach_ssm_managed_instance_core"] = {
 }
 TEXT["attach_managed_policy"] = {
     "id": "attach_managed_policy",
-    "page_ref": "Console steps 5-7; AWS CLI step 5",
+    "page_ref": message("page_ref.attach"),
     "titles": {"en": "Attach AmazonEC2ContainerServiceforEC2Role",
                "ko": "AmazonEC2ContainerServiceforEC2Role 관리형 정책 연결"},
     "api": ("iam:GetPolicy", "iam:ListAttachedRolePolicies", "iam:AttachRolePolicy"),

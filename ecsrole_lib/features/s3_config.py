@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import policies
 from ..errors import Problem
+from ..i18n.catalog import message
 from ..rules import check_bucket_name
 from ..shell import FileRef, command, json_value
 from ..steps import (
@@ -40,17 +41,17 @@ if TYPE_CHECKING:
 TEXT: dict[str, dict[str, Any]] = {
     "put_s3_config_policy": {
         "id": "put_s3_config_policy",
-        "page_ref": "Amazon S3 read-only access (least-privilege alternative)",
+        "page_ref": message("page_ref.s3_least"),
         "titles": {"en": "Allow reading ecs.config only (least privilege)",
                    "ko": "ecs.config 읽기만 허용(최소 권한)"},
         "console": {"en": [SIGN_IN["en"], "Choose Roles, then {role}.",
                            "Choose Add permissions, then Create inline policy.",
                            "Choose JSON, paste the document, choose Next.",
                            "For Policy name, enter {inline}; choose Create policy."],
-                    "ko": [SIGN_IN["ko"], "역할을 선택한 다음 {role}을(를) 선택합니다.",
+                    "ko": [SIGN_IN["ko"], "역할을 선택한 다음 {role:을} 선택합니다.",
                            "권한 추가, 인라인 정책 생성을 선택합니다.",
                            "JSON을 선택하고 문서를 붙여 넣은 다음 다음을 선택합니다.",
-                           "정책 이름에 {inline}을(를) 입력하고 정책 생성을 선택합니다."]},
+                           "정책 이름에 {inline:을} 입력하고 정책 생성을 선택합니다."]},
         "api": ("iam:ListRolePolicies", "iam:GetRolePolicy", "iam:PutRolePolicy"),
         "note": ("Grants s3:GetObject on s3://{bucket}/{key} only, instead of every bucket "
                  "in the account (AmazonS3ReadOnlyAccess). The cost: any other file the "
@@ -64,7 +65,7 @@ TEXT: dict[str, dict[str, Any]] = {
     },
     "attach_s3_read_only": {
         "id": "attach_s3_read_only",
-        "page_ref": "Amazon S3 read-only access",
+        "page_ref": message("page_ref.s3"),
         "titles": {"en": "Attach AmazonS3ReadOnlyAccess", "ko": "Amazon S3 읽기 전용 액세스 연결"},
         "api": ("iam:GetPolicy", "iam:ListAttachedRolePolicies", "iam:AttachRolePolicy"),
         "errata": ("E3",),
@@ -75,14 +76,14 @@ TEXT: dict[str, dict[str, Any]] = {
     },
     "create_config_bucket": {
         "id": "create_config_bucket",
-        "page_ref": "Amazon S3 read-only access (a private bucket)",
+        "page_ref": message("page_ref.s3_private"),
         "titles": {"en": "Create the private bucket for ecs.config",
                    "ko": "ecs.config용 프라이빗 버킷 생성"},
         "console": {"en": ["Open the Amazon S3 console; choose Create bucket.",
                            "For Bucket name, enter {bucket}; keep Block all public access on.",
                            "Choose Create bucket."],
                     "ko": ["Amazon S3 콘솔을 열고 버킷 만들기를 선택합니다.",
-                           "버킷 이름에 {bucket}을(를) 입력하고 모든 퍼블릭 액세스 차단을 켜 둡니다.",
+                           "버킷 이름에 {bucket:을} 입력하고 모든 퍼블릭 액세스 차단을 켜 둡니다.",
                            "버킷 만들기를 선택합니다."]},
         "api": ("s3:HeadBucket", "s3:CreateBucket", "s3:TagResource", "s3:PutBucketTagging",
                 "s3:PutPublicAccessBlock"),
@@ -94,10 +95,10 @@ TEXT: dict[str, dict[str, Any]] = {
     },
     "upload_ecs_config": {
         "id": "upload_ecs_config",
-        "page_ref": "Amazon S3 read-only access (ecs.config and user data)",
+        "page_ref": message("page_ref.s3_config"),
         "titles": {"en": "Store ecs.config in the bucket", "ko": "ecs.config 파일을 버킷에 저장"},
         "console": {"en": ["In bucket {bucket}, choose Upload and add {key}."],
-                    "ko": ["{bucket} 버킷에서 업로드를 선택하고 {key}을(를) 추가합니다."]},
+                    "ko": ["{bucket} 버킷에서 업로드를 선택하고 {key:을} 추가합니다."]},
         "api": ("s3:GetObject", "s3:GetObjectTagging", "s3:PutObject"),
         "note": ("At launch, the instance's user data (user-data.sh) installs the AWS CLI and "
                  "copies the file to /etc/ecs/ecs.config."),

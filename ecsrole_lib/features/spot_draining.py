@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import policies
 from ..errors import Problem
+from ..i18n.catalog import message
 from ..steps import CheckManagedPolicy, Step
 from .base import Facts, Feature, managed_policy_lookup
 
@@ -79,7 +80,7 @@ class SpotDraining(Feature):
             facts.partition, {"en": ACTION, "ko": f"{ACTION} 작업"}, f"@ == `{ACTION}`")
         return [Step(
             id="check_spot_draining_permissions", section=self.section, finding=FINDING,
-            page_ref="(not on the page: Amazon ECS Developer Guide, Spot Instance draining)",
+            page_ref=message("page_ref.spot"),
             titles={"en": "Check the Spot Instance draining permission",
                     "ko": "스팟 인스턴스 드레이닝 권한 확인"},
             console=console, cli=cli,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import Problem
+from ..i18n.catalog import message
 from ..shell import Assign, ShellVar, command
 from ..steps import EnableTrunking, Step
 from .base import Facts, Feature
@@ -41,7 +42,7 @@ class Trunking(Feature):
         return [Step(
             id="enable_awsvpc_trunking",
             section=self.section,
-            page_ref="Introduction: ENI trunking (two container instance roles)",
+            page_ref=message("page_ref.trunking"),
             titles={"en": "Enable awsvpcTrunking for this role",
                     "ko": "이 역할에 awsvpcTrunking 계정 설정 활성화"},
             console={"en": [("The Amazon ECS console's Account settings change the signed-in "

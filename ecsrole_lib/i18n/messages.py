@@ -364,7 +364,6 @@ KO: dict[str, str] = {
     "AmazonEC2ContainerServiceforEC2Role's document.":
         "페이지가 자기 자신을 가리키므로 질문은 답 없이 남습니다. 가이드는 "
         "AmazonEC2ContainerServiceforEC2Role의 문서로 답합니다.",
-    "The guide's ARN check on the as-written ARN: {rule}": "페이지에 적힌 ARN에 대한 가이드의 ARN 검사: {rule}",
     "Instance profile {profile} holds role(s): {roles}": "인스턴스 프로파일 {profile}에 든 역할: {roles}",
     "Instance profile {profile} does not exist yet": "인스턴스 프로파일 {profile}이(가) 아직 없습니다",
     "GetPolicy {arn} (as written): {answer}": "GetPolicy {arn}(페이지에 적힌 대로): {answer}",
@@ -419,7 +418,6 @@ KO: dict[str, str] = {
     "awsvpcTrunking is not enabled for this role: its instances get no trunk ENI. Fix: apply.":
         "이 역할에 awsvpcTrunking이 활성화되지 않았습니다: 인스턴스가 트렁크 ENI를 받지 못합니다. "
         "해결: apply.",
-    "{n} finding(s) in {action} of {target}": "{target}의 {action}에서 발견 사항 {n}개",
     # -- errors ------------------------------------------------------------------------------------
     "{operation} failed while {doing}: {code}: {message} ({hint})":
         "{doing} 중 {operation} 실패: {code}: {message} ({hint})",
@@ -454,79 +452,22 @@ KO: dict[str, str] = {
         "곳부터 이어 갑니다.",
     # -- spec's validation rules (field names stay as they are) --------------------------------------
     "must be one of {choices}": "{choices} 중 하나여야 합니다",
-    "must be a string ({shape})": "문자열이어야 합니다({shape})",
-    "must be a string of the form {form}": "{form} 형식의 문자열이어야 합니다",
-    "must be a string (an S3 bucket name)": "문자열(S3 버킷 이름)이어야 합니다",
     "must be a list of feature names": "기능 이름의 목록이어야 합니다",
-    "must be True or False": "True 또는 False여야 합니다",
     "this page was started without the aws target, so it acts on the sandbox only "
     "(make app APP_TARGETS=sandbox,aws)":
         "이 페이지는 aws 대상 없이 시작되었으므로 샌드박스에서만 작동합니다"
         "(make app APP_TARGETS=sandbox,aws)",
     "must be a string (a notebook parameter)": "문자열이어야 합니다(노트북 매개변수)",
     "must name at least one target": "대상을 하나 이상 지정해야 합니다",
-    "must be a dict of tag keys to values": "태그 키와 값의 dict여야 합니다",
-    "keys starting with 'aws:' are reserved by AWS": "'aws:'로 시작하는 키는 AWS가 예약했습니다",
-    "must be {low} to {high} characters long, is {n} (IAM {shape})":
-        "{low}~{high}자여야 하는데 {n}자입니다(IAM {shape})",
-    "must be at least {low} characters long, is {n} (IAM {shape})":
-        "{low}자 이상이어야 하는데 {n}자입니다(IAM {shape})",
-    "may hold only letters, digits and {symbols} (IAM {shape}); not allowed: {chars}":
-        "영문자, 숫자와 {symbols} 문자만 쓸 수 있습니다(IAM {shape}). 쓸 수 없는 문자: {chars}",
-    "may hold only letters, digits and {symbols} (IAM {shape})":
-        "영문자, 숫자와 {symbols} 문자만 쓸 수 있습니다(IAM {shape})",
-    "may hold only letters, spaces, digits and {symbols} (IAM {shape}); not allowed: {chars}":
-        "문자, 공백, 숫자와 {symbols} 문자만 쓸 수 있습니다(IAM {shape}). 쓸 수 없는 문자: {chars}",
-    "may hold only letters, spaces, digits and {symbols} (IAM {shape})":
-        "문자, 공백, 숫자와 {symbols} 문자만 쓸 수 있습니다(IAM {shape})",
-    "apply with the AWS CLI, then audited: {audit}": "AWS CLI로 적용한 뒤 감사함: {audit}",
-    "must match IAM's pattern {pattern} ({shape}); not allowed: {chars}":
-        "IAM의 패턴 {pattern}({shape})과 맞아야 합니다. 허용되지 않는 문자: {chars}",
-    "must match IAM's pattern {pattern} ({shape})": "IAM의 패턴 {pattern}({shape})과 맞아야 합니다",
-    "must have 6 ':'-separated fields ({form}), has {n}": "':'로 나뉜 필드 6개({form})가 있어야 하는데 {n}개입니다",
-    "must start with 'arn:', found '{found}'": "'arn:'으로 시작해야 하는데 '{found}'입니다",
-    "the partition (2nd field) must be one of {choices}, found '{found}'":
-        "파티션(2번째 필드)은 {choices} 중 하나여야 하는데 '{found}'입니다",
-    "the service (3rd field) must be 'iam', found '{found}'": "서비스(3번째 필드)는 'iam'이어야 하는데 '{found}'입니다",
-    "the region (4th field) must be empty for IAM, found '{found}'":
-        "IAM에서는 리전(4번째 필드)이 비어 있어야 하는데 '{found}'입니다",
-    "the region (4th field) must be empty for IAM, found '{found}' (the account belongs in the 5th field? erratum E5)":
-        "IAM에서는 리전(4번째 필드)이 비어 있어야 하는데 '{found}'입니다(계정은 5번째 필드에 들어갑니까? "
-        "정오표 E5)",
-    "the account (5th field) must be 12 digits or 'aws', found '{found}'":
-        "계정(5번째 필드)은 12자리 숫자나 'aws'여야 하는데 '{found}'입니다",
-    "the resource must start with 'policy/', found '{found}'": "리소스는 'policy/'로 시작해야 하는데 '{found}'입니다",
-    "the resource must start with 'policy/', found '{found}' (a stray 'aws:' before it? erratum E5)":
-        "리소스는 'policy/'로 시작해야 하는데 '{found}'입니다(앞에 불필요한 'aws:'가 있습니까? 정오표 E5)",
-    "the policy name after the last '/' is empty": "마지막 '/' 뒤의 정책 이름이 비어 있습니다",
-    "the policy name '{name}': {rule}": "정책 이름 '{name}': {rule}",
-    "the policy path '{path}': {rule}": "정책 경로 '{path}': {rule}",
-    "must be {low} to {high} characters long, is {n}": "{low}~{high}자여야 하는데 {n}자입니다",
-    "must use only lowercase letters, digits, dots and hyphens; found uppercase or other characters":
-        "소문자, 숫자, 점, 하이픈만 쓸 수 있는데 대문자나 다른 문자가 있습니다",
-    "must begin and end with a lowercase letter or digit": "소문자나 숫자로 시작하고 끝나야 합니다",
-    "must not contain two adjacent dots": "점 두 개가 연달아 오면 안 됩니다",
-    "must not be formatted as an IP address": "IP 주소 형식이면 안 됩니다",
-    "must not start with 'xn--', 'sthree-' or 'amzn-s3-demo-' (reserved by S3)":
-        "'xn--', 'sthree-', 'amzn-s3-demo-'로 시작하면 안 됩니다(S3가 예약함)",
-    "must not end with '-s3alias', '--ol-s3', '.mrap', '--x-s3' or '--table-s3' (reserved by S3)":
-        "'-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'로 끝나면 안 됩니다(S3가 예약함)",
-    "must be 'ec2' (Amazon EC2 instances) or 'external' (ECS Anywhere)":
-        "'ec2'(Amazon EC2 인스턴스) 또는 'external'(ECS Anywhere)이어야 합니다",
-    "unknown feature; choose from {choices}": "알 수 없는 기능입니다. {choices} 중에서 고르십시오",
     "external instances (ECS Anywhere) use no instance profile; leave it None":
         "외부 인스턴스(ECS Anywhere)는 인스턴스 프로파일을 쓰지 않습니다. None으로 두십시오",
     "must be a list of policy ARNs": "정책 ARN의 목록이어야 합니다",
-    "must be 1 to 255 letters, digits, hyphens or underscores (Amazon ECS cluster names)":
-        "문자, 숫자, 하이픈, 밑줄 1~255자여야 합니다(Amazon ECS 클러스터 이름)",
     "ENI trunking is for Amazon EC2 instance types; external instances cannot use it":
         "ENI 트렁킹은 Amazon EC2 인스턴스 유형용입니다. 외부 인스턴스는 쓸 수 없습니다",
     "must be an AWS Region code such as 'us-east-1'": "'us-east-1' 같은 AWS 리전 코드여야 합니다",
     "belongs to no AWS partition botocore knows (aws, aws-cn, aws-us-gov, ...); check the spelling":
         "botocore가 아는 어떤 AWS 파티션(aws, aws-cn, aws-us-gov, ...)에도 속하지 않습니다. 철자를 "
         "확인하십시오",
-    "IAM allows {max} tags; the guide adds one, so at most {limit}":
-        "IAM은 태그 {max}개를 허용하고 가이드가 하나를 추가하므로 최대 {limit}개입니다",
     "this key is the guide's own mark of what it created; choose another":
         "이 키는 가이드가 만든 것을 표시하는 키입니다. 다른 키를 고르십시오",
     "ecs.config is copied by Amazon EC2 user data at launch; external instances (ECS Anywhere) "
@@ -541,8 +482,6 @@ KO: dict[str, str] = {
         "신뢰 정책이 {n}자가 됩니다. IAM은 {quota}자까지 허용합니다",
     "the inline policy would be {n} characters; IAM allows {quota} in all":
         "인라인 정책이 {n}자가 됩니다. IAM은 모두 합해 {quota}자까지 허용합니다",
-    "the role would hold {n} managed policies; IAM's default quota is {quota} per role":
-        "역할이 관리형 정책 {n}개를 갖게 됩니다. IAM의 기본 할당량은 역할당 {quota}개입니다",
     # the sandbox's limits, by topic
     "iam names": "IAM 이름", "ssm activation": "SSM 활성화",
     "account setting principal": "계정 설정의 보안 주체", "policy simulator": "정책 시뮬레이터",
@@ -569,9 +508,6 @@ KO: dict[str, str] = {
         "샌드박스에는 로그인이 없으므로 보안 주체 없이 한 ECS 계정 설정 호출은 루트 사용자의 호출처럼 "
         "계정 기본값에 적용됩니다. AWS에서는 호출한 사용자나 역할 자신의 설정에 적용됩니다",
     "propagation": "전파",
-    "the service (3rd field) must be 'iam', found '{found}' (an extra ':' after the partition? erratum E3)":
-        "서비스(3번째 필드)는 'iam'이어야 하는데 '{found}'입니다(파티션 뒤에 ':'가 하나 더 있습니까? "
-        "정오표 E3)",
 }
 
 #: Messages of the teardown that undoes exactly what apply added, and of the per-step commands.
@@ -668,6 +604,8 @@ KO.update({
     "--tags with created-by=ecsrole-guide, the mark teardown looks for.":
         "teardown이 찾는 표시 created-by=ecsrole-guide를 담은 --tags.",
     "--tagging, the created-by mark.": "created-by 표시를 담은 --tagging.",
+    "--tagging, the created-by mark and the role whose instances copy the file (ecsrole-guide-used-by).":
+        "--tagging: created-by 표시와, 인스턴스가 이 파일을 복사해 가는 역할(ecsrole-guide-used-by).",
     "the created-by tag and the public access block of a private bucket.":
         "created-by 태그와 프라이빗 버킷의 퍼블릭 액세스 차단.",
     "{note} {files} names your account as ${{ACCOUNT_ID}}: replace it with your 12-digit account "
@@ -690,18 +628,6 @@ KO.update({
         "파일을 읽을 수 있습니다.",
     "The ARN is the one the step before looked up (POLICY_ARN).":
         "ARN은 앞 단계에서 찾은 것(POLICY_ARN)입니다.",
-    "must be an AWS Region code that botocore's partition data lists, such as 'us-east-1' (check "
-    "the spelling; a Region newer than this botocore needs an update)":
-        "botocore의 파티션 데이터에 있는 'us-east-1' 같은 AWS 리전 코드여야 합니다(철자를 확인하십시오. "
-        "이 botocore보다 새로운 리전이면 업데이트가 필요합니다)",
-    "is in partition {arn_partition}, but region {region} is in partition {partition}: use arn:{use}:...":
-        "파티션 {arn_partition}에 있지만 리전 {region}은(는) 파티션 {partition}에 있습니다: arn:{use}:...을 "
-        "쓰십시오",
-    "this key is the guide's own mark of what it created (IAM tag keys ignore case); choose another":
-        "이 키는 가이드가 만든 것을 표시하는 키입니다(IAM 태그 키는 대소문자를 구분하지 않습니다). "
-        "다른 키를 고르십시오",
-    "IAM tag keys ignore case: {first} and {second} are the same key":
-        "IAM 태그 키는 대소문자를 구분하지 않습니다: {first}와(과) {second}은(는) 같은 키입니다",
 })
 
 #: The guide's tables (ecsrole_lib/teaching/guide.py): the roles, the sandbox's set-up, the demo, what is left.
@@ -821,25 +747,11 @@ KO.update({
         "역할 {role}을(를) 지정한 활성화가 없습니다. 활성화에는 {others}이(가) 지정되어 있습니다: "
         "그 활성화로 등록된 인스턴스는 이 역할이 아니라 그 역할을 받습니다",
     # merged from main: the identity's stand-ins, IAM's answer for E3/E5, the trunking table
-    "Account: {account} (the sandbox's stand-in, not an AWS account of yours)":
-        "계정: {account}(샌드박스의 대역이며 사용자의 AWS 계정이 아님)",
-    "Caller ARN: {arn} (the sandbox's stand-in, not an AWS account of yours)":
-        "호출자 ARN: {arn}(샌드박스의 대역이며 사용자의 AWS 계정이 아님)",
     "The sandbox (moto) answers GetPolicy with the ARN as written: {answer}":
         "샌드박스(moto)가 페이지에 적힌 ARN으로 GetPolicy에 답한 것: {answer}",
     "IAM answers GetPolicy with the ARN as written: {answer}":
         "IAM이 페이지에 적힌 ARN으로 GetPolicy에 답한 것: {answer}",
     "accepted it (a policy by that ARN exists)": "받아들였습니다(그 ARN의 정책이 있음)",
-    "awsvpcTrunking (this target)": "awsvpcTrunking(이 대상)", "on AWS": "AWS에서",
-    "the account default (disabled unless set)": "계정 기본값(설정하지 않으면 disabled)",
-    "The setting takes effect for container instances that register after it is set, launched "
-    "with this role's instance profile, on instance types that support ENI trunking; tasks that "
-    "use the awsvpc network mode then get a branch ENI on the instance's trunk ENI. Instances "
-    "registered before keep their ENI limits until they are replaced.":
-        "이 설정은 설정한 뒤에 등록되고, 이 역할의 인스턴스 프로파일로 시작되며, ENI 트렁킹을 지원하는 "
-        "인스턴스 유형인 컨테이너 인스턴스에 적용됩니다. 그러면 awsvpc 네트워크 모드를 쓰는 태스크가 "
-        "인스턴스의 트렁크 ENI에서 브랜치 ENI를 받습니다. 그 전에 등록된 인스턴스는 교체될 때까지 ENI "
-        "한도를 유지합니다.",
     "Sandbox: {limit}. {note}": "샌드박스: {limit}. {note}",
     "Wait for the instance profile": "인스턴스 프로파일 대기",
     "Amazon EC2 answered Invalid IAM Instance Profile name for {profile}, which IAM has: a new "
@@ -852,52 +764,13 @@ KO.update({
 
 #: Texts of the sandbox's limits table and the form's views.
 KO.update({
-    "What the sandbox cannot emulate": "샌드박스가 흉내 낼 수 없는 것",
-    "What the sandbox cannot emulate here": "여기서 샌드박스가 흉내 낼 수 없는 것",
-    "Target: the sandbox (a moto server on 127.0.0.1; no AWS account is used)":
-        "대상: 샌드박스(127.0.0.1의 moto 서버, AWS 계정을 쓰지 않음)",
-    "Target: AWS, with the standard credential chain": "대상: AWS, 표준 자격 증명 체인 사용",
-    "Account: {account}": "계정: {account}",
-    "Caller ARN: {arn}": "호출자 ARN: {arn}",
-    "Region: {region}": "리전: {region}",
-    "Endpoint: {endpoint} (AWS_ENDPOINT_URL)": "엔드포인트: {endpoint}(AWS_ENDPOINT_URL)",
-    "Dry run: the notebook only reads; apply reports what it would do.":
-        "시험 실행: 노트북은 읽기만 하고, apply는 할 일을 보고합니다.",
-    "Writes: only what differs from the plan.": "쓰기: 계획과 다른 것만 씁니다.",
-    "Writes: none; an audit only reads.": "쓰기: 없음. 감사는 읽기만 합니다.",
-    "Writes: removes only what the guide created (tag created-by=ecsrole-guide).":
-        "쓰기: 가이드가 만든 것(태그 created-by=ecsrole-guide)만 제거합니다.",
     "a snapshot: the live form needs a running kernel.": "스냅샷입니다: 살아 있는 양식에는 실행 중인 커널이 필요합니다.",
     "undo {step} ...": "{step} 되돌리는 중 ...",
     # least_privilege_table and trunking_settings
-    "Broad grant (the page) beside its least-privilege alternative": "넓은 허용(페이지)과 최소 권한 대안",
-    "permission": "권한", "the page grants": "페이지가 허용하는 것", "least privilege grants": "최소 권한이 허용하는 것",
-    "what it costs": "대가",
-    "the four ECR actions on * (they come with AmazonEC2ContainerServiceforEC2Role)":
-        "*에 대한 네 가지 ECR 작업(AmazonEC2ContainerServiceforEC2Role에 들어 있음)",
-    "{actions} on {arn}; ecr:GetAuthorizationToken stays on *":
-        "{arn}에 대한 {actions}. ecr:GetAuthorizationToken은 *에 남습니다",
-    "not done by the guide: the managed policy is kept so AWS can add future permissions":
-        "가이드는 하지 않습니다: AWS가 앞으로 권한을 추가할 수 있도록 관리형 정책을 유지합니다",
-    "AmazonS3ReadOnlyAccess: every object of every bucket": "AmazonS3ReadOnlyAccess: 모든 버킷의 모든 객체",
-    "inline {actions} on {arn} only": "{arn}에만 인라인 {actions}",
-    "a new config object or bucket needs the policy edited": "새 구성 객체나 버킷에는 정책을 고쳐야 합니다",
-    "logs:{actions} on {arn}": "{arn}에 대한 logs:{actions}",
-    "the same actions on {arn}": "{arn}에 대한 같은 작업",
-    "instances in other Regions or accounts cannot use the policy":
-        "다른 리전이나 계정의 인스턴스는 이 정책을 쓸 수 없습니다",
-    "This run uses least privilege (least_privilege={value}).": "이번 실행은 최소 권한을 씁니다(least_privilege={value}).",
-    "This run uses the page's broad grants (least_privilege={value}).":
-        "이번 실행은 페이지의 넓은 허용을 씁니다(least_privilege={value}).",
-    "awsvpcTrunking, effective for each role's principal": "각 역할의 보안 주체에 적용되는 awsvpcTrunking",
-    "role": "역할", "asked for trunking": "트렁킹 요청", "yes": "예", "no": "아니요",
+    "role": "역할", "yes": "예", "no": "아니요",
     "enabled": "enabled", "disabled": "disabled",
     "On AWS the setting is per principal: only the role that asked for it is enabled.":
         "AWS에서 이 설정은 보안 주체별입니다: 요청한 역할에만 활성화됩니다.",
-    "through the library": "라이브러리로",
-    "with the AWS CLI": "AWS CLI로",
-    "dry run, read only": "시험 실행, 읽기 전용",
-    "{how}, dry run (nothing written)": "{how}, 시험 실행(아무것도 쓰지 않음)",
 })
 
 

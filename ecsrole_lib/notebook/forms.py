@@ -34,22 +34,23 @@ from ..converge import apply, audit, teardown
 from ..errors import EcsRoleError, Problem, ValidationError
 from ..events import Event, Progress, StepDone, StepStarted
 from ..features import feature as find_feature
+from ..i18n.catalog import catalog, message, render
 from ..i18n.messages import tr
 from ..plan import LANGS, Plan, plan
 from ..render.export import export_cli, rollout_commands, run_cli, write_exports
 from ..report import Report
 from ..spec import FEATURES, INSTANCE_KINDS, RoleSpec, flag_problems
 from .views import (
-    _RED,
+    RED,
     ErratumView,
     ExportView,
     Identity,
     RunResult,
     StepView,
     Table,
-    _choice,
-    _esc,
+    choice,
     erratum,
+    esc,
     localize,
     localized_error,
 )
@@ -61,50 +62,32 @@ METHODS = ("console", "cli")
 TARGETS = ("sandbox", "aws")
 ACTIONS = ("apply", "audit", "teardown")
 
-#: Form labels; the Korean ones are those the page and the Korean IAM console use.
-#: A feature's checkbox label lives in its module (``ecsrole_lib/features/``).
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "target": "Target", "region": "Region", "role_name": "Role name",
-        "instance_profile_name": "Instance profile", "instance_kind": "Instances",
-        "features": "Features", "least_privilege": "Least privilege",
-        "config_bucket": "Config bucket", "cluster_name": "Cluster", "trunking": "ENI trunking",
-        "method": "Method", "dry_run": "Dry run (read only)", "lang": "Language",
-        "apply": "Apply", "audit": "Audit", "teardown": "Tear down",
-        "plan": "Plan", "console": "Console", "cli": "AWS CLI",
-        "ready": "Ready: {n} steps for role {role}.", "invalid": "Fix the form first:",
-        "not_ready": "Not ready: the form has {n} problem(s).",
-        "export": "Export",
-    },
-    "ko": {
-        "target": "대상", "region": "리전", "role_name": "역할 이름",
-        "instance_profile_name": "인스턴스 프로파일", "instance_kind": "인스턴스",
-        "features": "기능", "least_privilege": "최소 권한",
-        "config_bucket": "구성 버킷", "cluster_name": "클러스터", "trunking": "ENI 트렁킹",
-        "method": "방법", "dry_run": "시험 실행(읽기 전용)", "lang": "언어",
-        "apply": "적용", "audit": "감사", "teardown": "정리",
-        "plan": "계획", "console": "콘솔", "cli": "AWS CLI",
-        "ready": "준비됨: 역할 {role}의 {n}단계.", "invalid": "먼저 양식을 고치십시오:",
-        "not_ready": "준비되지 않음: 양식에 문제가 {n}개 있습니다.",
-        "export": "내보내기",
-    },
-}
+#: The form's words, by key: each the template of message ``form.<key>`` in that language
+#: (``i18n/{en,ko}/notebook.toml``); the Korean ones are those the page and the Korean IAM
+#: console use. A feature's checkbox label lives in its module (``ecsrole_lib/features/``).
+_LABEL_KEYS = ("target", "region", "role_name", "instance_profile_name", "instance_kind",
+               "features", "least_privilege", "config_bucket", "cluster_name", "trunking",
+               "method", "dry_run", "lang", "apply", "audit", "teardown", "plan", "console",
+               "cli", "ready", "invalid", "not_ready", "export")
+LABELS: dict[str, dict[str, str]] = {lang: {key: catalog(lang)[f"form.{key}"] for key in _LABEL_KEYS}
+                                     for lang in ("en", "ko")}
 
 
-_NO_AWS = ("this page was started without the aws target, so it acts on the sandbox only "
-           "(make app APP_TARGETS=sandbox,aws)")
+def _said(key: str, lang: str, **fields: Any) -> str:
+    """Message ``form.<key>`` with ``fields``, in ``lang``."""
+    return render(message(f"form.{key}", **fields), lang)
 
 
 def _offered(targets: Iterable[str], target: Any) -> tuple[str, ...]:
     """``targets`` as a tuple, checked, with ``target`` among them (else ``ValidationError``)."""
     offered = tuple(targets) if not isinstance(targets, str) else (targets,)
     for name in offered:
-        _choice("targets", name, TARGETS)
+        choice("targets", name, TARGETS)
     if not offered:
-        raise ValidationError(Problem("targets", offered, "must name at least one target"))
+        raise ValidationError(Problem("targets", offered, message("form.no_target")))
     if target == "aws" and target not in offered:  # the web page: its starter did not opt in
-        raise ValidationError(Problem("target", target, _NO_AWS))
-    _choice("target", target, offered)
+        raise ValidationError(Problem("target", target, message("form.no_aws")))
+    choice("target", target, offered)
     return offered
 
 
@@ -119,10 +102,10 @@ def _parameters(**values: Any) -> None:
     for name in ("region", "role_name", "instance_profile_name", "config_bucket", "cluster_name"):
         value = values[name]
         if not isinstance(value, str) and not (value is None and name != "region"):
-            problems.append(Problem(name, value, "must be a string (a notebook parameter)"))
+            problems.append(Problem(name, value, message("form.not_a_string")))
     chosen = values["features"]
     if isinstance(chosen, str) or not isinstance(chosen, (list, tuple, set, frozenset, type(None))):
-        problems.append(Problem("features", chosen, "must be a list of feature names"))
+        problems.append(Problem("features", chosen, message("spec.features_list")))
     if problems:
         raise ValidationError(problems)
 
@@ -160,18 +143,20 @@ class RoleForm(widgets.VBox):
                     features=features, least_privilege=least_privilege,
                     config_bucket=config_bucket, cluster_name=cluster_name, trunking=trunking,
                     dry_run=dry_run)
-        _choice("method", method, METHODS)
-        _choice("lang", lang, LANGS)
-        _choice("action", action, ACTIONS)
-        _choice("instance_kind", instance_kind, INSTANCE_KINDS)
+        choice("method", method, METHODS)
+        choice("lang", lang, LANGS)
+        choice("action", action, ACTIONS)
+        choice("instance_kind", instance_kind, INSTANCE_KINDS)
         features = list(features or ())
         for feature in features:
-            _choice("features", feature, FEATURES)
+            choice("features", feature, FEATURES)
         self.action = action
         self._sessions: dict[tuple[str, str], Any] = {}
         self._identities: dict[tuple[str, str], dict[str, str]] = {}
         self.last_result: RunResult | None = None
         self.last_error: BaseException | None = None
+        self._shown: RunResult | ExportView | BaseException | None = None  # in the output
+        self._invalid = False
         style = {"description_width": "9em"}
         text = {"style": style, "layout": widgets.Layout(width="34em")}
         self.w_target = widgets.ToggleButtons(options=list(self.targets), value=target, style=style)
@@ -303,18 +288,27 @@ class RoleForm(widgets.VBox):
     # -- rendering ----------------------------------------------------------------------
     def _changed(self, change: dict) -> None:
         self._refresh()
-        if change.get("owner") is self.w_lang and self.last_result is not None:
-            # What the button showed is shown again in the new language, not left as it was.
-            self.last_result.report.lang = self.lang
-            self._show(self.last_result)
+        if change.get("owner") is self.w_lang:
+            self._show_again()
+
+    def _show_again(self) -> None:
+        """What a button showed last, shown again in the form's language, not left as it was."""
+        shown = self._shown
+        if isinstance(shown, RunResult):
+            shown.report.lang = self.lang
+            self._show(shown)
+        elif isinstance(shown, ExportView):
+            self._show_export(dataclasses.replace(shown, lang=self.lang))
+        elif isinstance(shown, BaseException):
+            self._show_error(shown)
 
     def _refresh(self) -> None:
-        labels = LABELS[self.lang]
+        lang = self.lang
         for name in ("target", "region", "role_name", "instance_profile_name", "instance_kind",
                      "least_privilege", "config_bucket", "cluster_name", "trunking", "method",
                      "dry_run", "lang"):
-            getattr(self, f"w_{name}").description = labels[name]
-        self.features_label.value = labels["features"]
+            getattr(self, f"w_{name}").description = _said(name, lang)
+        self.features_label.value = _said("features", lang)
         for name, w in self.w_features.items():
             chosen = find_feature(name)  # its module names and explains it
             w.description = chosen.label(self.lang)
@@ -325,46 +319,46 @@ class RoleForm(widgets.VBox):
         self.w_config_bucket.disabled = not self.w_features["s3_config"].value
         role = self.w_role_name.value.strip() or ("ecsAnywhereRole" if external else "ecsInstanceRole")
         self.w_instance_profile_name.placeholder = "" if external else f"{role}-profile"
-        self.button.description = labels[self.action]
-        self.export_button.description = labels["export"]
-        for index, title in enumerate((labels["plan"], labels["console"], labels["cli"])):
-            self.tabs.set_title(index, title)
+        self.button.description = _said(self.action, lang)
+        self.export_button.description = _said("export", lang)
+        for index, key in enumerate(("plan", "console", "cli")):
+            self.tabs.set_title(index, _said(key, lang))
         self.tabs.selected_index = 1 if self.method == "console" else 2
         try:
             the_plan = self.plan()
         except ValidationError as err:
             err = localized_error(err, self.lang)
-            self.problems.value = (f"<div style='color:{_RED}'><b>{_esc(labels['invalid'])}</b>"
-                                   "<ul>" + "".join(f"<li>{_esc(p)}</li>" for p in err.problems)
+            self.problems.value = (f"<div style='color:{RED}'><b>{esc(_said('invalid', lang))}</b>"
+                                   "<ul>" + "".join(f"<li>{esc(p)}</li>" for p in err.problems)
                                    + "</ul></div>")
-            self.button.disabled = self.export_button.disabled = True
+            self._invalid = self.button.disabled = self.export_button.disabled = True
             # The status must not go on saying "ready" for a plan that no longer exists.
-            self.status.value = _esc(labels["not_ready"].format(n=len(err.problems)))
+            self.status.value = esc(_said("not_ready", lang, n=len(err.problems)))
             for tab in (self.tab_plan, self.tab_console, self.tab_cli):
                 tab.value = ""
             return
         self.problems.value = ""
-        self.button.disabled = self.export_button.disabled = False
-        self.status.value = _esc(labels["ready"].format(n=len(the_plan), role=the_plan.spec.role_name))
+        self._invalid = self.button.disabled = self.export_button.disabled = False
+        self.status.value = esc(_said("ready", lang, n=len(the_plan), role=the_plan.spec.role_name))
         self.progress.max, self.progress.value = max(len(the_plan), 1), 0
         self.tab_plan.value = the_plan._repr_html_()
         # The clicks carry the page's step numbers; the plan's steps are not numbered here.
         self.tab_console.value = "<ul>" + "".join(
-            f"<li><b>{_esc(s.title(self.lang))}</b><ul>"
-            + "".join(f"<li>{_esc(line)}</li>" for line in s.console_path(self.lang))
+            f"<li><b>{esc(s.title(self.lang))}</b><ul>"
+            + "".join(f"<li>{esc(line)}</li>" for line in s.console_path(self.lang))
             + "</ul></li>" for s in the_plan) + "</ul>"
-        files = "".join(f"<p><code>{_esc(n)}</code></p><pre>{_esc(t)}</pre>"
+        files = "".join(f"<p><code>{esc(n)}</code></p><pre>{esc(t)}</pre>"
                         for n, t in the_plan.files().items())
-        self.tab_cli.value = files + "<pre>" + _esc("\n\n".join(the_plan.commands())) + "</pre>"
+        self.tab_cli.value = files + "<pre>" + esc("\n\n".join(the_plan.commands())) + "</pre>"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = str(self)
         # Where widgets cannot run (a code host, a static page): a snapshot of the values.
-        values = ", ".join(f"<code>{_esc(k)}={_esc(repr(v))}</code>" for k, v in self._used().items())
-        snapshot = tr("a snapshot: the live form needs a running kernel.", self.lang)
-        bundle["text/html"] = (f"<div><p><b>RoleForm</b> ({_esc(LABELS[self.lang][self.action])}), "
-                               f"{_esc(snapshot)}</p><p>{values}</p></div>")
+        values = ", ".join(f"<code>{esc(k)}={esc(repr(v))}</code>" for k, v in self._used().items())
+        snapshot = _said("snapshot", self.lang)
+        bundle["text/html"] = (f"<div><p><b>RoleForm</b> ({esc(_said(self.action, self.lang))}), "
+                               f"{esc(snapshot)}</p><p>{values}</p></div>")
         return bundle
 
     def _used(self) -> dict[str, Any]:
@@ -416,11 +410,12 @@ class RoleForm(widgets.VBox):
                      account=self._known_account())
         if step_id in other.ids:
             return StepView(other.ids.index(step_id) + 1, other[step_id], self.lang,
-                            alternative=f"not in this run's plan: the alternative with "
-                                        f"least_privilege={not spec.least_privilege}")
-        return Table(f"Step {step_id} is not in this run's plan", ("role", "features", "kind"),
+                            alternative=message("form.alternative",
+                                                value=not spec.least_privilege))
+        return Table(message("form.not_in_plan", step=step_id),
+                     tuple(message(f"form.{key}") for key in ("role", "features_column", "kind")),
                      [(spec.role_name, ", ".join(spec.features) or "-", spec.instance_kind)],
-                     note="Choose its feature in the form (or as a parameter) to include it.")
+                     note=message("form.not_in_plan_note")).translated(self.lang)
 
     def view(self, shown: Any) -> Table:
         """``shown`` (a :class:`Table`, or anything with a ``table()`` such as the guide's
@@ -499,7 +494,7 @@ class RoleForm(widgets.VBox):
             spec = spec or self.spec
             if self.dry_run:
                 report = self.audit(spec)
-                report.note("Dry run: nothing was removed; this audit shows what exists.")
+                report.note(message("form.dry_teardown"))
                 return report
             report = teardown(spec, self.session, force=force, progress=self._progress(spec, echo))
         return localize(report, self.lang, spec)
@@ -514,15 +509,20 @@ class RoleForm(widgets.VBox):
         """
         spec = self.spec
         return ExportView(Path(folder), write_exports(spec, folder, **rollout),
-                          rollout_commands(spec, **rollout))
+                          rollout_commands(spec, **rollout), self.lang)
 
     def _export_clicked(self, _button: widgets.Button) -> None:
         try:
             view = self.export()
         except Exception as err:  # noqa: BLE001 - shown in the form, like the main button
-            self.status.value = _esc(f"{type(err).__name__}: {err}")
+            self.status.value = esc(f"{type(err).__name__}: {err}")
             return
-        self.status.value = _esc(f"Exports written to {view._relative(view.folder)}/")
+        self.status.value = esc(render(message("views.export.status",
+                                                folder=view.relative(view.folder)), self.lang))
+        self._show_export(view)
+
+    def _show_export(self, view: ExportView) -> None:
+        self._shown = view
         self.output.outputs = ({"output_type": "display_data", "metadata": {},
                                 "data": {"text/plain": str(view),
                                          "text/html": view._repr_html_()}},)
@@ -545,7 +545,7 @@ class RoleForm(widgets.VBox):
             message = tr(event if isinstance(event, str) else str(event), self.lang)
             if echo and not isinstance(event, StepStarted):
                 print(message, flush=True)
-            self.status.value = _esc(message)
+            self.status.value = esc(message)
         return show
 
     def _execute(self, echo: bool = False) -> RunResult:
@@ -559,15 +559,16 @@ class RoleForm(widgets.VBox):
         elif self.dry_run:
             result = RunResult("apply", "cli", True, self.apply(spec, echo), script=export_cli(spec))
         else:
-            self.status.value = _esc("Running the AWS CLI script with the real aws executable ...")
+            self.status.value = esc(_said("running_cli", self.lang))
             cli = run_cli(spec, self.session)
             result = RunResult("apply", "cli", False, self.audit(spec), cli=cli)
         self.progress.value = self.progress.max
-        self.status.value = _esc(result.summary)
+        self.status.value = esc(result.summary)
         return result
 
     def _show(self, result: RunResult) -> None:
         self.last_result, self.last_error = result, None
+        self._shown = result
         self.output.outputs = ({"output_type": "display_data", "metadata": {},
                                 "data": {"text/plain": str(result),
                                          "text/html": result._repr_html_()}},)
@@ -579,13 +580,19 @@ class RoleForm(widgets.VBox):
         except Exception as err:  # noqa: BLE001 - shown in the form: a click has nowhere else to report
             self.last_result, self.last_error = None, err
             kind = "" if isinstance(err, EcsRoleError) else " (unexpected)"
-            if isinstance(err, EcsRoleError):
-                err = localized_error(err, self.lang)
-            self.status.value = _esc(f"{type(err).__name__}{kind}")
-            self.output.outputs = ({"output_type": "display_data", "metadata": {},
-                                    "data": {"text/plain": f"{type(err).__name__}: {err}",
-                                             "text/html": f"<pre style='color:{_RED}'>"
-                                                          f"{_esc(type(err).__name__)}: "
-                                                          f"{_esc(err)}</pre>"}},)
+            self.status.value = esc(f"{type(err).__name__}{kind}")
+            self._show_error(err)
         finally:
-            self.button.disabled = False
+            # Never enabled while a field is invalid: a click would only repeat the problems.
+            self.button.disabled = self._invalid
+
+    def _show_error(self, err: BaseException) -> None:
+        """``err`` in the output, in the form's language (kept in English, for a change of it)."""
+        self._shown = err
+        if isinstance(err, EcsRoleError):
+            err = localized_error(err, self.lang)
+        self.output.outputs = ({"output_type": "display_data", "metadata": {},
+                                "data": {"text/plain": f"{type(err).__name__}: {err}",
+                                         "text/html": f"<pre style='color:{RED}'>"
+                                                      f"{esc(type(err).__name__)}: "
+                                                      f"{esc(err)}</pre>"}},)

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .. import policies
 from ..errata import Erratum, errata
 from ..errors import EcsRoleError, Problem, ValidationError
-from ..i18n.catalog import Message, message
+from ..hooks import provided
+from ..i18n.catalog import Message, catalog, join, message, render
 from ..i18n.messages import tr, word
 from ..plan import plan
 from ..report import CELL_STYLE, Report, pad, text_width
-from ..sandbox.server import LIMITS
 from ..spec import RoleSpec
 from .evidence import effective_trunking, erratum_evidence
 
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ..render.export import CliRun
 
 __all__ = [
+    "RED",
     "TRUNKING_TAKES_EFFECT",
     "ErratumView",
     "ExportView",
@@ -45,7 +46,9 @@ __all__ = [
     "RunResult",
     "StepView",
     "Table",
+    "choice",
     "erratum",
+    "esc",
     "explain",
     "least_privilege_table",
     "localize",
@@ -54,19 +57,33 @@ __all__ = [
     "trunking_settings",
 ]
 
-_GREEN, _RED, _AMBER, _GREY = "#1a7f37", "#cf222e", "#9a6700", "#57606a"
+#: The colour of what failed or is missing (the form's problems use it too).
+RED = "#cf222e"
+_GREEN, _AMBER, _GREY = "#1a7f37", "#9a6700", "#57606a"
 _CELL = CELL_STYLE
 
 
-def _esc(value: Any) -> str:
+def esc(value: Any) -> str:
+    """``value`` as text, escaped for HTML.
+
+    >>> esc("<b> & 'x'")
+    '&lt;b&gt; &amp; &#x27;x&#x27;'
+    """
     return html.escape(str(value))
 
 
-def _choice(name: str, value: Any, allowed: Iterable[str]) -> None:
+def choice(name: str, value: Any, allowed: Iterable[str]) -> None:
+    """Refuse ``value`` unless it is one of ``allowed``: a ``ValidationError`` naming ``name``.
+
+    >>> choice("lang", "fr", ("en", "ko"))
+    Traceback (most recent call last):
+    ...
+    ecsrole_lib.errors.ValidationError: ...lang='fr': must be one of 'en', 'ko'...
+    """
     allowed = tuple(allowed)
     if value not in allowed:
-        raise ValidationError(Problem(name, value, "must be one of " +
-                                      ", ".join(repr(a) for a in allowed)))
+        raise ValidationError(Problem(name, value, message(
+            "views.must_be_one_of", choices=", ".join(repr(a) for a in allowed))))
 
 
 def localize(report: Report, lang: str, *specs: RoleSpec) -> Report:
@@ -131,17 +148,18 @@ class Table:
         if lang == "en":
             return self
         return Table(tr(self.title, lang), tuple(word(tr(h, lang), lang) for h in self.header),
-                     [tuple(tr(str(c), lang) for c in row) for row in self.rows],
+                     [tuple(tr(c if isinstance(c, str) else str(c), lang) for c in row)
+                      for row in self.rows],
                      tr(self.note, lang))
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th style='{_CELL}'>{_esc(h)}</th>" for h in self.header)
-        body = "".join("<tr>" + "".join(f"<td style='{_CELL}'>{_esc(c)}</td>" for c in row) + "</tr>"
+        head = "".join(f"<th style='{_CELL}'>{esc(h)}</th>" for h in self.header)
+        body = "".join("<tr>" + "".join(f"<td style='{_CELL}'>{esc(c)}</td>" for c in row) + "</tr>"
                        for row in self.rows)
         table = (f"<table style='text-align:left'><tr>{head}</tr>{body}</table>"
                  if self.rows else "")
-        note = f"<p><small>{_esc(self.note)}</small></p>" if self.note else ""
-        return f"<div><p><b>{_esc(self.title)}</b></p>{table}{note}</div>"
+        note = f"<p><small>{esc(self.note)}</small></p>" if self.note else ""
+        return f"<div><p><b>{esc(self.title)}</b></p>{table}{note}</div>"
 
 
 @dataclass
@@ -157,23 +175,20 @@ class Identity:
     action: str = "apply"
     lang: str = "en"
 
-    #: What a run of each action writes (a dry run writes nothing whatever the action).
-    WRITES: ClassVar[dict[str, str]] = {"apply": "Writes: only what differs from the plan.",
-              "audit": "Writes: none; an audit only reads.",
-              "teardown": "Writes: removes only what the guide created (tag created-by=ecsrole-guide)."}
-
     def lines(self) -> list[str]:
-        where = ("the sandbox (a moto server on 127.0.0.1; no AWS account is used)"
-                 if self.target == "sandbox" else "AWS, with the standard credential chain")
-        stand_in = " (the sandbox's stand-in, not an AWS account of yours)" \
-            if self.target == "sandbox" else ""
-        lines = [f"Target: {where}", f"Account: {self.account}{stand_in}",
-                 f"Caller ARN: {self.arn}{stand_in}", f"Region: {self.region}"]
+        # On the sandbox, the account and ARN are moto's stand-ins: say so beside each.
+        sandbox = self.target == "sandbox"
+        stand_in = "_stand_in" * sandbox
+        lines = [message("views.identity.target_sandbox" if sandbox else "views.identity.target_aws"),
+                 message("views.identity.account" + stand_in, account=self.account),
+                 message("views.identity.caller" + stand_in, arn=self.arn),
+                 message("views.identity.region", region=self.region)]
         if self.endpoint:
-            lines.append(f"Endpoint: {self.endpoint} (AWS_ENDPOINT_URL)")
-        lines.append("Dry run: the notebook only reads; apply reports what it would do."
-                     if self.dry_run and self.action != "audit" else self.WRITES[self.action])
-        return [tr(line, self.lang) for line in lines]
+            lines.append(message("views.identity.endpoint", endpoint=self.endpoint))
+        # What a run of each action writes (a dry run writes nothing whatever the action).
+        lines.append(message("views.identity.dry_run") if self.dry_run and self.action != "audit"
+                     else message(f"views.identity.writes_{self.action}"))
+        return [render(line, self.lang) for line in lines]
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
@@ -182,7 +197,17 @@ class Identity:
         return str(self)
 
     def _repr_html_(self) -> str:
-        return "<ul>" + "".join(f"<li>{_esc(line)}</li>" for line in self.lines()) + "</ul>"
+        return "<ul>" + "".join(f"<li>{esc(line)}</li>" for line in self.lines()) + "</ul>"
+
+
+def _words(area: str, ids: Iterable[str], lang: str) -> list[str]:
+    """The words ``views.{area}.{id}`` of a view, in ``lang``."""
+    return [render(message(f"views.{area}.{i}"), lang) for i in ids]
+
+
+def _words_with(area: str, fields: dict[str, dict[str, Any]], lang: str) -> list[str]:
+    """The messages ``views.{area}.{id}`` with their fields, in ``lang``."""
+    return [render(message(f"views.{area}.{i}", **f), lang) for i, f in fields.items()]
 
 
 def _gloss_off(text: str, lang: str) -> str:
@@ -200,8 +225,7 @@ class ErratumView:
     evidence: list[str] = field(default_factory=list)
     lang: str = "en"
 
-    _WORDS: ClassVar[dict[str, tuple[str, ...]]] = {"en": ("Erratum", "step", "as written", "corrected", "why", "shown here"),
-              "ko": ("정오표", "단계", "페이지에 적힌 것", "고친 것", "이유", "여기서 확인한 것")}
+    _WORDS: ClassVar[tuple[str, ...]] = ("erratum", "step", "as_written", "corrected", "why", "shown")
 
     def _texts(self) -> tuple[str, str, str, list[str]]:
         """Where, corrected, why and the evidence, in the view's language."""
@@ -215,7 +239,7 @@ class ErratumView:
 
     def __str__(self) -> str:
         e = self.erratum
-        name, step, written, corrected, why, shown = self._WORDS[self.lang]
+        name, step, written, corrected, why, shown = _words("erratum", self._WORDS, self.lang)
         where, fixed, because, evidence = self._texts()
         lines = [f"{name} {e.id} ({where}; {step} {e.step})",
                  f"  {written}: {self.as_written}", f"  {corrected}: {fixed}",
@@ -228,17 +252,17 @@ class ErratumView:
 
     def _repr_html_(self) -> str:
         e = self.erratum
-        name, step, written, corrected, why, shown = self._WORDS[self.lang]
+        name, step, written, corrected, why, shown = _words("erratum", self._WORDS, self.lang)
         where, fixed, because, evidence = self._texts()
-        items = "".join(f"<li>{_esc(line)}</li>" for line in evidence)
+        items = "".join(f"<li>{esc(line)}</li>" for line in evidence)
         return (f"<div style='border-left:4px solid {_AMBER};padding-left:8px'>"
-                f"<p><b>{name} {_esc(e.id)}</b> &middot; {_esc(where)} &middot; "
-                f"{step} <code>{_esc(e.step)}</code></p><table style='text-align:left'>"
-                f"<tr><th style='{_CELL}'>{written}</th><td style='{_CELL};color:{_RED}'>"
-                f"<s>{_esc(self.as_written)}</s></td></tr>"
+                f"<p><b>{name} {esc(e.id)}</b> &middot; {esc(where)} &middot; "
+                f"{step} <code>{esc(e.step)}</code></p><table style='text-align:left'>"
+                f"<tr><th style='{_CELL}'>{written}</th><td style='{_CELL};color:{RED}'>"
+                f"<s>{esc(self.as_written)}</s></td></tr>"
                 f"<tr><th style='{_CELL}'>{corrected}</th><td style='{_CELL};color:{_GREEN}'>"
-                f"{_esc(fixed)}</td></tr>"
-                f"<tr><th style='{_CELL}'>{why}</th><td style='{_CELL}'>{_esc(because)}</td></tr></table>"
+                f"{esc(fixed)}</td></tr>"
+                f"<tr><th style='{_CELL}'>{why}</th><td style='{_CELL}'>{esc(because)}</td></tr></table>"
                 + (f"<p>{shown}:</p><ul>{items}</ul>" if items else "") + "</div>")
 
 
@@ -252,8 +276,7 @@ class StepView:
     alternative: str = ""
 
     #: The plan's own numbering, named so it is not taken for the page's step numbers.
-    _WORDS: ClassVar[dict[str, tuple[str, ...]]] = {"en": ("Plan step", "Alternative", "Console", "File", "Note"),
-              "ko": ("계획 단계", "대안", "콘솔", "파일", "참고")}
+    _WORDS: ClassVar[tuple[str, ...]] = ("plan_step", "alternative", "console", "file", "note")
 
     def command(self) -> str:
         """The step's AWS CLI lines; the guide's comment lines in the view's language."""
@@ -262,7 +285,7 @@ class StepView:
 
     def __str__(self) -> str:
         s, lang = self.step, self.lang
-        plan_step, alternative, console, file, note = self._WORDS[lang]
+        plan_step, alternative, console, file, note = _words("step", self._WORDS, lang)
         lines = [f"{plan_step} {self.number}: {s.title(lang)}  [{s.id}]  ({tr(s.page_ref, lang)})"]
         if self.alternative:
             lines[0] = f"{alternative} ({tr(self.alternative, lang)}): {s.title(lang)}  [{s.id}]"
@@ -282,20 +305,21 @@ class StepView:
 
     def _repr_html_(self) -> str:
         s = self.step
-        console = "".join(f"<li>{_esc(line)}</li>" for line in s.console_path(self.lang))
-        files = "".join(f"<p>File <code>{_esc(n)}</code></p><pre>{_esc(t)}</pre>"
-                        for n, t in s.files.items())
         lang = self.lang
-        plan_step, alternative, console_word = self._WORDS[lang][:3]
+        console = "".join(f"<li>{esc(line)}</li>" for line in s.console_path(lang))
+        file = _words("step", ("file",), lang)[0]
+        files = "".join(f"<p>{file} <code>{esc(n)}</code></p><pre>{esc(t)}</pre>"
+                        for n, t in s.files.items())
+        plan_step, alternative, console_word = _words("step", self._WORDS, lang)[:3]
         errata_html = "".join(erratum(eid, lang=lang)._repr_html_() for eid in s.errata)
-        note = f"<p><i>{_esc(tr(s.note, lang))}</i></p>" if s.note else ""
-        number = (f"<span style='color:{_GREY}'>{alternative} ({_esc(tr(self.alternative, lang))}):"
+        note = f"<p><i>{esc(tr(s.note, lang))}</i></p>" if s.note else ""
+        number = (f"<span style='color:{_GREY}'>{alternative} ({esc(tr(self.alternative, lang))}):"
                   "</span>" if self.alternative else f"{plan_step} {self.number}:")
-        return (f"<div class='ecsrole-step'><h4>{number} {_esc(s.title(lang))} "
-                f"<small><code>{_esc(s.id)}</code> &middot; {_esc(tr(s.page_ref, lang))}</small></h4>"
+        return (f"<div class='ecsrole-step'><h4>{number} {esc(s.title(lang))} "
+                f"<small><code>{esc(s.id)}</code> &middot; {esc(tr(s.page_ref, lang))}</small></h4>"
                 f"<table><tr><th style='{_CELL}'>{console_word}</th>"
                 f"<th style='{_CELL}'>AWS CLI</th></tr><tr><td style='{_CELL}'><ul>{console}</ul>"
-                f"</td><td style='{_CELL}'>{files}<pre>{_esc(self.command())}</pre></td></tr>"
+                f"</td><td style='{_CELL}'>{files}<pre>{esc(self.command())}</pre></td></tr>"
                 f"</table>{note}{errata_html}</div>")
 
 
@@ -312,23 +336,25 @@ class RunResult:
 
     @property
     def summary(self) -> str:
+        lang, summary = self.report.lang, self.report.summary()
         if self.action == "apply" and self.method == "cli" and not self.dry_run:
             # The AWS CLI made the writes and an audit read them back: say both, in that order.
-            return tr(f"apply with the AWS CLI, then audited: {self.report.summary()}",
-                      self.report.lang)
-        how = {"console": "through the library", "cli": "with the AWS CLI"}[self.method]
+            return render(message("views.run.cli_then_audit", audit=summary), lang)
+        how = message(f"views.run.{self.method}")
         if self.action != "apply":
-            how = "dry run, read only" if self.dry_run else ""
+            how = message("views.run.read_only") if self.dry_run else ""
         elif self.dry_run:
-            how = f"{how}, dry run (nothing written)"
-        return f"{self.report.summary()}" + (f" ({tr(how, self.report.lang)})" if how else "")
+            how = message("views.run.dry_run", how=how)
+        return render(message("views.run.with_how", summary=summary, how=how), lang) if how \
+            else summary
 
     def __str__(self) -> str:
         parts = [self.summary, "", self.report.table()]
+        output, script = _words("run", ("cli_output", "cli_script"), self.report.lang)
         if self.cli is not None:
-            parts += ["", "AWS CLI output:", self.cli.stdout.rstrip()]
+            parts += ["", output, self.cli.stdout.rstrip()]
         elif self.script:
-            parts += ["", "AWS CLI script (not run):", self.script]
+            parts += ["", script, self.script]
         return "\n".join(parts)
 
     def __repr__(self) -> str:
@@ -336,14 +362,14 @@ class RunResult:
 
     def _repr_html_(self) -> str:
         extra = ""
+        output, script = _words("run", ("cli_output_html", "cli_script_html"), self.report.lang)
         if self.cli is not None:
-            extra = ("<details><summary>AWS CLI output (the real <code>aws</code> executable)"
-                     f"</summary><pre>{_esc(self.cli.stdout)}</pre></details>")
+            extra = (f"<details><summary>{output}</summary><pre>{esc(self.cli.stdout)}</pre>"
+                     "</details>")
         elif self.script:
-            extra = ("<details><summary>AWS CLI script (dry run: shown, not run)</summary>"
-                     f"<pre>{_esc(self.script)}</pre></details>")
+            extra = f"<details><summary>{script}</summary><pre>{esc(self.script)}</pre></details>"
         # The report's own summary line would repeat the one above it.
-        return (f"<div><p><b>{_esc(self.summary)}</b></p>{self.report.html(summary=False)}"
+        return (f"<div><p><b>{esc(self.summary)}</b></p>{self.report.html(summary=False)}"
                 f"{extra}</div>")
 
 
@@ -361,7 +387,9 @@ class Findings:
 
     def __str__(self) -> str:
         found, report = self.rows(), self.report
-        lines = [tr(f"{len(found)} finding(s) in {report.action} of {report.target}", report.lang)]
+        lines = [render(message("views.findings.heading", n=len(found),
+                                action=_word(report.action), target=_word(report.target)),
+                        report.lang)]
         for step, title, outcome, text in found:
             lines += [f"- [{outcome}] {title} ({step})"] + [f"    {t}" for t in text.splitlines()]
         return "\n".join(lines)
@@ -370,15 +398,20 @@ class Findings:
         return str(self)
 
     def _repr_html_(self) -> str:
-        colour = {"missing": _RED, "conflict": _RED, "drift": _AMBER, "extra": _AMBER}
+        colour = {"missing": RED, "conflict": RED, "drift": _AMBER, "extra": _AMBER}
         lang = self.report.lang
         items = "".join(
-            f"<li><b style='color:{colour.get(r.outcome, 'inherit')}'>{_esc(outcome)}</b> "
-            f"{_esc(title)} <code>{_esc(step)}</code><br>{_esc(text.splitlines()[0])}<br>"
-            f"<i>{_esc(' '.join(text.splitlines()[1:]))}</i></li>"
+            f"<li><b style='color:{colour.get(r.outcome, 'inherit')}'>{esc(outcome)}</b> "
+            f"{esc(title)} <code>{esc(step)}</code><br>{esc(text.splitlines()[0])}<br>"
+            f"<i>{esc(' '.join(text.splitlines()[1:]))}</i></li>"
             for r, (step, title, outcome, text) in zip(self.report.findings, self.rows()))
         heading = tr(message("audit.findings", n=len(self.report.findings)), lang).rstrip(".")
-        return f"<div><p><b>{_esc(heading)}</b></p><ol>{items}</ol></div>"
+        return f"<div><p><b>{esc(heading)}</b></p><ol>{items}</ol></div>"
+
+
+def _word(value: str) -> str:
+    """An action's or a target's name as a message (its Korean word), else as it is."""
+    return message(f"views.word.{value}") if f"views.word.{value}" in catalog("en") else value
 
 
 def explain(report: Report) -> Findings:
@@ -390,16 +423,16 @@ def _by_id(eid: str) -> Erratum:
     for item in errata():
         if item.id == eid:
             return item
-    raise ValidationError(Problem("erratum", eid, "must be one of "
-                                  + ", ".join(repr(e.id) for e in errata())))
+    raise ValidationError(Problem("erratum", eid, message(
+        "views.must_be_one_of", choices=", ".join(repr(e.id) for e in errata()))))
 
 
 def _validation_text(arn: str) -> str:
     try:
         RoleSpec(extra_policy_arns=[arn])
     except ValidationError as err:
-        return "; ".join(p.rule for p in err.problems)
-    return "accepted"
+        return join("; ", [p.rule for p in err.problems])
+    return message("views.erratum.accepted")
 
 
 
@@ -414,7 +447,7 @@ def erratum(eid: str, session=None, spec: RoleSpec | None = None, lang: str = "e
     view = ErratumView(item, lang=lang)
     if eid in ("E3", "E5"):
         arn = item.as_written.split("--policy-arn ")[-1]
-        view.evidence.append(f"The guide's ARN check on the as-written ARN: {_validation_text(arn)}")
+        view.evidence.append(message("views.erratum.arn_check", rule=_validation_text(arn)))
     view.evidence += erratum_evidence(item, session, spec)
     return view
 
@@ -425,32 +458,29 @@ def least_privilege_table(spec: RoleSpec, lang: str = "en") -> Table:
     region, bucket, key = spec.region, spec.config_bucket or "<config_bucket>", spec.config_key
     broad_logs = policies.logs_policy(False)["Statement"][0]["Resource"][0]
     narrow_logs = policies.logs_policy(True, spec.partition, region, "<account>")["Statement"][0]["Resource"][0]
+    ecr_actions = "ecr:BatchCheckLayerAvailability, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer"
+    s3_actions = policies.config_read_policy(spec.partition, bucket, key)["Statement"][0]["Action"]
+    m = _least
     rows = [
-        ("Amazon ECR", "the four ECR actions on * (they come with AmazonEC2ContainerServiceforEC2Role)",
-         (f"ecr:BatchCheckLayerAvailability, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer on "
-          f"arn:{spec.partition}:ecr:{region}:<account>:repository/<name>; "
-          "ecr:GetAuthorizationToken stays on *"),
-         "not done by the guide: the managed policy is kept so AWS can add future permissions"),
-        ("Amazon S3 (ecs.config)", "AmazonS3ReadOnlyAccess: every object of every bucket",
-         (f"inline {policies.config_read_policy(spec.partition, bucket, key)['Statement'][0]['Action']}"
-          f" on arn:{spec.partition}:s3:::{bucket}/{key} only"),
-         "a new config object or bucket needs the policy edited"),
-        ("CloudWatch Logs", f"{', '.join(policies.LOGS_ACTIONS)} on {broad_logs}",
-         f"the same actions on {narrow_logs}",
-         "instances in other Regions or accounts cannot use the policy"),
+        ("Amazon ECR", m("ecr_broad"), m("ecr_narrow", actions=ecr_actions,
+                                         arn=f"arn:{spec.partition}:ecr:{region}:<account>:repository/<name>"),
+         m("ecr_cost")),
+        ("Amazon S3 (ecs.config)", m("s3_broad"),
+         m("s3_narrow", actions=s3_actions, arn=f"arn:{spec.partition}:s3:::{bucket}/{key}"),
+         m("s3_cost")),
+        ("CloudWatch Logs", m("logs_broad", actions=", ".join(policies.LOGS_ACTIONS), arn=broad_logs),
+         m("logs_narrow", arn=narrow_logs), m("logs_cost")),
     ]
-    chosen = "least privilege" if spec.least_privilege else "the page's broad grants"
-    return Table("Broad grant (the page) beside its least-privilege alternative",
-                 ("permission", "the page grants", "least privilege grants", "what it costs"),
-                 rows, note=f"This run uses {chosen} (least_privilege={spec.least_privilege}).",
-                 ).translated(lang)
+    note = m("uses_least" if spec.least_privilege else "uses_broad", value=spec.least_privilege)
+    return Table(m("title"), (m("permission"), m("page_grants"), m("least_grants"), m("costs")),
+                 rows, note=note).translated(lang)
 
 
-TRUNKING_TAKES_EFFECT = (
-    "The setting takes effect for container instances that register after it is set, launched "
-    "with this role's instance profile, on instance types that support ENI trunking; tasks "
-    "that use the awsvpc network mode then get a branch ENI on the instance's trunk ENI. "
-    "Instances registered before keep their ENI limits until they are replaced.")
+def _least(key: str, **fields: Any) -> Message:
+    return message(f"views.least.{key}", **fields)
+
+
+TRUNKING_TAKES_EFFECT = message("views.trunking.takes_effect")
 
 
 def trunking_settings(session, specs: Iterable[RoleSpec], lang: str = "en") -> Table:
@@ -462,29 +492,35 @@ def trunking_settings(session, specs: Iterable[RoleSpec], lang: str = "en") -> T
     rows = []
     for spec in specs:
         value = effective_trunking(session, spec)
-        on_aws = "enabled" if spec.trunking else "the account default (disabled unless set)"
-        rows.append((spec.role_name, "yes" if spec.trunking else "no", value, on_aws))
-    note = TRUNKING_TAKES_EFFECT
-    return Table("awsvpcTrunking, effective for each role's principal",
-                 ("role", "asked for trunking", "awsvpcTrunking (this target)", "on AWS"),
-                 rows, note).translated(lang)
+        on_aws = _trunk("enabled" if spec.trunking else "default")
+        rows.append((spec.role_name, _trunk("yes" if spec.trunking else "no"), value, on_aws))
+    return Table(_trunk("title"), tuple(map(_trunk, ("role", "asked", "effective", "on_aws"))),
+                 rows, TRUNKING_TAKES_EFFECT).translated(lang)
+
+
+def _trunk(key: str) -> Message:
+    return message(f"views.trunking.{key}")
 
 
 
 def sandbox_limits(*topics: str, lang: str = "en") -> Table:
     """What the sandbox (moto) cannot emulate, and how the guide deals with it.
 
-    ``topics`` (keys of :data:`ecsrole_lib.sandbox.server.LIMITS`) keep only the limits a
-    notebook meets; none means all of them.
+    ``topics`` (keys of :data:`ecsrole_lib.sandbox.server.LIMITS`, which the sandbox
+    registers as the ``sandbox_limits`` hook) keep only the limits a notebook meets; none
+    means all of them.
 
     >>> [row[0] for row in sandbox_limits("propagation").rows]
     ['propagation']
     """
+    limits = provided("sandbox_limits")
+    limits = provided("sandbox_limits")
     for topic in topics:
-        _choice("topics", topic, LIMITS)
-    title = "What the sandbox cannot emulate here" if topics else "What the sandbox cannot emulate"
-    return Table(tr(title, lang), (word("topic", lang), word("what happens", lang)),
-                 [(tr(k.replace("_", " "), lang), tr(v, lang)) for k, v in LIMITS.items()
+        choice("topics", topic, limits)
+    title, topic, what = _words("limits", ("title_here" if topics else "title", "topic",
+                                           "what_happens"), lang)
+    return Table(title, (topic, what),
+                 [(tr(k.replace("_", " "), lang), tr(v, lang)) for k, v in limits.items()
                   if not topics or k in topics])
 
 
@@ -495,28 +531,32 @@ class ExportView:
     folder: Path
     files: dict[str, Path]
     rollout: str
+    lang: str = "en"
 
-    def _relative(self, path: Path) -> str:
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the working directory where it lies under it (as a link)."""
         try:
             return str(path.resolve().relative_to(Path.cwd().resolve()))
         except ValueError:
             return str(path)
 
     def __str__(self) -> str:
-        lines = [f"Exports written to {self._relative(self.folder)}/:"]
-        lines += [f"  {key:<34} {self._relative(path)}" for key, path in self.files.items()]
-        return "\n".join(lines + ["", "Roll it out to many accounts (CloudFormation StackSets):",
-                                  self.rollout])
+        folder = self.relative(self.folder)
+        written, rollout = _words_with("export", {"written": {"folder": folder}, "rollout": {}},
+                                       self.lang)
+        lines = [written] + [f"  {key:<34} {self.relative(path)}" for key, path in self.files.items()]
+        return "\n".join(lines + ["", rollout, self.rollout])
 
     def __repr__(self) -> str:
         return str(self)
 
     def _repr_html_(self) -> str:
-        links = "".join(f"<li><a href='{_esc(self._relative(p))}' download>{_esc(p.name)}</a> "
-                        f"<small>({_esc(key)})</small></li>" for key, p in self.files.items())
-        return (f"<div class='ecsrole-export'><p><b>Exports</b>, written next to this notebook "
-                f"in <code>{_esc(self._relative(self.folder))}/</code>:</p><ul>{links}</ul>"
-                f"<p><b>Roll it out to many accounts</b> (CloudFormation StackSets):</p>"
-                f"<pre>{_esc(self.rollout)}</pre></div>")
+        links = "".join(f"<li><a href='{esc(self.relative(p))}' download>{esc(p.name)}</a> "
+                        f"<small>({esc(key)})</small></li>" for key, p in self.files.items())
+        written, rollout = _words_with("export", {
+            "written_html": {"folder": esc(self.relative(self.folder))}, "rollout_html": {}},
+            self.lang)
+        return (f"<div class='ecsrole-export'><p>{written}</p><ul>{links}</ul>"
+                f"<p>{rollout}</p><pre>{esc(self.rollout)}</pre></div>")
 
 

@@ -338,7 +338,7 @@ def follow_up_steps(the_plan: Plan) -> list[Step]:
 
 
 def _step_entry(step: Step) -> dict[str, Any]:
-    entry = {"Step": step.id, "Title": step.title(), "PageRef": step.page_ref}
+    entry = {"Step": step.id, "Title": step.title(), "PageRef": str(step.page_ref)}
     if step.errata:
         entry["Errata"] = list(step.errata)
     return entry

@@ -57,6 +57,9 @@ from typing import Any
 
 import boto3
 
+from ..aws.client import Target
+from ..hooks import register
+
 __all__ = ["CORRECTIONS", "LIMITS", "SANDBOX_ACCOUNT", "SandboxSession", "correct_moto", "sandbox",
            "shared_sandbox_session"]
 
@@ -1097,6 +1100,24 @@ def main() -> None:  # pragma: no cover - exercised by make guide
             time.sleep(3600)
     except KeyboardInterrupt:
         server.stop()
+
+
+def _with_keys(session: SandboxSession, region: str, keys: dict[str, str]) -> SandboxSession:
+    """A session on ``session``'s server holding ``keys`` (an assumed role's): moto keys each
+    account by the credentials' access key id, so they reach the role's account."""
+    other = SandboxSession(session.endpoint_url, region)
+    other._session.set_credentials(keys["aws_access_key_id"], keys["aws_secret_access_key"],
+                                   keys["aws_session_token"])
+    return other
+
+
+# The sandbox plugs into the core (ecsrole_lib/hooks.py): connect("sandbox") starts it, and
+# what it cannot emulate is what reports and views say on it.
+register("target", "sandbox", Target(start=shared_sandbox_session,
+                                     holds=lambda session: isinstance(session, SandboxSession),
+                                     assume=_with_keys))
+for _topic, _text in LIMITS.items():
+    register("sandbox_limits", _topic, _text)
 
 
 if __name__ == "__main__":  # pragma: no cover
