@@ -61,18 +61,6 @@ trunking: bool = False  # whether awsvpcTrunking should be enabled for the role
 lang: str = "en"  # "en" or "ko": language of step titles, reports and findings
 show_answers: bool = False  # True: every "check your understanding" answer shows (a headless run)
 
-# %%
-from ecsrole_lib.notebook.forms import RoleForm
-from ecsrole_lib.notebook.quiz import Question
-from ecsrole_lib.notebook.views import explain
-from ecsrole_lib.teaching.guide import broken_demo, ensure_on_sandbox, guide_roles
-
-form = RoleForm(target=target, region=region, role_name=role_name,
-                instance_profile_name=instance_profile_name, instance_kind=instance_kind,
-                features=features, least_privilege=least_privilege, config_bucket=config_bucket,
-                cluster_name=cluster_name, trunking=trunking, lang=lang, action="audit")
-form
-
 # %% [markdown]
 # ## Who and where, and the roles the guide makes
 #
@@ -87,6 +75,15 @@ form
 # 것을 읽습니다.
 
 # %%
+from ecsrole_lib.notebook.forms import RoleForm
+from ecsrole_lib.notebook.quiz import Question
+from ecsrole_lib.notebook.views import explain
+from ecsrole_lib.teaching.guide import broken_demo, ensure_on_sandbox, guide_roles
+
+form = RoleForm(target=target, region=region, role_name=role_name,
+                instance_profile_name=instance_profile_name, instance_kind=instance_kind,
+                features=features, least_privilege=least_privilege, config_bucket=config_bucket,
+                cluster_name=cluster_name, trunking=trunking, lang=lang, action="audit")
 form.whoami()
 
 # %%
@@ -96,12 +93,12 @@ form.view(ensure_on_sandbox(form.session, roles))
 # %% [markdown]
 # ## Audit the container instance role
 #
-# The form's button runs the audit; the next cell does exactly the same from the form's values.
+# This cell does what the form's **Audit** button does (`form` alone in a cell shows the form).
 
 # %% [markdown] lang=ko
 # ## 컨테이너 인스턴스 역할 감사
 #
-# 폼의 버튼으로 감사를 실행합니다. 다음 셀도 폼의 값으로 똑같이 감사를 실행합니다.
+# 이 셀은 양식의 **감사** 버튼과 같은 일을 합니다(셀에 `form`만 입력해 실행하면 양식이 나타납니다).
 
 # %% tags=["summary"]
 form.run()

@@ -1,11 +1,12 @@
 # ruff: noqa: B018 - the last expression of a cell is what the notebook displays
 # The source of a notebook: tools/build_notebooks.py writes and executes it (make notebooks).
 # %% [markdown]
-# # 07 · Beyond the page: every role in the account, and the role as code
+# # 07 · Beyond the page: least privilege, every role in the account, the role as code
 #
 # The AWS page makes one Amazon Elastic Container Service (Amazon ECS) container instance role,
-# in one account, by hand. This appendix goes beyond it, in two parts:
+# in one account, by hand. This appendix goes beyond it, in three parts:
 #
+# - **least privilege**: each broad grant of the page beside its narrower alternative;
 # - a **survey** of every role in the account that an instance could use with Amazon ECS, each
 #   with the audit's verdict;
 # - the role **as code**: an AWS Command Line Interface (AWS CLI) script, an AWS CloudFormation
@@ -16,11 +17,12 @@
 # the sandbox, it first makes the same.
 
 # %% [markdown] lang=ko
-# # 07 · 페이지 너머: 계정의 모든 역할, 코드로 만드는 역할
+# # 07 · 페이지 너머: 최소 권한, 계정의 모든 역할, 코드로 만드는 역할
 #
 # AWS 페이지는 Amazon Elastic Container Service(Amazon ECS) 컨테이너 인스턴스 역할 하나를 계정
-# 하나에 손으로 만듭니다. 이 부록은 그 너머를 두 부분으로 다룹니다.
+# 하나에 손으로 만듭니다. 이 부록은 그 너머를 세 부분으로 다룹니다.
 #
+# - **최소 권한**: 페이지의 넓은 허용마다 그보다 좁은 대안을 나란히 놓습니다.
 # - **조사**: 인스턴스가 Amazon ECS에서 사용할 수 있는 계정의 모든 역할을 찾고, 역할마다 감사
 #   판정을 내립니다.
 # - **코드로 만드는 역할**: AWS Command Line Interface(AWS CLI) 스크립트, AWS CloudFormation
@@ -44,9 +46,10 @@ lang: str = "en"  # "en" or "ko": language of the tables
 # %%
 from ecsrole_lib import survey
 from ecsrole_lib.notebook.forms import RoleForm
+from ecsrole_lib.notebook.views import least_privilege_table
 from ecsrole_lib.teaching.guide import ensure_on_sandbox, guide_roles
 
-# The form's values, without the form: 01 and 02 show it, with its Export button.
+# The form's values, without showing the form (`form` alone in a cell shows it, with its Export button).
 form = RoleForm(target=target, region=region, role_name=role_name,
                 instance_profile_name=instance_profile_name, features=features,
                 least_privilege=least_privilege, config_bucket=config_bucket,
@@ -56,6 +59,34 @@ form.whoami()
 # %%
 roles = guide_roles(form.spec)
 form.view(ensure_on_sandbox(form.session, roles))
+
+# %% [markdown]
+# ## Least privilege: each broad grant beside its alternative
+#
+# `02_feature_permissions` runs the page's grants; with `least_privilege=True` it runs the
+# alternatives instead. Effective permissions are a union (see `02`): narrowing one policy does
+# not narrow the role while `AmazonEC2ContainerServiceforEC2Role` grants the same.
+
+# %% [markdown] lang=ko
+# ## 최소 권한: 넓은 허용과 그 대안
+#
+# `02_feature_permissions`는 페이지의 허용을 실행하고, `least_privilege=True`이면 대신 대안을
+# 실행합니다. 실제 권한은 합집합이므로(`02` 참고), `AmazonEC2ContainerServiceforEC2Role`이 같은
+# 것을 허용하는 동안에는 정책 하나를 좁혀도 역할이 좁아지지 않습니다.
+
+# %%
+least_privilege_table(form.spec, lang)
+
+# %% [markdown]
+# For `ecs.config`, the alternative to `AmazonS3ReadOnlyAccess` is an inline policy that allows
+# `s3:GetObject` on the one config object:
+
+# %% [markdown] lang=ko
+# `ecs.config`의 경우 `AmazonS3ReadOnlyAccess` 대신 구성 객체 하나에만 `s3:GetObject`를 허용하는
+# 인라인 정책을 쓸 수 있습니다.
+
+# %%
+form.step("put_s3_config_policy")
 
 # %% [markdown]
 # ## Every container instance role in the account
