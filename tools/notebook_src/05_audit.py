@@ -77,7 +77,7 @@ show_answers: bool = False  # True: every "check your understanding" answer show
 # %%
 from ecsrole_lib.notebook.forms import RoleForm
 from ecsrole_lib.notebook.quiz import Question
-from ecsrole_lib.notebook.views import explain
+from ecsrole_lib.notebook.views import explain, sandbox_limits
 from ecsrole_lib.teaching.guide import broken_demo, ensure_on_sandbox, guide_roles
 
 form = RoleForm(target=target, region=region, role_name=role_name,
@@ -162,3 +162,6 @@ Question("q_drift_conflict", show_answers=show_answers, lang=lang)
 
 # %%
 form.picture(demo.spec)
+
+# %%
+sandbox_limits("policy_simulator", "ssm_activation", lang=lang)
