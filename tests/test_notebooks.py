@@ -211,7 +211,9 @@ def test_02_each_feature_alone(aws_session, tmp_path, state, feature, lang):
     if feature == "s3_config":  # the page's broad grant, E3 corrected
         assert role["attached"] == sorted([CONTAINER_POLICY, S3_READ_ONLY])
         assert held["buckets"][BUCKET]["objects"]["ecs.config"]["body"] == "ECS_CLUSTER=default\n"
-        assert "the alternative with least_privilege=True" in outputs
+        # Its least-privilege alternative is shown in the appendix, 07.
+        beyond = text(run("07_beyond_the_page", tmp_path, features=[feature], lang=lang))
+        assert "the alternative with least_privilege=True" in beyond
     if feature == "cloudwatch_logs":  # create, find by name (E4), attach (E5)
         assert role["attached"] == sorted([CONTAINER_POLICY, LOGS_POLICY])
         assert "arn:aws:logs:*:*:*" in held["local_policies"][LOGS_POLICY]["document"][0]
