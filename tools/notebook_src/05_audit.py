@@ -1,4 +1,3 @@
-# ruff: noqa: B018 - the last expression of a cell is what the notebook displays
 # The source of a notebook: tools/build_notebooks.py writes and executes it (make notebooks).
 # %% [markdown]
 # # 05 · Audit an existing container instance role

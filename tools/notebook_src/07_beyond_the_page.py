@@ -1,4 +1,3 @@
-# ruff: noqa: B018 - the last expression of a cell is what the notebook displays
 # The source of a notebook: tools/build_notebooks.py writes and executes it (make notebooks).
 # %% [markdown]
 # # 07 · Beyond the page: least privilege, every role in the account, the role as code
