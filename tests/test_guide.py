@@ -10,7 +10,8 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ("01_container_instance_role", "02_feature_permissions", "03_ecs_anywhere",
-             "04_eni_trunking", "05_audit", "06_will_it_register", "99_cleanup")
+             "04_eni_trunking", "05_audit", "06_will_it_register", "07_beyond_the_page",
+             "99_cleanup")
 
 
 def guide(out: Path, *args: str) -> subprocess.CompletedProcess:
@@ -35,8 +36,8 @@ def test_make_guide_runs_every_notebook_on_one_sandbox_and_leaves_it_empty(tmp_p
     # 06's instance of the guide's role registered, and 99 terminated it.
     assert "ecsInstanceRole registers; 0 problem(s)" in next(
         x for x in lines if x.startswith("06_will_it_register"))
-    assert lines[-1].startswith("7/7 notebooks ran")
-    # 05's exports land next to the executed notebook, not in the source folder.
+    assert lines[-1].startswith("8/8 notebooks ran")
+    # 07's exports land next to the executed notebook, not in the source folder.
     assert (tmp_path / "exports" / "ecsrole-setup.sh").exists()
     assert (tmp_path / "exports" / "ecsrole-role.cfn.yaml").exists()
 

@@ -211,7 +211,9 @@ def test_02_each_feature_alone(aws_session, tmp_path, state, feature, lang):
     if feature == "s3_config":  # the page's broad grant, E3 corrected
         assert role["attached"] == sorted([CONTAINER_POLICY, S3_READ_ONLY])
         assert held["buckets"][BUCKET]["objects"]["ecs.config"]["body"] == "ECS_CLUSTER=default\n"
-        assert "the alternative with least_privilege=True" in outputs
+        # Its least-privilege alternative is shown in the appendix, 07.
+        beyond = text(run("07_beyond_the_page", tmp_path, features=[feature], lang=lang))
+        assert "the alternative with least_privilege=True" in beyond
     if feature == "cloudwatch_logs":  # create, find by name (E4), attach (E5)
         assert role["attached"] == sorted([CONTAINER_POLICY, LOGS_POLICY])
         assert "arn:aws:logs:*:*:*" in held["local_policies"][LOGS_POLICY]["document"][0]
@@ -281,9 +283,13 @@ def test_the_guide_on_aws_then_cleanup_leaves_nothing(aws_session, tmp_path, sta
     audited = text(run("05_audit", tmp_path))
     assert "No findings: AWS matches the spec." in audited
     assert "not built" in audited  # the broken demo role is for the sandbox only
-    assert "create-stack-set" in audited  # the export section's rollout recipe
-    assert (NOTEBOOK_DIR / "exports" / "ecsrole-setup.sh").exists()
     assert state(aws_session) == held  # the audit wrote nothing
+
+    beyond = text(run("07_beyond_the_page", tmp_path))
+    assert "create-stack-set" in beyond  # the export section's rollout recipe
+    assert (NOTEBOOK_DIR / "exports" / "ecsrole-setup.sh").exists()
+    assert "ecsInstanceRole" in beyond and "holds AmazonEC2ContainerServiceforEC2Role" in beyond
+    assert state(aws_session) == held  # the survey and the exports wrote nothing to AWS
 
     cleaned = text(run("99_cleanup", tmp_path))
     assert "Nothing the guide made is left on AWS." in cleaned

@@ -60,6 +60,8 @@ RELEVANT = {
     "03_ecs_anywhere": {"iam_names", "ssm_activation"},
     "04_eni_trunking": {"iam_names", "propagation", "account_setting_caller"},
     "05_audit": {"policy_simulator", "ssm_activation"},
+    # The survey says its own limit (no policy simulator) in its note; no other limit is met.
+    "07_beyond_the_page": set(),
 }
 
 

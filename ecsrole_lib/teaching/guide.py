@@ -55,7 +55,8 @@ __all__ = [
 
 #: The notebooks, in the order the guide runs them.
 NOTEBOOKS = ("01_container_instance_role", "02_feature_permissions", "03_ecs_anywhere",
-             "04_eni_trunking", "05_audit", "06_will_it_register", "99_cleanup")
+             "04_eni_trunking", "05_audit", "06_will_it_register", "07_beyond_the_page",
+             "99_cleanup")
 #: The role notebook 03 makes (the name the documentation uses).
 ANYWHERE_ROLE = "ecsAnywhereRole"
 #: The second container instance role notebook 04 makes, with awsvpcTrunking.

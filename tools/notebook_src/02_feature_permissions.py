@@ -1,4 +1,3 @@
-# ruff: noqa: B018 - the last expression of a cell is what the notebook displays
 # The source of a notebook: tools/build_notebooks.py writes and executes it (make notebooks).
 # %% [markdown]
 # # 02 · Feature permissions: Amazon ECR, Amazon S3, Amazon CloudWatch Logs
@@ -14,13 +13,14 @@
 # | container instance monitoring in Amazon CloudWatch Logs | monitoring permissions | `cloudwatch_logs` |
 # | Spot Instance draining (not on the page: an agent setting) | none: the managed policy grants `ecs:UpdateContainerInstancesState`, the guide checks it | `spot_draining` |
 #
-# Each broad grant of the page has a least-privilege alternative beside it; the parameter
-# `least_privilege` chooses which one runs. The page's errors E3 to E6 are in this part of it;
+# Each broad grant of the page has a least-privilege alternative; the parameter
+# `least_privilege` chooses which one runs, and `07_beyond_the_page` sets them side by side. The
+# page's errors E3 to E6 are in this part of it;
 # each is shown where it occurs, as written and corrected, with the reason.
 #
 # This notebook builds on the role of `01_container_instance_role`: its plan starts with the
 # role's own steps, which write nothing when the role is already there. Run alone, it makes the
-# role too.
+# role too. Below, each feature's steps one at a time.
 # %% [markdown] lang=ko
 # # 02 · 기능별 권한: Amazon ECR, Amazon S3, Amazon CloudWatch Logs
 #
@@ -35,13 +35,13 @@
 # | Amazon CloudWatch Logs에서 컨테이너 인스턴스 모니터링 | 모니터링 권한 | `cloudwatch_logs` |
 # | 스팟 인스턴스 드레이닝(페이지에 없음: 에이전트 설정) | 없음: 관리형 정책이 `ecs:UpdateContainerInstancesState`를 부여하며, 가이드가 이를 확인합니다 | `spot_draining` |
 #
-# 페이지의 넓은 허용마다 옆에 최소 권한 대안을 두었습니다. 어느 쪽을 실행할지는 파라미터
-# `least_privilege`가 정합니다. 페이지의 오류 E3부터 E6까지가 이 부분에 있습니다. 각 오류는
+# 페이지의 넓은 허용마다 최소 권한 대안이 있습니다. 어느 쪽을 실행할지는 파라미터
+# `least_privilege`가 정하며, `07_beyond_the_page`에서 둘을 나란히 비교합니다. 페이지의 오류 E3부터 E6까지가 이 부분에 있습니다. 각 오류는
 # 나타나는 자리에서 페이지에 적힌 모습과 고친 모습으로 보여 주고, 그 이유도 설명합니다.
 #
 # 이 노트북은 `01_container_instance_role`에서 만든 역할을 바탕으로 합니다. 계획은 역할 자체의
 # 단계로 시작하며, 역할이 이미 있으면 이 단계들은 아무것도 쓰지 않습니다. 이 노트북만 따로
-# 실행하면 역할도 만듭니다.
+# 실행하면 역할도 만듭니다. 아래에서는 기능별 단계를 하나씩 봅니다.
 
 # %% tags=["parameters"]
 target: str = "sandbox"  # "sandbox" (embedded moto server, no account) or "aws" (standard credential chain)
@@ -57,28 +57,24 @@ dry_run: bool = False  # True: read only; shows the caller, the plan and what ap
 lang: str = "en"  # "en" or "ko": language of step titles, console click paths, reports and notes
 show_answers: bool = False  # True: every "check your understanding" answer shows (a headless run)
 
+# %% [markdown]
+# ## Who and where
+#
+# The form of `01`, with this notebook's values (`form` alone in a cell shows it).
+# %% [markdown] lang=ko
+# ## 누가, 어디에서
+#
+# `01`의 양식에 이 노트북의 값을 넣었습니다(셀에 `form`만 입력해 실행하면 양식이 나타납니다).
+
 # %%
-from ecsrole_lib import ecs_config, user_data
 from ecsrole_lib.notebook.forms import RoleForm
 from ecsrole_lib.notebook.quiz import Question
-from ecsrole_lib.notebook.views import least_privilege_table, sandbox_limits
 
 form = RoleForm(target=target, region=region, role_name=role_name,
                 instance_profile_name=instance_profile_name, features=features,
                 least_privilege=least_privilege, config_bucket=config_bucket,
                 cluster_name=cluster_name, method=method, dry_run=dry_run, lang=lang)
-form
-
-# %% [markdown]
-# ## Who and where, and the plan
-# %% [markdown] lang=ko
-# ## 누가 어디에서 실행하는지, 그리고 계획
-
-# %%
 form.whoami()
-
-# %%
-form.plan()
 
 # %% [markdown]
 # ## Amazon ECR permissions
@@ -94,17 +90,12 @@ form.plan()
 #
 # You do not write it yourself: `AmazonEC2ContainerServiceforEC2Role` already holds these four
 # actions on `*` (the page: with the managed policy, the role has the right permissions), so
-# with it attached nothing is added. The check below reads the managed policy's document and
-# shows where each action comes from.
+# with it attached nothing is added.
 #
-# **Erratum E6.** To check that the role supports Amazon ECR, the page refers to "Amazon ECS
-# container instance IAM role", which is the page itself: the question is left open. The guide
-# answers it from the policy documents: it reads the managed policy's default version and looks
-# for the four actions. Were one missing, apply would add an inline policy `ecr-pull` with them.
-#
-# **Least privilege.** `ecr:GetAuthorizationToken` supports no resource-level permissions and
-# stays on `*`; the other three can be scoped to repository ARNs. The guide keeps the managed
-# policy, as the page recommends, so that AWS can add permissions for future features.
+# **Erratum E6.** To check that the role supports Amazon ECR, the page refers to itself. The
+# guide checks it below, on the target: it reads the managed policy's default version and looks
+# for the four actions (in the IAM console: **Policies**, the policy, **JSON**); were one
+# missing, apply would add an inline policy `ecr-pull` with them.
 # %% [markdown] lang=ko
 # ## Amazon ECR 권한
 #
@@ -119,22 +110,15 @@ form.plan()
 #
 # 이 정책은 직접 작성하지 않습니다. `AmazonEC2ContainerServiceforEC2Role`에 이 네 가지 작업이
 # 이미 `*`에 대해 들어 있으므로(페이지: 관리형 정책을 사용하면 역할에 적절한 권한이 부여됩니다),
-# 이 관리형 정책이 연결되어 있으면 추가할 것이 없습니다. 아래 확인 단계는 관리형 정책의 문서를
-# 읽고 각 작업이 어디에서 오는지 보여 줍니다.
+# 이 관리형 정책이 연결되어 있으면 추가할 것이 없습니다.
 #
-# **정오표 E6.** 역할이 Amazon ECR을 지원하는지 확인하려면 "Amazon ECS 컨테이너 인스턴스 IAM
-# 역할"을 참조하라고 페이지는 안내합니다. 그런데 이것은 바로 그 페이지 자신이어서, 질문에 답이
-# 없습니다. 가이드는 정책 문서에서 답을 찾습니다. 관리형 정책의 기본 버전을 읽고 네 가지 작업이
-# 있는지 찾습니다. 하나라도 없으면 적용할 때 이 작업들을 담은 인라인 정책 `ecr-pull`을
-# 추가합니다.
-#
-# **최소 권한.** `ecr:GetAuthorizationToken`은 리소스 수준 권한을 지원하지 않으므로 `*`에 그대로
-# 둡니다. 나머지 세 작업은 리포지토리 ARN으로 범위를 좁힐 수 있습니다. 가이드는 페이지가
-# 권장하는 대로 관리형 정책을 유지합니다. 그래야 AWS가 향후 기능에 필요한 권한을 추가할 수
-# 있습니다.
+# **정오표 E6.** 역할이 Amazon ECR을 지원하는지 확인하라며 페이지는 자기 자신을 참조합니다.
+# 가이드는 아래에서 대상에 대해 이를 확인합니다. 관리형 정책의 기본 버전을 읽고 네 가지 작업이
+# 있는지 찾습니다(IAM 콘솔에서는 **정책**, 해당 정책, **JSON** 순서로 선택). 하나라도 없으면
+# 적용할 때 이 작업들을 담은 인라인 정책 `ecr-pull`을 추가합니다.
 
 # %%
-form.step("check_ecr_permissions")
+form.erratum("E6")
 
 # %% [markdown]
 # **Effective permissions are a union.** IAM evaluates all of a role's permissions policies
@@ -164,16 +148,9 @@ Question("q_union_boundary", show_answers=show_answers, lang=lang)
 # The container agent reads its configuration from `/etc/ecs/ecs.config`. The page keeps a copy
 # of that file in a **private** bucket and gives the role read-only access, so an instance is
 # configured at launch: its Amazon Elastic Compute Cloud (Amazon EC2) user data installs the AWS
-# Command Line Interface (AWS CLI) and copies the file into place. The page attaches `AmazonS3ReadOnlyAccess`.
-#
-# **Erratum E3.** The page's command writes the policy ARN as
-# `arn:aws::iam::aws:policy/AmazonS3ReadOnlyAccess`: the extra colon empties the service field,
-# and IAM rejects the ARN. The plan runs the corrected ARN; the guide's own ARN check catches the
-# as-written one before any call, as shown in the step.
-#
-# **Least privilege.** `AmazonS3ReadOnlyAccess` lets every instance read every object of every
-# bucket in the account. The alternative is an inline policy that allows `s3:GetObject` on the
-# one config object. Both steps are shown: the one this run uses, and its alternative.
+# Command Line Interface (AWS CLI) and copies the file into place. The page attaches
+# `AmazonS3ReadOnlyAccess`, with an ARN that IAM rejects (erratum E3, in the step). Its
+# least-privilege alternative, `s3:GetObject` on the one config object, is in `07_beyond_the_page`.
 # %% [markdown] lang=ko
 # ## `ecs.config`용 Amazon S3 읽기 전용 액세스
 #
@@ -181,27 +158,19 @@ Question("q_union_boundary", show_answers=show_answers, lang=lang)
 # **프라이빗** 버킷에 두고 역할에 읽기 전용 액세스를 부여합니다. 그러면 인스턴스가 시작할 때
 # 구성됩니다. 인스턴스의 Amazon Elastic Compute Cloud(Amazon EC2) 사용자 데이터가 AWS Command
 # Line Interface(AWS CLI)를 설치하고 파일을 제자리에 복사합니다. 페이지는
-# `AmazonS3ReadOnlyAccess`를 연결합니다.
-#
-# **정오표 E3.** 페이지의 명령은 정책 ARN을 `arn:aws::iam::aws:policy/AmazonS3ReadOnlyAccess`로
-# 적습니다. 콜론이 하나 더 있어 서비스 필드가 비므로 IAM은 이 ARN을 거부합니다. 계획은 고친 ARN을
-# 실행합니다. 페이지에 적힌 ARN은 호출하기 전에 가이드의 자체 ARN 검사가 잡아냅니다. 단계에서
-# 그 모습을 볼 수 있습니다.
-#
-# **최소 권한.** `AmazonS3ReadOnlyAccess`를 연결하면 모든 인스턴스가 계정에 있는 모든 버킷의 모든
-# 객체를 읽을 수 있습니다. 대안은 구성 객체 하나에만 `s3:GetObject`를 허용하는 인라인 정책입니다.
-# 두 단계를 모두 보여 줍니다. 이번 실행이 사용하는 단계와 그 대안입니다.
+# `AmazonS3ReadOnlyAccess`를 연결하는데, 명령의 ARN은 IAM이 거부합니다(정오표 E3, 단계에
+# 있습니다). 구성 객체 하나에만 `s3:GetObject`를 허용하는 최소 권한 대안은
+# `07_beyond_the_page`에 있습니다.
 
 # %%
 form.step("attach_s3_read_only")
 
-# %%
-form.step("put_s3_config_policy")
-
 # %% [markdown]
-# The bucket blocks all public access, and the config file names the cluster to join:
+# The bucket blocks all public access; the config file names the cluster to join, and the user
+# data copies it at launch:
 # %% [markdown] lang=ko
-# 버킷은 모든 퍼블릭 액세스를 차단하며, 구성 파일에는 인스턴스가 등록될 클러스터가 적혀 있습니다.
+# 버킷은 모든 퍼블릭 액세스를 차단합니다. 구성 파일에는 인스턴스가 등록될 클러스터가 적혀 있고,
+# 사용자 데이터가 시작할 때 이 파일을 복사합니다.
 
 # %%
 form.step("create_config_bucket")
@@ -210,149 +179,67 @@ form.step("create_config_bucket")
 form.step("upload_ecs_config")
 
 # %% [markdown]
-# The file and the user data that copies it at launch:
-# %% [markdown] lang=ko
-# 구성 파일과, 시작할 때 이 파일을 복사하는 사용자 데이터입니다.
-
-# %%
-print(ecs_config(form.spec))
-
-# %%
-print(user_data(form.spec))
-
-# %% [markdown]
 # ## Amazon CloudWatch Logs: container instance monitoring
 #
 # For an instance to send its logs to CloudWatch Logs, the page creates a customer managed policy
 # that allows the CloudWatch Logs API, then attaches it to the role.
 #
-# **Console (JSON policy editor), eight steps:** 1 sign in and open the IAM console;
-# 2 **Policies** (정책) in the navigation pane (the first time, **Get Started**, 시작하기);
-# 3 **Create policy** (정책 생성); 4 in **Policy editor** (정책 편집기) choose **JSON**; 5 enter the
-# document; 6 **Next** (switching between the visual and JSON editors may restructure the policy);
-# 7 on **Review and create** (검토 및 생성) enter the **Policy name** (정책 이름) and a
-# **Description (optional)** (설명(선택 사항)), and review the permissions the policy grants
-# (the page: 이 정책에 정의된 권한을 검토하여 정책이 부여한 권한을 확인합니다); 8 **Create
-# policy**. Then attach the policy to the role. The plan labels these "CloudWatch Logs: console
-# steps", apart from the role's console steps 1-9 of `01`.
+# The step below holds the page's eight console steps, numbered "CloudWatch Logs: console steps"
+# apart from the role's console steps 1-9 of `01`, and AWS CLI steps 1-2. In the JSON policy
+# editor, switching between the visual and JSON editors may restructure the policy; in step 7
+# you review the permissions the policy grants (the page: 이 정책에 정의된 권한을 검토하여
+# 정책이 부여한 권한을 확인합니다). AWS CLI steps 3 and 4 find the policy's ARN (erratum E4) and
+# attach it (erratum E5).
 #
-# **AWS CLI, four steps:** save `instance-cw-logs.json`; `aws iam create-policy`; find the
-# policy's ARN with `aws iam list-policies`; `aws iam attach-role-policy`.
-#
-# **Least privilege.** The page's `Resource` is `arn:aws:logs:*:*:*`: any log group in any
-# account and Region. `least_privilege=True` narrows this policy to this account and Region; as
-# the union above shows, the managed policy still lets the instance create streams and put
-# events in any log group.
+# `least_privilege=True` narrows the page's `Resource`, yet as the union above shows, the
+# managed policy still lets the instance create streams and put events in any log group.
 # %% [markdown] lang=ko
 # ## Amazon CloudWatch Logs: 컨테이너 인스턴스 모니터링
 #
 # 인스턴스가 로그를 CloudWatch Logs로 보낼 수 있도록, 페이지는 CloudWatch Logs API를 허용하는
 # 고객 관리형 정책을 만든 다음 역할에 연결합니다.
 #
-# **콘솔(JSON 정책 편집기), 8단계:** 1 로그인하여 IAM 콘솔 열기;
-# 2 탐색 창에서 **정책** 선택(처음이면 **시작하기**);
-# 3 **정책 생성**; 4 **정책 편집기**에서 **JSON** 선택; 5 문서 입력;
-# 6 **다음**(시각적 편집기와 JSON 편집기를 오가면 정책이 재구성될 수 있음);
-# 7 **검토 및 생성** 페이지에서 **정책 이름**과 **설명(선택 사항)** 입력, 정책이 부여하는 권한
-# 검토(페이지: 이 정책에 정의된 권한을 검토하여 정책이 부여한 권한을 확인합니다);
-# 8 **정책 생성**. 그런 다음 정책을 역할에 연결합니다. 계획은 이 단계들을 "CloudWatch Logs: 콘솔 단계"로
-# 표시해 `01`의 역할 콘솔 1-9단계와 구분합니다.
+# 아래 단계에는 페이지의 콘솔 8단계와 AWS CLI 1-2단계가 있습니다. 계획은 콘솔 단계를
+# "CloudWatch Logs: 콘솔 단계"로 표시해 `01`의 역할 콘솔 1-9단계와 구분합니다. JSON 정책
+# 편집기에서 시각적 편집기와 JSON 편집기를 오가면 정책이 재구성될 수 있습니다. 7단계에서는
+# 이 정책에 정의된 권한을 검토하여 정책이 부여한 권한을 확인합니다. AWS CLI 3단계와 4단계는
+# 정책의 ARN을 찾고(정오표 E4) 역할에 연결합니다(정오표 E5).
 #
-# **AWS CLI, 4단계:** `instance-cw-logs.json` 저장; `aws iam create-policy`;
-# `aws iam list-policies`로 정책의 ARN 찾기; `aws iam attach-role-policy`.
-#
-# **최소 권한.** 페이지의 `Resource`는 `arn:aws:logs:*:*:*`, 즉 모든 계정과 리전의 모든 로그
-# 그룹입니다. `least_privilege=True`는 이 정책을 이 계정과 리전으로 좁힙니다. 하지만 위의
-# 합집합에서 보았듯이, 관리형 정책 때문에 인스턴스는 여전히 어느 로그 그룹에서나 스트림을 만들고
-# 이벤트를 기록할 수 있습니다.
+# `least_privilege=True`는 페이지의 `Resource`를 좁힙니다. 하지만 위의 합집합에서 보았듯이,
+# 관리형 정책 때문에 인스턴스는 여전히 어느 로그 그룹에서나 스트림을 만들고 이벤트를 기록할 수
+# 있습니다.
 
 # %%
 form.step("create_logs_policy")
 
-# %% [markdown]
-# **Erratum E4.** The page's query looks for `cwlogsppolicy` (a doubled `p`). It names no
-# policy, so the command prints `[]` and no error: the mistake is silent. The plan queries the
-# right name.
-# %% [markdown] lang=ko
-# **정오표 E4.** 페이지의 쿼리는 `cwlogsppolicy`(`p`가 두 번)를 찾습니다. 그런 이름의 정책은
-# 없으므로 명령은 `[]`를 출력할 뿐 오류를 내지 않습니다. 실수가 조용히 지나가는 것입니다. 계획은
-# 올바른 이름으로 쿼리합니다.
-
 # %%
 form.step("find_logs_policy")
-
-# %% [markdown]
-# **Erratum E5.** The page's ARN `arn:aws:iam:111122223333:aws:policy/cwlogspolicy` puts the
-# account in the Region field and a stray `aws:` before `policy/`. A customer managed policy's
-# ARN is `arn:aws:iam::<account>:policy/<name>`.
-# %% [markdown] lang=ko
-# **정오표 E5.** 페이지의 ARN `arn:aws:iam:111122223333:aws:policy/cwlogspolicy`는 계정을 리전
-# 필드에 넣었고, `policy/` 앞에 불필요한 `aws:`가 붙어 있습니다. 고객 관리형 정책의 ARN은
-# `arn:aws:iam::<account>:policy/<name>` 형식입니다.
 
 # %%
 form.step("attach_logs_policy")
 
 # %% [markdown]
-# ## Each broad grant beside its least-privilege alternative
-# %% [markdown] lang=ko
-# ## 넓은 허용과 그 옆의 최소 권한 대안
-
-# %%
-least_privilege_table(form.spec, lang)
-
-# %% [markdown]
 # ## Apply
 #
-# The button in the form applies the plan; the next cell does exactly what the button does, from
-# the form's values. The role's own steps write nothing when `01_container_instance_role` ran
-# before.
+# This cell does what the form's **Apply** button does. The role's own steps write nothing when
+# `01_container_instance_role` ran before.
 # %% [markdown] lang=ko
 # ## 적용
 #
-# 양식의 버튼을 누르면 계획이 적용됩니다. 다음 셀은 양식의 값으로 버튼과 정확히 같은 일을
-# 합니다. `01_container_instance_role`을 먼저 실행했다면 역할 자체의 단계는 아무것도 쓰지
-# 않습니다.
+# 이 셀은 양식의 **적용** 버튼과 같은 일을 합니다. `01_container_instance_role`을 먼저
+# 실행했다면 역할 자체의 단계는 아무것도 쓰지 않습니다.
 
 # %% tags=["summary"]
 form.run()
 
 # %% [markdown]
-# ## The errata, checked on the target
+# ## Erratum E4, checked on the target
 #
-# E4 runs both queries against the target's customer managed policies; E6 reads the managed
-# policy's document and finds the four Amazon ECR actions.
+# Both queries, run against the target now that the policy exists:
 # %% [markdown] lang=ko
-# ## 대상에서 확인하는 정오표
+# ## 대상에서 확인하는 정오표 E4
 #
-# E4는 대상의 고객 관리형 정책에 두 쿼리를 모두 실행합니다. E6은 관리형 정책의 문서를 읽고 네 가지
-# Amazon ECR 작업을 찾습니다.
+# 정책이 만들어졌으니 두 쿼리를 모두 대상에 실행해 봅니다.
 
 # %%
 form.erratum("E4")
-
-# %%
-form.erratum("E6")
-
-# %% [markdown]
-# ## What the target holds now
-# %% [markdown] lang=ko
-# ## 지금 대상에 있는 것
-
-# %%
-form.picture()
-
-# %% [markdown]
-# ## What the sandbox cannot show
-#
-# The sandbox has no IAM policy simulator: the Amazon ECR check reads the policy documents, as
-# the guide does on AWS too. It validates no IAM names; the guide validates them itself.
-# %% [markdown] lang=ko
-# ## 샌드박스가 보여 줄 수 없는 것
-#
-# 샌드박스에는 IAM 정책 시뮬레이터가 없습니다. 그래서 Amazon ECR 확인은 정책 문서를 읽습니다.
-# 가이드는 AWS에서도 그렇게 합니다. 샌드박스는 IAM 이름을 검증하지 않으므로 가이드가 직접
-# 검증합니다.
-
-# %%
-sandbox_limits("iam_names", "policy_simulator", "propagation", lang=lang)
