@@ -89,17 +89,14 @@ show_answers: bool = False  # True: every "check your understanding" answer show
 # %% [markdown]
 # ## Who and where
 #
-# The next cell makes the form from these values (`form` alone in a cell shows it live: change
-# a value and it plans again; its **Apply** button runs the plan) and shows where it runs: with
-# `target="aws"` your account and identity, from the standard credential chain
-# (`AWS_PROFILE`, `AWS_REGION`, ...). With `dry_run=True` nothing is written from here on.
+# The next cell makes the form from these values and shows where it runs: with `target="aws"`
+# your account and identity, from the standard credential chain (`AWS_PROFILE`, `AWS_REGION`,
+# ...). With `dry_run=True` nothing is written from here on.
 
 # %% [markdown] lang=ko
 # ## 누가, 어디에서
 #
-# 다음 셀은 이 값으로 양식을 만들고 어디에서 실행되는지 보여 줍니다. 셀에 `form`만 입력해 실행하면
-# 양식이 나타납니다. 값을 바꾸면 계획을 다시 세우고, **적용** 버튼을 누르면 계획을 실행합니다.
-# `target="aws"`로 실행하면 표준 자격 증명 체인(`AWS_PROFILE`, `AWS_REGION`, ...)에서 가져온 사용자의
+# 다음 셀은 이 값으로 양식을 만들고 어디에서 실행되는지 보여 줍니다. `target="aws"`로 실행하면 표준 자격 증명 체인(`AWS_PROFILE`, `AWS_REGION`, ...)에서 가져온 사용자의
 # 계정과 자격 증명이 나옵니다. `dry_run=True`로 실행하면 여기서부터는 아무것도 쓰지 않습니다.
 
 # %%
@@ -292,6 +289,24 @@ form.run()
 
 # %%
 form.picture()
+
+# %% [markdown]
+# ### Try it in the form
+#
+# The form below holds the same values. Change one (a role name of your own, say) and it plans
+# again and says whether it is ready; **Apply** runs that plan on the form's target, and the
+# report shows inside the form. Its tabs (Plan, Console, AWS CLI) stay closed until you open one.
+
+# %% [markdown] lang=ko
+# ### 양식에서 직접 해 보기
+#
+# 아래 양식에는 같은 값이 들어 있습니다. 값을 하나 바꾸면(예: 자신만의 역할 이름) 계획을 다시 세우고
+# 준비되었는지 알려 줍니다. **적용**을 누르면 그 계획을 양식의 대상에서 실행하고, 보고서가 양식 안에
+# 나타납니다. 탭(계획, 콘솔, AWS CLI)은 하나를 열기 전까지 닫혀 있습니다.
+
+# %%
+form.tabs.selected_index = None  # closed: the plan above already shows the steps
+form
 
 # %% [markdown]
 # ## What the role's credentials can reach
