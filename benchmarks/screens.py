@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -92,18 +93,34 @@ def _lab(root: Path, home: Path, endpoint: str) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("JupyterLab did not start")
 
 
+#: No code cell shows a number (outputs cleared), and every one does with the kernel idle (ran).
+_NONE_RAN = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]
+  .every(p => !/\\d/.test(p.textContent))"""
+_ALL_RAN = """() => {
+  const indicator = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');
+  const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
+  return indicator && indicator.dataset.status === 'idle' && prompts.length > 0
+         && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+}"""
+
+
+def _menu(page, menu: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{menu}$")).click()
+    page.locator(".lm-Menu-item").filter(has=page.locator(
+        ".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$"))).click()
+
+
 def _run_all(page) -> None:
-    """Run All from the menu, then wait until no cell is queued or running."""
-    page.locator(".jp-Notebook").first.wait_for()
-    page.locator("li.lm-MenuBar-item", has_text="Run").click()
-    page.locator("li.lm-Menu-item", has_text="Run All Cells").first.click()
-    time.sleep(2)
-    for _ in range(600):
-        busy = page.evaluate("""() => [...document.querySelectorAll('.jp-InputPrompt')]
-            .some(p => p.textContent.includes('*'))""")
-        if not busy:
-            return
-        time.sleep(0.5)
+    """What a learner does: clear the committed outputs, Run All, wait until every cell ran.
+
+    The kernel must be idle first (a click before it is ready is lost, and the notebook
+    would be measured with its committed outputs instead of a run).
+    """
+    page.locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status=idle]").wait_for()
+    _menu(page, "Edit", "Clear Outputs of All Cells")
+    page.wait_for_function(_NONE_RAN)
+    _menu(page, "Run", "Run All Cells")
+    page.wait_for_function(_ALL_RAN, timeout=300_000, polling=500)
 
 
 def _measure(page, shots: Path | None, stem: str) -> float:
@@ -113,6 +130,8 @@ def _measure(page, shots: Path | None, stem: str) -> float:
         return [s.scrollHeight, s.clientHeight]; }}""")
     if shots is not None:
         shots.mkdir(parents=True, exist_ok=True)
+        for old in shots.glob(f"{stem}-*.png"):  # a longer earlier run left more screens
+            old.unlink()
         for k in range(int(-(-height // visible))):
             page.evaluate(f"document.querySelector('{scroller}').scrollTop = {k * visible}")
             time.sleep(0.2)
