@@ -149,7 +149,8 @@ class Report:
         left = CELL_STYLE
         rows = "".join(
             f"<tr><td style='{left}'><code>{esc(r.step)}</code><br>{esc(render(r.title, lang))}</td>"
-            f"<td style='{left};color:{_COLOUR.get(r.outcome, 'inherit')}'>"
+            # nowrap: in a narrow column Korean would break inside the word (생/성/됨)
+            f"<td style='{left};white-space:nowrap;color:{_COLOUR.get(r.outcome, 'inherit')}'>"
             f"<b>{esc(self._word(r.outcome))}</b></td>"
             f"<td style='{left}'>{esc(tr(r.reason, lang))}<br><small><code>{esc(r.arn)}</code>"
             "</small></td></tr>"

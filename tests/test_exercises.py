@@ -105,7 +105,7 @@ def test_the_reference_fix_satisfies_the_doctor_and_a_second_check_writes_nothin
 
 def test_the_workbench_speaks_korean(session):
     bench = _bench(session, "stale_copy", lang="ko")
-    assert "여러분의 해결" in str(bench) and "사용자가 보는 것" in str(bench)
+    assert "직접 고쳐 보기" in str(bench) and "사용자가 보는 것" in str(bench)
     bench.check()
     assert bench.said.startswith("아직 아닙니다. doctor가 여전히 문제 1개를 찾습니다.")
     assert bench.button.description == "확인"

@@ -56,3 +56,20 @@ def test_a_language_change_shows_the_last_report_again_in_that_language(endpoint
     form.w_lang.value = "ko"
     shown = form.output.outputs[0]["data"]["text/plain"]
     assert "샌드박스에서 적용" in shown and "apply on sandbox" not in shown, shown
+
+
+@pytest.mark.parametrize("lang, ready", [("en", "Ready:"), ("ko", "준비됨")])
+def test_the_live_form_after_a_run_starts_afresh_and_its_apply_still_works(endpoint, lang, ready):
+    """Issue 19 ("each thing once"): 01 shows ``form.run()``'s report in its cell, then the
+    form; the form must not show that report again, and its button still applies."""
+    form = RoleForm(lang=lang)
+    form.run()
+    assert form.output.outputs  # what run() showed under the button
+    live = form.live()
+    assert live is form and form.output.outputs == ()
+    assert form.status.value.startswith(ready) and form.tabs.selected_index is None
+    form.w_role_name.value = "ecsLiveRole"
+    form.button.click()
+    shown = form.output.outputs[0]["data"]["text/plain"]
+    assert "role/ecsLiveRole" in shown, shown
+    assert form.session.client("iam").get_role(RoleName="ecsLiveRole")["Role"]["RoleName"] == "ecsLiveRole"

@@ -423,6 +423,18 @@ class RoleForm(widgets.VBox):
         table = shown if isinstance(shown, Table) else shown.table()
         return table.translated(self.lang)
 
+    def live(self) -> RoleForm:
+        """The form itself, to use live in a cell of its own: ready for the current values,
+        nothing under its button yet, its tabs closed.
+
+        What a cell's ``run()`` showed stays in that cell; the form starts afresh, so it is
+        not said twice.
+        """
+        self._shown, self.output.outputs = None, ()
+        self._refresh()
+        self.tabs.selected_index = None
+        return self
+
     def whoami(self) -> Identity:
         """The caller's account and ARN on the current target (read only)."""
         import os

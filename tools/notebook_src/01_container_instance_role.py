@@ -295,18 +295,17 @@ form.picture()
 #
 # The form below holds the same values. Change one (a role name of your own, say) and it plans
 # again and says whether it is ready; **Apply** runs that plan on the form's target, and the
-# report shows inside the form. Its tabs (Plan, Console, AWS CLI) stay closed until you open one.
+# report shows under its button. Its tabs (Plan, Console, AWS CLI) stay closed until you open one.
 
 # %% [markdown] lang=ko
 # ### 양식에서 직접 해 보기
 #
 # 아래 양식에는 같은 값이 들어 있습니다. 값을 하나 바꾸면(예: 자신만의 역할 이름) 계획을 다시 세우고
-# 준비되었는지 알려 줍니다. **적용**을 누르면 그 계획을 양식의 대상에서 실행하고, 보고서가 양식 안에
+# 준비되었는지 알려 줍니다. **적용**을 누르면 그 계획을 양식의 대상에서 실행하고, 보고서가 버튼 아래에
 # 나타납니다. 탭(계획, 콘솔, AWS CLI)은 하나를 열기 전까지 닫혀 있습니다.
 
 # %%
-form.tabs.selected_index = None  # closed: the plan above already shows the steps
-form
+form.live()
 
 # %% [markdown]
 # ## What the role's credentials can reach
