@@ -55,8 +55,10 @@ import boto3
 from .. import policies
 from ..aws.client import WORKERS, Context, Read, assumed, keep_clients
 from ..converge import audit
-from ..errors import EcsRoleError, UnsupportedPolicyError, ValidationError
-from ..report import CELL_STYLE, Report
+from ..errors import EcsRoleError, Problem, UnsupportedPolicyError, ValidationError
+from ..i18n.catalog import LANGS, Message, join, message
+from ..i18n.messages import tr
+from ..report import CELL_STYLE, Report, pad, text_width
 from ..spec import RoleSpec, partition_of
 from ..states import AuditOutcome
 from .access import evaluate
@@ -75,7 +77,11 @@ ORGANIZATION_ROLE = "OrganizationAccountAccessRole"
 
 @dataclass(frozen=True)
 class SurveyRow:
-    """One role an instance could use with Amazon ECS, and what the audit says of it."""
+    """One role an instance could use with Amazon ECS, and what the audit says of it.
+
+    The texts are data in English (messages by id, :mod:`ecsrole_lib.i18n.catalog`):
+    a :class:`Survey` shows them in its language.
+    """
 
     account: str
     role_name: str
@@ -90,9 +96,26 @@ class SurveyRow:
     doctor_reason: str = ""
 
 
+#: The HTML table's column widths: the long texts wrap inside them (overflow-wrap), so the
+#: table stays as wide as the notebook.
+_WIDTHS = {"account": "10%", "role": "15%", "found_because": "19%", "instance_profiles": "14%",
+           "audit": "21%", "doctor": "21%"}
+_WRAP = "overflow-wrap:anywhere"
+#: The cells of names and reasons, which wrap anywhere (a verdict keeps its words whole).
+_LONG = dict.fromkeys(("role", "found_because", "instance_profiles"), ";" + _WRAP)
+_DOCTOR_COLOUR = {"registers": "#1a7f37", "cannot tell": "#9a6700"}
+
+
 @dataclass
 class Survey:
-    """The roles an instance could use with Amazon ECS, in one or more accounts."""
+    """The roles an instance could use with Amazon ECS, in one or more accounts.
+
+    Attributes
+    ----------
+    lang
+        The language it is shown in, ``"en"`` or ``"ko"``: the summary, the column
+        headers, the verdicts, the reasons and the notes. The rows stay data in English.
+    """
 
     accounts: tuple[str, ...]
     rows: list[SurveyRow] = field(default_factory=list)
@@ -100,6 +123,7 @@ class Survey:
     reads: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    lang: str = "en"
 
     def __getitem__(self, role_name: str) -> SurveyRow:
         for row in self.rows:
@@ -113,10 +137,11 @@ class Survey:
         return {(r.account, r.role_name): r.verdict for r in self.rows}
 
     @classmethod
-    def merge(cls, surveys: Iterable[Survey]) -> Survey:
-        """One survey of several accounts."""
+    def merge(cls, surveys: Iterable[Survey], lang: str | None = None) -> Survey:
+        """One survey of several accounts, shown in ``lang`` (by default the first one's)."""
         surveys = list(surveys)
-        merged = cls(tuple(a for s in surveys for a in s.accounts))
+        lang = lang or (surveys[0].lang if surveys else "en")
+        merged = cls(tuple(a for s in surveys for a in s.accounts), lang=lang)
         for one in surveys:
             merged.rows += one.rows
             merged.roles_listed += one.roles_listed
@@ -125,57 +150,80 @@ class Survey:
             merged.notes += [n for n in one.notes if n not in merged.notes]
         return merged
 
-    def summary(self) -> str:
-        ok = sum(r.verdict == "ok" for r in self.rows)
-        return (f"Survey of {len(self.accounts)} account(s): {len(self.rows)} of "
-                f"{self.roles_listed} roles an instance could use with Amazon ECS; {ok} ok; "
-                f"{self.reads} reads")
+    def _t(self, text: str) -> str:
+        """``text`` in the survey's language (a message by id, other text by the patterns)."""
+        return tr(text, self.lang)
 
-    def _columns(self) -> list[tuple[str, list[str]]]:
-        columns = [("account", [r.account for r in self.rows]),
-                   ("role", [r.role_name for r in self.rows]),
-                   ("found because", [r.found_because for r in self.rows]),
-                   ("instance profiles", [", ".join(r.instance_profiles) or "none" for r in self.rows]),
-                   ("audit", [r.verdict for r in self.rows])]
-        if any(r.doctor for r in self.rows):
-            columns.append(("doctor", [r.doctor for r in self.rows]))
-        return columns
+    def summary(self) -> str:
+        """The survey in one line, in its language."""
+        ok = sum(r.verdict == "ok" for r in self.rows)
+        return self._t(message("survey.summary", accounts=len(self.accounts), found=len(self.rows),
+                               listed=self.roles_listed, ok=ok, reads=self.reads))
+
+    def _columns(self, every: bool = True) -> list[tuple[str, str, list[str]]]:
+        """``(key, header, values)`` of each column, in the survey's language; without the
+        account column unless ``every``."""
+        t, rows = self._t, self.rows
+        columns = [("account", [r.account for r in rows]),
+                   ("role", [r.role_name for r in rows]),
+                   ("found_because", [t(r.found_because) for r in rows]),
+                   ("instance_profiles", [", ".join(r.instance_profiles) or t(message("survey.none"))
+                                          for r in rows]),
+                   ("audit", [t(r.verdict) for r in rows])]
+        if any(r.doctor for r in rows):
+            columns.append(("doctor", [t(r.doctor) for r in rows]))
+        return [(key, t(message(f"survey.column.{key}")), values) for key, values in columns
+                if every or key != "account"]
 
     def __str__(self) -> str:
-        columns = self._columns()
-        widths = [max([len(h)] + [len(v) for v in values]) for h, values in columns]
-        lines = [self.summary(), "  ".join(h.ljust(w) for (h, _), w in zip(columns, widths)).rstrip()]
+        t, columns = self._t, self._columns()
+        widths = [max([text_width(h)] + [text_width(v) for v in values]) for _, h, values in columns]
+        lines = [self.summary(), "  ".join(pad(h, w) for (_, h, _), w in zip(columns, widths)).rstrip()]
         for i, row in enumerate(self.rows):
-            lines.append("  ".join(values[i].ljust(w) for (_, values), w in zip(columns, widths)).rstrip())
-            lines += [" " * 4 + finding for finding in row.findings]
+            lines.append("  ".join(pad(values[i], w) for (_, _, values), w in zip(columns, widths)).rstrip())
+            lines += [" " * 4 + t(finding) for finding in row.findings]
             if row.doctor_reason:
-                lines.append(" " * 4 + "doctor: " + row.doctor_reason)
-        lines += [f"note: {n}" for n in self.notes]
+                lines.append(" " * 4 + t(message("survey.doctor_line", reason=row.doctor_reason)))
+        lines += [t(message("survey.note_line", note=n)) for n in self.notes]
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:
         printer.text(str(self))
 
-    def _repr_html_(self) -> str:
-        esc = html.escape
-        columns = self._columns()
-        head = "".join(f"<th style='{CELL_STYLE}'>{esc(h)}</th>" for h, _ in columns)
-        body = ""
-        for i, row in enumerate(self.rows):
-            cells = [esc(values[i]) for _, values in columns]
-            cells[1] = f"<code>{cells[1]}</code>"
-            audit_cell = [h for h, _ in columns].index("audit")
+    def _html_cell(self, key: str, value: str, row: SurveyRow) -> str:
+        """One cell: the verdicts in colour, their reasons small under them; the long texts
+        (names, reasons) wrap anywhere, so no cell widens the table past the notebook."""
+        esc, t = html.escape, self._t
+        if key == "role":
+            return f"<code>{esc(value)}</code>"
+        if key == "audit":
             colour = "#1a7f37" if row.verdict == "ok" else "#cf222e"
-            cells[audit_cell] = (f"<b style='color:{colour}'>{cells[audit_cell]}</b>"
-                                 + "".join(f"<br><small>{esc(f)}</small>" for f in row.findings))
-            if row.doctor:
-                good = {"registers": "#1a7f37", "cannot tell": "#9a6700"}.get(row.doctor, "#cf222e")
-                cells[-1] = (f"<b style='color:{good}'>{cells[-1]}</b>"
-                             + (f"<br><small>{esc(row.doctor_reason)}</small>" if row.doctor_reason else ""))
-            body += "<tr>" + "".join(f"<td style='{CELL_STYLE}'>{c}</td>" for c in cells) + "</tr>"
-        notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
-        return (f"<div class='ecsrole-survey'><p><b>{esc(self.summary())}</b></p>"
-                f"<table style='text-align:left'><tr>{head}</tr>{body}</table>"
+            return (f"<b style='color:{colour}'>{esc(value)}</b>" + "".join(
+                f"<br><small style='{_WRAP}'>{esc(t(f))}</small>" for f in row.findings))
+        if key == "doctor" and row.doctor:
+            colour = _DOCTOR_COLOUR.get(row.doctor, "#cf222e")
+            why = (f"<br><small style='{_WRAP}'>{esc(t(row.doctor_reason))}</small>"
+                   if row.doctor_reason else "")
+            return f"<b style='color:{colour}'>{esc(value)}</b>{why}"
+        return esc(value)
+
+    def _repr_html_(self) -> str:
+        esc, t = html.escape, self._t
+        # One account: its id once, by the summary, not on every row.
+        every = len(set(self.accounts) | {r.account for r in self.rows}) > 1
+        columns = self._columns(every)
+        head = "".join(f"<th style='{CELL_STYLE};width:{_WIDTHS[key]}'>{esc(h)}</th>"
+                       for key, h, _ in columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td style='{CELL_STYLE}{_LONG.get(key, '')}'>"
+                             f"{self._html_cell(key, values[i], row)}</td>"
+                             for key, _, values in columns) + "</tr>"
+            for i, row in enumerate(self.rows))
+        account = ("" if every or not self.accounts else
+                   f" <small style='color:#57606a'>({esc(t(message('survey.one_account', account=self.accounts[0])))})</small>")
+        notes = "".join(f"<li>{esc(t(n))}</li>" for n in self.notes)
+        return (f"<div class='ecsrole-survey'><p><b>{esc(self.summary())}</b>{account}</p>"
+                f"<table style='text-align:left;width:100%'><tr>{head}</tr>{body}</table>"
                 + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
 
 
@@ -246,27 +294,47 @@ def _statements(document: Any) -> list[dict]:
 
 
 def _doctor(report: Report) -> tuple[str, str]:
-    """The doctor's verdict from the audit's last row: short, and why when it is not right."""
+    """The doctor's verdict from the audit's last row: short, and why when it is not right
+    (the doctor's own message, :func:`ecsrole_lib.diagnose.doctor.audit_row`)."""
     try:
         row = report["doctor"]
     except KeyError:
         return "", ""
     if row.outcome == AuditOutcome.OK:  # with what was deleted since the listing, if anything
-        return "registers", row.reason.partition("; ")[2]
+        return message("survey.doctor.registers"), _after_first(row.reason)
     if row.reason.startswith("cannot tell"):
-        return "cannot tell", row.reason
+        return message("survey.doctor.cannot_tell"), row.reason
     if "does not register" in row.reason:
-        return "does not register", row.reason
+        return message("survey.doctor.not_registers"), row.reason
     if row.outcome == AuditOutcome.MISSING:
-        return "no role", row.reason
-    return "registers, some calls denied", row.reason
+        return message("survey.doctor.no_role"), row.reason
+    return message("survey.doctor.denied"), row.reason
+
+
+def _after_first(reason: str) -> str:
+    """What follows the first ``"; "``-part of a reason, kept a message if it is one.
+
+    >>> _after_first(join("; ", [message("survey.ok"), "a", "b"])), _after_first("a")
+    ('a; b', '')
+    """
+    if isinstance(reason, Message) and not reason.id and reason.fields.get("parts"):  # join(...)
+        parts = reason.fields["parts"]
+        return join("; ", parts[1:]) if len(parts) > 1 else ""
+    return reason.partition("; ")[2]
+
+
+def _check_lang(lang: str) -> None:
+    """Refuse a language the catalogs do not hold: a ``ValidationError`` naming ``lang``."""
+    if lang not in LANGS:
+        raise ValidationError(Problem("lang", lang, message(
+            "views.must_be_one_of", choices=", ".join(repr(a) for a in LANGS))))
 
 
 # ---------------------------------------------------------------------------------------
 # The survey.
 # ---------------------------------------------------------------------------------------
 def survey(session: boto3.Session | None = None, region: str = "us-east-1",
-           progress: Callable[[str], None] | None = None) -> Survey:
+           progress: Callable[[str], None] | None = None, *, lang: str = "en") -> Survey:
     """Every role an instance could use with Amazon ECS in the account, each with a verdict.
 
     Parameters
@@ -276,7 +344,10 @@ def survey(session: boto3.Session | None = None, region: str = "us-east-1",
     region
         The Region for the audits (IAM is global; the partition follows the Region).
     progress
-        Called with a line of text as the survey goes.
+        Called with a line of text as the survey goes (in ``lang``).
+    lang
+        The language the survey is shown in, ``"en"`` or ``"ko"``; anything else is a
+        ``ValidationError`` before any AWS call.
 
     Returns
     -------
@@ -284,11 +355,9 @@ def survey(session: boto3.Session | None = None, region: str = "us-east-1",
         One row per role, in name order: why it was found, the instance
         profiles holding it, the audit's verdict and its findings.
     """
+    _check_lang(lang)
     started = time.perf_counter()
     ctx = Context(session, region, progress)
-    say = ctx.progress
-    container_policy = policies.managed_policy_arn(partition_of(region),
-                                                   policies.CONTAINER_INSTANCE_POLICY)
     # One listing has it all for each role: its trust policy, instance profiles, attached
     # managed policies and inline documents; and the customer managed policies' documents.
     identity, roles, local = _raise_first(ctx.read_concurrently([
@@ -298,61 +367,84 @@ def survey(session: boto3.Session | None = None, region: str = "us-east-1",
              "Policies")]))
     account = identity["Account"]
     ctx.account, ctx.partition = account, identity["Arn"].split(":")[1]
-    say(f"{len(roles)} roles in account {account}")
+    ctx.progress(tr(message("survey.progress.roles", n=len(roles), account=account), lang))
     by_name = {r["RoleName"]: r for r in roles}
     trusted = {r["RoleName"]: _instance_principals(r.get("AssumeRolePolicyDocument", {})) for r in roles}
-    found: dict[str, str] = {}
-    for role in roles:
-        if any(p["PolicyArn"] == container_policy for p in role.get("AttachedManagedPolicies", [])):
-            found[role["RoleName"]] = f"holds {policies.CONTAINER_INSTANCE_POLICY[1]}"
-    undecided = [by_name[n] for n in sorted(trusted) if trusted[n] and n not in found]
-    for name, answer in _allowing(ctx, undecided, _default_documents(local), trusted).items():
-        found[name] = (f"trusted by {', '.join(trusted[name])}; its policies allow {REGISTER}"
-                       if answer == "allow" else f"trusted by {', '.join(trusted[name])}; its "
-                       f"policies may allow {REGISTER} (cannot tell: {answer})")
-    say(f"{len(found)} roles an instance could use with Amazon ECS; auditing them")
+    found = _found(ctx, roles, local, trusted)
+    ctx.progress(tr(message("survey.progress.found", n=len(found)), lang))
 
     def verdict(name: str) -> SurveyRow:
-        role = by_name[name]
-        principals = trusted[name]
-        kind = INSTANCE_PRINCIPALS[principals[0]] if principals else "ec2"
-        held = tuple(sorted(p["InstanceProfileName"] for p in role.get("InstanceProfileList", [])))
-        try:
-            spec = RoleSpec(role_name=name, instance_kind=kind, path=role.get("Path", "/"),
-                            region=region, **({"instance_profile_name": held[0]}
-                                              if held and kind == "ec2" else {}))
-        except ValidationError as err:
-            return SurveyRow(account, name, role["Arn"], found[name], principals, held,
-                             "not audited", (str(err).splitlines()[-1].strip(),))
-        report = audit(spec, ctx.session)
-        if report.outcomes.get("create_role") == AuditOutcome.MISSING:  # deleted since the listing
-            return SurveyRow(account, name, role["Arn"], found[name], principals, held, _GONE,
-                             reads=report.reads)
-        findings = tuple(f"{r.step}: {r.outcome}: " + (f"{r.title}: " if r.step.startswith("extra") else "")
-                         + r.reason for r in report.findings if r.step != "doctor")
-        doctor, why = _doctor(report)
-        return SurveyRow(account, name, role["Arn"], found[name], principals, held,
-                         "ok" if not findings else f"{len(findings)} finding(s)", findings,
-                         doctor, report.reads, why)
+        return _audited(ctx, by_name[name], found[name], trusted[name])
 
     with ThreadPoolExecutor(WORKERS, initializer=keep_clients) as pool:
         audited = list(pool.map(verdict, sorted(found)))
     rows = [row for row in audited if row.verdict != _GONE]
     result = Survey((account,), rows, roles_listed=len(roles),
                     reads=ctx.calls.reads + sum(r.reads for r in audited),
-                    seconds=round(time.perf_counter() - started, 3))
+                    seconds=round(time.perf_counter() - started, 3), lang=lang)
     result.notes.extend(_notes(ctx.sandbox))
     return result
 
 
+def _found(ctx: Context, roles: list[dict], local: list[dict],
+           trusted: dict[str, tuple[str, ...]]) -> dict[str, Message]:
+    """The roles an instance could use with Amazon ECS: name -> why it was found."""
+    container_policy = policies.managed_policy_arn(partition_of(ctx.region),
+                                                   policies.CONTAINER_INSTANCE_POLICY)
+    found: dict[str, Message] = {}
+    for role in roles:
+        if any(p["PolicyArn"] == container_policy for p in role.get("AttachedManagedPolicies", [])):
+            found[role["RoleName"]] = message("survey.found.holds",
+                                              policy=policies.CONTAINER_INSTANCE_POLICY[1])
+    by_name = {r["RoleName"]: r for r in roles}
+    undecided = [by_name[n] for n in sorted(trusted) if trusted[n] and n not in found]
+    for name, answer in _allowing(ctx, undecided, _default_documents(local), trusted).items():
+        principals = ", ".join(trusted[name])
+        found[name] = (message("survey.found.allows", principals=principals, action=REGISTER)
+                       if answer == "allow" else
+                       message("survey.found.may_allow", principals=principals, action=REGISTER,
+                               why=answer))
+    return found
+
+
+def _audited(ctx: Context, role: dict, found_because: str, principals: tuple[str, ...]) -> SurveyRow:
+    """The row of one role found: the audit of the page's setup for its kind, and the doctor's
+    verdict (the audit's last row)."""
+    name, account = role["RoleName"], ctx.account
+    kind = INSTANCE_PRINCIPALS[principals[0]] if principals else "ec2"
+    held = tuple(sorted(p["InstanceProfileName"] for p in role.get("InstanceProfileList", [])))
+    try:
+        spec = RoleSpec(role_name=name, instance_kind=kind, path=role.get("Path", "/"),
+                        region=ctx.region, **({"instance_profile_name": held[0]}
+                                              if held and kind == "ec2" else {}))
+    except ValidationError as err:
+        return SurveyRow(account, name, role["Arn"], found_because, principals, held,
+                         message("survey.not_audited"), (str(err).splitlines()[-1].strip(),))
+    report = audit(spec, ctx.session)
+    if report.outcomes.get("create_role") == AuditOutcome.MISSING:  # deleted since the listing
+        return SurveyRow(account, name, role["Arn"], found_because, principals, held, _GONE,
+                         reads=report.reads)
+    findings = tuple(_finding(r) for r in report.findings if r.step != "doctor")
+    doctor, why = _doctor(report)
+    return SurveyRow(account, name, role["Arn"], found_because, principals, held,
+                     message("survey.ok") if not findings else message("survey.findings", n=len(findings)),
+                     findings, doctor, report.reads, why)
+
+
+def _finding(row: Any) -> Message:
+    """One finding of the audit: its step, outcome (and title, for an extra policy), reason."""
+    outcome = message(f"survey.outcome.{row.outcome}")
+    if row.step.startswith("extra"):
+        return message("survey.finding_titled", step=row.step, outcome=outcome, title=row.title,
+                       reason=row.reason)
+    return message("survey.finding", step=row.step, outcome=outcome, reason=row.reason)
+
+
 def _notes(sandbox: bool) -> list[str]:
     # The survey cannot know which features a role was made for: say what "finding" means here.
-    notes = [("The audit column compares each role with the page's base setup "
-             "(RoleSpec(role_name=...)): a policy a feature adds (Amazon ECR, "
-             "ecs.config, CloudWatch Logs) is a finding there, an extra policy.")]
+    notes = [message("survey.note.audit")]
     if sandbox:
-        notes.append("Sandbox: moto has no IAM policy simulator; whether a role's policies "
-                     f"allow {REGISTER} is decided from the policy documents.")
+        notes.append(message("survey.note.sandbox", action=REGISTER))
     return notes
 
 
@@ -410,7 +502,8 @@ def _allowing(ctx: Context, roles: list[dict], documents: dict[str, Any],
 
 def survey_organization(session: boto3.Session | None = None, role_name: str = ORGANIZATION_ROLE,
                         accounts: Sequence[str] | None = None, region: str = "us-east-1",
-                        progress: Callable[[str], None] | None = None) -> Survey:
+                        progress: Callable[[str], None] | None = None, *,
+                        lang: str = "en") -> Survey:
     """The same survey in every account of an organization, merged.
 
     From the management account (or a delegated administrator), ``role_name``
@@ -422,7 +515,11 @@ def survey_organization(session: boto3.Session | None = None, role_name: str = O
     ----------
     accounts
         The account ids to survey; ``None`` lists the organization's ``ACTIVE`` accounts.
+    lang
+        The language the survey is shown in, ``"en"`` or ``"ko"``; anything else is a
+        ``ValidationError`` before any AWS call.
     """
+    _check_lang(lang)
     ctx = Context(session, region, progress)
     caller = ctx.call("sts", "get_caller_identity", "identifying the caller")
     partition = caller["Arn"].split(":")[1]
@@ -432,12 +529,12 @@ def survey_organization(session: boto3.Session | None = None, role_name: str = O
 
     def one(account: str) -> Survey:
         if account == caller["Account"]:
-            return survey(ctx.session, region, progress)
+            return survey(ctx.session, region, progress, lang=lang)
         member = assumed(ctx, f"arn:{partition}:iam::{account}:role/{role_name}", "ecsrole-survey")
-        return survey(member, region, progress)
+        return survey(member, region, progress, lang=lang)
 
     # Each account's survey is concurrent inside; accounts go one after another so the
     # bounded pools do not multiply.
-    merged = Survey.merge(one(account) for account in sorted(accounts))
+    merged = Survey.merge((one(account) for account in sorted(accounts)), lang)
     merged.reads += ctx.calls.reads
     return merged

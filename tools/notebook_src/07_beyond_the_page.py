@@ -120,7 +120,7 @@ form.step("put_s3_config_policy")
 # 사항으로 나옵니다. 기능을 알려 준 `05`의 감사에서는 발견 사항이 없었습니다.
 
 # %% tags=["summary"]
-survey(form.session, region)
+survey(form.session, region, lang=lang)
 
 # %% [markdown]
 # ## The role as code: export it
