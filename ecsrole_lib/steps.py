@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError, WaiterError
 
 from . import policies
 from .errors import ConflictError, Problem, PropagationError
-from .i18n.catalog import join, message
+from .i18n.catalog import join, message, settle
 from .marks import ADDED_TAG, INTENT, OWNER_TAG, USED_BY_TAG
 from .shell import json_value
 from .states import Kind, Made, Outcome, Seen, State
@@ -1435,7 +1435,8 @@ class Step:
         return self.titles.get(lang, self.titles["en"])
 
     def console_path(self, lang: str = "en") -> list[str]:
-        return self.console.get(lang, self.console["en"])
+        # settle: a name filled into the page's Korean takes the particle that follows it
+        return [settle(line) for line in self.console.get(lang, self.console["en"])]
 
     @property
     def command(self) -> str:

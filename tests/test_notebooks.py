@@ -351,10 +351,13 @@ def test_06_on_aws_only_shows_the_launch_and_breaks_nothing(aws_session, tmp_pat
     before, instances = state(aws_session), _live_instances(aws_session)
     nb = run("06_will_it_register", tmp_path, features=["ecr"], lang="ko")
     outputs = text(nb)
-    assert "not run: on AWS it starts a billed instance" in outputs
-    assert "exercises run on the sandbox only" in outputs
+    # The Korean edition says each of these in Korean (lang="ko").
+    assert "실행하지 않았습니다. AWS에서는 요금이 부과되는 인스턴스가 시작됩니다" in outputs
+    assert "연습은 샌드박스에서만 하며 AWS 계정에서는 절대 하지 않습니다" in outputs
     assert "이해도 확인" in outputs and "답이 숨겨져 있습니다" in outputs  # hidden, in Korean
-    assert "could not be asked" in outputs  # moto has no simulator: said, not hidden
+    # moto has no simulator: said, not hidden, and in Korean too.
+    assert "IAM 정책 시뮬레이터에 물을 수 없었습니다" in outputs
+    assert "could not be asked" not in outputs and "<!doctype html>" not in outputs
     assert state(aws_session) == before and _live_instances(aws_session) == instances
 
 

@@ -959,9 +959,9 @@ def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, A
         first = [ask(rows[0][1])] if rows else []
         answers = first + _parallel(*[(lambda need=need: ask(need)) for _, need, _ in rows[1:]])
     except (AwsError, BotoCoreError, ResponseParserError) as err:  # moto: no simulator
-        return [check for check, _, _ in rows], [
-            (f"IAM's policy simulator could not be asked ({err}); the answers above are the "
-             "guide's own evaluation only.")]
+        # The error's first line: a parser error carries the whole HTML page it could not read.
+        said = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
+        return [check for check, _, _ in rows], [message("doctor.simulator_unasked", error=said)]
     out = []
     for (check, need, decision), answer in zip(rows, answers):
         said = answer.get("EvalDecision", "")

@@ -213,6 +213,21 @@ def particle(value: str, form: str) -> str:
     return after_consonant if sound else after_vowel
 
 
+#: A particle hedged both ways, as older templates write it, and the pair it belongs to.
+_HEDGED = {"이(가)": "이", "을(를)": "을", "은(는)": "은", "과(와)": "과", "(으)로": "으로"}
+_HEDGED_RE = re.compile("|".join(re.escape(h) for h in _HEDGED))
+
+
+def settle(text: str) -> str:
+    """``text`` with each hedged particle ("이(가)", "을(를)" ...) in the one form that
+    follows the word before it (the older pattern table still writes them hedged).
+
+    >>> settle('역할 ecsInstanceRole이(가) 없고 "ecr:BatchGetImage"을(를) 씁니다')
+    '역할 ecsInstanceRole이 없고 "ecr:BatchGetImage"를 씁니다'
+    """
+    return _HEDGED_RE.sub(lambda m: particle(m.string[:m.start()], _HEDGED[m.group()]), text)
+
+
 class _Korean(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec in _FORMS:

@@ -26,7 +26,7 @@ Console labels
     or an AWS documentation page in Korean).
 
 >>> tr("bucket b does not exist yet", "ko")
-'버킷 b이(가) 아직 없습니다'
+'버킷 b가 아직 없습니다'
 >>> tr("bucket b does not exist yet", "en")
 'bucket b does not exist yet'
 >>> from ecsrole_lib.i18n.catalog import message  # a message made by id: its fields may be older texts
@@ -43,7 +43,7 @@ import re
 from functools import lru_cache
 
 from ..features import REGISTRY
-from .catalog import Message, render
+from .catalog import Message, render, settle
 
 __all__ = ["CONSOLE_LABELS", "KO", "OUTCOMES", "tr", "untranslated", "word"]
 
@@ -813,13 +813,13 @@ def _labels(text: str) -> str:
 def _one(text: str) -> str | None:
     """``text`` in Korean if one template matches all of it, else ``None``."""
     if text in _table():
-        return _labels(_table()[text])
+        return settle(_labels(_table()[text]))
     for regex, korean in _templates():
         match = regex.fullmatch(text)
         if match:
             values = {k: _VALUES[k](v) if k in _VALUES else tr(v, "ko")
                       for k, v in match.groupdict().items()}
-            return _labels(korean).format(**values)
+            return settle(_labels(korean).format(**values))
     return None
 
 
