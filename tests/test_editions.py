@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import io
 import json
 import re
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -59,17 +61,49 @@ def test_every_markdown_cell_is_written_in_both_languages(name):
     assert [k for k, _, _ in english] == [k for k, _, _ in korean]
 
 
+def _code(source: str) -> list[str]:
+    """The code of a cell: its tokens without comments (a comment is prose, written per edition)."""
+    tokens = tokenize.generate_tokens(io.StringIO(source + "\n").readline)
+    return [t.string for t in tokens if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE)]
+
+
+def _parameters(notebook: dict) -> str:
+    return next("".join(c["source"]) for c in notebook["cells"]
+                if "parameters" in c.get("metadata", {}).get("tags", []))
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_the_korean_edition_has_the_same_code_and_only_lang_differs(name):
     english, korean = _committed(name), _committed(name, "ko")
-    code = [("".join(c["source"]), c.get("metadata", {}).get("tags"))
+    code = [(_code("".join(c["source"])), c.get("metadata", {}).get("tags"))
             for c in english["cells"] if c["cell_type"] == "code"]
-    code_ko = [("".join(c["source"]).replace('lang: str = "ko"', 'lang: str = "en"'),
+    code_ko = [(_code("".join(c["source"]).replace('lang: str = "ko"', 'lang: str = "en"')),
                 c.get("metadata", {}).get("tags"))
                for c in korean["cells"] if c["cell_type"] == "code"]
     assert code == code_ko
-    parameters = next(c for c in korean["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
-    assert 'lang: str = "ko"' in "".join(parameters["source"])
+    assert 'lang: str = "ko"' in _parameters(korean)
+    # Only the parameters cell has comments written per edition; every other cell is the same.
+    sources = ["".join(c["source"]) for c in english["cells"] if c["cell_type"] == "code"
+               and "parameters" not in c.get("metadata", {}).get("tags", [])]
+    sources_ko = ["".join(c["source"]) for c in korean["cells"] if c["cell_type"] == "code"
+                  and "parameters" not in c.get("metadata", {}).get("tags", [])]
+    assert sources == sources_ko
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_korean_parameters_are_explained_in_korean(name):
+    """What ``papermill --help-notebook`` and the first code cell say, in the edition's language."""
+    comments = [line.split("  # ", 1)[1] for line in _parameters(_committed(name, "ko")).splitlines()
+                if "  # " in line]
+    assert comments and all(re.search(r"[가-힣]", c) for c in comments), comments
+    assert [c for c in comments if untranslated(c)] == []
+
+
+def test_a_korean_parameters_cell_with_other_code_stops_the_build():
+    source = ('# %% tags=["parameters"]\nregion: str = "us-east-1"  # AWS Region\n'
+              '# %% lang=ko tags=["parameters"]\nregion: str = "eu-west-1"  # AWS 리전\n')
+    with pytest.raises(ValueError, match="differs from the English one"):
+        _builder().parse(source, "ko")
 
 
 @pytest.mark.parametrize("name", NAMES)

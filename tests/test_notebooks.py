@@ -20,6 +20,7 @@ pass ruff; and the form's button and its ``run()`` take the same path.
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import subprocess
 import sys
@@ -94,18 +95,21 @@ def test_committed_notebook_is_executed(name):
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
 
 
+@pytest.mark.parametrize("edition", ["en", "ko"])
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_committed_notebook_matches_its_source(name):
-    built = _builder().build(name)
-    committed = nbformat.read(str(NOTEBOOK_DIR / f"{name}.ipynb"), as_version=4)
+def test_committed_notebook_matches_its_source(name, edition):
+    built = _builder().build(name, edition)
+    folder = NOTEBOOK_DIR / ("ko" if edition == "ko" else "")
+    committed = nbformat.read(str(folder / f"{name}.ipynb"), as_version=4)
     assert ([(c.cell_type, c.source, c.metadata.get("tags", [])) for c in committed.cells]
             == [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in built.cells]), \
         "the notebook differs from tools/notebook_src: run make notebooks"
 
 
+@pytest.mark.parametrize("edition", ["", "ko"])
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_parameters_are_typed_and_documented_for_papermill(name):
-    path = NOTEBOOK_DIR / f"{name}.ipynb"
+def test_parameters_are_typed_and_documented_for_papermill(name, edition):
+    path = NOTEBOOK_DIR / edition / f"{name}.ipynb"
     nb = nbformat.read(str(path), as_version=4)
     first_code = next(c for c in nb.cells if c.cell_type == "code")
     assert "parameters" in first_code.metadata.get("tags", [])
@@ -114,7 +118,10 @@ def test_parameters_are_typed_and_documented_for_papermill(name):
     for parameter in inferred.values():
         assert parameter["inferred_type_name"] not in ("None", None), parameter
         assert parameter["help"].strip(), parameter
+        # papermill --help-notebook explains each parameter in the edition's language.
+        assert bool(re.search("[가-힣]", parameter["help"])) == (edition == "ko"), parameter
     assert inferred["target"]["default"] == '"sandbox"'
+    assert inferred["lang"]["default"] == f'"{edition or "en"}"'
 
 
 def test_notebooks_pass_ruff():

@@ -6,11 +6,14 @@ the "percent" format::
     # %% [markdown]              a Markdown cell: its lines start with "# "
     # %% [markdown] lang=ko      the same cell in Korean, right after the English one
     # %% tags=["parameters"]     a code cell with tags
+    # %% lang=ko tags=["parameters"]   the parameters with Korean comments, right after them
     # %%                         a code cell
 
 Two editions come from one source: the English one in ``notebooks/`` and the Korean
-one in ``notebooks/ko/`` (Korean Markdown, the parameter ``lang = "ko"``; the same
-code cells). A Markdown cell without its other language stops the build.
+one in ``notebooks/ko/`` (Korean Markdown, the parameter ``lang = "ko"``, the
+parameters' comments in Korean; the same code). A Markdown cell without its other
+language stops the build, and so does a Korean parameters cell whose code is not
+the English one's (only the comments and ``lang``'s value may differ).
 
 Each notebook is executed alone, in a fresh kernel on its own fresh sandbox,
 exactly as ``pytest --nbval`` re-executes it, and written with its outputs.
@@ -25,11 +28,13 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import re
 import sys
 import time
+import tokenize
 import uuid
 from pathlib import Path
 
@@ -75,6 +80,30 @@ def _cells(text: str) -> list[tuple[str, str, list[str], str]]:
     return result
 
 
+def _code_only(source: str) -> list[tuple[int, str]]:
+    """``source``'s tokens without its comments: what two editions of a cell must share."""
+    tokens = tokenize.generate_tokens(io.StringIO(source + "\n").readline)
+    return [(t.type, t.string) for t in tokens
+            if t.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE)]
+
+
+def _korean_code(cells: list, index: int) -> None:
+    """Check that code cell ``index``, written in Korean, is the parameters cell before it."""
+    _, source, tags, _ = cells[index]
+    english = cells[index - 1] if index else None
+    if not english or english[0] != "code" or english[3] != "en" or "parameters" not in english[2] \
+            or tags != english[2]:
+        raise ValueError(f"Korean code cell {index} follows no English parameters cell")
+    if _code_only(_in_korean(english[1])) != _code_only(source):
+        raise ValueError(f"Korean parameters cell {index} differs from the English one in more "
+                         "than its comments and lang's value")
+
+
+def _in_korean(parameters: str) -> str:
+    """The parameters cell's code with ``lang`` set to the Korean edition's value."""
+    return re.sub(r'^lang: str = "en"', 'lang: str = "ko"', parameters, flags=re.MULTILINE)
+
+
 def parse(text: str, lang: str = "en") -> list[tuple[str, str, list[str]]]:
     """The cells of a percent-format source in edition ``lang``: (cell type, source, tags).
 
@@ -85,6 +114,11 @@ def parse(text: str, lang: str = "en") -> list[tuple[str, str, list[str]]]:
     cells, result = _cells(text), []
     for index, (kind, source, tags, cell_lang) in enumerate(cells):
         following = cells[index + 1] if index + 1 < len(cells) else None
+        if cell_lang == "ko" and kind == "code":
+            _korean_code(cells, index)
+            if lang == "ko":
+                result.append((kind, source, tags))
+            continue
         if cell_lang == "ko":
             if index == 0 or cells[index - 1][0] != "markdown" or cells[index - 1][3] != "en":
                 raise ValueError(f"Korean cell {index} follows no English Markdown cell")
@@ -96,10 +130,11 @@ def parse(text: str, lang: str = "en") -> list[tuple[str, str, list[str]]]:
         if untranslated and (lang == "ko" or any(c[3] == "ko" for c in cells)):
             raise ValueError(f"Markdown cell {index} has no Korean (lang=ko) cell after it: "
                              f"{source.splitlines()[0] if source else ''!r}")
-        if kind == "markdown" and lang == "ko":
+        written = following is not None and following[3] == "ko"
+        if lang == "ko" and (kind == "markdown" or written):
             continue  # its Korean cell, next, stands in its place
         if lang == "ko" and "parameters" in tags:
-            source = re.sub(r'^lang: str = "en"', 'lang: str = "ko"', source, flags=re.MULTILINE)
+            source = _in_korean(source)
         result.append((kind, source, tags))
     return result
 

@@ -41,6 +41,15 @@ dry_run: bool = False  # True: read only; shows the caller, the plan and what ap
 lang: str = "en"  # "en" or "ko": language of step titles, console click paths, reports and notes
 show_answers: bool = False  # True: every "check your understanding" answer shows (a headless run)
 
+# %% lang=ko tags=["parameters"]
+target: str = "sandbox"  # "sandbox"(내장 moto 서버, 계정 불필요) 또는 "aws"(표준 자격 증명 체인)
+region: str = "us-east-1"  # 세션, 신뢰 정책의 조건과 활성화의 AWS 리전
+role_name: str = "ecsAnywhereRole"  # 외부 인스턴스 역할(설명서가 쓰는 이름)
+method: str = "console"  # "console"은 라이브러리로 적용하고, "cli"는 실제 aws로 AWS CLI 명령을 실행합니다
+dry_run: bool = False  # True이면 읽기만 합니다. 호출자, 계획, apply가 할 일을 보여 줍니다
+lang: str = "ko"  # "en" 또는 "ko": 단계 제목, 콘솔 클릭 경로, 보고서와 참고 사항의 언어
+show_answers: bool = False  # True이면 "이해도 확인"의 답을 모두 보여 줍니다(papermill 등으로 자동 실행할 때)
+
 # %% [markdown]
 # ## Who and where, and the plan
 #

@@ -60,6 +60,20 @@ trunking: bool = False  # whether awsvpcTrunking should be enabled for the role
 lang: str = "en"  # "en" or "ko": language of step titles, reports and findings
 show_answers: bool = False  # True: every "check your understanding" answer shows (a headless run)
 
+# %% lang=ko tags=["parameters"]
+target: str = "sandbox"  # "sandbox"(내장 moto 서버, 계정 불필요) 또는 "aws"(표준 자격 증명 체인)
+region: str = "us-east-1"  # 세션과 ARN의 AWS 리전
+role_name: str = "ecsInstanceRole"  # 감사할 컨테이너 인스턴스 역할
+instance_profile_name: str = ""  # ""이면 <role_name>-profile (AWS CLI 단계가 붙이는 이름)
+instance_kind: str = "ec2"  # "ec2"(Amazon EC2 인스턴스) 또는 "external"(Amazon ECS Anywhere)
+features: list[str] = ["ecr", "s3_config", "cloudwatch_logs"]  # 역할이 지원해야 할 기능
+least_privilege: bool = False  # 역할에 최소 권한이 있어야 하는지
+config_bucket: str = ""  # ecs.config를 둘 비공개 버킷. 비워 두면 ecsrole-guide-config-<계정 ID>(버킷 이름은 전역에서 고유)
+cluster_name: str = "default"  # ecs.config가 지정해야 할 클러스터
+trunking: bool = False  # 역할에 awsvpcTrunking이 켜져 있어야 하는지
+lang: str = "ko"  # "en" 또는 "ko": 단계 제목, 보고서와 발견 사항의 언어
+show_answers: bool = False  # True이면 "이해도 확인"의 답을 모두 보여 줍니다(papermill 등으로 자동 실행할 때)
+
 # %% [markdown]
 # ## Who and where, and the roles the guide makes
 #

@@ -33,6 +33,18 @@ cluster_name: str = "default"  # the cluster ecs.config names (ECS_CLUSTER)
 show_answers: bool = False  # True: show the answers and apply each exercise's reference fix (a headless run)
 lang: str = "en"  # "en" or "ko": language of the form's labels, the buttons and the titles
 
+# %% lang=ko tags=["parameters"]
+target: str = "sandbox"  # "sandbox"(내장 moto 서버, 계정 불필요) 또는 "aws"(표준 자격 증명 체인)
+region: str = "us-east-1"  # 세션, 클러스터와 ARN의 AWS 리전
+role_name: str = "ecsInstanceRole"  # 01과 02의 컨테이너 인스턴스 역할
+instance_profile_name: str = ""  # ""이면 <role_name>-profile (AWS CLI 단계가 붙이는 이름)
+features: list[str] = ["ecr", "s3_config", "cloudwatch_logs"]  # 역할이 지원하는 기능
+least_privilege: bool = False  # 역할에 최소 권한이 있는지(02를 실행한 대로)
+config_bucket: str = ""  # ecs.config를 둘 비공개 버킷. 비워 두면 ecsrole-guide-config-<계정 ID>(버킷 이름은 전역에서 고유)
+cluster_name: str = "default"  # ecs.config가 지정하는 클러스터(ECS_CLUSTER)
+show_answers: bool = False  # True이면 답을 보여 주고 연습마다 모범 해결을 적용합니다(papermill 등으로 자동 실행할 때)
+lang: str = "ko"  # "en" 또는 "ko": 양식의 레이블, 버튼과 제목의 언어
+
 # %%
 from ecsrole_lib import AgentConfig, doctor, launch
 from ecsrole_lib.notebook.forms import RoleForm

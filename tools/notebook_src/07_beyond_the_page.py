@@ -42,6 +42,17 @@ config_bucket: str = ""  # private bucket for ecs.config; empty: ecsrole-guide-c
 cluster_name: str = "default"  # the cluster ecs.config names
 lang: str = "en"  # "en" or "ko": language of the tables
 
+# %% lang=ko tags=["parameters"]
+target: str = "sandbox"  # "sandbox"(내장 moto 서버, 계정 불필요) 또는 "aws"(표준 자격 증명 체인)
+region: str = "us-east-1"  # 세션, 감사와 내보내기의 AWS 리전
+role_name: str = "ecsInstanceRole"  # 내보낼 컨테이너 인스턴스 역할
+instance_profile_name: str = ""  # ""이면 <role_name>-profile (AWS CLI 단계가 붙이는 이름)
+features: list[str] = ["ecr", "s3_config", "cloudwatch_logs"]  # 내보낸 역할이 지원하는 기능
+least_privilege: bool = False  # True이면 내보낸 파일에 최소 권한을 담습니다
+config_bucket: str = ""  # ecs.config를 둘 비공개 버킷. 비워 두면 ecsrole-guide-config-<계정 ID>(버킷 이름은 전역에서 고유)
+cluster_name: str = "default"  # ecs.config가 지정하는 클러스터
+lang: str = "ko"  # "en" 또는 "ko": 표의 언어
+
 # %%
 from ecsrole_lib import survey
 from ecsrole_lib.notebook.forms import RoleForm

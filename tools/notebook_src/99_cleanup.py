@@ -42,6 +42,18 @@ cluster_name: str = "default"  # the cluster ecs.config names
 dry_run: bool = False  # True: remove nothing; show what exists instead
 lang: str = "en"  # "en" or "ko": language of step titles
 
+# %% lang=ko tags=["parameters"]
+target: str = "sandbox"  # "sandbox"(내장 moto 서버, 계정 불필요) 또는 "aws"(표준 자격 증명 체인)
+region: str = "us-east-1"  # 세션과 ARN의 AWS 리전
+role_name: str = "ecsInstanceRole"  # 01과 02의 컨테이너 인스턴스 역할
+instance_profile_name: str = ""  # ""이면 <role_name>-profile (AWS CLI 단계가 붙이는 이름)
+features: list[str] = ["ecr", "s3_config", "cloudwatch_logs"]  # 02가 추가한 기능(그 리소스를 제거합니다)
+least_privilege: bool = False  # 02를 실행한 대로: 제거할 S3와 CloudWatch Logs 권한
+config_bucket: str = ""  # ecs.config를 둘 비공개 버킷. 비워 두면 ecsrole-guide-config-<계정 ID>(버킷 이름은 전역에서 고유)
+cluster_name: str = "default"  # ecs.config가 지정하는 클러스터
+dry_run: bool = False  # True이면 아무것도 제거하지 않고, 대신 있는 것을 보여 줍니다
+lang: str = "ko"  # "en" 또는 "ko": 단계 제목의 언어
+
 # %%
 from ecsrole_lib.errors import ConflictError
 from ecsrole_lib.notebook.forms import RoleForm
