@@ -15,7 +15,6 @@ import functools
 import re
 
 import botocore.exceptions
-import regex
 
 from .aws.client import botocore_data, service_model
 from .errors import Problem
@@ -41,8 +40,14 @@ def iam_member(operation: str, member: str):
 @functools.cache
 def _compiled(pattern: str):
     # The model's patterns are Java-style: \w means ASCII word characters there,
-    # while \p{L} means any Unicode letter; the regex module reads \p{...}.
-    return regex.compile(pattern.replace(r"\w", "a-zA-Z0-9_"))
+    # while \p{L} means any Unicode letter; the regex module reads \p{...}. Only such a
+    # pattern (a tag's) loads it: a process that never validates a tag saves its import.
+    ascii_words = pattern.replace(r"\w", "a-zA-Z0-9_")
+    if r"\p{" not in pattern:
+        return re.compile(ascii_words)
+    import regex
+
+    return regex.compile(ascii_words)
 
 
 #: What a character class of the model's patterns allows, by message id (the rest are

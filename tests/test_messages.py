@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from ecsrole_lib import RoleSpec, apply, audit, teardown
@@ -93,7 +93,10 @@ def test_a_particle_is_never_written_both_ways(word, form):
     out = korean("{w:" + form + "}", w=word)
     assert out.startswith(word)
     assert out[len(word):] in {"이", "가", "을", "를", "은", "는", "과", "와", "으로", "로"}
-    assert not HEDGED.search(out)
+    # A value that itself holds "는(은)" keeps it (it is the value, not the template's choice);
+    # none is made where the value meets its particle (but "(으)" followed by 로 reads as one).
+    assume(not word.endswith("(으)"))
+    assert len(HEDGED.findall(out)) == len(HEDGED.findall(word))
 
 
 def test_names_digits_and_acronyms_take_the_particle_of_how_they_are_read():

@@ -40,7 +40,7 @@ from ..aws.client import Context, Read, with_credentials
 from ..errors import AccessDeniedError, AwsError, LaunchDeniedError, Problem, ValidationError
 from ..events import Waiting
 from ..hooks import register
-from ..i18n.catalog import LANGS, message, render
+from ..i18n.catalog import LANGS, join, message, render
 from ..i18n.messages import tr, word
 from ..report import Report
 from ..spec import OWNER_TAG, RoleSpec
@@ -629,8 +629,8 @@ def _remove_launched(ctx: Context, spec: RoleSpec) -> list[tuple[str, ...]]:
         rows += _clear_cluster(ctx, cluster, ids)
     if ids:
         ctx.call("ec2", "terminate_instances", "terminating the instances", InstanceIds=ids)
-        rows.append(("terminate_instances", "Instances launched with the role", "removed",
-                     ", ".join(ids), f"{len(ids)} instance(s) terminated"))
+        rows.append(("terminate_instances", message("launch.teardown.terminated_title"),
+                     "removed", ", ".join(ids), message("launch.teardown.terminated", n=len(ids))))
     return rows
 
 
@@ -647,10 +647,10 @@ def _clear_cluster(ctx: Context, cluster: str, ids: list[str]) -> list[tuple[str
         Read("ecs", "list_tasks", {"cluster": cluster, "desiredStatus": "RUNNING"}, "taskArns")]
         if mine else []))
     arns = ctx.call("ecs", "list_container_instances", cluster=cluster)["containerInstanceArns"]
-    held = [] if not mine else [f"{len(listed)} {what}" for what, listed in (
-        ("service(s)", ctx.pages("ecs", "list_services", "serviceArns", cluster=cluster)),
-        ("task(s)", ctx.pages("ecs", "list_tasks", "taskArns", cluster=cluster,
-                              desiredStatus="RUNNING"))) if listed]
+    held = [] if not mine else [message(f"launch.teardown.{what}", n=len(listed)) for what, listed in (
+        ("services", ctx.pages("ecs", "list_services", "serviceArns", cluster=cluster)),
+        ("tasks", ctx.pages("ecs", "list_tasks", "taskArns", cluster=cluster,
+                            desiredStatus="RUNNING"))) if listed]
     described = ctx.call("ecs", "describe_container_instances", cluster=cluster,
                          containerInstances=arns)["containerInstances"] if arns else []
     rows: list[tuple[str, ...]] = []
@@ -659,20 +659,22 @@ def _clear_cluster(ctx: Context, cluster: str, ids: list[str]) -> list[tuple[str
         if item["ec2InstanceId"] in ids:
             ctx.call("ecs", "deregister_container_instance", "deregistering", cluster=cluster,
                      containerInstance=item["containerInstanceArn"], force=True)
-            rows.append(("deregister_container_instance", f"Container instance in {cluster}",
-                         "removed", item["containerInstanceArn"],
-                         f"instance {item['ec2InstanceId']} deregistered"))
+            rows.append(("deregister_container_instance",
+                         message("launch.teardown.deregistered_title", cluster=cluster), "removed",
+                         item["containerInstanceArn"],
+                         message("launch.teardown.deregistered", instance=item["ec2InstanceId"])))
         else:
             left.append(item["containerInstanceArn"])
     if left:
-        held.insert(0, f"{len(left)} container instance(s) of other instances")
+        held.insert(0, message("launch.teardown.others", n=len(left)))
     if mine and not held:
         ctx.call("ecs", "delete_cluster", "deleting the cluster", cluster=cluster)
-        rows.append(("delete_cluster", f"Cluster {cluster}", "removed", found[0]["clusterArn"],
-                     "created by launch, and empty now"))
+        rows.append(("delete_cluster", message("launch.teardown.cluster_title", cluster=cluster),
+                     "removed", found[0]["clusterArn"], message("launch.teardown.cluster_removed")))
     elif mine:
-        rows.append(("delete_cluster", f"Cluster {cluster}", "kept", found[0]["clusterArn"],
-                     f"it still holds {', '.join(held)}"))
+        rows.append(("delete_cluster", message("launch.teardown.cluster_title", cluster=cluster),
+                     "kept", found[0]["clusterArn"],
+                     message("launch.teardown.cluster_kept", held=join(", ", held))))
     return rows
 
 

@@ -43,7 +43,7 @@ from importlib import resources
 from typing import Any
 
 __all__ = ["Message", "catalog", "coda", "fields_of", "join", "korean", "message", "particle",
-           "render"]
+           "render", "template"]
 
 LANGS = ("en", "ko")
 
@@ -95,6 +95,41 @@ def catalog(lang: str) -> dict[str, str]:
     return merged
 
 
+#: A table's header in a catalog file: ``[converge]``, ``[doctor.fix]``.
+_TABLE = re.compile(r"^\[(\w+)[.\]]", re.MULTILINE)
+
+
+@cache
+def _files_of(lang: str) -> dict[str, tuple[str, ...]]:
+    """Each top-level table of ``lang``'s catalog and the files that hold it, from their
+    headers alone: a message is looked up in its own file, not in all of them parsed."""
+    holders: dict[str, tuple[str, ...]] = {}
+    for file in resources.files(__package__).joinpath(lang).iterdir():
+        if file.name.endswith(".toml"):
+            for table in set(_TABLE.findall(file.read_text(encoding="utf-8"))):
+                holders[table] = (*holders.get(table, ()), file.name)
+    return holders
+
+
+@cache
+def _file(lang: str, name: str) -> dict[str, str]:
+    text = resources.files(__package__).joinpath(lang, name).read_text(encoding="utf-8")
+    return _flatten(tomllib.loads(text))
+
+
+def template(lang: str, id: str) -> str:
+    """The template of message ``id`` in ``lang``; ``KeyError`` for an id it does not hold.
+
+    >>> template("ko", "audit.findings")
+    '발견 사항 {n}개.'
+    """
+    for name in _files_of(lang).get(id.split(".", 1)[0], ()):
+        found = _file(lang, name).get(id)
+        if found is not None:
+            return found
+    return catalog(lang)[id]  # a key outside any table: the whole catalog, or KeyError
+
+
 def fields_of(template: str) -> set[str]:
     """The field names a template uses (particle specs left out).
 
@@ -109,7 +144,7 @@ def message(id: str, **fields: Any) -> Message:
 
     Raises ``KeyError`` for an id the English catalog does not hold.
     """
-    return Message(catalog("en")[id].format(**fields), id, fields)
+    return Message(template("en", id).format(**fields), id, fields)
 
 
 def join(sep: str, parts) -> Message:
@@ -131,7 +166,7 @@ def render(text: Any, lang: str) -> Any:
         return text
     if isinstance(text, _Joined):
         return text.fields["sep"].join(str(_field(p, lang)) for p in text.fields["parts"])
-    return korean(catalog(lang)[text.id], **{k: _field(v, lang) for k, v in text.fields.items()})
+    return korean(template(lang, text.id), **{k: _field(v, lang) for k, v in text.fields.items()})
 
 
 def _field(value: Any, lang: str) -> Any:

@@ -659,10 +659,12 @@ KO.update({
         "모든 버킷에 대한 쓰기 액세스로, 어떤 컨테이너 인스턴스에도 필요 없습니다",
     "Nothing the guide made is left on {where}.": "{where}에 가이드가 만든 것은 남아 있지 않습니다.",
     "{n} thing(s) left on {where}": "{where}에 남은 것 {n}개",
-    "the sandbox": "샌드박스", "name": "이름", "why it is there": "왜 있는가",
+    "the sandbox": "샌드박스", "name": "이름", "why it is there": "남아 있는 이유",
     "made by the guide (tagged)": "가이드가 만듦(태그 있음)", "not made by the guide: kept": "가이드가 만들지 않음: 유지",
     "policy": "정책", "bucket": "버킷", "a bucket": "버킷", "the config bucket": "구성 버킷",
     "ECS account setting": "ECS 계정 설정", "the account": "계정",
+    "EC2 instance": "EC2 인스턴스", "EC2 instances": "EC2 인스턴스", "ECS cluster": "ECS 클러스터",
+    "not read": "읽지 않음",
 })
 
 #: The doctor's rows and notes that every diagnosis shows (``doctor(..., lang="ko")``).

@@ -459,7 +459,7 @@ class RoleForm(widgets.VBox):
         """A picture of the role, its trust, instance profile and policies (read only)."""
         from .diagram import role_picture
 
-        return role_picture(spec or self.spec, self.session)
+        return role_picture(spec or self.spec, self.session, self.lang)
 
     def run(self) -> RunResult:
         """Do what the button does, from the form's current values; return the result.

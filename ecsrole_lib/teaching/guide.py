@@ -32,6 +32,7 @@ from botocore.exceptions import ClientError
 from ..aws.client import Context, is_sandbox
 from ..converge import apply
 from ..errors import AwsError
+from ..i18n.catalog import message
 from ..notebook.views import Table
 from ..plan import plan
 from ..spec import OWNER_TAG, RoleSpec
@@ -262,8 +263,8 @@ def _launched(ctx: Context, owned_only: bool) -> list[tuple[str, str, str]]:
                                                           "stopped"]}]
     if owned_only:
         filters.append({"Name": f"tag:{OWNER_TAG[0]}", "Values": [OWNER_TAG[1]]})
-    rows = [("EC2 instance", i["InstanceId"], "launched by the guide (tagged)"
-             if owned(i.get("Tags", [])) else "not launched by the guide: kept")
+    rows = [("EC2 instance", i["InstanceId"], message("guide.leftover.instance_launched")
+             if owned(i.get("Tags", [])) else message("guide.leftover.instance_kept"))
             for r in ctx.pages("ec2", "describe_instances", "Reservations", Filters=filters)
             for i in r["Instances"]]
     arns = ctx.pages("ecs", "list_clusters", "clusterArns")
@@ -276,7 +277,7 @@ def _launched(ctx: Context, owned_only: bool) -> list[tuple[str, str, str]]:
 
 
 def _why_cluster(tags: list[dict]) -> str:
-    return "created by the guide's launch (tagged)" if owned(tags) else "not made by the guide: kept"
+    return message("guide.leftover.cluster_made" if owned(tags) else "guide.leftover.cluster_kept")
 
 
 # ---------------------------------------------------------------------------------------
