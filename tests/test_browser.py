@@ -244,6 +244,9 @@ def test_jupyterlab_runs_notebook_01_and_applies_a_new_role_name(browser, lab, e
                               " .jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
         tracebacks = [t for t in errors.all_inner_texts() if "Traceback" in t or "Error" in t]
         assert not tracebacks, tracebacks[0][:2000]
+        # Nothing is wider than the notebook (the role's picture was 1000 px in a 900 px column).
+        wide = page.evaluate(_WIDER_THAN_THE_NOTEBOOK)
+        assert wide == [], wide
 
         form = _form(page)
         role = _field(form, EN["role_name"])
@@ -275,6 +278,10 @@ def test_jupyterlab_runs_notebook_01_and_applies_a_new_role_name(browser, lab, e
     assert [p["PolicyArn"] for p in attached] == [MANAGED_POLICY]
 
 
+_WIDER_THAN_THE_NOTEBOOK = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-OutputArea-output')]
+  .filter(o => o.scrollWidth > o.clientWidth + 2 || o.getBoundingClientRect().right >
+          document.querySelector('.jp-NotebookPanel .jp-Notebook').getBoundingClientRect().right + 2)
+  .map(o => `${o.scrollWidth}>${o.clientWidth}: ${o.innerText.slice(0, 80)}`)"""
 _NO_CELL_RAN = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')]
   .every(p => !/\\d/.test(p.textContent))"""
 _ALL_CELLS_RAN = """() => {

@@ -189,8 +189,9 @@ def svg(picture: RolePicture) -> str:
     rows = max(len(picture.principals), len(picture.profiles), 1)
     policies_top = top + rows * (box_h + 12) + 40
     height = policies_top + max(len(picture.policies), 1) * (box_h + 10) + 50
-    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-              f'viewBox="0 0 {width} {height}">'),
+    # As wide as the notebook lets it be, never wider than drawn: no horizontal scroll.
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" '
+              f'style="max-width:{width}px" viewBox="0 0 {width} {height}">'),
              ('<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
               'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#57606a"/>'
               '</marker></defs>'),
