@@ -152,8 +152,9 @@ class Report:
             # nowrap: in a narrow column Korean would break inside the word (생/성/됨)
             f"<td style='{left};white-space:nowrap;color:{_COLOUR.get(r.outcome, 'inherit')}'>"
             f"<b>{esc(self._word(r.outcome))}</b></td>"
-            f"<td style='{left}'>{esc(tr(r.reason, lang))}<br><small><code>{esc(r.arn)}</code>"
-            "</small></td></tr>"
+            f"<td style='{left}'>{esc(tr(r.reason, lang))}"
+            # A step with no resource (skipped, nothing to undo) shows no empty code box.
+            + (f"<br><small><code>{esc(r.arn)}</code></small>" if r.arn else "") + "</td></tr>"
             for r in self.rows)
         notes = "".join(f"<li>{esc(tr(n, lang))}</li>" for n in self.notes)
         head = "".join(f"<th style='{left}'>{esc(word(h, lang))}</th>"
