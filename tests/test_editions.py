@@ -99,6 +99,16 @@ def test_the_korean_parameters_are_explained_in_korean(name):
     assert [c for c in comments if untranslated(c)] == []
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_the_code_both_editions_share_has_no_comment_in_one_language(name):
+    """A comment in a shared code cell would be English in the Korean edition: the Markdown
+    around the cell explains it, in each language."""
+    for cell in _committed(name, "ko")["cells"]:
+        if cell["cell_type"] == "code" and "parameters" not in cell.get("metadata", {}).get("tags", []):
+            tokens = tokenize.generate_tokens(io.StringIO("".join(cell["source"]) + "\n").readline)
+            assert [t.string for t in tokens if t.type == tokenize.COMMENT] == [], name
+
+
 def test_a_korean_parameters_cell_with_other_code_stops_the_build():
     source = ('# %% tags=["parameters"]\nregion: str = "us-east-1"  # AWS Region\n'
               '# %% lang=ko tags=["parameters"]\nregion: str = "eu-west-1"  # AWS 리전\n')

@@ -59,7 +59,6 @@ from ecsrole_lib.notebook.forms import RoleForm
 from ecsrole_lib.notebook.views import least_privilege_table
 from ecsrole_lib.teaching.guide import ensure_on_sandbox, guide_roles
 
-# The form's values, without showing the form (`form` alone in a cell shows it, with its Export button).
 form = RoleForm(target=target, region=region, role_name=role_name,
                 instance_profile_name=instance_profile_name, features=features,
                 least_privilege=least_privilege, config_bucket=config_bucket,

@@ -110,7 +110,7 @@ form.view(demo)
 
 # %%
 try:
-    form.teardown(demo.spec)  # without force=True
+    form.teardown(demo.spec)
 except ConflictError as refused:
     print(f"{type(refused).__name__}: {refused}")
 
@@ -157,7 +157,7 @@ form.teardown(roles[ANYWHERE_ROLE])
 
 # %%
 form.run()
-form.tabs.selected_index = None  # closed: 01 and 02 walk through these steps
+form.tabs.selected_index = None
 form
 
 # %% [markdown]
