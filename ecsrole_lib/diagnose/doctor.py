@@ -960,8 +960,9 @@ def _simulate(ctx: Context, role_arn: str, rows: list[tuple[DoctorCheck, Need, A
         answers = first + _parallel(*[(lambda need=need: ask(need)) for _, need, _ in rows[1:]])
     except (AwsError, BotoCoreError, ResponseParserError) as err:  # moto: no simulator
         # The error's first line: a parser error carries the whole HTML page it could not read.
-        said = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
-        return [check for check, _, _ in rows], [message("doctor.simulator_unasked", error=said)]
+        text = str(err)
+        line = text.splitlines()[0][:160] if text else type(err).__name__
+        return [check for check, _, _ in rows], [message("doctor.simulator_unasked", error=line)]
     out = []
     for (check, need, decision), answer in zip(rows, answers):
         said = answer.get("EvalDecision", "")

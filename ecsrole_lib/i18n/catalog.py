@@ -77,6 +77,23 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 
 
 @cache
+def _names(lang: str) -> tuple[str, ...]:
+    """The catalog files of ``lang``, in order."""
+    return tuple(sorted(f.name for f in resources.files(__package__).joinpath(lang).iterdir()
+                        if f.name.endswith(".toml")))
+
+
+@cache
+def _source(lang: str, name: str) -> str:
+    return resources.files(__package__).joinpath(lang, name).read_text(encoding="utf-8")
+
+
+@cache
+def _file(lang: str, name: str) -> dict[str, str]:
+    return _flatten(tomllib.loads(_source(lang, name)))
+
+
+@cache
 def catalog(lang: str) -> dict[str, str]:
     """Message id to template, from every ``{lang}/*.toml`` of this package.
 
@@ -84,13 +101,11 @@ def catalog(lang: str) -> dict[str, str]:
     True
     """
     merged: dict[str, str] = {}
-    files = sorted(f for f in resources.files(__package__).joinpath(lang).iterdir()
-                   if f.name.endswith(".toml"))
-    for file in files:
-        table = _flatten(tomllib.loads(file.read_text(encoding="utf-8")))
+    for name in _names(lang):
+        table = _file(lang, name)
         twice = sorted(table.keys() & merged.keys())
         if twice:
-            raise ValueError(f"{lang}/{file.name}: message ids already in another file: {twice}")
+            raise ValueError(f"{lang}/{name}: message ids already in another file: {twice}")
         merged.update(table)
     return merged
 
@@ -104,17 +119,10 @@ def _files_of(lang: str) -> dict[str, tuple[str, ...]]:
     """Each top-level table of ``lang``'s catalog and the files that hold it, from their
     headers alone: a message is looked up in its own file, not in all of them parsed."""
     holders: dict[str, tuple[str, ...]] = {}
-    for file in resources.files(__package__).joinpath(lang).iterdir():
-        if file.name.endswith(".toml"):
-            for table in set(_TABLE.findall(file.read_text(encoding="utf-8"))):
-                holders[table] = (*holders.get(table, ()), file.name)
+    for name in _names(lang):
+        for table in set(_TABLE.findall(_source(lang, name))):
+            holders[table] = (*holders.get(table, ()), name)
     return holders
-
-
-@cache
-def _file(lang: str, name: str) -> dict[str, str]:
-    text = resources.files(__package__).joinpath(lang, name).read_text(encoding="utf-8")
-    return _flatten(tomllib.loads(text))
 
 
 def template(lang: str, id: str) -> str:

@@ -277,7 +277,7 @@ def _launched(ctx: Context, owned_only: bool) -> list[tuple[str, str, str]]:
 
 
 def _why_cluster(tags: list[dict]) -> str:
-    return message("guide.leftover.cluster_made" if owned(tags) else "guide.leftover.cluster_kept")
+    return message("guide.leftover.cluster_made") if owned(tags) else why_left(tags)
 
 
 # ---------------------------------------------------------------------------------------
