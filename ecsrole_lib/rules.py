@@ -16,7 +16,7 @@ import re
 
 import botocore.exceptions
 
-from .aws.client import botocore_data, service_model
+from .aws.models import botocore_data, service_model
 from .errors import Problem
 from .i18n.catalog import join, message
 

@@ -15,10 +15,8 @@ lives as long as the process (a notebook kernel's), on a port chosen when it sta
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import json
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -27,8 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-import botocore.loaders
-import botocore.model
 from botocore.config import Config
 from botocore.exceptions import (
     ClientError,
@@ -51,6 +47,7 @@ from ..errors import (
 from ..events import Progress, Waiting
 from ..hooks import provided
 from ..states import Made, Seen
+from .models import share_models
 
 __all__ = ["Read", "Target", "assumed", "connect", "is_sandbox", "keep_clients", "whoami",
            "with_credentials"]
@@ -205,41 +202,6 @@ def _client(session: boto3.Session, service: str, region: str):
     return made
 
 
-@functools.cache
-def _loader() -> botocore.loaders.Loader:
-    """One botocore data loader for the process, with boto3's data path as boto3 adds it.
-
-    A loader parses each service model once and keeps it; every new session would
-    otherwise scan botocore's data folder and parse IAM's model (about 30 ms) again.
-    """
-    loader = botocore.loaders.create_loader(os.environ.get("AWS_DATA_PATH"))
-    loader.search_paths.append(os.path.join(os.path.dirname(boto3.__file__), "data"))
-    return loader
-
-
-def service_model(service: str) -> botocore.model.ServiceModel:
-    """botocore's model of ``service`` (parsed once per process).
-
-    >>> service_model("iam").operation_model("CreateRole").input_shape.members["RoleName"].metadata["max"]
-    64
-    """
-    # The same arguments as botocore's client factory, so the loader's cache serves both.
-    return botocore.model.ServiceModel(
-        _loader().load_service_model(service, "service-2", api_version=None), service)
-
-
-def botocore_data(name: str) -> Any:
-    """botocore's data file ``name`` (``partitions`` ...), parsed once per process."""
-    return _loader().load_data(name)
-
-
-def _share_models(session: boto3.Session) -> None:
-    """Let ``session``'s clients use the process's loader (models parsed once)."""
-    core = getattr(session, "_session", None)  # the botocore session under boto3's
-    if core is not None and core.get_config_variable("data_path") == os.environ.get("AWS_DATA_PATH"):
-        core.register_component("data_loader", _loader())
-
-
 def is_read(operation: str) -> bool:
     """Whether an API operation only reads (by AWS's naming convention)."""
     return operation.startswith(_READ_PREFIXES)
@@ -320,7 +282,7 @@ class Context:
                  progress: Progress | None = None,
                  propagation_timeout: float = 20.0):
         self.session = session if session is not None else connect("sandbox", region)
-        _share_models(self.session)
+        share_models(self.session)
         self.region = region
         self.calls = Calls()
         self.progress = progress or (lambda message: None)
