@@ -9,6 +9,7 @@ fails here, with the message.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import string
@@ -18,6 +19,7 @@ import pytest
 from page import PAGE_TRUST_POLICY
 
 from ecsrole_lib import RoleSpec, apply, audit, teardown
+from ecsrole_lib.diagnose.launch import launch_plan
 from ecsrole_lib.errata import errata
 from ecsrole_lib.errors import ConflictError, Problem, ValidationError
 from ecsrole_lib.i18n.catalog import message as catalog_message
@@ -34,6 +36,7 @@ from ecsrole_lib.notebook.views import (
     trunking_settings,
 )
 from ecsrole_lib.plan import plan
+from ecsrole_lib.render.cloudformation import rollout_commands
 from ecsrole_lib.report import Report
 from ecsrole_lib.teaching.guide import broken_demo, ensure_on_sandbox, guide_roles, leftovers
 
@@ -71,8 +74,11 @@ def test_the_notebooks_operations_show_no_english_sentence_in_korean(session):
         name = spec.role_name
         for number, step in enumerate(plan(spec, "ko"), 1):
             view = StepView(number, step, "ko")
-            shown[f"{name} {step.id} view"] = "\n".join(
-                line for line in str(view).splitlines() if not line.startswith("  #"))  # file comments
+            shown[f"{name} {step.id} view"] = str(view)  # its files' comments too
+        for organization in (False, True):
+            shown[f"{name} rollout {organization}"] = rollout_commands(
+                spec, organization=organization, lang="ko")
+        shown[f"{name} launch plan"] = str(launch_plan(spec, lang="ko"))
         show(f"{name} audit before", audit(spec, session), spec)
         show(f"{name} dry run", apply(spec, session, dry_run=True), spec)
         show(f"{name} apply", apply(spec, session), spec)
@@ -121,6 +127,16 @@ def test_a_korean_form_shows_the_identity_the_summary_and_progress_in_korean(ses
              "printed": capsys.readouterr().out, "snapshot": form._repr_mimebundle_()["text/html"]}
     assert _english(texts) == {}
     assert "샌드박스에서 적용" in texts["run"]
+
+
+def test_a_korean_forms_aws_cli_tab_writes_its_comments_in_korean():
+    form = RoleForm(lang="ko", features=["s3_config", "cloudwatch_logs"],
+                    config_bucket="ecsrole-guide-config-ko-3")
+    shown = html.unescape(re.sub(r"<[^>]+>", "\n", form.tab_cli.value))
+    comments = [line for line in shown.splitlines() if line.startswith("# ")]
+    assert len(comments) >= 4 and not [line for line in comments if not HANGUL.search(line)]
+    assert "# AWS CLI를 설치한 다음, 프라이빗 버킷에서 컨테이너 에이전트의 구성 파일을 복사합니다." in comments
+    assert "aws s3 cp 's3://ecsrole-guide-config-ko-3/ecs.config' /etc/ecs/ecs.config" in shown
 
 
 def test_errors_a_korean_form_raises_are_korean_and_keep_the_field_names(session):

@@ -41,7 +41,7 @@ from ..errors import AccessDeniedError, AwsError, LaunchDeniedError, Problem, Va
 from ..events import Waiting
 from ..hooks import register
 from ..i18n.catalog import LANGS, join, message, render
-from ..i18n.messages import tr, word
+from ..i18n.messages import comments, tr, word
 from ..report import Report
 from ..spec import OWNER_TAG, RoleSpec
 from ..steps import get_instance_profile, get_role, ours, owned
@@ -129,7 +129,7 @@ class LaunchPlan:
 
     def __str__(self) -> str:
         say = word("note", self.lang)
-        return ("user-data.sh:\n" + self.user_data + "\nAWS CLI:\n" + "\n".join(self.commands)
+        return (_scripts(self.user_data, self.commands, self.lang)
                 + "\n\n" + "\n".join(f"{say}: {tr(n, self.lang)}" for n in self.notes))
 
     def __repr__(self) -> str:
@@ -139,9 +139,22 @@ class LaunchPlan:
         import html
 
         notes = "".join(f"<li>{html.escape(tr(n, self.lang))}</li>" for n in self.notes)
-        return ("<div><p><b>user-data.sh</b></p><pre>" + html.escape(self.user_data)
-                + "</pre><p><b>AWS CLI</b></p><pre>" + html.escape("\n".join(self.commands))
-                + f"</pre><ul>{notes}</ul></div>")
+        return (f"<div>{_scripts_html(self.user_data, self.commands, self.lang)}"
+                f"<ul>{notes}</ul></div>")
+
+
+def _scripts(user_data: str, commands: list[str], lang: str) -> str:
+    """The user data and the AWS CLI commands as a person runs them; comments in ``lang``."""
+    return ("user-data.sh:\n" + comments(user_data, lang)
+            + "\nAWS CLI:\n" + comments("\n".join(commands), lang))
+
+
+def _scripts_html(user_data: str, commands: list[str], lang: str) -> str:
+    import html
+
+    return ("<p><b>user-data.sh</b></p><pre>" + html.escape(comments(user_data, lang))
+            + "</pre><p><b>AWS CLI</b></p><pre>"
+            + html.escape(comments("\n".join(commands), lang)) + "</pre>")
 
 
 def launch_plan(spec: RoleSpec, agent: AgentConfig = AgentConfig(),  # noqa: B008
@@ -182,8 +195,7 @@ class LaunchReport(Report):
         return super()._word(text)
 
     def __str__(self) -> str:
-        return (super().__str__() + "\n\nuser-data.sh:\n" + self.user_data
-                + "\nAWS CLI:\n" + "\n".join(self.commands))
+        return super().__str__() + "\n\n" + _scripts(self.user_data, self.commands, self.lang)
 
     def __repr__(self) -> str:
         return str(self)
@@ -202,9 +214,8 @@ class LaunchReport(Report):
         # shown (on AWS), folded on the sandbox, where the rows above say what happened.
         commands = (f"<details{' open' if self.target != 'sandbox' else ''}><summary><b>"
                     + html.escape(render(message("launch.commands_shown"), self.lang))
-                    + "</b></summary><p><b>user-data.sh</b></p><pre>"
-                    + html.escape(self.user_data) + "</pre><p><b>AWS CLI</b></p><pre>"
-                    + html.escape("\n".join(self.commands)) + "</pre></details>")
+                    + "</b></summary>" + _scripts_html(self.user_data, self.commands, self.lang)
+                    + "</details>")
         return (f"<div><p><b>{html.escape(self.summary())}</b></p>{line}"
                 + shown.html(summary=False) + commands + "</div>")
 

@@ -45,7 +45,7 @@ from functools import lru_cache
 from ..features import REGISTRY
 from .catalog import Message, render, settle
 
-__all__ = ["CONSOLE_LABELS", "KO", "OUTCOMES", "tr", "untranslated", "word"]
+__all__ = ["CONSOLE_LABELS", "KO", "OUTCOMES", "comments", "tr", "untranslated", "word"]
 
 #: The page this guide mirrors, in Korean (the source of most labels).
 PAGE = "container-instance-role.ko.txt (docs.aws.amazon.com/ko_kr/AmazonECS/latest/developerguide/instance_IAM_role.html)"
@@ -601,6 +601,12 @@ KO.update({
     "instance profile {profile}": "인스턴스 프로파일 {profile}",
     "noting what the guide adds to a role it did not create": "가이드가 만들지 않은 역할에 추가하는 것을 기록",
     "# Added by ecsrole-guide (not on the page): {what}": "# ecsrole-guide가 추가함(페이지에 없음): {what}",
+    # The comments of the user data shown beside a step and in a launch plan.
+    "# Installs the AWS CLI, then copies the container agent's configuration from the private bucket.":
+        "# AWS CLI를 설치한 다음, 프라이빗 버킷에서 컨테이너 에이전트의 구성 파일을 복사합니다.",
+    "# The container agent reads /etc/ecs/ecs.config when it starts.":
+        "# 컨테이너 에이전트는 시작할 때 /etc/ecs/ecs.config를 읽습니다.",
+    "# or, as a launch template:": "# 또는 시작 템플릿으로:",
     "--tags with created-by=ecsrole-guide, the mark teardown looks for.":
         "teardown이 찾는 표시 created-by=ecsrole-guide를 담은 --tags.",
     "--tagging, the created-by mark.": "created-by 표시를 담은 --tagging.",
@@ -859,6 +865,16 @@ def tr(text: str, lang: str = "ko") -> str:
     if "\n" in text:
         return "\n".join(tr(line, lang) for line in text.split("\n"))
     return text
+
+
+def comments(script: str, lang: str = "ko") -> str:
+    r"""``script`` with its comment lines (``# ...``) in ``lang``, its commands as they are.
+
+    >>> print(comments("# or, as a launch template:\naws ec2 create-launch-template", "ko"))
+    # 또는 시작 템플릿으로:
+    aws ec2 create-launch-template
+    """
+    return "\n".join(tr(line, lang) if line.startswith("# ") else line for line in script.split("\n"))
 
 
 #: Three or more English words in a row: a sentence left in English.

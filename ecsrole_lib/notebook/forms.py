@@ -35,7 +35,7 @@ from ..errors import EcsRoleError, Problem, ValidationError
 from ..events import Event, Progress, StepDone, StepStarted
 from ..features import feature as find_feature
 from ..i18n.catalog import catalog, message, render
-from ..i18n.messages import tr
+from ..i18n.messages import comments, tr
 from ..plan import LANGS, Plan, plan
 from ..render.export import export_cli, rollout_commands, run_cli, write_exports
 from ..report import Report
@@ -347,9 +347,10 @@ class RoleForm(widgets.VBox):
             f"<li><b>{esc(s.title(self.lang))}</b><ul>"
             + "".join(f"<li>{esc(line)}</li>" for line in s.console_path(self.lang))
             + "</ul></li>" for s in the_plan) + "</ul>"
-        files = "".join(f"<p><code>{esc(n)}</code></p><pre>{esc(t)}</pre>"
+        files = "".join(f"<p><code>{esc(n)}</code></p><pre>{esc(comments(t, self.lang))}</pre>"
                         for n, t in the_plan.files().items())
-        self.tab_cli.value = files + "<pre>" + esc("\n\n".join(the_plan.commands())) + "</pre>"
+        commands = comments("\n\n".join(the_plan.commands()), self.lang)
+        self.tab_cli.value = f"{files}<pre>{esc(commands)}</pre>"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -517,11 +518,13 @@ class RoleForm(widgets.VBox):
         The guarded AWS CLI script, the CloudFormation template and its follow-up
         script, the StackSets rollout recipe, and the JSON documents the page
         writes; ``rollout`` keywords (``accounts``, ``regions``, ``organization``
-        ...) go to :func:`ecsrole_lib.render.export.rollout_commands`.
+        ...) go to :func:`ecsrole_lib.render.export.rollout_commands`. The files are
+        written in English; the recipe shown below them has its comments in the form's
+        language.
         """
         spec = self.spec
         return ExportView(Path(folder), write_exports(spec, folder, **rollout),
-                          rollout_commands(spec, **rollout), self.lang)
+                          rollout_commands(spec, lang=self.lang, **rollout), self.lang)
 
     def _export_clicked(self, _button: widgets.Button) -> None:
         try:

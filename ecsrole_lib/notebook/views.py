@@ -27,7 +27,7 @@ from ..errata import Erratum, errata
 from ..errors import EcsRoleError, Problem, ValidationError
 from ..hooks import provided
 from ..i18n.catalog import Message, catalog, join, message, render
-from ..i18n.messages import tr, word
+from ..i18n.messages import comments, tr, word
 from ..plan import plan
 from ..report import CELL_STYLE, Report, pad, text_width
 from ..spec import RoleSpec
@@ -280,8 +280,11 @@ class StepView:
 
     def command(self) -> str:
         """The step's AWS CLI lines; the guide's comment lines in the view's language."""
-        return "\n".join(tr(line, self.lang) if line.startswith("# ") else line
-                         for line in self.step.command.splitlines())
+        return comments(self.step.command, self.lang)
+
+    def files(self) -> dict[str, str]:
+        """The files the step writes, by name; their comment lines in the view's language."""
+        return {name: comments(text, self.lang) for name, text in self.step.files.items()}
 
     def __str__(self) -> str:
         s, lang = self.step, self.lang
@@ -291,7 +294,7 @@ class StepView:
             lines[0] = f"{alternative} ({tr(self.alternative, lang)}): {s.title(lang)}  [{s.id}]"
         lines.append(f"{console}:")
         lines += [f"  {line}" for line in s.console_path(lang)]
-        for name, text in s.files.items():
+        for name, text in self.files().items():
             lines += [f"{file} {name}:"] + [f"  {line}" for line in text.splitlines()]
         lines += ["AWS CLI:"] + [f"  {line}" for line in self.command().splitlines()]
         for eid in s.errata:
@@ -309,7 +312,7 @@ class StepView:
         console = "".join(f"<li>{esc(line)}</li>" for line in s.console_path(lang))
         file = _words("step", ("file",), lang)[0]
         files = "".join(f"<p>{file} <code>{esc(n)}</code></p><pre>{esc(t)}</pre>"
-                        for n, t in s.files.items())
+                        for n, t in self.files().items())
         plan_step, alternative, console_word = _words("step", self._WORDS, lang)[:3]
         errata_html = "".join(erratum(eid, lang=lang)._repr_html_() for eid in s.errata)
         note = f"<p><i>{esc(tr(s.note, lang))}</i></p>" if s.note else ""

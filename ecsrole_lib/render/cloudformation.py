@@ -29,6 +29,7 @@ import yaml
 
 from .. import policies
 from ..errors import Problem, ValidationError
+from ..i18n.catalog import LANGS, join, message, render
 from ..marks import USED_BY_TAG
 from ..plan import Plan, plan
 from ..shell import ShellVar, Word, comment, heredoc, json_value, option, quote
@@ -256,7 +257,7 @@ class CloudFormationPlacement(Renderer):
                          "Description": "The instance profile to launch container instances with",
                          "Value": GetAtt(profile, "Arn")},
                      "InstanceProfileName": {"Description": "Its name", "Value": Ref(profile)}},
-            cannot="tags on the instance profile (aws iam tag-instance-profile)")
+            cannot=message("cannot.profile_tags"))
 
     def add_role_to_instance_profile(self, step: Step) -> Placement:
         return _made("instance_profile")
@@ -280,7 +281,7 @@ class CloudFormationPlacement(Renderer):
             outputs={"LogsPolicyArn": {"Description": "The CloudWatch Logs policy (the ARN the "
                                                       "page looks up in CLI step 3)",
                                        "Value": Ref(logs)}},
-            cannot="tags on the logs policy (aws iam tag-policy)")
+            cannot=message("cannot.logs_policy_tags"))
 
     def find_logs_policy(self, step: Step) -> Placement:
         return Placement("covered", f"!Ref {RESOURCES['logs_policy']} is the policy's ARN; no "
@@ -313,14 +314,12 @@ class CloudFormationPlacement(Renderer):
         # Not the key itself: the template's Description cannot carry a value exactly.
         return Placement("follow-up", "CloudFormation creates no S3 objects: upload ecs.config "
                          "after the stack (cloudformation_follow_up)",
-                         cannot="uploading ecs.config to the bucket under the spec's config_key "
-                                "(aws s3api put-object)")
+                         cannot=message("cannot.ecs_config"))
 
     def enable_trunking(self, step: Step) -> Placement:
         return Placement("follow-up", "no resource type sets an ECS account setting for one "
                          "principal: aws ecs put-account-setting after the stack",
-                         cannot="awsvpcTrunking for the role's principal (aws ecs "
-                                "put-account-setting)")
+                         cannot=message("cannot.trunking"))
 
     def show_activation(self, step: Step) -> Placement:
         return Placement("follow-up", "next step, shown, not run: an activation registers one "
@@ -634,34 +633,14 @@ _OU_ID = re.compile(r"ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32}")
 EXAMPLE_ACCOUNTS = ("111122223333",)
 EXAMPLE_OUS = ("ou-examplerootid111-exampleouid111",)
 
-#: The rollout's opening comments.
-ROLLOUT_HEAD = (
-    "# Roll the container instance role out with CloudFormation StackSets.",
-    "# The template: {template_file} (export_cloudformation). It names IAM resources, hence",
-    "# CAPABILITY_NAMED_IAM. IAM is global: one Region per account, or the second stack",
-    "# instance in an account fails on the names the first one created.",
-)
-#: Said when the template has a ConfigBucketName parameter.
-ROLLOUT_BUCKET_NAMES = (
-    "# S3 bucket names are global: give each account its own ConfigBucketName",
-    "# (create-stack-instances --parameter-overrides, one call per account).",
-)
-#: Per permission model (organization=True: service-managed): its comments and the
-#: options create-stack-set adds for it.
+#: Per permission model (organization=True: service-managed): the id of its comments
+#: (``i18n/*/render.toml``, as every comment of the recipe) and the options
+#: create-stack-set adds for it.
 ROLLOUT_MODELS = {
-    True: {"comments": (
-        "# Service-managed: run in the organization's management account (or a delegated",
-        "# administrator, adding --call-as DELEGATED_ADMIN) with trusted access for",
-        "# StackSets enabled. New accounts in the OUs get the role automatically; the",
-        "# management account itself is never a target."),
-        "options": ("    --permission-model SERVICE_MANAGED \\\n"
-                    "    --auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false \\\n"),
-    },
-    False: {"comments": (
-        "# Self-managed: the administrator account needs AWSCloudFormationStackSetAdministrationRole,",
-        "# each target account AWSCloudFormationStackSetExecutionRole trusting it."),
-        "options": "",
-    },
+    True: {"comments": "rollout.service_managed",
+           "options": ("    --permission-model SERVICE_MANAGED \\\n"
+                       "    --auto-deployment Enabled=true,RetainStacksOnAccountRemoval=false \\\n")},
+    False: {"comments": "rollout.self_managed", "options": ""},
 }
 #: The two commands, and the watch (shell words quoted before they are filled in).
 ROLLOUT_CREATE_STACK_SET = (
@@ -671,10 +650,7 @@ ROLLOUT_CREATE_STACK_SET = (
 ROLLOUT_CREATE_INSTANCES = (
     "aws cloudformation create-stack-instances \\\n    --stack-set-name {name} \\\n"
     "    {targets} \\\n    --regions {region}")
-ROLLOUT_WATCH = (
-    "# Watch the operation; every instance should reach CURRENT:",
-    "aws cloudformation list-stack-instances --stack-set-name {name} --region {region}",
-)
+ROLLOUT_WATCH = "aws cloudformation list-stack-instances --stack-set-name {name} --region {region}"
 
 
 def rollout_commands(spec: RoleSpec, stack_set_name: str | None = None,
@@ -682,7 +658,7 @@ def rollout_commands(spec: RoleSpec, stack_set_name: str | None = None,
                      regions: list[str] | tuple[str, ...] | None = None,
                      organization: bool = False,
                      organizational_unit_ids: list[str] | tuple[str, ...] | None = None,
-                     template_file: str = "ecsrole-role.cfn.yaml") -> str:
+                     template_file: str = "ecsrole-role.cfn.yaml", lang: str = "en") -> str:
     """The AWS CLI commands that roll the template out with CloudFormation StackSets.
 
     Parameters
@@ -705,6 +681,8 @@ def rollout_commands(spec: RoleSpec, stack_set_name: str | None = None,
         Targets of the organisation-wide variant. Default: an example OU id.
     template_file
         Where the template is saved.
+    lang
+        The language of the recipe's comments (``"en"`` or ``"ko"``); its commands are the same.
 
     Raises
     ------
@@ -720,11 +698,13 @@ def rollout_commands(spec: RoleSpec, stack_set_name: str | None = None,
            else list(EXAMPLE_OUS))
     problems = _rollout_problems(stack_set_name, regions, accounts if not organization else None,
                                  ous if organization else None)
+    if lang not in LANGS:
+        problems.append(Problem("lang", lang, f"must be one of {', '.join(LANGS)}"))
     if problems:
         raise ValidationError(problems)
     targets = (f"--deployment-targets OrganizationalUnitIds={','.join(ous)}" if organization
                else f"--accounts {' '.join(accounts)}")
-    return "\n".join(_rollout_lines(spec, ROLLOUT_MODELS[bool(organization)], targets,
+    return "\n".join(_rollout_lines(spec, ROLLOUT_MODELS[bool(organization)], targets, lang,
                                     name=quote(stack_set_name), region=quote(regions[0]),
                                     template_file=template_file))
 
@@ -756,21 +736,24 @@ def _rollout_problems(stack_set_name: Any, regions: list[str], accounts: list[st
     return problems
 
 
-def _rollout_lines(spec: RoleSpec, model: dict[str, Any], targets: str,
+def _rollout_lines(spec: RoleSpec, model: dict[str, Any], targets: str, lang: str,
                    **values: str) -> list[str]:
-    """The rollout's lines: the tables above filled in, and the follow-up to run after."""
+    """The rollout's lines: the tables above filled in, its comments in ``lang``, and the
+    follow-up to run after."""
     fill = {**values, "options": model["options"], "targets": targets}
-    lines = [line.format_map(fill) for line in ROLLOUT_HEAD]
+
+    def said(id: str, **fields: Any) -> list[str]:
+        # comment() on each line: a value (the template's file name) can only be read.
+        return [comment(line) for line in str(render(message(id, **fields), lang)).split("\n")]
+
+    lines = said("rollout.head", template_file=values["template_file"])
     placed = _placed(spec, plan(spec))
     if "ConfigBucketName" in _merged(placed, "parameters"):
-        lines += ROLLOUT_BUCKET_NAMES
-    lines += model["comments"]
+        lines += said("rollout.bucket_names")
+    lines += said(model["comments"])
     lines += [ROLLOUT_CREATE_STACK_SET.format_map(fill), ROLLOUT_CREATE_INSTANCES.format_map(fill)]
-    lines += [line.format_map(fill) for line in ROLLOUT_WATCH]
+    lines += said("rollout.watch") + [ROLLOUT_WATCH.format_map(fill)]
     follow = _not_expressible(placed)
     if follow:
-        # comment(): the list names the config_key, which may hold a line break.
-        lines.append(comment("Then, in each account, run the follow-up script "
-                             "(cloudformation_follow_up) for what CloudFormation cannot "
-                             f"express: {'; '.join(follow)}."))
+        lines += said("rollout.follow_up", follow=join("; ", follow))
     return lines
