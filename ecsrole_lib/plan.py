@@ -120,7 +120,8 @@ class Plan:
         for number, step in enumerate(self.steps, 1):
             lines.append(f"\n{number}. [{step.id}] {step.title(self.lang)}  ({tr(step.page_ref, self.lang)})")
             lines += [f"   {said['console']}: {line}" for line in step.console_path(self.lang)]
-            lines += [f"   {said['cli']}: " + c for c in step.setup + step.cli]  # as typed
+            lines += [f"   {said['cli']}: " + (_said(c, self.lang) if c.startswith("# ") else c)
+                      for c in step.setup + step.cli]  # as typed; the guide's comments translated
             if step.errata:
                 lines.append(f"   {said['errata']}: {', '.join(step.errata)}")
         return "\n".join(lines)

@@ -125,6 +125,21 @@ def test_no_english_sentence_in_the_korean_markdown(name):
             assert re.search(r"[가-힣]", prose), (name, prose[:200])
 
 
+#: AWS's own answer, quoted as AWS writes it (an exercise shows the error the instance met).
+AWS_SAYS = re.compile(r"is not authorized to perform: ")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_english_sentence_in_the_korean_notebooks_text_outputs(name):
+    """What a cell printed, or showed as text/plain (papermill's and a terminal's reader's view)."""
+    left = []
+    for number, cell in enumerate(_committed(name, "ko")["cells"]):
+        for output in cell.get("outputs", []):
+            text = "".join(output.get("text") or output.get("data", {}).get("text/plain", ""))
+            left += [(number, line) for line in untranslated(text) if not AWS_SAYS.search(line)]
+    assert left == []
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_the_korean_markdown_uses_the_pages_terms_and_writes_its_particles(name):
     prose = "\n".join(_prose("".join(c["source"])) for c in _committed(name, "ko")["cells"]

@@ -30,6 +30,7 @@ from ..diagnose.agent import AgentConfig
 from ..diagnose.launch import launch
 from ..errors import EcsRoleError
 from ..i18n.catalog import message, render
+from ..i18n.messages import tr
 from ..notebook.quiz import QUESTIONS, Question
 from ..notebook.views import Table
 from ..policies import CONTAINER_INSTANCE_POLICY, managed_policy_arn
@@ -333,7 +334,7 @@ def cleanup(session, region: str = "us-east-1", lang: str = "en") -> Table:
             # The shared cluster is kept while another exercise's instance is in it, and
             # removed with the last one: only what is still kept at the end is reported.
             if row.outcome == "kept":
-                kept[row.step, row.arn] = (item.role_name, f"{row.step}: {row.reason}")
+                kept[row.step, row.arn] = (item.role_name, f"{row.step}: {tr(row.reason, lang)}")
             elif row.outcome == "removed":
                 kept.pop((row.step, row.arn), None)
     removed += _delete_boundary_policy(ctx)

@@ -66,7 +66,7 @@ form.whoami()
 # 뒤라면 아무것도 쓰지 않습니다. AWS에서는 아무것도 만들지 않으며, doctor는 있는 것을 읽습니다.
 
 # %%
-ensure_on_sandbox(form.session, guide_roles(form.spec))
+form.view(ensure_on_sandbox(form.session, guide_roles(form.spec)))
 
 # %% [markdown]
 # ## The doctor
