@@ -286,7 +286,9 @@ class Diagnosis:
                   f"{esc(tr(c.source, lang))}</small>" if c.source else "")
         # The mark keeps its word on one line; long commands, ARNs and URLs wrap in their
         # cells, so the table stays as wide as the notebook.
-        cells = [f"<code>{esc(c.name)}</code>",
+        # A check's name may break after its colons (least_privilege:<wbr>cwlogspolicy): in a
+        # fifth of the width a long one would otherwise run over the mark beside it.
+        cells = [f"<code>{esc(c.name).replace(':', ':<wbr>')}</code>",
                  f"<b style='color:{_COLOUR[c.ok]};white-space:nowrap'>{label[c.ok]}</b>",
                  f"<div style='overflow-wrap:anywhere'>{reason}{source}</div>"]
         if self.simulated:
@@ -300,7 +302,9 @@ class Diagnosis:
         columns = ["check", "", "the guide's evaluation"] + (
             ["IAM's simulator"] if self.simulated else []) + ["fix"]
         # The evaluation gets half the width: it holds the reason, the symptom and the source.
-        widths = {"check": "20%", "": "1%", "the guide's evaluation": "50%" if not
+        # JupyterLab lays its tables out fixed, by these widths: the mark's column is as wide
+        # as its longest word ("fails", "정보"), or the word runs over the evaluation beside it.
+        widths = {"check": "20%", "": "5em", "the guide's evaluation": "50%" if not
                   self.simulated else "30%", "IAM's simulator": "20%"}
         head = "".join(f"<th style='{CELL_STYLE};width:{widths.get(h, 'auto')}'>"
                        f"{esc(say(h))}</th>" for h in columns)
